@@ -1,0 +1,232 @@
+"""The /__admin blueprint. Every view's name is its operationId in contracts/admin.openapi.yaml."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import re
+from datetime import datetime, timezone
+
+from flask import Blueprint, current_app, request
+
+from mock_carriers import __version__
+from mock_carriers.core.durations import parse_duration, parse_instant
+from mock_carriers.core.errors import (BadRequest, Invalid, NotFound, Unauthorized,
+                                       empty_response, json_response)
+from mock_carriers.core.fixtures import FixtureError, deep_merge, load_yaml, validate
+from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.routing import DEFAULT_NAMESPACE, check_namespace_name
+from mock_carriers.state import AppState
+
+admin = Blueprint("admin", __name__)
+
+
+def _state() -> AppState:
+    return current_app.extensions["mock_carriers"]
+
+
+@admin.before_request
+def require_admin_token():
+    expected = _state().settings.admin_token
+    if expected:
+        given = request.headers.get("Authorization", "")
+        if not hmac.compare_digest(given.encode(), f"Bearer {expected}".encode()):
+            raise AdminUnauthorized()
+
+
+class AdminUnauthorized(Unauthorized):
+    def __init__(self) -> None:
+        super().__init__("missing", "this server has an admin token: send Authorization: Bearer <admin token>")
+        self.headers["WWW-Authenticate"] = "Bearer"
+
+
+@admin.after_request
+def check_contract(response):
+    state = _state()
+    if state.settings.check_responses and request.endpoint:
+        state.check_contract("admin", request.endpoint.removeprefix("admin."), response, request.method)
+    return response
+
+
+def _json_body() -> dict:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise BadRequest("the body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("the body must be a JSON object")
+    return body
+
+
+def _namespace(name: str) -> Namespace:
+    """A live namespace; `default` always exists. Others exist once used or created with PUT."""
+    check_namespace_name(name)
+    namespace = _state().namespaces.get(name, create=name == DEFAULT_NAMESPACE)
+    if namespace is None:
+        raise NotFound(f"no live namespace {name!r}: create it with PUT /__admin/namespaces/{name}")
+    return namespace
+
+
+def _carrier_name(body: dict) -> str:
+    name = body.get("carrier")
+    if name not in _state().carriers.names:
+        raise Invalid({"carrier": [f"must be one of {', '.join(_state().carriers.names)}"]})
+    return name
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@admin.get("/health")
+def health():
+    return json_response({"status": "ok", "version": __version__, "carriers": list(_state().carriers.names)})
+
+
+@admin.get("/namespaces")
+def list_namespaces():
+    return json_response({"namespaces": [
+        {"namespace": ns.name, "seed": ns.seed, "created": _iso(datetime.fromtimestamp(ns.created_at, timezone.utc))}
+        for ns in _state().namespaces.live()]})
+
+
+@admin.put("/namespaces/<name>")
+def put_namespace(name: str):
+    check_namespace_name(name)
+    body = _json_body()
+    unknown = set(body) - {"seed", "fixtures"}
+    if unknown:
+        raise Invalid({key: ["unknown field"] for key in sorted(unknown)})
+    seed = body.get("seed")
+    if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
+        raise Invalid({"seed": ["must be a whole number"]})
+    overlays = _checked_overlays({} if body.get("fixtures") is None else body["fixtures"])
+    namespace = _state().namespaces.replace(name, seed, overlays)
+    return json_response(_document(namespace), 201)
+
+
+def _checked_overlays(fixtures: object) -> dict:
+    """Each carrier's overlay merged onto its shipped fixtures and checked against its schema."""
+    state = _state()
+    if not isinstance(fixtures, dict):
+        raise Invalid({"fixtures": ["must be an object keyed by carrier name"]})
+    merged = {}
+    for name, overlay in fixtures.items():
+        if name not in state.carriers.names:
+            raise Invalid({f"fixtures.{name}": [f"unknown carrier; use one of {', '.join(state.carriers.names)}"]})
+        entry = state.carriers.entry(name)
+        data = deep_merge(state.store.get(name, entry.fixture_schema_path), overlay)
+        try:
+            validate(data, load_yaml(entry.fixture_schema_path))
+        except FixtureError as exc:
+            raise Invalid({f"fixtures.{name}": [str(exc).removeprefix("fixtures: ")]}) from None
+        merged[name] = data
+    return merged
+
+
+@admin.get("/namespaces/<name>")
+def get_namespace(name: str):
+    return json_response(_document(_namespace(name)))
+
+
+def _document(namespace: Namespace) -> dict:
+    state = _state()
+    root = request.host_url.rstrip("/")
+    prefix = "" if namespace.name == DEFAULT_NAMESPACE else f"/ns/{namespace.name}"
+    carriers = {}
+    for name in state.carriers.names:
+        carrier = state.carriers.load(name)
+        carriers[name] = {"base_url": f"{root}{prefix}/{name}", **carrier.describe(namespace.fixtures(carrier))}
+    return {"namespace": namespace.name, "seed": namespace.seed, "carriers": carriers}
+
+
+@admin.delete("/namespaces/<name>")
+def delete_namespace(name: str):
+    check_namespace_name(name)
+    if not _state().namespaces.drop(name):
+        raise NotFound(f"no live namespace {name!r}")
+    return empty_response(204)
+
+
+@admin.post("/reset")
+def reset_all():
+    return json_response({"reset": _state().namespaces.clear()})
+
+
+@admin.get("/namespaces/<name>/clock")
+def get_clock(name: str):
+    return json_response(_clock_document(_namespace(name)))
+
+
+def _clock_document(namespace: Namespace) -> dict:
+    return {"now": _iso(namespace.clock.now()), "frozen": namespace.clock.frozen}
+
+
+@admin.post("/namespaces/<name>/clock")
+def change_clock(name: str):
+    namespace = _namespace(name)
+    body = _json_body()
+    action = body.get("action")
+    clock = namespace.clock
+    try:
+        if action == "freeze":
+            clock.freeze()
+        elif action == "resume":
+            clock.resume()
+        elif action == "advance":
+            clock.advance(parse_duration(body.get("by")))
+        elif action == "set":
+            to = body.get("to")
+            if not isinstance(to, str):
+                raise ValueError("`to` must be an ISO-8601 time such as 2026-01-01T00:00:00Z")
+            clock.set(parse_instant(to))
+        else:
+            raise Invalid({"action": ["must be one of freeze, resume, advance, set"]})
+    except (ValueError, OverflowError) as exc:
+        field = "by" if action == "advance" else "to"
+        raise Invalid({field: [str(exc)]}) from None
+    return json_response(_clock_document(namespace))
+
+
+@admin.post("/namespaces/<name>/tokens/expire")
+def expire_tokens(name: str):
+    return _change_tokens(name, "expire")
+
+
+@admin.post("/namespaces/<name>/tokens/revoke")
+def revoke_tokens(name: str):
+    return _change_tokens(name, "revoke")
+
+
+def _change_tokens(name: str, action: str):
+    namespace = _namespace(name)
+    body = _json_body()
+    carrier = _state().carriers.load(_carrier_name(body))
+    selectors = {key: body.get(key) for key in ("token", "client_id")}
+    for key, value in selectors.items():
+        if value is not None and not isinstance(value, str):
+            raise Invalid({key: ["must be a string"]})
+    authority = namespace.tokens(carrier)
+    with namespace.lock:
+        affected = getattr(authority, action)(**selectors)
+    return json_response({"carrier": carrier.name, "action": action, "affected": affected})
+
+
+@admin.get("/namespaces/<name>/journal")
+def get_journal(name: str):
+    namespace = _namespace(name)
+    carrier = request.args.get("carrier") or None
+    if carrier is not None and carrier not in _state().carriers.names:
+        raise Invalid({"carrier": [f"must be one of {', '.join(_state().carriers.names)}"]})
+    limit_text = request.args.get("limit")
+    limit = None
+    if limit_text is not None:
+        if not re.fullmatch(r"[0-9]{1,9}", limit_text) or int(limit_text) < 1:
+            raise Invalid({"limit": ["must be a whole number of at least 1"]})
+        limit = int(limit_text)
+    entries = namespace.journal.entries(carrier, limit)
+    return json_response({"namespace": namespace.name, "entries": [entry.to_dict() for entry in entries]})
+

@@ -1,0 +1,72 @@
+"""create_app: the Flask application factory that mounts every carrier and the admin API."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import PathConverter
+
+from mock_carriers import pipeline
+from mock_carriers.admin.api import admin
+from mock_carriers.carriers import CARRIERS
+from mock_carriers.core.errors import CarrierError, HttpError, Internal
+from mock_carriers.core.fixtures import FixtureStore
+from mock_carriers.core.namespaces import NamespaceRegistry
+from mock_carriers.resources import data_dir
+from mock_carriers.settings import Settings
+from mock_carriers.state import AppState
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+MAX_BODY_BYTES = 10 * 1024 * 1024
+ADMIN_DIALECT = pipeline.ADMIN_DIALECT
+
+
+class CarrierPath(PathConverter):
+    """Any path but the admin API's, so a wrong method on an admin route is its 405, not a 404."""
+
+    regex = r"(?!__admin(?:/|$))[^/].*?"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """A ready app; raises FixtureError if a file under settings.fixtures_dir is wrong."""
+    settings = settings or Settings()
+    store = FixtureStore(data_dir("fixtures"), settings.fixtures_dir)
+    state = AppState(settings, CARRIERS, store,
+                     NamespaceRegistry(store, settings.seed, settings.journal_limit, settings.max_namespaces),
+                     hosts=CARRIERS.hosts)
+    for entry in CARRIERS.entries:  # a user's own fixture files are checked now, not on first use
+        if store.is_overridden(entry.name):
+            store.get(entry.name, entry.fixture_schema_path)
+
+    app = Flask("mock_carriers")
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # OPTIONS on an admin route is its 405, not HTML
+    app.url_map.merge_slashes = False
+    app.url_map.strict_slashes = False
+    app.url_map.converters["carrier_path"] = CarrierPath
+    app.extensions["mock_carriers"] = state
+    app.register_blueprint(admin, url_prefix="/__admin")
+
+    def carrier_gateway(path: str = ""):
+        return pipeline.handle(state, request)
+
+    for rule in ("/", "/<carrier_path:path>"):
+        app.add_url_rule(rule, "carrier_gateway", carrier_gateway, methods=ALL_METHODS,
+                         provide_automatic_options=False)
+
+    @app.errorhandler(HTTPException)
+    def framework_error(error: HTTPException):
+        """Werkzeug's own 404/405/400 (admin routes) as JSON, never its HTML page."""
+        code = (error.name or "error").lower().replace(" ", "_")
+        return ADMIN_DIALECT.render(HttpError(error.code or 500, code, error.description), "")
+
+    @app.errorhandler(CarrierError)
+    def admin_error(error: CarrierError):
+        return ADMIN_DIALECT.render(error, "")
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return ADMIN_DIALECT.render(Internal("internal error; see the server log"), "")
+
+    return app

@@ -1,0 +1,8 @@
+"""The carrier registry: the one piece of module-level state, read-only after import."""
+
+from mock_carriers.carriers.base import CarrierEntry, CarrierRegistry
+
+CARRIERS = CarrierRegistry((
+    CarrierEntry("border-express", "border_express",
+                 hosts=("api.borderexpress.com.au", "integrationapi.borderexpress.com.au")),
+))

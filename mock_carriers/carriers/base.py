@@ -1,0 +1,95 @@
+"""What a carrier is to the platform: its routes, error dialect, fixtures and token policy.
+
+A carrier package exposes one `CARRIER`; everything mechanical (tokens, clock, routing, error
+rendering, journal) comes from core/ and is configured here, never re-written per carrier.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from flask import Request
+
+from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.errors import ErrorDialect
+from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.routing import RouteTable, Target
+from mock_carriers.core.tokens import TokenAuthority
+
+_CARRIERS_DIR = Path(__file__).resolve().parent
+
+
+@dataclass
+class Carrier:
+    name: str
+    routes: RouteTable
+    dialect: ErrorDialect
+    model_factory: Callable[[Any, Namespace], Any]  # (fixtures, namespace) -> the carrier's state
+    describe: Callable[[Any], dict]  # fixtures -> {"credentials": ..., "references": ...}
+    fixture_schema_path: Path
+    token_lifetime: float | None = None  # seconds; None: tokens live until expired or revoked
+
+    def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
+        return self.model_factory(fixtures, namespace)
+
+
+@dataclass
+class RequestContext:
+    """What a route handler gets: the HTTP request and the namespace it acts in."""
+
+    request: Request
+    carrier: Carrier
+    namespace: Namespace
+    target: Target
+
+    @property
+    def model(self) -> Any:
+        return self.namespace.model(self.carrier)
+
+    @property
+    def tokens(self) -> TokenAuthority:
+        return self.namespace.tokens(self.carrier)
+
+    @property
+    def clock(self) -> VirtualClock:
+        return self.namespace.clock
+
+
+@dataclass(frozen=True)
+class CarrierEntry:
+    """A carrier known by name and hosts before its code is imported (imports are lazy)."""
+
+    name: str
+    package: str  # folder under carriers/
+    hosts: tuple[str, ...] = ()
+
+    @property
+    def fixture_schema_path(self) -> Path:
+        return _CARRIERS_DIR / self.package / "fixture_schema.yaml"
+
+
+@dataclass
+class CarrierRegistry:
+    entries: tuple[CarrierEntry, ...]
+    _loaded: dict[str, Carrier] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(entry.name for entry in self.entries)
+
+    @property
+    def hosts(self) -> dict[str, str]:
+        return {host: entry.name for entry in self.entries for host in entry.hosts}
+
+    def entry(self, name: str) -> CarrierEntry:
+        return next(entry for entry in self.entries if entry.name == name)
+
+    def load(self, name: str) -> Carrier:
+        carrier = self._loaded.get(name)
+        if carrier is None:
+            module = importlib.import_module(f"mock_carriers.carriers.{self.entry(name).package}")
+            carrier = self._loaded.setdefault(name, module.CARRIER)
+        return carrier

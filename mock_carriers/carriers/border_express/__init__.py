@@ -1,0 +1,26 @@
+"""Border Express (Australia): carriers.md section 1."""
+
+from pathlib import Path
+
+from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.border_express.api import TOKEN_LIFETIME, build_routes
+from mock_carriers.carriers.border_express.model import BorderExpressModel
+from mock_carriers.core.errors import ProblemDetails
+
+
+def describe(fixtures) -> dict:
+    """The namespace document's part for this carrier: the first client and the magic references."""
+    client_id, client = next(iter(fixtures["clients"].items()))
+    return {"credentials": {"client_id": client_id, "client_secret": client["client_secret"]},
+            "references": dict(fixtures["references"])}
+
+
+CARRIER = Carrier(
+    name="border-express",
+    routes=build_routes(),
+    dialect=ProblemDetails(),
+    model_factory=BorderExpressModel,
+    describe=describe,
+    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
+    token_lifetime=TOKEN_LIFETIME,
+)

@@ -1,0 +1,156 @@
+"""MockCarriers and Sandbox: a thin Python wrapper of the admin API (DESIGN.md section 7).
+
+    with MockCarriers.start() as mock:
+        sb = mock.sandbox("t42")
+        client = MyBorderExpressClient(base_url=sb.url("border-express"), **sb.credentials("border-express"))
+        sb.clock.advance("2h")
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import requests
+
+
+class AdminError(Exception):
+    """The admin API answered with an error; `status` and `body` are its answer."""
+
+    def __init__(self, status: int, body: Any) -> None:
+        super().__init__(f"admin API answered {status}: {body}")
+        self.status = status
+        self.body = body
+
+
+class _Admin:
+    def __init__(self, url: str, admin_token: str | None) -> None:
+        self.url = url.rstrip("/")
+        self.session = requests.Session()
+        if admin_token:
+            self.session.headers["Authorization"] = f"Bearer {admin_token}"
+
+    def call(self, method: str, path: str, **kwargs) -> Any:
+        response = self.session.request(method, f"{self.url}/__admin{path}", timeout=30, **kwargs)
+        body = response.json() if response.content else None
+        if response.status_code >= 400:
+            raise AdminError(response.status_code, body)
+        return body
+
+
+class MockCarriers:
+    """A running mock: started in this process (`start`) or reached over HTTP (`connect`)."""
+
+    def __init__(self, url: str, admin_token: str | None = None, server: Any = None) -> None:
+        self.url = url.rstrip("/")
+        self._admin = _Admin(self.url, admin_token)
+        self._server = server
+
+    @classmethod
+    def start(cls, settings: Any = None, **overrides) -> "MockCarriers":
+        """A real server on 127.0.0.1 and a free port, in a background thread of this process."""
+        from mock_carriers.app import create_app
+        from mock_carriers.server import Server
+        from mock_carriers.settings import Settings
+
+        settings = settings or Settings(port=0, **overrides)
+        server = Server(create_app(settings), settings.host, settings.port).start()
+        return cls(server.url, settings.admin_token, server)
+
+    @classmethod
+    def connect(cls, url: str, admin_token: str | None = None) -> "MockCarriers":
+        return cls(url, admin_token)
+
+    def health(self) -> dict:
+        return self._admin.call("GET", "/health")
+
+    def sandbox(self, name: str | None = None, seed: int | None = None, fixtures: dict | None = None) -> "Sandbox":
+        """A fresh namespace (created or replaced); a random name if none is given."""
+        name = name or f"sb-{uuid.uuid4().hex[:16]}"
+        body = {key: value for key, value in (("seed", seed), ("fixtures", fixtures)) if value is not None}
+        return Sandbox(self._admin, self._admin.call("PUT", f"/namespaces/{name}", json=body))
+
+    def reset(self) -> int:
+        return self._admin.call("POST", "/reset")["reset"]
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> "MockCarriers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class Sandbox:
+    """One namespace: its base URLs, credentials, magic references, clock, tokens and journal."""
+
+    def __init__(self, admin: _Admin, document: dict) -> None:
+        self._admin = admin
+        self.document = document
+        self.name: str = document["namespace"]
+        self.clock = SandboxClock(admin, self.name)
+        self.tokens = SandboxTokens(admin, self.name)
+
+    def url(self, carrier: str) -> str:
+        return self.document["carriers"][carrier]["base_url"]
+
+    def credentials(self, carrier: str) -> dict:
+        return dict(self.document["carriers"][carrier]["credentials"])
+
+    def references(self, carrier: str) -> dict:
+        return dict(self.document["carriers"][carrier]["references"])
+
+    def journal(self, carrier: str | None = None, limit: int | None = None) -> list[dict]:
+        params = {key: value for key, value in (("carrier", carrier), ("limit", limit)) if value is not None}
+        return self._admin.call("GET", f"/namespaces/{self.name}/journal", params=params)["entries"]
+
+    def drop(self) -> None:
+        """Reset the namespace: its next use starts again from the fixtures."""
+        try:
+            self._admin.call("DELETE", f"/namespaces/{self.name}")
+        except AdminError as error:
+            if error.status != 404:  # already gone (dropped, or evicted as least recently used)
+                raise
+
+
+class SandboxClock:
+    def __init__(self, admin: _Admin, namespace: str) -> None:
+        self._admin, self._path = admin, f"/namespaces/{namespace}/clock"
+
+    def now(self) -> str:
+        return self._admin.call("GET", self._path)["now"]
+
+    def _act(self, **body) -> dict:
+        return self._admin.call("POST", self._path, json=body)
+
+    def freeze(self) -> dict:
+        return self._act(action="freeze")
+
+    def resume(self) -> dict:
+        return self._act(action="resume")
+
+    def advance(self, by: str | float) -> dict:
+        return self._act(action="advance", by=by)
+
+    def set(self, to: str) -> dict:
+        return self._act(action="set", to=to)
+
+
+class SandboxTokens:
+    def __init__(self, admin: _Admin, namespace: str) -> None:
+        self._admin, self._path = admin, f"/namespaces/{namespace}/tokens"
+
+    def expire(self, carrier: str, token: str | None = None, client_id: str | None = None) -> int:
+        return self._change("expire", carrier, token, client_id)
+
+    def revoke(self, carrier: str, token: str | None = None, client_id: str | None = None) -> int:
+        return self._change("revoke", carrier, token, client_id)
+
+    def _change(self, action: str, carrier: str, token: str | None, client_id: str | None) -> int:
+        body = {"carrier": carrier, "token": token, "client_id": client_id}
+        return self._admin.call("POST", f"{self._path}/{action}",
+                                json={k: v for k, v in body.items() if v is not None})["affected"]

@@ -1,0 +1,1 @@
+"""Mechanisms every carrier shares (clock, tokens, errors, routing, ...). Names no carrier."""

@@ -1,0 +1,208 @@
+"""Semantic errors raised by carrier models, and the dialects that render them on the wire.
+
+A model says *what* went wrong (NotFound, Unauthorized, Invalid, ...); the carrier's dialect says
+how its real API shows it (ASP.NET ProblemDetails, a DRF `detail`, ...). So no model knows a wire
+format, and one renderer per framework serves every carrier built on it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Mapping
+
+from werkzeug.wrappers import Response
+
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+class CarrierError(Exception):
+    """Base of every error a request can end in; `status` is the HTTP status it maps to."""
+
+    status = 500
+    code = "error"
+
+    def __init__(self, message: str | None = None, *, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message or self.code)
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+class BadRequest(CarrierError):
+    status = 400
+    code = "bad_request"
+
+
+class Invalid(BadRequest):
+    """Request fields failed validation; `fields` maps each field to its messages."""
+
+    code = "invalid"
+
+    def __init__(self, fields: Mapping[str, list[str]], message: str | None = None) -> None:
+        super().__init__(message or "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
+        self.fields = {key: list(messages) for key, messages in fields.items()}
+
+
+class Unauthorized(CarrierError):
+    """No usable credentials. `reason` is "missing", "invalid", "expired" or "revoked"."""
+
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, reason: str = "missing", message: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class Forbidden(CarrierError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(CarrierError):
+    """A resource the route names does not exist (the route itself does)."""
+
+    status = 404
+    code = "not_found"
+
+
+class RouteNotFound(CarrierError):
+    """No route of the carrier matches the path: the framework's own 404, not the app's."""
+
+    status = 404
+    code = "route_not_found"
+
+
+class MethodNotAllowed(CarrierError):
+    status = 405
+    code = "method_not_allowed"
+
+    def __init__(self, allowed: list[str]) -> None:
+        super().__init__(headers={"Allow": ", ".join(allowed)})
+        self.allowed = allowed
+
+
+class PayloadTooLarge(CarrierError):
+    status = 413
+    code = "payload_too_large"
+
+
+class Conflict(CarrierError):
+    status = 409
+    code = "conflict"
+
+
+class Redirect(CarrierError):
+    """Not a failure: the framework answers with a redirect (Django's APPEND_SLASH, say)."""
+
+    status = 301
+    code = "redirect"
+
+    def __init__(self, location: str, status: int = 301) -> None:
+        super().__init__(headers={"Location": location})
+        self.status = status
+
+
+class HttpError(CarrierError):
+    """A status raised by the HTTP framework itself (Werkzeug), carried into a dialect."""
+
+    def __init__(self, status: int, code: str, message: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code = status, code
+
+
+class Internal(CarrierError):
+    status = 500
+    code = "internal"
+
+
+class OAuthError(CarrierError):
+    """An OAuth 2.0 token-endpoint error (RFC 6749 section 5.2): the same wire shape for every carrier."""
+
+    status = 400
+
+    def __init__(self, code: str, description: str | None = None, status: int = 400) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.status = status
+
+
+def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None,
+                  content_type: str = JSON_TYPE) -> Response:
+    """Compact JSON, UTF-8, as the ASP.NET and Django serializers emit it."""
+    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return Response(data, status=status, headers=dict(headers or {}), content_type=content_type)
+
+
+def empty_response(status: int, headers: Mapping[str, str] | None = None) -> Response:
+    response = Response(b"", status=status, headers=dict(headers or {}))
+    response.headers.remove("Content-Type")
+    return response
+
+
+class ErrorDialect:
+    """Turns a CarrierError into the wire response of one framework; subclasses do the carrier part."""
+
+    def render(self, error: CarrierError, trace_id: str) -> Response:
+        if isinstance(error, OAuthError):
+            body = {"error": error.code}
+            if error.description:
+                body["error_description"] = error.description
+            return json_response(body, error.status, {"Cache-Control": "no-cache", "Pragma": "no-cache"})
+        if isinstance(error, Redirect):
+            return empty_response(error.status, error.headers)
+        response = self.render_error(error, trace_id)
+        for name, value in error.headers.items():
+            response.headers[name] = value
+        return response
+
+    def render_error(self, error: CarrierError, trace_id: str) -> Response:
+        raise NotImplementedError
+
+
+_PROBLEM_TYPES = {
+    400: ("https://tools.ietf.org/html/rfc7231#section-6.5.1", "Bad Request"),
+    403: ("https://tools.ietf.org/html/rfc7231#section-6.5.3", "Forbidden"),
+    404: ("https://tools.ietf.org/html/rfc7231#section-6.5.4", "Not Found"),
+    409: ("https://tools.ietf.org/html/rfc7231#section-6.5.8", "Conflict"),
+    413: ("https://tools.ietf.org/html/rfc7231#section-6.5.11", "Payload Too Large"),
+    429: ("https://tools.ietf.org/html/rfc6585#section-4", "Too Many Requests"),
+    500: ("https://tools.ietf.org/html/rfc7231#section-6.6.1", "An error occurred while processing your request."),
+    503: ("https://tools.ietf.org/html/rfc7231#section-6.6.4", "Service Unavailable"),
+}
+PROBLEM_TYPE = "application/problem+json; charset=utf-8"
+
+
+class ProblemDetails(ErrorDialect):
+    """ASP.NET Core: RFC 7807 bodies from controllers, empty bodies from the framework itself.
+
+    401 carries `WWW-Authenticate: Bearer` (with `error="invalid_token"` once a token was sent),
+    an unmatched route or a wrong method is an empty 404/405, as ASP.NET Core's routing answers.
+    """
+
+    def render_error(self, error: CarrierError, trace_id: str) -> Response:
+        if isinstance(error, Unauthorized):
+            challenge = "Bearer" if error.reason == "missing" else 'Bearer error="invalid_token"'
+            if error.reason == "expired":
+                challenge += ', error_description="The token expired"'
+            return empty_response(401, {"WWW-Authenticate": challenge})
+        if isinstance(error, (RouteNotFound, MethodNotAllowed, Forbidden)):
+            return empty_response(error.status)
+        status = error.status if error.status in _PROBLEM_TYPES else 500
+        problem_type, title = _PROBLEM_TYPES[status]
+        body: dict = {"type": problem_type, "title": title, "status": status}
+        if isinstance(error, Invalid):
+            body["title"] = "One or more validation errors occurred."
+            body["errors"] = error.fields
+        body["traceId"] = trace_id
+        return json_response(body, status, content_type=PROBLEM_TYPE)
+
+
+class AdminDialect(ErrorDialect):
+    """The admin API's own errors: `{"error": code, "message": text}`."""
+
+    def render_error(self, error: CarrierError, trace_id: str) -> Response:
+        body = {"error": error.code, "message": error.message or error.code.replace("_", " ")}
+        if isinstance(error, Invalid):
+            body["fields"] = error.fields
+        return json_response(body, error.status)

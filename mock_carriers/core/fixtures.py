@@ -1,0 +1,125 @@
+"""Fixture files: YAML parsed once per process, checked against the carrier's schema, and
+overlaid per namespace. A mistake names the file, the line and the field, because the person
+reading it is a QA engineer looking at the YAML, not at a Python traceback."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from mock_carriers.core.durations import EARLIEST, parse_relative_time
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FixtureError(ValueError):
+    """A fixture document that does not fit its schema (or is not YAML at all)."""
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        with open(path, "rb") as handle:
+            return yaml.load(handle, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise FixtureError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+
+
+def validate(data: Any, schema: Mapping, source: Path | None = None) -> None:
+    """Raise FixtureError for the first schema violation, located by file, line and field path."""
+    import jsonschema  # deferred: only fixture checks pay for it
+
+    validator = jsonschema.Draft202012Validator(schema, format_checker=_format_checker())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is None:
+        return
+    field = field_path(error.absolute_path)
+    where = f"{source}:{_line_of(source, list(error.absolute_path))}" if source else "fixtures"
+    raise FixtureError(f"{where}: {field}: {error.message}")
+
+
+def _format_checker():
+    """Formats our schemas use, checked by the parsers that read them (a pattern alone would let
+    "2026-13-45" or "+99999999d" through, to fail later on every read)."""
+    import jsonschema
+
+    checker = jsonschema.FormatChecker(formats=())
+    checker.checks("relative-time", raises=ValueError)(
+        lambda value: not isinstance(value, str) or bool(parse_relative_time(value, EARLIEST)))
+    return checker
+
+
+def field_path(parts) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(document)"
+
+
+def _line_of(source: Path, parts: list) -> int:
+    """The 1-based line of the deepest node on `parts` that exists in the YAML text."""
+    node = yaml.compose(source.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    line = node.start_mark.line if node is not None else 0
+    for part in parts:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            child = next((value for key, value in node.value if key.value == str(part)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            child = node.value[part]
+        if child is None:
+            break
+        node, line = child, child.start_mark.line
+    return line + 1
+
+
+def deep_merge(base: Any, overlay: Any) -> Any:
+    """`overlay` on top of `base`: mappings merge key by key, anything else replaces; inputs untouched."""
+    if isinstance(base, Mapping) and isinstance(overlay, Mapping):
+        merged = dict(base)
+        for key, value in overlay.items():
+            merged[key] = deep_merge(base[key], value) if key in base else copy.deepcopy(value)
+        return merged
+    return copy.deepcopy(overlay)
+
+
+class FixtureStore:
+    """The default world of each carrier, read once and shared read-only by every namespace.
+
+    Files in `override_dir` replace the shipped file of the same carrier and are checked
+    against the carrier's schema when loaded; the shipped files are checked by the test suite,
+    so starting the server does not pay for a schema validator.
+    """
+
+    def __init__(self, default_dir: Path, override_dir: Path | None = None) -> None:
+        self._default_dir = default_dir
+        self._override_dir = override_dir
+        self._loaded: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def path_for(self, carrier: str) -> Path:
+        if self._override_dir is not None:
+            candidate = self._override_dir / f"{carrier}.yaml"
+            if candidate.exists():
+                return candidate
+        return self._default_dir / f"{carrier}.yaml"
+
+    def is_overridden(self, carrier: str) -> bool:
+        return self.path_for(carrier).parent != self._default_dir
+
+    def get(self, carrier: str, schema_path: Path) -> Any:
+        data = self._loaded.get(carrier)
+        if data is None:
+            with self._lock:
+                data = self._loaded.get(carrier)
+                if data is None:
+                    path = self.path_for(carrier)
+                    data = load_yaml(path)
+                    if self.is_overridden(carrier):
+                        validate(data, load_yaml(schema_path), path)
+                    self._loaded[carrier] = data
+        return data

@@ -1,0 +1,97 @@
+"""The request journal of one namespace: what tests assert on, bounded so long runs stay small."""
+
+from __future__ import annotations
+
+import base64
+import itertools
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+_BODY_LIMIT = 64 * 1024
+_TEXT_TYPES = ("json", "text", "xml", "x-www-form-urlencoded", "javascript")
+
+
+@dataclass
+class JournalEntry:
+    """One request and its response, kept raw; rendering to JSON happens only when read."""
+
+    carrier: str | None
+    operation: str | None
+    method: str
+    path: str
+    query: str
+    request_headers: dict[str, str]  # WSGI environ keys (HTTP_*, CONTENT_*), named on reading
+    request_body: bytes
+    status: int
+    response_headers: list[tuple[str, str]]
+    response_body: bytes
+    at: float
+    duration_ms: float
+    fault: str | None = None
+    contract_violations: list[str] = field(default_factory=list)
+    id: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "at": datetime.fromtimestamp(self.at, tz=timezone.utc).isoformat().replace("+00:00", "Z"),
+            "carrier": self.carrier,
+            "operation": self.operation,
+            "request": {
+                "method": self.method,
+                "path": self.path,
+                "query": self.query,
+                "headers": _header_names(self.request_headers),
+                **_body(self.request_body, self.request_headers.get("CONTENT_TYPE", "")),
+            },
+            "response": {
+                "status": self.status,
+                "headers": dict(self.response_headers),
+                **_body(self.response_body, dict(self.response_headers).get("Content-Type", "")),
+            },
+            "duration_ms": round(self.duration_ms, 3),
+            "fault": self.fault,
+            "contract_violations": self.contract_violations,
+        }
+
+
+def request_headers(environ: dict) -> dict[str, str]:
+    """The request's headers as WSGI keeps them: copying these is cheaper than Werkzeug's Headers."""
+    return {key: value for key, value in environ.items()
+            if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")}
+
+
+def _header_names(environ_headers: dict[str, str]) -> dict[str, str]:
+    return {key.removeprefix("HTTP_").replace("_", "-").title(): value for key, value in environ_headers.items()
+            if value != ""}
+
+
+def _body(data: bytes, content_type: str) -> dict:
+    """Text bodies as text, binary ones (images, PDFs) as base64; either cut at 64 KiB."""
+    clipped = data[:_BODY_LIMIT]
+    extra = {"body_truncated": True} if len(data) > _BODY_LIMIT else {}
+    if any(kind in content_type for kind in _TEXT_TYPES) or not content_type:
+        try:
+            return {"body": clipped.decode("utf-8"), **extra}
+        except UnicodeDecodeError:
+            pass
+    return {"body_base64": base64.b64encode(clipped).decode("ascii"), **extra}
+
+
+class Journal:
+    def __init__(self, limit: int) -> None:
+        self._entries: deque[JournalEntry] = deque(maxlen=limit)
+        self._ids = itertools.count(1)
+
+    def record(self, entry: JournalEntry) -> None:
+        entry.id = next(self._ids)
+        self._entries.append(entry)
+
+    def entries(self, carrier: str | None = None, limit: int | None = None) -> list[JournalEntry]:
+        """Oldest first; `limit` keeps the newest N."""
+        selected = [e for e in self._entries if carrier is None or e.carrier == carrier]
+        return selected[-limit:] if limit else selected
+
+    def __len__(self) -> int:
+        return len(self._entries)

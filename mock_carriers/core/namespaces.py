@@ -1,0 +1,150 @@
+"""Namespaces: isolated worlds, one per test, so tests in parallel never see each other.
+
+A namespace holds everything a test can change: each carrier's model state, tokens, clock,
+journal and RNG. It is created lazily from the shared, read-only fixtures on first use and reset
+by dropping it, which costs the same whatever it holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.fixtures import FixtureStore
+from mock_carriers.core.journal import Journal
+from mock_carriers.core.tokens import TokenAuthority
+
+log = logging.getLogger("mock_carriers.namespaces")
+
+
+class CarrierSpec(Protocol):
+    """What a namespace needs of a carrier to build its state (see carriers/base.py)."""
+
+    name: str
+    token_lifetime: float | None
+    fixture_schema_path: Path
+
+    def create_model(self, fixtures: Any, namespace: "Namespace") -> Any: ...
+
+
+class Namespace:
+    def __init__(self, name: str, seed: int, journal_limit: int, fixtures: Callable[[CarrierSpec], Any],
+                 overlays: dict[str, Any] | None = None) -> None:
+        self.name = name
+        self.seed = seed
+        self.clock = VirtualClock()
+        self.started_at = self.clock.now()
+        self.created_at = time.time()
+        self.rng = random.Random(seed)
+        self.lock = threading.RLock()
+        self.journal = Journal(journal_limit)
+        self.overlays = dict(overlays or {})  # carrier -> fixtures already merged and checked
+        self._base_fixtures = fixtures
+        self._models: dict[str, Any] = {}
+        self._tokens: dict[str, TokenAuthority] = {}
+
+    def fixtures(self, carrier: CarrierSpec) -> Any:
+        return self.overlays.get(carrier.name) or self._base_fixtures(carrier)
+
+    def model(self, carrier: CarrierSpec) -> Any:
+        model = self._models.get(carrier.name)
+        if model is None:
+            with self.lock:
+                model = self._models.get(carrier.name)
+                if model is None:
+                    model = carrier.create_model(self.fixtures(carrier), self)
+                    self._models[carrier.name] = model
+        return model
+
+    def tokens(self, carrier: CarrierSpec) -> TokenAuthority:
+        authority = self._tokens.get(carrier.name)
+        if authority is None:
+            with self.lock:
+                authority = self._tokens.setdefault(carrier.name, TokenAuthority(self.clock, carrier.token_lifetime))
+        return authority
+
+    def trace_id(self) -> str:
+        """A W3C trace id (as ASP.NET Core puts in ProblemDetails), from the namespace's seeded RNG."""
+        with self.lock:
+            return f"00-{self.rng.getrandbits(128):032x}-{self.rng.getrandbits(64):016x}-00"
+
+
+class NamespaceRegistry:
+    """The live namespaces, least recently used first; capped so a server running for days stays small."""
+
+    def __init__(self, store: FixtureStore, seed: int, journal_limit: int, capacity: int) -> None:
+        self._store = store
+        self._seed = seed
+        self._journal_limit = journal_limit
+        self._capacity = capacity
+        self._live: OrderedDict[str, Namespace] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _base_fixtures(self, carrier: CarrierSpec) -> Any:
+        return self._store.get(carrier.name, carrier.fixture_schema_path)
+
+    def get(self, name: str, create: bool = True) -> Namespace | None:
+        with self._lock:
+            namespace = self._live.get(name)
+            if namespace is not None:
+                self._live.move_to_end(name)
+                return namespace
+            if not create:
+                return None
+            return self._insert(Namespace(name, self._seed, self._journal_limit, self._base_fixtures))
+
+    def replace(self, name: str, seed: int | None, overlays: dict[str, Any]) -> Namespace:
+        namespace = Namespace(name, self._seed if seed is None else seed, self._journal_limit,
+                              self._base_fixtures, overlays)
+        with self._lock:
+            doomed = [self._live.pop(name, None)]
+            self._insert(namespace)
+        _dispose(doomed)
+        return namespace
+
+    def _insert(self, namespace: Namespace) -> Namespace:
+        self._live[namespace.name] = namespace
+        evicted = []
+        while len(self._live) > self._capacity:
+            evicted.append(self._live.popitem(last=False)[1])
+            log.warning("namespace %r dropped: more than %d live namespaces (least recently used goes first)",
+                     evicted[-1].name, self._capacity)
+        _dispose(evicted)
+        return namespace
+
+    def drop(self, name: str) -> bool:
+        with self._lock:
+            doomed = [self._live.pop(name, None)]
+        found = doomed[0] is not None
+        _dispose(doomed)
+        return found
+
+    def clear(self) -> int:
+        with self._lock:
+            dropped, self._live = list(self._live.values()), OrderedDict()
+        count = len(dropped)
+        _dispose(dropped)
+        return count
+
+    def live(self) -> list[Namespace]:
+        with self._lock:
+            return list(self._live.values())
+
+
+_DISPOSE_DELAY = 0.05  # seconds: lets the reset's own response go out before the freeing starts
+
+
+def _dispose(doomed: list[Namespace | None]) -> None:
+    """Free dropped namespaces on a timer thread, so a reset costs the caller O(1) instead of
+    the time to deallocate every token and journal entry they held (which holds the GIL).
+    The caller hands over the only references it has (the list), so they die on that thread."""
+    if any(namespace is not None for namespace in doomed):
+        timer = threading.Timer(_DISPOSE_DELAY, doomed.clear)
+        timer.daemon = True
+        timer.start()

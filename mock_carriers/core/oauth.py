@@ -1,0 +1,79 @@
+"""OAuth 2.0 pieces carriers share: the client-credentials token request and bearer tokens.
+
+The wire rules are the RFC's (6749 section 4.4, 6750), so a carrier only supplies its client
+list and renders its own token JSON.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+from dataclasses import dataclass
+from typing import Mapping
+from urllib.parse import unquote_plus
+
+from flask import Request
+
+from mock_carriers.core.errors import OAuthError, Unauthorized
+from mock_carriers.core.tokens import Token, TokenAuthority, TokenState
+
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
+@dataclass(frozen=True)
+class TokenRequest:
+    client_id: str
+    grant_type: str
+    scope: str | None
+
+
+def client_credentials_request(request: Request, client_secrets: Mapping[str, str]) -> TokenRequest:
+    """An authenticated client-credentials request, or the OAuthError the token endpoint answers.
+
+    The client authenticates with form fields or HTTP Basic; it is checked before the grant type,
+    as OWIN and IdentityServer do. A body that is not a form counts as an empty form.
+    """
+    form = request.form if request.mimetype == FORM_TYPE else {}
+    client_id, secret = form.get("client_id"), form.get("client_secret")
+    if not client_id:
+        client_id, secret = _basic_credentials(request.headers.get("Authorization"))
+    expected = client_secrets.get(client_id) if client_id else None
+    if expected is None or not hmac.compare_digest((secret or "").encode(), expected.encode()):
+        raise OAuthError("invalid_client")
+    grant_type = form.get("grant_type") or ""
+    if grant_type != "client_credentials":
+        raise OAuthError("unsupported_grant_type")
+    return TokenRequest(client_id, grant_type, form.get("scope"))
+
+
+def _basic_credentials(header: str | None) -> tuple[str | None, str | None]:
+    scheme, _, value = (header or "").partition(" ")
+    if scheme.lower() != "basic":
+        return None, None
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None, None
+    client_id, _, secret = decoded.partition(":")
+    return unquote_plus(client_id), unquote_plus(secret)
+
+
+def bearer_token(header: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (scheme case-insensitive)."""
+    scheme, _, value = (header or "").strip().partition(" ")
+    value = value.strip()
+    if scheme.lower() != "bearer" or not value or " " in value:
+        return None
+    return value
+
+
+def require_bearer(authority: TokenAuthority, header: str | None) -> Token:
+    """The valid token the request carries, or Unauthorized saying why (missing/invalid/expired/revoked)."""
+    value = bearer_token(header)
+    if value is None:
+        raise Unauthorized("missing" if not header else "invalid")
+    state, token = authority.check(value)
+    if state is TokenState.VALID:
+        return token
+    raise Unauthorized({TokenState.EXPIRED: "expired", TokenState.REVOKED: "revoked"}.get(state, "invalid"))

@@ -1,0 +1,120 @@
+"""Which carrier and namespace a request is for, and which of the carrier's routes it hits.
+
+Werkzeug's router has no case-insensitive mode, and ASP.NET matches paths case-insensitively,
+so carriers declare their routes here as data (Werkzeug-style `<name>` placeholders) and this
+module compiles them. Declaring routes as a table also lets a guessed path be swapped for the
+real one in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Mapping
+
+from mock_carriers.core.errors import BadRequest, MethodNotAllowed, Redirect, RouteNotFound
+
+NAMESPACE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
+DEFAULT_NAMESPACE = "default"
+_PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    methods: frozenset[str]
+    rule: str
+    handler: Callable
+    operation_id: str
+    pattern: re.Pattern = field(compare=False)
+
+
+class RouteTable:
+    """An ordered list of routes; the first whose path matches wins, as in ASP.NET attribute routing.
+
+    `trailing_slash` is "tolerate" (ASP.NET: `/x/` is `/x`) or "append" (Django's APPEND_SLASH:
+    `/x` answers 301 to `/x/` when only the slashed path exists).
+    """
+
+    def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate") -> None:
+        if trailing_slash not in ("tolerate", "append"):
+            raise ValueError(trailing_slash)
+        self._flags = re.IGNORECASE if case_insensitive else 0
+        self._trailing_slash = trailing_slash
+        self._routes: list[Route] = []
+
+    def add(self, methods: Iterable[str], rule: str, handler: Callable, operation_id: str) -> None:
+        methods = frozenset(m.upper() for m in methods)
+        if "GET" in methods:
+            methods |= {"HEAD"}
+        self._routes.append(Route(methods, rule, handler, operation_id, self._compile(rule)))
+
+    def _compile(self, rule: str) -> re.Pattern:
+        parts, position = [], 0
+        for placeholder in _PLACEHOLDER.finditer(rule):
+            parts.append(re.escape(rule[position:placeholder.start()]))
+            parts.append(f"(?P<{placeholder.group(1)}>[^/]+)")
+            position = placeholder.end()
+        parts.append(re.escape(rule[position:]))
+        body = "".join(parts)
+        if self._trailing_slash == "tolerate":
+            body = body.rstrip("/") + "/?"
+        return re.compile(body + r"\Z", self._flags | re.DOTALL)
+
+    def match(self, method: str, path: str, query_string: str = "") -> tuple[Route, dict[str, str]]:
+        """The route and its path parameters; raises RouteNotFound, MethodNotAllowed or Redirect."""
+        allowed: set[str] = set()
+        for route in self._routes:
+            found = route.pattern.match(path)
+            if found is None:
+                continue
+            if method in route.methods:
+                return route, found.groupdict()
+            allowed |= route.methods
+        if allowed:
+            raise MethodNotAllowed(sorted(allowed))
+        if self._trailing_slash == "append" and not path.endswith("/"):
+            if any(route.pattern.match(path + "/") for route in self._routes):
+                raise Redirect(path + "/" + (f"?{query_string}" if query_string else ""))
+        raise RouteNotFound()
+
+    def __iter__(self):
+        return iter(self._routes)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A carrier request located: the carrier, the namespace, its path as the real API sees it,
+    and the URL prefix the client used (so redirects and links keep the client on the mock)."""
+
+    carrier: str
+    namespace: str
+    path: str
+    prefix: str
+
+
+def check_namespace_name(name: str) -> str:
+    if not NAMESPACE_NAME.match(name):
+        raise BadRequest(f"invalid namespace name {name[:80]!r}: use 1-64 of A-Z a-z 0-9 _ . -")
+    return name
+
+
+def resolve_target(path: str, host: str | None, namespace_header: str | None,
+                   carrier_names: Iterable[str], hosts: Mapping[str, str]) -> Target | None:
+    """Locate a carrier request from its URL form (see DESIGN section 2); None if it names none."""
+    namespace = DEFAULT_NAMESPACE
+    carrier = hosts.get((host or "").rsplit(":", 1)[0].lower())
+    prefix = ""
+    if carrier is None:
+        segments = path.split("/", 4)
+        if len(segments) > 3 and segments[1] == "ns":
+            namespace, name = check_namespace_name(segments[2]), segments[3]
+            prefix = f"/ns/{namespace}/{name}"
+        else:
+            name = segments[1] if len(segments) > 1 else ""
+            prefix = f"/{name}"
+        if name not in carrier_names:
+            return None
+        carrier, path = name, path[len(prefix):] or "/"
+    if namespace_header:
+        namespace = check_namespace_name(namespace_header)
+    return Target(carrier, namespace, path, prefix)

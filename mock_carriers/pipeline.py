@@ -1,0 +1,69 @@
+"""The one request pipeline every carrier request goes through:
+routing -> namespace -> carrier route -> error dialect -> journal (-> contract check in tests)."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from flask import Request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.wrappers import Response
+
+from mock_carriers.carriers.base import RequestContext
+from mock_carriers.core.errors import (AdminDialect, BadRequest, CarrierError, Internal, NotFound,
+                                       PayloadTooLarge)
+from mock_carriers.core.journal import JournalEntry, request_headers
+from mock_carriers.core.routing import resolve_target
+from mock_carriers.state import AppState
+
+log = logging.getLogger("mock_carriers.pipeline")
+ADMIN_DIALECT = AdminDialect()
+
+
+def handle(state: AppState, request: Request) -> Response:
+    try:
+        target = resolve_target(request.path, request.host, request.headers.get("X-Mock-Namespace"),
+                                state.carriers.names, state.hosts)
+    except CarrierError as error:
+        return ADMIN_DIALECT.render(error, "")
+    if target is None:
+        mounts = ", ".join(f"/{name}/" for name in state.carriers.names)
+        return ADMIN_DIALECT.render(NotFound(
+            f"no carrier at {request.path[:200]!r}; carriers are at {mounts} (or /ns/<namespace>/<carrier>/)"), "")
+
+    carrier = state.carriers.load(target.carrier)
+    namespace = state.namespaces.get(target.namespace)
+    started, operation, body = time.perf_counter(), None, b""
+    try:
+        body = _read_body(request)
+        route, params = carrier.routes.match(request.method, target.path, request.query_string.decode("latin-1"))
+        operation = route.operation_id
+        context = RequestContext(request, carrier, namespace, target)
+        with namespace.lock:
+            response = route.handler(context, **params)
+    except CarrierError as error:
+        response = carrier.dialect.render(error, namespace.trace_id())
+    except Exception:  # a bug of ours: log it, answer as the carrier's own 500 would
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        response = carrier.dialect.render(Internal(), namespace.trace_id())
+
+    entry = JournalEntry(carrier.name, operation, request.method, request.path,
+                         request.query_string.decode("latin-1"), request_headers(request.environ), body,
+                         response.status_code, list(response.headers.items()), response.get_data(),
+                         namespace.clock.timestamp(), (time.perf_counter() - started) * 1000)
+    if state.settings.check_responses:
+        entry.contract_violations = state.check_contract(carrier.name, operation, response, request.method)
+    namespace.journal.record(entry)
+    return response
+
+
+def _read_body(request: Request) -> bytes:
+    """The raw body, cached so form and JSON parsing still work after it; a body too large or cut
+    off becomes the carrier's own error instead of Werkzeug's HTML page."""
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise PayloadTooLarge("request body too large") from None
+    except HTTPException as exc:
+        raise BadRequest(exc.description) from None

@@ -1,0 +1,13 @@
+"""Where the shipped fixtures/ and contracts/ live: inside the wheel, or at the source checkout's top."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(kind: str) -> Path:
+    """`kind` is "fixtures" or "contracts"; a wheel carries them under mock_carriers/_data/."""
+    packaged = _PACKAGE / "_data" / kind
+    return packaged if packaged.is_dir() else _PACKAGE.parent / kind

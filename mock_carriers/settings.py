@@ -1,0 +1,49 @@
+"""Settings of one mock-carriers app, from CLI flags or MOCK_CARRIERS_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Callable
+
+_ENV_PREFIX = "MOCK_CARRIERS_"
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    fixtures_dir: Path | None = None  # per-carrier files here replace the shipped ones
+    seed: int = 0  # default RNG seed of every namespace
+    admin_token: str | None = None  # when set, every /__admin call needs `Authorization: Bearer <it>`
+    journal_limit: int = 1000  # entries kept per namespace
+    max_namespaces: int = 10_000  # live namespaces; the least recently used is dropped beyond this
+    check_responses: bool = False  # validate every response against contracts/ (the test suite does)
+    on_contract_violation: Callable[[str], None] | None = None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Defaults, then MOCK_CARRIERS_<FIELD> variables, then explicit overrides (CLI flags)."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for item in fields(cls):
+            raw = environ.get(_ENV_PREFIX + item.name.upper())
+            if raw is None or item.name == "on_contract_violation":
+                continue
+            values[item.name] = _convert(item.name, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+
+def _convert(name: str, raw: str):
+    if name in ("port", "seed", "journal_limit", "max_namespaces"):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a whole number, not {raw!r}") from None
+    if name == "fixtures_dir":
+        return Path(raw)
+    if name == "check_responses":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    return raw

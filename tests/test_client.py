@@ -1,0 +1,78 @@
+"""MockCarriers / Sandbox over a real server, and the pytest plugin as a user's suite sees it."""
+
+import requests
+
+from mock_carriers import MockCarriers
+from mock_carriers.client import AdminError
+
+pytest_plugins = ["pytester"]
+
+
+def test_start_sandbox_clock_tokens_journal():
+    with MockCarriers.start() as mock:
+        assert mock.health()["status"] == "ok"
+        sb = mock.sandbox("t42", seed=7)
+        base, creds, refs = sb.url("border-express"), sb.credentials("border-express"), sb.references("border-express")
+        assert base == f"{mock.url}/ns/t42/border-express"
+        token = requests.post(f"{base}/token", data={"grant_type": "client_credentials", **creds}, timeout=5).json()
+        headers = {"Authorization": f"bearer {token['access_token']}"}
+        walking = f"{base}/api/v1/consignments/{refs['walking']}"
+        assert requests.get(walking, headers=headers, timeout=5).json()["Status"] == "Despatched"
+        sb.clock.freeze()
+        sb.clock.advance("50m")
+        assert requests.get(walking, headers=headers, timeout=5).json()["Status"] == "Despatched"
+        sb.clock.advance("70m")
+        assert requests.get(walking, headers=headers, timeout=5).status_code == 401  # an hour passed
+        token = requests.post(f"{base}/token", data={"grant_type": "client_credentials", **creds}, timeout=5).json()
+        headers = {"Authorization": f"bearer {token['access_token']}"}
+        assert requests.get(walking, headers=headers, timeout=5).json()["Status"] == "In Transit"
+        assert sb.tokens.revoke("border-express", client_id=creds["client_id"]) == 1
+        assert requests.get(walking, headers=headers, timeout=5).status_code == 401
+        assert [e["operation"] for e in sb.journal("border-express")][-1] == "getConsignment"
+        sb.drop()
+        sb.drop()  # dropping twice is fine
+        assert mock.reset() == 0
+
+
+def test_admin_errors_raise():
+    with MockCarriers.start(admin_token="abc") as mock:
+        try:
+            MockCarriers.connect(mock.url).health()
+        except AdminError as error:
+            assert error.status == 401
+        else:
+            raise AssertionError("no admin token, yet health answered")
+        assert MockCarriers.connect(mock.url, admin_token="abc").health()["status"] == "ok"
+
+
+PLUGIN_TESTS = """
+import requests
+
+def _token(sb):
+    data = {{"grant_type": "client_credentials", **sb.credentials("border-express")}}
+    return requests.post(sb.url("border-express") + "/token", data=data, timeout=5).json()["access_token"]
+
+def test_{n}_gets_a_fresh_world(carriers, carriers_server):
+    ref = carriers.references("border-express")["walking"]
+    url = f"{{carriers.url('border-express')}}/api/v1/consignments/{{ref}}"
+    assert requests.get(url, headers={{"Authorization": "bearer " + _token(carriers)}}, timeout=5).json()["Status"] == "Despatched"
+    carriers.clock.advance("3h")
+    assert requests.get(url, headers={{"Authorization": "bearer " + _token(carriers)}}, timeout=5).json()["Status"] == "In Transit"
+"""
+
+
+def test_the_plugin_gives_each_test_a_fresh_namespace(pytester):
+    pytester.makepyfile(**{f"test_{n}": PLUGIN_TESTS.format(n=n) for n in range(4)})
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=4)
+
+
+def test_the_plugin_is_safe_under_xdist(pytester):
+    pytester.makepyfile(**{f"test_{n}": PLUGIN_TESTS.format(n=n) for n in range(6)})
+    pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider").assert_outcomes(passed=6)
+
+
+def test_the_plugin_can_use_a_running_server(pytester):
+    with MockCarriers.start() as mock:
+        pytester.makepyfile(test_remote=PLUGIN_TESTS.format(n=0))
+        result = pytester.runpytest_subprocess("--mock-carriers-url", mock.url, "-p", "no:cacheprovider")
+        result.assert_outcomes(passed=1)

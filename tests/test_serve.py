@@ -1,0 +1,111 @@
+"""`mock-carriers serve` and `fixtures check` as a user runs them: real processes, real sockets."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from mock_carriers.resources import data_dir
+
+COMMAND = [sys.executable, "-m", "mock_carriers"]
+SCRIPT = Path(sys.executable).parent / "mock-carriers"
+
+
+def _serve(*args: str, env: dict | None = None):
+    process = subprocess.Popen([*COMMAND, "serve", "--port", "0", *args], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env=env)
+    line = process.stdout.readline()
+    return process, line
+
+
+@pytest.fixture
+def serve():
+    processes = []
+
+    def start(*args, env=None):
+        process, line = _serve(*args, env=env)
+        processes.append(process)
+        return process, line
+    yield start
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_serve_prints_its_url_and_answers(serve):
+    process, line = serve()
+    assert line.startswith("mock-carriers ") and "listening on http://127.0.0.1:" in line
+    url = line.split()[-1]
+    assert requests.get(f"{url}/__admin/health", timeout=5).json()["status"] == "ok"
+    token = requests.post(f"{url}/border-express/token", timeout=5, data={
+        "grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"})
+    assert token.status_code == 200
+
+
+def test_sigterm_stops_it_cleanly(serve):
+    process, _ = serve()
+    process.terminate()
+    assert process.wait(timeout=10) == 0
+
+
+def test_the_console_script_is_installed():
+    result = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0 and "mock-carriers" in result.stdout
+
+
+def test_environment_sets_the_admin_token(serve):
+    import os
+    _, line = serve(env={**os.environ, "MOCK_CARRIERS_ADMIN_TOKEN": "t0ken"})
+    url = line.split()[-1]
+    assert requests.get(f"{url}/__admin/health", timeout=5).status_code == 401
+    assert requests.get(f"{url}/__admin/health", headers={"Authorization": "Bearer t0ken"}, timeout=5).ok
+
+
+def _broken_fixtures(tmp_path: Path) -> Path:
+    text = (data_dir("fixtures") / "border-express.yaml").read_text()
+    broken = text.replace('postcode: "3121"}', 'postcode: "31210"}', 1)
+    assert broken != text
+    (tmp_path / "border-express.yaml").write_text(broken)
+    return tmp_path
+
+
+def test_serve_refuses_broken_fixtures_naming_file_line_and_field(tmp_path):
+    directory = _broken_fixtures(tmp_path)
+    result = subprocess.run([*COMMAND, "serve", "--port", "0", "--fixtures", str(directory)],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0
+    line = next(n for n, text in enumerate((directory / "border-express.yaml").read_text().splitlines(), 1)
+                if '"31210"' in text)
+    assert f"border-express.yaml:{line}: consignments.BE10000001.receiver.postcode" in result.stderr
+
+
+def test_fixtures_override_the_shipped_world(serve, tmp_path):
+    text = (data_dir("fixtures") / "border-express.yaml").read_text().replace("mock-be-secret", "my-own-secret")
+    (tmp_path / "border-express.yaml").write_text(text)
+    _, line = serve("--fixtures", str(tmp_path))
+    url = line.split()[-1]
+    form = {"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "my-own-secret"}
+    assert requests.post(f"{url}/border-express/token", data=form, timeout=5).status_code == 200
+
+
+def test_fixtures_check(tmp_path):
+    ok = subprocess.run([*COMMAND, "fixtures", "check"], capture_output=True, text=True, timeout=30)
+    assert ok.returncode == 0 and "ok    " in ok.stdout
+    bad = subprocess.run([*COMMAND, "fixtures", "check", str(_broken_fixtures(tmp_path))],
+                         capture_output=True, text=True, timeout=30)
+    assert bad.returncode == 1 and "receiver.postcode" in bad.stderr
+    (tmp_path / "border-express.yaml").unlink()
+    (tmp_path / "nobody.yaml").write_text("x: 1\n")
+    unknown = subprocess.run([*COMMAND, "fixtures", "check", str(tmp_path)], capture_output=True, text=True, timeout=30)
+    assert unknown.returncode == 1 and "no carrier named 'nobody'" in unknown.stderr
+
+
+def test_a_port_in_use_is_a_clear_error(serve):
+    _, line = serve()
+    port = line.rsplit(":", 1)[-1].strip()
+    result = subprocess.run([*COMMAND, "serve", "--port", port], capture_output=True, text=True, timeout=30)
+    assert result.returncode != 0 and "in use" in result.stderr and "Traceback" not in result.stderr
