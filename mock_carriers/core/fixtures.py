@@ -9,11 +9,7 @@ import threading
 from pathlib import Path
 from typing import Any, Mapping
 
-import yaml
-
 from mock_carriers.core.durations import EARLIEST, parse_relative_time
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class FixtureError(ValueError):
@@ -21,9 +17,11 @@ class FixtureError(ValueError):
 
 
 def load_yaml(path: Path) -> Any:
+    import yaml  # deferred: a server that never reads a fixture (health checks) does not pay for it
+
     try:
         with open(path, "rb") as handle:
-            return yaml.load(handle, Loader=_Loader)
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f":{mark.line + 1}" if mark is not None else ""
@@ -63,6 +61,8 @@ def field_path(parts) -> str:
 
 def _line_of(source: Path, parts: list) -> int:
     """The 1-based line of the deepest node on `parts` that exists in the YAML text."""
+    import yaml
+
     node = yaml.compose(source.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     line = node.start_mark.line if node is not None else 0
     for part in parts:
