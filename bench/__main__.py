@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import core_platform
+from bench import core_platform, webhooks
 
-SUITES = [core_platform]
+SUITES = [core_platform, webhooks]
 
 
 def main() -> None:

@@ -34,19 +34,20 @@ def handle(state: AppState, request: Request) -> Response:
 
     carrier = state.carriers.load(target.carrier)
     namespace = state.namespaces.get(target.namespace)
-    started, operation, body = time.perf_counter(), None, b""
+    started, operation, body, dialect = time.perf_counter(), None, b"", carrier.dialect
     try:
         body = _read_body(request)
         route, params = carrier.routes.match(request.method, target.path, request.query_string.decode("latin-1"))
-        operation = route.operation_id
+        operation, dialect = route.operation_id, route.dialect or carrier.dialect
         context = RequestContext(request, carrier, namespace, target)
         with namespace.lock:
             response = route.handler(context, **params)
     except CarrierError as error:
-        response = carrier.dialect.render(error, namespace.trace_id())
+        error.url = request.url
+        response = dialect.render(error, namespace.trace_id())
     except Exception:  # a bug of ours: log it, answer as the carrier's own 500 would
         log.exception("unhandled error on %s %s", request.method, request.path)
-        response = carrier.dialect.render(Internal(), namespace.trace_id())
+        response = dialect.render(Internal(), namespace.trace_id())
 
     entry = JournalEntry(carrier.name, operation, request.method, request.path,
                          request.query_string.decode("latin-1"), request_headers(request.environ), body,

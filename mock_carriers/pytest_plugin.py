@@ -1,4 +1,4 @@
-"""pytest plugin (auto-registered): `carriers_server` and `carriers` fixtures.
+"""pytest plugin (auto-registered): `carriers_server`, `carriers` and `webhook_sink` fixtures.
 
     def test_tracking(carriers):
         client = MyClient(carriers.url("border-express"), **carriers.credentials("border-express"))
@@ -41,3 +41,13 @@ def carriers(carriers_server):
     sandbox = carriers_server.sandbox()
     yield sandbox
     sandbox.drop()
+
+
+@pytest.fixture
+def webhook_sink():
+    """A real webhook receiver on 127.0.0.1 that records requests and answers chosen statuses."""
+    from mock_carriers.webhook_sink import WebhookSink
+
+    sink = WebhookSink()
+    yield sink
+    sink.stop()

@@ -71,3 +71,21 @@ def be_token(client, prefix: str = BE, client_id: str = "mock-be-client", secret
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"bearer {token}"}
+
+
+BEX = "/bex"
+BEX_LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
+
+
+def bex_token(client, alternate: bool = False, prefix: str = BEX) -> str:
+    response = client.post(f"{prefix}/api/service/login", json={**BEX_LOGIN, "preferAlternateToken": alternate})
+    return response.get_json()["value"]
+
+
+@pytest.fixture
+def webhook_sink():
+    from mock_carriers.webhook_sink import WebhookSink
+
+    sink = WebhookSink()
+    yield sink
+    sink.stop()

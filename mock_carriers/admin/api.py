@@ -6,6 +6,7 @@ import hmac
 import json
 import re
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, request
 
@@ -75,6 +76,14 @@ def _carrier_name(body: dict) -> str:
     if name not in _state().carriers.names:
         raise Invalid({"carrier": [f"must be one of {', '.join(_state().carriers.names)}"]})
     return name
+
+
+def _carrier_query() -> str | None:
+    """The optional `?carrier=` filter of the list endpoints."""
+    carrier = request.args.get("carrier") or None
+    if carrier is not None and carrier not in _state().carriers.names:
+        raise Invalid({"carrier": [f"must be one of {', '.join(_state().carriers.names)}"]})
+    return carrier
 
 
 def _iso(moment: datetime) -> str:
@@ -215,12 +224,47 @@ def _change_tokens(name: str, action: str):
     return json_response({"carrier": carrier.name, "action": action, "affected": affected})
 
 
+@admin.get("/namespaces/<name>/webhooks")
+def get_webhooks(name: str):
+    namespace = _namespace(name)
+    carrier = _carrier_query()
+    hub = namespace.webhooks
+    return json_response({"namespace": namespace.name,
+                          "subscriptions": [s.to_dict() for s in hub.subscriptions(carrier)],
+                          "deliveries": [d.to_dict() for d in hub.deliveries(carrier)]})
+
+
+@admin.post("/namespaces/<name>/webhooks/subscriptions")
+def add_subscription(name: str):
+    """Subscribe a URL as the carrier's portal (or support desk) would, bypassing its API."""
+    namespace = _namespace(name)
+    body = _json_body()
+    carrier = _state().carriers.load(_carrier_name(body))
+    if not carrier.webhook_events:
+        raise Invalid({"carrier": [f"{carrier.name} sends no webhooks"]})
+    url = body.get("url")
+    if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise Invalid({"url": ["must be an http(s) URL"]})
+    filters = body.get("filters", [])
+    if not isinstance(filters, list) or any(f not in carrier.webhook_events for f in filters):
+        raise Invalid({"filters": [f"must be a list of: {', '.join(carrier.webhook_events)}"]})
+    headers = body.get("headers", {})
+    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) and k.strip()
+                                                and "\n" not in k + v and "\r" not in k + v
+                                                for k, v in headers.items()):
+        raise Invalid({"headers": ["must be an object of header names to string values"]})
+    for key in ("secret", "description"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            raise Invalid({key: ["must be a string"]})
+    subscription = namespace.webhooks.subscribe(carrier.name, url, body.get("secret"), tuple(filters), headers,
+                                                body.get("description") or "")
+    return json_response(subscription.to_dict(), 201)
+
+
 @admin.get("/namespaces/<name>/journal")
 def get_journal(name: str):
     namespace = _namespace(name)
-    carrier = request.args.get("carrier") or None
-    if carrier is not None and carrier not in _state().carriers.names:
-        raise Invalid({"carrier": [f"must be one of {', '.join(_state().carriers.names)}"]})
+    carrier = _carrier_query()
     limit_text = request.args.get("limit")
     limit = None
     if limit_text is not None:

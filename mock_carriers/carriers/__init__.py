@@ -5,4 +5,5 @@ from mock_carriers.carriers.base import CarrierEntry, CarrierRegistry
 CARRIERS = CarrierRegistry((
     CarrierEntry("border-express", "border_express",
                  hosts=("api.borderexpress.com.au", "integrationapi.borderexpress.com.au")),
+    CarrierEntry("bex", "bex", hosts=("api.bex.co.za", "webhook.bex.co.za")),
 ))

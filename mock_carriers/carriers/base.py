@@ -31,6 +31,7 @@ class Carrier:
     describe: Callable[[Any], dict]  # fixtures -> {"credentials": ..., "references": ...}
     fixture_schema_path: Path
     token_lifetime: float | None = None  # seconds; None: tokens live until expired or revoked
+    webhook_events: tuple[str, ...] = ()  # the event types it sends; empty: it sends no webhooks
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
         return self.model_factory(fixtures, namespace)

@@ -1,11 +1,15 @@
 """VirtualClock: one per namespace, so a test can freeze, advance or set time for its world only.
 
 It runs on real time until told otherwise. Everything time-based in a namespace (token expiry,
-timelines, timestamps in bodies) reads this clock, never the system clock directly.
+timelines, webhook retries, timestamps in bodies) reads this clock, never the system clock.
+Timers run on it too: `advance` fires every timer that falls due, in time order, with the clock
+standing at each timer's time, before it returns; in real time a Scheduler fires them.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import threading
 import time
 from datetime import datetime, timedelta, timezone
@@ -15,11 +19,15 @@ from mock_carriers.core.durations import check_instant
 
 
 class VirtualClock:
-    def __init__(self, real_time: Callable[[], float] = time.time) -> None:
+    def __init__(self, real_time: Callable[[], float] = time.time,
+                 on_timer: Callable[["VirtualClock"], None] | None = None) -> None:
         self._real_time = real_time
         self._offset = 0.0
         self._frozen_at: float | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
+        self._timers: list[tuple[float, int, Callable[[], None]]] = []
+        self._sequence = itertools.count()
+        self._on_timer = on_timer  # tells a Scheduler this clock has timers to watch
 
     @property
     def frozen(self) -> bool:
@@ -44,20 +52,95 @@ class VirtualClock:
                 self._frozen_at = None
 
     def advance(self, by: timedelta) -> None:
+        """Move forward, firing each timer due on the way with the clock at its time."""
         if by < timedelta(0):
             raise ValueError("the clock only moves forward with advance; use set to go back")
-        with self._lock:
-            seconds = by.total_seconds()
-            check_instant(datetime.fromtimestamp(self.timestamp() + seconds, tz=timezone.utc))
-            if self._frozen_at is not None:
-                self._frozen_at += seconds
-            else:
-                self._offset += seconds
+        target = self.timestamp() + by.total_seconds()
+        check_instant(datetime.fromtimestamp(target, tz=timezone.utc))
+        while (callback := self._pop_due(target, move_to_due=True)) is not None:
+            callback()
+        self._move_to(max(target, self.timestamp()))
 
     def set(self, to: datetime) -> None:
-        target = check_instant(to).timestamp()
+        self._move_to(check_instant(to).timestamp())
+
+    def _move_to(self, target: float) -> None:
         with self._lock:
             if self._frozen_at is not None:
                 self._frozen_at = target
             else:
                 self._offset = target - self._real_time()
+
+    def call_at(self, when: float, callback: Callable[[], None]) -> None:
+        """Run `callback` once the clock reaches `when` (a timestamp)."""
+        with self._lock:
+            heapq.heappush(self._timers, (when, next(self._sequence), callback))
+        if self._on_timer is not None:
+            self._on_timer(self)
+
+    def pop_due(self) -> Callable[[], None] | None:
+        """The earliest timer due now, taken off the clock (each timer is handed out once)."""
+        return self._pop_due(self.timestamp(), move_to_due=False)
+
+    def _pop_due(self, limit: float, move_to_due: bool) -> Callable[[], None] | None:
+        with self._lock:
+            if not self._timers or self._timers[0][0] > limit:
+                return None
+            when, _, callback = heapq.heappop(self._timers)
+            if move_to_due and when > self.timestamp():
+                self._move_to(when)
+            return callback
+
+    def next_due(self) -> float | None:
+        with self._lock:
+            return self._timers[0][0] if self._timers else None
+
+    def cancel_all(self) -> None:
+        with self._lock:
+            self._timers.clear()
+
+
+class Scheduler:
+    """Fires due timers of real-time clocks on a background thread, callbacks on a small pool,
+    so a slow webhook receiver delays neither API requests nor other deliveries."""
+
+    def __init__(self, workers: int = 8, max_wait: float = 0.5) -> None:
+        self._clocks: set[VirtualClock] = set()
+        self._wake = threading.Condition()
+        self._workers = workers
+        self._max_wait = max_wait
+        self._thread: threading.Thread | None = None
+        self._pool = None
+        self._woken = False  # a timer arrived since the last scan: scan again before sleeping
+
+    def watch(self, clock: VirtualClock) -> None:
+        with self._wake:
+            self._clocks.add(clock)
+            if self._thread is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="mock-carriers-timer")
+                self._thread = threading.Thread(target=self._run, name="mock-carriers-scheduler", daemon=True)
+                self._thread.start()
+            self._woken = True
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                clocks = list(self._clocks)
+                self._woken = False
+            wait = self._max_wait
+            for clock in clocks:
+                while (callback := clock.pop_due()) is not None:
+                    self._pool.submit(callback)
+                due = clock.next_due()
+                if due is None:
+                    with self._wake:
+                        if clock.next_due() is None:
+                            self._clocks.discard(clock)
+                elif not clock.frozen:
+                    wait = min(wait, max(0.0, due - clock.timestamp()))
+            with self._wake:
+                if not self._woken:
+                    self._wake.wait(wait)

@@ -130,4 +130,6 @@ class ContractBook:
         """Violations of `response` against the contract; none for requests no route matched."""
         if operation_id is None:
             return []
+        if not (self._directory / f"{name}.openapi.yaml").is_file():
+            return [f"{name}: no contracts/{name}.openapi.yaml"]
         return self.contract(name).check_response(operation_id, response, method)

@@ -25,6 +25,7 @@ class CarrierError(Exception):
         super().__init__(message or self.code)
         self.message = message
         self.headers = dict(headers or {})
+        self.url: str | None = None  # the request URL, filled in by the pipeline (some dialects quote it)
 
 
 class BadRequest(CarrierError):
@@ -76,8 +77,8 @@ class MethodNotAllowed(CarrierError):
     status = 405
     code = "method_not_allowed"
 
-    def __init__(self, allowed: list[str]) -> None:
-        super().__init__(headers={"Allow": ", ".join(allowed)})
+    def __init__(self, allowed: list[str], method: str = "") -> None:
+        super().__init__(method, headers={"Allow": ", ".join(allowed)})
         self.allowed = allowed
 
 
@@ -196,6 +197,39 @@ class ProblemDetails(ErrorDialect):
             body["errors"] = error.fields
         body["traceId"] = trace_id
         return json_response(body, status, content_type=PROBLEM_TYPE)
+
+
+class WebApi(ErrorDialect):
+    """ASP.NET Web API 2: `{"Message": ...}` bodies, `ModelState` for invalid input."""
+
+    def render_error(self, error: CarrierError, trace_id: str) -> Response:
+        if isinstance(error, RouteNotFound):
+            message = f"No HTTP resource was found that matches the request URI '{error.url}'."
+        elif isinstance(error, MethodNotAllowed):
+            message = "The requested resource does not support http method '{}'.".format(error.message or "")
+        elif isinstance(error, Unauthorized):
+            message = error.message or "Authorization has been denied for this request."
+        elif isinstance(error, Internal):
+            message = "An error has occurred."
+        else:
+            message = error.message or error.code
+        body: dict = {"Message": message}
+        if isinstance(error, Invalid):
+            body = {"Message": "The request is invalid.", "ModelState": error.fields}
+        return json_response(body, error.status)
+
+
+class ExField(ErrorDialect):
+    """BEX: HTTP 200 with `{"id": 0, "ex": "<reason>"}` for every request that reaches a route;
+    only transport-level failures (no such route, a crash) get a real status, in Web API's shape."""
+
+    def __init__(self) -> None:
+        self._transport = WebApi()
+
+    def render_error(self, error: CarrierError, trace_id: str) -> Response:
+        if isinstance(error, (RouteNotFound, MethodNotAllowed, Internal)):
+            return self._transport.render_error(error, trace_id)
+        return json_response({"id": 0, "ex": error.message or error.code})
 
 
 class AdminDialect(ErrorDialect):

@@ -15,10 +15,11 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.clock import Scheduler, VirtualClock
 from mock_carriers.core.fixtures import FixtureStore
 from mock_carriers.core.journal import Journal
 from mock_carriers.core.tokens import TokenAuthority
+from mock_carriers.core.webhooks import WebhookHub
 
 log = logging.getLogger("mock_carriers.namespaces")
 
@@ -35,15 +36,16 @@ class CarrierSpec(Protocol):
 
 class Namespace:
     def __init__(self, name: str, seed: int, journal_limit: int, fixtures: Callable[[CarrierSpec], Any],
-                 overlays: dict[str, Any] | None = None) -> None:
+                 overlays: dict[str, Any] | None = None, scheduler: Scheduler | None = None) -> None:
         self.name = name
         self.seed = seed
-        self.clock = VirtualClock()
+        self.clock = VirtualClock(on_timer=scheduler.watch if scheduler else None)
         self.started_at = self.clock.now()
         self.created_at = time.time()
         self.rng = random.Random(seed)
         self.lock = threading.RLock()
         self.journal = Journal(journal_limit)
+        self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit)
         self.overlays = dict(overlays or {})  # carrier -> fixtures already merged and checked
         self._base_fixtures = fixtures
         self._models: dict[str, Any] = {}
@@ -79,6 +81,7 @@ class NamespaceRegistry:
     """The live namespaces, least recently used first; capped so a server running for days stays small."""
 
     def __init__(self, store: FixtureStore, seed: int, journal_limit: int, capacity: int) -> None:
+        self._scheduler = Scheduler()
         self._store = store
         self._seed = seed
         self._journal_limit = journal_limit
@@ -97,11 +100,12 @@ class NamespaceRegistry:
                 return namespace
             if not create:
                 return None
-            return self._insert(Namespace(name, self._seed, self._journal_limit, self._base_fixtures))
+            return self._insert(Namespace(name, self._seed, self._journal_limit, self._base_fixtures,
+                                          scheduler=self._scheduler))
 
     def replace(self, name: str, seed: int | None, overlays: dict[str, Any]) -> Namespace:
         namespace = Namespace(name, self._seed if seed is None else seed, self._journal_limit,
-                              self._base_fixtures, overlays)
+                              self._base_fixtures, overlays, self._scheduler)
         with self._lock:
             doomed = [self._live.pop(name, None)]
             self._insert(namespace)
@@ -141,9 +145,13 @@ _DISPOSE_DELAY = 0.05  # seconds: lets the reset's own response go out before th
 
 
 def _dispose(doomed: list[Namespace | None]) -> None:
-    """Free dropped namespaces on a timer thread, so a reset costs the caller O(1) instead of
-    the time to deallocate every token and journal entry they held (which holds the GIL).
-    The caller hands over the only references it has (the list), so they die on that thread."""
+    """Stop dropped namespaces' timers (no webhook of a reset world goes out), then free them on
+    a timer thread, so a reset costs the caller O(1) instead of the time to deallocate every token
+    and journal entry they held (which holds the GIL). The caller hands over the only references
+    it has (the list), so they die on that thread."""
+    for namespace in doomed:
+        if namespace is not None:
+            namespace.clock.cancel_all()
     if any(namespace is not None for namespace in doomed):
         timer = threading.Timer(_DISPOSE_DELAY, doomed.clear)
         timer.daemon = True

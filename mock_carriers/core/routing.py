@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from mock_carriers.core.errors import BadRequest, MethodNotAllowed, Redirect, RouteNotFound
 
@@ -26,6 +26,7 @@ class Route:
     handler: Callable
     operation_id: str
     pattern: re.Pattern = field(compare=False)
+    dialect: Any = None  # an ErrorDialect for this route only (None: the carrier's)
 
 
 class RouteTable:
@@ -42,11 +43,12 @@ class RouteTable:
         self._trailing_slash = trailing_slash
         self._routes: list[Route] = []
 
-    def add(self, methods: Iterable[str], rule: str, handler: Callable, operation_id: str) -> None:
+    def add(self, methods: Iterable[str], rule: str, handler: Callable, operation_id: str,
+            dialect: Any = None) -> None:
         methods = frozenset(m.upper() for m in methods)
         if "GET" in methods:
             methods |= {"HEAD"}
-        self._routes.append(Route(methods, rule, handler, operation_id, self._compile(rule)))
+        self._routes.append(Route(methods, rule, handler, operation_id, self._compile(rule), dialect))
 
     def _compile(self, rule: str) -> re.Pattern:
         parts, position = [], 0
@@ -71,7 +73,7 @@ class RouteTable:
                 return route, found.groupdict()
             allowed |= route.methods
         if allowed:
-            raise MethodNotAllowed(sorted(allowed))
+            raise MethodNotAllowed(sorted(allowed), method)
         if self._trailing_slash == "append" and not path.endswith("/"):
             if any(route.pattern.match(path + "/") for route in self._routes):
                 raise Redirect(path + "/" + (f"?{query_string}" if query_string else ""))

@@ -9,7 +9,7 @@ import mock_carriers
 
 def test_health(client):
     assert client.get("/__admin/health").get_json() == {
-        "status": "ok", "version": mock_carriers.__version__, "carriers": ["border-express"]}
+        "status": "ok", "version": mock_carriers.__version__, "carriers": ["border-express", "bex"]}
 
 
 def test_put_returns_the_namespace_document(client):
@@ -168,3 +168,27 @@ def test_unknown_admin_routes_and_methods_are_json(client):
     assert response.status_code == 404 and response.get_json()["error"] == "not_found"
     response = client.delete("/__admin/health")
     assert response.status_code == 405 and response.get_json()["error"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"carrier": "border-express", "url": "http://127.0.0.1:9/x"}, "carrier"),
+    ({"carrier": "bex"}, "url"), ({"carrier": "bex", "url": "ftp://x/y"}, "url"),
+    ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "filters": ["nope"]}, "filters"),
+    ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "headers": {"X": 1}}, "headers"),
+    ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "headers": {"X": "a\r\nInjected: 1"}}, "headers"),
+    ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "secret": 42}, "secret"),
+])
+def test_bad_subscriptions_are_400_and_subscribe_nothing(client, body, field):
+    response = client.post("/__admin/namespaces/default/webhooks/subscriptions", json=body)
+    assert response.status_code == 400 and field in response.get_json()["fields"]
+    assert client.get("/__admin/namespaces/default/webhooks").get_json()["subscriptions"] == []
+
+
+def test_subscriptions_are_listed_per_namespace(client):
+    client.put("/__admin/namespaces/w")
+    created = client.post("/__admin/namespaces/w/webhooks/subscriptions",
+                          json={"carrier": "bex", "url": "http://127.0.0.1:9/x", "filters": ["pod"]}).get_json()
+    listed = client.get("/__admin/namespaces/w/webhooks?carrier=bex").get_json()
+    assert listed["subscriptions"] == [created] and listed["deliveries"] == []
+    assert client.get("/__admin/namespaces/default/webhooks").get_json()["subscriptions"] == []
+    assert client.get("/__admin/namespaces/w/webhooks?carrier=zzz").status_code == 400

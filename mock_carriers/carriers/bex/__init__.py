@@ -1,0 +1,29 @@
+"""BEX (South Africa): carriers.md section 3."""
+
+from pathlib import Path
+
+from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.bex.api import build_routes
+from mock_carriers.carriers.bex.model import BexModel
+from mock_carriers.carriers.bex.webhooks import ACTIONS, notifier
+from mock_carriers.core.errors import ExField
+
+
+def describe(fixtures) -> dict:
+    username, user = next(iter(fixtures["users"].items()))
+    return {"credentials": {"username": username, "password": user["password"],
+                            "account_number": user["accounts"][0],
+                            "webhook_api_key": next(iter(fixtures["webhook_api_keys"]), None)},
+            "references": dict(fixtures["references"])}
+
+
+CARRIER = Carrier(
+    name="bex",
+    routes=build_routes(),
+    dialect=ExField(),
+    model_factory=lambda fixtures, namespace: BexModel(fixtures, namespace, notifier(namespace)),
+    describe=describe,
+    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
+    token_lifetime=None,  # "The token will not expire so once generated can be persisted"
+    webhook_events=ACTIONS,
+)

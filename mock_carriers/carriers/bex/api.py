@@ -1,0 +1,342 @@
+"""BEX over HTTP: every endpoint under both `/api/service/` and the older `/api/`, by GET or POST,
+parameters from the query string or a JSON body, and business errors as HTTP 200 with `ex`.
+The webhook registration host speaks Microsoft.AspNet.WebHooks instead (real statuses)."""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+from werkzeug.wrappers import Response
+
+from mock_carriers.carriers.base import RequestContext
+from mock_carriers.carriers.bex.model import BexError, BexModel, Waybill, anonymous, sast
+from mock_carriers.carriers.bex.webhooks import ACTIONS
+from mock_carriers.core.binding import Params, bind
+from mock_carriers.core.durations import check_instant
+from mock_carriers.core.errors import Invalid, Unauthorized, WebApi, json_response
+from mock_carriers.core.pdf import A4, MM, text_pdf
+from mock_carriers.core.routing import RouteTable
+from mock_carriers.core.tokens import TokenState
+
+API_SCOPE, DOWNLOAD_SCOPE = "api", "alternate"
+LABEL_SIZE = (100.8 * MM, 149.8 * MM)
+ECHO_TIMEOUT = 10.0
+MAX_WEIGHT_KG = 100_000.0  # beyond any parcel; keeps the arithmetic finite
+MAX_DIM_MASS_CM3 = 1e10
+TRACKING_HEADER = {"id": 0, "dataTypeId": 4, "groupingIndex": -1, "headerName": "Tracking", "col1": "Date",
+                   "col2": "Waybill", "col3": "Senders Ref", "col4": "Tracking Description", "col5": "User",
+                   "internalRef": "Internal Ref"}
+
+
+def _flag(value: bool) -> str:
+    return "True" if value else "False"  # BEX sends booleans as .NET's bool.ToString()
+
+
+def _user(ctx: RequestContext, operation: str, token: str | None, scope: str) -> str:
+    """The username a valid token of `scope` belongs to, else the "anonymous access" `ex`."""
+    state, found = ctx.tokens.check(token)
+    if state is not TokenState.VALID or scope not in found.scopes:
+        raise anonymous(operation)
+    return found.client_id
+
+
+def login(ctx: RequestContext) -> Response:
+    params = bind(ctx.request)
+    model: BexModel = ctx.model
+    username = model.username(params.text("username"))
+    user = model.user(username) if username else None
+    if user is None or not hmac.compare_digest(params.text("password").encode(), user["password"].encode()):
+        raise BexError("Invalid username or password.")
+    scope = DOWNLOAD_SCOPE if params.flag("preferAlternateToken") else API_SCOPE
+    token = ctx.tokens.issue(username, (scope,))
+    return json_response({"id": user["id"], "value": token.value, "isStrongPassword": "True",
+                          "isEmailVerified": "True", "email": user["email"], "signalREnabled": "False",
+                          "allowApiLogin": "False"})
+
+
+def track(ctx: RequestContext) -> Response:
+    model: BexModel = ctx.model
+    rows = [TRACKING_HEADER]
+    for group, waybill in enumerate(model.search(bind(ctx.request).text("searchItems"))):
+        events = [e for e in model.events(waybill) if "note" not in e.data]
+        for position, event in enumerate(reversed(events)):
+            row_id = _row_id(waybill, event.at)
+            rows.append({"id": row_id, "dataTypeId": 2, "headerName": "Tracking",
+                         "col1": sast(event.at).strftime("%d-%m-%Y %H:%M"),
+                         "col2": waybill.number if position == 0 else "", "col3": waybill.senders_ref,
+                         "col4": event.data.get("description", ""), "col5": event.data["user"],
+                         "internalRef": str(row_id), "groupingIndex": group})
+    return json_response({"id": 0, "items": rows})
+
+
+def _row_id(waybill: Waybill, at: datetime) -> int:
+    return waybill.internal_id * 10 + int(at.timestamp()) % 10_000_000
+
+
+def quote(ctx: RequestContext) -> Response:
+    operation = "getquoteservicedeliverypricingv2"
+    params = bind(ctx.request)
+    model: BexModel = ctx.model
+    username = _user(ctx, operation, ctx.request.headers.get("token"), API_SCOPE)
+    account = params.text("accountNumber")
+    model.check_account(username, account)
+    weight, dim_mass = params.number("totalWeight"), params.number("dimMass")
+    if weight is None or not 0 < weight <= MAX_WEIGHT_KG:
+        raise BexError("totalWeight must be a number greater than 0.")
+    if dim_mass is None or not 0 <= dim_mass <= MAX_DIM_MASS_CM3:
+        raise BexError("dimMass must be a number of cubic centimetres (0 or more).")
+    origin_name, origin = _place(model, params, "origin")
+    destination_name, destination = _place(model, params, "destination")
+    dispatch = _dispatch_date(ctx, params.text("dispatchDate"))
+    items = []
+    for code, service in sorted(model.services.items(), key=lambda item: item[1]["id"]):
+        price = model.price(code, weight, dim_mass)
+        collect = dispatch.replace(hour=16)
+        delivered = (dispatch + timedelta(days=service["transit_days"])).replace(hour=17)
+        items.append({
+            "id": 0, "customerName": account, "serviceId": service["id"], "serviceCodeStr": code,
+            "serviceNameStr": service["name"],
+            **_side("origin", origin_name, origin), **_side("destination", destination_name, destination),
+            "estimatedTransitDays": service["transit_days"], "scheduledTransitDays": service["transit_days"],
+            "estimatedHolidays": 0, "scheduledHolidays": 0, "scheduleBy": _stamp(collect),
+            "estimatedCollectionDateAndTime": _stamp(collect),
+            "latestCollectionDateAndTime": _stamp(dispatch.replace(hour=17)),
+            "estimatedDeliveryDateAndTime": _stamp(delivered), "scheduledDeliveryDateAndTime": _stamp(delivered),
+            "isDeliveryGuaranteed": _flag(service.get("guaranteed", False)),
+            "surchargeAddons": "SURSAT" if dispatch.weekday() == 5 else "",
+            "customerChargeableWeight": price["chargeable_weight"], "baseRateTotal": price["base"],
+            "fuel": price["fuel"], "insuranceRequired": "False", "otherSurcharges": 0,
+            "surchargeTotal": price["surcharges"], "subTotal": price["sub_total"], "vat": price["vat"],
+            "totalCharges": price["total"]})
+    return json_response({"id": 0, "items": items})
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _side(side: str, name: str, place: dict) -> dict:
+    return {f"{side}Suburb": name, f"{side}City": place["city"], f"{side}RateCategory": place["rate_category"],
+            f"{side}BranchStr": place["branch"], f"{side}Hub": place["hub"],
+            f"{side}LocationCode": place["location_code"]}
+
+
+def _place(model: BexModel, params: Params, side: str) -> tuple[str, dict]:
+    lat = params.number(f"{side}LatCoord")
+    lon = params.number(f"{side}LonCoord")
+    if lon is None:
+        lon = params.number(f"{side}LongCoord")  # the typo in BEX's own sample body
+    return model.place(params.text(f"{side}Suburb"), params.text(f"{side}PostCode"), lat, lon, side)
+
+
+def _dispatch_date(ctx: RequestContext, text: str) -> datetime:
+    today = sast(ctx.clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
+    if not text:
+        return today
+    try:
+        return check_instant(datetime.strptime(text[:10], "%Y-%m-%d").replace(tzinfo=today.tzinfo))
+    except ValueError:
+        raise BexError(f"dispatchDate '{text[:40]}' is not a date (yyyy-MM-dd).") from None
+
+
+_V4_PARTY = {"company": "Company", "street": "Street", "suburb": "Suburb", "postcode": "PostCode",
+             "contact": "ContactName", "lat": "Lat", "lon": "Lon"}
+_WIA_PARTY = {"company": "Company", "street": "Street", "suburb": "LocationName", "postcode": "PostCode",
+              "contact": "ContactName", "lat": "Lat", "lon": "Lon"}
+
+
+def submit_v4(ctx: RequestContext) -> Response:
+    return _submit(ctx, "submitwaybillv4", ("sender", "receiver"), _V4_PARTY)
+
+
+def submit_wia(ctx: RequestContext) -> Response:
+    return _submit(ctx, "submitwaybillwia", ("origin", "destination"), _WIA_PARTY)
+
+
+def _submit(ctx: RequestContext, operation: str, sides: tuple[str, str], fields: dict) -> Response:
+    params = bind(ctx.request)
+    model: BexModel = ctx.model
+    username = _user(ctx, operation, ctx.request.headers.get("token"), API_SCOPE)
+    account = params.text("accountNumber")
+    model.check_account(username, account)
+    service = params.text("serviceCode").upper()
+    if service not in model.services:
+        raise BexError(f"Invalid service code '{service[:20]}'. Use one of {', '.join(model.services)}.")
+    parties = [_party(model, params, side, fields) for side in sides]
+    parcels = _parcels(params.get("dimensions"))
+    number = "" if params.flag("autoGenerateWaybillNumber") else params.text("waybillNumber").upper()
+    if number and not number.isalnum():
+        raise BexError("waybillNumber may only contain letters and digits.")
+    waybill = model.submit(account, service, number[:30], params.text("sendersRef"), *parties, parcels)
+    charges = waybill.charges
+    return json_response({"id": waybill.internal_id, "items": [{
+        "waybillNumber": waybill.number, "baseRateTotal": charges["base"], "surchargesTotal": charges["surcharges"],
+        "subTotal": charges["sub_total"], "vat": charges["vat"], "totalCharges": charges["total"],
+        "volRatio": 5000}]})
+
+
+def _party(model: BexModel, params: Params, side: str, fields: dict) -> dict:
+    values = {key: params.text(side + suffix) for key, suffix in fields.items()}
+    lat, lon = params.number(side + fields["lat"]), params.number(side + fields["lon"])
+    name, place = model.place(values["suburb"], values["postcode"], lat, lon, side)
+    return {"company": values["company"], "contact": values["contact"], "street": values["street"],
+            "suburb": name, "postcode": place["postcode"], "city": place["city"], "branch": place["branch"]}
+
+
+def _parcels(raw: object) -> list[dict]:
+    if not isinstance(raw, list) or not raw:
+        raise BexError("At least one parcel is required in dimensions.")
+    parcels = []
+    for index, item in enumerate(raw[:999]):
+        item = Params(item) if isinstance(item, dict) else Params({})
+        sizes = [item.number(f"dimension{n}") for n in (1, 2, 3)]
+        weight = item.number("weight")
+        if weight is None or weight <= 0 or weight > 10_000:
+            raise BexError(f"dimensions[{index}].weight must be a number of kilograms greater than 0.")
+        if any(size is None or size < 0 or size > 10_000 for size in sizes):
+            raise BexError(f"dimensions[{index}] needs dimension1, dimension2 and dimension3 in centimetres.")
+        parcels.append({"dimension1": int(sizes[0]), "dimension2": int(sizes[1]), "dimension3": int(sizes[2]),
+                        "weight": weight, "reference": item.text("reference")})
+    return parcels
+
+
+def download_waybill(ctx: RequestContext) -> Response:
+    params = bind(ctx.request)
+    model: BexModel = ctx.model
+    username = _user(ctx, "downloadewaybill", params.text("token"), DOWNLOAD_SCOPE)
+    waybill = _own_waybill(model, username, params.text("waybillNumber"))
+    sender, receiver, charges = waybill.sender, waybill.receiver, waybill.charges
+    lines = ["BEX EXPRESS - WAYBILL", f"Waybill: {waybill.number}", f"Account: {waybill.account}",
+             f"Service: {waybill.service}", f"Senders ref: {waybill.senders_ref}", "",
+             f"From: {sender['company']}, {sender['street']}, {sender['suburb']} {sender['postcode']}",
+             f"To: {receiver['company']}, {receiver['street']}, {receiver['suburb']} {receiver['postcode']}", "",
+             *[f"Parcel {number}: {p['dimension1']}x{p['dimension2']}x{p['dimension3']} cm, {p['weight']} kg"
+               for number, p in zip(waybill.parcel_numbers(), waybill.parcels)], "",
+             f"Chargeable weight: {charges['chargeable_weight']} kg", f"Total charges: R {charges['total']:.2f}"]
+    return Response(text_pdf([lines], A4, title=f"Waybill {waybill.number}"), content_type="application/pdf")
+
+
+def download_labels(ctx: RequestContext) -> Response:
+    params = bind(ctx.request)
+    model: BexModel = ctx.model
+    username = _user(ctx, "downloadparcellabels", params.text("token"), DOWNLOAD_SCOPE)
+    wanted = [n.strip().upper() for n in params.text("waybillNumbers").split(",") if n.strip()]
+    if not wanted:
+        raise BexError("Please supply at least one waybill or parcel number in waybillNumbers.")
+    pages = []
+    for number in wanted[:100]:
+        waybill = _own_waybill(model, username, number, by_parcel=True)
+        parcels = waybill.parcel_numbers()
+        chosen = [number] if number in parcels else parcels
+        for parcel in chosen:
+            receiver = waybill.receiver
+            pages.append(["BEX EXPRESS", f"Service: {waybill.service}", f"Waybill: {waybill.number}",
+                          f"Parcel: {parcel}", f"Piece {parcels.index(parcel) + 1} of {len(parcels)}", "",
+                          f"To: {receiver['company']}", receiver["street"], f"{receiver['suburb']} {receiver['postcode']}"])
+    return Response(text_pdf(pages, LABEL_SIZE, font_size=10, title="Parcel labels"), content_type="application/pdf")
+
+
+def _own_waybill(model: BexModel, username: str, number: str, by_parcel: bool = False) -> Waybill:
+    if not number:
+        raise BexError("waybillNumber is required.")
+    waybill = model.waybill_of_parcel(number) if by_parcel else model.waybill(number)
+    if waybill is None or waybill.account not in model.user(username)["accounts"]:
+        raise BexError(f"Waybill '{number[:40]}' was not found.")
+    return waybill
+
+
+# The webhook registration host: Microsoft.AspNet.WebHooks' controller and BEX's two additions.
+
+def _webhook_key(ctx: RequestContext, key: str) -> tuple[str, dict]:
+    found = ctx.model.webhook_key(key) if key else None
+    if found is None:
+        raise Unauthorized("invalid")
+    return key, found
+
+
+def register_webhook(ctx: RequestContext) -> Response:
+    key, owner = _webhook_key(ctx, ctx.request.headers.get("X-InsightWebHooks-Auth", ""))
+    params = bind(ctx.request)
+    uri, secret = params.text("WebHookUri"), params.text("Secret")
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Invalid({"webHook.WebHookUri": ["The WebHookUri field must be an absolute http or https URI."]})
+    if not 32 <= len(secret) <= 64:
+        raise Invalid({"webHook.Secret": ["The WebHook secret key parameter must be between 32 and 64 characters long."]})
+    filters = params.get("Filters") or []
+    if not isinstance(filters, list) or not all(isinstance(f, str) for f in filters):
+        raise Invalid({"webHook.Filters": ["Filters must be a list of filter names."]})
+    invalid = [f for f in filters if f not in ACTIONS and f != "*"]
+    if invalid:
+        raise Invalid({"webHook.Filters": [f"The following filters are not valid: '{', '.join(invalid)}'."]})
+    if "noecho" not in parse_qs(parts.query, keep_blank_values=True):
+        _verify_echo(ctx, uri)
+    filters = tuple(f for f in filters if f != "*")
+    subscription = ctx.namespace.webhooks.subscribe("bex", uri, secret, filters, description=params.text("Description"),
+                                                     active=False, owner=key, scope=tuple(owner["accounts"]))
+    return json_response({"Id": subscription.id, "WebHookUri": uri, "Secret": secret,
+                          "Description": subscription.description, "IsPaused": True, "Filters": list(filters),
+                          "Headers": {}, "Properties": {}}, 201)
+
+
+def _verify_echo(ctx: RequestContext, uri: str) -> None:
+    """GET <uri>?echo=<random>: the receiver must answer 2xx with the echo as its body."""
+    import requests
+
+    with ctx.namespace.lock:
+        echo = f"{ctx.namespace.rng.getrandbits(128):032x}"
+    try:
+        answer = requests.get(uri, params={"echo": echo}, timeout=ECHO_TIMEOUT, allow_redirects=False)
+        problem = None if answer.ok and answer.text.strip() == echo else \
+            f"the receiver answered {answer.status_code} without the echo value"
+    except requests.RequestException as exc:
+        problem = type(exc).__name__
+    if problem:
+        raise BexWebHookError("WebHook verification failed. Please ensure that the WebHook URI is valid and "
+                              f"that the endpoint is accessible. Error encountered: {problem}")
+
+
+class BexWebHookError(BexError):
+    """A registration the WebHooks controller refuses: 400 with `{"Message": ...}`."""
+
+
+def activate_webhook(ctx: RequestContext) -> Response:
+    return _set_active(ctx, True)
+
+
+def unsubscribe_webhook(ctx: RequestContext) -> Response:
+    return _set_active(ctx, False)
+
+
+def _set_active(ctx: RequestContext, active: bool) -> Response:
+    key, _ = _webhook_key(ctx, bind(ctx.request).text("webHookKey"))
+    count = ctx.namespace.webhooks.set_active("bex", key, active)
+    verb = "activated" if active else "unsubscribed"
+    return json_response({"Message": f"{count} WebHook registration(s) {verb}."})
+
+
+ENDPOINTS = (  # (canonical name, handler): each under /api/service/ and /api/, by POST and GET
+    ("login", login),
+    ("waybillquicktrackingv3customtreeview", track),
+    ("WaybillQuickTrackingV2CustomTreeview", track),
+    ("getquoteservicedeliverypricingv2", quote),
+    ("submitwaybillv4", submit_v4),
+    ("submitwaybillwia", submit_wia),
+    ("downloadewaybill", download_waybill),
+    ("downloadparcellabels", download_labels),
+)
+
+
+def build_routes() -> RouteTable:
+    routes = RouteTable(case_insensitive=True)
+    webhook_dialect = WebApi()
+    routes.add(["POST"], "/api/webhooks/registrations", register_webhook, "registerWebHook", webhook_dialect)
+    routes.add(["POST"], "/api/ActivateWebHook", activate_webhook, "activateWebHook", webhook_dialect)
+    routes.add(["POST"], "/api/UnsubscribeWebHook", unsubscribe_webhook, "unsubscribeWebHook", webhook_dialect)
+    for prefix, suffix in (("/api/service", ""), ("/api", "Legacy")):
+        for name, handler in ENDPOINTS:
+            routes.add(["POST"], f"{prefix}/{name}", handler, f"{name}{suffix}")
+            routes.add(["GET"], f"{prefix}/{name}", handler, f"{name}{suffix}ViaGet")
+    return routes

@@ -1,0 +1,225 @@
+"""Outbound webhooks: subscriptions, the outbox, the dispatcher, signers and retry policies.
+
+A carrier supplies the data (how a delivery is signed, which answers count as success, when to
+retry, when to stop) and an envelope builder; this module does the rest, on the namespace clock:
+`advance 5m` makes the retries of those five minutes before it returns. Every delivery ends as
+delivered, gave_up or unsubscribed, with every attempt (exact bytes, headers, answer) kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import logging
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Mapping
+
+from mock_carriers.core.clock import VirtualClock
+
+log = logging.getLogger("mock_carriers.webhooks")
+
+PENDING, DELIVERED, GAVE_UP, UNSUBSCRIBED = "pending", "delivered", "gave_up", "unsubscribed"
+
+
+def hmac_sha256_hex(secret: str, message: bytes, uppercase: bool = False) -> str:
+    digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+    return digest.upper() if uppercase else digest
+
+
+@dataclass(frozen=True)
+class HeaderSigner:
+    """HMAC-SHA256 of the exact body bytes, in a header: `<header>: <prefix><hex>`."""
+
+    header: str
+    prefix: str = ""
+    uppercase: bool = False
+
+    def headers(self, secret: str | None, body: bytes) -> dict[str, str]:
+        if not secret:
+            return {}
+        return {self.header: self.prefix + hmac_sha256_hex(secret, body, self.uppercase)}
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """`delays`: seconds before each retry, counted from the attempt before it."""
+
+    delays: tuple[float, ...]
+    unsubscribe_on: frozenset[int] = frozenset()
+    timeout: float = 10.0
+
+    @staticmethod
+    def succeeded(status: int | None) -> bool:
+        return status is not None and 200 <= status < 300
+
+
+@dataclass
+class Subscription:
+    id: str
+    carrier: str
+    url: str
+    secret: str | None = None
+    filters: tuple[str, ...] = ()  # event types; empty means every event
+    headers: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+    active: bool = True
+    owner: str | None = None  # who registered it (an API key, say), for the carrier's own bookkeeping
+    scope: tuple[str, ...] = ()  # the scope keys (accounts, say) whose events it gets; empty: all
+
+    def wants(self, event: str, scope_key: str | None) -> bool:
+        return (self.active and (not self.filters or event in self.filters)
+                and (not self.scope or scope_key in self.scope))
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "carrier": self.carrier, "url": self.url, "filters": list(self.filters),
+                "headers": self.headers, "description": self.description, "active": self.active,
+                "scope": list(self.scope)}
+
+
+@dataclass
+class Attempt:
+    number: int
+    at: float
+    body: bytes
+    headers: dict[str, str]
+    status: int | None = None
+    error: str | None = None
+    duration_ms: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"number": self.number, "at": _iso(self.at), "status": self.status, "error": self.error,
+                "duration_ms": round(self.duration_ms, 3), "headers": self.headers,
+                "body": self.body.decode("utf-8", "replace")}
+
+
+# Builds one attempt's body and headers: (delivery, attempt number) -> (bytes, headers).
+Envelope = Callable[["Delivery", int], tuple[bytes, dict[str, str]]]
+
+
+@dataclass
+class Delivery:
+    id: str
+    carrier: str
+    event: str
+    payload: Any
+    subscription: Subscription
+    envelope: Envelope
+    policy: RetryPolicy
+    state: str = PENDING
+    attempts: list[Attempt] = field(default_factory=list)
+    next_attempt_at: float | None = None
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "carrier": self.carrier, "event": self.event, "url": self.subscription.url,
+                "subscription": self.subscription.id, "state": self.state,
+                "next_attempt_at": _iso(self.next_attempt_at) if self.next_attempt_at else None,
+                "attempts": [attempt.to_dict() for attempt in self.attempts]}
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class WebhookHub:
+    """The subscriptions and outbox of one namespace."""
+
+    def __init__(self, clock: VirtualClock, outbox_limit: int,
+                 post: Callable[..., Any] | None = None) -> None:
+        self._clock = clock
+        self._subscriptions: dict[str, Subscription] = {}
+        self._outbox: deque[Delivery] = deque(maxlen=outbox_limit)
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()
+        self._post = post
+
+    def subscribe(self, carrier: str, url: str, secret: str | None = None, filters: tuple[str, ...] = (),
+                  headers: Mapping[str, str] | None = None, description: str = "", active: bool = True,
+                  owner: str | None = None, scope: tuple[str, ...] = ()) -> Subscription:
+        with self._lock:
+            subscription = Subscription(f"sub_{next(self._ids)}", carrier, url, secret, tuple(filters),
+                                        dict(headers or {}), description, active, owner, tuple(scope))
+            self._subscriptions[subscription.id] = subscription
+            return subscription
+
+    def set_active(self, carrier: str, owner: str, active: bool) -> int:
+        """Activate or pause every subscription `owner` registered; answers how many."""
+        with self._lock:
+            owned = [s for s in self._subscriptions.values() if s.carrier == carrier and s.owner == owner]
+            for subscription in owned:
+                subscription.active = active
+            return len(owned)
+
+    def subscriptions(self, carrier: str | None = None) -> list[Subscription]:
+        with self._lock:
+            return [s for s in self._subscriptions.values() if carrier is None or s.carrier == carrier]
+
+    def deliveries(self, carrier: str | None = None) -> list[Delivery]:
+        with self._lock:
+            return [d for d in self._outbox if carrier is None or d.carrier == carrier]
+
+    def emit(self, carrier: str, event: str, payload: Any, envelope: Envelope, policy: RetryPolicy,
+             scope_key: str | None = None) -> list[Delivery]:
+        """One delivery per active subscription that wants `event`, first attempt right away
+        (on the scheduler, never on the request thread)."""
+        created = []
+        with self._lock:
+            for subscription in self._subscriptions.values():
+                if subscription.carrier == carrier and subscription.wants(event, scope_key):
+                    delivery = Delivery(f"dlv_{next(self._ids)}", carrier, event, payload, subscription, envelope, policy)
+                    self._outbox.append(delivery)
+                    created.append(delivery)
+        for delivery in created:
+            self._schedule(delivery, self._clock.timestamp())
+        return created
+
+    def _schedule(self, delivery: Delivery, when: float) -> None:
+        delivery.next_attempt_at = when
+        self._clock.call_at(when, lambda: self.attempt(delivery))
+
+    def attempt(self, delivery: Delivery) -> None:
+        """POST one attempt and decide what comes next: done, retry later, or give up."""
+        if delivery.state != PENDING:
+            return
+        if not delivery.subscription.active:
+            delivery.state, delivery.next_attempt_at = UNSUBSCRIBED, None
+            return
+        number = len(delivery.attempts) + 1
+        body, headers = delivery.envelope(delivery, number)
+        headers = {**headers, **delivery.subscription.headers}
+        attempt = Attempt(number, self._clock.timestamp(), body, headers)
+        delivery.attempts.append(attempt)
+        started = time.perf_counter()
+        try:
+            response = self._poster()(delivery.subscription.url, data=body, headers=headers,
+                                      timeout=delivery.policy.timeout, allow_redirects=False)
+            attempt.status = response.status_code
+        except Exception as exc:  # a dead or misbehaving receiver is an outcome, not a crash
+            attempt.error = f"{type(exc).__name__}: {exc}"
+        attempt.duration_ms = (time.perf_counter() - started) * 1000
+        self._decide(delivery, attempt)
+
+    def _decide(self, delivery: Delivery, attempt: Attempt) -> None:
+        policy = delivery.policy
+        if policy.succeeded(attempt.status):
+            delivery.state, delivery.next_attempt_at = DELIVERED, None
+        elif attempt.status in policy.unsubscribe_on:
+            delivery.subscription.active = False
+            delivery.state, delivery.next_attempt_at = UNSUBSCRIBED, None
+        elif attempt.number <= len(policy.delays):  # counted from the attempt's start: a fixed schedule
+            self._schedule(delivery, attempt.at + policy.delays[attempt.number - 1])
+        else:
+            delivery.state, delivery.next_attempt_at = GAVE_UP, None
+            log.info("webhook %s to %s gave up after %d attempts", delivery.id, delivery.subscription.url,
+                     attempt.number)
+
+    def _poster(self) -> Callable[..., Any]:
+        if self._post is None:
+            import requests  # deferred: only namespaces that send webhooks pay for it
+
+            self._post = requests.Session().post  # one session per namespace, not one per delivery
+        return self._post

@@ -1,0 +1,116 @@
+"""Waybills: submit (v4 and the older wia), stored and tracked, priced, downloaded as real PDFs."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import BEX, bex_token
+
+V4 = {"accountNumber": "ACC1001", "serviceCode": "ONC", "sendersRef": "PO-9", "senderCompany": "Karoo Coffee",
+      "senderSuburb": "Sandton", "receiverCompany": "Surf Shop", "receiverSuburb": "Umhlanga",
+      "receiverContactName": "Priya Naidoo",
+      "dimensions": [{"dimension1": "40", "dimension2": 30, "dimension3": 20, "weight": "6.5"},
+                     {"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 1}]}
+WIA = {"accountNumber": "ACC1002", "serviceCode": "nca", "originCompany": "Karoo Coffee",
+       "originLocationName": "Midrand", "destinationCompany": "Books", "destinationPostCode": "0083",
+       "dimensions": [{"dimension1": 20, "dimension2": 20, "dimension3": 20, "weight": 3, "barcodeNumber": "X"}],
+       "sursat": "FALSE"}
+
+
+@pytest.fixture
+def submit(client):
+    token = bex_token(client)
+    return lambda path, body: client.post(f"{BEX}{path}", headers={"token": token}, json=body).get_json()
+
+
+def test_submit_v4_returns_one_priced_item_and_tracking_finds_it(client, submit):
+    body = submit("/api/service/submitwaybillv4", V4)
+    item = body["items"][0]
+    assert len(body["items"]) == 1 and item["waybillNumber"].startswith("BEX")
+    assert item["totalCharges"] == round(item["subTotal"] + item["vat"], 2) and item["volRatio"] == 5000
+    rows = client.get(f"{BEX}/api/service/waybillquicktrackingv3customtreeview",
+                      query_string={"searchItems": item["waybillNumber"]}).get_json()["items"]
+    assert rows[1]["col4"] == "Waybill integrated" and rows[1]["col3"] == "PO-9"
+
+
+def test_a_submitted_waybill_walks_to_delivery(client, submit):
+    number = submit("/api/service/submitwaybillv4", V4)["items"][0]["waybillNumber"]
+    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "26h"})
+    rows = client.get(f"{BEX}/api/service/waybillquicktrackingv3customtreeview",
+                      query_string={"searchItems": number}).get_json()["items"]
+    assert [r["col4"] for r in rows[1:]] == ["Delivered to PRIYA NAIDOO", "Loaded for delivery", "Arrived DUR",
+                                           "Departed JNB", "Handed to courier", "Waybill integrated"]
+
+
+def test_chosen_waybill_numbers_are_kept_and_must_be_new(submit):
+    assert submit("/api/service/submitwaybillv4", {**V4, "waybillNumber": "mine123"})["items"][0]["waybillNumber"] \
+        == "MINE123"
+    assert submit("/api/service/submitwaybillv4", {**V4, "waybillNumber": "MINE123"}) == {
+        "id": 0, "ex": "Waybill number MINE123 already exists."}
+    assert submit("/api/service/submitwaybillv4", {**V4, "waybillNumber": "BEX1000001"})["ex"].startswith("Waybill number")
+
+
+def test_the_older_wia_form_works_too(submit):
+    assert submit("/api/service/submitwaybillwia", WIA)["items"][0]["waybillNumber"].startswith("BEX")
+    assert submit("/api/submitwaybillwia", WIA)["items"][0]["waybillNumber"].startswith("BEX")
+
+
+@pytest.mark.parametrize("change, ex", [
+    ({"accountNumber": "ACC9999"}, "Account number is not registered for transactions with this token."),
+    ({"serviceCode": "XYZ"}, "Invalid service code 'XYZ'. Use one of SDX, DBD, ONC, NCA, BUD."),
+    ({"dimensions": []}, "At least one parcel is required in dimensions."),
+    ({"dimensions": "many"}, "At least one parcel is required in dimensions."),
+    ({"dimensions": [{"dimension1": 1, "dimension2": 1, "dimension3": 1, "weight": 0}]},
+     "dimensions[0].weight must be a number of kilograms greater than 0."),
+    ({"dimensions": [{"weight": 2}]}, "dimensions[0] needs dimension1, dimension2 and dimension3 in centimetres."),
+    ({"receiverSuburb": "Nowhere"}, "Unable to resolve the receiver suburb 'Nowhere'."),
+    ({"waybillNumber": "BAD-NUMBER!"}, "waybillNumber may only contain letters and digits."),
+])
+def test_invalid_waybills_are_200_with_ex_and_store_nothing(client, submit, change, ex):
+    assert submit("/api/service/submitwaybillv4", {**V4, **change}) == {"id": 0, "ex": ex}
+    deliveries = client.get("/__admin/namespaces/default/webhooks").get_json()["deliveries"]
+    assert deliveries == []
+
+
+def test_submit_needs_a_token(client):
+    assert client.post(f"{BEX}/api/service/submitwaybillv4", json=V4).get_json() == {
+        "id": 0, "ex": "Access to 'Service.submitwaybillv4' does not allow anonymous access"}
+
+
+def test_the_ewaybill_is_an_a4_pdf(client):
+    token = bex_token(client, alternate=True)
+    response = client.post(f"{BEX}/api/service/downloadewaybill", json={"token": token, "waybillNumber": "BEX1000001"})
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    page = PdfReader(io.BytesIO(response.data)).pages[0]
+    assert "BEX1000001" in page.extract_text()
+    assert round(float(page.mediabox.width) / 72 * 25.4) == 210
+
+
+def test_labels_one_page_per_parcel_at_label_size(client):
+    token = bex_token(client, alternate=True)
+    response = client.get(f"{BEX}/api/service/downloadparcellabels",
+                          query_string={"token": token, "waybillNumbers": "BEX1000002,BEX1000001001"})
+    reader = PdfReader(io.BytesIO(response.data))
+    assert len(reader.pages) == 3
+    texts = [p.extract_text() for p in reader.pages]
+    assert "BEX1000002001" in texts[0] and "BEX1000002002" in texts[1] and "BEX1000001001" in texts[2]
+    assert round(float(reader.pages[0].mediabox.width) / 72 * 25.4, 1) == 100.8
+    assert round(float(reader.pages[0].mediabox.height) / 72 * 25.4, 1) == 149.8
+
+
+@pytest.mark.parametrize("params, ex_start", [
+    ({"waybillNumber": "BEX1000001"}, "Access to 'Service.downloadewaybill'"),
+    ({"waybillNumber": "BEX9999999", "alt": True}, "Waybill 'BEX9999999' was not found."),
+    ({"alt": True}, "waybillNumber is required."),
+])
+def test_download_errors_are_json_ex(client, params, ex_start):
+    token = bex_token(client, alternate=params.pop("alt", False))
+    response = client.post(f"{BEX}/api/service/downloadewaybill", json={"token": token, **params})
+    assert response.status_code == 200 and response.get_json()["ex"].startswith(ex_start)
+
+
+def test_the_api_token_is_not_a_download_token(client):
+    token = bex_token(client)
+    response = client.post(f"{BEX}/api/service/downloadparcellabels", json={"token": token, "waybillNumbers": "BEX1000001"})
+    assert response.get_json()["ex"] == "Access to 'Service.downloadparcellabels' does not allow anonymous access"

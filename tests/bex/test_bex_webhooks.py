@@ -1,0 +1,238 @@
+"""BEX webhooks end to end: registration with the echo check, activation, signed deliveries,
+retries at +1 and +4 minutes on the namespace clock, 410 unsubscribes. Real sockets throughout."""
+
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import time
+
+import pytest
+import requests
+
+from conftest import BEX_LOGIN
+
+KEY = "mock-bex-webhook-key"
+SECRET = "s" * 40
+SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
+          "receiverContactName": "Priya Naidoo",
+          "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
+
+
+class Bex:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.token = requests.post(f"{url}/bex/api/service/login", json=BEX_LOGIN, timeout=5).json()["value"]
+
+    def register(self, uri, secret=SECRET, filters=(), key=KEY, activate=True):
+        response = requests.post(f"{self.url}/bex/api/webhooks/registrations", headers={"X-InsightWebHooks-Auth": key},
+                                 json={"WebHookUri": uri, "Secret": secret, "Description": "test",
+                                       "Filters": list(filters)}, timeout=15)
+        if activate and response.status_code == 201:
+            requests.post(f"{self.url}/bex/api/ActivateWebHook", json={"webHookKey": key}, timeout=5)
+        return response
+
+    def submit(self):
+        body = requests.post(f"{self.url}/bex/api/service/submitwaybillv4", headers={"token": self.token},
+                             json=SUBMIT, timeout=5).json()
+        return body["items"][0]["waybillNumber"]
+
+    def clock(self, **body):
+        return requests.post(f"{self.url}/__admin/namespaces/default/clock", json=body, timeout=30).json()
+
+    def outbox(self):
+        return requests.get(f"{self.url}/__admin/namespaces/default/webhooks", timeout=5).json()
+
+    def settled(self, attempts: int) -> dict:
+        """The outbox once the first delivery has recorded the answer to its attempt number `attempts`
+        (the receiver gets a POST a moment before the mock has read the answer and planned a retry)."""
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            outbox = self.outbox()
+            done = outbox["deliveries"] and outbox["deliveries"][0]["attempts"]
+            if done and len(done) >= attempts and (done[-1]["status"] or done[-1]["error"]):
+                return outbox
+            time.sleep(0.01)
+        raise AssertionError(f"delivery did not record attempt {attempts}: {self.outbox()}")
+
+
+@pytest.fixture
+def bex(live_server):
+    return Bex(live_server())
+
+
+def _actions(sink):
+    return [r.json()["Notifications"][0]["Action"] for r in sink.posts()]
+
+
+def test_registration_checks_the_echo_and_answers_201(bex, webhook_sink):
+    response = bex.register(webhook_sink.url, activate=False)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["WebHookUri"] == webhook_sink.url and body["IsPaused"] is True and body["Filters"] == []
+    echo = webhook_sink.received[0]
+    assert echo.method == "GET" and len(echo.query["echo"][0]) == 32
+
+
+def test_noecho_skips_the_check(bex, webhook_sink):
+    assert bex.register(webhook_sink.url + "?noecho", activate=False).status_code == 201
+    assert webhook_sink.received == []
+
+
+def test_a_receiver_that_fails_the_echo_is_refused(bex):
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    response = bex.register(f"http://127.0.0.1:{port}/hook")
+    assert response.status_code == 400 and response.json()["Message"].startswith("WebHook verification failed.")
+    assert bex.outbox()["subscriptions"] == []
+
+
+@pytest.mark.parametrize("kwargs, status, field", [
+    ({"key": "wrong"}, 401, None), ({"key": ""}, 401, None),
+    ({"secret": "short"}, 400, "webHook.Secret"), ({"secret": "x" * 65}, 400, "webHook.Secret"),
+    ({"filters": ["everything"]}, 400, "webHook.Filters"),
+])
+def test_bad_registrations(bex, webhook_sink, kwargs, status, field):
+    response = bex.register(webhook_sink.url, **kwargs)
+    assert response.status_code == status
+    if field:
+        assert field in response.json()["ModelState"]
+    else:
+        assert response.json() == {"Message": "Authorization has been denied for this request."}
+
+
+@pytest.mark.parametrize("uri", ["ftp://example.com/x", "not a uri", ""])
+def test_registration_needs_an_http_uri(bex, uri):
+    response = bex.register(uri)
+    assert response.status_code == 400 and "webHook.WebHookUri" in response.json()["ModelState"]
+
+
+def test_nothing_is_sent_before_activation(bex, webhook_sink):
+    bex.register(webhook_sink.url, activate=False)
+    bex.submit()
+    assert bex.outbox()["deliveries"] == []
+
+
+def test_deliveries_are_signed_indented_envelopes(bex, webhook_sink):
+    bex.register(webhook_sink.url)
+    number = bex.submit()
+    webhook_sink.wait_for(3)  # echo, waybill_update, the first tracking_event
+    update = next(r for r in webhook_sink.posts() if r.json()["Notifications"][0]["Action"] == "waybill_update")
+    expected = hmac.new(SECRET.encode(), update.body, hashlib.sha256).hexdigest().upper()
+    assert update.headers["ms-signature"] == f"sha256={expected}"
+    assert update.body.startswith(b'{\r\n  "Id": "') and b'\r\n  "Attempt": 1,\r\n' in update.body
+    envelope = update.json()
+    assert set(envelope) == {"Id", "Attempt", "Properties", "Notifications"} and len(envelope["Id"]) == 32
+    notification = envelope["Notifications"][0]
+    assert notification["WaybillNumber"] == number and notification["Service"] == "ONC"
+    assert notification["Parcels"][0]["ParcelBarcodeNumber"] == f"{number}001"
+
+
+def test_the_timeline_sends_tracking_events_and_a_pod(bex, webhook_sink):
+    bex.register(webhook_sink.url)
+    bex.clock(action="freeze")
+    bex.clock(action="advance", by="9h")  # the walking waybill BEX1000003 goes from handed over to delivered
+    actions = _actions(webhook_sink)
+    assert actions == ["tracking_event"] * 4 + ["pod"]
+    first, pod = webhook_sink.posts()[0].json()["Notifications"][0], webhook_sink.posts()[-1].json()["Notifications"][0]
+    assert first == {"Action": "tracking_event", "WaybillNumber": "BEX1000003", "TrackingDate": first["TrackingDate"],
+                     "TrackingUser": "THABO NKOSI", "TrackingDescription": "Handed to courier",
+                     "TrackingReference": "740530", "TrackingTypeId": 1}
+    assert pod["Signee"] == "JOHAN BOTHA" and pod["PODPieces"] == 1 and len(pod["PODTime"]) == 8
+
+
+def test_filters_choose_the_actions(bex, webhook_sink):
+    bex.register(webhook_sink.url, filters=["pod"])
+    bex.clock(action="freeze")
+    bex.clock(action="advance", by="9h")
+    bex.submit()
+    assert _actions(webhook_sink) == ["pod"]
+
+
+def test_retries_after_one_and_four_minutes_then_gives_up(bex, webhook_sink):
+    bex.register(webhook_sink.url, filters=["waybill_update"])
+    webhook_sink.answer(500, 503, 500)
+    bex.clock(action="freeze")
+    bex.submit()
+    bex.settled(1)
+    bex.clock(action="advance", by="59s")
+    assert len(webhook_sink.posts()) == 1
+    bex.clock(action="advance", by="1s")
+    assert len(webhook_sink.posts()) == 2
+    bex.clock(action="advance", by="4m")
+    posts = webhook_sink.posts()
+    assert [p.json()["Attempt"] for p in posts] == [1, 2, 3]
+    assert len({p.json()["Id"] for p in posts}) == 1 and len({p.headers["ms-signature"] for p in posts}) == 3
+    delivery = bex.outbox()["deliveries"][0]
+    assert delivery["state"] == "gave_up" and [a["status"] for a in delivery["attempts"]] == [500, 503, 500]
+    bex.clock(action="advance", by="1h")
+    assert len(webhook_sink.posts()) == 3
+
+
+def test_advancing_five_minutes_makes_both_retries(bex, webhook_sink):
+    bex.register(webhook_sink.url, filters=["waybill_update"])
+    webhook_sink.answer(500, 500, 200)
+    bex.clock(action="freeze")
+    bex.submit()
+    bex.settled(1)
+    bex.clock(action="advance", by="5m")
+    assert bex.outbox()["deliveries"][0]["state"] == "delivered" and len(webhook_sink.posts()) == 3
+
+
+def test_410_unsubscribes(bex, webhook_sink):
+    bex.register(webhook_sink.url, filters=["waybill_update"])
+    webhook_sink.answer(410)
+    bex.clock(action="freeze")
+    bex.submit()
+    bex.settled(1)
+    bex.clock(action="advance", by="10m")
+    bex.submit()
+    outbox = bex.outbox()
+    assert [d["state"] for d in outbox["deliveries"]] == ["unsubscribed"]
+    assert outbox["subscriptions"][0]["active"] is False and len(webhook_sink.posts()) == 1
+
+
+def test_unsubscribe_stops_deliveries(bex, webhook_sink):
+    bex.register(webhook_sink.url, filters=["waybill_update"])
+    webhook_sink.answer(500)
+    bex.clock(action="freeze")
+    bex.submit()
+    bex.settled(1)
+    response = requests.post(f"{bex.url}/bex/api/UnsubscribeWebHook", json={"webHookKey": KEY}, timeout=5)
+    assert response.status_code == 200
+    bex.clock(action="advance", by="5m")
+    assert bex.outbox()["deliveries"][0]["state"] == "unsubscribed" and len(webhook_sink.posts()) == 1
+
+
+def test_activate_and_unsubscribe_need_a_known_key(bex):
+    for path in ("ActivateWebHook", "UnsubscribeWebHook"):
+        assert requests.post(f"{bex.url}/bex/api/{path}", json={"webHookKey": "nope"}, timeout=5).status_code == 401
+
+
+def test_a_dead_receiver_is_recorded_and_a_hanging_one_blocks_nothing(bex):
+    hanging = socket.socket()
+    hanging.bind(("127.0.0.1", 0))
+    hanging.listen(8)
+    accepted = threading.Event()
+    threading.Thread(target=lambda: (hanging.accept(), accepted.set()), daemon=True).start()
+    try:
+        bex.register(f"http://127.0.0.1:{hanging.getsockname()[1]}/hook?noecho", filters=["waybill_update"])
+        bex.submit()
+        assert accepted.wait(5)  # the delivery is in flight, waiting on the receiver
+        rows = requests.get(f"{bex.url}/bex/api/service/waybillquicktrackingv3customtreeview",
+                            params={"searchItems": "BEX1000001"}, timeout=5)
+        assert rows.status_code == 200  # the API still answers
+    finally:
+        hanging.close()
+
+
+def test_admin_subscriptions_bypass_registration(bex, webhook_sink):
+    response = requests.post(f"{bex.url}/__admin/namespaces/default/webhooks/subscriptions",
+                             json={"carrier": "bex", "url": webhook_sink.url, "secret": SECRET,
+                                   "filters": ["waybill_update"], "headers": {"X-Shared": "k"}}, timeout=5)
+    assert response.status_code == 201 and response.json()["active"] is True
+    bex.submit()
+    post = webhook_sink.wait_for(1)[0]
+    assert post.headers["X-Shared"] == "k" and json.loads(post.body)["Notifications"][0]["Action"] == "waybill_update"
