@@ -81,11 +81,3 @@ def bex_token(client, alternate: bool = False, prefix: str = BEX) -> str:
     response = client.post(f"{prefix}/api/service/login", json={**BEX_LOGIN, "preferAlternateToken": alternate})
     return response.get_json()["value"]
 
-
-@pytest.fixture
-def webhook_sink():
-    from mock_carriers.webhook_sink import WebhookSink
-
-    sink = WebhookSink()
-    yield sink
-    sink.stop()

@@ -236,3 +236,41 @@ def test_admin_subscriptions_bypass_registration(bex, webhook_sink):
     bex.submit()
     post = webhook_sink.wait_for(1)[0]
     assert post.headers["X-Shared"] == "k" and json.loads(post.body)["Notifications"][0]["Action"] == "waybill_update"
+
+
+FUTURE_EVENTS = {"bex": {"waybills": {"BEX1000002": {"events": [
+    {"at": "-20h", "type_id": 13, "description": "Waybill integrated", "user": "API"},
+    {"at": "+1h", "note": "Receiver asked for delivery after 10:00", "user": "CALL CENTRE"},
+    {"at": "+2h", "type_id": 9, "description": "Delivery attempt failed", "user": "ANDILE ZULU",
+     "attempted": {"reason": "Premises closed", "comment": "Gate locked"}},
+    {"at": "+3h", "description": "Delivered to PRIYA NAIDOO", "user": "PRIYA NAIDOO",
+     "delivered": {"signee": "PRIYA NAIDOO", "pieces": 2}}]}}}}
+
+
+def test_every_action_matches_the_contract(live_server, webhook_sink):
+    from mock_carriers.core.contracts import ContractBook
+    from mock_carriers.resources import data_dir
+
+    url = live_server()
+    requests.put(f"{url}/__admin/namespaces/hooks", json={"fixtures": FUTURE_EVENTS}, timeout=5)
+    bex = Bex(f"{url}/ns/hooks")
+    bex.clock = lambda **body: requests.post(f"{url}/__admin/namespaces/hooks/clock", json=body, timeout=30).json()
+    bex.register(webhook_sink.url)
+    bex.clock(action="freeze")
+    bex.submit()
+    bex.clock(action="advance", by="27h")
+    by_action = {}
+    for post in webhook_sink.posts():
+        by_action.setdefault(post.json()["Notifications"][0]["Action"], post)
+    assert set(by_action) == {"tracking_event", "pod", "attempted_delivery", "waybill_update", "waybill_note"}
+    note = by_action["waybill_note"].json()["Notifications"][0]
+    assert note["PostedBy"] == "CALL CENTRE" and note["NoteText"] == "Receiver asked for delivery after 10:00"
+    attempted = by_action["attempted_delivery"].json()["Notifications"][0]
+    assert attempted["NonDeliveryReason"] == "Premises closed" and attempted["DriverComment"] == "Gate locked"
+    contract = ContractBook(data_dir("contracts")).contract("bex")
+    names = {"tracking_event": "TrackingEventDelivery", "pod": "PodDelivery",
+             "attempted_delivery": "AttemptedDeliveryDelivery", "waybill_update": "WaybillUpdateDelivery",
+             "waybill_note": "WaybillNoteDelivery"}
+    for action, post in by_action.items():
+        validator = contract.validator(f"components/requestBodies/{names[action]}/content/application~1json/schema")
+        assert not list(validator.iter_errors(post.json())), action
