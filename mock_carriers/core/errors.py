@@ -220,7 +220,7 @@ class WebApi(ErrorDialect):
 
 
 class ExField(ErrorDialect):
-    """BEX: HTTP 200 with `{"id": 0, "ex": "<reason>"}` for every request that reaches a route;
+    """HTTP 200 with `{"id": 0, "ex": "<reason>"}` for every request that reaches a route;
     only transport-level failures (no such route, a crash) get a real status, in Web API's shape."""
 
     def __init__(self) -> None:

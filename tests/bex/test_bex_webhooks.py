@@ -44,6 +44,15 @@ class Bex:
     def outbox(self):
         return requests.get(f"{self.url}/__admin/namespaces/default/webhooks", timeout=5).json()
 
+    def one_update(self, sink, *answers) -> None:
+        """Register `sink` for waybill_update only, queue its answers, freeze the clock, submit one
+        waybill and wait until its first delivery attempt is recorded."""
+        self.register(sink.url, filters=["waybill_update"])
+        sink.answer(*answers)
+        self.clock(action="freeze")
+        self.submit()
+        self.settled(1)
+
     def settled(self, attempts: int) -> dict:
         """The outbox once the first delivery has recorded the answer to its attempt number `attempts`
         (the receiver gets a POST a moment before the mock has read the answer and planned a retry)."""
@@ -152,11 +161,7 @@ def test_filters_choose_the_actions(bex, webhook_sink):
 
 
 def test_retries_after_one_and_four_minutes_then_gives_up(bex, webhook_sink):
-    bex.register(webhook_sink.url, filters=["waybill_update"])
-    webhook_sink.answer(500, 503, 500)
-    bex.clock(action="freeze")
-    bex.submit()
-    bex.settled(1)
+    bex.one_update(webhook_sink, 500, 503, 500)
     bex.clock(action="advance", by="59s")
     assert len(webhook_sink.posts()) == 1
     bex.clock(action="advance", by="1s")
@@ -172,21 +177,13 @@ def test_retries_after_one_and_four_minutes_then_gives_up(bex, webhook_sink):
 
 
 def test_advancing_five_minutes_makes_both_retries(bex, webhook_sink):
-    bex.register(webhook_sink.url, filters=["waybill_update"])
-    webhook_sink.answer(500, 500, 200)
-    bex.clock(action="freeze")
-    bex.submit()
-    bex.settled(1)
+    bex.one_update(webhook_sink, 500, 500, 200)
     bex.clock(action="advance", by="5m")
     assert bex.outbox()["deliveries"][0]["state"] == "delivered" and len(webhook_sink.posts()) == 3
 
 
 def test_410_unsubscribes(bex, webhook_sink):
-    bex.register(webhook_sink.url, filters=["waybill_update"])
-    webhook_sink.answer(410)
-    bex.clock(action="freeze")
-    bex.submit()
-    bex.settled(1)
+    bex.one_update(webhook_sink, 410)
     bex.clock(action="advance", by="10m")
     bex.submit()
     outbox = bex.outbox()
@@ -195,11 +192,7 @@ def test_410_unsubscribes(bex, webhook_sink):
 
 
 def test_unsubscribe_stops_deliveries(bex, webhook_sink):
-    bex.register(webhook_sink.url, filters=["waybill_update"])
-    webhook_sink.answer(500)
-    bex.clock(action="freeze")
-    bex.submit()
-    bex.settled(1)
+    bex.one_update(webhook_sink, 500)
     response = requests.post(f"{bex.url}/bex/api/UnsubscribeWebHook", json={"webHookKey": KEY}, timeout=5)
     assert response.status_code == 200
     bex.clock(action="advance", by="5m")
