@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                      hosts=CARRIERS.hosts)
     for entry in CARRIERS.entries:  # a user's own fixture files are checked now, not on first use
         if store.is_overridden(entry.name):
-            store.get(entry.name, entry.fixture_schema_path)
+            store.get(CARRIERS.load(entry.name))
 
     app = Flask("mock_carriers")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES

@@ -70,7 +70,7 @@ def check_fixtures(directory: Path | None) -> None:
         try:
             if name not in CARRIERS.names:
                 raise FixtureError(f"{path}: no carrier named {name!r} (carriers: {', '.join(CARRIERS.names)})")
-            validate(load_yaml(path), load_yaml(CARRIERS.entry(name).fixture_schema_path), path)
+            validate(load_yaml(path), CARRIERS.load(name), path)
             click.echo(f"ok    {path}")
         except FixtureError as exc:
             failures += 1

@@ -35,9 +35,10 @@ def handle(state: AppState, request: Request) -> Response:
     carrier = state.carriers.load(target.carrier)
     namespace = state.namespaces.get(target.namespace)
     started, operation, body, dialect = time.perf_counter(), None, b"", carrier.dialect
+    query = request.query_string.decode("latin-1")
     try:
         body = _read_body(request)
-        route, params = carrier.routes.match(request.method, target.path, request.query_string.decode("latin-1"))
+        route, params = carrier.routes.match(request.method, target.path, query)
         operation, dialect = route.operation_id, route.dialect or carrier.dialect
         context = RequestContext(request, carrier, namespace, target)
         with namespace.lock:
@@ -49,8 +50,8 @@ def handle(state: AppState, request: Request) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
         response = dialect.render(Internal(), namespace.trace_id())
 
-    entry = JournalEntry(carrier.name, operation, request.method, request.path,
-                         request.query_string.decode("latin-1"), request_headers(request.environ), body,
+    entry = JournalEntry(carrier.name, operation, request.method, request.path, query,
+                         request_headers(request.environ), body,
                          response.status_code, list(response.headers.items()), response.get_data(),
                          namespace.clock.timestamp(), (time.perf_counter() - started) * 1000)
     if state.settings.check_responses:

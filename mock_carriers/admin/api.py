@@ -5,16 +5,15 @@ from __future__ import annotations
 import hmac
 import json
 import re
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, request
 
 from mock_carriers import __version__
-from mock_carriers.core.durations import parse_duration, parse_instant
+from mock_carriers.core.durations import format_instant, parse_duration, parse_instant
 from mock_carriers.core.errors import (BadRequest, Invalid, NotFound, Unauthorized,
                                        empty_response, json_response)
-from mock_carriers.core.fixtures import FixtureError, deep_merge, load_yaml, validate
+from mock_carriers.core.fixtures import FixtureError, deep_merge, validate
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.routing import DEFAULT_NAMESPACE, check_namespace_name
 from mock_carriers.state import AppState
@@ -86,10 +85,6 @@ def _carrier_query() -> str | None:
     return carrier
 
 
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 @admin.get("/health")
 def health():
     return json_response({"status": "ok", "version": __version__, "carriers": list(_state().carriers.names)})
@@ -98,7 +93,7 @@ def health():
 @admin.get("/namespaces")
 def list_namespaces():
     return json_response({"namespaces": [
-        {"namespace": ns.name, "seed": ns.seed, "created": _iso(datetime.fromtimestamp(ns.created_at, timezone.utc))}
+        {"namespace": ns.name, "seed": ns.seed, "created": format_instant(ns.created_at)}
         for ns in _state().namespaces.live()]})
 
 
@@ -126,10 +121,10 @@ def _checked_overlays(fixtures: object) -> dict:
     for name, overlay in fixtures.items():
         if name not in state.carriers.names:
             raise Invalid({f"fixtures.{name}": [f"unknown carrier; use one of {', '.join(state.carriers.names)}"]})
-        entry = state.carriers.entry(name)
-        data = deep_merge(state.store.get(name, entry.fixture_schema_path), overlay)
+        carrier = state.carriers.load(name)
+        data = deep_merge(state.store.get(carrier), overlay)
         try:
-            validate(data, load_yaml(entry.fixture_schema_path))
+            validate(data, carrier)
         except FixtureError as exc:
             raise Invalid({f"fixtures.{name}": [str(exc).removeprefix("fixtures: ")]}) from None
         merged[name] = data
@@ -171,7 +166,7 @@ def get_clock(name: str):
 
 
 def _clock_document(namespace: Namespace) -> dict:
-    return {"now": _iso(namespace.clock.now()), "frozen": namespace.clock.frozen}
+    return {"now": format_instant(namespace.clock.now()), "frozen": namespace.clock.frozen}
 
 
 @admin.post("/namespaces/<name>/clock")

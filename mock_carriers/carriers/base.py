@@ -15,11 +15,11 @@ from flask import Request
 
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.errors import ErrorDialect
+from mock_carriers.core.fixtures import CrossCheck
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.routing import RouteTable, Target
 from mock_carriers.core.tokens import TokenAuthority
 
-_CARRIERS_DIR = Path(__file__).resolve().parent
 
 
 @dataclass
@@ -32,6 +32,7 @@ class Carrier:
     fixture_schema_path: Path
     token_lifetime: float | None = None  # seconds; None: tokens live until expired or revoked
     webhook_events: tuple[str, ...] = ()  # the event types it sends; empty: it sends no webhooks
+    check_fixtures: CrossCheck | None = None  # checks its fixture schema cannot express
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
         return self.model_factory(fixtures, namespace)
@@ -66,10 +67,6 @@ class CarrierEntry:
     name: str
     package: str  # folder under carriers/
     hosts: tuple[str, ...] = ()
-
-    @property
-    def fixture_schema_path(self) -> Path:
-        return _CARRIERS_DIR / self.package / "fixture_schema.yaml"
 
 
 @dataclass

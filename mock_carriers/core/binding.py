@@ -4,6 +4,7 @@ string and from a JSON (or form) body alike, and names match case-insensitively.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Iterator, Mapping
 
 from flask import Request
@@ -41,12 +42,11 @@ class Params(Mapping[str, Any]):
 
     def number(self, key: str) -> float | None:
         """A number sent as a JSON number or as text ("12.5"); None when absent or not a number."""
-        text = self.text(key)
         try:
-            value = float(text) if text else None
-        except ValueError:
+            value = float(self.text(key))
+        except ValueError:  # absent ("") or not a number
             return None
-        return value if value is None or value == value and abs(value) != float("inf") else None
+        return value if math.isfinite(value) else None
 
 
 def bind(request: Request) -> Params:

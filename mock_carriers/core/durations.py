@@ -76,6 +76,13 @@ def parse_instant(text: str) -> datetime:
     return check_instant(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
 
 
+def format_instant(moment: datetime | float) -> str:
+    """An instant (datetime or timestamp) as the admin API writes it: UTC, milliseconds, "Z"."""
+    if not isinstance(moment, datetime):
+        moment = datetime.fromtimestamp(moment, timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def check_instant(moment: datetime) -> datetime:
     if not EARLIEST <= moment < LATEST:
         raise ValueError(f"{moment.isoformat()} is out of range: use a time from 1970 to 8999")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 import threading
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from mock_carriers.core.durations import EARLIEST, parse_relative_time
 
@@ -28,17 +28,36 @@ def load_yaml(path: Path) -> Any:
         raise FixtureError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
 
 
-def validate(data: Any, schema: Mapping, source: Path | None = None) -> None:
-    """Raise FixtureError for the first schema violation, located by file, line and field path."""
+# A carrier's checks beyond its schema (references between keys): yields (field path, message).
+CrossCheck = Callable[[Any], Iterable[tuple[tuple, str]]]
+
+
+class FixtureSpec(Protocol):
+    """What fixture checking needs of a carrier."""
+
+    name: str
+    fixture_schema_path: Path
+    check_fixtures: CrossCheck | None
+
+
+def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> None:
+    """Raise FixtureError for the first violation of the carrier's schema, then of its cross
+    checks (a waybill naming a service that does not exist, say), located by file, line and field."""
     import jsonschema  # deferred: only fixture checks pay for it
 
-    validator = jsonschema.Draft202012Validator(schema, format_checker=_format_checker())
+    validator = jsonschema.Draft202012Validator(load_yaml(carrier.fixture_schema_path),
+                                                format_checker=_format_checker())
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
-    if error is None:
-        return
-    field = field_path(error.absolute_path)
-    where = f"{source}:{_line_of(source, list(error.absolute_path))}" if source else "fixtures"
-    raise FixtureError(f"{where}: {field}: {error.message}")
+    if error is not None:
+        problem = (tuple(error.absolute_path), error.message)
+    elif carrier.check_fixtures is not None:
+        problem = next(iter(carrier.check_fixtures(data)), None)
+    else:
+        problem = None
+    if problem is not None:
+        path, message = problem
+        where = f"{source}:{_line_of(source, list(path))}" if source else "fixtures"
+        raise FixtureError(f"{where}: {field_path(path)}: {message}")
 
 
 def _format_checker():
@@ -111,15 +130,15 @@ class FixtureStore:
     def is_overridden(self, carrier: str) -> bool:
         return self.path_for(carrier).parent != self._default_dir
 
-    def get(self, carrier: str, schema_path: Path) -> Any:
-        data = self._loaded.get(carrier)
+    def get(self, carrier: FixtureSpec) -> Any:
+        data = self._loaded.get(carrier.name)
         if data is None:
             with self._lock:
-                data = self._loaded.get(carrier)
+                data = self._loaded.get(carrier.name)
                 if data is None:
-                    path = self.path_for(carrier)
+                    path = self.path_for(carrier.name)
                     data = load_yaml(path)
-                    if self.is_overridden(carrier):
-                        validate(data, load_yaml(schema_path), path)
-                    self._loaded[carrier] = data
+                    if self.is_overridden(carrier.name):
+                        validate(data, carrier, path)
+                    self._loaded[carrier.name] = data
         return data

@@ -6,7 +6,8 @@ import base64
 import itertools
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+
+from mock_carriers.core.durations import format_instant
 
 _BODY_LIMIT = 64 * 1024
 _TEXT_TYPES = ("json", "text", "xml", "x-www-form-urlencoded", "javascript")
@@ -35,7 +36,7 @@ class JournalEntry:
     def to_dict(self) -> dict:
         return {
             "id": self.id,
-            "at": datetime.fromtimestamp(self.at, tz=timezone.utc).isoformat().replace("+00:00", "Z"),
+            "at": format_instant(self.at),
             "carrier": self.carrier,
             "operation": self.operation,
             "request": {

@@ -12,11 +12,10 @@ import random
 import threading
 import time
 from collections import OrderedDict
-from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from mock_carriers.core.clock import Scheduler, VirtualClock
-from mock_carriers.core.fixtures import FixtureStore
+from mock_carriers.core.fixtures import FixtureSpec, FixtureStore
 from mock_carriers.core.journal import Journal
 from mock_carriers.core.tokens import TokenAuthority
 from mock_carriers.core.webhooks import WebhookHub
@@ -24,12 +23,10 @@ from mock_carriers.core.webhooks import WebhookHub
 log = logging.getLogger("mock_carriers.namespaces")
 
 
-class CarrierSpec(Protocol):
+class CarrierSpec(FixtureSpec, Protocol):
     """What a namespace needs of a carrier to build its state (see carriers/base.py)."""
 
-    name: str
     token_lifetime: float | None
-    fixture_schema_path: Path
 
     def create_model(self, fixtures: Any, namespace: "Namespace") -> Any: ...
 
@@ -90,7 +87,7 @@ class NamespaceRegistry:
         self._lock = threading.Lock()
 
     def _base_fixtures(self, carrier: CarrierSpec) -> Any:
-        return self._store.get(carrier.name, carrier.fixture_schema_path)
+        return self._store.get(carrier)
 
     def get(self, name: str, create: bool = True) -> Namespace | None:
         with self._lock:

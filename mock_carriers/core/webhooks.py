@@ -16,10 +16,10 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any, Callable, Mapping
 
 from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.durations import format_instant
 
 log = logging.getLogger("mock_carriers.webhooks")
 
@@ -92,7 +92,7 @@ class Attempt:
     duration_ms: float = 0.0
 
     def to_dict(self) -> dict:
-        return {"number": self.number, "at": _iso(self.at), "status": self.status, "error": self.error,
+        return {"number": self.number, "at": format_instant(self.at), "status": self.status, "error": self.error,
                 "duration_ms": round(self.duration_ms, 3), "headers": self.headers,
                 "body": self.body.decode("utf-8", "replace")}
 
@@ -117,12 +117,8 @@ class Delivery:
     def to_dict(self) -> dict:
         return {"id": self.id, "carrier": self.carrier, "event": self.event, "url": self.subscription.url,
                 "subscription": self.subscription.id, "state": self.state,
-                "next_attempt_at": _iso(self.next_attempt_at) if self.next_attempt_at else None,
+                "next_attempt_at": format_instant(self.next_attempt_at) if self.next_attempt_at else None,
                 "attempts": [attempt.to_dict() for attempt in self.attempts]}
-
-
-def _iso(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class WebhookHub:

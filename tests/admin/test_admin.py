@@ -41,7 +41,7 @@ def test_namespaces_list_and_delete_resets(client):
     names = [n["namespace"] for n in client.get("/__admin/namespaces").get_json()["namespaces"]]
     assert "a" in names
     assert client.delete("/__admin/namespaces/a").status_code == 204
-    assert client.get(f"/ns/a/border-express/api/v1/consignments/BE10000001", headers=bearer(token)).status_code == 401
+    assert client.get("/ns/a/border-express/api/v1/consignments/BE10000001", headers=bearer(token)).status_code == 401
     assert client.delete("/__admin/namespaces/never").status_code == 404
 
 
@@ -70,6 +70,7 @@ def test_fixture_overlays_add_consignments(client):
     ({"fixtures": {"border-express": {"consignments": {"X": {"events": "no"}}}}}, "fixtures.border-express"),
     ({"fixtures": {"border-express": {"consignments": {"BE10000001": {"eta": "2026-13-45"}}}}}, "fixtures.border-express"),
     ({"fixtures": {"border-express": {"consignments": {"BE10000001": {"eta": "+99999999d"}}}}}, "fixtures.border-express"),
+    ({"fixtures": {"bex": {"waybills": {"BEX1000001": {"service": "ZZZ"}}}}}, "fixtures.bex"),
 ])
 def test_bad_namespace_bodies_are_400_and_create_nothing(client, body, field):
     response = client.put("/__admin/namespaces/bad", json=body)

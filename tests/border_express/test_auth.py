@@ -53,8 +53,8 @@ def test_admin_expiry_and_revocation(client):
 
 def test_tokens_do_not_cross_namespaces(client):
     token = be_token(client, prefix="/ns/one/border-express")
-    assert client.get(f"/ns/one/border-express/api/v1/consignments/BE10000001", headers=bearer(token)).status_code == 200
-    _is_401(client.get(f"/ns/two/border-express/api/v1/consignments/BE10000001", headers=bearer(token)))
+    assert client.get("/ns/one/border-express/api/v1/consignments/BE10000001", headers=bearer(token)).status_code == 200
+    _is_401(client.get("/ns/two/border-express/api/v1/consignments/BE10000001", headers=bearer(token)))
     _is_401(client.get(DETAIL, headers=bearer(token)))
 
 

@@ -1,3 +1,6 @@
+import json
+from types import SimpleNamespace
+
 import pytest
 from hypothesis import given, strategies as st
 
@@ -8,19 +11,40 @@ SCHEMA = {"type": "object", "required": ["clients"], "properties": {
         "type": "object", "required": ["secret"], "properties": {"secret": {"type": "string"}}}}}}
 
 
-def test_a_mistake_names_file_line_and_field(tmp_path):
+def _no_admins(data):
+    """A cross check: no client may be called "admin"."""
+    for name in data["clients"]:
+        if name == "admin":
+            yield ("clients", name), "a client may not be called admin"
+
+
+@pytest.fixture
+def carrier(tmp_path):
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(json.dumps(SCHEMA))  # JSON is YAML
+    return SimpleNamespace(name="carrier", fixture_schema_path=schema, check_fixtures=_no_admins)
+
+
+def test_a_mistake_names_file_line_and_field(tmp_path, carrier):
     path = tmp_path / "carrier.yaml"
     path.write_text("# comment\nclients:\n  one:\n    secret: s\n  two:\n    secret: 42\n")
     with pytest.raises(FixtureError) as raised:
-        validate(load_yaml(path), SCHEMA, path)
+        validate(load_yaml(path), carrier, path)
     assert str(raised.value).startswith(f"{path}:6: clients.two.secret: 42 is not of type 'string'")
 
 
-def test_a_missing_field_points_at_its_parent(tmp_path):
+def test_a_missing_field_points_at_its_parent(tmp_path, carrier):
     path = tmp_path / "carrier.yaml"
     path.write_text("clients:\n  one:\n    other: 1\n")
     with pytest.raises(FixtureError, match=r":3: clients.one: 'secret' is a required property"):
-        validate(load_yaml(path), SCHEMA, path)
+        validate(load_yaml(path), carrier, path)
+
+
+def test_cross_checks_run_after_the_schema_and_name_the_line(tmp_path, carrier):
+    path = tmp_path / "carrier.yaml"
+    path.write_text("clients:\n  one:\n    secret: s\n  admin:\n    secret: s\n")
+    with pytest.raises(FixtureError, match=r"carrier.yaml:5: clients.admin: a client may not be called admin"):
+        validate(load_yaml(path), carrier, path)
 
 
 def test_broken_yaml_names_the_line(tmp_path):

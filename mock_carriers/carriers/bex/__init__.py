@@ -4,7 +4,7 @@ from pathlib import Path
 
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.bex.api import build_routes
-from mock_carriers.carriers.bex.model import BexModel
+from mock_carriers.carriers.bex.model import BexModel, check_fixtures
 from mock_carriers.carriers.bex.webhooks import ACTIONS, notifier
 from mock_carriers.core.errors import ExField
 
@@ -26,4 +26,5 @@ CARRIER = Carrier(
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,  # "The token will not expire so once generated can be persisted"
     webhook_events=ACTIONS,
+    check_fixtures=check_fixtures,
 )

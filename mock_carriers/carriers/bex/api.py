@@ -5,6 +5,7 @@ The webhook registration host speaks Microsoft.AspNet.WebHooks instead (real sta
 from __future__ import annotations
 
 import hmac
+import zlib
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,7 +16,7 @@ from mock_carriers.carriers.bex.model import BexError, BexModel, Waybill, anonym
 from mock_carriers.carriers.bex.webhooks import ACTIONS
 from mock_carriers.core.binding import Params, bind
 from mock_carriers.core.durations import check_instant
-from mock_carriers.core.errors import Invalid, Unauthorized, WebApi, json_response
+from mock_carriers.core.errors import BadRequest, Invalid, Unauthorized, WebApi, json_response
 from mock_carriers.core.pdf import A4, MM, text_pdf
 from mock_carriers.core.routing import RouteTable
 from mock_carriers.core.tokens import TokenState
@@ -72,7 +73,8 @@ def track(ctx: RequestContext) -> Response:
 
 
 def _row_id(waybill: Waybill, at: datetime) -> int:
-    return waybill.internal_id * 10 + int(at.timestamp()) % 10_000_000
+    """A stable eight-digit id per tracking event, like BEX's `13751791`."""
+    return zlib.crc32(f"{waybill.number}@{at.timestamp()}".encode()) % 90_000_000 + 10_000_000
 
 
 def quote(ctx: RequestContext) -> Response:
@@ -294,12 +296,8 @@ def _verify_echo(ctx: RequestContext, uri: str) -> None:
     except requests.RequestException as exc:
         problem = type(exc).__name__
     if problem:
-        raise BexWebHookError("WebHook verification failed. Please ensure that the WebHook URI is valid and "
+        raise BadRequest("WebHook verification failed. Please ensure that the WebHook URI is valid and "
                               f"that the endpoint is accessible. Error encountered: {problem}")
-
-
-class BexWebHookError(BexError):
-    """A registration the WebHooks controller refuses: 400 with `{"Message": ...}`."""
 
 
 def activate_webhook(ctx: RequestContext) -> Response:

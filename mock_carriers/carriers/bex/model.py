@@ -152,8 +152,6 @@ class BexModel:
             number = self._new_number()
         elif self.waybill(number) is not None:
             raise BexError(f"Waybill number {number} already exists.")
-        dim_mass = sum(p["dimension1"] * p["dimension2"] * p["dimension3"] for p in parcels)
-        charges = self.price(service, sum(p["weight"] for p in parcels), dim_mass)
         now = self._namespace.clock.now()
         names = {"origin": sender["branch"], "destination": receiver["branch"]}
         steps = [Step({"type_id": type_id, "description": text.format(**names), "user": user}, now + offset)
@@ -162,7 +160,6 @@ class BexModel:
         steps.append(Step({"description": f"Delivered to {signee.upper()}", "user": signee.upper(),
                            "delivered": {"signee": signee.upper(), "pieces": len(parcels)}}, now + DELIVERED_AFTER))
         waybill = self._store(number, account, service, senders_ref, sender, receiver, parcels, steps)
-        waybill.charges = charges
         self._notify("waybill_update", {"waybill": waybill}, account)
         self._schedule_events(waybill, steps, now)
         return waybill
@@ -176,11 +173,10 @@ class BexModel:
 
     def _store(self, number: str, account: str, service: str, senders_ref: str, sender: dict, receiver: dict,
                parcels: list[dict], steps: list[Step]) -> Waybill:
+        dim_mass = sum(p["dimension1"] * p["dimension2"] * p["dimension3"] for p in parcels)
         waybill = Waybill(number.upper(), account, service, senders_ref, sender, receiver, parcels, Timeline(steps),
+                          charges=self.price(service, sum(p["weight"] for p in parcels), dim_mass),
                           internal_id=zlib.crc32(number.upper().encode()) % 9_000_000 + 1_000_000)
-        if not waybill.charges:
-            dim_mass = sum(p["dimension1"] * p["dimension2"] * p["dimension3"] for p in parcels)
-            waybill.charges = self.price(service, sum(p["weight"] for p in parcels), dim_mass)
         self._waybills[waybill.number] = waybill
         return waybill
 
@@ -203,6 +199,14 @@ class BexModel:
             self._notify("attempted_delivery", {"waybill": waybill, "event": event}, waybill.account)
         if "type_id" in data:
             self._notify("tracking_event", {"waybill": waybill, "event": event}, waybill.account)
+
+
+def check_fixtures(fixtures: Mapping[str, Any]):
+    """What the schema cannot say: every waybill names a known service."""
+    for number, waybill in fixtures["waybills"].items():
+        if waybill["service"] not in fixtures["services"]:
+            yield (("waybills", number, "service"),
+                   f"{waybill['service']!r} is not one of the services: {', '.join(fixtures['services'])}")
 
 
 def sast(moment: datetime) -> datetime:

@@ -7,7 +7,7 @@ scan types) are the proposals there and are marked `x-mock-guess` in the contrac
 from __future__ import annotations
 
 import base64
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
