@@ -7,6 +7,7 @@ rendering, journal) comes from core/ and is configured here, never re-written pe
 from __future__ import annotations
 
 import importlib
+from functools import cached_property
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -74,11 +75,11 @@ class CarrierRegistry:
     entries: tuple[CarrierEntry, ...]
     _loaded: dict[str, Carrier] = field(default_factory=dict)
 
-    @property
+    @cached_property  # read on every request; the registry never changes
     def names(self) -> tuple[str, ...]:
         return tuple(entry.name for entry in self.entries)
 
-    @property
+    @cached_property
     def hosts(self) -> dict[str, str]:
         return {host: entry.name for entry in self.entries for host in entry.hosts}
 
