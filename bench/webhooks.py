@@ -125,7 +125,7 @@ def engine_throughput(events: int) -> tuple[float, float]:
     clock = VirtualClock(on_timer=scheduler.watch)
     hub = WebhookHub(clock, outbox_limit=events + 10)
     hub.subscribe("bench", sink.url)
-    envelope, policy = (lambda delivery, number: (b"{}", {})), RetryPolicy(delays=())
+    envelope, policy = (lambda delivery, number, sent_at: (b"{}", {})), RetryPolicy(delays=())
     try:
         hub.emit("bench", "warm-up", {}, envelope, policy)
         sink.wait_for(1, timeout=10)

@@ -3,6 +3,9 @@ here), and a test that caused a contract violation fails at teardown."""
 
 from __future__ import annotations
 
+import time
+from typing import Callable
+
 import pytest
 
 from mock_carriers import create_app
@@ -81,3 +84,28 @@ def bex_token(client, alternate: bool = False, prefix: str = BEX) -> str:
     response = client.post(f"{prefix}/api/service/login", json={**BEX_LOGIN, "preferAlternateToken": alternate})
     return response.get_json()["value"]
 
+
+
+P2G = "/parcel2go"
+P2G_CLIENT = {"client_id": "mock-p2g-client", "client_secret": "mock-p2g-secret"}
+P2G_PUBLIC_ONLY = {"client_id": "mock-p2g-public-only", "client_secret": "mock-p2g-public-secret"}
+
+
+def p2g_token(client, credentials: dict = P2G_CLIENT, scope: str | None = None, prefix: str = P2G) -> str:
+    form = {"grant_type": "client_credentials", **credentials, **({"scope": scope} if scope else {})}
+    response = client.post(f"{prefix}/auth/connect/token", data=form)
+    assert response.status_code == 200, response.data
+    return response.get_json()["access_token"]
+
+
+def settled(deliveries: Callable[[], list[dict]], attempts: int) -> list[dict]:
+    """The outbox's deliveries once the first has recorded the answer to its attempt number
+    `attempts` (the receiver gets a POST a moment before the mock has read the answer)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        found = deliveries()
+        done = found and found[0]["attempts"]
+        if done and len(done) >= attempts and (done[-1]["status"] or done[-1]["error"]):
+            return found
+        time.sleep(0.01)
+    raise AssertionError(f"delivery did not record attempt {attempts}: {deliveries()}")

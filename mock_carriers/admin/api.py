@@ -253,6 +253,7 @@ def add_subscription(name: str):
             raise Invalid({key: ["must be a string"]})
     subscription = namespace.webhooks.subscribe(carrier.name, url, body.get("secret"), tuple(filters), headers,
                                                 body.get("description") or "")
+    namespace.model(carrier)  # a carrier's world starts on first use: from now on its fixture events are sent
     return json_response(subscription.to_dict(), 201)
 
 

@@ -6,4 +6,5 @@ CARRIERS = CarrierRegistry((
     CarrierEntry("border-express", "border_express",
                  hosts=("api.borderexpress.com.au", "integrationapi.borderexpress.com.au")),
     CarrierEntry("bex", "bex", hosts=("api.bex.co.za", "webhook.bex.co.za")),
+    CarrierEntry("parcel2go", "parcel2go", hosts=("www.parcel2go.com", "sandbox.parcel2go.com")),
 ))

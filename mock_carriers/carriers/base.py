@@ -53,6 +53,11 @@ class RequestContext:
         return self.namespace.model(self.carrier)
 
     @property
+    def base_url(self) -> str:
+        """The carrier's root as this client reached it, for links that must lead back to the mock."""
+        return self.request.host_url.rstrip("/") + self.target.prefix
+
+    @property
     def tokens(self) -> TokenAuthority:
         return self.namespace.tokens(self.carrier)
 

@@ -17,6 +17,8 @@ from typing import Callable
 
 from mock_carriers.core.durations import check_instant
 
+RUNNING_TIMER_WAIT = 30.0  # seconds advance waits for timers already running (a webhook POST times out in 10)
+
 
 class VirtualClock:
     def __init__(self, real_time: Callable[[], float] = time.time,
@@ -25,9 +27,12 @@ class VirtualClock:
         self._offset = 0.0
         self._frozen_at: float | None = None
         self._lock = threading.RLock()
+        self._idle = threading.Condition(self._lock)  # signalled when a handed-out timer has run
         self._timers: list[tuple[float, int, Callable[[], None]]] = []
         self._sequence = itertools.count()
         self._on_timer = on_timer  # tells a Scheduler this clock has timers to watch
+        self._advancing = 0  # advances in progress: they fire the timers, the Scheduler keeps off
+        self._running = 0  # timers handed to a Scheduler and not yet finished
 
     @property
     def frozen(self) -> bool:
@@ -52,14 +57,27 @@ class VirtualClock:
                 self._frozen_at = None
 
     def advance(self, by: timedelta) -> None:
-        """Move forward, firing each timer due on the way with the clock at its time."""
+        """Move forward, firing each timer due on the way with the clock at its time.
+
+        Timers a Scheduler already took run to the end first, and none is handed to it while the
+        clock moves: each timer then runs exactly at its time, and all of them before this returns.
+        """
         if by < timedelta(0):
             raise ValueError("the clock only moves forward with advance; use set to go back")
         target = self.timestamp() + by.total_seconds()
         check_instant(datetime.fromtimestamp(target, tz=timezone.utc))
-        while (callback := self._pop_due(target, move_to_due=True)) is not None:
-            callback()
-        self._move_to(max(target, self.timestamp()))
+        with self._lock:
+            self._advancing += 1
+            self._idle.wait_for(lambda: self._running == 0, timeout=RUNNING_TIMER_WAIT)
+        try:
+            while (callback := self._pop_due(target, move_to_due=True)) is not None:
+                callback()
+            self._move_to(max(target, self.timestamp()))
+        finally:
+            with self._lock:
+                self._advancing -= 1
+            if self._on_timer is not None and self.next_due() is not None:
+                self._on_timer(self)
 
     def set(self, to: datetime) -> None:
         self._move_to(check_instant(to).timestamp())
@@ -79,8 +97,22 @@ class VirtualClock:
             self._on_timer(self)
 
     def pop_due(self) -> Callable[[], None] | None:
-        """The earliest timer due now, taken off the clock (each timer is handed out once)."""
-        return self._pop_due(self.timestamp(), move_to_due=False)
+        """For a Scheduler: the earliest timer due now, taken off the clock (each is handed out
+        once), wrapped so the clock knows when it has run. None while the clock is advancing."""
+        with self._lock:
+            callback = None if self._advancing else self._pop_due(self.timestamp(), move_to_due=False)
+            if callback is None:
+                return None
+            self._running += 1
+
+        def run() -> None:
+            try:
+                callback()
+            finally:
+                with self._lock:
+                    self._running -= 1
+                    self._idle.notify_all()
+        return run
 
     def _pop_due(self, limit: float, move_to_due: bool) -> Callable[[], None] | None:
         with self._lock:

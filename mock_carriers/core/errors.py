@@ -111,6 +111,17 @@ class HttpError(CarrierError):
         self.status, self.code = status, code
 
 
+class ShapedError(CarrierError):
+    """A business error whose body the carrier's model composed (a list of `Errors`, say):
+    every dialect sends `body` as it is, with `status`."""
+
+    code = "rejected"
+
+    def __init__(self, body: object, status: int = 400) -> None:
+        super().__init__(str(body)[:200])
+        self.body, self.status = body, status
+
+
 class Internal(CarrierError):
     status = 500
     code = "internal"
@@ -152,6 +163,8 @@ class ErrorDialect:
             return json_response(body, error.status, {"Cache-Control": "no-cache", "Pragma": "no-cache"})
         if isinstance(error, Redirect):
             return empty_response(error.status, error.headers)
+        if isinstance(error, ShapedError):
+            return json_response(error.body, error.status)
         response = self.render_error(error, trace_id)
         for name, value in error.headers.items():
             response.headers[name] = value
@@ -174,19 +187,27 @@ _PROBLEM_TYPES = {
 PROBLEM_TYPE = "application/problem+json; charset=utf-8"
 
 
+def bearer_challenge(error: Unauthorized | Forbidden) -> Response:
+    """The empty 401/403 of bearer-token middleware (RFC 6750 section 3): `WWW-Authenticate: Bearer`,
+    with `error="invalid_token"` once a token was sent, `insufficient_scope` for a 403."""
+    if isinstance(error, Forbidden):
+        return empty_response(403, {"WWW-Authenticate": 'Bearer error="insufficient_scope"'})
+    challenge = "Bearer" if error.reason == "missing" else 'Bearer error="invalid_token"'
+    if error.reason == "expired":
+        challenge += ', error_description="The token expired"'
+    return empty_response(401, {"WWW-Authenticate": challenge})
+
+
 class ProblemDetails(ErrorDialect):
     """ASP.NET Core: RFC 7807 bodies from controllers, empty bodies from the framework itself.
 
-    401 carries `WWW-Authenticate: Bearer` (with `error="invalid_token"` once a token was sent),
-    an unmatched route or a wrong method is an empty 404/405, as ASP.NET Core's routing answers.
+    401 is the bearer challenge; an unmatched route or a wrong method is an empty 404/405, as
+    ASP.NET Core's routing answers.
     """
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
         if isinstance(error, Unauthorized):
-            challenge = "Bearer" if error.reason == "missing" else 'Bearer error="invalid_token"'
-            if error.reason == "expired":
-                challenge += ', error_description="The token expired"'
-            return empty_response(401, {"WWW-Authenticate": challenge})
+            return bearer_challenge(error)
         if isinstance(error, (RouteNotFound, MethodNotAllowed, Forbidden)):
             return empty_response(error.status)
         status = error.status if error.status in _PROBLEM_TYPES else 500
@@ -200,9 +221,18 @@ class ProblemDetails(ErrorDialect):
 
 
 class WebApi(ErrorDialect):
-    """ASP.NET Web API 2: `{"Message": ...}` bodies, `ModelState` for invalid input."""
+    """ASP.NET Web API 2: `{"Message": ...}` bodies, `ModelState` for invalid input.
+
+    With `bearer_middleware`, 401 and 403 come from the OAuth middleware in front of Web API
+    (IdentityServer's token validation) as empty bearer challenges instead.
+    """
+
+    def __init__(self, bearer_middleware: bool = False) -> None:
+        self._bearer_middleware = bearer_middleware
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
+        if self._bearer_middleware and isinstance(error, (Unauthorized, Forbidden)):
+            return bearer_challenge(error)
         if isinstance(error, RouteNotFound):
             message = f"No HTTP resource was found that matches the request URI '{error.url}'."
         elif isinstance(error, MethodNotAllowed):

@@ -5,11 +5,12 @@ reading it is a QA engineer looking at the YAML, not at a Python traceback."""
 from __future__ import annotations
 
 import copy
+import re
 import threading
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
-from mock_carriers.core.durations import EARLIEST, parse_relative_time
+from mock_carriers.core.durations import EARLIEST, parse_duration, parse_relative_time
 
 
 class FixtureError(ValueError):
@@ -68,6 +69,8 @@ def _format_checker():
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("relative-time", raises=ValueError)(
         lambda value: not isinstance(value, str) or bool(parse_relative_time(value, EARLIEST)))
+    checker.checks("duration", raises=ValueError)(lambda value: parse_duration(value) is not None)
+    checker.checks("regex", raises=re.error)(lambda value: not isinstance(value, str) or bool(re.compile(value)))
     return checker
 
 

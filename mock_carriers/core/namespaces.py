@@ -40,6 +40,7 @@ class Namespace:
         self.started_at = self.clock.now()
         self.created_at = time.time()
         self.rng = random.Random(seed)
+        self._trace_rng = random.Random(f"trace:{seed}")  # errors must not shift the ids the models draw
         self.lock = threading.RLock()
         self.journal = Journal(journal_limit)
         self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit)
@@ -69,9 +70,10 @@ class Namespace:
         return authority
 
     def trace_id(self) -> str:
-        """A W3C trace id (as ASP.NET Core puts in ProblemDetails), from the namespace's seeded RNG."""
+        """A W3C trace id (as ASP.NET Core puts in ProblemDetails), seeded like everything else but
+        from its own sequence, so a failed request leaves the next order number where it was."""
         with self.lock:
-            return f"00-{self.rng.getrandbits(128):032x}-{self.rng.getrandbits(64):016x}-00"
+            return f"00-{self._trace_rng.getrandbits(128):032x}-{self._trace_rng.getrandbits(64):016x}-00"
 
 
 class NamespaceRegistry:

@@ -15,10 +15,10 @@ from urllib.parse import unquote_plus
 
 from flask import Request
 
+from mock_carriers.core.binding import form_of
 from mock_carriers.core.errors import OAuthError, Unauthorized
 from mock_carriers.core.tokens import Token, TokenAuthority, TokenState
 
-FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -28,19 +28,24 @@ class TokenRequest:
     scope: str | None
 
 
-def client_credentials_request(request: Request, client_secrets: Mapping[str, str]) -> TokenRequest:
-    """An authenticated client-credentials request, or the OAuthError the token endpoint answers.
-
-    The client authenticates with form fields or HTTP Basic; it is checked before the grant type,
-    as OWIN and IdentityServer do. A body that is not a form counts as an empty form.
-    """
-    form = request.form if request.mimetype == FORM_TYPE else {}
+def authenticate_client(request: Request, client_secrets: Mapping[str, str]) -> str:
+    """The client id of a request that authenticates with form fields or HTTP Basic, else
+    invalid_client. A body that is not a form counts as an empty form."""
+    form = form_of(request)
     client_id, secret = form.get("client_id"), form.get("client_secret")
     if not client_id:
         client_id, secret = _basic_credentials(request.headers.get("Authorization"))
     expected = client_secrets.get(client_id) if client_id else None
     if expected is None or not hmac.compare_digest((secret or "").encode(), expected.encode()):
         raise OAuthError("invalid_client")
+    return client_id
+
+
+def client_credentials_request(request: Request, client_secrets: Mapping[str, str]) -> TokenRequest:
+    """An authenticated client-credentials request, or the OAuthError the token endpoint answers.
+    The client is checked before the grant type, as OWIN and IdentityServer do."""
+    client_id = authenticate_client(request, client_secrets)
+    form = form_of(request)
     grant_type = form.get("grant_type") or ""
     if grant_type != "client_credentials":
         raise OAuthError("unsupported_grant_type")

@@ -47,15 +47,23 @@ class HeaderSigner:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """`delays`: seconds before each retry, counted from the attempt before it."""
+    """`delays`: seconds before each retry, counted from the attempt before it. `success`: the
+    statuses that end a delivery well (None: any 2xx)."""
 
     delays: tuple[float, ...]
     unsubscribe_on: frozenset[int] = frozenset()
     timeout: float = 10.0
+    success: frozenset[int] | None = None
 
-    @staticmethod
-    def succeeded(status: int | None) -> bool:
-        return status is not None and 200 <= status < 300
+    @classmethod
+    def backoff(cls, first: float, attempts: int, factor: float = 2.0, **options: Any) -> "RetryPolicy":
+        """Exponential backoff: `attempts` in all, the first retry `first` seconds after the first try."""
+        return cls(tuple(first * factor ** n for n in range(max(attempts - 1, 0))), **options)
+
+    def succeeded(self, status: int | None) -> bool:
+        if status is None:
+            return False
+        return status in self.success if self.success is not None else 200 <= status < 300
 
 
 @dataclass
@@ -97,8 +105,8 @@ class Attempt:
                 "body": self.body.decode("utf-8", "replace")}
 
 
-# Builds one attempt's body and headers: (delivery, attempt number) -> (bytes, headers).
-Envelope = Callable[["Delivery", int], tuple[bytes, dict[str, str]]]
+# Builds one attempt's body and headers: (delivery, attempt number, send time) -> (bytes, headers).
+Envelope = Callable[["Delivery", int, float], tuple[bytes, dict[str, str]]]
 
 
 @dataclass
@@ -185,9 +193,10 @@ class WebhookHub:
             delivery.state, delivery.next_attempt_at = UNSUBSCRIBED, None
             return
         number = len(delivery.attempts) + 1
-        body, headers = delivery.envelope(delivery, number)
+        sent_at = self._clock.timestamp()
+        body, headers = delivery.envelope(delivery, number, sent_at)
         headers = {**headers, **delivery.subscription.headers}
-        attempt = Attempt(number, self._clock.timestamp(), body, headers)
+        attempt = Attempt(number, sent_at, body, headers)
         delivery.attempts.append(attempt)
         started = time.perf_counter()
         try:

@@ -6,12 +6,11 @@ import hmac
 import json
 import socket
 import threading
-import time
 
 import pytest
 import requests
 
-from conftest import BEX_LOGIN
+from conftest import BEX_LOGIN, settled
 
 KEY = "mock-bex-webhook-key"
 SECRET = "s" * 40
@@ -51,19 +50,7 @@ class Bex:
         sink.answer(*answers)
         self.clock(action="freeze")
         self.submit()
-        self.settled(1)
-
-    def settled(self, attempts: int) -> dict:
-        """The outbox once the first delivery has recorded the answer to its attempt number `attempts`
-        (the receiver gets a POST a moment before the mock has read the answer and planned a retry)."""
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            outbox = self.outbox()
-            done = outbox["deliveries"] and outbox["deliveries"][0]["attempts"]
-            if done and len(done) >= attempts and (done[-1]["status"] or done[-1]["error"]):
-                return outbox
-            time.sleep(0.01)
-        raise AssertionError(f"delivery did not record attempt {attempts}: {self.outbox()}")
+        settled(lambda: self.outbox()["deliveries"], 1)
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.clock import Scheduler, VirtualClock
 
 
 class FakeTime:
@@ -50,3 +51,30 @@ def test_advance_and_set_work_frozen_or_not():
 def test_advance_refuses_to_go_back():
     with pytest.raises(ValueError):
         VirtualClock().advance(timedelta(seconds=-1))
+
+
+def test_advance_runs_every_timer_at_its_time_while_a_scheduler_watches():
+    """Webhook-shaped timers: each event schedules a first attempt for "now", each attempt a retry
+    with backoff. A Scheduler watching the clock must not take one and run it late."""
+    scheduler = Scheduler()
+    clock = VirtualClock(on_timer=scheduler.watch)
+    clock.freeze()
+    start = clock.timestamp()
+    late = []
+
+    def attempt(number: int, due: float):
+        def run():
+            time.sleep(0.001)  # a POST: lets the scheduler's thread run meanwhile
+            if clock.timestamp() != due:
+                late.append((number, clock.timestamp() - due))
+            if number < 6:
+                clock.call_at(due + 60 * 2 ** number, attempt(number + 1, due + 60 * 2 ** number))
+        return run
+
+    def event(at: float):
+        return lambda: clock.call_at(clock.timestamp(), attempt(1, at))
+
+    for index in range(40):
+        clock.call_at(start + index * 7, event(start + index * 7))
+    clock.advance(timedelta(days=1))
+    assert late == [] and clock.next_due() is None

@@ -46,7 +46,7 @@ def test_retry_timing_for_any_sequence_of_answers(answers):
     post = Answers(answers)
     hub = WebhookHub(clock, outbox_limit=10, post=post)
     hub.subscribe("c", "http://127.0.0.1:9/hook", secret="k")
-    delivery = hub.emit("c", "e", {}, lambda d, n: (f'{{"attempt":{n}}}'.encode(), {}), POLICY)[0]
+    delivery = hub.emit("c", "e", {}, lambda d, n, at: (f'{{"attempt":{n}}}'.encode(), {}), POLICY)[0]
     clock.advance(timedelta(hours=1))
     times = [a.at - start for a in delivery.attempts]
     statuses = [a.status for a in delivery.attempts]
@@ -68,9 +68,9 @@ def test_unsubscribed_subscriptions_get_nothing_more():
     clock.freeze()
     hub = WebhookHub(clock, outbox_limit=10, post=Answers([410]))
     hub.subscribe("c", "http://127.0.0.1:9/hook")
-    hub.emit("c", "e", {}, lambda d, n: (b"{}", {}), POLICY)
+    hub.emit("c", "e", {}, lambda d, n, at: (b"{}", {}), POLICY)
     clock.advance(timedelta(0))
-    assert hub.emit("c", "e", {}, lambda d, n: (b"{}", {}), POLICY) == []
+    assert hub.emit("c", "e", {}, lambda d, n, at: (b"{}", {}), POLICY) == []
 
 
 def test_filters_and_scopes():
@@ -78,7 +78,7 @@ def test_filters_and_scopes():
     hub.subscribe("c", "http://x/1", filters=("pod",))
     hub.subscribe("c", "http://x/2", scope=("ACC1",))
     hub.subscribe("other", "http://x/3")
-    sent = hub.emit("c", "pod", {}, lambda d, n: (b"{}", {}), POLICY, scope_key="ACC2")
+    sent = hub.emit("c", "pod", {}, lambda d, n, at: (b"{}", {}), POLICY, scope_key="ACC2")
     assert [d.subscription.url for d in sent] == ["http://x/1"]
-    sent = hub.emit("c", "tracking", {}, lambda d, n: (b"{}", {}), POLICY, scope_key="ACC1")
+    sent = hub.emit("c", "tracking", {}, lambda d, n, at: (b"{}", {}), POLICY, scope_key="ACC1")
     assert [d.subscription.url for d in sent] == ["http://x/2"]

@@ -53,7 +53,7 @@ def notification(action: str, waybill: Waybill, event: Occurred | None) -> dict:
     return body
 
 
-def envelope(delivery: Delivery, attempt: int) -> tuple[bytes, dict[str, str]]:
+def envelope(delivery: Delivery, attempt: int, sent_at: float) -> tuple[bytes, dict[str, str]]:
     """One attempt's exact bytes: .NET's JObject.ToString() (two-space indent, CRLF) and signature."""
     document = {"Id": delivery.payload["id"], "Attempt": attempt, "Properties": {},
                 "Notifications": [delivery.payload["notification"]]}

@@ -1,0 +1,31 @@
+"""Parcel2Go (UK): carriers.md section 4."""
+
+from pathlib import Path
+
+from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.parcel2go.api import build_routes
+from mock_carriers.carriers.parcel2go.auth import TOKEN_LIFETIME
+from mock_carriers.carriers.parcel2go.model import Parcel2GoModel, check_fixtures
+from mock_carriers.carriers.parcel2go.webhooks import TYPES, notifier
+from mock_carriers.core.errors import WebApi
+
+
+def describe(fixtures) -> dict:
+    client_id, client = next(iter(fixtures["clients"].items()))
+    return {"credentials": {"client_id": client_id, "client_secret": client["client_secret"],
+                            "scope": " ".join(client["scopes"])},
+            "references": dict(fixtures["references"])}
+
+
+CARRIER = Carrier(
+    name="parcel2go",
+    routes=build_routes(),
+    dialect=WebApi(bearer_middleware=True),
+    model_factory=lambda fixtures, namespace: Parcel2GoModel(fixtures, namespace,
+                                                             notifier(namespace, fixtures["webhook_retries"])),
+    describe=describe,
+    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
+    token_lifetime=TOKEN_LIFETIME,
+    webhook_events=TYPES,
+    check_fixtures=check_fixtures,
+)

@@ -1,0 +1,447 @@
+"""Parcel2Go state and rules: clients and accounts, countries and services, quotes, orders and
+their validation, PrePay payments, and paid order lines walking their tracking stages (each stage
+and case a webhook event). No Flask here: the model answers plain values and raises core errors.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable, Iterable, Mapping
+
+from mock_carriers.carriers.parcel2go import pricing
+from mock_carriers.carriers.parcel2go.pricing import Charge
+from mock_carriers.core.durations import parse_duration, parse_relative_time
+from mock_carriers.core.errors import NotFound, ShapedError
+from mock_carriers.core.lifecycle import Occurred, Step, Timeline
+from mock_carriers.core.namespaces import Namespace
+
+DROP_OFF_TYPES = ("Shop", "Locker")
+CUSTOMS_ERRORS = (  # (field, text) in the order Parcel2Go lists them
+    ("ExportReason", "Please supply the reason for exporting your parcel."),
+    ("VatStatus", "Please supply your VAT status."),
+    ("OriginCountry", "Please supply details of your parcel's country of manufacture."),
+)
+CONTENTS_ERROR = "Please supply details of your international parcel's contents."
+NO_PRICE = "A price could not be found for these specifications."
+
+
+def order_errors(errors: list[dict]) -> ShapedError:
+    return ShapedError({"Errors": errors})
+
+
+def payment_error(name: str, description: str) -> ShapedError:
+    return ShapedError({"Errors": [{"Name": name, "Description": description}]})
+
+
+@dataclass
+class Parcel:
+    id: str  # the client's parcel id
+    number: int  # Parcel2Go's ParcelId
+    weight: float
+    length: float
+    width: float
+    height: float
+    value: float
+    delivery_address: dict
+    contents_summary: str = ""
+    contents: list = field(default_factory=list)
+    tracking_number: str | None = None
+    print_in_store_barcode: str | None = None
+
+    def dimensions(self) -> dict[str, float]:
+        return {"Weight": self.weight, "Length": self.length, "Width": self.width, "Height": self.height}
+
+
+@dataclass
+class OrderLine:
+    id: int
+    item_id: str
+    hash: str
+    service: str
+    collection_date: datetime
+    collection_address: dict
+    parcels: list[Parcel]
+    upsells: tuple[str, ...]
+    charge: Charge
+    extras: list[tuple[str, Charge]]
+    reference: str = ""
+    customer_reference: str = ""
+    timeline: Timeline | None = None
+
+
+@dataclass
+class Order:
+    id: str
+    hash: str
+    account: str
+    created_at: datetime
+    customer: dict
+    lines: list[OrderLine]
+    paid_at: datetime | None = None
+
+    @property
+    def charge(self) -> Charge:
+        return pricing.total(line.charge for line in self.lines)
+
+
+class Parcel2GoModel:
+    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace,
+                 notify: Callable[[str, dict], None]) -> None:
+        self._fixtures = fixtures
+        self._namespace = namespace
+        self._notify = notify  # (Type, Payload) -> sends a webhook event
+        self._vat_rate = fixtures["vat_rate"]
+        self._balances = {name: pricing.pence(account["prepay_balance"])
+                          for name, account in fixtures["accounts"].items()}
+        self._orders: dict[str, Order] = {}
+        self._lines: dict[int, tuple[Order, OrderLine]] = {}
+        for order_id, data in fixtures["orders"].items():
+            self._load_order(order_id, data)
+
+    # clients and accounts
+
+    @property
+    def client_secrets(self) -> dict[str, str]:
+        return {client_id: client["client_secret"] for client_id, client in self._fixtures["clients"].items()}
+
+    def client(self, client_id: str) -> Mapping[str, Any] | None:
+        return self._fixtures["clients"].get(client_id)
+
+    def account_for(self, client_id: str) -> str:
+        return self._fixtures["clients"][client_id]["account"]
+
+    def account(self, name: str) -> Mapping[str, Any]:
+        return self._fixtures["accounts"][name]
+
+    def balance(self, account: str) -> int:
+        return self._balances[account]
+
+    # reference data
+
+    @property
+    def countries(self) -> list[Mapping[str, Any]]:
+        return self._fixtures["countries"]
+
+    def country(self, iso3: str | None, subdivision: str | None = None) -> Mapping[str, Any] | None:
+        """A country row by ISO 3166 alpha-3 code, its subdivision row when one is named."""
+        wanted = (subdivision or "").upper() or None
+        return next((c for c in self.countries if c["iso3"] == (iso3 or "").upper()
+                     and (c.get("subdivision") or None) == wanted), None)
+
+    @property
+    def services(self) -> Mapping[str, Mapping[str, Any]]:
+        return self._fixtures["services"]
+
+    def service(self, slug: str) -> Mapping[str, Any] | None:
+        return self.services.get(slug.lower())
+
+    @property
+    def extras(self) -> Mapping[str, Mapping[str, float]]:
+        return self._fixtures["extras"]
+
+    def dropshops(self, provider: str) -> list[Mapping[str, Any]]:
+        found = next((shops for code, shops in self._fixtures["dropshops"].items() if code.upper() == provider.upper()),
+                     None)
+        if found is None:
+            raise NotFound(f"No drop shops were found for the provider '{provider[:50]}'.")
+        return found
+
+    def locate(self, postcode: str) -> tuple[float, float] | None:
+        """A postcode's position, else its outward code's (the part before the space)."""
+        normal = " ".join(postcode.upper().split())
+        known = {key.upper(): value for key, value in self._fixtures["postcodes"].items()}
+        position = known.get(normal) or known.get(normal.split(" ")[0] if normal else "")
+        return tuple(position) if position else None
+
+    # prices
+
+    def route_price(self, service: Mapping[str, Any], parcels: Iterable[Mapping[str, float]],
+                    destination: Mapping[str, Any]) -> Charge | None:
+        """The carriage of `parcels` to `destination`, or None where the service cannot carry them."""
+        zone = destination["zone"]
+        parcels = list(parcels)
+        if zone not in service["zones"] or not all(pricing.fits(service, p) for p in parcels):
+            return None
+        factor, surcharge = self._fixtures["zones"][zone], destination.get("surcharge", 0.0)
+        return Charge.of(sum(pricing.parcel_price(service, factor, surcharge, p) for p in parcels), self._vat_rate)
+
+    def extra_charge(self, kind: str, value: float, chosen: Iterable[str]) -> Charge:
+        return Charge.of(pricing.extra_price(kind, self.extras, value, tuple(chosen)), self._vat_rate)
+
+    def quotes(self, request: Mapping[str, Any]) -> list[dict]:
+        """Every service that can carry the parcels on the route, cheapest first."""
+        origin = self.country(request["CollectionAddress"]["Country"], request["CollectionAddress"]["Subdivision"])
+        destination = self.country(request["DeliveryAddress"]["Country"], request["DeliveryAddress"]["Subdivision"])
+        if origin is None or destination is None or origin["zone"] != "domestic":
+            return []  # the mock, like its fixtures, ships from the UK only
+        chosen = [extra["Type"] for extra in request["Extras"] or []]
+        value = sum(p["Value"] or 0 for p in request["Parcels"])
+        now = self._namespace.clock.now()
+        found = []
+        for slug, service in self.services.items():
+            carriage = self.route_price(service, request["Parcels"], destination)
+            if carriage is None:
+                continue
+            included = [kind for kind in chosen if kind in service["extras"]]
+            extras = [(kind, self.extra_charge(kind, value, chosen)) for kind in included]
+            found.append({"slug": slug, "service": service, "carriage": carriage, "extras": extras,
+                          "available": [(kind, self.extra_charge(kind, value, chosen))
+                                        for kind in service["extras"] if kind not in included],
+                          "collection": pricing.first_collection(service, now)})
+        return sorted(found, key=lambda q: (pricing.total([q["carriage"], *(c for _, c in q["extras"])]).total, q["slug"]))
+
+    @staticmethod
+    def requires_customs(destination: Mapping[str, Any] | None) -> bool:
+        """Whether a parcel from the UK mainland to `destination` needs customs details."""
+        return bool(destination and destination.get("requires_customs"))
+
+    # orders
+
+    def price_order(self, request: Mapping[str, Any]) -> list[dict]:
+        """Validate an order's items as Parcel2Go does and price each; raises the `Errors` list."""
+        errors: list[dict] = []
+        priced = []
+        ids = [item["Id"] for item in request["Items"]]
+        for item in request["Items"]:
+            item_errors: list[tuple[str, str]] = []
+            if ids.count(item["Id"]) > 1:
+                item_errors.append(("Item", "Each item must have a unique Id."))
+            priced.append(self._price_item(item, item_errors))
+            errors += [{"Type": kind, "Error": text, "ItemId": item["Id"]} for kind, text in item_errors]
+        if errors:
+            raise order_errors(errors)
+        return priced
+
+    def _price_item(self, item: Mapping[str, Any], errors: list[tuple[str, str]]) -> dict:
+        """One item's price, appending (Type, Error) for each problem in the order Parcel2Go lists them."""
+        origin = self._place(item["CollectionAddress"], "collection", errors)
+        destinations = [self._place(parcel["DeliveryAddress"], "delivery", errors) for parcel in item["Parcels"]]
+        if any(self.requires_customs(d) for d in destinations):
+            errors += self._customs_errors(item)
+        if pricing.uk(item["CollectionDate"]).date() < pricing.uk(self._namespace.clock.now()).date():
+            errors.append(("CollectionDate", "The collection date must not be in the past."))
+        service = self.service(item["Service"])
+        upsells = tuple(dict.fromkeys(u["Type"] for u in item["Upsells"] or []))
+        carriage = None
+        if service is not None and origin is not None and origin["zone"] == "domestic" and None not in destinations:
+            prices = [self.route_price(service, [p], d) for p, d in zip(item["Parcels"], destinations)]
+            carriage = None if None in prices else pricing.total(prices)
+        if carriage is None:
+            errors.append(("Service", NO_PRICE))
+        else:
+            errors += [("Upsell", f"The extra '{kind}' is not available on this service.")
+                       for kind in upsells if kind not in service["extras"]]
+        value = sum(p["EstimatedValue"] or 0 for p in item["Parcels"])
+        extras = [(kind, self.extra_charge(kind, value, upsells)) for kind in upsells if kind in self.extras]
+        charge = pricing.total([carriage or pricing.NOTHING, *(c for _, c in extras)])
+        return {"item": item, "service": item["Service"].lower(), "charge": charge, "extras": extras,
+                "upsells": upsells}
+
+    def _place(self, address: Mapping[str, Any], side: str, errors: list[tuple[str, str]]) -> Mapping[str, Any] | None:
+        """The country row of an address, once its parts are checked; None (and an error) if unknown."""
+        country = self.country(address["CountryIsoCode"], address["Subdivision"])
+        if country is None:
+            errors.append(("Address", f"Please supply a valid {side} country."))
+        else:
+            self._check_address(address, country, side, errors)
+        return country
+
+    @staticmethod
+    def _customs_errors(item: Mapping[str, Any]) -> list[tuple[str, str]]:
+        errors = [("Customs", text) for name, text in CUSTOMS_ERRORS if not item[name]]
+        if item["VatStatus"] == "Registered" and not item["VatNumber"]:
+            errors.append(("Customs", "Please supply your VAT number."))
+        if any(not parcel["Contents"] for parcel in item["Parcels"]):
+            errors.append(("Customs", CONTENTS_ERROR))
+        return errors
+
+    @staticmethod
+    def _check_address(address: Mapping[str, Any], country: Mapping[str, Any], side: str,
+                       errors: list[tuple[str, str]]) -> None:
+        for name, label in (("Property", "house name or number"), ("Street", "street"), ("Town", "town")):
+            if not (address.get(name) or "").strip():
+                errors.append(("Address", f"Please supply the {side} {label}."))
+        pattern = country.get("postcode_regex")
+        postcode = (address.get("Postcode") or "").strip()
+        if pattern and not re.match(pattern, postcode):
+            errors.append(("Address", f"Please supply a valid {side} postcode."))
+
+    def create_order(self, account: str, request: Mapping[str, Any]) -> Order:
+        priced = self.price_order(request)
+        now = self._namespace.clock.now()
+        order = Order(self._new_id(self._orders, 76_500_000, 99_999_999), self._new_hash(), account, now,
+                      dict(request["CustomerDetails"]), [])
+        for entry in priced:
+            item = entry["item"]
+            parcels = [Parcel(p["Id"] or "00000000-0000-0000-0000-000000000000", self._new_parcel_number(),
+                              p["Weight"], p["Length"], p["Width"], p["Height"], p["EstimatedValue"] or 0,
+                              dict(p["DeliveryAddress"]), p["ContentsSummary"] or "", list(p["Contents"] or []))
+                       for p in item["Parcels"]]
+            line = OrderLine(self._new_id(self._lines, 115_100_000, 999_999_999), item["Id"], self._new_hash(),
+                             entry["service"], item["CollectionDate"], dict(item["CollectionAddress"]), parcels,
+                             entry["upsells"], entry["charge"], entry["extras"], item["Reference"] or "",
+                             item["CustomerReference"] or "")
+            order.lines.append(line)
+        self._store(order)
+        return order
+
+    def order(self, order_id: str) -> Order:
+        order = self._orders.get(order_id.strip())
+        if order is None:
+            raise NotFound(f"The order '{order_id[:50]}' could not be found.")
+        return order
+
+    def order_with_hash(self, order_id: str, hash_: str) -> Order:
+        """The order whose hash matches; a query string turns the hash's `+` into a space, and the
+        real API still accepts it, so spaces count as `+` here too."""
+        order = self.order(order_id)
+        if hash_.replace(" ", "+") != order.hash:
+            raise NotFound(f"The order '{order_id[:50]}' could not be found.")
+        return order
+
+    def line(self, line_id: str) -> tuple[Order, OrderLine]:
+        found = self._lines.get(int(line_id)) if re.fullmatch(r"[0-9]{1,11}", line_id) else None
+        if found is None:
+            raise NotFound(f"The order line '{line_id[:50]}' could not be found.")
+        return found
+
+    # payment
+
+    def pay(self, order: Order, account: str, with_prepay: bool) -> None:
+        """Pay by PrePay (debits the account's balance) or by a stored card (no balance change)."""
+        if order.paid_at is not None and self._fixtures["repeat_payment"] == "reject":
+            raise payment_error("OrderAlreadyPaid", "This order has already been paid for.")
+        amount = order.charge.total
+        if with_prepay:
+            if self._balances[account] < amount:
+                raise payment_error("InsufficientFunds",
+                                    f"Your PrePay balance of £{pricing.pounds(self._balances[account]):.2f} is not "
+                                    f"enough to pay £{pricing.pounds(amount):.2f}.")
+            self._balances[account] -= amount
+        if order.paid_at is None:
+            order.paid_at = self._namespace.clock.now()
+            for line in order.lines:
+                self._dispatch(line, order.paid_at)
+
+    def _dispatch(self, line: OrderLine, paid_at: datetime) -> None:
+        """A paid line gets its courier numbers and starts walking from its collection."""
+        service = self.services[line.service]
+        drop_off = service["collection_type"] in DROP_OFF_TYPES
+        for parcel in line.parcels:
+            parcel.tracking_number = self._tracking_number(service["tracking_prefix"])
+            if drop_off:
+                parcel.print_in_store_barcode = f"P2G{self._digits(10)}"
+        start = max(paid_at, line.collection_date)
+        steps = []
+        for position, step in enumerate(self._fixtures["tracking_walk"]):
+            data = dict(step, stage="DroppedOff", code="DRP", description="Dropped off at the drop shop") \
+                if position == 0 and drop_off else dict(step)
+            data.pop("after")
+            steps.append(Step(data, start + parse_duration(step["after"])))
+        self._walk(line, steps)
+
+    # tracking
+
+    def tracking(self, line: OrderLine) -> list[Occurred]:
+        if line.timeline is None:
+            return []
+        return [event for event in line.timeline.due(self._namespace.clock.now()) if "stage" in event.data]
+
+    def stage(self, line: OrderLine) -> str | None:
+        events = self.tracking(line)
+        return events[-1].data["stage"] if events else None
+
+    def _walk(self, line: OrderLine, steps: list[Step]) -> None:
+        line.timeline = Timeline(steps)
+        now = self._namespace.clock.now()
+        for step in steps:
+            if step.at is not None and step.at >= now:
+                self._namespace.clock.call_at(step.at.timestamp(), lambda s=step: self._happened(line, s))
+
+    def _happened(self, line: OrderLine, step: Step) -> None:
+        data = step.data
+        if "case" in data:
+            self._notify("Case", {"OrderLineId": line.id, "CustomerReference": line.customer_reference,
+                                  **data["case"]})
+        else:
+            self._notify("Tracking", {"OrderLineId": line.id, "Timestamp": pricing.dotnet_offset(step.at),
+                                      "StatusCode": data["code"], "StatusDescription": data["description"],
+                                      "TrackingStage": data["stage"]})
+
+    # fixtures and identifiers
+
+    def _load_order(self, order_id: str, data: Mapping[str, Any]) -> None:
+        origin = self._namespace.started_at
+        order = Order(order_id, data["hash"], data["account"], parse_relative_time(data["created"], origin),
+                      dict(data["customer"]), [],
+                      parse_relative_time(data["paid"], origin) if "paid" in data else None)
+        for line_id, line_data in data["lines"].items():
+            service = self.services[line_data["service"]]
+            parcels = [Parcel(f"00000000-0000-0000-0000-{index:012d}", int(line_id) * 10 + index, p["weight"],
+                              p["length"], p["width"], p["height"], p["value"], dict(p["delivery_address"]),
+                              p.get("contents", ""), [], p.get("tracking_number"))
+                       for index, p in enumerate(line_data["parcels"], start=1)]
+            destination = self.country(parcels[0].delivery_address["CountryIsoCode"],
+                                       parcels[0].delivery_address.get("Subdivision"))
+            charge = self.route_price(service, [p.dimensions() for p in parcels], destination) or pricing.NOTHING
+            line = OrderLine(int(line_id), line_data["item_id"], line_data["hash"], line_data["service"],
+                             parse_relative_time(line_data["collection_date"], origin),
+                             dict(line_data["collection_address"]), parcels, (), charge, [],
+                             customer_reference=line_data.get("customer_reference", ""))
+            order.lines.append(line)
+            steps = [Step({k: v for k, v in event.items() if k != "at"}, parse_relative_time(event["at"], origin))
+                     for event in line_data.get("events", [])]
+            self._walk(line, steps)
+        self._store(order)
+
+    def _store(self, order: Order) -> None:
+        self._orders[order.id] = order
+        for line in order.lines:
+            self._lines[line.id] = (order, line)
+
+    def _new_id(self, taken: Mapping, low: int, high: int) -> Any:
+        while True:
+            number = self._namespace.rng.randint(low, high)
+            key = str(number) if taken is self._orders else number
+            if key not in taken:
+                return key
+
+    def _new_parcel_number(self) -> int:
+        return self._namespace.rng.randint(300_000_000, 399_999_999)
+
+    def _new_hash(self) -> str:
+        return base64.b64encode(self._namespace.rng.getrandbits(256).to_bytes(32, "big")).decode("ascii")
+
+    def _digits(self, count: int) -> str:
+        return f"{self._namespace.rng.randrange(10 ** count):0{count}d}"
+
+    def _tracking_number(self, prefix: str) -> str:
+        return prefix + self._digits(max(14 - len(prefix), 6))
+
+
+def check_fixtures(fixtures: Mapping[str, Any]):
+    """What the schema cannot say: names that must point at something defined elsewhere."""
+    for client_id, client in fixtures["clients"].items():
+        if client["account"] not in fixtures["accounts"]:
+            yield ("clients", client_id, "account"), f"{client['account']!r} is not one of the accounts"
+    for slug, service in fixtures["services"].items():
+        for kind in service["extras"]:
+            if kind not in fixtures["extras"]:
+                yield ("services", slug, "extras"), f"{kind!r} is not one of the extras"
+        for zone in service["zones"]:
+            if zone not in fixtures["zones"]:
+                yield ("services", slug, "zones"), f"{zone!r} is not one of the zones"
+    for row, country in enumerate(fixtures["countries"]):
+        if country["zone"] not in fixtures["zones"]:
+            yield ("countries", row, "zone"), f"{country['zone']!r} is not one of the zones"
+    for order_id, order in fixtures["orders"].items():
+        if order["account"] not in fixtures["accounts"]:
+            yield ("orders", order_id, "account"), f"{order['account']!r} is not one of the accounts"
+        for line_id, line in order["lines"].items():
+            if line["service"] not in fixtures["services"]:
+                yield ("orders", order_id, "lines", line_id, "service"), \
+                    f"{line['service']!r} is not one of the services"
+

@@ -1,0 +1,105 @@
+"""Bad input never crashes Parcel2Go's emulation: every malformed body, odd id or oversized form
+gets a carrier-shaped 4xx, and no state changes."""
+
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from conftest import P2G, bearer, p2g_token
+from test_p2g_orders import ORDER, order_with
+
+BODY_ROUTES = ["/api/quotes", "/api/orders", "/api/orders/verify", "/api/collectiondates", "/api/customs"]
+
+
+@pytest.fixture
+def auth(client):
+    return bearer(p2g_token(client))
+
+
+@pytest.mark.parametrize("path, body, field", [
+    ("/api/quotes", {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"}, "Parcels": [None]},
+     "request.Parcels[0]"),
+    ("/api/quotes", {"Extras": [None]}, "request.Extras[0]"),
+    ("/api/customs", {"Items": [None]}, "request.Items[0]"),
+    ("/api/customs", {"Items": [{"Id": "a", "Parcels": [None]}]}, "request.Items[0].Parcels[0]"),
+    ("/api/orders", {**ORDER, "Items": [None]}, "request.Items[0]"),
+    ("/api/orders/verify", order_with(Upsells=[None]), "request.Items[0].Upsells[0]"),
+    ("/api/orders", order_with(Parcels=[None]), "request.Items[0].Parcels[0]"),
+    ("/api/orders", order_with(Parcels=[{**ORDER["Items"][0]["Parcels"][0], "Contents": [None]}]),
+     "request.Items[0].Parcels[0].Contents[0]"),
+])
+def test_null_list_elements_are_model_state_errors(client, auth, path, body, field):
+    response = client.post(f"{P2G}{path}", json=body, headers=auth)
+    assert response.status_code == 400 and field in response.get_json()["ModelState"]
+
+
+@pytest.mark.parametrize("path", ["/api/tracking/%C2%B2", "/api/labels/%C2%B2?referenceType=OrderLineId",
+                                  "/api/labels/%EF%BC%91", "/api/orders/%C2%B2/parcelnumbers"])
+def test_digits_that_are_not_ascii_are_unknown_ids(client, auth, path):
+    method = client.post if path.endswith("parcelnumbers") else client.get
+    response = method(f"{P2G}{path}", headers=auth)
+    assert response.status_code == 404 and "Message" in response.get_json()
+
+
+def test_form_keys_with_unicode_digits_are_names_not_positions(client, auth):
+    form = {"CollectionAddress[Country]": "GBR", "DeliveryAddress[Country]": "GBR", "Parcels[²][Weight]": "2"}
+    response = client.post(f"{P2G}/api/quotes", data=form, headers=auth)
+    assert response.status_code == 400 and "request.Parcels" in response.get_json()["ModelState"]
+
+
+@pytest.mark.parametrize("path", ["/api/quotes", "/auth/connect/token", "/auth/connect/revocation"])
+def test_an_oversized_form_is_413(client, auth, path):
+    response = client.post(f"{P2G}{path}", data={"x": "y" * 600_000}, headers=auth)
+    assert response.status_code == 413 and "Message" in response.get_json()
+
+
+def test_deeply_nested_json_is_refused(client, auth):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post(f"{P2G}/api/quotes", data=body, content_type="application/json", headers=auth)
+    assert response.status_code == 400 and "request" in response.get_json()["ModelState"]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(
+        st.sampled_from(["Items", "Parcels", "Id", "Weight", "Service", "CollectionAddress", "DeliveryAddress",
+                         "Country", "CountryIsoCode", "Upsells", "Type", "CollectionDate", "CustomerDetails",
+                         "ServiceSlug", "Contents", "Extras", "Value", "Height"]) | st.text(max_size=8),
+        children, max_size=5),
+    max_leaves=25)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(BODY_ROUTES), json_values)
+def test_no_json_body_makes_a_500(client, auth, path, body):
+    response = client.post(f"{P2G}{path}", json=body, headers=auth)
+    assert response.status_code in (200, 400), response.data
+    assert response.is_json
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(BODY_ROUTES),
+       st.lists(st.tuples(st.text(max_size=20), st.text(max_size=20)), max_size=8))
+def test_no_form_makes_a_500(client, auth, path, pairs):
+    response = client.post(f"{P2G}{path}", data=urlencode(pairs), content_type="application/x-www-form-urlencoded",
+                           headers=auth)
+    assert response.status_code in (200, 400), response.data
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=30).filter(lambda t: "/" not in t and t not in (".", "..")),
+       st.sampled_from(["/api/tracking/{}", "/api/labels/{}", "/api/orders/{}/parcelnumbers",
+                        "/api/dropshops/{}/location?location=YO17", "/documents/{}/labels-a4?hash=x",
+                        "/images/couriers/{}"]))
+def test_no_identifier_makes_a_500(client, auth, text, template):
+    url = f"{P2G}{template.format(text)}"
+    response = (client.post if "parcelnumbers" in template else client.get)(url, headers=auth)
+    assert response.status_code in (200, 400, 404), response.data
+
+
+def test_a_rejected_payment_changes_nothing(client, auth):
+    before = client.get(f"{P2G}/api/prepay", headers=auth).get_json()
+    for suffix in ("?hash=%00", "?hash=" + "A" * 5000):
+        assert client.post(f"{P2G}/api/orders/76423950/paywithprepay{suffix}", headers=auth).status_code == 400
+    assert client.get(f"{P2G}/api/prepay", headers=auth).get_json() == before
