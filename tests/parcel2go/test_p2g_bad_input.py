@@ -7,6 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import P2G, bearer, p2g_token
+from mock_carriers.app import MAX_BODY_BYTES
 from test_p2g_orders import ORDER, order_with
 
 BODY_ROUTES = ["/api/quotes", "/api/orders", "/api/orders/verify", "/api/collectiondates", "/api/customs"]
@@ -49,9 +50,13 @@ def test_form_keys_with_unicode_digits_are_names_not_positions(client, auth):
 
 
 @pytest.mark.parametrize("path", ["/api/quotes", "/auth/connect/token", "/auth/connect/revocation"])
-def test_an_oversized_form_is_413(client, auth, path):
-    response = client.post(f"{P2G}{path}", data={"x": "y" * 600_000}, headers=auth)
-    assert response.status_code == 413 and "Message" in response.get_json()
+def test_large_forms_are_refused_in_the_carriers_shape(client, auth, path):
+    """Werkzeug before 3.1.9 refuses a form over 500 KB itself (the carrier's 413 here); later
+    versions parse it, and it is then just a bad request. Over the body limit it is always 413."""
+    big = client.post(f"{P2G}{path}", data={"x": "y" * 600_000}, headers=auth)
+    assert big.status_code in (400, 413) and big.is_json
+    too_big = client.post(f"{P2G}{path}", data={"x": "y" * (MAX_BODY_BYTES + 1)}, headers=auth)
+    assert too_big.status_code == 413 and "Message" in too_big.get_json()
 
 
 def test_deeply_nested_json_is_refused(client, auth):

@@ -22,6 +22,10 @@ from mock_carriers.core.routing import RouteTable
 EARTH_RADIUS_M = 6_371_000
 MAX_DROPSHOPS = 20
 VAT_LABELS = {"Individual": "Individual", "NotRegistered": "Not VAT registered", "Registered": "VAT registered"}
+DOCUMENTS = {  # the Links' public documents: kind -> (detail level, media, format)
+    "labels-a4": ("Labels", "A4", "PDF"), "labels-4x6": ("Labels", "Label4X6", "PDF"),
+    "labels-a4-4x6": ("Labels", "A4", "PDF"), "invoice": ("CommercialInvoice", "A4", "PDF"),
+    "barcode-printinstore": ("Instructions", "Label4X6", "PNG")}
 EXPORT_LABELS = {"Sale": "Sale of goods", "Gift": "Gift", "Sample": "Commercial sample", "Repair": "Return for repair",
                  "Documents": "Documents", "IntraCompanyTransfer": "Intra-company transfer",
                  "TemporaryExport": "Temporary export"}
@@ -224,7 +228,7 @@ def _document_links(ctx: RequestContext, order: Order) -> list[dict]:
     links = [{"Name": "Labels", "Link": f"{ctx.base_url}/api/labels/{order.id}?referenceType=OrderId"
                                         f"&detailLevel=Labels&labelMedia=A4&labelFormat=PNG&hash={order.hash}"}]
     kinds = list(DOCUMENTS)
-    if not any(model.services[line.service]["collection_type"] in ("Shop", "Locker") for line in order.lines):
+    if not any(model.drop_off(line) for line in order.lines):
         kinds.remove("barcode-printinstore")
     links += [{"Name": kind, "Link": f"{ctx.base_url}/documents/{order.id}/{kind}?hash={order.hash}"}
               for kind in kinds]
@@ -325,21 +329,10 @@ def get_labels(ctx: RequestContext, reference: str) -> Response:
         order, line = model.line(reference)
         lines, hashes = [line], (order.hash, line.hash)
     _owned_order(ctx, account, order, hashes)
-    found = labels.documents(order, lines, model.services, lambda ln: _international(model, ln), detail)
+    found = labels.documents(model, order, lines, detail)
     files = labels.render(found.pages, media, file_format, f"Parcel2Go order {order.id}")
     return json_response({"SuccessfulLabels": found.labels, "FailedLabels": found.failed,
                           "Base64EncodedLabels": [base64.b64encode(data).decode("ascii") for data in files]})
-
-
-def _international(model: Parcel2GoModel, line: OrderLine) -> bool:
-    return any(model.requires_customs(model.country(p.delivery_address["CountryIsoCode"],
-                                                    p.delivery_address.get("Subdivision")))
-               for p in line.parcels)
-
-
-DOCUMENTS = {"labels-a4": ("Labels", "A4", "PDF"), "labels-4x6": ("Labels", "Label4X6", "PDF"),
-             "labels-a4-4x6": ("Labels", "Label4X6", "PDF"), "invoice": ("CommercialInvoice", "A4", "PDF"),
-             "barcode-printinstore": ("Instructions", "Label4X6", "PNG")}
 
 
 def document(ctx: RequestContext, order_id: str, kind: str) -> Response:
@@ -353,7 +346,7 @@ def document(ctx: RequestContext, order_id: str, kind: str) -> Response:
     if kind.lower() == "invoice":
         pages = [_invoice(order, model)]
     else:
-        pages = labels.documents(order, order.lines, model.services, lambda ln: _international(model, ln), detail).pages
+        pages = labels.documents(model, order, order.lines, detail).pages
     data = labels.render(pages, media, file_format, f"Parcel2Go {kind} {order.id}")
     if not data:
         raise NotFound(f"No document '{kind[:50]}' for order {order.id}.")

@@ -8,9 +8,9 @@ as the real endpoint answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
-from mock_carriers.carriers.parcel2go.model import DROP_OFF_TYPES, Order, OrderLine, Parcel
+from mock_carriers.carriers.parcel2go.model import Order, OrderLine, Parcel, Parcel2GoModel
 from mock_carriers.carriers.parcel2go.pricing import uk
 from mock_carriers.core.errors import NotFound
 from mock_carriers.core.pdf import A4, MM, text_pdf
@@ -30,13 +30,12 @@ class Documents:
     failed: int  # parcel labels that could not be made (an unpaid line has no courier number yet)
 
 
-def documents(order: Order, lines: list[OrderLine], services: Mapping[str, Mapping[str, Any]],
-              requires_customs: Callable[[OrderLine], bool], detail_level: str) -> Documents:
+def documents(model: Parcel2GoModel, order: Order, lines: list[OrderLine], detail_level: str) -> Documents:
     """The pages a detail level asks for; NotFound when it asks for nothing this order has."""
     pages: list[list[str]] = []
     labels = failed = 0
     for line in lines:
-        service = services[line.service]
+        service = model.services[line.service]
         paid = order.paid_at is not None
         if detail_level in ("All", "Labels"):
             for index, parcel in enumerate(line.parcels, start=1):
@@ -45,9 +44,9 @@ def documents(order: Order, lines: list[OrderLine], services: Mapping[str, Mappi
                     labels += 1
                 else:
                     failed += 1
-        if detail_level in ("All", "Instructions") and paid and service["collection_type"] in DROP_OFF_TYPES:
+        if detail_level in ("All", "Instructions") and paid and model.drop_off(line):
             pages.append(_instructions(line, service))
-        international = requires_customs(line)
+        international = model.international(line)
         if detail_level in ("All", "AdditionalDocuments") and paid and international:
             pages.extend(_customs_declaration(line, parcel) for parcel in line.parcels)
         if detail_level in ("All", "CommercialInvoice") and paid and international:

@@ -96,6 +96,7 @@ class Parcel2GoModel:
         self._vat_rate = fixtures["vat_rate"]
         self._balances = {name: pricing.pence(account["prepay_balance"])
                           for name, account in fixtures["accounts"].items()}
+        self._positions = {key.upper(): tuple(value) for key, value in fixtures["postcodes"].items()}
         self._orders: dict[str, Order] = {}
         self._lines: dict[int, tuple[Order, OrderLine]] = {}
         for order_id, data in fixtures["orders"].items():
@@ -152,9 +153,7 @@ class Parcel2GoModel:
     def locate(self, postcode: str) -> tuple[float, float] | None:
         """A postcode's position, else its outward code's (the part before the space)."""
         normal = " ".join(postcode.upper().split())
-        known = {key.upper(): value for key, value in self._fixtures["postcodes"].items()}
-        position = known.get(normal) or known.get(normal.split(" ")[0] if normal else "")
-        return tuple(position) if position else None
+        return self._positions.get(normal) or self._positions.get(normal.split(" ")[0] if normal else "")
 
     # prices
 
@@ -197,6 +196,15 @@ class Parcel2GoModel:
     def requires_customs(destination: Mapping[str, Any] | None) -> bool:
         """Whether a parcel from the UK mainland to `destination` needs customs details."""
         return bool(destination and destination.get("requires_customs"))
+
+    def international(self, line: OrderLine) -> bool:
+        return any(self.requires_customs(self.country(p.delivery_address["CountryIsoCode"],
+                                                      p.delivery_address.get("Subdivision")))
+                   for p in line.parcels)
+
+    def drop_off(self, line: OrderLine) -> bool:
+        """Taken to a drop shop or locker rather than collected."""
+        return self.services[line.service]["collection_type"] in DROP_OFF_TYPES
 
     # orders
 
@@ -328,10 +336,9 @@ class Parcel2GoModel:
 
     def _dispatch(self, line: OrderLine, paid_at: datetime) -> None:
         """A paid line gets its courier numbers and starts walking from its collection."""
-        service = self.services[line.service]
-        drop_off = service["collection_type"] in DROP_OFF_TYPES
+        drop_off = self.drop_off(line)
         for parcel in line.parcels:
-            parcel.tracking_number = self._tracking_number(service["tracking_prefix"])
+            parcel.tracking_number = self._tracking_number(self.services[line.service]["tracking_prefix"])
             if drop_off:
                 parcel.print_in_store_barcode = f"P2G{self._digits(10)}"
         start = max(paid_at, line.collection_date)
