@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.core.errors import (AdminDialect, BadRequest, CarrierError, Internal, NotFound,
-                                       PayloadTooLarge)
+                                       PayloadTooLarge, Redirect)
 from mock_carriers.core.journal import JournalEntry, request_headers
 from mock_carriers.core.routing import resolve_target
 from mock_carriers.state import AppState
@@ -45,6 +45,8 @@ def handle(state: AppState, request: Request) -> Response:
             response = route.handler(context, **params)
     except CarrierError as error:
         error.url = request.url
+        if isinstance(error, Redirect):  # the carrier's path, under the prefix this client used
+            error.headers["Location"] = target.prefix + error.headers["Location"]
         response = dialect.render(error, namespace.trace_id())
     except Exception:  # a bug of ours: log it, answer as the carrier's own 500 would
         log.exception("unhandled error on %s %s", request.method, request.path)

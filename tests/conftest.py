@@ -109,3 +109,31 @@ def settled(deliveries: Callable[[], list[dict]], attempts: int) -> list[dict]:
             return found
         time.sleep(0.01)
     raise AssertionError(f"delivery did not record attempt {attempts}: {deliveries()}")
+
+
+B360 = "/borderless360/api/v1/public_api"
+B360_AUTH = {"Authorization": "Token mock-b360-token"}
+B360_OTHER = {"Authorization": "Token mock-b360-other-token"}
+
+
+class AdminCalls:
+    """The admin API calls webhook tests make against a live server, for one carrier and namespace."""
+
+    def __init__(self, url: str, carrier: str, namespace: str = "default") -> None:
+        import requests
+
+        self._http = requests
+        self.url, self.carrier = url, carrier
+        self.admin = f"{url}/__admin/namespaces/{namespace}"
+
+    def subscribe(self, receiver_url: str, **extra) -> dict:
+        response = self._http.post(f"{self.admin}/webhooks/subscriptions", timeout=5,
+                                   json={"carrier": self.carrier, "url": receiver_url, **extra})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def clock(self, **body) -> dict:
+        return self._http.post(f"{self.admin}/clock", json=body, timeout=30).json()
+
+    def deliveries(self) -> list[dict]:
+        return self._http.get(f"{self.admin}/webhooks?carrier={self.carrier}", timeout=5).json()["deliveries"]

@@ -7,4 +7,5 @@ CARRIERS = CarrierRegistry((
                  hosts=("api.borderexpress.com.au", "integrationapi.borderexpress.com.au")),
     CarrierEntry("bex", "bex", hosts=("api.bex.co.za", "webhook.bex.co.za")),
     CarrierEntry("parcel2go", "parcel2go", hosts=("www.parcel2go.com", "sandbox.parcel2go.com")),
+    CarrierEntry("borderless360", "borderless360", hosts=("api.borderless360.com",)),
 ))

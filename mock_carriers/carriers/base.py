@@ -34,9 +34,13 @@ class Carrier:
     token_lifetime: float | None = None  # seconds; None: tokens live until expired or revoked
     webhook_events: tuple[str, ...] = ()  # the event types it sends; empty: it sends no webhooks
     check_fixtures: CrossCheck | None = None  # checks its fixture schema cannot express
+    fixed_tokens: Callable[[Any], list[tuple[str, str]]] | None = None  # fixtures -> [(token, client)] handed out by hand
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
         return self.model_factory(fixtures, namespace)
+
+    def preissued_tokens(self, fixtures: Any) -> list[tuple[str, str]]:
+        return self.fixed_tokens(fixtures) if self.fixed_tokens else []
 
 
 @dataclass

@@ -8,7 +8,7 @@ format, and one renderer per framework serves every carrier built on it.
 from __future__ import annotations
 
 import json
-from typing import Mapping
+from typing import Any, Mapping
 
 from werkzeug.wrappers import Response
 
@@ -34,13 +34,18 @@ class BadRequest(CarrierError):
 
 
 class Invalid(BadRequest):
-    """Request fields failed validation; `fields` maps each field to its messages."""
+    """Request fields failed validation; `fields` maps each field to its messages (or, for
+    frameworks that nest them, to a nested structure of messages)."""
 
     code = "invalid"
 
-    def __init__(self, fields: Mapping[str, list[str]], message: str | None = None) -> None:
-        super().__init__(message or "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items()))
-        self.fields = {key: list(messages) for key, messages in fields.items()}
+    def __init__(self, fields: Mapping[str, Any], message: str | None = None) -> None:
+        super().__init__(message or "; ".join(f"{k}: {_text(v)}" for k, v in fields.items()))
+        self.fields = {key: list(value) if isinstance(value, tuple) else value for key, value in fields.items()}
+
+
+def _text(messages: Any) -> str:
+    return " ".join(map(str, messages)) if isinstance(messages, list) else str(messages)
 
 
 class Unauthorized(CarrierError):
@@ -260,6 +265,33 @@ class ExField(ErrorDialect):
         if isinstance(error, (RouteNotFound, MethodNotAllowed, Internal)):
             return self._transport.render_error(error, trace_id)
         return json_response({"id": 0, "ex": error.message or error.code})
+
+
+class RestFramework(ErrorDialect):
+    """Django REST Framework: `{"detail": ...}`, a serializer's field errors as they are, and a
+    `WWW-Authenticate: <keyword>` challenge on 401. Django's own HTML pages (an unknown URL, a
+    crash) are given DRF's JSON instead: a client parses both the same way."""
+
+    def __init__(self, auth_keyword: str = "Token") -> None:
+        self._keyword = auth_keyword
+
+    def render_error(self, error: CarrierError, trace_id: str) -> Response:
+        if isinstance(error, Invalid):
+            return json_response(error.fields, 400)
+        if isinstance(error, Unauthorized):
+            return json_response({"detail": error.message or "Authentication credentials were not provided."}, 401,
+                                 {"WWW-Authenticate": self._keyword})
+        if isinstance(error, (NotFound, RouteNotFound)):
+            detail = "Not found."
+        elif isinstance(error, MethodNotAllowed):
+            detail = f'Method "{error.message}" not allowed.'
+        elif isinstance(error, Forbidden):
+            detail = error.message or "You do not have permission to perform this action."
+        elif isinstance(error, Internal):
+            detail = "A server error occurred."
+        else:
+            detail = error.message or error.code
+        return json_response({"detail": detail}, error.status)
 
 
 class AdminDialect(ErrorDialect):

@@ -30,6 +30,8 @@ class CarrierSpec(FixtureSpec, Protocol):
 
     def create_model(self, fixtures: Any, namespace: "Namespace") -> Any: ...
 
+    def preissued_tokens(self, fixtures: Any) -> list[tuple[str, str]]: ...
+
 
 class Namespace:
     def __init__(self, name: str, seed: int, journal_limit: int, fixtures: Callable[[CarrierSpec], Any],
@@ -66,7 +68,12 @@ class Namespace:
         authority = self._tokens.get(carrier.name)
         if authority is None:
             with self.lock:
-                authority = self._tokens.setdefault(carrier.name, TokenAuthority(self.clock, carrier.token_lifetime))
+                authority = self._tokens.get(carrier.name)
+                if authority is None:
+                    authority = TokenAuthority(self.clock, carrier.token_lifetime)
+                    for value, client_id in carrier.preissued_tokens(self.fixtures(carrier)):
+                        authority.issue(client_id, value=value)
+                    self._tokens[carrier.name] = authority
         return authority
 
     def trace_id(self) -> str:

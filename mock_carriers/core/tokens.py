@@ -39,10 +39,11 @@ class TokenAuthority:
         self._token_bytes = token_bytes
         self._tokens: dict[str, Token] = {}
 
-    def issue(self, client_id: str, scopes: tuple[str, ...] = ()) -> Token:
+    def issue(self, client_id: str, scopes: tuple[str, ...] = (), value: str | None = None) -> Token:
+        """A new token; `value` fixes it (a carrier whose tokens are handed out by hand, say)."""
         now = self._clock.timestamp()
         expires_at = None if self._lifetime is None else now + self._lifetime
-        token = Token(secrets.token_urlsafe(self._token_bytes), client_id, tuple(scopes), now, expires_at)
+        token = Token(value or secrets.token_urlsafe(self._token_bytes), client_id, tuple(scopes), now, expires_at)
         self._tokens[token.value] = token
         return token
 

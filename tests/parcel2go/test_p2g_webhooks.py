@@ -11,7 +11,7 @@ import pytest
 import requests
 from hypothesis import given, strategies as st
 
-from conftest import settled
+from conftest import AdminCalls, settled
 from mock_carriers.carriers.parcel2go.webhooks import dotnet_utc, signature
 
 SECRET = "abcd"
@@ -41,21 +41,12 @@ def test_any_signature_verifies_the_documented_way(webhook_id, moment, kind, sec
     assert verify(body, secret) and not verify(body, secret + "x")
 
 
-class P2G:
+class P2G(AdminCalls):
     def __init__(self, url: str, namespace: str = "default") -> None:
-        self.url, self.namespace = url, namespace
-        self.admin = f"{url}/__admin/namespaces/{namespace}"
+        super().__init__(url, "parcel2go", namespace)
 
     def subscribe(self, sink, secret=SECRET, **extra):
-        response = requests.post(f"{self.admin}/webhooks/subscriptions", timeout=5,
-                                 json={"carrier": "parcel2go", "url": sink.url, "secret": secret, **extra})
-        assert response.status_code == 201, response.text
-
-    def clock(self, **body):
-        return requests.post(f"{self.admin}/clock", json=body, timeout=30).json()
-
-    def deliveries(self):
-        return requests.get(f"{self.admin}/webhooks?carrier=parcel2go", timeout=5).json()["deliveries"]
+        return super().subscribe(sink.url, secret=secret, **extra)
 
 
 @pytest.fixture

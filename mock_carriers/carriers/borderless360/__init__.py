@@ -1,0 +1,35 @@
+"""Borderless360: carriers.md section 2."""
+
+from pathlib import Path
+
+from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.borderless360.api import build_routes
+from mock_carriers.carriers.borderless360.model import Borderless360Model, check_fixtures
+from mock_carriers.carriers.borderless360.webhooks import EVENTS, notifier
+from mock_carriers.core.errors import RestFramework
+
+
+def describe(fixtures) -> dict:
+    client_id, client = next(iter(fixtures["clients"].items()))
+    return {"credentials": {"token": client["tokens"][0], "client_id": client_id},
+            "references": dict(fixtures["references"])}
+
+
+def tokens(fixtures) -> list[tuple[str, str]]:
+    """Borderless360 hands tokens out by email: they exist from the start, and never expire."""
+    return [(token, client_id) for client_id, client in fixtures["clients"].items() for token in client["tokens"]]
+
+
+CARRIER = Carrier(
+    name="borderless360",
+    routes=build_routes(),
+    dialect=RestFramework("Token"),
+    model_factory=lambda fixtures, namespace: Borderless360Model(fixtures, namespace,
+                                                                 notifier(namespace, fixtures["webhook_retries"])),
+    describe=describe,
+    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
+    token_lifetime=None,
+    webhook_events=EVENTS,
+    check_fixtures=check_fixtures,
+    fixed_tokens=tokens,
+)

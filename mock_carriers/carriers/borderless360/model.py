@@ -1,0 +1,386 @@
+"""Borderless360 state and rules: clients, 3PLs, stock (stock.py), orders walking their states on
+the namespace clock, returns and serial numbers. No Flask here.
+
+Every public call first settles the world up to now: the steps that fell due are applied in time
+order, each with its effects (state, tracking, stock) and webhooks. Timers settle it too, so
+webhooks leave on time even when nobody calls the API. Steps before the namespace started are
+history: they set states and tracking but neither move stock (the fixture's stock is after them)
+nor send webhooks.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+from mock_carriers.carriers.borderless360.stock import Stock
+from mock_carriers.core.durations import parse_duration, parse_relative_time
+from mock_carriers.core.errors import BadRequest, Invalid, NotFound
+from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.serializers import REQUIRED
+
+ACTIONS = {"draft": ["cancel"], "processing": ["cancel"], "shipping": ["return"], "delivered": ["return"]}
+RETURNABLE = ("shipping", "delivered")
+EDITABLE = ("draft", "processing")
+
+
+def display(value: str) -> str:
+    """DRF's choice display: "in_transit" -> "In transit"."""
+    return value.replace("_", " ").capitalize()
+
+
+@dataclass
+class Step:
+    at: datetime
+    state: str | None = None
+    tracking: dict | None = None  # {status, message}
+
+
+@dataclass
+class Order:
+    id: int
+    client: str
+    order_type: str
+    customer_reference: str
+    created: datetime
+    data: dict  # what the client sent (cleaned): addresses, items, notes, ...
+    ids: dict  # the related objects' ids: destination_address, source_address, fulfilment, customs
+    items: list[dict]  # {id, sku, product, quantity, quantity_per_item, order_item_type, customs_value, currency}
+    three_pl: int | None
+    shipping_option: str | None
+    state: str = "draft"
+    steps: list[Step] = field(default_factory=list)
+    applied: int = 0
+    tracking: list[dict] = field(default_factory=list)  # {status, message, at}, oldest first
+    tracking_number: str | None = None
+    shipped_at: datetime | None = None
+    delivered_at: datetime | None = None
+    is_return: bool = False
+    modified: datetime | None = None
+
+    @property
+    def reference(self) -> str:
+        return f"GVS{self.id:07d}"
+
+    @property
+    def actions(self) -> list[str]:
+        return [] if self.is_return else list(ACTIONS.get(self.state, []))
+
+    @property
+    def eta(self) -> datetime | None:
+        """When the walk delivers it (None once delivered, or with no delivery ahead)."""
+        if self.delivered_at is not None:
+            return None
+        return next((step.at for step in self.steps[self.applied:] if step.state == "delivered"), None)
+
+
+class Borderless360Model:
+    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace,
+                 notify: Callable[[str, "Borderless360Model", Order], None]) -> None:
+        self._fixtures = fixtures
+        self._namespace = namespace
+        self._notify = notify  # (event, model, order) -> webhooks
+        self._started = namespace.started_at
+        self.stock = Stock(fixtures, self._started, parse_relative_time)
+        self.orders: dict[int, Order] = {}
+        self.serials: list[dict] = []
+        self._ids = itertools.count(max(map(int, fixtures["orders"]), default=383_000) + 1)
+        self._related_ids = itertools.count(1_015_352)
+        self._item_ids = itertools.count(8_579_178)
+        self._serial_ids = itertools.count(1)
+        for order_id, data in fixtures["orders"].items():
+            self._load(int(order_id), data)
+        for order_id, serials in fixtures.get("serial_numbers", {}).items():
+            for serial in serials:
+                self._add_serial(int(order_id), serial["product_sku"], serial["serial_number"],
+                                 parse_relative_time(serial["created"], self._started))
+        self.settle()
+
+    # reference data
+
+    @property
+    def three_pls(self) -> list[Mapping[str, Any]]:
+        return self._fixtures["three_pls"]
+
+    def three_pl(self, three_pl_id: int | None) -> Mapping[str, Any] | None:
+        return next((t for t in self.three_pls if t["id"] == three_pl_id), None)
+
+    def shipping_option(self, name: str | None) -> Mapping[str, Any] | None:
+        return self._fixtures["shipping_options"].get(name) if name else None
+
+    def now(self) -> datetime:
+        return self._namespace.clock.now()
+
+    # the walk
+
+    def settle(self) -> None:
+        """Apply every step due by now, in time order across all orders."""
+        now = self.now()
+        while True:
+            due = [(order.steps[order.applied].at, order.id) for order in self.orders.values()
+                   if order.applied < len(order.steps) and order.steps[order.applied].at <= now]
+            if not due:
+                return
+            order = self.orders[min(due)[1]]
+            step = order.steps[order.applied]
+            order.applied += 1
+            self._apply(order, step, history=step.at < self._started)
+
+    def _apply(self, order: Order, step: Step, history: bool) -> None:
+        option = self.shipping_option(order.shipping_option)
+        if step.state:
+            order.state = step.state
+            order.modified = step.at
+            if step.state == "packed" and not history:
+                self._serialise(order, step.at)
+            if step.state == "shipping":
+                order.shipped_at = step.at
+                order.tracking_number = order.tracking_number or self._tracking_number(option)
+                if not history:
+                    for item in order.items:
+                        self.stock.move(order.three_pl, item["product"], -item["quantity"], "order", order.id, step.at)
+            if step.state == "received" and not history:
+                for item in order.items:
+                    self.stock.move(order.three_pl, item["product"], item["quantity"] * item["quantity_per_item"],
+                                    "order", order.id, step.at)
+            if step.state == "delivered":
+                order.delivered_at = step.at
+        if step.tracking:
+            order.tracking.append({**step.tracking, "at": step.at})
+        if not history:
+            if step.state:
+                self._notify("order_update", self, order)
+            if step.tracking:
+                self._notify("tracking_update", self, order)
+
+    def _schedule(self, order: Order) -> None:
+        now = self.now()
+        for step in order.steps[order.applied:]:
+            if step.at >= now:
+                self._namespace.clock.call_at(step.at.timestamp(), self._timer)
+
+    def _timer(self) -> None:
+        with self._namespace.lock:
+            self.settle()
+
+    # orders
+
+    def orders_of(self, client: str) -> list[Order]:
+        return sorted((o for o in self.orders.values() if o.client == client), key=lambda o: -o.id)
+
+    def order(self, client: str, order_id: str) -> Order:
+        found = self.orders.get(int(order_id)) if order_id.isascii() and order_id.isdigit() and len(order_id) < 12 \
+            else None
+        if found is None or found.client != client:
+            raise NotFound()
+        return found
+
+    def create_order(self, client: str, data: dict) -> Order:
+        items, three_pl, option = self._check_order(client, data)
+        now = self.now()
+        order = Order(next(self._ids), client, data["order_type"], data["customer_reference"], now, data,
+                      self._new_related(data), items, three_pl, option, modified=now)
+        walk = self._fixtures["outbound_walk" if order.order_type == "in_store" else "inbound_walk"]
+        order.steps = [Step(now + parse_duration(step["after"]), step.get("state"), step.get("tracking"))
+                       for step in walk]
+        order.tracking_number = (data.get("fulfilment") or {}).get("tracking_number") or None  # an ASN's own
+        self.orders[order.id] = order
+        self._notify("order_update", self, order)
+        self._schedule(order)
+        return order
+
+    def update_order(self, client: str, order: Order, data: dict, partial: bool) -> Order:
+        if order.state not in EDITABLE:
+            raise BadRequest(f'Order in state "{order.state}" can not be edited.')
+        merged = data
+        if partial:  # a nested object sent in part updates the fields sent, as a nested serializer's update does
+            merged = {**order.data, **{key: {**order.data[key], **value} if isinstance(value, dict)
+                                       and isinstance(order.data.get(key), dict) else value
+                                       for key, value in data.items()}}
+        items, three_pl, option = self._check_order(client, merged, exclude=order)
+        order.data, order.customer_reference, order.order_type = merged, merged["customer_reference"], merged["order_type"]
+        order.items, order.three_pl, order.shipping_option = items, three_pl, option
+        for name in ("destination_address", "source_address"):
+            if merged.get(name) and order.ids.get(name) is None:
+                order.ids[name] = next(self._related_ids)
+        order.modified = self.now()
+        return order
+
+    def cancel(self, order: Order) -> Order:
+        if "cancel" not in order.actions:
+            raise BadRequest(f'Action "cancel" is not available for an order in state "{order.state}".')
+        order.state, order.steps, order.modified = "cancelled", order.steps[:order.applied], self.now()
+        self._notify("order_update", self, order)
+        return order
+
+    def _check_order(self, client: str, data: dict, exclude: Order | None = None):
+        """What a serializer's validate() would check against the database; Invalid on failure."""
+        errors: dict = {}
+        in_store = data["order_type"] == "in_store"
+        required = ("destination_address", "courier_reference") if in_store else ("three_pl", "source_address")
+        for name in required:
+            if not data.get(name):
+                errors[name] = [REQUIRED]
+        if any(o.customer_reference == data["customer_reference"] for o in self.orders.values()
+               if o.client == client and o is not exclude):
+            errors["customer_reference"] = ["order with this customer reference already exists."]
+        option = self.shipping_option(data.get("courier_reference")) if in_store else None
+        if in_store and data.get("courier_reference") and option is None:
+            errors["courier_reference"] = [f'Shipping option "{data["courier_reference"][:100]}" does not exist.']
+        three_pl = option["three_pl"] if option else None
+        if not in_store and data.get("three_pl"):
+            found = next((t for t in self.three_pls if t["company_name"] == data["three_pl"]), None)
+            if found is None:
+                errors["three_pl"] = [f"Object with company_name={data['three_pl'][:100]} does not exist."]
+            three_pl = found["id"] if found else None
+        item_errors, items = [], []
+        for item in data["order_items"]:
+            product = self.stock.by_sku(client, item["sku"])
+            item_errors.append({} if product else {"sku": [f"Object with sku={item['sku'][:100]} does not exist."]})
+            if product:
+                items.append({"id": next(self._item_ids), "sku": item["sku"], "product": product.id,
+                              "quantity": item["quantity"], "quantity_per_item": item.get("quantity_per_item") or 1,
+                              "order_item_type": item.get("order_item_type") or "single",
+                              "customs_value": item.get("customs_value"),
+                              "currency": item.get("customs_value_currency") or ""})
+        if any(item_errors):
+            errors["order_items"] = item_errors
+        elif len({item["currency"] for item in items if item["currency"]}) > 1:
+            errors["order_items"] = ["The currency must be the same across all ordered items."]
+        if errors:
+            raise Invalid(errors)
+        return items, three_pl, data.get("courier_reference") if in_store else None
+
+    def _new_related(self, data: dict) -> dict:
+        ids = {"fulfilment": next(self._related_ids), "customs": next(self._related_ids)}
+        for name in ("destination_address", "source_address"):
+            ids[name] = next(self._related_ids) if data.get(name) else None
+        return ids
+
+    # returns
+
+    def create_return(self, client: str, data: dict) -> Order:
+        original = self.orders.get(data["order_id"])
+        if original is None or original.client != client:
+            raise Invalid({"order_id": [f'Invalid pk "{data["order_id"]}" - object does not exist.']})
+        if original.state not in RETURNABLE or original.is_return:
+            raise Invalid({"non_field_errors": ["A return is not available for this order."]})
+        errors: dict = {}
+        if any(o.customer_reference == data["customer_reference"] for o in self.orders.values() if o.client == client):
+            errors["customer_reference"] = ["order with this customer reference already exists."]
+        shipped = {item["sku"]: item for item in original.items}
+        item_errors = []
+        for item in data["order_items"]:
+            sent = shipped.get(item["sku"])
+            if sent is None:
+                item_errors.append({"sku": [f"Object with sku={item['sku'][:100]} is not in the order."]})
+            elif item["quantity"] > sent["quantity"]:
+                item_errors.append({"quantity": [f"Ensure this value is less than or equal to {sent['quantity']}."]})
+            else:
+                item_errors.append({})
+        if any(item_errors):
+            errors["order_items"] = item_errors
+        if errors:
+            raise Invalid(errors)
+        now = self.now()
+        option_name = "Returns"
+        returned = Order(next(self._ids), client, "in_store", data["customer_reference"], now,
+                         {**data, "source": data.get("source") or "API", "notes": data.get("notes") or "",
+                          "destination_address": dict(self.three_pl(original.three_pl)["address"]),
+                          "source_address": original.data.get("destination_address")},
+                         {"fulfilment": next(self._related_ids), "customs": next(self._related_ids),
+                          "destination_address": next(self._related_ids), "source_address": next(self._related_ids)},
+                         [{**shipped[item["sku"]], "id": next(self._item_ids), "quantity": item["quantity"]}
+                          for item in data["order_items"]],
+                         original.three_pl, option_name, is_return=True, modified=now)
+        returned.tracking_number = self._tracking_number(self.shipping_option(option_name))
+        returned.tracking.append({"status": "pending", "message": "Return label created", "at": now})
+        self.orders[returned.id] = returned
+        self._notify("order_update", self, returned)
+        return returned
+
+    # serial numbers
+
+    def _serialise(self, order: Order, at: datetime) -> None:
+        """Serial numbers for the serialised products packed, unless the fixtures gave them already."""
+        given = {s["product_sku"] for s in self.serials if s["order"] == order.id}
+        for item in order.items:
+            product = self.stock.products[item["product"]]
+            if product.data.get("serial_tracking") and item["sku"] not in given:
+                for unit in range(1, item["quantity"] + 1):
+                    self._add_serial(order.id, item["sku"], f"{item['sku']}-{order.id}-{unit:03d}", at)
+
+    def _add_serial(self, order_id: int, sku: str, number: str, at: datetime) -> None:
+        self.serials.append({"id": next(self._serial_ids), "order": order_id, "product_sku": sku,
+                             "serial_number": number, "created": at, "modified": at})
+
+    def serials_of(self, client: str) -> list[dict]:
+        now = self.now()
+        return [s for s in self.serials if s["created"] <= now and self.orders[s["order"]].client == client]
+
+    # fixtures and identifiers
+
+    def _load(self, order_id: int, data: Mapping[str, Any]) -> None:
+        at = lambda text: parse_relative_time(text, self._started)  # noqa: E731
+        kind = data.get("order_type", "in_store")
+        option = self.shipping_option(data.get("courier_reference"))
+        three_pl = option["three_pl"] if option else next(
+            (t["id"] for t in self.three_pls if t["company_name"] == data.get("three_pl")), None)
+        body = {key: value for key, value in data.items() if key not in ("client", "created", "events")}
+        if "asn_details" in body:
+            body["asn_details"] = {"eta_date": at(body["asn_details"]["eta_date"]).date()}
+        items = []
+        for item in data["order_items"]:
+            product = self.stock.by_sku(data["client"], item["sku"])
+            items.append({"id": next(self._item_ids), "sku": item["sku"], "product": product.id,
+                          "quantity": item["quantity"], "quantity_per_item": item.get("quantity_per_item", 1),
+                          "order_item_type": item.get("order_item_type", "single"),
+                          "customs_value": Decimal(item["customs_value"]) if "customs_value" in item else None,
+                          "currency": item.get("customs_value_currency", "")})
+        order = Order(order_id, data["client"], kind, data["customer_reference"], at(data["created"]),
+                      {**body, "order_type": kind, "source": data.get("source", "API")}, self._new_related(body),
+                      items, three_pl, data.get("courier_reference"), modified=at(data["created"]))
+        order.steps = [Step(at(e["at"]), e.get("state"), e.get("tracking")) for e in data["events"]]
+        order.tracking_number = (data.get("fulfilment") or {}).get("tracking_number") or None
+        self.orders[order_id] = order
+        self._schedule(order)
+
+    def _tracking_number(self, option: Mapping[str, Any] | None) -> str:
+        with self._namespace.lock:
+            digits = f"{self._namespace.rng.randrange(10 ** 12):012d}"
+        return (option["prefix"] if option else "B360") + digits
+
+
+def check_fixtures(fixtures: Mapping[str, Any]):
+    """What the schema cannot say: every name that points elsewhere points at something."""
+    three_pls = {t["id"] for t in fixtures["three_pls"]}
+    names = {t["company_name"] for t in fixtures["three_pls"]}
+    products = {p["id"]: p for p in fixtures["products"]}
+    for name, option in fixtures["shipping_options"].items():
+        if option["three_pl"] not in three_pls:
+            yield ("shipping_options", name, "three_pl"), f"{option['three_pl']} is not one of the three_pls"
+    for index, level in enumerate(fixtures["inventory"]):
+        if level["three_pl"] not in three_pls:
+            yield ("inventory", index, "three_pl"), f"{level['three_pl']} is not one of the three_pls"
+        if level["product"] not in products:
+            yield ("inventory", index, "product"), f"{level['product']} is not one of the products"
+    for index, product in enumerate(fixtures["products"]):
+        if product["client"] not in fixtures["clients"]:
+            yield ("products", index, "client"), f"{product['client']!r} is not one of the clients"
+    for order_id, order in fixtures["orders"].items():
+        if order["client"] not in fixtures["clients"]:
+            yield ("orders", order_id, "client"), f"{order['client']!r} is not one of the clients"
+        if order.get("courier_reference") and order["courier_reference"] not in fixtures["shipping_options"]:
+            yield ("orders", order_id, "courier_reference"), "not one of the shipping_options"
+        if order.get("three_pl") and order["three_pl"] not in names:
+            yield ("orders", order_id, "three_pl"), "not the company_name of one of the three_pls"
+        for index, item in enumerate(order["order_items"]):
+            if not any(p["sku"] == item["sku"] and p["client"] == order["client"] for p in products.values()):
+                yield ("orders", order_id, "order_items", index, "sku"), f"{item['sku']!r} is not a product of the client"
+    for order_id in fixtures.get("serial_numbers", {}):
+        if order_id not in fixtures["orders"]:
+            yield ("serial_numbers", order_id), "not one of the orders"
+

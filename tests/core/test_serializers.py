@@ -1,0 +1,68 @@
+"""DRF-style validation: DRF's messages and error structure, and never anything but Invalid."""
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, strategies as st
+
+from mock_carriers.core.errors import Invalid
+from mock_carriers.core.serializers import Char, Date, DecimalNumber, Email, Integer, Many, Nested, validate
+
+ITEM = Nested(fields={"sku": Char(max_length=5), "quantity": Integer(min_value=1)})
+ORDER = Nested(fields={"reference": Char(), "email": Email(required=False, allow_blank=True),
+                       "price": DecimalNumber(places=2, required=False), "eta": Date(required=False),
+                       "address": Nested(required=False, fields={"city": Char()}),
+                       "items": Many(child=ITEM, allow_empty=False)})
+
+
+def errors(data, partial=False):
+    with pytest.raises(Invalid) as caught:
+        validate(data, ORDER, partial)
+    return caught.value.fields
+
+
+def test_drf_messages_and_structure():
+    assert errors({}) == {"reference": ["This field is required."], "items": ["This field is required."]}
+    assert errors({"reference": "", "items": []}) == {"reference": ["This field may not be blank."],
+                                                    "items": {"non_field_errors": ["This list may not be empty."]}}
+    assert errors({"reference": None, "email": "x", "price": "abc", "eta": "2024-13-01", "address": {},
+                   "items": [{"sku": "A", "quantity": 1}, {"sku": "TOOLONG", "quantity": "1.5"}]}) == {
+        "reference": ["This field may not be null."], "email": ["Enter a valid email address."],
+        "price": ["A valid number is required."],
+        "eta": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."],
+        "address": {"city": ["This field is required."]},
+        "items": [{}, {"sku": ["Ensure this field has no more than 5 characters."],
+                       "quantity": ["A valid integer is required."]}]}
+    assert errors([1]) == {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}
+    assert errors({"reference": "r", "items": "x"}) == {
+        "items": {"non_field_errors": ['Expected a list of items but got type "str".']}}
+
+
+def test_values_are_cleaned():
+    data = validate({"reference": " r ", "price": "3.1", "items": [{"sku": "A", "quantity": "2"}]}, ORDER)
+    assert data == {"reference": "r", "price": Decimal("3.10"), "items": [{"sku": "A", "quantity": 2}]}
+
+
+def test_partial_validation_requires_nothing():
+    assert validate({"price": 1}, ORDER, partial=True) == {"price": Decimal("1.00")}
+
+
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                    lambda c: st.lists(c, max_size=3) | st.dictionaries(
+                        st.sampled_from(["reference", "email", "price", "eta", "address", "city", "items", "sku",
+                                         "quantity"]) | st.text(max_size=5), c, max_size=5),
+                    max_leaves=20), st.booleans())
+def test_any_json_validates_or_is_invalid(document, partial):
+    try:
+        validate(document, ORDER, partial)
+    except Invalid as error:
+        assert error.fields
+
+
+@given(st.from_regex(r"-?[0-9]{1,3}(\.[0-9]{1,3})?[eE][-+]?[0-9]{1,10}", fullmatch=True))
+def test_numbers_with_any_exponent_are_validated_not_overflowed(text):
+    numbers = Nested(fields={"count": Integer(required=False), "price": DecimalNumber(required=False)})
+    try:
+        validate({"count": text, "price": text}, numbers)
+    except Invalid as error:
+        assert set(error.fields) <= {"count", "price"}
