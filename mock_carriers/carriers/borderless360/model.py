@@ -59,7 +59,6 @@ class Order:
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
     is_return: bool = False
-    modified: datetime | None = None
 
     @property
     def reference(self) -> str:
@@ -133,7 +132,6 @@ class Borderless360Model:
         option = self.shipping_option(order.shipping_option)
         if step.state:
             order.state = step.state
-            order.modified = step.at
             if step.state == "packed" and not history:
                 self._serialise(order, step.at)
             if step.state == "shipping":
@@ -182,7 +180,7 @@ class Borderless360Model:
         items, three_pl, option = self._check_order(client, data)
         now = self.now()
         order = Order(next(self._ids), client, data["order_type"], data["customer_reference"], now, data,
-                      self._new_related(data), items, three_pl, option, modified=now)
+                      self._new_related(data), items, three_pl, option)
         walk = self._fixtures["outbound_walk" if order.order_type == "in_store" else "inbound_walk"]
         order.steps = [Step(now + parse_duration(step["after"]), step.get("state"), step.get("tracking"))
                        for step in walk]
@@ -206,13 +204,12 @@ class Borderless360Model:
         for name in ("destination_address", "source_address"):
             if merged.get(name) and order.ids.get(name) is None:
                 order.ids[name] = next(self._related_ids)
-        order.modified = self.now()
         return order
 
     def cancel(self, order: Order) -> Order:
         if "cancel" not in order.actions:
             raise BadRequest(f'Action "cancel" is not available for an order in state "{order.state}".')
-        order.state, order.steps, order.modified = "cancelled", order.steps[:order.applied], self.now()
+        order.state, order.steps = "cancelled", order.steps[:order.applied]
         self._notify("order_update", self, order)
         return order
 
@@ -295,7 +292,7 @@ class Borderless360Model:
                           "destination_address": next(self._related_ids), "source_address": next(self._related_ids)},
                          [{**shipped[item["sku"]], "id": next(self._item_ids), "quantity": item["quantity"]}
                           for item in data["order_items"]],
-                         original.three_pl, option_name, is_return=True, modified=now)
+                         original.three_pl, option_name, is_return=True)
         returned.tracking_number = self._tracking_number(self.shipping_option(option_name))
         returned.tracking.append({"status": "pending", "message": "Return label created", "at": now})
         self.orders[returned.id] = returned
@@ -324,7 +321,9 @@ class Borderless360Model:
     # fixtures and identifiers
 
     def _load(self, order_id: int, data: Mapping[str, Any]) -> None:
-        at = lambda text: parse_relative_time(text, self._started)  # noqa: E731
+        def at(text: str) -> datetime:
+            return parse_relative_time(text, self._started)
+
         kind = data.get("order_type", "in_store")
         option = self.shipping_option(data.get("courier_reference"))
         three_pl = option["three_pl"] if option else next(
@@ -342,7 +341,7 @@ class Borderless360Model:
                           "currency": item.get("customs_value_currency", "")})
         order = Order(order_id, data["client"], kind, data["customer_reference"], at(data["created"]),
                       {**body, "order_type": kind, "source": data.get("source", "API")}, self._new_related(body),
-                      items, three_pl, data.get("courier_reference"), modified=at(data["created"]))
+                      items, three_pl, data.get("courier_reference"))
         order.steps = [Step(at(e["at"]), e.get("state"), e.get("tracking")) for e in data["events"]]
         order.tracking_number = (data.get("fulfilment") or {}).get("tracking_number") or None
         self.orders[order_id] = order

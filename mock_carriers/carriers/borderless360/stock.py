@@ -5,7 +5,7 @@ adjustments and the transactions every stock change leaves. Stock only ever chan
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
@@ -49,7 +49,6 @@ class Adjustment:
     reference: str
     comment: str
     created: datetime
-    lines: list[dict] = field(default_factory=list)
 
 
 class Stock:
@@ -108,7 +107,7 @@ class Stock:
 
     def adjust(self, client: str, three_pl: int, reference: str, comment: str, lines: list[dict],
                now: datetime) -> Adjustment:
-        adjustment = Adjustment(next(self._adjustment_ids), client, three_pl, reference, comment, now, lines)
+        adjustment = Adjustment(next(self._adjustment_ids), client, three_pl, reference, comment, now)
         self.adjustments[adjustment.id] = adjustment
         for line in lines:
             add = line["adjustment_type"] == "add"
