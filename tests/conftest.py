@@ -137,3 +137,8 @@ class AdminCalls:
 
     def deliveries(self) -> list[dict]:
         return self._http.get(f"{self.admin}/webhooks?carrier={self.carrier}", timeout=5).json()["deliveries"]
+
+
+PL = "/parcellab"
+PL_AUTH = {"Authorization": "Parcellab-API-Token "
+                            + __import__("base64").b64encode(b"1612197:mock-pl-token").decode()}

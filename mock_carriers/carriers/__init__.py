@@ -8,4 +8,5 @@ CARRIERS = CarrierRegistry((
     CarrierEntry("bex", "bex", hosts=("api.bex.co.za", "webhook.bex.co.za")),
     CarrierEntry("parcel2go", "parcel2go", hosts=("www.parcel2go.com", "sandbox.parcel2go.com")),
     CarrierEntry("borderless360", "borderless360", hosts=("api.borderless360.com",)),
+    CarrierEntry("parcellab", "parcellab", hosts=("api.parcellab.com", "api.eu.parcellab.com", "api.us.parcellab.com")),
 ))

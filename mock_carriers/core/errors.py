@@ -294,6 +294,65 @@ class RestFramework(ErrorDialect):
         return json_response({"detail": detail}, error.status)
 
 
+class TooManyRequests(CarrierError):
+    """A rate limit was hit; `retry_after` is in seconds."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
+class StandardizedErrors(ErrorDialect):
+    """DRF with standardized errors, as parcelLab's v4 APIs show them: `{"type": "client_error",
+    "errors": [{"code", "detail", "attr"}]}`, one entry per field message (`attr` the field, nested
+    fields joined by dots, None for the request as a whole) with code `validation_error`;
+    `server_error` for 5xx."""
+
+    def render_error(self, error: CarrierError, trace_id: str) -> Response:
+        if isinstance(error, Invalid):
+            errors = [{"code": "validation_error", "detail": detail, "attr": attr}
+                      for attr, detail in _flatten(error.fields)]
+            return json_response({"type": "client_error", "errors": errors}, 400)
+        if isinstance(error, Unauthorized):
+            code = "not_authenticated" if error.reason == "missing" else "authentication_failed"
+            detail = error.message or ("Authentication credentials were not provided." if code == "not_authenticated"
+                                       else "Incorrect authentication credentials.")
+        elif isinstance(error, (NotFound, RouteNotFound)):
+            code, detail = "not_found", error.message or "Not found."
+        elif isinstance(error, MethodNotAllowed):
+            code, detail = "method_not_allowed", f'Method "{(error.message or "").lower()}" not allowed.'
+        elif isinstance(error, Forbidden):
+            code, detail = "permission_denied", error.message or "You do not have permission to perform this action."
+        elif isinstance(error, TooManyRequests):
+            code = "throttled"
+            detail = f"Request was throttled. Expected available in {error.retry_after} seconds."
+        elif isinstance(error, Internal):
+            return json_response({"type": "server_error", "errors": [
+                {"code": "error", "detail": "A server error occurred.", "attr": None}]}, 500)
+        else:
+            code, detail = error.code, error.message or error.code
+        return json_response({"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},
+                             error.status)
+
+
+def _flatten(fields: Mapping[str, Any], prefix: str = "") -> list[tuple[str | None, str]]:
+    """(attr, message) pairs: `{"a": {"b": ["x"]}}` -> ("a.b", "x"); `non_field_errors` -> attr None."""
+    pairs: list[tuple[str | None, str]] = []
+    for key, value in fields.items():
+        attr = None if key == "non_field_errors" and not prefix else f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            pairs += _flatten(value, f"{attr}.")
+        elif isinstance(value, list) and value and isinstance(value[0], (dict, list)):
+            for index, item in enumerate(value):
+                pairs += _flatten(item, f"{attr}.{index}.") if isinstance(item, Mapping) else []
+        else:
+            pairs += [(attr, str(message)) for message in (value if isinstance(value, list) else [value])]
+    return pairs
+
+
 class AdminDialect(ErrorDialect):
     """The admin API's own errors: `{"error": code, "message": text}`."""
 

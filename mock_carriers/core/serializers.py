@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -22,6 +23,7 @@ REQUIRED = "This field is required."
 NULL = "This field may not be null."
 BLANK = "This field may not be blank."
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+_INTEGER_TEXT = re.compile(r"\s*[-+]?[0-9]+(\.0*)?\s*\Z")  # DRF drops a zero fraction; no exponents
 _DATETIME_FORMAT = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
 
 
@@ -90,6 +92,17 @@ class Email(Char):
 
 
 @dataclass(frozen=True)
+class Uuid(Field):
+    def clean(self, value: Any, partial: bool) -> Any:
+        try:
+            if isinstance(value, str):
+                return str(uuid.UUID(value.strip()))
+        except ValueError:
+            pass
+        raise FieldError(["Must be a valid UUID."])
+
+
+@dataclass(frozen=True)
 class Integer(Field):
     min_value: int | None = None
     max_value: int | None = 2_147_483_647
@@ -97,7 +110,8 @@ class Integer(Field):
     def clean(self, value: Any, partial: bool) -> Any:
         """Whole numbers, also as text or as 2.0 (DRF drops a zero fraction)."""
         try:
-            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)) or \
+                    isinstance(value, str) and not _INTEGER_TEXT.match(value):
                 raise InvalidOperation
             exact = Decimal(str(value).strip())
             # the exponent first: arithmetic on "1e999999999" overflows the decimal context

@@ -9,7 +9,7 @@ import mock_carriers
 
 def test_health(client):
     assert client.get("/__admin/health").get_json() == {
-        "status": "ok", "version": mock_carriers.__version__, "carriers": ["border-express", "bex", "parcel2go", "borderless360"]}
+        "status": "ok", "version": mock_carriers.__version__, "carriers": ["border-express", "bex", "parcel2go", "borderless360", "parcellab"]}
 
 
 def test_put_returns_the_namespace_document(client):

@@ -1,0 +1,37 @@
+"""parcelLab order status: carriers.md section 5."""
+
+import base64
+from pathlib import Path
+
+from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.parcellab.api import build_routes
+from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixtures, security_hash_of
+from mock_carriers.carriers.parcellab.webhooks import EVENTS, notifier
+from mock_carriers.core.errors import StandardizedErrors
+
+
+def describe(fixtures) -> dict:
+    """The first account's credentials, and each order's `s` (the mock's own scheme)."""
+    account, data = next(iter(fixtures["accounts"].items()))
+    token = data["tokens"][0]
+    hashes = {f"s:{number}": security_hash_of(fixtures["security_hash_secret"], order["account"], number)
+              for number, order in fixtures["orders"].items()}
+    return {"credentials": {"account": account, "token": token,
+                            "authorization": "Parcellab-API-Token "
+                                             + base64.b64encode(f"{account}:{token}".encode()).decode(),
+                            "legacy_user": account, "legacy_token": data["legacy_token"]},
+            "references": {**fixtures["references"], **hashes}}
+
+
+CARRIER = Carrier(
+    name="parcellab",
+    routes=build_routes(),
+    dialect=StandardizedErrors(),
+    model_factory=lambda fixtures, namespace: ParcelLabModel(
+        fixtures, namespace, notifier(namespace, fixtures["webhook_retries"], fixtures["statuses"])),
+    describe=describe,
+    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
+    token_lifetime=None,
+    webhook_events=EVENTS,
+    check_fixtures=check_fixtures,
+)

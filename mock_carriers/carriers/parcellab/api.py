@@ -1,0 +1,69 @@
+"""parcelLab over HTTP: the v4 order status endpoints (DRF with standardized errors, trailing
+slashes) and the legacy `/tracking-securityhash`. Hosts api.parcellab.com and its regions."""
+
+from __future__ import annotations
+
+from werkzeug.wrappers import Response
+
+from mock_carriers.carriers.base import RequestContext
+from mock_carriers.carriers.parcellab import outputs
+from mock_carriers.carriers.parcellab.model import ParcelLabModel
+from mock_carriers.core.errors import TooManyRequests, json_response
+from mock_carriers.core.routing import RouteTable
+from mock_carriers.core.serializers import Boolean, Char, Email, Integer, Nested, Uuid, validate
+
+_TEXT = Char(required=False, max_length=255)
+QUERY = Nested(fields={
+    "account": Integer(required=False, min_value=1, max_value=10 ** 12), "order_number": _TEXT,
+    "client_key": _TEXT, "client": _TEXT, "courier": _TEXT, "customer_number": _TEXT,
+    "external_order_id": Uuid(required=False), "external_reference": _TEXT, "lang": Char(required=False, max_length=35),
+    "live_refresh": Boolean(required=False), "recipient_email": Email(required=False, max_length=254),
+    "recipient_postal_code": Char(required=False, max_length=20), "postal_code": Char(required=False, max_length=20),
+    "s": _TEXT, "single_tracking": Boolean(required=False), "show_returns": Boolean(required=False),
+    "tracking_id": _TEXT, "tracking_number": _TEXT})
+
+
+def _lookup(ctx: RequestContext) -> tuple[ParcelLabModel, dict]:
+    """Authenticate, throttle, validate, find and authorise: the order status as the caller may see it."""
+    model: ParcelLabModel = ctx.model
+    account = model.account_of(ctx.request.headers.get("Authorization"))
+    raw = {key: value for key, value in ctx.request.args.items()}  # the first of repeated parameters
+    key = f"account:{account}" if account else f"public:{raw.get('account', '')[:40]}"  # anonymous callers apart
+    retry_after = model.rate_limit.hit(key, ctx.clock.timestamp())
+    if retry_after is not None:
+        raise TooManyRequests(retry_after)
+    params = validate(raw, QUERY)
+    params.setdefault("client_key", params.get("client"))  # the prose's names for two parameters
+    params.setdefault("recipient_postal_code", params.get("postal_code"))
+    order, trackings = model.find(params)
+    level = model.access(order, account, params)
+    return model, outputs.order_info(model, order, trackings, level, params.get("lang"),
+                                     bool(params.get("live_refresh")))
+
+
+def order_info(ctx: RequestContext) -> Response:
+    return json_response(_lookup(ctx)[1])
+
+
+def order_widget(ctx: RequestContext) -> Response:
+    model, info = _lookup(ctx)
+    return Response(outputs.widget(model, info), content_type="image/png")
+
+
+def security_hash(ctx: RequestContext) -> Response:
+    """The legacy (v2) call for an order's `s`, authenticated with `user` and `token` headers."""
+    model: ParcelLabModel = ctx.model
+    account = model.legacy_account(ctx.request.headers.get("user"), ctx.request.headers.get("token"))
+    order, tracking = model.tracking_by_legacy(account, ctx.request.args)
+    value, valid_until = model.security_hash(order)
+    return json_response({"_id": tracking.data["tracking_id"],
+                          "_context": [t.data["tracking_id"] for t in order.trackings if t is not tracking],
+                          "securityHash": value, "validUntil": outputs.timestamp(valid_until)})
+
+
+def build_routes() -> RouteTable:
+    routes = RouteTable(case_insensitive=False, trailing_slash="append")
+    routes.add(["GET"], "/v4/track/orders/info/", order_info, "getOrderInfo")
+    routes.add(["GET"], "/v4/track/orders/info-widget/", order_widget, "getOrderInfoWidget")
+    routes.add(["GET"], "/tracking-securityhash", security_hash, "getTrackingSecurityHash")
+    return routes

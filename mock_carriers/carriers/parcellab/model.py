@@ -1,0 +1,253 @@
+"""parcelLab order status: orders and their trackings, checkpoints that come due on the namespace
+clock (and reach parcelLab `sync_delay` later, unless a live refresh asks the carrier at once),
+the lookup sets that find an order, the access levels, the mock's own `s` hash, and the webhook
+events a checkpoint triggers. No Flask here."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Mapping
+
+from mock_carriers.core.durations import parse_duration, parse_relative_time
+from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
+from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.ratelimit import FixedWindow
+from mock_carriers.core.webhooks import hmac_sha256_hex
+
+PRIMARY = ("order_number", "external_order_id", "external_reference", "tracking_number", "customer_number",
+           "tracking_id")
+NEEDS = {"order_number": "account", "external_order_id": "account", "external_reference": "account",
+         "customer_number": "account", "tracking_number": "courier", "recipient_email": "account"}
+FULL, REDUCED = "full", "reduced"
+
+
+def security_hash_of(secret: str, account: str, order_number: str) -> str:
+    """The mock's own `s` for an order (parcelLab's algorithm is not public): keyed, per order."""
+    return hmac_sha256_hex(secret, f"{account}:{order_number}".encode())[:16]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    at: datetime  # when it happened at the carrier
+    known_at: datetime  # when parcelLab has it without a live refresh
+    status: str
+    location: str
+
+
+@dataclass
+class Tracking:
+    data: Mapping[str, Any]
+    created: datetime
+    checkpoints: list[Checkpoint]
+
+    def visible(self, now: datetime, live: bool) -> list[Checkpoint]:
+        return [c for c in self.checkpoints if (c.at if live else c.known_at) <= now]
+
+
+@dataclass
+class Order:
+    number: str
+    data: Mapping[str, Any]
+    trackings: list[Tracking]
+    order_date: datetime
+
+    @property
+    def account(self) -> str:
+        return self.data["account"]
+
+
+class ParcelLabModel:
+    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace,
+                 notify: Callable[[str, "Order", "Tracking", Checkpoint], None]) -> None:
+        self._fixtures = fixtures
+        self._namespace = namespace
+        self._notify = notify  # (event, order, tracking, checkpoint) -> webhooks
+        origin = namespace.started_at
+        delay = parse_duration(fixtures["sync_delay"])
+        self.orders: list[Order] = []
+        for number, data in fixtures["orders"].items():
+            trackings = []
+            for tracking in data["trackings"]:
+                checkpoints = [Checkpoint(parse_relative_time(c["at"], origin),
+                                          parse_relative_time(c["at"], origin) + delay, c["status"], c["location"])
+                               for c in tracking["checkpoints"]]
+                trackings.append(Tracking(tracking, parse_relative_time(tracking["created"], origin), checkpoints))
+            self.orders.append(Order(number, data, trackings, parse_relative_time(data["order_date"], origin)))
+        limit = fixtures["rate_limit"]
+        self.rate_limit = FixedWindow(limit["requests"], parse_duration(limit["per"]).total_seconds())
+        self._schedule(namespace.clock.now())
+
+    def now(self) -> datetime:
+        return self._namespace.clock.now()
+
+    def relative_date(self, text: str | None) -> date | None:
+        """A fixture date ("+1d") as a day; None when there is none."""
+        return parse_relative_time(text, self._namespace.started_at).date() if text else None
+
+    @property
+    def statuses(self) -> Mapping[str, Mapping[str, Any]]:
+        return self._fixtures["statuses"]
+
+    def courier(self, code: str) -> Mapping[str, Any]:
+        return self._fixtures["couriers"].get(code, {"name": code, "tracking_url": "", "reroute_url": ""})
+
+    # credentials
+
+    def account_of(self, header: str | None) -> str | None:
+        """The account an `Authorization` header proves; None without one; Unauthorized if it is bad."""
+        if not header:
+            return None
+        scheme, _, value = header.strip().partition(" ")
+        value = value.strip()
+        if scheme.lower() == "parcellab-api-token":
+            try:
+                account, _, token = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+            except (binascii.Error, UnicodeDecodeError, ValueError):
+                raise Unauthorized("invalid") from None
+            if token and token in self._fixtures["accounts"].get(account, {}).get("tokens", []):
+                return account
+        elif scheme.lower() == "bearer":
+            found = next((account for account, data in self._fixtures["accounts"].items() if value in data["tokens"]),
+                         None)
+            if found is not None:
+                return found
+        raise Unauthorized("invalid")
+
+    def legacy_account(self, user: str | None, token: str | None) -> str:
+        if not user or not token:
+            raise Unauthorized("missing", "No credentials given.")
+        account = self._fixtures["accounts"].get(user)
+        if account is None or account["legacy_token"] != token:
+            raise Unauthorized("invalid", "Invalid credentials.")
+        return user
+
+    # the mock's `s` (carriers.md 5.3: parcelLab's own algorithm is not public)
+
+    def security_hash(self, order: Order) -> tuple[str, datetime]:
+        created = min((t.created for t in order.trackings), default=order.order_date)
+        value = security_hash_of(self._fixtures["security_hash_secret"], order.account, order.number)
+        return value, created + timedelta(days=self._fixtures["security_hash_days"])
+
+    # lookups
+
+    def find(self, params: Mapping[str, Any]) -> tuple[Order, list[Tracking]]:
+        """The order one lookup set names, and the trackings to show; Invalid for a set that is
+        missing a part or mixes two, NotFound for one that finds nothing."""
+        given = [name for name in PRIMARY if params.get(name) is not None]
+        if len(given) > 1:
+            raise Invalid({"non_field_errors": [f"Only one lookup may be used at a time, got: {', '.join(given)}."]})
+        if not given and params.get("recipient_email") is None:
+            raise Invalid({"non_field_errors": [
+                "One of order_number, external_order_id, external_reference, tracking_number, customer_number, "
+                "recipient_email (with account) or tracking_id is required."]})
+        key = given[0] if given else "recipient_email"
+        needed = NEEDS.get(key)
+        if needed and params.get(needed) is None:
+            raise Invalid({needed: [f"This field is required when looking up by {key}."]})
+        matches = [(order, tracking) for order in self.orders for tracking in order.trackings
+                   if self._matches(key, params, order, tracking)]
+        if not matches:
+            raise NotFound("No order found for the given parameters.")
+        order = max((o for o, _ in matches), key=lambda o: o.order_date)  # several orders: the latest
+        named = [t for o, t in matches if o is order] if key in ("tracking_number", "external_reference",
+                                                                  "tracking_id") else []
+        trackings = named if named and params.get("single_tracking") else order.trackings
+        if not params.get("show_returns"):  # returns stay hidden, unless the lookup named one
+            trackings = [t for t in trackings if not t.data.get("is_return") or t in named]
+        return order, trackings
+
+    @staticmethod
+    def _matches(key: str, params: Mapping[str, Any], order: Order, tracking: Tracking) -> bool:
+        data, account = order.data, params.get("account")
+        if account is not None and str(account) != order.account:
+            return False
+        if key == "order_number":
+            client = params.get("client_key")
+            return order.number == params["order_number"] and (client is None or data.get("client_key") == client)
+        if key == "tracking_number":
+            return tracking.data["tracking_number"] == params["tracking_number"] and \
+                tracking.data["courier"] == params["courier"]
+        if key in ("external_reference", "tracking_id"):
+            return tracking.data.get(key) == params[key]
+        if key == "recipient_email":
+            return (data.get("recipient_email") or "").lower() == params["recipient_email"].lower()
+        return data.get(key) == params[key]  # external_order_id, customer_number
+
+    def access(self, order: Order, account: str | None, params: Mapping[str, Any]) -> str:
+        """FULL for the order's own account; REDUCED (no personal data) for a valid `s`, or the
+        recipient's email or postal code; else Unauthorized (or NotFound for another account's token)."""
+        if account is not None:
+            if account != order.account:
+                raise NotFound("No order found for the given parameters.")
+            email = params.get("recipient_email")
+            if email and email.lower() != (order.data.get("recipient_email") or "").lower():
+                raise NotFound("No order found for the given parameters.")
+            return FULL
+        s, valid_until = self.security_hash(order)
+        if params.get("s") == s and self.now() < valid_until:
+            return REDUCED
+        email, postal = params.get("recipient_email"), params.get("recipient_postal_code")
+        if email and email.lower() == (order.data.get("recipient_email") or "").lower():
+            return REDUCED
+        if postal and postal.replace(" ", "").upper() == (order.data.get("recipient_postal_code") or "").upper():
+            return REDUCED
+        raise Unauthorized("missing")
+
+    def tracking_by_legacy(self, account: str, query: Mapping[str, str]) -> tuple[Order, Tracking]:
+        """The tracking the legacy `/tracking-securityhash` query names (orderNo, courier+trackingNo, xid, tid)."""
+        for order in self.orders:
+            if order.account != account:
+                continue
+            for tracking in order.trackings:
+                data = tracking.data
+                if query.get("tid") and data["tracking_id"] == query["tid"] or \
+                        query.get("xid") and order.data.get("external_order_id") == query["xid"].lower() or \
+                        query.get("trackingNo") and data["tracking_number"] == query["trackingNo"] and \
+                        query.get("courier", data["courier"]) == data["courier"] or \
+                        query.get("orderNo") and order.number == query["orderNo"]:
+                    return order, tracking
+        raise NotFound("No matching tracking found.")
+
+    # webhooks: each checkpoint's events when parcelLab learns of it
+
+    def _schedule(self, now: datetime) -> None:
+        for order in self.orders:
+            for tracking in order.trackings:
+                for index, checkpoint in enumerate(tracking.checkpoints):
+                    if checkpoint.known_at >= now:
+                        self._namespace.clock.call_at(checkpoint.known_at.timestamp(),
+                                                      lambda o=order, t=tracking, i=index: self._learned(o, t, i))
+
+    def _learned(self, order: Order, tracking: Tracking, index: int) -> None:
+        checkpoint = tracking.checkpoints[index]
+        status = self.statuses[checkpoint.status]
+        earlier = [self.statuses[c.status]["lifecycle"] for c in tracking.checkpoints[:index]]
+        events = ["onCreated"] if index == 0 else []
+        events.append("onUpdated")
+        if status["lifecycle"] == "InTransit" and "InTransit" not in earlier:
+            events.append("onDispatch")
+        if status["lifecycle"] == "OutForDelivery":
+            events.append("onScheduled")
+        if status.get("exception") == "delay":
+            events.append("onDelay")
+        if status["lifecycle"] == "Delivered":
+            events.append("onDelivered")
+        for event in events:
+            self._notify(event, order, tracking, checkpoint)
+
+
+def check_fixtures(fixtures: Mapping[str, Any]):
+    """What the schema cannot say: accounts, couriers and statuses named exist."""
+    for number, order in fixtures["orders"].items():
+        if order["account"] not in fixtures["accounts"]:
+            yield ("orders", number, "account"), f"{order['account']!r} is not one of the accounts"
+        for index, tracking in enumerate(order["trackings"]):
+            if tracking["courier"] not in fixtures["couriers"]:
+                yield ("orders", number, "trackings", index, "courier"), f"{tracking['courier']!r} is not a courier"
+            for position, checkpoint in enumerate(tracking["checkpoints"]):
+                if checkpoint["status"] not in fixtures["statuses"]:
+                    yield (("orders", number, "trackings", index, "checkpoints", position, "status"),
+                           f"{checkpoint['status']!r} is not one of the statuses")

@@ -1,0 +1,38 @@
+"""parcelLab notifications (carriers.md section 5.5): one POST per event of a consignment, unsigned
+(receivers authenticate parcelLab with Basic, a header token or a bearer token, set as the
+subscription's headers), retried 15 times at 30-minute intervals, then dropped. The payload's
+`data` structure is not public: the mock sends the event, its order and tracking and the
+normalised status (its own proposal, marked in the contract)."""
+
+from __future__ import annotations
+
+import json
+
+from mock_carriers.carriers.parcellab import outputs
+from mock_carriers.core.durations import parse_duration
+from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.webhooks import Delivery, RetryPolicy
+
+EVENTS = ("onCreated", "onUpdated", "onDispatch", "onScheduled", "onDelay", "onDelivered")
+
+
+def envelope(delivery: Delivery, attempt: int, sent_at: float) -> tuple[bytes, dict[str, str]]:
+    return delivery.payload, {"Content-Type": "application/json"}
+
+
+def notifier(namespace: Namespace, retries: dict, statuses: dict):
+    policy = RetryPolicy((parse_duration(retries["every"]).total_seconds(),) * retries["retries"])
+
+    def notify(event: str, order, tracking, checkpoint) -> None:
+        status = statuses[checkpoint.status]
+        document = {"event": event, "account": int(order.account), "order_number": order.number,
+                    "tracking_number": tracking.data["tracking_number"], "courier": tracking.data["courier"],
+                    "tracking_id": tracking.data["tracking_id"], "timestamp": outputs.timestamp(namespace.clock.now()),
+                    "data": {"step": status["step"], "status_code": checkpoint.status,
+                             "status_text": outputs.text(status["text"], [order.data.get("language", "en"), "en"]),
+                             "lifecycle_status": status["lifecycle"], "location": checkpoint.location,
+                             "event_timestamp": outputs.timestamp(checkpoint.at)}}
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        namespace.webhooks.emit("parcellab", event, body, envelope, policy)
+
+    return notify

@@ -1,0 +1,132 @@
+"""Checkpoints on the namespace clock (and live refresh), the rate limit, the widget image, and
+webhooks over real sockets."""
+
+import io
+import json
+
+import pytest
+from PIL import Image
+
+from conftest import PL, PL_AUTH, AdminCalls, settled
+from mock_carriers.core.contracts import ContractBook
+from mock_carriers.resources import data_dir
+
+INFO = f"{PL}/v4/track/orders/info/"
+WALKING = {"order_number": "ORD-1002", "account": 1612197}
+
+
+def statuses(client, **extra) -> list[str]:
+    body = client.get(INFO, query_string={**WALKING, **extra}, headers=PL_AUTH).get_json()
+    return [c["status_code"] for c in body["trackings"][0]["checkpoints"]]
+
+
+def advance(client, by: str) -> None:
+    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": by})
+
+
+def test_checkpoints_reach_parcellab_after_the_sync_delay(client):
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    assert statuses(client) == ["OrderProcessed"]  # in transit since an hour ago, synced in one more
+    advance(client, "1h")
+    assert statuses(client) == ["OrderProcessed", "InTransit"]
+    advance(client, "7h")
+    assert statuses(client)[-1] == "Delivered"
+
+
+def test_live_refresh_shows_what_the_carrier_knows_now(client):
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    assert statuses(client, live_refresh="true") == ["OrderProcessed", "InTransit"]
+    assert statuses(client) == ["OrderProcessed"]
+
+
+def test_100_requests_per_minute_per_account_then_429(client):
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    for _ in range(100):
+        assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
+    throttled = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
+    assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "60"
+    assert throttled.get_json() == {"type": "client_error", "errors": [
+        {"code": "throttled", "detail": "Request was throttled. Expected available in 60 seconds.", "attr": None}]}
+    other = client.get(INFO, query_string={"order_number": "ORD-2001", "account": 1700001},
+                       headers={"Authorization": "Bearer mock-pl-other-token"})
+    assert other.status_code == 200  # another account has its own window
+    advance(client, "45s")
+    assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).headers["Retry-After"] == "15"
+    advance(client, "15s")
+    assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
+
+
+def test_anonymous_callers_do_not_use_up_the_merchants_limit(client):
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    for _ in range(100):
+        client.get(INFO, query_string={"tracking_id": "nope", "account": 1612197})
+    assert client.get(INFO, query_string={"tracking_id": "nope", "account": 1612197}).status_code == 429
+    assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
+
+
+def test_the_widget_is_a_png_of_the_status(client):
+    response = client.get(f"{PL}/v4/track/orders/info-widget/", query_string={**WALKING, "live_refresh": "true"},
+                          headers=PL_AUTH)
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    image = Image.open(io.BytesIO(response.data))
+    assert image.size[0] == 480 and "STATUS: In transit" in image.text["Description"]
+    assert "ORDER ORD-1002" in image.text["Description"]
+    assert client.get(f"{PL}/v4/track/orders/info-widget/?order_number=ORD-1002").status_code == 400
+
+
+class Parcellab(AdminCalls):
+    def __init__(self, url: str) -> None:
+        super().__init__(url, "parcellab")
+
+
+@pytest.fixture
+def parcellab(live_server):
+    return Parcellab(live_server())
+
+
+@pytest.mark.parametrize("auth", ["Basic dXNlcjpwYXNz", "Bearer receiver-token"])
+def test_webhooks_carry_the_receivers_auth_and_the_events(parcellab, webhook_sink, auth):
+    parcellab.subscribe(webhook_sink.url, headers={"Authorization": auth})
+    parcellab.clock(action="freeze")
+    parcellab.clock(action="advance", by="1h")  # ORD-1002's InTransit reaches parcelLab
+    events = [post.json()["event"] for post in webhook_sink.posts()]
+    assert events == ["onUpdated", "onDispatch"]
+    assert all(post.headers["Authorization"] == auth for post in webhook_sink.posts())
+    first = webhook_sink.posts()[0].json()
+    assert first["order_number"] == "ORD-1002" and first["data"]["status_code"] == "InTransit"
+    parcellab.clock(action="advance", by="7h")
+    events = [post.json()["event"] for post in webhook_sink.posts()]
+    assert events[2:] == ["onUpdated", "onScheduled", "onUpdated", "onDelivered"]
+
+
+def test_a_header_token_for_the_receiver(parcellab, webhook_sink):
+    parcellab.subscribe(webhook_sink.url, headers={"X-Api-Key": "receiver-key"}, filters=["onDispatch"])
+    parcellab.clock(action="freeze")
+    parcellab.clock(action="advance", by="1h")
+    [post] = webhook_sink.posts()
+    assert post.headers["X-Api-Key"] == "receiver-key" and post.json()["event"] == "onDispatch"
+
+
+def test_15_retries_at_30_minutes_then_dropped(parcellab, webhook_sink):
+    parcellab.subscribe(webhook_sink.url, filters=["onDispatch"])
+    webhook_sink.answer(default=503)
+    parcellab.clock(action="freeze")
+    parcellab.clock(action="advance", by="1h")
+    settled(parcellab.deliveries, 1)
+    parcellab.clock(action="advance", by="7h29m")
+    assert len(parcellab.deliveries()[0]["attempts"]) == 15
+    parcellab.clock(action="advance", by="1m")
+    delivery = parcellab.deliveries()[0]
+    assert delivery["state"] == "gave_up" and len(delivery["attempts"]) == 16 and len(webhook_sink.posts()) == 16
+
+
+def test_every_delivery_matches_the_contract(parcellab, webhook_sink):
+    contract = ContractBook(data_dir("contracts")).contract("parcellab")
+    parcellab.subscribe(webhook_sink.url)
+    parcellab.clock(action="freeze")
+    parcellab.clock(action="advance", by="1d")
+    deliveries = parcellab.deliveries()
+    assert {d["event"] for d in deliveries} >= {"onUpdated", "onDispatch", "onScheduled", "onDelivered"}
+    for delivery in deliveries:
+        validator = contract.validator("components/requestBodies/Notification/content/application~1json/schema")
+        assert not list(validator.iter_errors(json.loads(delivery["attempts"][0]["body"])))
