@@ -94,6 +94,7 @@ class Sandbox:
         self.name: str = document["namespace"]
         self.clock = SandboxClock(admin, self.name)
         self.tokens = SandboxTokens(admin, self.name)
+        self.faults = SandboxFaults(admin, self.name)
 
     def url(self, carrier: str) -> str:
         return self.document["carriers"][carrier]["base_url"]
@@ -154,3 +155,34 @@ class SandboxTokens:
         body = {"carrier": carrier, "token": token, "client_id": client_id}
         return self._admin.call("POST", f"{self._path}/{action}",
                                 json={k: v for k, v in body.items() if v is not None})["affected"]
+
+
+class SandboxFaults:
+    """The namespace's fault rules: `add(carrier="bex", effect="status", status=503, times=1)`."""
+
+    def __init__(self, admin: _Admin, namespace: str) -> None:
+        self._admin, self._path = admin, f"/namespaces/{namespace}/faults"
+
+    def add(self, **rule) -> "FaultHandle":
+        return FaultHandle(self._admin, self._path, self._admin.call("POST", self._path, json=rule))
+
+    def list(self) -> list[dict]:
+        return self._admin.call("GET", self._path)["faults"]
+
+    def clear(self) -> int:
+        return self._admin.call("DELETE", self._path)["removed"]
+
+
+class FaultHandle:
+    """One rule as added; `remove()` takes it out again (a rule already gone is fine)."""
+
+    def __init__(self, admin: _Admin, path: str, rule: dict) -> None:
+        self._admin, self._path, self.rule = admin, path, rule
+        self.id: str = rule["id"]
+
+    def remove(self) -> None:
+        try:
+            self._admin.call("DELETE", f"{self._path}/{self.id}")
+        except AdminError as error:
+            if error.status != 404:
+                raise

@@ -10,9 +10,11 @@ from flask import Request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
+from mock_carriers import fault_effects
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.core.errors import (AdminDialect, BadRequest, CarrierError, Internal, NotFound,
                                        PayloadTooLarge, Redirect)
+from mock_carriers.core.faults import AFTER
 from mock_carriers.core.journal import JournalEntry, request_headers
 from mock_carriers.core.routing import resolve_target
 from mock_carriers.state import AppState
@@ -34,15 +36,22 @@ def handle(state: AppState, request: Request) -> Response:
 
     carrier = state.carriers.load(target.carrier)
     namespace = state.namespaces.get(target.namespace)
-    started, operation, body, dialect = time.perf_counter(), None, b"", carrier.dialect
+    started, operation, body, dialect, faults = time.perf_counter(), None, b"", carrier.dialect, []
     query = request.query_string.decode("latin-1")
     try:
         body = _read_body(request)
         route, params = carrier.routes.match(request.method, target.path, query)
         operation, dialect = route.operation_id, route.dialect or carrier.dialect
+        for rule in namespace.faults.decide(carrier.name, operation, request.method, target.path):
+            faults.append(rule)
+            if not fault_effects.before(rule, request, carrier, namespace):
+                faults.pop()  # a quota with room left: nothing happened
         context = RequestContext(request, carrier, namespace, target)
         with namespace.lock:
             response = route.handler(context, **params)
+        for rule in faults:
+            if rule.effect in AFTER:
+                response = fault_effects.after(rule, response)
     except CarrierError as error:
         error.url = request.url
         if isinstance(error, Redirect):  # the carrier's path, under the prefix this client used
@@ -55,8 +64,9 @@ def handle(state: AppState, request: Request) -> Response:
     entry = JournalEntry(carrier.name, operation, request.method, request.path, query,
                          request_headers(request.environ), body,
                          response.status_code, list(response.headers.items()), response.get_data(),
-                         namespace.clock.timestamp(), (time.perf_counter() - started) * 1000)
-    if state.settings.check_responses:
+                         namespace.clock.timestamp(), (time.perf_counter() - started) * 1000,
+                         faults=[{"id": rule.id, "effect": rule.effect} for rule in faults])
+    if state.settings.check_responses and not faults:  # a fault breaks the contract on purpose
         entry.contract_violations = state.check_contract(carrier.name, operation, response, request.method)
     namespace.journal.record(entry)
     return response

@@ -270,3 +270,30 @@ def get_journal(name: str):
     entries = namespace.journal.entries(carrier, limit)
     return json_response({"namespace": namespace.name, "entries": [entry.to_dict() for entry in entries]})
 
+
+
+@admin.get("/namespaces/<name>/faults")
+def list_faults(name: str):
+    return json_response({"faults": [rule.to_dict() for rule in _namespace(name).faults.rules()]})
+
+
+@admin.post("/namespaces/<name>/faults")
+def add_fault(name: str):
+    """Add one rule; a mistake is a 400 naming the field, and the rules in place stay as they were."""
+    namespace = _namespace(name)
+    state = _state()
+    operations = {carrier: [route.operation_id for route in state.carriers.load(carrier).routes]
+                  for carrier in state.carriers.names}
+    return json_response(namespace.faults.add(_json_body(), operations).to_dict(), 201)
+
+
+@admin.delete("/namespaces/<name>/faults")
+def clear_faults(name: str):
+    return json_response({"removed": _namespace(name).faults.clear()})
+
+
+@admin.delete("/namespaces/<name>/faults/<fault_id>")
+def remove_fault(name: str, fault_id: str):
+    if not _namespace(name).faults.remove(fault_id):
+        raise NotFound(f"no fault rule {fault_id[:80]!r}")
+    return empty_response(204)

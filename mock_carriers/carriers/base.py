@@ -15,7 +15,7 @@ from typing import Any, Callable
 from flask import Request
 
 from mock_carriers.core.clock import VirtualClock
-from mock_carriers.core.errors import ErrorDialect
+from mock_carriers.core.errors import BadRequest, CarrierError, ErrorDialect
 from mock_carriers.core.fixtures import CrossCheck
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.routing import RouteTable, Target
@@ -35,6 +35,8 @@ class Carrier:
     webhook_events: tuple[str, ...] = ()  # the event types it sends; empty: it sends no webhooks
     check_fixtures: CrossCheck | None = None  # checks its fixture schema cannot express
     fixed_tokens: Callable[[Any], list[tuple[str, str]]] | None = None  # fixtures -> [(token, client)] handed out by hand
+    business_error: Callable[[str | None], CarrierError] = BadRequest  # its typical refusal (the carrier_error fault)
+    retry_after_format: str = "seconds"  # how its 429s write Retry-After: "seconds" or "http-date"
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
         return self.model_factory(fixtures, namespace)

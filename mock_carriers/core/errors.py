@@ -132,6 +132,16 @@ class Internal(CarrierError):
     code = "internal"
 
 
+class Unavailable(CarrierError):
+    """The carrier's front end failed (a 500, 502, 503 or 504 before the application answered)."""
+
+    code = "unavailable"
+
+    def __init__(self, status: int = 503) -> None:
+        super().__init__()
+        self.status = status
+
+
 class OAuthError(CarrierError):
     """An OAuth 2.0 token-endpoint error (RFC 6749 section 5.2): the same wire shape for every carrier."""
 
@@ -187,7 +197,9 @@ _PROBLEM_TYPES = {
     413: ("https://tools.ietf.org/html/rfc7231#section-6.5.11", "Payload Too Large"),
     429: ("https://tools.ietf.org/html/rfc6585#section-4", "Too Many Requests"),
     500: ("https://tools.ietf.org/html/rfc7231#section-6.6.1", "An error occurred while processing your request."),
+    502: ("https://tools.ietf.org/html/rfc7231#section-6.6.3", "Bad Gateway"),
     503: ("https://tools.ietf.org/html/rfc7231#section-6.6.4", "Service Unavailable"),
+    504: ("https://tools.ietf.org/html/rfc7231#section-6.6.5", "Gateway Timeout"),
 }
 PROBLEM_TYPE = "application/problem+json; charset=utf-8"
 
@@ -244,8 +256,10 @@ class WebApi(ErrorDialect):
             message = "The requested resource does not support http method '{}'.".format(error.message or "")
         elif isinstance(error, Unauthorized):
             message = error.message or "Authorization has been denied for this request."
-        elif isinstance(error, Internal):
+        elif isinstance(error, (Internal, Unavailable)):
             message = "An error has occurred."
+        elif isinstance(error, TooManyRequests):
+            message = error.message or "Too many requests."
         else:
             message = error.message or error.code
         body: dict = {"Message": message}
@@ -262,7 +276,7 @@ class ExField(ErrorDialect):
         self._transport = WebApi()
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
-        if isinstance(error, (RouteNotFound, MethodNotAllowed, Internal)):
+        if isinstance(error, (RouteNotFound, MethodNotAllowed, Internal, Unavailable, TooManyRequests)):
             return self._transport.render_error(error, trace_id)
         return json_response({"id": 0, "ex": error.message or error.code})
 
@@ -287,8 +301,10 @@ class RestFramework(ErrorDialect):
             detail = f'Method "{error.message}" not allowed.'
         elif isinstance(error, Forbidden):
             detail = error.message or "You do not have permission to perform this action."
-        elif isinstance(error, Internal):
+        elif isinstance(error, (Internal, Unavailable)):
             detail = "A server error occurred."
+        elif isinstance(error, TooManyRequests):
+            detail = f"Request was throttled. Expected available in {error.retry_after} seconds."
         else:
             detail = error.message or error.code
         return json_response({"detail": detail}, error.status)
@@ -329,9 +345,9 @@ class StandardizedErrors(ErrorDialect):
         elif isinstance(error, TooManyRequests):
             code = "throttled"
             detail = f"Request was throttled. Expected available in {error.retry_after} seconds."
-        elif isinstance(error, Internal):
+        elif isinstance(error, (Internal, Unavailable)):
             return json_response({"type": "server_error", "errors": [
-                {"code": "error", "detail": "A server error occurred.", "attr": None}]}, 500)
+                {"code": "error", "detail": "A server error occurred.", "attr": None}]}, error.status)
         else:
             code, detail = error.code, error.message or error.code
         return json_response({"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},

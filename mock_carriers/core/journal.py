@@ -29,7 +29,7 @@ class JournalEntry:
     response_body: bytes
     at: float
     duration_ms: float
-    fault: str | None = None
+    faults: list[dict] = field(default_factory=list)  # the fault rules applied: {id, effect}
     contract_violations: list[str] = field(default_factory=list)
     id: int = 0
 
@@ -52,7 +52,7 @@ class JournalEntry:
                 **_body(self.response_body, dict(self.response_headers).get("Content-Type", "")),
             },
             "duration_ms": round(self.duration_ms, 3),
-            "fault": self.fault,
+            "faults": self.faults,
             "contract_violations": self.contract_violations,
         }
 

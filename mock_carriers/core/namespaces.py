@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Protocol
 
 from mock_carriers.core.clock import Scheduler, VirtualClock
+from mock_carriers.core.faults import FaultBook
 from mock_carriers.core.fixtures import FixtureSpec, FixtureStore
 from mock_carriers.core.journal import Journal
 from mock_carriers.core.tokens import TokenAuthority
@@ -46,6 +47,7 @@ class Namespace:
         self.lock = threading.RLock()
         self.journal = Journal(journal_limit)
         self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit)
+        self.faults = FaultBook(seed)
         self.overlays = dict(overlays or {})  # carrier -> fixtures already merged and checked
         self._base_fixtures = fixtures
         self._models: dict[str, Any] = {}

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.bex.api import build_routes
-from mock_carriers.carriers.bex.model import BexModel, check_fixtures
+from mock_carriers.carriers.bex.model import BexError, BexModel, check_fixtures
 from mock_carriers.carriers.bex.webhooks import ACTIONS, notifier
 from mock_carriers.core.errors import ExField
 
@@ -27,4 +27,5 @@ CARRIER = Carrier(
     token_lifetime=None,  # "The token will not expire so once generated can be persisted"
     webhook_events=ACTIONS,
     check_fixtures=check_fixtures,
+    business_error=lambda message: BexError(message or "An unexpected error occurred, please try again."),
 )

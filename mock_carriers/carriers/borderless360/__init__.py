@@ -6,7 +6,7 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.borderless360.api import build_routes
 from mock_carriers.carriers.borderless360.model import Borderless360Model, check_fixtures
 from mock_carriers.carriers.borderless360.webhooks import EVENTS, notifier
-from mock_carriers.core.errors import RestFramework
+from mock_carriers.core.errors import Invalid, RestFramework
 
 
 def describe(fixtures) -> dict:
@@ -32,4 +32,5 @@ CARRIER = Carrier(
     webhook_events=EVENTS,
     check_fixtures=check_fixtures,
     fixed_tokens=tokens,
+    business_error=lambda message: Invalid({"non_field_errors": [message or "The order can not be processed."]}),
 )

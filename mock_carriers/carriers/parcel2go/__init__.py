@@ -5,7 +5,7 @@ from pathlib import Path
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.parcel2go.api import build_routes
 from mock_carriers.carriers.parcel2go.auth import TOKEN_LIFETIME
-from mock_carriers.carriers.parcel2go.model import Parcel2GoModel, check_fixtures
+from mock_carriers.carriers.parcel2go.model import NO_PRICE, Parcel2GoModel, check_fixtures, order_errors
 from mock_carriers.carriers.parcel2go.webhooks import TYPES, notifier
 from mock_carriers.core.errors import WebApi
 
@@ -28,4 +28,5 @@ CARRIER = Carrier(
     token_lifetime=TOKEN_LIFETIME,
     webhook_events=TYPES,
     check_fixtures=check_fixtures,
+    business_error=lambda message: order_errors([{"Type": "Service", "Error": message or NO_PRICE, "ItemId": None}]),
 )

@@ -7,7 +7,7 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.parcellab.api import build_routes
 from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixtures, security_hash_of
 from mock_carriers.carriers.parcellab.webhooks import EVENTS, notifier
-from mock_carriers.core.errors import StandardizedErrors
+from mock_carriers.core.errors import Invalid, StandardizedErrors
 
 
 def describe(fixtures) -> dict:
@@ -34,4 +34,5 @@ CARRIER = Carrier(
     token_lifetime=None,
     webhook_events=EVENTS,
     check_fixtures=check_fixtures,
+    business_error=lambda message: Invalid({"non_field_errors": [message or "The order status can not be retrieved."]}),
 )

@@ -1,0 +1,243 @@
+"""Fault rules: make a carrier misbehave on purpose, reproducibly, for one namespace.
+
+A rule matches requests (carrier, operation, method, path glob), decides with the namespace's
+seeded fault RNG (`probability`), skips its first `after` matches and retires after `times`
+firings. Its effect is data; the pipeline applies it in one place for every carrier. Rules are
+checked when added, so a mistake is a 400 naming the field and the rules in place stay as they were.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import itertools
+import math
+import random
+import threading
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from mock_carriers.core.durations import parse_duration
+from mock_carriers.core.errors import Invalid
+from mock_carriers.core.ratelimit import FixedWindow
+
+MAX_LATENCY_MS = 30_000
+SERVER_STATUSES = (500, 502, 503, 504)
+# effects applied before the carrier handles the request, and those applied to its response
+BEFORE = ("latency", "status", "rate_limit", "quota", "expire_token", "revoke_token", "carrier_error")
+AFTER = ("malformed",)
+EFFECTS = BEFORE + AFTER
+_MATCHERS = ("carrier", "operation", "method", "path")
+_COMMON = _MATCHERS + ("effect", "probability", "times", "after", "description")
+_PARAMETERS = {
+    "latency": ("distribution", "ms", "min_ms", "max_ms", "median_ms", "sigma"),
+    "status": ("status",),
+    "rate_limit": ("retry_after", "retry_after_format"),
+    "quota": ("limit", "window"),
+    "carrier_error": ("message",),
+}
+
+
+@dataclass
+class FaultRule:
+    id: str
+    effect: str
+    params: dict
+    carrier: str | None = None
+    operation: str | None = None
+    method: str | None = None
+    path: str | None = None
+    probability: float = 1.0
+    times: int | None = None
+    after: int = 0
+    description: str = ""
+    matched: int = 0
+    fired: int = 0
+    quota: FixedWindow | None = None
+
+    def matches(self, carrier: str, operation: str | None, method: str, path: str) -> bool:
+        return ((self.carrier is None or self.carrier == carrier)
+                and (self.operation is None or self.operation == operation)
+                and (self.method is None or self.method == method)
+                and (self.path is None or fnmatch.fnmatchcase(path, self.path)))
+
+    @property
+    def retired(self) -> bool:
+        return self.times is not None and self.fired >= self.times
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "effect": self.effect, **self.params, "carrier": self.carrier,
+                "operation": self.operation, "method": self.method, "path": self.path,
+                "probability": self.probability, "times": self.times, "after": self.after,
+                "description": self.description, "matched": self.matched, "fired": self.fired,
+                "retired": self.retired}
+
+
+class FaultBook:
+    """The rules of one namespace, in the order they were added."""
+
+    def __init__(self, seed: int) -> None:
+        self._rules: list[FaultRule] = []
+        self._ids = itertools.count(1)
+        self._rng = random.Random(f"faults:{seed}")  # its own sequence: faults never shift model ids
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def rules(self) -> list[FaultRule]:
+        with self._lock:
+            return list(self._rules)
+
+    def add(self, spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]]) -> FaultRule:
+        """Check `spec` against the carriers' operations (carrier -> operationIds); Invalid names the field."""
+        rule = parse_rule(spec, operations)
+        with self._lock:
+            rule.id = f"fault_{next(self._ids)}"
+            self._rules.append(rule)
+        return rule
+
+    def remove(self, rule_id: str) -> bool:
+        with self._lock:
+            kept = [rule for rule in self._rules if rule.id != rule_id]
+            removed, self._rules = len(kept) != len(self._rules), kept
+            return removed
+
+    def clear(self) -> int:
+        with self._lock:
+            count, self._rules = len(self._rules), []
+            return count
+
+    def decide(self, carrier: str, operation: str | None, method: str, path: str) -> list[FaultRule]:
+        """The rules that fire for this request, in order; at most one that answers instead of the carrier."""
+        if not self._rules:
+            return []
+        fired: list[FaultRule] = []
+        with self._lock:
+            for rule in self._rules:
+                if rule.retired or not rule.matches(carrier, operation, method, path):
+                    continue
+                rule.matched += 1
+                if rule.matched <= rule.after or self._rng.random() >= rule.probability:
+                    continue
+                rule.fired += 1
+                fired.append(rule)
+                if rule.effect not in ("latency", "expire_token", "revoke_token"):
+                    break  # an answer (or a broken one) ends the list
+        return fired
+
+    def latency_ms(self, rule: FaultRule) -> float:
+        params = rule.params
+        with self._lock:
+            if params["distribution"] == "uniform":
+                value = self._rng.uniform(params["min_ms"], params["max_ms"])
+            elif params["distribution"] == "lognormal":
+                value = self._rng.lognormvariate(math.log(params["median_ms"]), params["sigma"])
+            else:
+                value = params["ms"]
+        return min(value, MAX_LATENCY_MS)
+
+
+def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]]) -> FaultRule:
+    if not isinstance(spec, Mapping):
+        raise Invalid({"rule": ["must be a JSON object"]})
+    errors: dict[str, list[str]] = {}
+    effect = spec.get("effect")
+    if effect not in EFFECTS:
+        raise Invalid({"effect": [f"must be one of {', '.join(EFFECTS)}"]})
+    allowed = set(_COMMON) | set(_PARAMETERS.get(effect, ()))
+    for name in spec:
+        if name not in allowed:
+            errors[str(name)[:60]] = [f"not a field of a {effect} rule"]
+    matchers = _matchers(spec, operations, errors)
+    probability = spec.get("probability", 1.0)
+    if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 <= probability <= 1:
+        errors["probability"] = ["must be a number from 0 to 1"]
+    for name in ("times", "after"):
+        value = spec.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10 ** 9):
+            errors[name] = ["must be a whole number from 0 to 1000000000"]
+    description = spec.get("description", "")
+    if not isinstance(description, str) or len(description) > 500:
+        errors["description"] = ["must be text of at most 500 characters"]
+    params = _parameters(effect, spec, errors)
+    if errors:
+        raise Invalid(errors)
+    rule = FaultRule("", effect, params, probability=float(probability), times=spec.get("times"),
+                     after=spec.get("after") or 0, description=description, **matchers)
+    if effect == "quota":
+        rule.quota = FixedWindow(params["limit"], parse_duration(params["window"]).total_seconds())
+    return rule
+
+
+def _matchers(spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]], errors: dict) -> dict:
+    found = {}
+    for name in _MATCHERS:
+        value = spec.get(name)
+        if value is not None and (not isinstance(value, str) or not value or len(value) > 300):
+            errors[name] = ["must be non-empty text of at most 300 characters"]
+            continue
+        found[name] = value
+    carrier, operation = found.get("carrier"), found.get("operation")
+    if carrier is not None and carrier not in operations:
+        errors["carrier"] = [f"unknown carrier; use one of {', '.join(operations)}"]
+    elif operation is not None:
+        known = operations[carrier] if carrier else {op for ops in operations.values() for op in ops}
+        if operation not in known:
+            errors["operation"] = [f"no operation {operation[:80]!r}" + (f" in {carrier}" if carrier else "")
+                                   + " (use the operationId from the carrier's contract)"]
+    if found.get("method"):
+        found["method"] = found["method"].upper()
+    return found
+
+
+def _parameters(effect: str, spec: Mapping[str, Any], errors: dict) -> dict:
+    if effect == "latency":
+        return _latency(spec, errors)
+    if effect == "status":
+        status = spec.get("status", 503)
+        if status not in SERVER_STATUSES or isinstance(status, bool):
+            errors["status"] = [f"must be one of {', '.join(map(str, SERVER_STATUSES))}"]
+        return {"status": status}
+    if effect == "rate_limit":
+        retry_after, form = spec.get("retry_after", 30), spec.get("retry_after_format", "seconds")
+        if isinstance(retry_after, bool) or not isinstance(retry_after, int) or not 0 <= retry_after <= 86_400:
+            errors["retry_after"] = ["must be whole seconds from 0 to 86400"]
+        if form not in ("seconds", "http-date"):
+            errors["retry_after_format"] = ["must be seconds or http-date"]
+        return {"retry_after": retry_after, "retry_after_format": form}
+    if effect == "quota":
+        limit, window = spec.get("limit"), spec.get("window", "1m")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 10 ** 6:
+            errors["limit"] = ["must be a whole number of requests from 0 to 1000000"]
+        try:
+            if parse_duration(window).total_seconds() <= 0:
+                raise ValueError("a window must be longer than zero")
+        except ValueError as exc:
+            errors["window"] = [str(exc)]
+        return {"limit": limit, "window": window}
+    if effect == "carrier_error":
+        message = spec.get("message")
+        if message is not None and (not isinstance(message, str) or not message or len(message) > 500):
+            errors["message"] = ["must be text of 1 to 500 characters"]
+        return {"message": message}
+    return {}
+
+
+def _latency(spec: Mapping[str, Any], errors: dict) -> dict:
+    distribution = spec.get("distribution", "fixed")
+    needed = {"fixed": ("ms",), "uniform": ("min_ms", "max_ms"), "lognormal": ("median_ms", "sigma")}
+    if distribution not in needed:
+        errors["distribution"] = ["must be fixed, uniform or lognormal"]
+        return {}
+    params: dict = {"distribution": distribution}
+    for name in needed[distribution]:
+        value = spec.get(name)
+        top = 10.0 if name == "sigma" else MAX_LATENCY_MS
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= top or \
+                (name in ("median_ms", "sigma") and value == 0):
+            errors[name] = [f"must be a number above 0 and at most {top:g}" if name in ("median_ms", "sigma")
+                            else f"must be a number from 0 to {top:g}"]
+        params[name] = value
+    if distribution == "uniform" and not errors and params["min_ms"] > params["max_ms"]:
+        errors["max_ms"] = ["must not be below min_ms"]
+    return params

@@ -1,0 +1,66 @@
+"""What each fault effect does to a request, applied by the pipeline for every carrier alike:
+before the carrier handles it (wait, answer instead, spoil the caller's token) or to its answer
+(break the JSON). The carrier only supplies its typical business error and its Retry-After form."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+
+from flask import Request
+from werkzeug.wrappers import Response
+
+from mock_carriers.carriers.base import Carrier
+from mock_carriers.core.errors import TooManyRequests, Unavailable
+from mock_carriers.core.faults import FaultRule
+from mock_carriers.core.namespaces import Namespace
+
+
+def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Namespace) -> bool:
+    """Apply a rule before handling: raises to answer instead of the carrier, else answers whether
+    the rule did anything (a quota with room left does not)."""
+    effect, params = rule.effect, rule.params
+    if effect == "latency":
+        time.sleep(namespace.faults.latency_ms(rule) / 1000)  # real time: clients measure real time
+    elif effect in ("expire_token", "revoke_token"):
+        authority = namespace.tokens(carrier)
+        for value in caller_tokens(request):
+            getattr(authority, effect.removesuffix("_token"))(token=value)
+    elif effect == "status":
+        raise Unavailable(params["status"])
+    elif effect == "rate_limit":
+        raise _throttled(params["retry_after"], params["retry_after_format"], carrier, namespace)
+    elif effect == "quota":
+        key = request.headers.get("Authorization") or request.headers.get("token") or "anonymous"
+        retry_after = rule.quota.hit(key[:200], namespace.clock.timestamp())
+        if retry_after is not None:
+            raise _throttled(retry_after, carrier.retry_after_format, carrier, namespace)
+        return False
+    elif effect == "carrier_error":
+        raise carrier.business_error(params["message"])
+    return True
+
+
+def after(rule: FaultRule, response: Response) -> Response:
+    """`malformed`: the carrier's answer cut in the middle and spoiled, its Content-Type kept."""
+    body = response.get_data()
+    response.set_data(body[:max(len(body) // 2, 1)] + b'\x00{"')
+    return response
+
+
+def caller_tokens(request: Request) -> list[str]:
+    """Every token the request presents: the Authorization header's credential, a `token` header
+    or parameter (BEX sends its token that way)."""
+    values = [request.headers.get("Authorization", "").strip().rpartition(" ")[2], request.headers.get("token", ""),
+              request.args.get("token", "")]
+    return [value for value in dict.fromkeys(values) if value]
+
+
+def _throttled(seconds: int, form: str, carrier: Carrier, namespace: Namespace) -> TooManyRequests:
+    error = TooManyRequests(seconds)
+    if form == "http-date":
+        moment = namespace.clock.now().astimezone(timezone.utc) + timedelta(seconds=seconds)
+        error.headers["Retry-After"] = format_datetime(datetime.fromtimestamp(int(moment.timestamp()), timezone.utc),
+                                                       usegmt=True)
+    return error
