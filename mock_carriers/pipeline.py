@@ -14,7 +14,8 @@ from mock_carriers import fault_effects
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.core.errors import (AdminDialect, BadRequest, CarrierError, Internal, NotFound,
                                        PayloadTooLarge, Redirect)
-from mock_carriers.core.faults import AFTER
+from mock_carriers.connection_faults import ENVIRON_KEY
+from mock_carriers.core.faults import AFTER, CONNECTION
 from mock_carriers.core.journal import JournalEntry, request_headers
 from mock_carriers.core.routing import resolve_target
 from mock_carriers.state import AppState
@@ -52,6 +53,8 @@ def handle(state: AppState, request: Request) -> Response:
         for rule in faults:
             if rule.effect in AFTER:
                 response = fault_effects.after(rule, response)
+            elif rule.effect in CONNECTION:  # the server breaks the connection once the carrier has answered
+                request.environ[ENVIRON_KEY] = (rule.effect, rule.params)
     except CarrierError as error:
         error.url = request.url
         if isinstance(error, Redirect):  # the carrier's path, under the prefix this client used

@@ -1,8 +1,8 @@
 """A real HTTP server on a thread: what `serve`, MockCarriers and the pytest plugin run.
 
 Werkzeug's threaded WSGI server gives each connection its own thread (a slow request never
-blocks another) and hands the app the client's socket (`werkzeug.socket`), which the
-connection-level fault effects need.
+blocks another) and hands the app the client's socket (`werkzeug.socket`), on which the
+connection-level fault effects act (connection_faults.py).
 """
 
 from __future__ import annotations
@@ -13,11 +13,18 @@ import threading
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from mock_carriers.connection_faults import ENVIRON_KEY, ConnectionFaults
+
 log = logging.getLogger("mock_carriers.server")
 
 
 class _QuietHandler(WSGIRequestHandler):
     """No access log line per request (the journal has them); errors still go to logging."""
+
+    def run_wsgi(self) -> None:
+        super().run_wsgi()
+        if ENVIRON_KEY in self.environ:  # a connection fault: this connection carries nothing more
+            self.close_connection = True
 
     def log_request(self, code="-", size="-") -> None:
         pass
@@ -29,7 +36,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 class Server:
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._server: BaseWSGIServer = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
+        self._stopping = threading.Event()
+        self._server: BaseWSGIServer = make_server(host, port, ConnectionFaults(app, self._stopping), threaded=True,
+                                                   request_handler=_QuietHandler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -54,6 +63,7 @@ class Server:
         self._server.serve_forever()
 
     def stop(self) -> None:
+        self._stopping.set()  # hanging and dribbling answers end now
         self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:

@@ -21,11 +21,14 @@ from mock_carriers.core.errors import Invalid
 from mock_carriers.core.ratelimit import FixedWindow
 
 MAX_LATENCY_MS = 30_000
+MAX_HANG_MS = 120_000
 SERVER_STATUSES = (500, 502, 503, 504)
-# effects applied before the carrier handles the request, and those applied to its response
+# effects applied before the carrier handles the request, those applied to its response, and those
+# the server applies to the connection (the carrier has handled the request; its answer is lost)
 BEFORE = ("latency", "status", "rate_limit", "quota", "expire_token", "revoke_token", "carrier_error")
 AFTER = ("malformed",)
-EFFECTS = BEFORE + AFTER
+CONNECTION = ("reset", "drop", "hang", "truncate", "dribble")
+EFFECTS = BEFORE + AFTER + CONNECTION
 _MATCHERS = ("carrier", "operation", "method", "path")
 _COMMON = _MATCHERS + ("effect", "probability", "times", "after", "description")
 _PARAMETERS = {
@@ -34,7 +37,13 @@ _PARAMETERS = {
     "rate_limit": ("retry_after", "retry_after_format"),
     "quota": ("limit", "window"),
     "carrier_error": ("message",),
+    "hang": ("max_ms",),
+    "truncate": ("missing_bytes",),
+    "dribble": ("chunk_bytes", "interval_ms"),
 }
+_BOUNDS = {  # parameter -> (default, lowest, highest)
+    "max_ms": (30_000, 0, MAX_HANG_MS), "missing_bytes": (64, 1, 1_000_000),
+    "chunk_bytes": (16, 1, 65_536), "interval_ms": (200, 0, 5_000)}
 
 
 @dataclass
@@ -215,6 +224,15 @@ def _parameters(effect: str, spec: Mapping[str, Any], errors: dict) -> dict:
         except ValueError as exc:
             errors["window"] = [str(exc)]
         return {"limit": limit, "window": window}
+    if effect in ("hang", "truncate", "dribble"):
+        params = {}
+        for name in _PARAMETERS[effect]:
+            default, low, high = _BOUNDS[name]
+            value = spec.get(name, default)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                errors[name] = [f"must be a whole number from {low} to {high}"]
+            params[name] = value
+        return params
     if effect == "carrier_error":
         message = spec.get("message")
         if message is not None and (not isinstance(message, str) or not message or len(message) > 500):

@@ -1,0 +1,114 @@
+"""Connection-level faults over a real loopback server, each proven by the exception a `requests`
+client raises; the server keeps serving others meanwhile and leaks no thread or socket."""
+
+import os
+import threading
+import time
+
+import pytest
+import requests
+
+BEX_LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
+
+
+@pytest.fixture
+def bex(live_server):
+    url = live_server()
+    login = f"{url}/bex/api/service/login"
+    assert requests.post(login, json=BEX_LOGIN, timeout=5).status_code == 200  # warm: models, scheduler
+
+    def fault(**rule):
+        requests.delete(f"{url}/__admin/namespaces/default/faults", timeout=5)
+        response = requests.post(f"{url}/__admin/namespaces/default/faults", json={"carrier": "bex", **rule}, timeout=5)
+        assert response.status_code == 201, response.text
+
+    return url, login, fault
+
+
+def test_reset_is_a_connection_reset(bex):
+    url, login, fault = bex
+    fault(effect="reset")
+    with pytest.raises(requests.exceptions.ConnectionError) as caught:
+        requests.post(login, json=BEX_LOGIN, timeout=5)
+    assert "reset" in str(caught.value).lower()
+
+
+def test_drop_closes_with_no_response(bex):
+    url, login, fault = bex
+    fault(effect="drop")
+    with pytest.raises(requests.exceptions.ConnectionError) as caught:
+        requests.post(login, json=BEX_LOGIN, timeout=5)
+    assert "without response" in str(caught.value)
+
+
+def test_hang_runs_into_the_clients_timeout_while_others_are_served(bex):
+    url, login, fault = bex
+    fault(effect="hang", max_ms=3000, times=1)
+    outcome = {}
+
+    def hung_call():
+        try:
+            requests.post(login, json=BEX_LOGIN, timeout=2)
+        except requests.exceptions.ReadTimeout as error:
+            outcome["error"] = error
+
+    caller = threading.Thread(target=hung_call)
+    caller.start()
+    time.sleep(0.2)
+    assert requests.post(login, json=BEX_LOGIN, timeout=5).status_code == 200  # served while one hangs
+    caller.join(10)
+    assert isinstance(outcome.get("error"), requests.exceptions.ReadTimeout)
+
+
+def test_truncate_breaks_the_body(bex):
+    url, login, fault = bex
+    fault(effect="truncate", missing_bytes=10)
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        requests.post(login, json=BEX_LOGIN, timeout=5)
+
+
+def test_dribble_sends_the_whole_body_slowly(bex):
+    url, login, fault = bex
+    fault(effect="dribble", chunk_bytes=8, interval_ms=5)
+    response = requests.post(login, json=BEX_LOGIN, timeout=5)
+    assert response.status_code == 200 and response.json()["id"] == 19696  # all of it, piece by piece
+    fault(effect="dribble", chunk_bytes=8, interval_ms=1000)
+    with pytest.raises(requests.exceptions.ConnectionError):  # a read timeout in the middle of the body
+        requests.post(login, json=BEX_LOGIN, timeout=0.3)
+
+
+def test_the_carrier_handled_the_request_the_client_never_saw_answered(bex):
+    url, login, fault = bex
+    fault(effect="drop", operation="login")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.post(login, json=BEX_LOGIN, timeout=5)
+    entry = requests.get(f"{url}/__admin/namespaces/default/journal?limit=1", timeout=5).json()["entries"][0]
+    assert entry["response"]["status"] == 200 and entry["faults"][0]["effect"] == "drop"
+
+
+def _open_sockets() -> int:
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+        except OSError:  # closed between listing and reading
+            pass
+    return count
+
+
+def test_no_thread_or_socket_is_leaked(bex):
+    """Counts sockets through /proc (Linux, where the suite runs)."""
+    url, login, fault = bex
+    threads, sockets = threading.active_count(), _open_sockets()
+    for effect, extra in (("reset", {}), ("drop", {}), ("hang", {"max_ms": 300}), ("truncate", {}),
+                          ("dribble", {"chunk_bytes": 64, "interval_ms": 1})):
+        fault(effect=effect, **extra)
+        with requests.Session() as session:
+            try:
+                session.post(login, json=BEX_LOGIN, timeout=0.1 if effect == "hang" else 5)
+            except requests.exceptions.RequestException:
+                pass
+    deadline = time.monotonic() + 5
+    while (threading.active_count() > threads or _open_sockets() > sockets) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() <= threads and _open_sockets() <= sockets
