@@ -282,9 +282,10 @@ def add_fault(name: str):
     """Add one rule; a mistake is a 400 naming the field, and the rules in place stay as they were."""
     namespace = _namespace(name)
     state = _state()
-    operations = {carrier: [route.operation_id for route in state.carriers.load(carrier).routes]
-                  for carrier in state.carriers.names}
-    return json_response(namespace.faults.add(_json_body(), operations).to_dict(), 201)
+    carriers = [state.carriers.load(name) for name in state.carriers.names]
+    operations = {carrier.name: [route.operation_id for route in carrier.routes] for carrier in carriers}
+    events = {carrier.name: carrier.webhook_events for carrier in carriers}
+    return json_response(namespace.faults.add(_json_body(), operations, events).to_dict(), 201)
 
 
 @admin.delete("/namespaces/<name>/faults")

@@ -28,9 +28,10 @@ SERVER_STATUSES = (500, 502, 503, 504)
 BEFORE = ("latency", "status", "rate_limit", "quota", "expire_token", "revoke_token", "carrier_error")
 AFTER = ("malformed",)
 CONNECTION = ("reset", "drop", "hang", "truncate", "dribble")
-EFFECTS = BEFORE + AFTER + CONNECTION
-_MATCHERS = ("carrier", "operation", "method", "path")
-_COMMON = _MATCHERS + ("effect", "probability", "times", "after", "description")
+WEBHOOK = ("bad_signature", "duplicate", "out_of_order", "delay", "stale_timestamp")  # on deliveries, by event
+EFFECTS = BEFORE + AFTER + CONNECTION + WEBHOOK
+_MATCHERS = ("carrier", "operation", "method", "path", "event")
+_DECISION = ("effect", "probability", "times", "after", "description")
 _PARAMETERS = {
     "latency": ("distribution", "ms", "min_ms", "max_ms", "median_ms", "sigma"),
     "status": ("status",),
@@ -40,6 +41,9 @@ _PARAMETERS = {
     "hang": ("max_ms",),
     "truncate": ("missing_bytes",),
     "dribble": ("chunk_bytes", "interval_ms"),
+    "delay": ("by",),
+    "out_of_order": ("by",),
+    "stale_timestamp": ("by",),
 }
 _BOUNDS = {  # parameter -> (default, lowest, highest)
     "max_ms": (30_000, 0, MAX_HANG_MS), "missing_bytes": (64, 1, 1_000_000),
@@ -55,6 +59,7 @@ class FaultRule:
     operation: str | None = None
     method: str | None = None
     path: str | None = None
+    event: str | None = None
     probability: float = 1.0
     times: int | None = None
     after: int = 0
@@ -64,7 +69,7 @@ class FaultRule:
     quota: FixedWindow | None = None
 
     def matches(self, carrier: str, operation: str | None, method: str, path: str) -> bool:
-        return ((self.carrier is None or self.carrier == carrier)
+        return (self.effect not in WEBHOOK and (self.carrier is None or self.carrier == carrier)
                 and (self.operation is None or self.operation == operation)
                 and (self.method is None or self.method == method)
                 and (self.path is None or fnmatch.fnmatchcase(path, self.path)))
@@ -75,7 +80,7 @@ class FaultRule:
 
     def to_dict(self) -> dict:
         return {"id": self.id, "effect": self.effect, **self.params, "carrier": self.carrier,
-                "operation": self.operation, "method": self.method, "path": self.path,
+                "operation": self.operation, "method": self.method, "path": self.path, "event": self.event,
                 "probability": self.probability, "times": self.times, "after": self.after,
                 "description": self.description, "matched": self.matched, "fired": self.fired,
                 "retired": self.retired}
@@ -97,9 +102,11 @@ class FaultBook:
         with self._lock:
             return list(self._rules)
 
-    def add(self, spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]]) -> FaultRule:
-        """Check `spec` against the carriers' operations (carrier -> operationIds); Invalid names the field."""
-        rule = parse_rule(spec, operations)
+    def add(self, spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]],
+            events: Mapping[str, Iterable[str]] | None = None) -> FaultRule:
+        """Check `spec` against the carriers' operations and webhook events (carrier -> names);
+        Invalid names the field."""
+        rule = parse_rule(spec, operations, events or {})
         with self._lock:
             rule.id = f"fault_{next(self._ids)}"
             self._rules.append(rule)
@@ -134,6 +141,22 @@ class FaultBook:
                     break  # an answer (or a broken one) ends the list
         return fired
 
+    def decide_delivery(self, carrier: str, event: str) -> list[FaultRule]:
+        """The webhook rules that fire for one delivery of `event`."""
+        if not self._rules:
+            return []
+        fired = []
+        with self._lock:
+            for rule in self._rules:
+                if rule.effect not in WEBHOOK or rule.retired or (rule.carrier or carrier) != carrier \
+                        or (rule.event or event) != event:
+                    continue
+                rule.matched += 1
+                if rule.matched > rule.after and self._rng.random() < rule.probability:
+                    rule.fired += 1
+                    fired.append(rule)
+        return fired
+
     def latency_ms(self, rule: FaultRule) -> float:
         params = rule.params
         with self._lock:
@@ -146,18 +169,20 @@ class FaultBook:
         return min(value, MAX_LATENCY_MS)
 
 
-def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]]) -> FaultRule:
+def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]],
+               events: Mapping[str, Iterable[str]] | None = None) -> FaultRule:
     if not isinstance(spec, Mapping):
         raise Invalid({"rule": ["must be a JSON object"]})
     errors: dict[str, list[str]] = {}
     effect = spec.get("effect")
     if effect not in EFFECTS:
         raise Invalid({"effect": [f"must be one of {', '.join(EFFECTS)}"]})
-    allowed = set(_COMMON) | set(_PARAMETERS.get(effect, ()))
+    matchers = ("carrier", "event") if effect in WEBHOOK else ("carrier", "operation", "method", "path")
+    allowed = set(_DECISION) | set(matchers) | set(_PARAMETERS.get(effect, ()))
     for name in spec:
         if name not in allowed:
             errors[str(name)[:60]] = [f"not a field of a {effect} rule"]
-    matchers = _matchers(spec, operations, errors)
+    matchers = _matchers(spec, operations, events or {}, errors)
     probability = spec.get("probability", 1.0)
     if isinstance(probability, bool) or not isinstance(probability, (int, float)) or not 0 <= probability <= 1:
         errors["probability"] = ["must be a number from 0 to 1"]
@@ -178,7 +203,8 @@ def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]]) -> FaultRule:
     return rule
 
 
-def _matchers(spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]], errors: dict) -> dict:
+def _matchers(spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]],
+              events: Mapping[str, Iterable[str]], errors: dict) -> dict:
     found = {}
     for name in _MATCHERS:
         value = spec.get(name)
@@ -194,6 +220,11 @@ def _matchers(spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]], 
         if operation not in known:
             errors["operation"] = [f"no operation {operation[:80]!r}" + (f" in {carrier}" if carrier else "")
                                    + " (use the operationId from the carrier's contract)"]
+    event = found.get("event")
+    if event is not None and "carrier" not in errors:
+        known = events.get(carrier, ()) if carrier else {name for names in events.values() for name in names}
+        if event not in known:
+            errors["event"] = [f"no webhook event {event[:80]!r}" + (f" of {carrier}" if carrier else "")]
     if found.get("method"):
         found["method"] = found["method"].upper()
     return found
@@ -233,6 +264,14 @@ def _parameters(effect: str, spec: Mapping[str, Any], errors: dict) -> dict:
                 errors[name] = [f"must be a whole number from {low} to {high}"]
             params[name] = value
         return params
+    if effect in ("delay", "out_of_order", "stale_timestamp"):
+        by = spec.get("by", "1h" if effect == "stale_timestamp" else "5m")
+        try:
+            if not 0 < parse_duration(by).total_seconds() <= 7 * 86_400:
+                raise ValueError("must be longer than zero and at most 7d")
+        except ValueError as exc:
+            errors["by"] = [str(exc)]
+        return {"by": by}
     if effect == "carrier_error":
         message = spec.get("message")
         if message is not None and (not isinstance(message, str) or not message or len(message) > 500):

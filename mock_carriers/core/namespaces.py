@@ -46,8 +46,8 @@ class Namespace:
         self._trace_rng = random.Random(f"trace:{seed}")  # errors must not shift the ids the models draw
         self.lock = threading.RLock()
         self.journal = Journal(journal_limit)
-        self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit)
         self.faults = FaultBook(seed)
+        self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit, faults=self.faults)
         self.overlays = dict(overlays or {})  # carrier -> fixtures already merged and checked
         self._base_fixtures = fixtures
         self._models: dict[str, Any] = {}

@@ -15,15 +15,21 @@ import logging
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 from mock_carriers.core.clock import VirtualClock
-from mock_carriers.core.durations import format_instant
+from mock_carriers.core.durations import format_instant, parse_duration
+from mock_carriers.core.faults import FaultBook
 
 log = logging.getLogger("mock_carriers.webhooks")
 
 PENDING, DELIVERED, GAVE_UP, UNSUBSCRIBED = "pending", "delivered", "gave_up", "unsubscribed"
+HELD_GAP = 1.0  # seconds between the delivery that overtakes and the one held back (real-time posts run in parallel)
+
+
+def _seconds(params: Mapping[str, Any] | None) -> float:
+    return parse_duration(params["by"]).total_seconds() if params else 0.0
 
 
 def hmac_sha256_hex(secret: str, message: bytes, uppercase: bool = False) -> str:
@@ -121,25 +127,31 @@ class Delivery:
     state: str = PENDING
     attempts: list[Attempt] = field(default_factory=list)
     next_attempt_at: float | None = None
+    faults: list[str] = field(default_factory=list)  # the webhook fault effects applied to it
+    forged: bool = False  # bad_signature: signed with the wrong secret
+    stale_by: float = 0.0  # stale_timestamp: the envelope is stamped this many seconds early
+    started: bool = False
 
     def to_dict(self) -> dict:
         return {"id": self.id, "carrier": self.carrier, "event": self.event, "url": self.subscription.url,
                 "subscription": self.subscription.id, "state": self.state,
                 "next_attempt_at": format_instant(self.next_attempt_at) if self.next_attempt_at else None,
-                "attempts": [attempt.to_dict() for attempt in self.attempts]}
+                "faults": self.faults, "attempts": [attempt.to_dict() for attempt in self.attempts]}
 
 
 class WebhookHub:
     """The subscriptions and outbox of one namespace."""
 
     def __init__(self, clock: VirtualClock, outbox_limit: int,
-                 post: Callable[..., Any] | None = None) -> None:
+                 post: Callable[..., Any] | None = None, faults: FaultBook | None = None) -> None:
         self._clock = clock
         self._subscriptions: dict[str, Subscription] = {}
         self._outbox: deque[Delivery] = deque(maxlen=outbox_limit)
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
         self._post = post
+        self._faults = faults
+        self._held: dict[str, list[Delivery]] = {}  # subscription -> deliveries waiting to arrive out of order
 
     def subscribe(self, carrier: str, url: str, secret: str | None = None, filters: tuple[str, ...] = (),
                   headers: Mapping[str, str] | None = None, description: str = "", active: bool = True,
@@ -170,16 +182,38 @@ class WebhookHub:
              scope_key: str | None = None) -> list[Delivery]:
         """One delivery per active subscription that wants `event`, first attempt right away
         (on the scheduler, never on the request thread)."""
-        created = []
+        created, now = [], self._clock.timestamp()
         with self._lock:
             for subscription in self._subscriptions.values():
-                if subscription.carrier == carrier and subscription.wants(event, scope_key):
-                    delivery = Delivery(f"dlv_{next(self._ids)}", carrier, event, payload, subscription, envelope, policy)
+                if not (subscription.carrier == carrier and subscription.wants(event, scope_key)):
+                    continue
+                rules = self._faults.decide_delivery(carrier, event) if self._faults is not None else []
+                effects = {rule.effect: rule.params for rule in rules}
+                for _ in range(2 if "duplicate" in effects else 1):
+                    delivery = Delivery(f"dlv_{next(self._ids)}", carrier, event, payload, subscription, envelope,
+                                        policy, faults=list(effects), forged="bad_signature" in effects,
+                                        stale_by=_seconds(effects.get("stale_timestamp")))
                     self._outbox.append(delivery)
-                    created.append(delivery)
-        for delivery in created:
-            self._schedule(delivery, self._clock.timestamp())
-        return created
+                    created.append((delivery, effects))
+        for delivery, effects in created:
+            if "out_of_order" in effects:  # waits for the subscription's next delivery to go first
+                self._held.setdefault(delivery.subscription.id, []).append(delivery)
+                self._start_at(delivery, now + _seconds(effects["out_of_order"]))
+                continue
+            when = now + _seconds(effects.get("delay"))
+            self._start_at(delivery, when)
+            for held in self._held.pop(delivery.subscription.id, []):
+                self._start_at(held, when + HELD_GAP)
+        return [delivery for delivery, _ in created]
+
+    def _start_at(self, delivery: Delivery, when: float) -> None:
+        """The first attempt at `when`, once, however many times it is planned."""
+        def first() -> None:
+            if not delivery.started:
+                delivery.started = True
+                self.attempt(delivery)
+        delivery.next_attempt_at = when
+        self._clock.call_at(when, first)
 
     def _schedule(self, delivery: Delivery, when: float) -> None:
         delivery.next_attempt_at = when
@@ -194,7 +228,10 @@ class WebhookHub:
             return
         number = len(delivery.attempts) + 1
         sent_at = self._clock.timestamp()
-        body, headers = delivery.envelope(delivery, number, sent_at)
+        signed = replace(delivery, subscription=replace(delivery.subscription,
+                                                        secret=(delivery.subscription.secret or "") + "-forged")) \
+            if delivery.forged else delivery
+        body, headers = delivery.envelope(signed, number, sent_at - delivery.stale_by)
         headers = {**headers, **delivery.subscription.headers}
         attempt = Attempt(number, sent_at, body, headers)
         delivery.attempts.append(attempt)
