@@ -1,4 +1,5 @@
-"""The `mock-carriers` command: serve the mock, check fixture files."""
+"""The `mock-carriers` command: serve the mock, check fixture files, and drive a running server
+(scenarios, faults, clock, tokens, journal, webhooks) through its admin API."""
 
 from __future__ import annotations
 
@@ -26,7 +27,9 @@ def main() -> None:
 @click.option("--admin-token", default=None, help="Require `Authorization: Bearer <token>` on /__admin.")
 @click.option("--journal-limit", type=click.IntRange(min=1), default=None, help="Journal entries kept per namespace.")
 @click.option("--max-namespaces", type=click.IntRange(min=1), default=None, help="Live namespaces kept (LRU).")
-def serve(**options) -> None:
+@click.option("--scenario", "scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="A scenario file applied before serving (to its namespace, else default).")
+def serve(scenario_file: Path | None, **options) -> None:
     """Run the mock until interrupted. Flags override MOCK_CARRIERS_* environment variables."""
     from mock_carriers.app import create_app
     from mock_carriers.core.fixtures import FixtureError
@@ -35,7 +38,10 @@ def serve(**options) -> None:
 
     try:
         settings = Settings.from_env(**options)
-        server = Server(create_app(settings), settings.host, settings.port)
+        app = create_app(settings)
+        if scenario_file is not None:
+            _apply_in_process(app, settings, scenario_file)
+        server = Server(app, settings.host, settings.port)
     except (FixtureError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -45,6 +51,211 @@ def serve(**options) -> None:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
+
+
+def _apply_in_process(app, settings, path: Path) -> None:
+    raw = path.read_bytes()
+    namespace = _scenario_namespace(raw)
+    headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
+    response = app.test_client().post(f"/__admin/namespaces/{namespace}/scenario", data=raw, headers=headers)
+    if response.status_code != 201:
+        raise click.ClickException(f"{path}: {_problem(response.get_json())}")
+    click.echo(f"scenario {path} applied to namespace {namespace}")
+
+
+def _scenario_namespace(raw: bytes) -> str:
+    """The `namespace` a scenario names, else `default` (the server checks the rest)."""
+    import yaml
+
+    try:
+        document = yaml.safe_load(raw[:1_000_000])
+    except yaml.YAMLError:
+        return "default"
+    name = document.get("namespace") if isinstance(document, dict) else None
+    return name if isinstance(name, str) and name else "default"
+
+
+def _problem(body) -> str:
+    if isinstance(body, dict) and body.get("fields"):
+        return "; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in body["fields"].items())
+    return body.get("message", str(body)) if isinstance(body, dict) else str(body)
+
+
+def _admin_options(command):
+    """--url, --namespace and --admin-token for the commands that drive a running server."""
+    command = click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None,
+                           help="The server's admin token, if it has one.")(command)
+    command = click.option("--namespace", "-n", default="default", show_default=True)(command)
+    return click.option("--url", envvar="MOCK_CARRIERS_URL", default="http://127.0.0.1:8080", show_default=True,
+                        help="The running server.")(command)
+
+
+def _call(url: str, admin_token: str | None, method: str, path: str, **kwargs):
+    from mock_carriers.client import AdminError, _Admin
+    import requests
+
+    try:
+        return _Admin(url, admin_token).call(method, path, **kwargs)
+    except AdminError as error:
+        raise click.ClickException(f"{error.status}: {_problem(error.body)}") from None
+    except requests.RequestException as error:
+        raise click.ClickException(f"cannot reach {url}: {error}") from None
+
+
+def _echo_json(value) -> None:
+    import json
+
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+@main.group()
+def scenario() -> None:
+    """Scenario files."""
+
+
+@scenario.command("apply")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", envvar="MOCK_CARRIERS_URL", default="http://127.0.0.1:8080", show_default=True)
+@click.option("--namespace", "-n", default=None, help="Overrides the scenario's own `namespace`.")
+@click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None)
+def apply_scenario(file: Path, url: str, namespace: str | None, admin_token: str | None) -> None:
+    """Apply FILE to a running server (replacing the namespace's world)."""
+    raw = file.read_bytes()
+    target = namespace or _scenario_namespace(raw)
+    result = _call(url, admin_token, "POST", f"/namespaces/{target}/scenario", data=raw,
+                   headers={"Content-Type": "application/yaml"})
+    click.echo(f"applied {file} to {target}: {len(result['faults'])} fault rules, "
+               f"{len(result['subscriptions'])} subscriptions, clock {result['clock']['now']}")
+
+
+@main.group()
+def fault() -> None:
+    """Fault rules of a namespace."""
+
+
+@fault.command("add")
+@click.argument("effect")
+@click.option("--carrier")
+@click.option("--operation")
+@click.option("--method")
+@click.option("--path")
+@click.option("--event")
+@click.option("--probability", type=float)
+@click.option("--times", type=int)
+@click.option("--after", type=int)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
+              help="An effect parameter, e.g. -p status=503 -p ms=250 (numbers are read as numbers).")
+@_admin_options
+def add_fault(effect: str, params: tuple[str, ...], url: str, namespace: str, admin_token: str | None,
+              **matchers) -> None:
+    """Add a rule with EFFECT (latency, status, rate_limit, quota, reset, drop, ...)."""
+    import json
+
+    rule = {"effect": effect, **{key: value for key, value in matchers.items() if value is not None}}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
+        try:
+            rule[key] = json.loads(value)
+        except ValueError:
+            rule[key] = value
+    created = _call(url, admin_token, "POST", f"/namespaces/{namespace}/faults", json=rule)
+    click.echo(f"added {created['id']}")
+
+
+@fault.command("list")
+@_admin_options
+def list_faults(url: str, namespace: str, admin_token: str | None) -> None:
+    """The rules, one per line: id, effect, matchers, counters."""
+    for rule in _call(url, admin_token, "GET", f"/namespaces/{namespace}/faults")["faults"]:
+        matchers = " ".join(f"{key}={rule[key]}" for key in ("carrier", "operation", "method", "path", "event")
+                            if rule.get(key))
+        click.echo(f"{rule['id']:<10} {rule['effect']:<15} {matchers or '(every request)'}  "
+                   f"matched={rule['matched']} fired={rule['fired']}{' retired' if rule['retired'] else ''}")
+
+
+@fault.command("clear")
+@click.argument("fault_id", required=False)
+@_admin_options
+def clear_faults(fault_id: str | None, url: str, namespace: str, admin_token: str | None) -> None:
+    """Remove FAULT_ID, or every rule."""
+    if fault_id:
+        _call(url, admin_token, "DELETE", f"/namespaces/{namespace}/faults/{fault_id}")
+        click.echo(f"removed {fault_id}")
+    else:
+        removed = _call(url, admin_token, "DELETE", f"/namespaces/{namespace}/faults")["removed"]
+        click.echo(f"removed {removed}")
+
+
+@main.command()
+@click.argument("action", type=click.Choice(["freeze", "resume", "advance", "set", "now"]))
+@click.argument("value", required=False)
+@_admin_options
+def clock(action: str, value: str | None, url: str, namespace: str, admin_token: str | None) -> None:
+    """The namespace clock: now, freeze, resume, advance 90m, set 2026-01-01T00:00:00Z."""
+    path = f"/namespaces/{namespace}/clock"
+    if action == "now":
+        state = _call(url, admin_token, "GET", path)
+    else:
+        if action in ("advance", "set") and not value:
+            raise click.UsageError(f"clock {action} needs a value")
+        body = {"action": action, **({"by": value} if action == "advance" else {"to": value} if action == "set" else {})}
+        state = _call(url, admin_token, "POST", path, json=body)
+    click.echo(f"{state['now']}{' (frozen)' if state['frozen'] else ''}")
+
+
+@main.command()
+@click.argument("action", type=click.Choice(["expire", "revoke"]))
+@click.option("--carrier", required=True)
+@click.option("--token", "token_value")
+@click.option("--client-id")
+@_admin_options
+def token(action: str, carrier: str, token_value: str | None, client_id: str | None, url: str, namespace: str,
+          admin_token: str | None) -> None:
+    """Expire or revoke a carrier's tokens (one, a client's, or all)."""
+    body = {"carrier": carrier, **({"token": token_value} if token_value else {}),
+            **({"client_id": client_id} if client_id else {})}
+    result = _call(url, admin_token, "POST", f"/namespaces/{namespace}/tokens/{action}", json=body)
+    click.echo(f"{action}d {result['affected']} tokens")
+
+
+@main.command()
+@click.option("--carrier")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="The entries as JSON.")
+@_admin_options
+def journal(carrier: str | None, limit: int, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
+    """The namespace's latest requests, newest last."""
+    params = {"limit": limit, **({"carrier": carrier} if carrier else {})}
+    entries = _call(url, admin_token, "GET", f"/namespaces/{namespace}/journal", params=params)["entries"]
+    if as_json:
+        _echo_json(entries)
+        return
+    for entry in entries:
+        faults = ",".join(f["effect"] for f in entry["faults"])
+        click.echo(f"{entry['at']}  {entry['request']['method']:<6} {entry['response']['status']}  "
+                   f"{entry['carrier'] or '-'}:{entry['operation'] or '-'}  {entry['request']['path']}"
+                   f"{'  [' + faults + ']' if faults else ''}")
+
+
+@main.command()
+@click.option("--carrier")
+@click.option("--json", "as_json", is_flag=True, help="The outbox as JSON.")
+@_admin_options
+def webhooks(carrier: str | None, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
+    """The outbox as a table: each delivery, its state and every attempt's answer."""
+    params = {"carrier": carrier} if carrier else {}
+    outbox = _call(url, admin_token, "GET", f"/namespaces/{namespace}/webhooks", params=params)
+    if as_json:
+        _echo_json(outbox)
+        return
+    click.echo(f"{'DELIVERY':<10} {'CARRIER':<14} {'EVENT':<18} {'STATE':<12} {'ATTEMPTS':<30} URL")
+    for delivery in outbox["deliveries"]:
+        answers = " ".join(str(a["status"] or "err") for a in delivery["attempts"]) or "-"
+        faults = f" [{','.join(delivery['faults'])}]" if delivery["faults"] else ""
+        click.echo(f"{delivery['id']:<10} {delivery['carrier']:<14} {delivery['event']:<18} "
+                   f"{delivery['state']:<12} {answers:<30} {delivery['url']}{faults}")
 
 
 @main.group()

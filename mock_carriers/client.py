@@ -109,6 +109,14 @@ class Sandbox:
         params = {key: value for key, value in (("carrier", carrier), ("limit", limit)) if value is not None}
         return self._admin.call("GET", f"/namespaces/{self.name}/journal", params=params)["entries"]
 
+    def apply_scenario(self, path) -> dict:
+        """Replace this namespace's world with a scenario file's; the answer tells what it holds now."""
+        with open(path, "rb") as handle:
+            result = self._admin.call("POST", f"/namespaces/{self.name}/scenario", data=handle.read(),
+                                      headers={"Content-Type": "application/yaml"})
+        self.document = {key: result[key] for key in ("namespace", "seed", "carriers")}
+        return result
+
     def drop(self) -> None:
         """Reset the namespace: its next use starts again from the fixtures."""
         try:

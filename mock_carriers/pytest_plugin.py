@@ -35,10 +35,19 @@ def carriers_server(request: pytest.FixtureRequest):
     mock.stop()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "carrier_scenario(path): apply this scenario file (relative to the test "
+                                       "file) to the test's `carriers` namespace first")
+
+
 @pytest.fixture
-def carriers(carriers_server):
-    """A fresh Sandbox (namespace) for one test, dropped after it."""
+def carriers(carriers_server, request: pytest.FixtureRequest):
+    """A fresh Sandbox (namespace) for one test, dropped after it; with the `carrier_scenario`
+    marker, the scenario's world (its own `namespace` is ignored: each test keeps its own)."""
     sandbox = carriers_server.sandbox()
+    marker = request.node.get_closest_marker("carrier_scenario")
+    if marker is not None:
+        sandbox.apply_scenario(request.path.parent / marker.args[0])
     yield sandbox
     sandbox.drop()
 

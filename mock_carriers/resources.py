@@ -1,4 +1,4 @@
-"""Where the shipped fixtures/ and contracts/ live: inside the wheel, or at the source checkout's top."""
+"""Where the shipped fixtures/, contracts/ and scenarios/ live: inside the wheel, or at the checkout's top."""
 
 from __future__ import annotations
 
@@ -8,6 +8,6 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def data_dir(kind: str) -> Path:
-    """`kind` is "fixtures" or "contracts"; a wheel carries them under mock_carriers/_data/."""
+    """`kind` is "fixtures", "contracts" or "scenarios"; a wheel carries them under mock_carriers/_data/."""
     packaged = _PACKAGE / "_data" / kind
     return packaged if packaged.is_dir() else _PACKAGE.parent / kind

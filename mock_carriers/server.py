@@ -36,6 +36,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 class Server:
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._app = app
         self._stopping = threading.Event()
         self._server: BaseWSGIServer = make_server(host, port, ConnectionFaults(app, self._stopping), threaded=True,
                                                    request_handler=_QuietHandler)
@@ -68,3 +69,4 @@ class Server:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+        self._app.extensions["mock_carriers"].namespaces.close()  # timers and their threads too

@@ -37,7 +37,15 @@ def make_settings(_violations, tmp_path):
 
 @pytest.fixture
 def make_app(make_settings):
-    return lambda **overrides: create_app(make_settings(**overrides))
+    """Apps built for one test, closed after it (their timer threads stop with them)."""
+    apps = []
+
+    def make(**overrides):
+        apps.append(create_app(make_settings(**overrides)))
+        return apps[-1]
+    yield make
+    for app in apps:
+        app.extensions["mock_carriers"].namespaces.close()
 
 
 @pytest.fixture

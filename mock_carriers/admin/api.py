@@ -10,9 +10,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, current_app, request
 
 from mock_carriers import __version__
+from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.durations import format_instant, parse_duration, parse_instant
 from mock_carriers.core.errors import (BadRequest, Invalid, NotFound, Unauthorized,
                                        empty_response, json_response)
+from mock_carriers.admin.scenario import read as read_scenario
+from mock_carriers.core.faults import parse_rule
 from mock_carriers.core.fixtures import FixtureError, deep_merge, validate
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.routing import DEFAULT_NAMESPACE, check_namespace_name
@@ -172,9 +175,12 @@ def _clock_document(namespace: Namespace) -> dict:
 @admin.post("/namespaces/<name>/clock")
 def change_clock(name: str):
     namespace = _namespace(name)
-    body = _json_body()
+    _change_clock(namespace.clock, _json_body())
+    return json_response(_clock_document(namespace))
+
+
+def _change_clock(clock: VirtualClock, body: dict) -> None:
     action = body.get("action")
-    clock = namespace.clock
     try:
         if action == "freeze":
             clock.freeze()
@@ -192,7 +198,6 @@ def change_clock(name: str):
     except (ValueError, OverflowError) as exc:
         field = "by" if action == "advance" else "to"
         raise Invalid({field: [str(exc)]}) from None
-    return json_response(_clock_document(namespace))
 
 
 @admin.post("/namespaces/<name>/tokens/expire")
@@ -233,7 +238,11 @@ def get_webhooks(name: str):
 def add_subscription(name: str):
     """Subscribe a URL as the carrier's portal (or support desk) would, bypassing its API."""
     namespace = _namespace(name)
-    body = _json_body()
+    return json_response(_subscribe(namespace, _subscription_request(_json_body())).to_dict(), 201)
+
+
+def _subscription_request(body: dict) -> dict:
+    """A checked subscription: the arguments of WebhookHub.subscribe; Invalid names the field."""
     carrier = _state().carriers.load(_carrier_name(body))
     if not carrier.webhook_events:
         raise Invalid({"carrier": [f"{carrier.name} sends no webhooks"]})
@@ -251,10 +260,14 @@ def add_subscription(name: str):
     for key in ("secret", "description"):
         if body.get(key) is not None and not isinstance(body[key], str):
             raise Invalid({key: ["must be a string"]})
-    subscription = namespace.webhooks.subscribe(carrier.name, url, body.get("secret"), tuple(filters), headers,
-                                                body.get("description") or "")
-    namespace.model(carrier)  # a carrier's world starts on first use: from now on its fixture events are sent
-    return json_response(subscription.to_dict(), 201)
+    return {"carrier": carrier.name, "url": url, "secret": body.get("secret"), "filters": tuple(filters),
+            "headers": headers, "description": body.get("description") or ""}
+
+
+def _subscribe(namespace: Namespace, request_: dict):
+    subscription = namespace.webhooks.subscribe(**request_)
+    namespace.model(_state().carriers.load(request_["carrier"]))  # the carrier's world starts: its events are sent
+    return subscription
 
 
 @admin.get("/namespaces/<name>/journal")
@@ -281,11 +294,15 @@ def list_faults(name: str):
 def add_fault(name: str):
     """Add one rule; a mistake is a 400 naming the field, and the rules in place stay as they were."""
     namespace = _namespace(name)
+    return json_response(namespace.faults.add(_json_body(), *_fault_catalogue()).to_dict(), 201)
+
+
+def _fault_catalogue() -> tuple[dict, dict]:
+    """What fault rules may name: each carrier's operations and webhook events."""
     state = _state()
     carriers = [state.carriers.load(name) for name in state.carriers.names]
-    operations = {carrier.name: [route.operation_id for route in carrier.routes] for carrier in carriers}
-    events = {carrier.name: carrier.webhook_events for carrier in carriers}
-    return json_response(namespace.faults.add(_json_body(), operations, events).to_dict(), 201)
+    return ({carrier.name: [route.operation_id for route in carrier.routes] for carrier in carriers},
+            {carrier.name: carrier.webhook_events for carrier in carriers})
 
 
 @admin.delete("/namespaces/<name>/faults")
@@ -298,3 +315,38 @@ def remove_fault(name: str, fault_id: str):
     if not _namespace(name).faults.remove(fault_id):
         raise NotFound(f"no fault rule {fault_id[:80]!r}")
     return empty_response(204)
+
+
+@admin.post("/namespaces/<name>/scenario")
+def apply_scenario(name: str):
+    """Replace the namespace with a scenario's world: everything is checked first, so a mistake
+    (a 400 naming the line and the field) leaves the namespace as it was."""
+    check_namespace_name(name)
+    scenario = read_scenario(request.get_data(cache=True))
+    overlays = _checked_overlays(scenario.fixtures)
+    catalogue = _fault_catalogue()
+    for index, spec in enumerate(scenario.faults):
+        _within(scenario, ["faults", index], lambda spec=spec: parse_rule(spec, *catalogue))
+    subscriptions = [_within(scenario, ["webhooks", index], lambda body=body: _subscription_request(body))
+                     for index, body in enumerate(scenario.webhooks)]
+    scratch = VirtualClock()  # the clock steps, tried where nothing happens
+    for index, step in enumerate(scenario.clock):
+        _within(scenario, ["clock", index], lambda step=step: _change_clock(scratch, step))
+    namespace = _state().namespaces.replace(name, scenario.seed, overlays)
+    for spec in scenario.faults:
+        namespace.faults.add(spec, *catalogue)
+    for subscription in subscriptions:
+        _subscribe(namespace, subscription)
+    for step in scenario.clock:
+        _change_clock(namespace.clock, step)
+    return json_response({**_document(namespace), "faults": [rule.to_dict() for rule in namespace.faults.rules()],
+                          "subscriptions": [s.to_dict() for s in namespace.webhooks.subscriptions()],
+                          "clock": _clock_document(namespace)}, 201)
+
+
+def _within(scenario, parts: list, check):
+    """Run one part's check; its Invalid fields are renamed to where they are in the document."""
+    try:
+        return check()
+    except Invalid as error:
+        raise scenario.renamed(error, parts) from None

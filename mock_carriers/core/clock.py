@@ -144,9 +144,24 @@ class Scheduler:
         self._thread: threading.Thread | None = None
         self._pool = None
         self._woken = False  # a timer arrived since the last scan: scan again before sleeping
+        self._stopped = False
+
+    def stop(self) -> None:
+        """End the thread and the pool (a stopped server's timers fire no more)."""
+        with self._wake:
+            self._stopped = True
+            self._clocks.clear()
+            self._wake.notify()
+            thread, pool = self._thread, self._pool
+        if thread is not None:
+            thread.join(timeout=2)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def watch(self, clock: VirtualClock) -> None:
         with self._wake:
+            if self._stopped:
+                return
             self._clocks.add(clock)
             if self._thread is None:
                 from concurrent.futures import ThreadPoolExecutor
@@ -160,6 +175,8 @@ class Scheduler:
     def _run(self) -> None:
         while True:
             with self._wake:
+                if self._stopped:
+                    return
                 clocks = list(self._clocks)
                 self._woken = False
             wait = self._max_wait

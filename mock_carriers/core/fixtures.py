@@ -82,10 +82,14 @@ def field_path(parts) -> str:
 
 
 def _line_of(source: Path, parts: list) -> int:
+    return line_of(source.read_text(encoding="utf-8"), parts)
+
+
+def line_of(text: str, parts: list) -> int:
     """The 1-based line of the deepest node on `parts` that exists in the YAML text."""
     import yaml
 
-    node = yaml.compose(source.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    node = yaml.compose(text, Loader=yaml.SafeLoader)
     line = node.start_mark.line if node is not None else 0
     for part in parts:
         child = None

@@ -148,6 +148,11 @@ class NamespaceRegistry:
         with self._lock:
             return list(self._live.values())
 
+    def close(self) -> None:
+        """Drop every namespace and stop the timer thread: what a stopping server does."""
+        self.clear()
+        self._scheduler.stop()
+
 
 _DISPOSE_DELAY = 0.05  # seconds: lets the reset's own response go out before the freeing starts
 
