@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import core_platform, webhooks
+from bench import core_platform, faults, webhooks
 
-SUITES = [core_platform, webhooks]
+SUITES = [core_platform, webhooks, faults]
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ import fnmatch
 import itertools
 import math
 import random
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -67,12 +68,13 @@ class FaultRule:
     matched: int = 0
     fired: int = 0
     quota: FixedWindow | None = None
+    path_pattern: re.Pattern | None = None  # `path` compiled once
 
     def matches(self, carrier: str, operation: str | None, method: str, path: str) -> bool:
         return (self.effect not in WEBHOOK and (self.carrier is None or self.carrier == carrier)
                 and (self.operation is None or self.operation == operation)
                 and (self.method is None or self.method == method)
-                and (self.path is None or fnmatch.fnmatchcase(path, self.path)))
+                and (self.path_pattern is None or self.path_pattern.match(path) is not None))
 
     @property
     def retired(self) -> bool:
@@ -91,6 +93,7 @@ class FaultBook:
 
     def __init__(self, seed: int) -> None:
         self._rules: list[FaultRule] = []
+        self._by_carrier: dict[str | None, list[FaultRule]] = {}  # what a request of a carrier looks at
         self._ids = itertools.count(1)
         self._rng = random.Random(f"faults:{seed}")  # its own sequence: faults never shift model ids
         self._lock = threading.Lock()
@@ -110,18 +113,28 @@ class FaultBook:
         with self._lock:
             rule.id = f"fault_{next(self._ids)}"
             self._rules.append(rule)
+            self._index()
         return rule
 
     def remove(self, rule_id: str) -> bool:
         with self._lock:
             kept = [rule for rule in self._rules if rule.id != rule_id]
             removed, self._rules = len(kept) != len(self._rules), kept
+            self._index()
             return removed
 
     def clear(self) -> int:
         with self._lock:
             count, self._rules = len(self._rules), []
+            self._index()
             return count
+
+    def _index(self) -> None:
+        """Per carrier, its rules and the carrier-less ones, in the order they were added."""
+        carriers = {rule.carrier for rule in self._rules if rule.carrier is not None}
+        self._by_carrier = {carrier: [rule for rule in self._rules if rule.carrier in (carrier, None)]
+                            for carrier in carriers}
+        self._by_carrier[None] = [rule for rule in self._rules if rule.carrier is None]
 
     def decide(self, carrier: str, operation: str | None, method: str, path: str) -> list[FaultRule]:
         """The rules that fire for this request, in order; at most one that answers instead of the carrier."""
@@ -129,7 +142,7 @@ class FaultBook:
             return []
         fired: list[FaultRule] = []
         with self._lock:
-            for rule in self._rules:
+            for rule in self._by_carrier.get(carrier, self._by_carrier.get(None, ())):
                 if rule.retired or not rule.matches(carrier, operation, method, path):
                     continue
                 rule.matched += 1
@@ -200,6 +213,8 @@ def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]],
                      after=spec.get("after") or 0, description=description, **matchers)
     if effect == "quota":
         rule.quota = FixedWindow(params["limit"], parse_duration(params["window"]).total_seconds())
+    if rule.path is not None:
+        rule.path_pattern = re.compile(fnmatch.translate(rule.path))
     return rule
 
 

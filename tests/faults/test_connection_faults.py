@@ -112,3 +112,37 @@ def test_no_thread_or_socket_is_leaked(bex):
     while (threading.active_count() > threads or _open_sockets() > sockets) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert threading.active_count() <= threads and _open_sockets() <= sockets
+
+
+@pytest.mark.parametrize("rule, check", [
+    ({"effect": "status", "status": 504}, lambda r: r.status_code == 504 and r.json() == {"Message": "An error has occurred."}),
+    ({"effect": "rate_limit", "retry_after": 9}, lambda r: r.status_code == 429 and r.headers["Retry-After"] == "9"),
+    ({"effect": "carrier_error", "message": "Busy."}, lambda r: r.status_code == 200 and r.json()["ex"] == "Busy."),
+    ({"effect": "quota", "limit": 0}, lambda r: r.status_code == 429 and int(r.headers["Retry-After"]) > 0),
+])
+def test_answers_a_real_client_sees(bex, rule, check):
+    url, login, fault = bex
+    fault(**rule)
+    assert check(requests.post(login, json=BEX_LOGIN, timeout=5))
+
+
+def test_an_expired_token_over_loopback(bex):
+    url, login, fault = bex
+    token = requests.post(login, json=BEX_LOGIN, timeout=5).json()["value"]
+    fault(effect="expire_token", operation="getquoteservicedeliverypricingv2")
+    answer = requests.post(f"{url}/bex/api/service/getquoteservicedeliverypricingv2", headers={"token": token},
+                           json={"accountNumber": "ACC1001"}, timeout=5).json()
+    assert "anonymous access" in answer["ex"]
+
+
+def test_others_are_served_while_one_answer_dribbles(bex):
+    url, login, fault = bex
+    fault(effect="dribble", chunk_bytes=16, interval_ms=100, times=1)  # about 1.5 s in all
+    slow = {}
+    caller = threading.Thread(target=lambda: slow.update(body=requests.post(login, json=BEX_LOGIN, timeout=30).content))
+    caller.start()
+    time.sleep(0.2)
+    assert requests.post(login, json=BEX_LOGIN, timeout=5).status_code == 200  # while the first still dribbles
+    assert caller.is_alive()
+    caller.join(60)
+    assert slow["body"].startswith(b'{"id":19696')
