@@ -322,7 +322,7 @@ class TooManyRequests(CarrierError):
 
 
 class StandardizedErrors(ErrorDialect):
-    """DRF with standardized errors, as parcelLab's v4 APIs show them: `{"type": "client_error",
+    """DRF with standardized errors (drf-standardized-errors style): `{"type": "client_error",
     "errors": [{"code", "detail", "attr"}]}`, one entry per field message (`attr` the field, nested
     fields joined by dots, None for the request as a whole) with code `validation_error`;
     `server_error` for 5xx."""
