@@ -259,6 +259,61 @@ def webhooks(carrier: str | None, as_json: bool, url: str, namespace: str, admin
 
 
 @main.group()
+def contracts() -> None:
+    """The OpenAPI 3.1 contracts of the carriers (and of the admin API)."""
+
+
+def _contract_files() -> dict[str, Path]:
+    from mock_carriers.resources import data_dir
+
+    return {path.name.removesuffix(".openapi.yaml"): path for path in sorted(data_dir("contracts").glob("*.openapi.yaml"))}
+
+
+@contracts.command("list")
+def list_contracts() -> None:
+    """Each contract: its name, title, operations and webhooks."""
+    from mock_carriers.core.fixtures import load_yaml
+
+    for name, path in _contract_files().items():
+        document = load_yaml(path)
+        operations = sum(1 for item in document.get("paths", {}).values() for method in item
+                         if method in ("get", "put", "post", "delete", "patch"))
+        click.echo(f"{name:<16} {operations:>3} operations  {len(document.get('webhooks', {})):>2} webhooks  "
+                   f"{document['info']['title']}")
+
+
+@contracts.command("show")
+@click.argument("name")
+def show_contract(name: str) -> None:
+    """NAME's operations: method, path, operationId, and which are the mock's guesses."""
+    from mock_carriers.core.fixtures import load_yaml
+
+    files = _contract_files()
+    if name not in files:
+        raise click.ClickException(f"no contract {name!r}; there are: {', '.join(files)}")
+    document = load_yaml(files[name])
+    for path, item in document.get("paths", {}).items():
+        for method, operation in item.items():
+            if method in ("get", "put", "post", "delete", "patch"):
+                guess = "  (guess)" if operation.get("x-mock-guess") else ""
+                click.echo(f"{method.upper():<7}{path:<60} {operation.get('operationId', '-')}{guess}")
+    for event in document.get("webhooks", {}):
+        click.echo(f"{'HOOK':<7}{event}")
+
+
+@contracts.command("export")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def export_contracts(directory: Path) -> None:
+    """Copy every contract into DIRECTORY (created if need be), for other OpenAPI tools."""
+    import shutil
+
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in _contract_files().values():
+        shutil.copyfile(path, directory / path.name)
+        click.echo(f"wrote {directory / path.name}")
+
+
+@main.group()
 def fixtures() -> None:
     """Fixture files."""
 

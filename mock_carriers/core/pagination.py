@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 from urllib.parse import urlencode
 
-_NUMBER = re.compile(r"[0-9]{1,18}\Z")  # beyond 18 digits nothing is left to page through anyway
+_NUMBER = re.compile(r"[0-9]{1,4000}\Z")
+_HUGE = 10 ** 18  # more than any list holds: a longer number pages the same
 
 
 def _positive_int(text: str | None, strict: bool) -> int | None:
-    """DRF's `_positive_int`: None where DRF falls back to its default."""
+    """DRF's `_positive_int`: any whole number (a huge one means "everything"); None where DRF
+    falls back to its default."""
     if text is None or not _NUMBER.match(text.strip()):
         return None
-    value = int(text.strip())
+    digits = text.strip().lstrip("0") or "0"
+    value = _HUGE if len(digits) > 18 else int(digits)
     return None if strict and value == 0 else value
 
 
