@@ -4,6 +4,8 @@ before the carrier handles it (wait, answer instead, spoil the caller's token) o
 
 from __future__ import annotations
 
+import base64
+import binascii
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -50,11 +52,18 @@ def after(rule: FaultRule, response: Response) -> Response:
 
 
 def caller_tokens(request: Request) -> list[str]:
-    """Every token the request presents: the Authorization header's credential, a `token` header
-    or parameter (BEX sends its token that way)."""
-    values = [request.headers.get("Authorization", "").strip().rpartition(" ")[2], request.headers.get("token", ""),
-              request.args.get("token", "")]
+    """Every token the request presents: the Authorization header's credential (and, when that is
+    base64 of `id:token`, the token in it), a `token` header or parameter (BEX sends its token so)."""
+    credential = request.headers.get("Authorization", "").strip().rpartition(" ")[2]
+    values = [credential, _embedded_token(credential), request.headers.get("token", ""), request.args.get("token", "")]
     return [value for value in dict.fromkeys(values) if value]
+
+
+def _embedded_token(credential: str) -> str:
+    try:
+        return base64.b64decode(credential, validate=True).decode("utf-8").partition(":")[2]
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return ""
 
 
 def _throttled(seconds: int, form: str, carrier: Carrier, namespace: Namespace) -> TooManyRequests:

@@ -241,3 +241,24 @@ def test_the_legacy_route_reads_an_upper_case_xid(client):
     response = client.get(f"{PL}/tracking-securityhash?xid=8B3A5C52-1F0E-4A7A-9C1E-6D2F0A9E4B11",
                           headers={"user": "1612197", "token": "mock-pl-legacy"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("action", ["expire", "revoke"])
+def test_tokens_are_valid_until_revoked_through_the_admin_api(client, action):
+    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "400d"})
+    assert info(client, order_number="ORD-1002", account=1612197).status_code == 200  # no expiry of their own
+    client.post(f"/__admin/namespaces/default/tokens/{action}", json={"carrier": "parcellab", "client_id": "1612197"})
+    assert errors(info(client, order_number="ORD-1002", account=1612197)) == [("authentication_failed", None)]
+    assert errors(info(client, BEARER, order_number="ORD-1002", account=1612197)) == [("authentication_failed", None)]
+
+
+def test_a_token_of_one_account_named_for_another_is_refused(client):
+    forged = {"Authorization": "Parcellab-API-Token " + base64.b64encode(b"1700001:mock-pl-token").decode()}
+    assert errors(info(client, forged, order_number="ORD-1002", account=1612197)) == [("authentication_failed", None)]
+
+
+def test_the_token_fault_spoils_a_parcellab_api_token(client):
+    client.post("/__admin/namespaces/default/faults", json={"carrier": "parcellab", "effect": "revoke_token",
+                                                            "times": 1})
+    assert info(client, order_number="ORD-1002", account=1612197).status_code == 401
+    assert info(client, order_number="ORD-1002", account=1612197).status_code == 401  # it stays revoked

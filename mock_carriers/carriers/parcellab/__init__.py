@@ -23,6 +23,11 @@ def describe(fixtures) -> dict:
             "references": {**fixtures["references"], **hashes}}
 
 
+def tokens(fixtures) -> list[tuple[str, str]]:
+    """API tokens are made in parcelLab's app and stay valid until revoked: they exist from the start."""
+    return [(token, account) for account, data in fixtures["accounts"].items() for token in data["tokens"]]
+
+
 CARRIER = Carrier(
     name="parcellab",
     routes=build_routes(),
@@ -34,5 +39,6 @@ CARRIER = Carrier(
     token_lifetime=None,
     webhook_events=EVENTS,
     check_fixtures=check_fixtures,
+    fixed_tokens=tokens,
     business_error=lambda message: Invalid({"non_field_errors": [message or "The order status can not be retrieved."]}),
 )

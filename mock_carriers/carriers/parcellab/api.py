@@ -26,7 +26,7 @@ QUERY = Nested(fields={
 def _lookup(ctx: RequestContext) -> tuple[ParcelLabModel, dict]:
     """Authenticate, throttle, validate, find and authorise: the order status as the caller may see it."""
     model: ParcelLabModel = ctx.model
-    account = model.account_of(ctx.request.headers.get("Authorization"))
+    account = model.account_of(ctx.request.headers.get("Authorization"), ctx.tokens)
     raw = {key: value for key, value in ctx.request.args.items()}  # the first of repeated parameters
     key = f"account:{account}" if account else f"public:{raw.get('account', '')[:40]}"  # anonymous callers apart
     retry_after = model.rate_limit.hit(key, ctx.clock.timestamp())

@@ -15,6 +15,7 @@ from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.ratelimit import FixedWindow
+from mock_carriers.core.tokens import TokenAuthority, TokenState
 from mock_carriers.core.webhooks import hmac_sha256_hex
 
 PRIMARY = ("order_number", "external_order_id", "external_reference", "tracking_number", "customer_number",
@@ -96,25 +97,25 @@ class ParcelLabModel:
 
     # credentials
 
-    def account_of(self, header: str | None) -> str | None:
-        """The account an `Authorization` header proves; None without one; Unauthorized if it is bad."""
+    def account_of(self, header: str | None, tokens: TokenAuthority) -> str | None:
+        """The account an `Authorization` header proves; None without one; Unauthorized if it is
+        bad, or its token was expired or revoked (through the admin API)."""
         if not header:
             return None
         scheme, _, value = header.strip().partition(" ")
         value = value.strip()
+        account = None
         if scheme.lower() == "parcellab-api-token":
             try:
-                account, _, token = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
+                account, _, value = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
             except (binascii.Error, UnicodeDecodeError, ValueError):
                 raise Unauthorized("invalid") from None
-            if token and token in self._fixtures["accounts"].get(account, {}).get("tokens", []):
-                return account
-        elif scheme.lower() == "bearer":
-            found = next((account for account, data in self._fixtures["accounts"].items() if value in data["tokens"]),
-                         None)
-            if found is not None:
-                return found
-        raise Unauthorized("invalid")
+        elif scheme.lower() != "bearer":
+            raise Unauthorized("invalid")
+        state, token = tokens.check(value)
+        if state is not TokenState.VALID or (account is not None and token.client_id != account):
+            raise Unauthorized("invalid")
+        return token.client_id
 
     def legacy_account(self, user: str | None, token: str | None) -> str:
         if not user or not token:
