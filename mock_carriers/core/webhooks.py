@@ -195,15 +195,15 @@ class WebhookHub:
                                         stale_by=_seconds(effects.get("stale_timestamp")))
                     self._outbox.append(delivery)
                     created.append((delivery, effects))
-        for delivery, effects in created:
-            if "out_of_order" in effects:  # waits for the subscription's next delivery to go first
-                self._held.setdefault(delivery.subscription.id, []).append(delivery)
-                self._start_at(delivery, now + _seconds(effects["out_of_order"]))
-                continue
-            when = now + _seconds(effects.get("delay"))
-            self._start_at(delivery, when)
-            for held in self._held.pop(delivery.subscription.id, []):
-                self._start_at(held, when + HELD_GAP)
+            for delivery, effects in created:  # under the lock: `_held` is shared by every emitting thread
+                if "out_of_order" in effects:  # waits for the subscription's next delivery to go first
+                    self._held.setdefault(delivery.subscription.id, []).append(delivery)
+                    self._start_at(delivery, now + _seconds(effects["out_of_order"]))
+                    continue
+                when = now + _seconds(effects.get("delay"))
+                self._start_at(delivery, when)
+                for held in self._held.pop(delivery.subscription.id, []):
+                    self._start_at(held, when + HELD_GAP)
         return [delivery for delivery, _ in created]
 
     def _start_at(self, delivery: Delivery, when: float) -> None:
