@@ -100,6 +100,38 @@ class Contract:
                 problems.append(f"{where} {status}: {location}: {error.message}")
         return problems
 
+    def check_request(self, operation_id: str, query: dict[str, str], headers: dict[str, str], body: bytes,
+                      media: str | None) -> list[str]:
+        """Violations of a request: required query and header parameters, and a JSON body against
+        the operation's request schema (`headers` keys compared case-insensitively)."""
+        operation = self.operations.get(operation_id)
+        where = f"{self.name}:{operation_id} request"
+        if operation is None:
+            return [f"{self.name}:{operation_id}: operation not in contracts/{self.name}.openapi.yaml"]
+        names = {name.lower() for name in headers}
+        parameters = [self._resolve(p) for p in (self.document["paths"][operation.path].get("parameters") or [])
+                      + (operation.spec.get("parameters") or [])]
+        problems = [f"{where}: {p['in']} parameter {p['name']} missing" for p in parameters if p.get("required")
+                    and ((p["in"] == "query" and p["name"] not in query)
+                         or (p["in"] == "header" and p["name"].lower() not in names))]
+        documented = self._resolve(operation.spec.get("requestBody") or {})
+        content = documented.get("content") or {}
+        if not body:
+            return problems + ([f"{where}: a body is required"] if documented.get("required") else [])
+        if media not in content or "json" not in media or "schema" not in content[media]:
+            return problems
+        pointer = _pointer("paths", operation.path, operation.method, "requestBody", "content", media, "schema")
+        if "$ref" in (operation.spec.get("requestBody") or {}):
+            pointer = operation.spec["requestBody"]["$ref"].lstrip("#/") + "/" + _pointer("content", media, "schema")
+        try:
+            instance = json.loads(body)
+        except ValueError:
+            return problems + [f"{where}: body is not JSON"]
+        for error in self.validator(pointer).iter_errors(instance):
+            location = "/".join(str(part) for part in error.absolute_path) or "(body)"
+            problems.append(f"{where}: {location}: {error.message}")
+        return problems
+
     def _resolve(self, node: dict) -> dict:
         while isinstance(node, dict) and "$ref" in node:
             target: Any = self.document

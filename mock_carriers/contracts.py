@@ -1,0 +1,67 @@
+"""Check traffic against the carriers' contracts: exchanges you recorded from a real carrier, or
+the requests your own client sends. Each call answers a list of problems, empty when it fits.
+
+    from mock_carriers import contracts
+    contracts.validate_request("parcel2go", "POST", "/api/quotes", body=b'{...}', content_type="application/json")
+    contracts.validate_response("parcel2go", "POST", "/api/quotes", 200, body=recorded_bytes)
+
+Paths are the carrier's own (`/api/quotes`, not the mock's `/parcel2go/api/quotes`); the
+operation is found the way the mock routes requests.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from mock_carriers.carriers import CARRIERS
+from mock_carriers.core.contracts import ContractBook
+from mock_carriers.core.errors import CarrierError
+from mock_carriers.resources import data_dir
+
+_BOOK: ContractBook | None = None
+
+
+def _book() -> ContractBook:
+    global _BOOK
+    if _BOOK is None:  # contracts load once per process, each on first use
+        _BOOK = ContractBook(data_dir("contracts"))
+    return _BOOK
+
+
+def carriers() -> tuple[str, ...]:
+    return CARRIERS.names
+
+
+def operation_for(carrier: str, method: str, path: str) -> str:
+    """The operationId a request goes to; ValueError for an unknown carrier, path or method."""
+    if carrier not in CARRIERS.names:
+        raise ValueError(f"unknown carrier {carrier!r}; carriers: {', '.join(CARRIERS.names)}")
+    path, _, query = path.partition("?")
+    try:
+        route, _ = CARRIERS.load(carrier).routes.match(method.upper(), path, query)
+    except CarrierError:
+        raise ValueError(f"{carrier} has no operation for {method.upper()} {path[:200]}") from None
+    return route.operation_id
+
+
+def validate_request(carrier: str, method: str, path: str, *, query: Mapping[str, str] | None = None,
+                     headers: Mapping[str, str] | None = None, body: bytes | str = b"",
+                     content_type: str | None = None) -> list[str]:
+    operation = operation_for(carrier, method, path)
+    raw = body.encode("utf-8") if isinstance(body, str) else body
+    media = content_type.split(";")[0].strip().lower() if content_type else None
+    return _book().contract(carrier).check_request(operation, dict(query or {}), dict(headers or {}), raw, media)
+
+
+def validate_response(carrier: str, method: str, path: str, status: int, *, body: bytes | str = b"",
+                      content_type: str | None = "application/json",
+                      headers: Mapping[str, str] | None = None) -> list[str]:
+    from werkzeug.wrappers import Response
+
+    operation = operation_for(carrier, method, path)
+    response = Response(body, status=status, headers=dict(headers or {}))
+    if content_type:
+        response.headers["Content-Type"] = content_type
+    else:
+        response.headers.remove("Content-Type")
+    return _book().contract(carrier).check_response(operation, response, method.upper())
