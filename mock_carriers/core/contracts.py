@@ -87,17 +87,9 @@ class Contract:
         if media_key is None:
             return problems + [f"{where} {status}: content type {media!r} not among {sorted(content)}"]
         if "json" in media and "schema" in content[media_key]:
-            pointer = _pointer("paths", operation.path, operation.method, "responses", key, "content",
-                               media_key, "schema")
-            if "$ref" in responses[key]:
-                pointer = responses[key]["$ref"].lstrip("#/") + "/" + _pointer("content", media_key, "schema")
-            try:
-                instance = json.loads(body)
-            except ValueError:
-                return problems + [f"{where} {status}: body is not JSON"]
-            for error in self.validator(pointer).iter_errors(instance):
-                location = "/".join(str(p) for p in error.absolute_path) or "(body)"
-                problems.append(f"{where} {status}: {location}: {error.message}")
+            problems += self._body_problems(responses[key], _pointer("paths", operation.path, operation.method,
+                                                                     "responses", key), media_key, body,
+                                            f"{where} {status}")
         return problems
 
     def check_request(self, operation_id: str, query: dict[str, str], headers: dict[str, str], body: bytes,
@@ -120,17 +112,21 @@ class Contract:
             return problems + ([f"{where}: a body is required"] if documented.get("required") else [])
         if media not in content or "json" not in media or "schema" not in content[media]:
             return problems
-        pointer = _pointer("paths", operation.path, operation.method, "requestBody", "content", media, "schema")
-        if "$ref" in (operation.spec.get("requestBody") or {}):
-            pointer = operation.spec["requestBody"]["$ref"].lstrip("#/") + "/" + _pointer("content", media, "schema")
+        return problems + self._body_problems(operation.spec["requestBody"], _pointer(
+            "paths", operation.path, operation.method, "requestBody"), media, body, where)
+
+    def _body_problems(self, node: dict, pointer: str, media: str, body: bytes, where: str) -> list[str]:
+        """A JSON body against the `media` schema of `node` (a response or request body at `pointer`,
+        or a $ref to one), each violation with its location in the body."""
+        if "$ref" in node:
+            pointer = node["$ref"].lstrip("#/")
         try:
             instance = json.loads(body)
         except ValueError:
-            return problems + [f"{where}: body is not JSON"]
-        for error in self.validator(pointer).iter_errors(instance):
-            location = "/".join(str(part) for part in error.absolute_path) or "(body)"
-            problems.append(f"{where}: {location}: {error.message}")
-        return problems
+            return [f"{where}: body is not JSON"]
+        validator = self.validator(pointer + "/" + _pointer("content", media, "schema"))
+        return [f"{where}: {'/'.join(str(part) for part in error.absolute_path) or '(body)'}: {error.message}"
+                for error in validator.iter_errors(instance)]
 
     def _resolve(self, node: dict) -> dict:
         while isinstance(node, dict) and "$ref" in node:
