@@ -9,6 +9,7 @@ from werkzeug.routing import PathConverter
 from mock_carriers import pipeline
 from mock_carriers.admin.api import admin
 from mock_carriers.carriers import CARRIERS
+from mock_carriers.core.contracts import contract_book
 from mock_carriers.core.errors import CarrierError, HttpError, Internal
 from mock_carriers.core.fixtures import FixtureStore
 from mock_carriers.core.namespaces import NamespaceRegistry
@@ -24,11 +25,12 @@ ADMIN_DIALECT = pipeline.ADMIN_DIALECT
 class CarrierPath(PathConverter):
     """Any path but the admin API's, so a wrong method on an admin route is its 405, not a 404."""
 
-    regex = r"(?!__admin(?:/|$))[^/].*?"
+    regex = r"(?!__admin(?:/|$))[^/](?s:.*?)"
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    """A ready app; raises FixtureError if a file under settings.fixtures_dir is wrong."""
+    """A ready app; raises FixtureError (or ContractError) if a file under settings.fixtures_dir (or
+    settings.contracts_dir) is wrong."""
     settings = settings or Settings()
     store = FixtureStore(data_dir("fixtures"), settings.fixtures_dir)
     state = AppState(settings, CARRIERS, store,
@@ -37,6 +39,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     for entry in CARRIERS.entries:  # a user's own fixture files are checked now, not on first use
         if store.is_overridden(entry.name):
             store.get(CARRIERS.load(entry.name))
+    if settings.contracts_dir is not None:  # and so are their own contracts
+        contract_book(data_dir("contracts"), settings.contracts_dir)
 
     app = Flask("mock_carriers")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES

@@ -27,6 +27,10 @@ def main() -> None:
 @click.option("--admin-token", default=None, help="Require `Authorization: Bearer <token>` on /__admin.")
 @click.option("--journal-limit", type=click.IntRange(min=1), default=None, help="Journal entries kept per namespace.")
 @click.option("--max-namespaces", type=click.IntRange(min=1), default=None, help="Live namespaces kept (LRU).")
+@click.option("--contracts", "contracts_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of <carrier>.openapi.yaml files replacing the shipped contracts.")
+@click.option("--strict", is_flag=True, flag_value=True, default=None,
+              help="Check every request against its carrier's contract (namespaces may choose otherwise).")
 @click.option("--scenario", "scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="A scenario file applied before serving (to its namespace, else default).")
 def serve(scenario_file: Path | None, **options) -> None:
@@ -311,6 +315,43 @@ def export_contracts(directory: Path) -> None:
     for path in _contract_files().values():
         shutil.copyfile(path, directory / path.name)
         click.echo(f"wrote {directory / path.name}")
+
+
+@contracts.command("validate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def validate_file(file: Path) -> None:
+    """Check FILE: recorded traffic (a HAR file, or a journal saved from the admin API) against the
+    carriers' contracts, or a contract of your own (<carrier>.openapi.yaml) as `serve --contracts`
+    would load it. Exits 1 when anything breaks a contract."""
+    import json
+
+    from mock_carriers import traffic
+    from mock_carriers.core.contracts import ContractError, load_contract
+
+    try:
+        document = json.loads(file.read_bytes())
+    except ValueError:
+        document = None  # YAML: a contract
+    if not isinstance(document, dict) or "openapi" in document:
+        try:
+            contract = load_contract(file)
+        except ContractError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{file}: a usable contract ({len(contract.operations)} operations)")
+        return
+    try:
+        findings = list(traffic.check(traffic.exchanges(document)))
+    except ValueError as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    broken = [finding for finding in findings if finding.violations]
+    for finding in broken:
+        click.echo(f"#{finding.index} {finding.exchange.method} {finding.exchange.url} -> {finding.exchange.status}")
+        for violation in finding.violations:
+            click.echo(f"    {violation.kind} {violation.location} {violation.json_path}: {violation.message} "
+                       f"[rule: {violation.rule}; {violation.operation}]")
+    click.echo(f"{len(findings)} exchanges with carriers checked, {len(broken)} broke a contract")
+    if broken:
+        sys.exit(1)
 
 
 @main.group()

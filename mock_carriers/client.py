@@ -64,10 +64,13 @@ class MockCarriers:
     def health(self) -> dict:
         return self._admin.call("GET", "/health")
 
-    def sandbox(self, name: str | None = None, seed: int | None = None, fixtures: dict | None = None) -> "Sandbox":
-        """A fresh namespace (created or replaced); a random name if none is given."""
+    def sandbox(self, name: str | None = None, seed: int | None = None, fixtures: dict | None = None,
+                strict: bool | None = None) -> "Sandbox":
+        """A fresh namespace (created or replaced); a random name if none is given. `strict` checks
+        every request against the carriers' contracts (None: as the server says)."""
         name = name or f"sb-{uuid.uuid4().hex[:16]}"
-        body = {key: value for key, value in (("seed", seed), ("fixtures", fixtures)) if value is not None}
+        body = {key: value for key, value in (("seed", seed), ("fixtures", fixtures), ("strict", strict))
+                if value is not None}
         return Sandbox(self._admin, self._admin.call("PUT", f"/namespaces/{name}", json=body))
 
     def reset(self) -> int:
@@ -114,8 +117,14 @@ class Sandbox:
         with open(path, "rb") as handle:
             result = self._admin.call("POST", f"/namespaces/{self.name}/scenario", data=handle.read(),
                                       headers={"Content-Type": "application/yaml"})
-        self.document = {key: result[key] for key in ("namespace", "seed", "carriers")}
+        self.document = {key: result[key] for key in ("namespace", "seed", "strict", "carriers")}
         return result
+
+    def violations(self, clear: bool = False) -> list[dict]:
+        """The contract violations of this namespace's requests (strict mode); `clear` forgets the
+        ones returned, for a test that broke the contract on purpose."""
+        method = "DELETE" if clear else "GET"
+        return self._admin.call(method, f"/namespaces/{self.name}/violations")["violations"]
 
     def drop(self) -> None:
         """Reset the namespace: its next use starts again from the fixtures."""

@@ -1,5 +1,6 @@
 """Check traffic against the carriers' contracts: exchanges you recorded from a real carrier, or
-the requests your own client sends. Each call answers a list of problems, empty when it fits.
+the requests your own client sends. Each call answers a list of Violations (each with `json_path`,
+`rule` and `message`; `str()` reads as one line), empty when it fits.
 
     from mock_carriers import contracts
     contracts.validate_request("parcel2go", "POST", "/api/quotes", body=b'{...}', content_type="application/json")
@@ -12,20 +13,16 @@ operation is found the way the mock routes requests.
 from __future__ import annotations
 
 from typing import Mapping
+from urllib.parse import parse_qsl
 
 from mock_carriers.carriers import CARRIERS
-from mock_carriers.core.contracts import ContractBook
+from mock_carriers.core.contracts import ContractBook, Violation, contract_book
 from mock_carriers.core.errors import CarrierError
 from mock_carriers.resources import data_dir
 
-_BOOK: ContractBook | None = None
-
 
 def _book() -> ContractBook:
-    global _BOOK
-    if _BOOK is None:  # contracts load once per process, each on first use
-        _BOOK = ContractBook(data_dir("contracts"))
-    return _BOOK
+    return contract_book(data_dir("contracts"))  # loaded once per process, each contract on first use
 
 
 def carriers() -> tuple[str, ...]:
@@ -44,18 +41,24 @@ def operation_for(carrier: str, method: str, path: str) -> str:
     return route.operation_id
 
 
-def validate_request(carrier: str, method: str, path: str, *, query: Mapping[str, str] | None = None,
+def validate_request(carrier: str, method: str, path: str, *, query: Mapping[str, str | list[str]] | None = None,
                      headers: Mapping[str, str] | None = None, body: bytes | str = b"",
-                     content_type: str | None = None) -> list[str]:
+                     content_type: str | None = None) -> list[Violation]:
+    """A request as strict mode checks it; a query string left in `path` counts as `query`."""
     operation = operation_for(carrier, method, path)
     raw = body.encode("utf-8") if isinstance(body, str) else body
     media = content_type.split(";")[0].strip().lower() if content_type else None
-    return _book().contract(carrier).check_request(operation, dict(query or {}), dict(headers or {}), raw, media)
+    values: dict[str, list[str]] = {}
+    for name, value in parse_qsl(path.partition("?")[2], keep_blank_values=True):
+        values.setdefault(name, []).append(value)
+    for name, value in (query or {}).items():
+        values[name] = value if isinstance(value, list) else [value]
+    return _book().contract(carrier).check_request(operation, values, list(headers or {}), raw, media)
 
 
 def validate_response(carrier: str, method: str, path: str, status: int, *, body: bytes | str = b"",
                       content_type: str | None = "application/json",
-                      headers: Mapping[str, str] | None = None) -> list[str]:
+                      headers: Mapping[str, str] | None = None) -> list[Violation]:
     from werkzeug.wrappers import Response
 
     operation = operation_for(carrier, method, path)

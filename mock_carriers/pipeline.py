@@ -1,5 +1,6 @@
-"""The one request pipeline every carrier request goes through:
-routing -> namespace -> carrier route -> error dialect -> journal (-> contract check in tests)."""
+"""The one request pipeline every carrier request goes through: routing -> namespace ->
+(strict mode's contract check) -> faults -> carrier route -> error dialect -> journal
+(-> the response's contract check, in the test suite)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.wrappers import Response
 
 from mock_carriers import fault_effects
+from mock_carriers import strict as strict_mode
 from mock_carriers.carriers.base import RequestContext
-from mock_carriers.core.errors import (AdminDialect, BadRequest, CarrierError, Internal, NotFound,
-                                       PayloadTooLarge, Redirect)
+from mock_carriers.core.errors import (AdminDialect, BadRequest, CarrierError, Internal, MethodNotAllowed,
+                                       NotFound, PayloadTooLarge, Redirect, RouteNotFound)
 from mock_carriers.connection_faults import ENVIRON_KEY
 from mock_carriers.core.faults import AFTER, CONNECTION
 from mock_carriers.core.journal import JournalEntry, request_headers
@@ -38,15 +40,25 @@ def handle(state: AppState, request: Request) -> Response:
     carrier = state.carriers.load(target.carrier)
     namespace = state.namespaces.get(target.namespace)
     started, operation, body, dialect, faults = time.perf_counter(), None, b"", carrier.dialect, []
-    query = request.query_string.decode("latin-1")
+    query, strict, violations = request.query_string.decode("latin-1"), state.is_strict(namespace), []
     try:
         body = _read_body(request)
-        route, params = carrier.routes.match(request.method, target.path, query)
+        try:
+            route, params = carrier.routes.match(request.method, target.path, query)
+        except (RouteNotFound, MethodNotAllowed):
+            if strict:
+                violations.append(strict_mode.unknown_operation(carrier, request.method, target.path))
+            raise
         operation, dialect = route.operation_id, route.dialect or carrier.dialect
+        if strict:
+            violations = strict_mode.check(state, carrier, operation, request, body)
         for rule in namespace.faults.decide(carrier.name, operation, request.method, target.path):
             faults.append(rule)
             if not fault_effects.before(rule, request, carrier, namespace):
                 faults.pop()  # a quota with room left: nothing happened
+        refusal = violations and strict_mode.refusal(state, carrier, dialect, operation, violations)
+        if refusal:
+            raise refusal
         context = RequestContext(request, carrier, namespace, target)
         with namespace.lock:
             response = route.handler(context, **params)
@@ -68,9 +80,10 @@ def handle(state: AppState, request: Request) -> Response:
                          request_headers(request.environ), body,
                          response.status_code, list(response.headers.items()), response.get_data(),
                          namespace.clock.timestamp(), (time.perf_counter() - started) * 1000,
-                         faults=[{"id": rule.id, "effect": rule.effect} for rule in faults])
+                         faults=[{"id": rule.id, "effect": rule.effect} for rule in faults],
+                         contract_violations=violations)
     if state.settings.check_responses and not faults:  # a fault breaks the contract on purpose
-        entry.contract_violations = state.check_contract(carrier.name, operation, response, request.method)
+        entry.contract_violations += state.check_contract(carrier.name, operation, response, request.method)
     namespace.journal.record(entry)
     return response
 

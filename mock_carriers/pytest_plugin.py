@@ -6,6 +6,10 @@
 Each test gets a fresh namespace, dropped afterwards, so tests (and pytest-xdist workers) never
 share state. `--mock-carriers-url` (or MOCK_CARRIERS_URL) uses a server already running, e.g. a
 container; otherwise one starts in-process on a free loopback port, once per session.
+
+The namespace is in strict mode: a request that breaks its carrier's contract fails the test that
+sent it, with the rule and the JSON path (`--mock-carriers-strict=off`, or the marker
+`carriers_strict(False)`, turns that off).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="use the mock-carriers server at this URL instead of starting one")
     group.addoption("--mock-carriers-admin-token", default=os.environ.get("MOCK_CARRIERS_ADMIN_TOKEN"),
                     help="admin token of that server, if it has one")
+    group.addoption("--mock-carriers-strict", choices=("on", "off"), default="on",
+                    help="fail a test whose requests break a carrier's contract (default: on)")
 
 
 @pytest.fixture(scope="session")
@@ -38,18 +44,53 @@ def carriers_server(request: pytest.FixtureRequest):
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "carrier_scenario(path): apply this scenario file (relative to the test "
                                        "file) to the test's `carriers` namespace first")
+    config.addinivalue_line("markers", "carriers_strict(on): whether the test's `carriers` namespace checks "
+                                       "requests against the contracts (default: --mock-carriers-strict)")
 
 
 @pytest.fixture
 def carriers(carriers_server, request: pytest.FixtureRequest):
     """A fresh Sandbox (namespace) for one test, dropped after it; with the `carrier_scenario`
     marker, the scenario's world (its own `namespace` is ignored: each test keeps its own)."""
-    sandbox = carriers_server.sandbox()
+    sandbox = carriers_server.sandbox(strict=_strict(request))
     marker = request.node.get_closest_marker("carrier_scenario")
     if marker is not None:
         sandbox.apply_scenario(request.path.parent / marker.args[0])
     yield sandbox
     sandbox.drop()
+
+
+def _strict(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("carriers_strict")
+    if marker is not None:
+        return bool(marker.args[0]) if marker.args else True
+    return request.config.getoption("--mock-carriers-strict") == "on"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """After a test passes, fail it if its requests broke a carrier's contract."""
+    result = yield
+    sandbox = getattr(item, "funcargs", {}).get("carriers")
+    violations = sandbox.violations() if sandbox is not None else []
+    if violations:
+        pytest.fail(strict_report(violations), pytrace=False)
+    return result
+
+
+def strict_report(violations: list[dict]) -> str:
+    """The violations grouped by request, each with where it is, the rule and the operation."""
+    lines = [f"mock-carriers strict mode: requests broke the carriers' contracts ({len(violations)} violations)"]
+    last = None
+    for violation in violations:
+        if violation["entry"] != last:
+            last = violation["entry"]
+            lines.append(f"  {violation['request']} -> {violation['status']}")
+        lines.append(f"    {violation['in']} {violation['json_path']}: {violation['message']} "
+                     f"[rule: {violation['rule']}; {violation['operation']}]")
+    lines.append("  (a test that breaks the contract on purpose: carriers.violations(clear=True) takes them, "
+                 "or mark it carriers_strict(False))")
+    return "\n".join(lines)
 
 
 @pytest.fixture

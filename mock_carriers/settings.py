@@ -19,6 +19,8 @@ class Settings:
     admin_token: str | None = None  # when set, every /__admin call needs `Authorization: Bearer <it>`
     journal_limit: int = 1000  # entries kept per namespace
     max_namespaces: int = 10_000  # live namespaces; the least recently used is dropped beyond this
+    contracts_dir: Path | None = None  # per-carrier contracts here replace the shipped ones
+    strict: bool = False  # check every request against its carrier's contract (a namespace may choose)
     check_responses: bool = False  # validate every response against contracts/ (the test suite does)
     on_contract_violation: Callable[[str], None] | None = None
 
@@ -42,8 +44,8 @@ def _convert(name: str, raw: str):
             return int(raw)
         except ValueError:
             raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a whole number, not {raw!r}") from None
-    if name == "fixtures_dir":
+    if name in ("fixtures_dir", "contracts_dir"):
         return Path(raw)
-    if name == "check_responses":
+    if name in ("check_responses", "strict"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
     return raw

@@ -7,12 +7,17 @@ import time
 from typing import Callable
 
 import pytest
+from hypothesis import settings
 
 from mock_carriers import create_app
 from mock_carriers.server import Server
 from mock_carriers.settings import Settings
 
 BE = "/border-express"
+
+# No deadline: a deadline is a timed assertion, and a loaded CI machine would fail it at random.
+settings.register_profile("mock-carriers", deadline=None)
+settings.load_profile("mock-carriers")
 
 
 @pytest.fixture(scope="session")

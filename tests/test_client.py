@@ -76,3 +76,41 @@ def test_the_plugin_can_use_a_running_server(pytester):
         pytester.makepyfile(test_remote=PLUGIN_TESTS.format(n=0))
         result = pytester.runpytest_subprocess("--mock-carriers-url", mock.url, "-p", "no:cacheprovider")
         result.assert_outcomes(passed=1)
+
+
+STRICT_TESTS = """
+import pytest, requests
+
+AUTH = {"Authorization": "Token mock-b360-token"}
+
+def products(carriers):
+    return carriers.url("borderless360") + "/api/v1/public_api/products/"
+
+def test_a_client_that_breaks_the_contract(carriers):
+    requests.post(products(carriers), json={"sku": 7, "title": "x"}, headers=AUTH, timeout=5)  # strict mode fails it
+
+def test_a_client_that_keeps_it(carriers):
+    assert requests.get(products(carriers), headers=AUTH, timeout=5).status_code == 200
+
+def test_a_test_that_breaks_it_on_purpose(carriers):
+    requests.post(products(carriers), json={"sku": 7, "title": "x"}, headers=AUTH, timeout=5)
+    assert [v["json_path"] for v in carriers.violations(clear=True)] == ["$.sku"]
+
+@pytest.mark.carriers_strict(False)
+def test_a_lenient_test(carriers):
+    requests.post(products(carriers), json={"sku": 7, "title": "x"}, headers=AUTH, timeout=5)
+"""
+
+
+def test_the_plugin_fails_a_test_whose_requests_break_a_contract(pytester):
+    pytester.makepyfile(test_strict=STRICT_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines([
+        "*test_a_client_that_breaks_the_contract*",
+        "*mock-carriers strict mode: requests broke the carriers' contracts (1 violations)",
+        "*POST /ns/*/borderless360/api/v1/public_api/products/ -> 400",
+        "*body $.sku: 7 is not of type 'string' [[]rule: type; borderless360:createProduct[]]"])
+    lenient = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rf", "--mock-carriers-strict=off")
+    lenient.assert_outcomes(passed=3, failed=1)  # no violations recorded: the one that expects them fails
+    lenient.stdout.fnmatch_lines(["FAILED *test_a_test_that_breaks_it_on_purpose*"])

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from mock_carriers import contracts
 
@@ -26,10 +27,35 @@ def test_a_request_is_checked_against_its_operation():
                                       content_type="application/json") == []
     broken = contracts.validate_request("parcel2go", "POST", "/api/quotes", body=json.dumps({**QUOTE, "Parcels": "x"}),
                                         content_type="application/json; charset=utf-8")
-    assert broken and all("Parcels" in problem for problem in broken)
-    assert contracts.validate_request("parcel2go", "GET", "/api/orders", query={"orderId": "1"}) == [
-        "parcel2go:getOrder request: query parameter hash missing"]
-    assert contracts.validate_request("parcel2go", "GET", "/api/orders", query={"orderId": "1", "hash": "x"}) == []
+    assert [(v.location, v.json_path, v.rule) for v in broken] == [("body", "$.Parcels", "type")]
+    assert str(broken[0]) == "parcel2go:getQuotes request: body $.Parcels: 'x' is not of type 'array'"
+    missing = contracts.validate_request("parcel2go", "GET", "/api/orders", query={"orderId": "1"})
+    assert [v.to_dict() for v in missing] == [{"operation": "parcel2go:getOrder", "kind": "request", "in": "query",
+                                               "json_path": "hash", "rule": "required",
+                                               "message": "required query parameter hash missing"}]
+    assert contracts.validate_request("parcel2go", "GET", "/api/orders?orderId=1&hash=x") == []
+
+
+def test_query_values_are_read_as_their_schema_says():
+    assert contracts.validate_request("borderless360", "GET", "/api/v1/public_api/orders/",
+                                      query={"limit": "5"}, headers={"authorization": "Token t"}) == []
+    wrong = contracts.validate_request("borderless360", "GET", "/api/v1/public_api/orders/?limit=many",
+                                       headers={"Authorization": "Token t"})
+    assert [(v.location, v.json_path, v.rule) for v in wrong] == [("query", "limit", "type")]
+
+
+def test_a_missing_property_is_located_at_the_property():
+    body = json.dumps({**QUOTE, "Parcels": [{"Weight": 2, "Length": 9, "Width": 8}]})
+    [missing] = contracts.validate_request("parcel2go", "POST", "/api/quotes", body=body,
+                                           content_type="application/json")
+    assert (missing.json_path, missing.rule, missing.parts) == ("$.Parcels[0].Height", "required",
+                                                                ("Parcels", 0, "Height"))
+
+
+def test_a_body_of_an_undocumented_media_type_is_a_violation():
+    [wrong] = contracts.validate_request("parcel2go", "POST", "/api/quotes", body="<quote/>",
+                                         content_type="application/xml")
+    assert (wrong.location, wrong.json_path, wrong.rule) == ("header", "Content-Type", "media type")
 
 
 def test_recorded_responses_are_checked(client):
@@ -41,6 +67,34 @@ def test_recorded_responses_are_checked(client):
     spoiled = json.loads(answer.data)
     spoiled["Quotes"][0]["TotalPrice"] = "cheap"
     problems = contracts.validate_response("parcel2go", "POST", "/api/quotes", 200, body=json.dumps(spoiled))
-    assert problems and "TotalPrice" in problems[0]
-    assert contracts.validate_response("parcel2go", "POST", "/api/quotes", 418, body=b"{}") == [
-        "parcel2go:getQuotes: status 418 is not documented"]
+    assert [(v.json_path, v.rule) for v in problems] == [("$.Quotes[0].TotalPrice", "type")]
+    assert [str(v) for v in contracts.validate_response("parcel2go", "POST", "/api/quotes", 418, body=b"{}")] == [
+        "parcel2go:getQuotes response: status 418: not documented for this operation"]
+
+
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                    max_leaves=12)
+BODY_OPERATIONS = [("parcel2go", "POST", "/api/quotes"), ("parcel2go", "POST", "/api/orders"),
+                   ("borderless360", "POST", "/api/v1/public_api/orders/"), ("bex", "POST", "/api/service/submitwaybillv4")]
+
+
+def _located(instance, parts) -> bool:
+    for part in parts:
+        if isinstance(instance, dict) and part in instance or isinstance(instance, list) and isinstance(part, int) \
+                and part < len(instance):
+            instance = instance[part]
+        else:
+            return False
+    return True
+
+
+@settings(max_examples=150, deadline=None)
+@given(operation=st.sampled_from(BODY_OPERATIONS), body=JSON)
+def test_every_body_violation_points_into_the_body(operation, body):
+    """Whatever the JSON, the check answers, and each violation's path leads into the document
+    (a missing property: its parent does)."""
+    for violation in contracts.validate_request(*operation, body=json.dumps(body), content_type="application/json"):
+        assert violation.location == "body" and violation.json_path.startswith("$")
+        parts = violation.parts[:-1] if violation.rule == "required" else violation.parts
+        assert _located(body, parts), (violation, body)

@@ -104,14 +104,16 @@ def list_namespaces():
 def put_namespace(name: str):
     check_namespace_name(name)
     body = _json_body()
-    unknown = set(body) - {"seed", "fixtures"}
+    unknown = set(body) - {"seed", "fixtures", "strict"}
     if unknown:
         raise Invalid({key: ["unknown field"] for key in sorted(unknown)})
-    seed = body.get("seed")
+    seed, strict = body.get("seed"), body.get("strict")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool)):
         raise Invalid({"seed": ["must be a whole number"]})
+    if strict is not None and not isinstance(strict, bool):
+        raise Invalid({"strict": ["must be true or false"]})
     overlays = _checked_overlays({} if body.get("fixtures") is None else body["fixtures"])
-    namespace = _state().namespaces.replace(name, seed, overlays)
+    namespace = _state().namespaces.replace(name, seed, overlays, strict)
     return json_response(_document(namespace), 201)
 
 
@@ -147,7 +149,8 @@ def _document(namespace: Namespace) -> dict:
     for name in state.carriers.names:
         carrier = state.carriers.load(name)
         carriers[name] = {"base_url": f"{root}{prefix}/{name}", **carrier.describe(namespace.fixtures(carrier))}
-    return {"namespace": namespace.name, "seed": namespace.seed, "carriers": carriers}
+    return {"namespace": namespace.name, "seed": namespace.seed, "strict": state.is_strict(namespace),
+            "carriers": carriers}
 
 
 @admin.delete("/namespaces/<name>")
@@ -283,6 +286,19 @@ def get_journal(name: str):
     entries = namespace.journal.entries(carrier, limit)
     return json_response({"namespace": namespace.name, "entries": [entry.to_dict() for entry in entries]})
 
+
+
+@admin.get("/namespaces/<name>/violations")
+def get_violations(name: str):
+    """The contract violations of the namespace's requests (strict mode), oldest first."""
+    return json_response({"violations": _namespace(name).journal.violations()})
+
+
+@admin.delete("/namespaces/<name>/violations")
+def take_violations(name: str):
+    """The violations, forgotten as they are read: a test that broke the contract on purpose
+    takes them, so only the ones it did not expect fail it."""
+    return json_response({"violations": _namespace(name).journal.violations(clear=True)})
 
 
 @admin.get("/namespaces/<name>/faults")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import itertools
+import threading
 from collections import deque
 from dataclasses import dataclass, field
 
+from mock_carriers.core.contracts import Violation
 from mock_carriers.core.durations import format_instant
 
 _BODY_LIMIT = 64 * 1024
@@ -30,7 +32,7 @@ class JournalEntry:
     at: float
     duration_ms: float
     faults: list[dict] = field(default_factory=list)  # the fault rules applied: {id, effect}
-    contract_violations: list[str] = field(default_factory=list)
+    contract_violations: list[Violation] = field(default_factory=list)
     id: int = 0
 
     def to_dict(self) -> dict:
@@ -53,7 +55,7 @@ class JournalEntry:
             },
             "duration_ms": round(self.duration_ms, 3),
             "faults": self.faults,
-            "contract_violations": self.contract_violations,
+            "contract_violations": [violation.to_dict() for violation in self.contract_violations],
         }
 
 
@@ -81,13 +83,32 @@ def _body(data: bytes, content_type: str) -> dict:
 
 
 class Journal:
+    """The last `limit` entries, and apart from them the last `limit` entries that broke a contract,
+    so a long test still learns of a violation its first request made."""
+
     def __init__(self, limit: int) -> None:
         self._entries: deque[JournalEntry] = deque(maxlen=limit)
+        self._violating: deque[JournalEntry] = deque(maxlen=limit)
+        self._violating_lock = threading.Lock()  # taking them must not lose one recorded meanwhile
         self._ids = itertools.count(1)
 
     def record(self, entry: JournalEntry) -> None:
         entry.id = next(self._ids)
         self._entries.append(entry)
+        if entry.contract_violations:
+            with self._violating_lock:
+                self._violating.append(entry)
+
+    def violations(self, clear: bool = False) -> list[dict]:
+        """Every contract violation kept, oldest first, each with the request it came from."""
+        with self._violating_lock:
+            entries = list(self._violating)
+            if clear:
+                self._violating.clear()
+        return [{"entry": entry.id, "at": format_instant(entry.at), "carrier": entry.carrier,
+                 "request": f"{entry.method} {entry.path}" + (f"?{entry.query}" if entry.query else ""),
+                 "status": entry.status, **violation.to_dict()}
+                for entry in entries for violation in entry.contract_violations]
 
     def entries(self, carrier: str | None = None, limit: int | None = None) -> list[JournalEntry]:
         """Oldest first; `limit` keeps the newest N."""

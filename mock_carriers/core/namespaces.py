@@ -36,9 +36,11 @@ class CarrierSpec(FixtureSpec, Protocol):
 
 class Namespace:
     def __init__(self, name: str, seed: int, journal_limit: int, fixtures: Callable[[CarrierSpec], Any],
-                 overlays: dict[str, Any] | None = None, scheduler: Scheduler | None = None) -> None:
+                 overlays: dict[str, Any] | None = None, scheduler: Scheduler | None = None,
+                 strict: bool | None = None) -> None:
         self.name = name
         self.seed = seed
+        self.strict = strict  # check requests against the contracts; None: as the server says
         self.clock = VirtualClock(on_timer=scheduler.watch if scheduler else None)
         self.started_at = self.clock.now()
         self.created_at = time.time()
@@ -111,11 +113,15 @@ class NamespaceRegistry:
             return self._insert(Namespace(name, self._seed, self._journal_limit, self._base_fixtures,
                                           scheduler=self._scheduler))
 
-    def replace(self, name: str, seed: int | None, overlays: dict[str, Any]) -> Namespace:
+    def replace(self, name: str, seed: int | None, overlays: dict[str, Any], strict: bool | None = None) -> Namespace:
+        """A new world under `name`; strict mode stays as it was unless `strict` is given, since it
+        belongs to the test using the namespace, not to the world in it."""
         namespace = Namespace(name, self._seed if seed is None else seed, self._journal_limit,
-                              self._base_fixtures, overlays, self._scheduler)
+                              self._base_fixtures, overlays, self._scheduler, strict)
         with self._lock:
             doomed = [self._live.pop(name, None)]
+            if strict is None and doomed[0] is not None:
+                namespace.strict = doomed[0].strict
             self._insert(namespace)
         _dispose(doomed)
         return namespace
