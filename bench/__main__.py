@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import core_platform, faults, webhooks
+from bench import core_platform, faults, strict, webhooks
 
-SUITES = [core_platform, webhooks, faults]
+SUITES = [core_platform, webhooks, faults, strict]
 
 
 def main() -> None:

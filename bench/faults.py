@@ -3,44 +3,30 @@ interleaved in one run (issue 8's target: at most 1.1x)."""
 
 from __future__ import annotations
 
-import statistics
-import time
-
+from bench.interleaved import medians
 from mock_carriers import create_app
 
 STATUSES = "/border-express/api/v1/consignments/BE10000001/Statuses"
 
 
-def _timed(client, headers) -> float:
-    started = time.perf_counter()
-    client.get(STATUSES, headers=headers)
-    return (time.perf_counter() - started) * 1e6
-
-
 def per_request(rounds: int) -> tuple[float, float]:
     """Median microseconds in-process: (no rules, 100 non-matching rules), alternating."""
-    bare_app, ruled_app = create_app(), create_app()
-    clients = [bare_app.test_client(), ruled_app.test_client()]
-    headers = []
+    apps = [create_app(), create_app()]
+    clients = [app.test_client() for app in apps]
+    token = {}
     for client in clients:
-        token = client.post("/border-express/token", data={
+        token[client] = client.post("/border-express/token", data={
             "grant_type": "client_credentials", "client_id": "mock-be-client",
             "client_secret": "mock-be-secret"}).get_json()["access_token"]
-        headers.append({"Authorization": f"Bearer {token}"})
     for index in range(100):  # rules for another carrier, or other paths of this one: none matches
         rule = {"carrier": "bex", "effect": "status"} if index % 2 else \
             {"carrier": "border-express", "path": f"/nowhere/{index}/*", "effect": "status"}
         clients[1].post("/__admin/namespaces/default/faults", json=rule)
-    for _ in range(50):  # warm both
-        _timed(clients[0], headers[0])
-        _timed(clients[1], headers[1])
-    bare, ruled = [], []
-    for _ in range(rounds):
-        bare.append(_timed(clients[0], headers[0]))
-        ruled.append(_timed(clients[1], headers[1]))
-    for app in (bare_app, ruled_app):
+    bare, ruled = medians(clients, lambda c: c.get(STATUSES, headers={"Authorization": f"Bearer {token[c]}"}),
+                          rounds)
+    for app in apps:
         app.extensions["mock_carriers"].namespaces.close()
-    return statistics.median(bare), statistics.median(ruled)
+    return bare, ruled
 
 
 def run(quick: bool = False) -> list[dict]:

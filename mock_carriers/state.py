@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from werkzeug.wrappers import Response
 
@@ -22,7 +23,7 @@ class AppState:
     namespaces: NamespaceRegistry
     hosts: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def contracts(self) -> ContractBook:
         """The contracts, shared by every app of the process that reads the same files."""
         return contract_book(data_dir("contracts"), self.settings.contracts_dir)

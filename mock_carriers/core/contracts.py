@@ -23,6 +23,7 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 MAX_CHECKED_BODY = 1024 * 1024  # bytes: a larger body is refused rather than validated (never a hang)
 MAX_CHECKED_DEPTH = 64  # nesting levels: no carrier document comes near it
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ANNOTATIONS = {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "default"}
 
 
 class ContractError(ValueError):
@@ -100,16 +101,37 @@ class Contract:
         # ASP.NET binds query parameters whatever their case; the contract says so for its carrier
         self._fold_query_names = document.get("x-mock-parameter-names") == "case-insensitive"
         self._validators: dict[str, Any] = {}
+        self._parameter_lists: dict[str, list[tuple[dict, str]]] = {}
 
     def validator(self, pointer: str):
-        """A JSON Schema validator for the schema at `pointer` of this document ($refs resolve)."""
+        """A JSON Schema validator for the schema at `pointer` of this document, its $refs inlined
+        (resolving one while validating costs more than the rest of the check)."""
         found = self._validators.get(pointer)
         if found is None:
             import jsonschema
 
-            found = jsonschema.Draft202012Validator({"$ref": f"{self.uri}#/{pointer}"}, registry=self._registry)
+            schema = self._inlined({"$ref": "#/" + pointer}, ())
+            found = jsonschema.Draft202012Validator(schema, registry=self._registry)
             self._validators[pointer] = found
         return found
+
+    def _inlined(self, node: Any, expanding: tuple[str, ...]) -> Any:
+        """`node` with each local $ref replaced by what it points at; a $ref met again inside its
+        own expansion (a recursive schema) stays a $ref, made absolute so the registry finds it."""
+        if isinstance(node, list):
+            return [self._inlined(item, expanding) for item in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if not (isinstance(ref, str) and ref.startswith("#/")):
+            return {key: self._inlined(value, expanding) for key, value in node.items()}
+        siblings = {key: self._inlined(value, expanding) for key, value in node.items() if key != "$ref"}
+        if ref in expanding:
+            return {"$ref": self.uri + ref, **siblings}
+        target = self._inlined(self._at(ref), expanding + (ref,))
+        if all(key in _ANNOTATIONS or key.startswith("x-") for key in siblings):
+            return target
+        return {"allOf": [target], **siblings}
 
     def check_response(self, operation_id: str, response: Response, method: str = "GET") -> list[Violation]:
         operation = self.operations.get(operation_id)
@@ -187,16 +209,21 @@ class Contract:
             for error in self.validator(pointer + "/schema").iter_errors(instance):
                 yield report("query", name, error.validator, error.message)
 
-    def _parameters(self, operation: Operation) -> Iterator[tuple[dict, str]]:
+    def _parameters(self, operation: Operation) -> list[tuple[dict, str]]:
         """Each parameter of the operation (path-level ones too), with the pointer to its definition."""
-        for owner in (("paths", operation.path), ("paths", operation.path, operation.method)):
-            node = self.document
-            for part in owner:
-                node = node[part]
-            for index, parameter in enumerate(node.get("parameters") or []):
-                pointer = parameter["$ref"].lstrip("#/") if "$ref" in parameter else _pointer(*owner, "parameters",
-                                                                                               str(index))
-                yield self._resolve(parameter), pointer
+        found = self._parameter_lists.get(operation.operation_id)
+        if found is None:
+            found = []
+            for owner in (("paths", operation.path), ("paths", operation.path, operation.method)):
+                node = self.document
+                for part in owner:
+                    node = node[part]
+                for index, parameter in enumerate(node.get("parameters") or []):
+                    pointer = parameter["$ref"].lstrip("#/") if "$ref" in parameter else _pointer(
+                        *owner, "parameters", str(index))
+                    found.append((self._resolve(parameter), pointer))
+            self._parameter_lists[operation.operation_id] = found
+        return found
 
     def _body_problems(self, node: dict, pointer: str, media: str, body: bytes, report: "_Reporter") -> list[Violation]:
         """A JSON body against the `media` schema of `node` (a response or request body at `pointer`,
@@ -218,12 +245,18 @@ class Contract:
                 for error in validator.iter_errors(instance) for parts in [_error_parts(error)]]
 
     def _resolve(self, node: dict) -> dict:
+        """What a node stands for, following $refs to the end (for parameters and responses)."""
         while isinstance(node, dict) and "$ref" in node:
-            target: Any = self.document
-            for part in node["$ref"].lstrip("#/").split("/"):
-                target = target[part.replace("~1", "/").replace("~0", "~")]
-            node = target
+            node = self._at(node["$ref"])
         return node
+
+    def _at(self, ref: str) -> Any:
+        """The node a local $ref (`#/a/b/0`) points at, one step: its own $ref is not followed."""
+        target: Any = self.document
+        for part in ref.lstrip("#/").split("/"):
+            part = part.replace("~1", "/").replace("~0", "~")
+            target = target[int(part)] if isinstance(target, list) else target[part]
+        return target
 
 
 class _Reporter:
@@ -415,6 +448,9 @@ class ContractBook:
         return self._directory / f"{name}.openapi.yaml"
 
     def contract(self, name: str) -> Contract:
+        found = self._contracts.get(name)
+        if found is not None:
+            return found
         with self._lock:
             found = self._contracts.get(name)
             if found is None:
