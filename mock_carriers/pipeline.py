@@ -9,6 +9,7 @@ import time
 
 from flask import Request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.http import http_date
 from werkzeug.wrappers import Response
 
 from mock_carriers import fault_effects
@@ -24,6 +25,7 @@ from mock_carriers.state import AppState
 
 log = logging.getLogger("mock_carriers.pipeline")
 ADMIN_DIALECT = AdminDialect()
+DATED = "mock_carriers.dated"  # the response carries its own Date: the server must not add another
 
 
 def handle(state: AppState, request: Request) -> Response:
@@ -76,6 +78,8 @@ def handle(state: AppState, request: Request) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
         response = dialect.render(Internal(), namespace.trace_id())
 
+    response.headers["Date"] = http_date(namespace.clock.now())  # the world's now, as Retry-After dates are
+    request.environ[DATED] = True
     entry = JournalEntry(carrier.name, operation, request.method, request.path, query,
                          request_headers(request.environ), body,
                          response.status_code, list(response.headers.items()), response.get_data(),

@@ -14,6 +14,7 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from mock_carriers.connection_faults import ENVIRON_KEY, ConnectionFaults
+from mock_carriers.pipeline import DATED
 
 log = logging.getLogger("mock_carriers.server")
 
@@ -25,6 +26,15 @@ class _QuietHandler(WSGIRequestHandler):
         super().run_wsgi()
         if ENVIRON_KEY in self.environ:  # a connection fault: this connection carries nothing more
             self.close_connection = True
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """The status line and Server; Date too, unless the app dated the response itself (carrier
+        responses carry their namespace's time)."""
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Server", self.version_string())
+        if not getattr(self, "environ", {}).get(DATED):  # no environ: a request line too bad to parse
+            self.send_header("Date", self.date_time_string())
 
     def log_request(self, code="-", size="-") -> None:
         pass

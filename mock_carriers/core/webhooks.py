@@ -128,7 +128,7 @@ class Delivery:
     attempts: list[Attempt] = field(default_factory=list)
     next_attempt_at: float | None = None
     faults: list[str] = field(default_factory=list)  # the webhook fault effects applied to it
-    forged: bool = False  # bad_signature: signed with the wrong secret
+    forged: bool = False  # bad_signature: signed with the wrong secret, the subscription's headers spoiled
     stale_by: float = 0.0  # stale_timestamp: the envelope is stamped this many seconds early
     started: bool = False
 
@@ -232,7 +232,10 @@ class WebhookHub:
                                                         secret=(delivery.subscription.secret or "") + "-forged")) \
             if delivery.forged else delivery
         body, headers = delivery.envelope(signed, number, sent_at - delivery.stale_by)
-        headers = {**headers, **delivery.subscription.headers}
+        custom = delivery.subscription.headers
+        if delivery.forged:  # a forger knows neither the secret nor the receiver's own credentials
+            custom = {name: f"{value}-forged" for name, value in custom.items()}
+        headers = {**headers, **custom}
         attempt = Attempt(number, sent_at, body, headers)
         delivery.attempts.append(attempt)
         started = time.perf_counter()

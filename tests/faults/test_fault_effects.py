@@ -49,11 +49,13 @@ def test_rate_limit_answers_429_with_retry_after(client, carrier):
     assert response.status_code == 429 and response.headers["Retry-After"] == "12" and response.is_json
 
 
-def test_retry_after_as_an_http_date(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2026-01-01T00:00:00Z"})
+def test_retry_after_as_an_http_date_counts_from_the_date_the_response_carries(client):
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2030-01-01T00:00:00Z"})
     add(client, carrier="bex", effect="rate_limit", retry_after=90, retry_after_format="http-date")
     response = client.post("/bex/api/service/login", json=BEX_LOGIN)
-    assert response.headers["Retry-After"] == "Thu, 01 Jan 2026 00:01:30 GMT"
+    assert response.headers["Retry-After"] == "Tue, 01 Jan 2030 00:01:30 GMT"
+    assert response.headers["Date"] == "Tue, 01 Jan 2030 00:00:00 GMT"  # the namespace's now, not the host's
 
 
 @pytest.mark.parametrize("carrier, check", [

@@ -105,3 +105,16 @@ def test_bad_webhook_rules(p2g, rule, field):
     admin, _ = p2g
     response = requests.post(f"{admin.admin}/faults", json={"carrier": "parcel2go", **rule}, timeout=5)
     assert response.status_code == 400 and field in response.json()["fields"]
+
+
+def test_an_unsigned_carriers_forged_delivery_carries_wrong_credentials(live_server, webhook_sink):
+    """Borderless360 signs nothing: a receiver knows a delivery by the header it asked for, so a
+    forged one arrives with that header spoiled."""
+    admin = AdminCalls(live_server(), "borderless360")
+    admin.subscribe(webhook_sink.url, headers={"X-Webhook-Secret": "s3cret"}, filters=["tracking_update"])
+    requests.post(f"{admin.admin}/faults", json={"carrier": "borderless360", "effect": "bad_signature", "times": 1},
+                  timeout=5)
+    admin.clock(action="freeze")
+    admin.clock(action="advance", by="1d7h")
+    secrets = [post.headers["X-Webhook-Secret"] for post in webhook_sink.posts()]
+    assert secrets[0] != "s3cret" and secrets[1:] and set(secrets[1:]) == {"s3cret"}
