@@ -41,6 +41,14 @@ def test_a_body_violation_is_refused_as_the_carrier_refuses_invalid_input(strict
         "operation", "kind", "in", "json_path", "rule", "message")}]
 
 
+def test_text_that_is_no_number_breaks_parcel2gos_number_fields(strict_client):
+    token = p2g_token(strict_client)
+    parcel = {**QUOTE["Parcels"][0], "Weight": "heavy", "Length": " 9.5 ", "Width": "8"}
+    response = strict_client.post(f"{P2G}/api/quotes", json={**QUOTE, "Parcels": [parcel]}, headers=bearer(token))
+    assert response.status_code == 400
+    assert list(response.get_json()["ModelState"]) == ["request.Parcels[0].Weight"]
+
+
 def test_a_missing_property_is_named_by_its_path_in_each_carriers_way(strict_client):
     token = p2g_token(strict_client)
     body = {**QUOTE, "Parcels": [{"Weight": 2, "Length": 9, "Width": 8}]}
