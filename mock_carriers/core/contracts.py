@@ -20,7 +20,7 @@ from werkzeug.wrappers import Response
 from mock_carriers.core.fixtures import FixtureError, load_yaml
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
-MAX_CHECKED_BODY = 1024 * 1024  # bytes: a larger body is refused rather than validated (never a hang)
+MAX_CHECKED_BODY = 1024 * 1024  # bytes: a larger request body is refused rather than validated
 MAX_CHECKED_DEPTH = 64  # nesting levels: no carrier document comes near it
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ANNOTATIONS = {"description", "title", "example", "examples", "deprecated", "readOnly", "writeOnly", "default"}
@@ -186,6 +186,8 @@ class Contract:
                                       f"{media or 'no content type'} is not among {sorted(content) or 'none'}")]
         if "json" not in media_key or "schema" not in content[media_key]:
             return problems
+        if len(body) > MAX_CHECKED_BODY:  # a client's body is refused rather than validated: never a hang
+            return problems + [report("body", "$", "size", f"larger than {MAX_CHECKED_BODY} bytes; not validated")]
         return problems + self._body_problems(operation.spec["requestBody"], _pointer(
             "paths", operation.path, operation.method, "requestBody"), media_key, body, report)
 
@@ -228,8 +230,6 @@ class Contract:
     def _body_problems(self, node: dict, pointer: str, media: str, body: bytes, report: "_Reporter") -> list[Violation]:
         """A JSON body against the `media` schema of `node` (a response or request body at `pointer`,
         or a $ref to one), each violation with its location in the body."""
-        if len(body) > MAX_CHECKED_BODY:
-            return [report("body", "$", "size", f"body larger than {MAX_CHECKED_BODY} bytes; not validated")]
         if "$ref" in node:
             pointer = node["$ref"].lstrip("#/")
         try:
