@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping
+from urllib.parse import quote
 
 from mock_carriers.core.errors import BadRequest, MethodNotAllowed, Redirect, RouteNotFound
 
@@ -76,7 +77,8 @@ class RouteTable:
             raise MethodNotAllowed(sorted(allowed), method)
         if self._trailing_slash == "append" and not path.endswith("/"):
             if any(route.pattern.match(path + "/") for route in self._routes):
-                raise Redirect(path + "/" + (f"?{query_string}" if query_string else ""))
+                # escaped as Django's escape_uri_path does: the decoded path may hold a line break
+                raise Redirect(quote(path, safe="/:@&+$,-_.!~*'()") + "/" + (f"?{query_string}" if query_string else ""))
         raise RouteNotFound()
 
     def __iter__(self):

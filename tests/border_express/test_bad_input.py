@@ -27,6 +27,12 @@ def _carrier_shaped(response):
         response.get_json()
 
 
+def test_a_line_break_in_a_path_is_the_carriers_404(client):
+    """A line break once fell out of the gateway's route, and the mock's own JSON 404 answered."""
+    response = client.get(f"{BE}/api/v1/consignments/BE10000001%0A", headers=bearer(be_token(client)))
+    assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
 @pytest.mark.parametrize("value", VALUES)
 @pytest.mark.parametrize("template", ["/api/v1/consignments/{}", "/api/connotes/{}/Statuses",
                                       "/api/v1/consignments/{}/pods/jpg", "/api/v1/consignments/BE10000001/pods/{}",

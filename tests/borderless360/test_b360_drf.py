@@ -47,6 +47,12 @@ def test_the_redirect_keeps_the_namespace_prefix(client):
     assert response.headers["Location"] == "/ns/t1/borderless360/api/v1/public_api/products/"
 
 
+def test_the_redirect_escapes_the_path_as_django_does(client):
+    """A line break in the path once made the Location header a 500."""
+    response = client.get(f"{B360}/orders/a%0Ab%20c", headers=B360_AUTH)
+    assert response.status_code == 301 and response.headers["Location"] == f"{B360}/orders/a%0Ab%20c/"
+
+
 def test_paths_are_case_sensitive_and_unknown_ones_are_drf_404s(client):
     for path in (f"{B360}/Orders/", f"{B360}/nothing/", "/borderless360/"):
         response = client.get(path, headers=B360_AUTH)

@@ -43,6 +43,18 @@ def test_digits_that_are_not_ascii_are_unknown_ids(client, auth, path):
     assert response.status_code == 404 and "Message" in response.get_json()
 
 
+def test_a_line_break_in_an_id_is_an_unknown_id(client, auth):
+    response = client.post(f"{P2G}/api/orders/1%0A/parcelnumbers", headers=auth)
+    assert response.status_code == 404 and "Message" in response.get_json()
+
+
+def test_model_state_names_a_property_with_digits_in_it(client, auth):
+    """The contract's ModelState keys once allowed letters only, so this 400 broke it."""
+    response = client.post(f"{P2G}/api/collectiondates", json={"ServiceSlug": "dpd-next-day", "CountryIso3Code": "GBRX"},
+                           headers=auth)
+    assert response.status_code == 400 and "request.CountryIso3Code" in response.get_json()["ModelState"]
+
+
 def test_form_keys_with_unicode_digits_are_names_not_positions(client, auth):
     form = {"CollectionAddress[Country]": "GBR", "DeliveryAddress[Country]": "GBR", "Parcels[²][Weight]": "2"}
     response = client.post(f"{P2G}/api/quotes", data=form, headers=auth)
