@@ -1,7 +1,8 @@
 """Schemathesis fuzzes every carrier operation in-process against its contract: no server errors,
 every response as documented, and schema-violating requests rejected in the carrier's error shape.
-A bounded number of derandomized examples per operation keeps CI quick and repeatable;
-MOCK_CARRIERS_FUZZ_EXAMPLES=N asks for N (a nightly run)."""
+Each operation runs with strict mode off and on. A bounded number of derandomized examples per
+operation and mode keeps CI quick and repeatable; MOCK_CARRIERS_FUZZ_EXAMPLES=N asks for N (a
+nightly run)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ from mock_carriers.carriers import CARRIERS
 from mock_carriers.core.fixtures import load_yaml
 from mock_carriers.resources import data_dir
 
-EXAMPLES = int(os.environ.get("MOCK_CARRIERS_FUZZ_EXAMPLES", "4"))
+EXAMPLES = int(os.environ.get("MOCK_CARRIERS_FUZZ_EXAMPLES", "3"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance, negative_data_rejection]
 
@@ -78,11 +79,14 @@ def _schema(carrier: str):
     return schemathesis.openapi.from_path(data_dir("contracts") / f"{carrier}.openapi.yaml")
 
 
+@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
 @pytest.mark.parametrize(("carrier", "method", "path"), list(_operations()))
-def test_fuzz(make_app, carrier, method, path):
+def test_fuzz(make_app, carrier, method, path, strict):
     """Each example runs in a namespace of its own, so what one example changes cannot make
-    another fail; a case that drops or breaks the credentials on purpose is sent without ours."""
-    app = make_app()
+    another fail; a case that drops or breaks the credentials on purpose is sent without ours.
+    In strict mode the contract check refuses schema-breaking requests before the carrier sees
+    them: that refusal must be the carrier's own, as documented."""
+    app = make_app(strict=strict)
     http = app.test_client()
     schema = _schema(carrier)
     operation = schema[path][method]
