@@ -58,3 +58,14 @@ def test_retries_are_bounded(carriers, client, sleeps, attempts):
         client.consignment(carriers.references(CARRIER)["delivered"])
     assert outage.value.status == 503 and len(attempts("getConsignment")) == 4
     assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_an_http_date_retry_after_is_read_against_the_answers_date(carriers, client, sleeps):
+    """The mock's world may be years from the host's clock: the date in Retry-After counts from
+    the Date the answer carries, as a client should read it."""
+    carriers.clock.freeze()
+    carriers.clock.set("2030-01-01T00:00:00Z")
+    carriers.faults.add(carrier=CARRIER, operation="getConsignment", effect="rate_limit", retry_after=30,
+                        retry_after_format="http-date", times=1)
+    assert client.consignment(carriers.references(CARRIER)["delivered"])["Status"] == "Delivered"
+    assert sleeps == [30.0]
