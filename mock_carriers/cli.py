@@ -244,6 +244,25 @@ def journal(carrier: str | None, limit: int, as_json: bool, url: str, namespace:
 
 
 @main.command()
+@click.option("--clear", is_flag=True, help="Forget the violations shown.")
+@click.option("--json", "as_json", is_flag=True, help="The violations as JSON.")
+@_admin_options
+def violations(clear: bool, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
+    """Strict mode's contract violations in the namespace, grouped by request. Exits 1 if any."""
+    from mock_carriers.client import violation_report
+
+    found = _call(url, admin_token, "DELETE" if clear else "GET", f"/namespaces/{namespace}/violations")["violations"]
+    if as_json:
+        _echo_json(found)
+    elif found:
+        click.echo(violation_report(found))
+    else:
+        click.echo("no contract violations")
+    if found:
+        sys.exit(1)
+
+
+@main.command()
 @click.option("--carrier")
 @click.option("--json", "as_json", is_flag=True, help="The outbox as JSON.")
 @_admin_options

@@ -203,3 +203,17 @@ class FaultHandle:
         except AdminError as error:
             if error.status != 404:
                 raise
+
+
+def violation_report(violations: list[dict]) -> str:
+    """Strict mode's violations (as the admin API lists them) for a person: grouped by request,
+    each with where it is, the rule and the operation."""
+    lines = [f"mock-carriers strict mode: requests broke the carriers' contracts ({len(violations)} violations)"]
+    last = None
+    for violation in violations:
+        if violation["entry"] != last:
+            last = violation["entry"]
+            lines.append(f"  {violation['request']} -> {violation['status']}")
+        lines.append(f"    {violation['in']} {violation['json_path']}: {violation['message']} "
+                     f"[rule: {violation['rule']}; {violation['operation']}]")
+    return "\n".join(lines)

@@ -49,7 +49,7 @@ def handle(state: AppState, request: Request) -> Response:
             route, params = carrier.routes.match(request.method, target.path, query)
         except (RouteNotFound, MethodNotAllowed):
             if strict:
-                violations.append(strict_mode.unknown_operation(carrier, request.method, target.path))
+                violations.append(strict_mode.unknown_operation(carrier, request, target.path))
             raise
         operation, dialect = route.operation_id, route.dialect or carrier.dialect
         if strict:

@@ -74,23 +74,11 @@ def pytest_runtest_call(item: pytest.Item):
     sandbox = getattr(item, "funcargs", {}).get("carriers")
     violations = sandbox.violations() if sandbox is not None else []
     if violations:
-        pytest.fail(strict_report(violations), pytrace=False)
+        from mock_carriers.client import violation_report
+
+        pytest.fail(violation_report(violations) + "\n  (a test that breaks the contract on purpose: "
+                    "carriers.violations(clear=True) takes them, or mark it carriers_strict(False))", pytrace=False)
     return result
-
-
-def strict_report(violations: list[dict]) -> str:
-    """The violations grouped by request, each with where it is, the rule and the operation."""
-    lines = [f"mock-carriers strict mode: requests broke the carriers' contracts ({len(violations)} violations)"]
-    last = None
-    for violation in violations:
-        if violation["entry"] != last:
-            last = violation["entry"]
-            lines.append(f"  {violation['request']} -> {violation['status']}")
-        lines.append(f"    {violation['in']} {violation['json_path']}: {violation['message']} "
-                     f"[rule: {violation['rule']}; {violation['operation']}]")
-    lines.append("  (a test that breaks the contract on purpose: carriers.violations(clear=True) takes them, "
-                 "or mark it carriers_strict(False))")
-    return "\n".join(lines)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ does not, the carrier answers as it would. A body too large or too deep to check
 
 from __future__ import annotations
 
+import logging
+
 from flask import Request
 
 from mock_carriers.carriers.base import Carrier
@@ -16,16 +18,30 @@ from mock_carriers.core.contracts import MAX_CHECKED_BODY, Violation
 from mock_carriers.core.errors import CarrierError, ErrorDialect, Invalid, PayloadTooLarge
 from mock_carriers.state import AppState
 
+log = logging.getLogger("mock_carriers.strict")
+
 
 def check(state: AppState, carrier: Carrier, operation: str, request: Request, body: bytes) -> list[Violation]:
-    return state.contracts.contract(carrier.name).check_request(
+    violations = state.contracts.contract(carrier.name).check_request(
         operation, request.args.to_dict(flat=False), request.headers.keys(), body, request.mimetype or None)
+    for violation in violations:
+        log_violation(request, violation)
+    return violations
 
 
-def unknown_operation(carrier: Carrier, method: str, path: str) -> Violation:
+def log_violation(request: Request, violation: Violation) -> None:
+    """A line on the server's console, where a developer running `serve --strict` looks."""
+    log.warning("strict mode: %s %s: %s %s: %s [rule: %s; %s]", request.method, request.full_path.rstrip("?"),
+                violation.location, violation.json_path, violation.message, violation.rule, violation.operation)
+
+
+def unknown_operation(carrier: Carrier, request: Request, path: str) -> Violation:
     """A request no operation of the contract describes (a wrong path or method)."""
-    return Violation(carrier.name, "request", "operation", f"{method} {path[:200]}", "operation",
-                     f"{method} {path[:200]} is not an operation of contracts/{carrier.name}.openapi.yaml")
+    where = f"{request.method} {path[:200]}"
+    violation = Violation(carrier.name, "request", "operation", where, "operation",
+                          f"{where} is not an operation of contracts/{carrier.name}.openapi.yaml")
+    log_violation(request, violation)
+    return violation
 
 
 def refusal(state: AppState, carrier: Carrier, dialect: ErrorDialect, operation: str,

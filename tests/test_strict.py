@@ -190,3 +190,32 @@ def test_a_sandbox_over_http_is_strict_on_request(make_settings):
         assert {v["json_path"] for v in sandbox.violations(clear=True)} == {"$.sku", "$.title"}
         assert sandbox.violations() == []
         assert mock.sandbox().document["strict"] is False
+
+
+def test_each_violation_is_a_line_on_the_servers_console(strict_client, caplog):
+    with caplog.at_level("WARNING", logger="mock_carriers.strict"):
+        strict_client.get(f"{B360}/orders/?limit=plenty", headers=B360_AUTH)
+        strict_client.get(f"{B360}/parcels/", headers=B360_AUTH)
+    assert caplog.messages == [
+        "strict mode: GET /borderless360/api/v1/public_api/orders/?limit=plenty: query limit: 'plenty' is not of "
+        "type 'integer' [rule: type; borderless360:listOrders]",
+        "strict mode: GET /borderless360/api/v1/public_api/parcels/: operation GET /api/v1/public_api/parcels/: "
+        "GET /api/v1/public_api/parcels/ is not an operation of contracts/borderless360.openapi.yaml "
+        "[rule: operation; borderless360]"]
+
+
+def test_the_cli_shows_and_clears_the_violations(live_server):
+    from click.testing import CliRunner
+
+    from mock_carriers.cli import main
+
+    url = live_server(strict=True)
+    requests.get(f"{url}{B360}/orders/?limit=plenty", headers=B360_AUTH, timeout=5)
+    shown = CliRunner().invoke(main, ["violations", "--url", url])
+    assert shown.exit_code == 1 and shown.output.splitlines() == [
+        "mock-carriers strict mode: requests broke the carriers' contracts (1 violations)",
+        "  GET /borderless360/api/v1/public_api/orders/?limit=plenty -> 200",
+        "    query limit: 'plenty' is not of type 'integer' [rule: type; borderless360:listOrders]"]
+    assert CliRunner().invoke(main, ["violations", "--url", url, "--clear", "--json"]).exit_code == 1
+    cleared = CliRunner().invoke(main, ["violations", "--url", url])
+    assert (cleared.exit_code, cleared.output) == (0, "no contract violations\n")
