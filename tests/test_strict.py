@@ -146,6 +146,10 @@ def test_a_namespace_chooses_strict_mode_and_keeps_the_choice_when_replaced(clie
     assert client.put("/__admin/namespaces/picky", json={"seed": 3}).get_json()["strict"] is True
     applied = client.post("/__admin/namespaces/picky/scenario", data="seed: 4\n", content_type="application/yaml")
     assert applied.get_json()["strict"] is True
+    applied = client.post("/__admin/namespaces/picky/scenario", data="strict: false\n", content_type="application/yaml")
+    assert applied.get_json()["strict"] is False
+    refused = client.post("/__admin/namespaces/picky/scenario", data="strict: maybe\n", content_type="application/yaml")
+    assert refused.status_code == 400 and list(refused.get_json()["fields"]) == ["strict"]
     assert client.put("/__admin/namespaces/picky", json={"strict": False}).get_json()["strict"] is False
 
 

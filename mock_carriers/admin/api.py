@@ -348,7 +348,7 @@ def apply_scenario(name: str):
     scratch = VirtualClock()  # the clock steps, tried where nothing happens
     for index, step in enumerate(scenario.clock):
         _within(scenario, ["clock", index], lambda step=step: _change_clock(scratch, step))
-    namespace = _state().namespaces.replace(name, scenario.seed, overlays)
+    namespace = _state().namespaces.replace(name, scenario.seed, overlays, scenario.strict)
     for spec in scenario.faults:
         namespace.faults.add(spec, *catalogue)
     for subscription in subscriptions:

@@ -1,5 +1,5 @@
 """Scenario files: one YAML (or JSON) document a QA engineer hands to anyone, saying which
-namespace and seed, which fixture overlay, which fault rules and webhook subscriptions, and which
+namespace and seed, whether strict mode is on, which fixture overlay, which fault rules and webhook subscriptions, and which
 clock steps. This module reads and checks the document's shape, refusing what could hurt the
 server (a YAML alias bomb, a huge file); the admin API checks its parts the way each of its
 endpoints does, then applies it."""
@@ -20,6 +20,7 @@ SCHEMA = {
         "namespace": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"},
         "description": {"type": "string"},
         "seed": {"type": "integer"},
+        "strict": {"type": "boolean"},
         "fixtures": {"type": "object"},
         "faults": {"type": "array", "maxItems": 1000, "items": {"type": "object"}},
         "webhooks": {"type": "array", "maxItems": 100, "items": {"type": "object"}},
@@ -36,6 +37,7 @@ class Scenario:
     text: str
     namespace: str | None
     seed: int | None
+    strict: bool | None  # None: the namespace keeps its choice
     fixtures: dict
     faults: list[dict]
     webhooks: list[dict]
@@ -78,5 +80,6 @@ def read(raw: bytes) -> Scenario:
     steps = [{"action": step} if isinstance(step, str) else
              {"action": next(iter(step)), ("by" if "advance" in step else "to"): next(iter(step.values()))}
              for step in document.get("clock", [])]
-    return Scenario(text, document.get("namespace"), document.get("seed"), document.get("fixtures") or {},
+    return Scenario(text, document.get("namespace"), document.get("seed"), document.get("strict"),
+                    document.get("fixtures") or {},
                     document.get("faults", []), document.get("webhooks", []), steps)
