@@ -7,7 +7,7 @@ import json
 import pytest
 import requests
 
-from conftest import B360, B360_AUTH, BEX, P2G, bearer, p2g_token
+from conftest import B360, B360_AUTH, BEX, P2G, PL, PL_AUTH, bearer, p2g_token
 from mock_carriers.client import MockCarriers
 from mock_carriers.core.contracts import MAX_CHECKED_BODY, MAX_CHECKED_DEPTH
 
@@ -31,7 +31,7 @@ def test_a_body_violation_is_refused_as_the_carrier_refuses_invalid_input(strict
     response = strict_client.post(f"{P2G}/api/quotes", json={**QUOTE, "Parcels": "many"}, headers=bearer(token))
     assert response.status_code == 400
     assert response.get_json() == {"Message": "The request is invalid.",
-                                   "ModelState": {"request.Parcels": ["'many' is not of type 'array'"]}}
+                                   "ModelState": {"request.Parcels": ["The value 'many' is not valid for Parcels."]}}
     [violation] = violations(strict_client)
     assert {key: violation[key] for key in ("request", "status", "operation", "kind", "in", "json_path", "rule")} == {
         "request": "POST /parcel2go/api/quotes", "status": 400, "operation": "parcel2go:getQuotes",
@@ -49,20 +49,26 @@ def test_text_that_is_no_number_breaks_parcel2gos_number_fields(strict_client):
     assert list(response.get_json()["ModelState"]) == ["request.Parcels[0].Weight"]
 
 
-def test_a_missing_property_is_named_by_its_path_in_each_carriers_way(strict_client):
+def test_a_missing_property_is_named_by_its_path_in_each_carriers_words(strict_client):
     token = p2g_token(strict_client)
     body = {**QUOTE, "Parcels": [{"Weight": 2, "Length": 9, "Width": 8}]}
     response = strict_client.post(f"{P2G}/api/quotes", json=body, headers=bearer(token))
-    assert response.get_json()["ModelState"] == {"request.Parcels[0].Height": ["'Height' is a required property"]}
+    assert response.get_json()["ModelState"] == {"request.Parcels[0].Height": ["The Height field is required."]}
     response = strict_client.post(f"{B360}/products/", json={"title": "no sku"}, headers=B360_AUTH)
-    assert (response.status_code, response.get_json()) == (400, {"sku": ["'sku' is a required property"]})
+    assert (response.status_code, response.get_json()) == (400, {"sku": ["This field is required."]})
     assert [v["json_path"] for v in violations(strict_client)] == ["$.Parcels[0].Height", "$.sku"]
+
+
+def test_parcellab_refuses_in_drf_words_with_its_standardized_errors(strict_client):
+    response = strict_client.get(f"{PL}/v4/track/orders/info/?account=many&order_number=ORD-1001", headers=PL_AUTH)
+    assert (response.status_code, response.get_json()) == (400, {"type": "client_error", "errors": [
+        {"code": "validation_error", "detail": "A valid integer is required.", "attr": "account"}]})
 
 
 def test_a_refused_request_changes_nothing(strict_client):
     listed = strict_client.get(f"{B360}/products/", headers=B360_AUTH).get_json()["count"]
     refused = strict_client.post(f"{B360}/products/", json={**PRODUCT, "sku": 42}, headers=B360_AUTH)
-    assert refused.status_code == 400 and refused.get_json() == {"sku": ["42 is not of type 'string'"]}
+    assert refused.status_code == 400 and refused.get_json() == {"sku": ["Not a valid string."]}
     assert strict_client.get(f"{B360}/products/", headers=B360_AUTH).get_json()["count"] == listed
     created = strict_client.post(f"{B360}/products/", json=PRODUCT, headers=B360_AUTH)
     assert created.status_code == 201

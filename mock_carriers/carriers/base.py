@@ -38,7 +38,7 @@ class Carrier:
     fixed_tokens: Callable[[Any], list[tuple[str, str]]] | None = None  # fixtures -> [(token, client)] handed out by hand
     business_error: Callable[[str | None], CarrierError] = BadRequest  # its typical refusal (the carrier_error fault)
     retry_after_format: str = "seconds"  # how its 429s write Retry-After: "seconds" or "http-date"
-    violation_fields: Callable[[list[Violation]], dict] = nested_fields  # how it names invalid fields
+    violation_fields: Callable[[list[Violation]], dict] = nested_fields()  # how it names invalid fields
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
         return self.model_factory(fixtures, namespace)

@@ -11,7 +11,7 @@ import functools
 import json
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -57,6 +57,8 @@ class Violation:
     rule: str
     message: str
     parts: tuple = ()
+    value: Any = field(default=None, repr=False, compare=False)  # what broke the rule
+    limit: Any = field(default=None, repr=False, compare=False)  # the rule's own value (a type, a length ...)
 
     def __str__(self) -> str:
         return f"{self.operation} {self.kind}: {self.location} {self.json_path}: {self.message}"
@@ -209,7 +211,7 @@ class Contract:
             schema = self._resolve(parameter.get("schema") or {})
             instance = _from_query(value, schema, self._resolve(schema.get("items") or {}))
             for error in self.validator(pointer + "/schema").iter_errors(instance):
-                yield report("query", name, error.validator, error.message)
+                yield report("query", name, error.validator, error.message, error=error)
 
     def _parameters(self, operation: Operation) -> list[tuple[dict, str]]:
         """Each parameter of the operation (path-level ones too), with the pointer to its definition."""
@@ -241,7 +243,7 @@ class Contract:
         if _depth(instance) > MAX_CHECKED_DEPTH:
             return [report("body", "$", "depth", f"nested deeper than {MAX_CHECKED_DEPTH} levels")]
         validator = self.validator(pointer + "/" + _pointer("content", media, "schema"))
-        return [report("body", json_path(parts), error.validator, error.message, parts)
+        return [report("body", json_path(parts), error.validator, error.message, parts, error)
                 for error in validator.iter_errors(instance) for parts in [_error_parts(error)]]
 
     def _resolve(self, node: dict) -> dict:
@@ -265,9 +267,13 @@ class _Reporter:
     def __init__(self, operation: str, kind: str) -> None:
         self._operation, self._kind = operation, kind
 
-    def __call__(self, location: str, where: str, rule: str, message: str, parts: tuple = ()) -> Violation:
+    def __call__(self, location: str, where: str, rule: str, message: str, parts: tuple = (),
+                 error: Any = None) -> Violation:
         parts = parts or ((where,) if location in ("query", "header") else ())
-        return Violation(self._operation, self._kind, location, where, str(rule), message, parts)
+        if error is None:
+            return Violation(self._operation, self._kind, location, where, str(rule), message, parts)
+        return Violation(self._operation, self._kind, location, where, str(rule), message, parts,
+                         error.instance, error.validator_value)
 
 
 def _media_key(content: dict, media: str) -> str | None:
@@ -324,26 +330,35 @@ def _scalar(text: str, schema: dict) -> Any:
     return text
 
 
-def nested_fields(violations: list[Violation]) -> dict:
+Wording = Callable[[Violation], str]  # a framework's words for a broken rule
+
+
+def _schema_words(violation: Violation) -> str:
+    return violation.message
+
+
+def nested_fields(wording: Wording = _schema_words) -> Callable[[list[Violation]], dict]:
     """Invalid-field messages keyed the way serializers nest them: `{"parcels": {"0": {"weight": [..]}}}`;
     violations of the request as a whole under `non_field_errors`."""
-    fields: dict = {}
-    for violation in violations:
-        parts = [str(part) for part in violation.parts] or ["non_field_errors"]
-        node = fields
-        for part in parts[:-1]:
-            child = node.get(part)
-            if not isinstance(child, dict):
-                child = node[part] = {}
-            node = child
-        messages = node.get(parts[-1])
-        if not isinstance(messages, list):
-            messages = node[parts[-1]] = []
-        messages.append(violation.message)
+    def fields(violations: list[Violation]) -> dict:
+        nested: dict = {}
+        for violation in violations:
+            parts = [str(part) for part in violation.parts] or ["non_field_errors"]
+            node = nested
+            for part in parts[:-1]:
+                child = node.get(part)
+                if not isinstance(child, dict):
+                    child = node[part] = {}
+                node = child
+            messages = node.get(parts[-1])
+            if not isinstance(messages, list):
+                messages = node[parts[-1]] = []
+            messages.append(wording(violation))
+        return nested
     return fields
 
 
-def indexed_fields(prefix: str = "") -> Callable[[list[Violation]], dict]:
+def indexed_fields(prefix: str = "", wording: Wording = _schema_words) -> Callable[[list[Violation]], dict]:
     """Invalid-field messages keyed the way ASP.NET's ModelState names them: `request.Parcels[0].Weight`
     (`prefix` the action's parameter, for body fields); parameters by their own names."""
     def fields(violations: list[Violation]) -> dict:
@@ -354,7 +369,7 @@ def indexed_fields(prefix: str = "") -> Callable[[list[Violation]], dict]:
                 key = key.rstrip(".") or "$"
             else:
                 key = violation.json_path
-            keyed.setdefault(key, []).append(violation.message)
+            keyed.setdefault(key, []).append(wording(violation))
         return keyed
     return fields
 

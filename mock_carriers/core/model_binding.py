@@ -200,3 +200,16 @@ def bind_model(body: Any, model: Obj, parameter: str = "request") -> dict:
     if errors:
         raise Invalid(errors)
     return bound
+
+
+def violation_message(violation) -> str:
+    """What ASP.NET model binding says of a value a contract's schema refuses (a
+    contracts.Violation); the schema's own words where it has none."""
+    name = next((str(part) for part in reversed(violation.parts) if isinstance(part, str)), violation.json_path)
+    if violation.rule == "required":
+        return f"The {name} field is required."
+    if violation.rule in ("type", "pattern", "anyOf", "oneOf", "enum", "format") and violation.value is not None:
+        return f"The value '{_shown(violation.value)}' is not valid for {name}."
+    if violation.rule == "maxLength":
+        return f"The field {name} must be a string with a maximum length of {violation.limit}."
+    return violation.message

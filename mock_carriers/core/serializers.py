@@ -271,3 +271,35 @@ def validate(data: Any, serializer: Nested, partial: bool = False) -> dict:
         return serializer.clean({} if data is None else data, partial)  # an empty body is an empty form
     except FieldError as error:
         raise Invalid(error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}) from None
+
+
+_TYPE_WORDS = {"string": "Not a valid string.", "integer": "A valid integer is required.",
+               "number": "A valid number is required.", "boolean": "Must be a valid boolean."}
+
+
+def violation_message(violation) -> str:
+    """What DRF says of a value a contract's schema refuses (a contracts.Violation); the schema's
+    own words where DRF has none."""
+    rule, value, limit = violation.rule, violation.value, violation.limit
+    if rule == "required":
+        return REQUIRED
+    if rule == "type":
+        expected = next((kind for kind in ([limit] if isinstance(limit, str) else limit or []) if kind != "null"), None)
+        if value is None:
+            return NULL
+        if expected == "object":
+            return f"Invalid data. Expected a dictionary, but got {_type_name(value)}."
+        if expected == "array":
+            return f'Expected a list of items but got type "{_type_name(value)}".'
+        return _TYPE_WORDS.get(expected, violation.message)
+    words = {
+        "enum": f'"{value}" is not a valid choice.',
+        "maxLength": f"Ensure this field has no more than {limit} characters.",
+        "minLength": BLANK if limit == 1 else f"Ensure this field has at least {limit} characters.",
+        "maximum": f"Ensure this value is less than or equal to {limit}.",
+        "minimum": f"Ensure this value is greater than or equal to {limit}.",
+        "maxItems": f"Ensure this field has no more than {limit} elements.",
+        "minItems": "This list may not be empty." if limit == 1 else violation.message,
+        "format": "Enter a valid email address." if limit == "email" else violation.message,
+    }
+    return words.get(rule, violation.message)

@@ -3,11 +3,23 @@
 from datetime import datetime, timezone
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.binding import MAX_FORM_DEPTH, form_tree
+from mock_carriers.core.contracts import Violation
 from mock_carriers.core.errors import BadRequest, Invalid
-from mock_carriers.core.model_binding import Flag, Guid, Instant, ListOf, Number, Obj, Text, bind_model
+from mock_carriers.core.model_binding import (
+    Flag,
+    Guid,
+    Instant,
+    ListOf,
+    Number,
+    Obj,
+    Text,
+    bind_model,
+    violation_message,
+)
 
 names = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,8}", fullmatch=True)
 leaves = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF), max_size=12)
@@ -97,3 +109,16 @@ def test_any_json_binds_or_is_invalid_never_crashes(document):
         assert error.fields and all(key.startswith("request") for key in error.fields)
     else:
         assert set(bound) == set(MODEL.fields)
+
+
+@pytest.mark.parametrize("rule, value, limit, words", [
+    ("required", None, ["Height"], "The Height field is required."),
+    ("type", "heavy", "number", "The value 'heavy' is not valid for Height."),
+    ("anyOf", "heavy", [], "The value 'heavy' is not valid for Height."),
+    ("maxLength", "x" * 40, 35, "The field Height must be a string with a maximum length of 35."),
+    ("maxItems", [1, 2], 1, "the schema's words"),
+])
+def test_a_contract_violation_in_model_binding_words(rule, value, limit, words):
+    violation = Violation("c:op", "request", "body", "$.Parcels[0].Height", rule, "the schema's words",
+                          ("Parcels", 0, "Height"), value, limit)
+    assert violation_message(violation) == words

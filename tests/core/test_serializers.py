@@ -3,10 +3,22 @@
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
+from mock_carriers.core.contracts import Violation
 from mock_carriers.core.errors import Invalid
-from mock_carriers.core.serializers import Char, Date, DecimalNumber, Email, Integer, Many, Nested, validate
+from mock_carriers.core.serializers import (
+    Char,
+    Date,
+    DecimalNumber,
+    Email,
+    Integer,
+    Many,
+    Nested,
+    validate,
+    violation_message,
+)
 
 ITEM = Nested(fields={"sku": Char(max_length=5), "quantity": Integer(min_value=1)})
 ORDER = Nested(fields={"reference": Char(), "email": Email(required=False, allow_blank=True),
@@ -66,3 +78,23 @@ def test_numbers_with_any_exponent_are_validated_not_overflowed(text):
         validate({"count": text, "price": text}, numbers)
     except Invalid as error:
         assert set(error.fields) <= {"count", "price"}
+
+
+@pytest.mark.parametrize("rule, value, limit, words", [
+    ("required", None, ["sku"], "This field is required."),
+    ("type", None, "string", "This field may not be null."),
+    ("type", 4, ["string", "null"], "Not a valid string."),
+    ("type", "x", "integer", "A valid integer is required."),
+    ("type", "x", "object", "Invalid data. Expected a dictionary, but got str."),
+    ("type", {}, "array", 'Expected a list of items but got type "dict".'),
+    ("enum", "purple", ["red"], '"purple" is not a valid choice.'),
+    ("maxLength", "abcd", 3, "Ensure this field has no more than 3 characters."),
+    ("minLength", "", 1, "This field may not be blank."),
+    ("minimum", 0, 1, "Ensure this value is greater than or equal to 1."),
+    ("minItems", [], 1, "This list may not be empty."),
+    ("format", "nobody", "email", "Enter a valid email address."),
+    ("pattern", "x", "^y$", "the schema's words"),
+])
+def test_a_contract_violation_in_drf_words(rule, value, limit, words):
+    violation = Violation("c:op", "request", "body", "$.field", rule, "the schema's words", ("field",), value, limit)
+    assert violation_message(violation) == words

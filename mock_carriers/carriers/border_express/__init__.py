@@ -5,6 +5,7 @@ from pathlib import Path
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.border_express.api import TOKEN_LIFETIME, build_routes
 from mock_carriers.carriers.border_express.model import BorderExpressModel
+from mock_carriers.core import model_binding
 from mock_carriers.core.contracts import indexed_fields
 from mock_carriers.core.errors import ProblemDetails
 
@@ -19,7 +20,7 @@ def describe(fixtures) -> dict:
 CARRIER = Carrier(
     name="border-express",
     routes=build_routes(),
-    violation_fields=indexed_fields(),
+    violation_fields=indexed_fields(wording=model_binding.violation_message),
     dialect=ProblemDetails(),
     model_factory=BorderExpressModel,
     describe=describe,

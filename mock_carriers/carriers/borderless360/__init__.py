@@ -6,6 +6,8 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.borderless360.api import build_routes
 from mock_carriers.carriers.borderless360.model import Borderless360Model, check_fixtures
 from mock_carriers.carriers.borderless360.webhooks import EVENTS, notifier
+from mock_carriers.core import serializers
+from mock_carriers.core.contracts import nested_fields
 from mock_carriers.core.errors import Invalid, RestFramework
 
 
@@ -23,6 +25,7 @@ def tokens(fixtures) -> list[tuple[str, str]]:
 CARRIER = Carrier(
     name="borderless360",
     routes=build_routes(),
+    violation_fields=nested_fields(serializers.violation_message),
     dialect=RestFramework("Token"),
     model_factory=lambda fixtures, namespace: Borderless360Model(fixtures, namespace,
                                                                  notifier(namespace, fixtures["webhook_retries"])),

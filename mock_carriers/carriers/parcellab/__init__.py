@@ -7,6 +7,8 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.parcellab.api import build_routes
 from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixtures, security_hash_of
 from mock_carriers.carriers.parcellab.webhooks import EVENTS, notifier
+from mock_carriers.core import serializers
+from mock_carriers.core.contracts import nested_fields
 from mock_carriers.core.errors import Invalid, StandardizedErrors
 
 
@@ -31,6 +33,7 @@ def tokens(fixtures) -> list[tuple[str, str]]:
 CARRIER = Carrier(
     name="parcellab",
     routes=build_routes(),
+    violation_fields=nested_fields(serializers.violation_message),
     dialect=StandardizedErrors(),
     model_factory=lambda fixtures, namespace: ParcelLabModel(
         fixtures, namespace, notifier(namespace, fixtures["webhook_retries"], fixtures["statuses"])),
