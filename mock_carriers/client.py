@@ -208,7 +208,8 @@ class FaultHandle:
 def violation_report(violations: list[dict]) -> str:
     """Strict mode's violations (as the admin API lists them) for a person: grouped by request,
     each with where it is, the rule and the operation."""
-    lines = [f"mock-carriers strict mode: requests broke the carriers' contracts ({len(violations)} violations)"]
+    count = f"{len(violations)} violation{'' if len(violations) == 1 else 's'}"
+    lines = [f"mock-carriers strict mode: requests broke the carriers' contracts ({count})"]
     last = None
     for violation in violations:
         if violation["entry"] != last:

@@ -108,7 +108,7 @@ def test_the_plugin_fails_a_test_whose_requests_break_a_contract(pytester):
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines([
         "*test_a_client_that_breaks_the_contract*",
-        "*mock-carriers strict mode: requests broke the carriers' contracts (1 violations)",
+        "*mock-carriers strict mode: requests broke the carriers' contracts (1 violation)",
         "*POST /ns/*/borderless360/api/v1/public_api/products/ -> 400",
         "*body $.sku: 7 is not of type 'string' [[]rule: type; borderless360:createProduct[]]"])
     lenient = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rf", "--mock-carriers-strict=off")

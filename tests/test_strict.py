@@ -223,7 +223,7 @@ def test_the_cli_shows_and_clears_the_violations(live_server):
     requests.get(f"{url}{B360}/orders/?limit=plenty", headers=B360_AUTH, timeout=5)
     shown = CliRunner().invoke(main, ["violations", "--url", url])
     assert shown.exit_code == 1 and shown.output.splitlines() == [
-        "mock-carriers strict mode: requests broke the carriers' contracts (1 violations)",
+        "mock-carriers strict mode: requests broke the carriers' contracts (1 violation)",
         "  GET /borderless360/api/v1/public_api/orders/?limit=plenty -> 200",
         "    query limit: 'plenty' is not of type 'integer' [rule: type; borderless360:listOrders]"]
     assert CliRunner().invoke(main, ["violations", "--url", url, "--clear", "--json"]).exit_code == 1
