@@ -10,6 +10,7 @@ nor send webhooks.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -85,6 +86,7 @@ class Borderless360Model:
         self._started = namespace.started_at
         self.stock = Stock(fixtures, self._started, parse_relative_time)
         self.orders: dict[int, Order] = {}
+        self._due: list[tuple[datetime, int, int]] = []  # (when, order id, step index): the next step of each walk
         self.serials: list[dict] = []
         self._ids = itertools.count(max(map(int, fixtures["orders"]), default=383_000) + 1)
         self._related_ids = itertools.count(1_015_352)
@@ -116,17 +118,23 @@ class Borderless360Model:
     # the walk
 
     def settle(self) -> None:
-        """Apply every step due by now, in time order across all orders."""
+        """Apply every step due by now, in time order across all orders (ties: the older order first)."""
         now = self.now()
-        while True:
-            due = [(order.steps[order.applied].at, order.id) for order in self.orders.values()
-                   if order.applied < len(order.steps) and order.steps[order.applied].at <= now]
-            if not due:
-                return
-            order = self.orders[min(due)[1]]
-            step = order.steps[order.applied]
+        while self._due and self._due[0][0] <= now:
+            _, order_id, index = heapq.heappop(self._due)
+            order = self.orders[order_id]
+            if order.applied != index or index >= len(order.steps):
+                continue  # the walk was cut short (a cancelled order)
+            step = order.steps[index]
             order.applied += 1
             self._apply(order, step, history=step.at < self._started)
+            self._queue_next(order)
+
+    def _queue_next(self, order: Order) -> None:
+        """Put the order's next step on the queue settling reads, so a request costs what fell due,
+        not a pass over every order."""
+        if order.applied < len(order.steps):
+            heapq.heappush(self._due, (order.steps[order.applied].at, order.id, order.applied))
 
     def _apply(self, order: Order, step: Step, history: bool) -> None:
         option = self.shipping_option(order.shipping_option)
@@ -155,6 +163,7 @@ class Borderless360Model:
                 self._notify("tracking_update", self, order)
 
     def _schedule(self, order: Order) -> None:
+        self._queue_next(order)
         now = self.now()
         for step in order.steps[order.applied:]:
             if step.at >= now:
