@@ -41,6 +41,9 @@ def create_app(settings: Settings | None = None) -> Flask:
             store.get(CARRIERS.load(entry.name))
     if settings.contracts_dir is not None:  # and so are their own contracts
         contract_book(data_dir("contracts"), settings.contracts_dir)
+    if settings.strict:  # a strict server checks every request: each contract must load before it serves
+        for entry in CARRIERS.entries:
+            state.contracts.contract(entry.name)
 
     app = Flask("mock_carriers")
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES

@@ -106,3 +106,13 @@ def test_a_contract_of_ones_own_replaces_the_shipped_one(make_app, tmp_path):
     response = client.post(f"{P2G}/api/quotes", json={**QUOTE, "Parcels": QUOTE["Parcels"] * 2}, headers=bearer(token))
     assert response.status_code == 400
     assert list(response.get_json()["ModelState"]) == ["request.Parcels"]
+
+
+def test_a_strict_server_loads_every_contract_before_it_serves(make_app, tmp_path, monkeypatch):
+    for path in data_dir("contracts").glob("*.openapi.yaml"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "parcellab.openapi.yaml").write_text("openapi: 3.1.0\npaths:\n  /x:\n    get: {}\n")
+    monkeypatch.setattr("mock_carriers.state.data_dir", lambda kind: tmp_path)
+    make_app()  # a lenient server reads contracts when a strict namespace first needs them
+    with pytest.raises(ContractError, match=r"parcellab.openapi.yaml: not a usable contract \(KeyError"):
+        make_app(strict=True)

@@ -469,7 +469,7 @@ class ContractBook:
         with self._lock:
             found = self._contracts.get(name)
             if found is None:
-                found = Contract(name, _shipped(self.path(name)))
+                found = _shipped(self.path(name))
                 self._contracts[name] = found
             return found
 
@@ -492,11 +492,15 @@ def contract_book(directory: Path, overrides: Path | None = None) -> ContractBoo
     return ContractBook(directory, overrides)
 
 
-def _shipped(path: Path) -> dict:
-    """A shipped contract (the test suite checks these); a broken install still names the file."""
+def _shipped(path: Path) -> Contract:
+    """A shipped contract, read without the full check (the test suite makes that); a broken one
+    still names the file and the problem."""
     try:
-        return load_yaml(path)
+        return Contract(path.name.removesuffix(".openapi.yaml"), load_yaml(path))
     except OSError as exc:
         raise ContractError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except FixtureError as exc:
         raise ContractError(str(exc)) from None
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ContractError(f"{path}: not a usable contract ({type(exc).__name__}: {exc}); "
+                            "`mock-carriers contracts validate` says more") from None
