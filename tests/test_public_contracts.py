@@ -6,6 +6,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from mock_carriers import contracts
+from mock_carriers.core.contracts import _compiled, contract_book
+from mock_carriers.resources import data_dir
 
 QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
          "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
@@ -98,3 +100,23 @@ def test_every_body_violation_points_into_the_body(operation, body):
         assert violation.location == "body" and violation.json_path.startswith("$")
         parts = violation.parts[:-1] if violation.rule == "required" else violation.parts
         assert _located(body, parts), (violation, body)
+
+
+def _component_schemas() -> list[tuple[str, str]]:
+    book = contract_book(data_dir("contracts"))
+    return [(carrier, name) for carrier in contracts.carriers()
+            for name in book.contract(carrier).document["components"].get("schemas", {})]
+
+
+COMPONENTS = _component_schemas()
+
+
+@settings(max_examples=300)
+@given(component=st.sampled_from(COMPONENTS), instance=JSON)
+def test_the_compiled_validator_agrees_with_the_reference_one(component, instance):
+    """Strict mode asks a compiled validator whether a value fits and the reference one why not:
+    they must never disagree on whether it fits, whatever the schema and the value."""
+    carrier, name = component
+    reference = contract_book(data_dir("contracts")).contract(carrier).validator(f"components/schemas/{name}")
+    compiled = _compiled(reference.schema)
+    assert compiled is None or compiled.is_valid(instance) == reference.is_valid(instance)

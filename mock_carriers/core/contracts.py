@@ -103,6 +103,7 @@ class Contract:
         # ASP.NET binds query parameters whatever their case; the contract says so for its carrier
         self._fold_query_names = document.get("x-mock-parameter-names") == "case-insensitive"
         self._validators: dict[str, Any] = {}
+        self._fast: dict[str, Any] = {}
         self._parameter_lists: dict[str, list[tuple[dict, str]]] = {}
 
     def validator(self, pointer: str):
@@ -116,6 +117,16 @@ class Contract:
             found = jsonschema.Draft202012Validator(schema, registry=self._registry)
             self._validators[pointer] = found
         return found
+
+    def _schema_errors(self, pointer: str, instance: Any) -> list:
+        """The schema errors of `instance`: a compiled validator says whether it fits (a hundred
+        times faster), the reference one says why not."""
+        fast = self._fast.get(pointer, _UNBUILT)
+        if fast is _UNBUILT:
+            fast = self._fast[pointer] = _compiled(self.validator(pointer).schema)
+        if fast is not None and fast.is_valid(instance):
+            return []
+        return list(self.validator(pointer).iter_errors(instance))
 
     def _inlined(self, node: Any, expanding: tuple[str, ...]) -> Any:
         """`node` with each local $ref replaced by what it points at; a $ref met again inside its
@@ -210,7 +221,7 @@ class Contract:
                 continue
             schema = self._resolve(parameter.get("schema") or {})
             instance = _from_query(value, schema, self._resolve(schema.get("items") or {}))
-            for error in self.validator(pointer + "/schema").iter_errors(instance):
+            for error in self._schema_errors(pointer + "/schema", instance):
                 yield report("query", name, error.validator, error.message, error=error)
 
     def _parameters(self, operation: Operation) -> list[tuple[dict, str]]:
@@ -242,9 +253,9 @@ class Contract:
             return [report("body", "$", "json", "body is not JSON")]
         if _depth(instance) > MAX_CHECKED_DEPTH:
             return [report("body", "$", "depth", f"nested deeper than {MAX_CHECKED_DEPTH} levels")]
-        validator = self.validator(pointer + "/" + _pointer("content", media, "schema"))
+        errors = self._schema_errors(pointer + "/" + _pointer("content", media, "schema"), instance)
         return [report("body", json_path(parts), error.validator, error.message, parts, error)
-                for error in validator.iter_errors(instance) for parts in [_error_parts(error)]]
+                for error in errors for parts in [_error_parts(error)]]
 
     def _resolve(self, node: dict) -> dict:
         """What a node stands for, following $refs to the end (for parameters and responses)."""
@@ -259,6 +270,20 @@ class Contract:
             part = part.replace("~1", "/").replace("~0", "~")
             target = target[int(part)] if isinstance(target, list) else target[part]
         return target
+
+
+_UNBUILT = object()
+
+
+def _compiled(schema: dict) -> Any:
+    """jsonschema-rs's validator for a schema whose $refs are inlined; None for one it cannot take
+    (a recursive schema's $ref to the whole document), which the reference validator then checks."""
+    import jsonschema_rs
+
+    try:
+        return jsonschema_rs.validator_for(schema, validate_formats=False)
+    except (ValueError, jsonschema_rs.ReferencingError):
+        return None
 
 
 class _Reporter:
