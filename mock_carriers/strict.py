@@ -31,7 +31,7 @@ def check(state: AppState, carrier: Carrier, operation: str, request: Request, b
 
 def log_violation(request: Request, violation: Violation) -> None:
     """A line on the server's console, where a developer running `serve --strict` looks."""
-    log.warning("strict mode: %s %s: %s %s: %s [rule: %s; %s]", request.method, request.full_path.rstrip("?"),
+    log.warning("strict mode: %s %s: %s %s: %s [rule: %s; %s]", request.method, request.full_path.rstrip("?")[:300],
                 violation.location, violation.json_path, violation.message, violation.rule, violation.operation)
 
 
