@@ -8,6 +8,7 @@ A request is matched to its carrier by the real API's host name, or by the mock'
 from __future__ import annotations
 
 import base64
+import binascii
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 from urllib.parse import urlsplit
@@ -43,10 +44,27 @@ class Finding:
 def exchanges(document: Any) -> list[Exchange]:
     """The exchanges of a HAR document or a saved journal; ValueError for anything else."""
     if isinstance(document, dict) and isinstance(document.get("log"), dict):
-        return [_from_har(entry) for entry in document["log"].get("entries") or []]
+        return _each(document["log"].get("entries") or [], _from_har)
     if isinstance(document, dict) and isinstance(document.get("entries"), list):
-        return [_from_journal(entry) for entry in document["entries"]]
+        return _each(document["entries"], _from_journal)
     raise ValueError("not a HAR file (no `log.entries`) nor a saved journal (no `entries`)")
+
+
+def _each(entries: Any, read) -> list[Exchange]:
+    """Every entry read, or ValueError naming the first that is not an exchange."""
+    if not isinstance(entries, list):
+        raise ValueError("its entries are not a list")
+    found = []
+    for index, entry in enumerate(entries, 1):
+        try:
+            exchange = read(entry)
+        except (AttributeError, TypeError, ValueError, binascii.Error) as exc:
+            raise ValueError(f"entry {index} is not a recorded exchange ({type(exc).__name__}: {exc})") from None
+        if not (isinstance(exchange.method, str) and isinstance(exchange.url, str)
+                and (exchange.status is None or type(exchange.status) is int)):
+            raise ValueError(f"entry {index} is not a recorded exchange (method, URL or status of the wrong type)")
+        found.append(exchange)
+    return found
 
 
 def check(recorded: list[Exchange]) -> Iterator[Finding]:
@@ -96,14 +114,19 @@ def _from_har(entry: dict) -> Exchange:
 
 
 def _har_headers(headers: Any) -> dict[str, str]:
-    return {item["name"]: item.get("value", "") for item in headers or [] if isinstance(item, dict) and "name" in item}
+    return {str(item["name"]): str(item.get("value", "")) for item in headers or []
+            if isinstance(item, dict) and "name" in item}
 
 
 def _from_journal(entry: dict) -> Exchange:
     request, response = entry.get("request") or {}, entry.get("response") or {}
-    return Exchange(request.get("method", "GET").upper(), request.get("path", ""), request.get("query", ""),
-                    dict(request.get("headers") or {}), _journal_body(request), response.get("status"),
-                    dict(response.get("headers") or {}), _journal_body(response))
+    return Exchange(request.get("method", "GET").upper(), request.get("path", ""), str(request.get("query", "")),
+                    _text_headers(request.get("headers")), _journal_body(request), response.get("status"),
+                    _text_headers(response.get("headers")), _journal_body(response))
+
+
+def _text_headers(headers: Any) -> dict[str, str]:
+    return {str(name): str(value) for name, value in (headers or {}).items()}
 
 
 def _journal_body(part: dict) -> bytes:

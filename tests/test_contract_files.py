@@ -6,8 +6,10 @@ import json
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, strategies as st
 
 from conftest import P2G, bearer, p2g_token
+from mock_carriers import traffic
 from mock_carriers.cli import main
 from mock_carriers.core.contracts import ContractError
 from mock_carriers.resources import data_dir
@@ -57,6 +59,9 @@ def test_a_document_that_is_neither_is_refused(tmp_path):
     (tmp_path / "other.json").write_text('{"something": "else"}')
     result = CliRunner().invoke(main, ["contracts", "validate", str(tmp_path / "other.json")])
     assert result.exit_code == 1 and "not a HAR file" in result.output
+    (tmp_path / "broken.har").write_text('{"log": {"entries": [1]}}')
+    result = CliRunner().invoke(main, ["contracts", "validate", str(tmp_path / "broken.har")])
+    assert result.exit_code == 1 and "entry 1 is not a recorded exchange" in result.output
 
 
 def shipped(name: str) -> dict:
@@ -116,3 +121,19 @@ def test_a_strict_server_loads_every_contract_before_it_serves(make_app, tmp_pat
     make_app()  # a lenient server reads contracts when a strict namespace first needs them
     with pytest.raises(ContractError, match=r"parcellab.openapi.yaml: not a usable contract \(KeyError"):
         make_app(strict=True)
+
+
+LEAF = st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.sampled_from(
+    ["GET", "POST", "https://www.parcel2go.com/api/quotes", "/bex/api/service/login", "application/json"])
+DOCUMENT = st.recursive(LEAF, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(
+    ["log", "entries", "request", "response", "method", "url", "path", "query", "headers", "status", "body",
+     "body_base64", "postData", "text", "content", "encoding", "name", "value"]), inner, max_size=4), max_leaves=20)
+
+
+@given(document=DOCUMENT)
+def test_any_recording_is_checked_or_refused_by_name(document):
+    """Whatever a recording holds, its check answers findings or a ValueError naming the problem."""
+    try:
+        list(traffic.check(traffic.exchanges(document)))
+    except ValueError as error:
+        assert str(error)
