@@ -17,6 +17,7 @@ from typing import Any, Mapping
 
 from mock_carriers.core.binding import is_index
 from mock_carriers.core.durations import EARLIEST, LATEST
+from mock_carriers.core.contracts import indexed_fields
 from mock_carriers.core.errors import Invalid
 
 Errors = dict[str, list[str]]
@@ -213,3 +214,9 @@ def violation_message(violation) -> str:
     if violation.rule == "maxLength":
         return f"The field {name} must be a string with a maximum length of {violation.limit}."
     return violation.message
+
+
+def field_errors(prefix: str = ""):
+    """How an ASP.NET API names the fields of a request its contract refuses: ModelState keys
+    (`prefix` the action's parameter), in model binding's words."""
+    return indexed_fields(prefix, violation_message)

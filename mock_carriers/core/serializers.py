@@ -16,6 +16,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
+from mock_carriers.core.contracts import nested_fields
 from mock_carriers.core.durations import EARLIEST, LATEST
 from mock_carriers.core.errors import Invalid
 
@@ -303,3 +304,7 @@ def violation_message(violation) -> str:
         "format": "Enter a valid email address." if limit == "email" else violation.message,
     }
     return words.get(rule, violation.message)
+
+
+# How a DRF API names the fields of a request its contract refuses: nested, in DRF's words.
+field_errors = nested_fields(violation_message)

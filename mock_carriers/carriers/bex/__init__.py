@@ -7,7 +7,6 @@ from mock_carriers.carriers.bex.api import build_routes
 from mock_carriers.carriers.bex.model import BexError, BexModel, check_fixtures
 from mock_carriers.carriers.bex.webhooks import ACTIONS, notifier
 from mock_carriers.core import model_binding
-from mock_carriers.core.contracts import indexed_fields
 from mock_carriers.core.errors import ExField
 
 
@@ -22,7 +21,7 @@ def describe(fixtures) -> dict:
 CARRIER = Carrier(
     name="bex",
     routes=build_routes(),
-    violation_fields=indexed_fields(wording=model_binding.violation_message),
+    violation_fields=model_binding.field_errors(),
     dialect=ExField(),
     model_factory=lambda fixtures, namespace: BexModel(fixtures, namespace, notifier(namespace)),
     describe=describe,

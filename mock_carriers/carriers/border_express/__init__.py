@@ -6,7 +6,6 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.border_express.api import TOKEN_LIFETIME, build_routes
 from mock_carriers.carriers.border_express.model import BorderExpressModel
 from mock_carriers.core import model_binding
-from mock_carriers.core.contracts import indexed_fields
 from mock_carriers.core.errors import ProblemDetails
 
 
@@ -20,7 +19,7 @@ def describe(fixtures) -> dict:
 CARRIER = Carrier(
     name="border-express",
     routes=build_routes(),
-    violation_fields=indexed_fields(wording=model_binding.violation_message),
+    violation_fields=model_binding.field_errors(),
     dialect=ProblemDetails(),
     model_factory=BorderExpressModel,
     describe=describe,

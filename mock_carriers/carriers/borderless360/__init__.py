@@ -7,7 +7,6 @@ from mock_carriers.carriers.borderless360.api import build_routes
 from mock_carriers.carriers.borderless360.model import Borderless360Model, check_fixtures
 from mock_carriers.carriers.borderless360.webhooks import EVENTS, notifier
 from mock_carriers.core import serializers
-from mock_carriers.core.contracts import nested_fields
 from mock_carriers.core.errors import Invalid, RestFramework
 
 
@@ -25,7 +24,7 @@ def tokens(fixtures) -> list[tuple[str, str]]:
 CARRIER = Carrier(
     name="borderless360",
     routes=build_routes(),
-    violation_fields=nested_fields(serializers.violation_message),
+    violation_fields=serializers.field_errors,
     dialect=RestFramework("Token"),
     model_factory=lambda fixtures, namespace: Borderless360Model(fixtures, namespace,
                                                                  notifier(namespace, fixtures["webhook_retries"])),

@@ -8,7 +8,6 @@ from mock_carriers.carriers.parcel2go.auth import TOKEN_LIFETIME
 from mock_carriers.carriers.parcel2go.model import NO_PRICE, Parcel2GoModel, check_fixtures, order_errors
 from mock_carriers.carriers.parcel2go.webhooks import TYPES, notifier
 from mock_carriers.core import model_binding
-from mock_carriers.core.contracts import indexed_fields
 from mock_carriers.core.errors import WebApi
 
 
@@ -22,7 +21,7 @@ def describe(fixtures) -> dict:
 CARRIER = Carrier(
     name="parcel2go",
     routes=build_routes(),
-    violation_fields=indexed_fields("request.", model_binding.violation_message),
+    violation_fields=model_binding.field_errors("request."),
     dialect=WebApi(bearer_middleware=True),
     model_factory=lambda fixtures, namespace: Parcel2GoModel(fixtures, namespace,
                                                              notifier(namespace, fixtures["webhook_retries"])),

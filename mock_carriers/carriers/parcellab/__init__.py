@@ -8,7 +8,6 @@ from mock_carriers.carriers.parcellab.api import build_routes
 from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixtures, security_hash_of
 from mock_carriers.carriers.parcellab.webhooks import EVENTS, notifier
 from mock_carriers.core import serializers
-from mock_carriers.core.contracts import nested_fields
 from mock_carriers.core.errors import Invalid, StandardizedErrors
 
 
@@ -33,7 +32,7 @@ def tokens(fixtures) -> list[tuple[str, str]]:
 CARRIER = Carrier(
     name="parcellab",
     routes=build_routes(),
-    violation_fields=nested_fields(serializers.violation_message),
+    violation_fields=serializers.field_errors,
     dialect=StandardizedErrors(),
     model_factory=lambda fixtures, namespace: ParcelLabModel(
         fixtures, namespace, notifier(namespace, fixtures["webhook_retries"], fixtures["statuses"])),
