@@ -57,6 +57,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     def carrier_gateway(path: str = ""):
         return pipeline.handle(state, request)
 
+    @app.before_request
+    def other_methods():
+        """TRACE, PROPFIND and any other method no route lists reach the carrier, which answers
+        its own 405 with Allow (and the journal records them)."""
+        if request.method not in ALL_METHODS and not request.path.startswith("/__admin"):
+            return pipeline.handle(state, request)
+        return None
+
     for rule in ("/", "/<carrier_path:path>"):
         app.add_url_rule(rule, "carrier_gateway", carrier_gateway, methods=ALL_METHODS,
                          provide_automatic_options=False)

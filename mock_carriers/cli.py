@@ -31,6 +31,12 @@ def main() -> None:
               help="Folder of <carrier>.openapi.yaml files replacing the shipped contracts.")
 @click.option("--strict", is_flag=True, flag_value=True, default=None,
               help="Check every request against its carrier's contract (namespaces may choose otherwise).")
+@click.option("--request-timeout", type=click.FloatRange(min=0.1, max=3600), default=None,
+              help="Seconds a client has to send a request's head, then its body (default 10); "
+                   "past it the connection is closed.")
+@click.option("--max-connections", type=click.IntRange(min=1), default=None,
+              help="Client connections served at once; more wait in the backlog "
+                   "(default: three quarters of the descriptor limit).")
 @click.option("--scenario", "scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="A scenario file applied before serving (to its namespace, else default).")
 def serve(scenario_file: Path | None, **options) -> None:

@@ -4,7 +4,8 @@ gets is a broken connection:
 
 - `reset`: a TCP RST (SO_LINGER 0), no response: the client sees ECONNRESET.
 - `drop`: the connection closed with no response: the client sees the peer hang up.
-- `hang`: no answer at all, for at most `max_ms`, then dropped (the client's read timeout fires).
+- `hang`: no answer at all, for at most `max_ms` or until the client gives up, then dropped (the
+  client's read timeout fires).
 - `truncate`: a Content-Length `missing_bytes` longer than the body sent, then closed.
 - `dribble`: the body in `chunk_bytes` pieces, `interval_ms` apart.
 
@@ -13,9 +14,11 @@ In-process (Flask's test client has no socket) the mark is ignored and the answe
 
 from __future__ import annotations
 
+import select
 import socket
 import struct
 import threading
+import time
 from typing import Callable, Iterable
 
 ENVIRON_KEY = "mock_carriers.connection_fault"
@@ -28,7 +31,7 @@ class ConnectionBroken(ConnectionError):
 class ConnectionFaults:
     def __init__(self, app: Callable, stopping: threading.Event) -> None:
         self._app = app
-        self._stopping = stopping  # set when the server stops: a hang ends at once
+        self._stopping = stopping  # set when the server stops: a dribble ends at once (a hang wakes on its socket)
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         held: list = []
@@ -43,7 +46,7 @@ class ConnectionFaults:
         if hasattr(body, "close"):
             body.close()
         if effect == "hang":
-            self._stopping.wait(params["max_ms"] / 1000)
+            _wait_while_connected(sock, params["max_ms"] / 1000)
             effect = "drop"
         if effect in ("reset", "drop"):
             if effect == "reset":
@@ -64,3 +67,21 @@ class ConnectionFaults:
             if start and self._stopping.wait(interval):
                 return
             yield data[start:start + size]
+
+
+def _wait_while_connected(sock: socket.socket, seconds: float) -> None:
+    """Wait up to `seconds`, less if the client hangs up (or the stopping server shuts the socket
+    down): a hang holds its thread no longer than someone is waiting for it. Whatever the client
+    sends meanwhile is dropped, since the connection ends after the hang."""
+    deadline = time.monotonic() + seconds
+    while (remaining := deadline - time.monotonic()) > 0:
+        if not select.select([sock], [], [], remaining)[0]:
+            return
+        try:
+            sock.settimeout(0.1)
+            if not sock.recv(65536):
+                return
+        except (TimeoutError, BlockingIOError, InterruptedError):
+            continue  # readable, but no whole TLS record yet
+        except OSError:
+            return

@@ -1,82 +1,69 @@
-"""A real HTTP server on a thread: what `serve`, MockCarriers and the pytest plugin run.
+"""A real HTTP server on threads: what `serve`, MockCarriers and the pytest plugin run.
 
-Werkzeug's threaded WSGI server gives each connection its own thread (a slow request never
-blocks another) and hands the app the client's socket (`werkzeug.socket`), on which the
-connection-level fault effects act (connection_faults.py).
+Each connection gets its own thread (a slow request never blocks another), at most
+`max_connections` at once, with deadlines for every request head and body; the app gets the
+client's socket (`werkzeug.socket`), on which the connection-level faults act (connection_faults.py).
+Why our own layer rather than a production WSGI server: it runs in-process on threads (the pytest
+plugin and MockCarriers start it inside a test run), and it owns the socket below WSGI.
 """
 
 from __future__ import annotations
 
-import logging
+import socket
 import threading
 
 from flask import Flask
-from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from mock_carriers.connection_faults import ENVIRON_KEY, ConnectionFaults
-from mock_carriers.pipeline import DATED
+from mock_carriers import __version__
+from mock_carriers.connection_faults import ConnectionFaults
+from mock_carriers.serving.handler import Endpoint, RequestHandler
+from mock_carriers.serving.listener import Connections, Listener, bind, default_connection_limit
 
-log = logging.getLogger("mock_carriers.server")
-
-
-class _QuietHandler(WSGIRequestHandler):
-    """No access log line per request (the journal has them); errors still go to logging."""
-
-    def run_wsgi(self) -> None:
-        super().run_wsgi()
-        if ENVIRON_KEY in self.environ:  # a connection fault: this connection carries nothing more
-            self.close_connection = True
-
-    def send_response(self, code: int, message: str | None = None) -> None:
-        """The status line and Server; Date too, unless the app dated the response itself (carrier
-        responses carry their namespace's time)."""
-        self.log_request(code)
-        self.send_response_only(code, message)
-        self.send_header("Server", self.version_string())
-        if not getattr(self, "environ", {}).get(DATED):  # no environ: a request line too bad to parse
-            self.send_header("Date", self.date_time_string())
-
-    def log_request(self, code="-", size="-") -> None:
-        pass
-
-    def log(self, type: str, message: str, *args) -> None:
-        if type == "error":
-            log.debug(message, *args)
+WRITE_TIMEOUT = 30.0  # seconds a client may leave one write of its answer unread
 
 
 class Server:
     def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
         self._app = app
+        settings = app.extensions["mock_carriers"].settings
         self._stopping = threading.Event()
-        self._server: BaseWSGIServer = make_server(host, port, ConnectionFaults(app, self._stopping), threaded=True,
-                                                   request_handler=_QuietHandler)
-        self._server.daemon_threads = True
-        self._thread: threading.Thread | None = None
+        self.connections = Connections(settings.max_connections or default_connection_limit())
+        sock = bind(host, port)
+        self._endpoint = Endpoint(ConnectionFaults(app, self._stopping), sock.getsockname()[:2],
+                                  settings.request_timeout, WRITE_TIMEOUT, app.config["MAX_CONTENT_LENGTH"],
+                                  f"mock-carriers/{__version__}")
+        self._listener = Listener(sock, self._serve_connection, self.connections, "http")
+
+    def _serve_connection(self, conn: socket.socket, address: tuple) -> None:
+        RequestHandler(conn, address, self._endpoint)
 
     @property
     def port(self) -> int:
-        return self._server.server_port
+        return self._listener.address[1]
 
     @property
     def url(self) -> str:
         """The base URL a client on this machine uses (a wildcard bind is reached on loopback)."""
-        host = self._server.server_address[0]
+        host = self._listener.address[0]
         host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
         return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
 
     def start(self) -> "Server":
-        self._thread = threading.Thread(target=self._server.serve_forever, name="mock-carriers-server",
-                                        daemon=True)
-        self._thread.start()
+        self._listener.start()
         return self
 
     def serve_forever(self) -> None:
-        self._server.serve_forever()
+        try:
+            self._listener.run()
+        finally:
+            self.stop()
 
     def stop(self) -> None:
+        if self._stopping.is_set():
+            return
         self._stopping.set()  # hanging and dribbling answers end now
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._listener.wake()
+        self.connections.close_all()
+        self._listener.close()
+        self.connections.wait_closed(timeout=5)
         self._app.extensions["mock_carriers"].namespaces.close()  # timers and their threads too

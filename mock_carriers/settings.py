@@ -23,6 +23,8 @@ class Settings:
     strict: bool = False  # check every request against its carrier's contract (a namespace may choose)
     check_responses: bool = False  # validate every response against contracts/ (the test suite does)
     on_contract_violation: Callable[[str], None] | None = None
+    request_timeout: float = 10.0  # seconds a client has to send a request's head, then its body
+    max_connections: int | None = None  # open client connections at once; None: from the descriptor limit
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -39,11 +41,16 @@ class Settings:
 
 
 def _convert(name: str, raw: str):
-    if name in ("port", "seed", "journal_limit", "max_namespaces"):
+    if name in ("port", "seed", "journal_limit", "max_namespaces", "max_connections"):
         try:
             return int(raw)
         except ValueError:
             raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a whole number, not {raw!r}") from None
+    if name == "request_timeout":
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"{_ENV_PREFIX}REQUEST_TIMEOUT must be a number of seconds, not {raw!r}") from None
     if name in ("fixtures_dir", "contracts_dir"):
         return Path(raw)
     if name in ("check_responses", "strict"):

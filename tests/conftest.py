@@ -77,6 +77,19 @@ def live_server(make_app):
         server.stop()
 
 
+@pytest.fixture
+def start_server(make_app):
+    """Like live_server, but returns the Server itself, for tests that look into its connections."""
+    servers = []
+
+    def start(**overrides) -> Server:
+        servers.append(Server(make_app(**overrides), "127.0.0.1", 0).start())
+        return servers[-1]
+    yield start
+    for server in servers:
+        server.stop()
+
+
 def be_token(client, prefix: str = BE, client_id: str = "mock-be-client", secret: str = "mock-be-secret",
              **kwargs) -> str:
     response = client.post(f"{prefix}/token", data={"grant_type": "client_credentials", "client_id": client_id,
