@@ -23,6 +23,7 @@ class Settings:
     strict: bool = False  # check every request against its carrier's contract (a namespace may choose)
     check_responses: bool = False  # validate every response against contracts/ (the test suite does)
     on_contract_violation: Callable[[str], None] | None = None
+    ca_dir: Path | None = None  # the local CA's folder for HTTPS (None: mock_carriers.tls.default_ca_dir())
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -44,7 +45,7 @@ def _convert(name: str, raw: str):
             return int(raw)
         except ValueError:
             raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a whole number, not {raw!r}") from None
-    if name in ("fixtures_dir", "contracts_dir"):
+    if name in ("fixtures_dir", "contracts_dir", "ca_dir"):
         return Path(raw)
     if name in ("check_responses", "strict"):
         return raw.strip().lower() in ("1", "true", "yes", "on")
