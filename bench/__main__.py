@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import core_platform, faults, strict, webhooks
+from bench import core_platform, faults, strict, tls, webhooks
 
-SUITES = [core_platform, webhooks, faults, strict]
+SUITES = [core_platform, webhooks, faults, strict, tls]
 
 
 def main() -> None:
