@@ -84,16 +84,16 @@ class CertificateAuthority:
         return context
 
     def _choose(self, served: frozenset[str], ssl_object, server_name: str | None) -> int | None:
-        """The SNI callback: switch to the named host's context, keep localhost's, or refuse."""
-        if server_name is None:
-            return None
+        """The SNI callback (also called without SNI): switch to the named host's context, or to
+        localhost's (renewed like any other), or refuse."""
         try:
-            name = leaf_name(server_name)
+            name = LOCALHOST if server_name is None else leaf_name(server_name)
         except ValueError:
             return ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
         if name not in served:
-            # An IP address has no place in SNI (RFC 6066): taken as no name at all.
-            return None if name == LOCALHOST or ip_address(name) else ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
+            if name != LOCALHOST and not ip_address(name):  # an IP address has no place in SNI (RFC 6066)
+                return ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME
+            name = LOCALHOST
         try:
             ssl_object.context = self.leaf_context(name)
         except (OSError, ValueError, ssl.SSLError) as exc:
@@ -108,12 +108,14 @@ class CertificateAuthority:
         names = subject_names(name)
         at = certs.now()
         try:
-            leaf = x509.load_pem_x509_certificate(path.read_bytes())
-            if certs.leaf_is_current(leaf, self._certificate, names, at):
+            pem = path.read_bytes()
+            leaf = x509.load_pem_x509_certificate(pem)
+            if certs.leaf_is_current(leaf, self._certificate, names, at) and \
+                    certs.load_key(pem).public_key() == leaf.public_key():
                 return path, leaf.not_valid_after_utc
         except FileNotFoundError:
             pass
-        except ValueError:
+        except (ValueError, TypeError):
             log.info("re-issuing the unreadable leaf %s", path)
         leaf, key = certs.make_leaf(self._certificate, self._key, names, at)
         write_atomic(path, certs.certificate_pem(leaf) + certs.key_pem(key))

@@ -120,6 +120,16 @@ def test_an_unreadable_leaf_is_reissued(authority):
     assert served_leaf(authority, P2G) == leaf_on_disk(authority, P2G)
 
 
+def test_a_leaf_whose_key_is_lost_or_another_is_reissued(authority):
+    authority.leaf_context(P2G)
+    path = authority.directory / "leaves" / f"{P2G}.pem"
+    certificate = path.read_text().split("-----BEGIN PRIVATE KEY-----")[0]
+    path.write_text(certificate)
+    assert served_leaf(authority, P2G) == leaf_on_disk(authority, P2G)
+    path.write_text(certificate + certs.key_pem(certs.new_key()).decode())
+    assert served_leaf(authority, P2G) == leaf_on_disk(authority, P2G)
+
+
 @pytest.mark.parametrize("damage", ["garbage certificate", "missing key", "another key"])
 def test_an_unusable_ca_is_made_anew_and_the_log_says_so(authority, tmp_path, caplog, damage):
     before = authority.cert_path.read_bytes()

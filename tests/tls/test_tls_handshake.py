@@ -145,7 +145,8 @@ def test_any_server_name_is_served_or_refused_never_an_error(shared_authority, h
     name = host.lower().removesuffix(".")
     if host.isascii() and name in CARRIERS.hosts:
         assert result is None and connection.context is shared_authority.leaf_context(name)
-    elif result is None:  # kept the localhost leaf
-        assert connection.context is None and (name == "localhost" or _is_ip(host.lower()))
+    elif result is None:  # the localhost leaf
+        assert connection.context is shared_authority.leaf_context("localhost")
+        assert name == "localhost" or _is_ip(host.lower())
     else:
         assert result == ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME and connection.context is None
