@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import core_platform, faults, server_layer, strict, webhooks
+from bench import core_platform, faults, server_layer, strict, tls, webhooks
 
-SUITES = [core_platform, server_layer, webhooks, faults, strict]
+SUITES = [core_platform, server_layer, webhooks, faults, strict, tls]
 
 
 def main() -> None:

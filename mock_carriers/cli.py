@@ -39,6 +39,8 @@ def main() -> None:
                    "(default: three quarters of the descriptor limit).")
 @click.option("--scenario", "scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="A scenario file applied before serving (to its namespace, else default).")
+@click.option("--ca-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The local CA's folder (see `mock-carriers ca`).")
 def serve(scenario_file: Path | None, **options) -> None:
     """Run the mock until interrupted. Flags override MOCK_CARRIERS_* environment variables."""
     from mock_carriers.app import create_app
@@ -377,6 +379,30 @@ def validate_file(file: Path) -> None:
     click.echo(f"{len(findings)} exchanges with carriers checked, {len(broken)} broke a contract")
     if broken:
         sys.exit(1)
+
+
+@main.command()
+@click.option("--ca-dir", type=click.Path(file_okay=False, path_type=Path), envvar="MOCK_CARRIERS_CA_DIR",
+              default=None, help="The CA's folder (default: mock-carriers/ca in your data folder).")
+@click.option("--env", "as_env", is_flag=True,
+              help="Print shell lines that make curl, requests, OpenSSL and Node trust it.")
+def ca(ca_dir: Path | None, as_env: bool) -> None:
+    """The mock's local certificate authority: print its certificate's path, making it on first use.
+    Trust that certificate once and clients reach the mock over HTTPS at the carriers' real hosts."""
+    import shlex
+
+    from mock_carriers.tls import CertificateAuthority
+
+    try:
+        authority = CertificateAuthority.load_or_create(ca_dir)
+    except OSError as exc:
+        raise click.ClickException(f"cannot use the CA folder: {exc}") from None
+    if not as_env:
+        click.echo(authority.cert_path)
+        return
+    for variable in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        click.echo(f"export {variable}={shlex.quote(str(authority.bundle_path))}")
+    click.echo(f"export NODE_EXTRA_CA_CERTS={shlex.quote(str(authority.cert_path))}")
 
 
 @main.group()

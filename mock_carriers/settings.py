@@ -25,6 +25,7 @@ class Settings:
     on_contract_violation: Callable[[str], None] | None = None
     request_timeout: float = 10.0  # seconds a client has to send a request's head, then its body
     max_connections: int | None = None  # open client connections at once; None: from the descriptor limit
+    ca_dir: Path | None = None  # the local CA's folder for HTTPS (None: mock_carriers.tls.default_ca_dir())
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -51,7 +52,7 @@ def _convert(name: str, raw: str):
             return float(raw)
         except ValueError:
             raise ValueError(f"{_ENV_PREFIX}REQUEST_TIMEOUT must be a number of seconds, not {raw!r}") from None
-    if name in ("fixtures_dir", "contracts_dir"):
+    if name in ("fixtures_dir", "contracts_dir", "ca_dir"):
         return Path(raw)
     if name in ("check_responses", "strict"):
         return raw.strip().lower() in ("1", "true", "yes", "on")

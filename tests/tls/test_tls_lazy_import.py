@@ -1,0 +1,25 @@
+"""TLS costs nothing until asked for: importing the package, building an app and serving a request
+load neither `cryptography` nor the CA module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+SCRIPT = """
+import sys
+import mock_carriers
+assert "ssl" not in sys.modules, "import mock_carriers loaded ssl"
+app = mock_carriers.create_app()
+assert app.test_client().get("/__admin/health").status_code == 200
+import mock_carriers.cli, mock_carriers.settings
+loaded = sorted(name for name in sys.modules if name.split(".")[0] == "cryptography"
+                or name.startswith("mock_carriers.tls"))
+assert not loaded, loaded
+print("lazy")
+"""
+
+
+def test_tls_is_imported_only_when_used():
+    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "lazy", result.stderr
