@@ -1,6 +1,6 @@
-"""The one request pipeline every carrier request goes through: routing -> namespace ->
-(strict mode's contract check) -> faults -> carrier route -> error dialect -> journal
-(-> the response's contract check, in the test suite)."""
+"""The one request pipeline every carrier request goes through: routing -> namespace -> (a CORS
+preflight, answered here) -> (strict mode's contract check) -> faults -> carrier route -> error
+dialect -> CORS headers -> journal (-> the response's contract check, in the test suite)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from werkzeug.wrappers import Response
 from mock_carriers import fault_effects
 from mock_carriers import strict as strict_mode
 from mock_carriers.carriers.base import RequestContext
-from mock_carriers.core.errors import (AdminDialect, BadRequest, CarrierError, Internal, MethodNotAllowed,
-                                       NotFound, PayloadTooLarge, Redirect, RouteNotFound)
+from mock_carriers.core.errors import (AdminDialect, Answered, BadRequest, CarrierError, Internal,
+                                       MethodNotAllowed, NotFound, PayloadTooLarge, Redirect, RouteNotFound)
 from mock_carriers.connection_faults import ENVIRON_KEY
 from mock_carriers.core.faults import AFTER, CONNECTION
 from mock_carriers.core.journal import JournalEntry, request_headers
@@ -45,6 +45,9 @@ def handle(state: AppState, request: Request) -> Response:
     query, strict, violations = request.query_string.decode("latin-1"), state.is_strict(namespace), []
     try:
         body = _read_body(request)
+        preflight = carrier.cors.preflight(request.headers, request.method) if carrier.cors else None
+        if preflight is not None:  # the CORS layer answers it before routing, strict mode, faults and authentication
+            raise Answered(preflight)
         try:
             route, params = carrier.routes.match(request.method, target.path, query)
         except (RouteNotFound, MethodNotAllowed):
@@ -78,6 +81,8 @@ def handle(state: AppState, request: Request) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.path)
         response = dialect.render(Internal(), namespace.trace_id())
 
+    if carrier.cors is not None:  # on every answer, errors and faults included: a browser hides one without them
+        carrier.cors.decorate(request.headers, request.method, response)
     response.headers["Date"] = http_date(namespace.clock.now())  # the world's now, as Retry-After dates are
     request.environ[DATED] = True
     entry = JournalEntry(carrier.name, operation, request.method, request.path, query,

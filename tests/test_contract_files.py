@@ -52,6 +52,16 @@ def test_a_saved_journal_is_checked(client, tmp_path):
     assert (result.exit_code, result.output) == (0, "2 exchanges with carriers checked, 0 broke a contract\n")
 
 
+def test_a_browsers_preflight_and_drfs_options_in_a_journal_are_no_violations(client, tmp_path):
+    """Neither is an operation of a contract, and the real API answers both."""
+    client.options(f"{P2G}/api/quotes", headers={"Origin": "http://shop.example",
+                                                 "Access-Control-Request-Method": "POST"})
+    client.options("/borderless360/api/v1/public_api/orders/", headers={"Authorization": "Token mock-b360-token"})
+    (tmp_path / "journal.json").write_bytes(client.get("/__admin/namespaces/default/journal").data)
+    result = CliRunner().invoke(main, ["contracts", "validate", str(tmp_path / "journal.json")])
+    assert (result.exit_code, result.output) == (0, "2 exchanges with carriers checked, 0 broke a contract\n")
+
+
 def test_a_document_that_is_neither_is_refused(tmp_path):
     (tmp_path / "list.json").write_text("[1, 2]")
     result = CliRunner().invoke(main, ["contracts", "validate", str(tmp_path / "list.json")])

@@ -16,6 +16,7 @@ from flask import Request
 
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.contracts import Violation, nested_fields
+from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.errors import BadRequest, CarrierError, ErrorDialect
 from mock_carriers.core.fixtures import CrossCheck
 from mock_carriers.core.namespaces import Namespace
@@ -39,6 +40,7 @@ class Carrier:
     business_error: Callable[[str | None], CarrierError] = BadRequest  # its typical refusal (the carrier_error fault)
     retry_after_format: str = "seconds"  # how its 429s write Retry-After: "seconds" or "http-date"
     violation_fields: Callable[[list[Violation]], dict] = nested_fields()  # how it names invalid fields
+    cors: CorsPolicy | None = None  # how it answers browsers from other origins; None: it does not
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
         return self.model_factory(fixtures, namespace)

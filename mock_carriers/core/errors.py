@@ -108,6 +108,18 @@ class Redirect(CarrierError):
         self.status = status
 
 
+class Answered(CarrierError):
+    """Not a failure: a layer in front of the carrier's routes answered the request itself (the
+    CORS layer's answer to a preflight), so no route, fault or authentication sees it."""
+
+    status = 200
+    code = "answered"
+
+    def __init__(self, response: Response) -> None:
+        super().__init__()
+        self.response = response
+
+
 class HttpError(CarrierError):
     """A status raised by the HTTP framework itself (Werkzeug), carried into a dialect."""
 
@@ -176,6 +188,8 @@ class ErrorDialect:
             if error.description:
                 body["error_description"] = error.description
             return json_response(body, error.status, {"Cache-Control": "no-cache", "Pragma": "no-cache"})
+        if isinstance(error, Answered):
+            return error.response
         if isinstance(error, Redirect):
             return empty_response(error.status, error.headers)
         if isinstance(error, ShapedError):

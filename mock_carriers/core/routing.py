@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import quote
 
 from mock_carriers.core.errors import BadRequest, MethodNotAllowed, Redirect, RouteNotFound
+from mock_carriers.core.view_metadata import ViewMetadata
 
 NAMESPACE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 DEFAULT_NAMESPACE = "default"
@@ -25,7 +27,7 @@ class Route:
     methods: frozenset[str]
     rule: str
     handler: Callable
-    operation_id: str
+    operation_id: str | None  # None: the framework's own answer (DRF's OPTIONS), no operation of the contract
     pattern: re.Pattern = field(compare=False)
     dialect: Any = None  # an ErrorDialect for this route only (None: the carrier's)
 
@@ -34,14 +36,17 @@ class RouteTable:
     """An ordered list of routes; the first whose path matches wins, as in ASP.NET attribute routing.
 
     `trailing_slash` is "tolerate" (ASP.NET: `/x/` is `/x`) or "append" (Django's APPEND_SLASH:
-    `/x` answers 301 to `/x/` when only the slashed path exists).
+    `/x` answers 301 to `/x/` when only the slashed path exists). With `options` (DRF), the paths
+    it covers answer OPTIONS with their views' metadata, and list OPTIONS in a 405's `Allow`.
     """
 
-    def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate") -> None:
+    def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate",
+                 options: ViewMetadata | None = None) -> None:
         if trailing_slash not in ("tolerate", "append"):
             raise ValueError(trailing_slash)
         self._flags = re.IGNORECASE if case_insensitive else 0
         self._trailing_slash = trailing_slash
+        self._options = options
         self._routes: list[Route] = []
 
     def add(self, methods: Iterable[str], rule: str, handler: Callable, operation_id: str,
@@ -66,6 +71,7 @@ class RouteTable:
     def match(self, method: str, path: str, query_string: str = "") -> tuple[Route, dict[str, str]]:
         """The route and its path parameters; raises RouteNotFound, MethodNotAllowed or Redirect."""
         allowed: set[str] = set()
+        first: Route | None = None
         for route in self._routes:
             found = route.pattern.match(path)
             if found is None:
@@ -73,8 +79,14 @@ class RouteTable:
             if method in route.methods:
                 return route, found.groupdict()
             allowed |= route.methods
-        if allowed:
-            raise MethodNotAllowed(sorted(allowed), method)
+            first = first or route
+        if first is not None:
+            if self._options is None or not self._options.covers(first.rule):
+                raise MethodNotAllowed(sorted(allowed), method)
+            if method != "OPTIONS":
+                raise MethodNotAllowed(self._options.allowed(allowed), method)
+            answer = partial(self._options.answer, rule=first.rule, methods=frozenset(allowed))
+            return Route(frozenset(allowed | {"OPTIONS"}), first.rule, answer, None, first.pattern), {}
         if self._trailing_slash == "append" and not path.endswith("/"):
             if any(route.pattern.match(path + "/") for route in self._routes):
                 # escaped as Django's escape_uri_path does: the decoded path may hold a line break

@@ -6,6 +6,7 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.border_express.api import TOKEN_LIFETIME, build_routes
 from mock_carriers.carriers.border_express.model import BorderExpressModel
 from mock_carriers.core import model_binding
+from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.errors import ProblemDetails
 
 
@@ -25,4 +26,5 @@ CARRIER = Carrier(
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=TOKEN_LIFETIME,
+    cors=CorsPolicy(preflight_status=204),  # ASP.NET Core's CORS middleware; what it allows is a guess
 )

@@ -7,6 +7,7 @@ from mock_carriers.carriers.borderless360.api import build_routes
 from mock_carriers.carriers.borderless360.model import Borderless360Model, check_fixtures
 from mock_carriers.carriers.borderless360.webhooks import EVENTS, notifier
 from mock_carriers.core import serializers
+from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.errors import Invalid, RestFramework
 
 
@@ -31,6 +32,7 @@ CARRIER = Carrier(
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,
+    cors=CorsPolicy(max_age=86400),  # django-cors-headers; that it answers CORS at all is a guess
     webhook_events=EVENTS,
     check_fixtures=check_fixtures,
     fixed_tokens=tokens,

@@ -18,6 +18,7 @@ from mock_carriers.core.errors import BadRequest, HttpError, Invalid, NotFound, 
 from mock_carriers.core.pagination import LimitOffset
 from mock_carriers.core.pdf import MM, text_pdf
 from mock_carriers.core.routing import RouteTable
+from mock_carriers.core.view_metadata import ViewMetadata
 from mock_carriers.core.serializers import Nested, parse_datetime, validate
 from mock_carriers.core.token_auth import keyword_token
 
@@ -282,7 +283,8 @@ def list_stock_transactions(ctx: RequestContext) -> Response:
 
 def build_routes() -> RouteTable:
     """DRF routers: exact case, a trailing slash on every path (Django's APPEND_SLASH redirects)."""
-    routes = RouteTable(case_insensitive=False, trailing_slash="append")
+    routes = RouteTable(case_insensitive=False, trailing_slash="append",  # JSON only: `format=api` is a 404
+                        options=ViewMetadata(_client, prefix=API, renders=("application/json",)))
     routes.add(["GET"], f"{API}/orders/", list_orders, "listOrders")
     routes.add(["POST"], f"{API}/orders/", create_order, "createOrder")
     routes.add(["GET"], f"{API}/orders/orders_serial_numbers/", search_serial_numbers, "searchSerialNumbers")

@@ -8,6 +8,7 @@ from mock_carriers.carriers.parcel2go.auth import TOKEN_LIFETIME
 from mock_carriers.carriers.parcel2go.model import NO_PRICE, Parcel2GoModel, check_fixtures, order_errors
 from mock_carriers.carriers.parcel2go.webhooks import TYPES, notifier
 from mock_carriers.core import model_binding
+from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.errors import WebApi
 
 
@@ -28,6 +29,7 @@ CARRIER = Carrier(
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=TOKEN_LIFETIME,
+    cors=CorsPolicy(),  # its own demo is a browser app (Web API's CORS: 200); what it allows is a guess
     webhook_events=TYPES,
     check_fixtures=check_fixtures,
     business_error=lambda message: order_errors([{"Type": "Service", "Error": message or NO_PRICE, "ItemId": None}]),

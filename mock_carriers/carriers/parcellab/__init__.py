@@ -8,6 +8,7 @@ from mock_carriers.carriers.parcellab.api import build_routes
 from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixtures, security_hash_of
 from mock_carriers.carriers.parcellab.webhooks import EVENTS, notifier
 from mock_carriers.core import serializers
+from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.errors import Invalid, StandardizedErrors
 
 
@@ -39,6 +40,7 @@ CARRIER = Carrier(
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,
+    cors=CorsPolicy(max_age=86400),  # django-cors-headers; that it answers CORS at all is a guess
     webhook_events=EVENTS,
     check_fixtures=check_fixtures,
     fixed_tokens=tokens,

@@ -10,6 +10,7 @@ from mock_carriers.carriers.parcellab import outputs
 from mock_carriers.carriers.parcellab.model import ParcelLabModel
 from mock_carriers.core.errors import TooManyRequests, json_response
 from mock_carriers.core.routing import RouteTable
+from mock_carriers.core.view_metadata import ViewMetadata
 from mock_carriers.core.serializers import Boolean, Char, Email, Integer, Nested, Uuid, validate
 
 _TEXT = Char(required=False, max_length=255)
@@ -61,8 +62,14 @@ def security_hash(ctx: RequestContext) -> Response:
                           "securityHash": value, "validUntil": outputs.timestamp(valid_until)})
 
 
+def _authenticate(ctx: RequestContext) -> str | None:
+    """The v4 views' authentication: anonymous callers pass, a bad `Authorization` is a 401."""
+    return ctx.model.account_of(ctx.request.headers.get("Authorization"), ctx.tokens)
+
+
 def build_routes() -> RouteTable:
-    routes = RouteTable(case_insensitive=False, trailing_slash="append")
+    routes = RouteTable(case_insensitive=False, trailing_slash="append",
+                        options=ViewMetadata(_authenticate, prefix="/v4/"))
     routes.add(["GET"], "/v4/track/orders/info/", order_info, "getOrderInfo")
     routes.add(["GET"], "/v4/track/orders/info-widget/", order_widget, "getOrderInfoWidget")
     routes.add(["GET"], "/tracking-securityhash", security_hash, "getTrackingSecurityHash")
