@@ -23,6 +23,9 @@ class Settings:
     strict: bool = False  # check every request against its carrier's contract (a namespace may choose)
     check_responses: bool = False  # validate every response against contracts/ (the test suite does)
     on_contract_violation: Callable[[str], None] | None = None
+    # peers (REMOTE_ADDR) whose X-Forwarded-* / Forwarded headers say the scheme and host the client used:
+    # addresses or CIDR ranges (a string may hold several, comma-separated), "*" every peer, "none" nobody
+    trust_forwarded: str | tuple[str, ...] = ("127.0.0.0/8", "::1")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
