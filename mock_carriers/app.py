@@ -12,6 +12,7 @@ from mock_carriers.carriers import CARRIERS
 from mock_carriers.core.contracts import contract_book
 from mock_carriers.core.errors import CarrierError, HttpError, Internal
 from mock_carriers.core.fixtures import FixtureStore
+from mock_carriers.core.forwarded import ForwardedHeaders, TrustedPeers
 from mock_carriers.core.namespaces import NamespaceRegistry
 from mock_carriers.resources import data_dir
 from mock_carriers.settings import Settings
@@ -32,6 +33,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     """A ready app; raises FixtureError (or ContractError) if a file under settings.fixtures_dir (or
     settings.contracts_dir) is wrong."""
     settings = settings or Settings()
+    try:
+        peers = TrustedPeers.parse(settings.trust_forwarded)
+    except ValueError as error:
+        raise ValueError(f"trust_forwarded (--trust-forwarded, MOCK_CARRIERS_TRUST_FORWARDED): {error}") from None
     store = FixtureStore(data_dir("fixtures"), settings.fixtures_dir)
     state = AppState(settings, CARRIERS, store,
                      NamespaceRegistry(store, settings.seed, settings.journal_limit, settings.max_namespaces),
@@ -46,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             state.contracts.contract(entry.name)
 
     app = Flask("mock_carriers")
+    app.wsgi_app = ForwardedHeaders(app.wsgi_app, peers)  # before anything reads the scheme or Host
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # OPTIONS on an admin route is its 405, not HTML
     app.url_map.merge_slashes = False

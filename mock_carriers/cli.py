@@ -41,7 +41,10 @@ def main() -> None:
               default=None, help="A scenario file applied before serving (to its namespace, else default).")
 @click.option("--ca-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The local CA's folder (see `mock-carriers ca`).")
-def serve(scenario_file: Path | None, **options) -> None:
+@click.option("--trust-forwarded", multiple=True, metavar="CIDR",
+              help="Peers whose X-Forwarded-* / Forwarded headers are believed (repeatable or comma-separated; "
+                   "'*' every peer, 'none' nobody). Default: loopback.")
+def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], **options) -> None:
     """Run the mock until interrupted. Flags override MOCK_CARRIERS_* environment variables."""
     from mock_carriers.app import create_app
     from mock_carriers.core.fixtures import FixtureError
@@ -49,7 +52,7 @@ def serve(scenario_file: Path | None, **options) -> None:
     from mock_carriers.settings import Settings
 
     try:
-        settings = Settings.from_env(**options)
+        settings = Settings.from_env(trust_forwarded=trust_forwarded or None, **options)
         app = create_app(settings)
         if scenario_file is not None:
             _apply_in_process(app, settings, scenario_file)

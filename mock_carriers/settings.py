@@ -26,6 +26,9 @@ class Settings:
     request_timeout: float = 10.0  # seconds a client has to send a request's head, then its body
     max_connections: int | None = None  # open client connections at once; None: from the descriptor limit
     ca_dir: Path | None = None  # the local CA's folder for HTTPS (None: mock_carriers.tls.default_ca_dir())
+    # peers (REMOTE_ADDR) whose X-Forwarded-* / Forwarded headers say the scheme and host the client used:
+    # addresses or CIDR ranges (a string may hold several, comma-separated), "*" every peer, "none" nobody
+    trust_forwarded: str | tuple[str, ...] = ("127.0.0.0/8", "::1")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -109,3 +109,24 @@ def test_a_port_in_use_is_a_clear_error(serve):
     port = line.rsplit(":", 1)[-1].strip()
     result = subprocess.run([*COMMAND, "serve", "--port", port], capture_output=True, text=True, timeout=30)
     assert result.returncode != 0 and "in use" in result.stderr and "Traceback" not in result.stderr
+
+
+PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mock.example.test"}
+
+
+def _issuer(url: str) -> str:
+    return requests.get(f"{url}/parcel2go/auth/.well-known/openid-configuration", headers=PROXIED, timeout=5).json()["issuer"]
+
+
+@pytest.mark.parametrize("args, env, honoured", [
+    ((), {}, True),
+    (("--trust-forwarded", "10.0.0.0/8", "--trust-forwarded", "192.168.0.0/16,127.0.0.1"), {}, True),
+    (("--trust-forwarded", "10.0.0.0/8"), {}, False),
+    ((), {"MOCK_CARRIERS_TRUST_FORWARDED": "none"}, False),
+    (("--trust-forwarded", "*"), {"MOCK_CARRIERS_TRUST_FORWARDED": "none"}, True),
+])
+def test_trust_forwarded_names_the_proxies_believed(serve, args, env, honoured):
+    import os
+    _, line = serve(*args, env={**os.environ, **env})
+    url = line.split()[-1]
+    assert _issuer(url) == ("https://mock.example.test/parcel2go/auth" if honoured else f"{url}/parcel2go/auth")

@@ -17,6 +17,7 @@ from mock_carriers.core.errors import (BadRequest, Invalid, NotFound, Unauthoriz
 from mock_carriers.admin.scenario import read as read_scenario
 from mock_carriers.core.faults import parse_rule
 from mock_carriers.core.fixtures import FixtureError, deep_merge, validate
+from mock_carriers.core.links import external_url
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.routing import DEFAULT_NAMESPACE, check_namespace_name
 from mock_carriers.state import AppState
@@ -143,12 +144,12 @@ def get_namespace(name: str):
 
 def _document(namespace: Namespace) -> dict:
     state = _state()
-    root = request.host_url.rstrip("/")
     prefix = "" if namespace.name == DEFAULT_NAMESPACE else f"/ns/{namespace.name}"
     carriers = {}
     for name in state.carriers.names:
         carrier = state.carriers.load(name)
-        carriers[name] = {"base_url": f"{root}{prefix}/{name}", **carrier.describe(namespace.fixtures(carrier))}
+        carriers[name] = {"base_url": external_url(request, f"{prefix}/{name}"),
+                          **carrier.describe(namespace.fixtures(carrier))}
     return {"namespace": namespace.name, "seed": namespace.seed, "strict": state.is_strict(namespace),
             "carriers": carriers}
 

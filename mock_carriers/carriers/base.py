@@ -19,6 +19,7 @@ from mock_carriers.core.contracts import Violation, nested_fields
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.errors import BadRequest, CarrierError, ErrorDialect
 from mock_carriers.core.fixtures import CrossCheck
+from mock_carriers.core.links import external_url
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.routing import RouteTable, Target
 from mock_carriers.core.tokens import TokenAuthority
@@ -65,7 +66,12 @@ class RequestContext:
     @property
     def base_url(self) -> str:
         """The carrier's root as this client reached it, for links that must lead back to the mock."""
-        return self.request.host_url.rstrip("/") + self.target.prefix
+        return external_url(self.request, self.target.prefix)
+
+    @property
+    def url(self) -> str:
+        """This request's own URL as the client reached it, without the query (pagination links)."""
+        return external_url(self.request, self.request.path)
 
     @property
     def tokens(self) -> TokenAuthority:

@@ -396,6 +396,23 @@ def test_public_documents_need_only_the_hash(client, auth):
     assert client.get(f"{P2G}/documents/{order['OrderId']}/nothing?hash={order['Hash']}").status_code == 404
 
 
+def test_the_customer_pages_the_links_name_are_the_mocks_stand_ins(client, auth):
+    order = create(client, auth).get_json()
+    payment = client.get(path(order["Links"]["payment"]))
+    assert payment.status_code == 200 and payment.mimetype == "text/html"
+    assert b"stand-in" in payment.data and order["OrderId"].encode() in payment.data and b"not paid" in payment.data
+    assert client.get(path(order["Links"]["help"])).status_code == 200
+    assert client.get(path(order["Links"]["payment"]).replace("hash=", "hash=x")).status_code == 404
+    assert client.get(f"{P2G}/order/payment").status_code == 404
+    paid = {link["Name"]: path(link["Link"]) for link in pay(client, auth, order).get_json()["Links"]}
+    assert client.get(paid["help"]).status_code == 200
+    assert b"paid." in client.get(path(order["Links"]["payment"])).data
+    found = client.get(f"{P2G}/api/orders?orderId={order['OrderId']}&hash={order['Hash']}", headers=auth).get_json()
+    parcel = found["Items"][0]["Parcels"][0]
+    page = client.get(path(parcel["Links"]["tracking-page"]))
+    assert page.status_code == 200 and parcel["TrackingNumber"].encode() in page.data
+
+
 def test_a_drop_off_order_gets_a_print_in_store_code(client, auth):
     order = create(client, auth, order_with(Service="evri-parcelshop-drop-off", Upsells=[{"Type": "PrintInStore"}]))
     order = order.get_json()

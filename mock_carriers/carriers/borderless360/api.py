@@ -64,7 +64,7 @@ def _expand(ctx: RequestContext) -> set[str]:
 
 def _page(ctx: RequestContext, items: list, render: Callable[[Any], Any]) -> Response:
     query = list(ctx.request.args.items(multi=True))
-    return json_response(PAGES.page(items, ctx.request.base_url, query, render))
+    return json_response(PAGES.page(items, ctx.url, query, render))
 
 
 def _number_filter(ctx: RequestContext, name: str, message: str) -> int | None:

@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
-from mock_carriers.carriers.parcel2go import auth, labels, pricing, request_models
+from mock_carriers.carriers.parcel2go import auth, labels, pages, pricing, request_models
 from mock_carriers.carriers.parcel2go.model import Order, OrderLine, Parcel2GoModel, payment_error
 from mock_carriers.core.binding import read_body
 from mock_carriers.core.errors import BadRequest, Invalid, NotFound, json_response
@@ -420,5 +420,8 @@ def build_routes() -> RouteTable:
         routes.add(["POST"], f"/api/me/{path}", handler, f"postMe{name}")
     routes.add(["GET"], "/documents/<order_id>/<kind>", document, "getDocument")
     routes.add(["GET"], "/images/couriers/<name>", courier_image, "getCourierImage")
+    routes.add(["GET"], "/order/payment", pages.payment, "getPaymentPage")
+    routes.add(["GET"], "/help-centre", pages.help_centre, "getHelpCentre")
+    routes.add(["GET"], "/tracking/<tracking_number>", pages.tracking, "getTrackingPage")
     return routes
 
