@@ -37,6 +37,9 @@ def main() -> None:
 @click.option("--max-connections", type=click.IntRange(min=1), default=None,
               help="Client connections served at once; more wait in the backlog "
                    "(default: three quarters of the descriptor limit).")
+@click.option("--https-port", type=click.IntRange(0, 65535), default=None,
+              help="Also serve HTTPS for the carriers' own hosts on this port (0: a free one), with "
+                   "certificates from the local CA (see `mock-carriers ca`).")
 @click.option("--scenario", "scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="A scenario file applied before serving (to its namespace, else default).")
 @click.option("--ca-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -56,11 +59,13 @@ def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], **option
         app = create_app(settings)
         if scenario_file is not None:
             _apply_in_process(app, settings, scenario_file)
-        server = Server(app, settings.host, settings.port)
+        server = Server(app, settings.host, settings.port, https_port=settings.https_port)
     except (FixtureError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"mock-carriers {__version__} listening on {server.url}")
+    if server.https_url is not None:
+        click.echo(f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})")
     sys.stdout.flush()
     try:
         server.serve_forever()

@@ -8,8 +8,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import tempfile
 import uuid
-from typing import Any
+from typing import Any, Iterator
+from urllib.parse import urlsplit
 
 import requests
 
@@ -36,6 +41,18 @@ class _Admin:
         if response.status_code >= 400:
             raise AdminError(response.status_code, body)
         return body
+
+    def ca_file(self) -> str:
+        """The server's CA certificate in a file of this machine (fetched once per CA)."""
+        response = self.session.get(f"{self.url}/__admin/tls/ca.pem", timeout=30)
+        if response.status_code != 200:
+            raise AdminError(response.status_code, response.text)
+        path = os.path.join(tempfile.gettempdir(), f"mock-carriers-ca-{hashlib.sha256(response.content).hexdigest()[:16]}.pem")
+        if not os.path.exists(path):
+            with tempfile.NamedTemporaryFile("wb", dir=os.path.dirname(path), delete=False) as handle:
+                handle.write(response.content)
+            os.replace(handle.name, path)
+        return path
 
 
 class MockCarriers:
@@ -107,6 +124,33 @@ class Sandbox:
 
     def references(self, carrier: str) -> dict:
         return dict(self.document["carriers"][carrier]["references"])
+
+    def proxy_env(self) -> dict[str, str]:
+        """Environment variables that send a client's requests for the carriers' real hosts
+        (`https://www.parcel2go.com`, ...) to this namespace through the mock as a proxy, trusting
+        its CA: set them and run the client unchanged."""
+        parts = urlsplit(self._admin.url)
+        proxy = f"{parts.scheme}://{self.name}:mock@{parts.netloc}"  # some clients send no user without a password
+        ca = self._admin.ca_file()
+        local = "localhost,127.0.0.1,::1"
+        return {"HTTPS_PROXY": proxy, "https_proxy": proxy, "HTTP_PROXY": proxy, "http_proxy": proxy,
+                "NO_PROXY": local, "no_proxy": local, "REQUESTS_CA_BUNDLE": ca, "SSL_CERT_FILE": ca,
+                "CURL_CA_BUNDLE": ca, "NODE_EXTRA_CA_CERTS": ca}
+
+    @contextlib.contextmanager
+    def proxied(self) -> Iterator["Sandbox"]:
+        """`proxy_env()` set in this process's environment for the block, then restored."""
+        values = self.proxy_env()
+        saved = {name: os.environ.get(name) for name in values}
+        os.environ.update(values)
+        try:
+            yield self
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     def journal(self, carrier: str | None = None, limit: int | None = None) -> list[dict]:
         params = {key: value for key, value in (("carrier", carrier), ("limit", limit)) if value is not None}

@@ -26,12 +26,13 @@ from mock_carriers.state import AppState
 log = logging.getLogger("mock_carriers.pipeline")
 ADMIN_DIALECT = AdminDialect()
 DATED = "mock_carriers.dated"  # the response carries its own Date: the server must not add another
+PROXY_NAMESPACE = "mock_carriers.proxy_namespace"  # the namespace a proxy client named (its proxy user name)
 
 
 def handle(state: AppState, request: Request) -> Response:
     try:
-        target = resolve_target(request.path, request.host, request.headers.get("X-Mock-Namespace"),
-                                state.carriers.names, state.hosts)
+        namespace_name = request.headers.get("X-Mock-Namespace") or request.environ.get(PROXY_NAMESPACE)
+        target = resolve_target(request.path, request.host, namespace_name, state.carriers.names, state.hosts)
     except CarrierError as error:
         return ADMIN_DIALECT.render(error, "")
     if target is None:

@@ -7,6 +7,9 @@ Each test gets a fresh namespace, dropped afterwards, so tests (and pytest-xdist
 share state. `--mock-carriers-url` (or MOCK_CARRIERS_URL) uses a server already running, e.g. a
 container; otherwise one starts in-process on a free loopback port, once per session.
 
+`carriers_proxy` is the same namespace with HTTPS_PROXY (and the CA bundle) set for the test, so a
+client that hard-codes `https://www.parcel2go.com` and the like reaches it unchanged.
+
 The namespace is in strict mode: a request that breaks its carrier's contract fails the test that
 sent it, with the rule and the JSON path (`--mock-carriers-strict=off`, or the marker
 `carriers_strict(False)`, turns that off).
@@ -79,6 +82,16 @@ def pytest_runtest_call(item: pytest.Item):
         pytest.fail(violation_report(violations) + "\n  (a test that breaks the contract on purpose: "
                     "carriers.violations(clear=True) takes them, or mark it carriers_strict(False))", pytrace=False)
     return result
+
+
+@pytest.fixture
+def carriers_proxy(carriers, monkeypatch: pytest.MonkeyPatch):
+    """The test's `carriers` namespace, with the environment set (for the test only) so that a
+    client calling the carriers' real hosts over HTTPS reaches it through the mock as a proxy,
+    trusting the mock's CA: the client runs with no change at all."""
+    for name, value in carriers.proxy_env().items():
+        monkeypatch.setenv(name, value)
+    return carriers
 
 
 @pytest.fixture

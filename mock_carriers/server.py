@@ -9,7 +9,6 @@ plugin and MockCarriers start it inside a test run), and it owns the socket belo
 
 from __future__ import annotations
 
-import socket
 import threading
 
 from flask import Flask
@@ -17,44 +16,74 @@ from flask import Flask
 from mock_carriers import __version__
 from mock_carriers.connection_faults import ConnectionFaults
 from mock_carriers.serving.handler import Endpoint, RequestHandler
-from mock_carriers.serving.listener import Connections, Listener, bind, default_connection_limit
+from mock_carriers.serving.listener import Client, Connections, Listener, bind, default_connection_limit
+from mock_carriers.serving.secure import TlsTerminator
 
 WRITE_TIMEOUT = 30.0  # seconds a client may leave one write of its answer unread
 
 
 class Server:
-    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0) -> None:
+    """Plain HTTP on `port` (which is also a proxy for the carriers' hosts), and HTTPS for those
+    hosts on `https_port` when given (0: a free port)."""
+
+    def __init__(self, app: Flask, host: str = "127.0.0.1", port: int = 0, https_port: int | None = None) -> None:
         self._app = app
-        settings = app.extensions["mock_carriers"].settings
+        state = app.extensions["mock_carriers"]
+        settings = state.settings
+        https_port = settings.https_port if https_port is None else https_port
         self._stopping = threading.Event()
         self.connections = Connections(settings.max_connections or default_connection_limit())
-        sock = bind(host, port)
-        self._endpoint = Endpoint(ConnectionFaults(app, self._stopping), sock.getsockname()[:2],
+        plain = bind(host, port)
+        self._tls = TlsTerminator(settings.ca_dir, state.hosts, plain.getsockname()[1])
+        self._endpoint = Endpoint(ConnectionFaults(app, self._stopping), plain.getsockname()[:2],
                                   settings.request_timeout, WRITE_TIMEOUT, app.config["MAX_CONTENT_LENGTH"],
-                                  f"mock-carriers/{__version__}")
-        self._listener = Listener(sock, self._serve_connection, self.connections, "http")
+                                  self._tls, frozenset(state.hosts), f"mock-carriers/{__version__}")
+        self._listeners = [Listener(plain, self._serve_plain, self.connections, "http")]
+        if https_port is not None:
+            self._tls.authority()  # a CA folder that cannot be used stops start-up, named
+            self._listeners.append(Listener(bind(host, https_port), self._serve_https, self.connections, "https"))
 
-    def _serve_connection(self, conn: socket.socket, address: tuple) -> None:
-        RequestHandler(conn, address, self._endpoint)
+    def _serve_plain(self, client: Client) -> None:
+        RequestHandler(client, client.address, self._endpoint)
+
+    def _serve_https(self, client: Client) -> None:
+        tls = self._tls.accept(client.sock, self._endpoint.request_timeout)
+        if tls is not None:
+            client.sock = tls
+            RequestHandler(client, client.address, self._endpoint)
 
     @property
     def port(self) -> int:
-        return self._listener.address[1]
+        return self._listeners[0].address[1]
+
+    @property
+    def https_port(self) -> int | None:
+        return self._listeners[1].address[1] if len(self._listeners) > 1 else None
 
     @property
     def url(self) -> str:
         """The base URL a client on this machine uses (a wildcard bind is reached on loopback)."""
-        host = self._listener.address[0]
-        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-        return f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
+        return _local_url("http", self._listeners[0].address)
+
+    @property
+    def https_url(self) -> str | None:
+        return _local_url("https", self._listeners[1].address) if len(self._listeners) > 1 else None
+
+    @property
+    def ca_cert_path(self) -> str:
+        """The CA certificate clients trust for HTTPS (made on first use)."""
+        return str(self._tls.authority().cert_path)
 
     def start(self) -> "Server":
-        self._listener.start()
+        for listener in self._listeners:
+            listener.start()
         return self
 
     def serve_forever(self) -> None:
+        for listener in self._listeners[1:]:
+            listener.start()
         try:
-            self._listener.run()
+            self._listeners[0].run()
         finally:
             self.stop()
 
@@ -62,8 +91,15 @@ class Server:
         if self._stopping.is_set():
             return
         self._stopping.set()  # hanging and dribbling answers end now
-        self._listener.wake()
+        for listener in self._listeners:
+            listener.wake()
         self.connections.close_all()
-        self._listener.close()
+        for listener in self._listeners:
+            listener.close()
         self.connections.wait_closed(timeout=5)
         self._app.extensions["mock_carriers"].namespaces.close()  # timers and their threads too
+
+
+def _local_url(scheme: str, address: tuple) -> str:
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(address[0], address[0])
+    return f"{scheme}://[{host}]:{address[1]}" if ":" in host else f"{scheme}://{host}:{address[1]}"

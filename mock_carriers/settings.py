@@ -25,6 +25,7 @@ class Settings:
     on_contract_violation: Callable[[str], None] | None = None
     request_timeout: float = 10.0  # seconds a client has to send a request's head, then its body
     max_connections: int | None = None  # open client connections at once; None: from the descriptor limit
+    https_port: int | None = None  # also serve HTTPS for the carriers' hosts here (0: a free port)
     ca_dir: Path | None = None  # the local CA's folder for HTTPS (None: mock_carriers.tls.default_ca_dir())
     # peers (REMOTE_ADDR) whose X-Forwarded-* / Forwarded headers say the scheme and host the client used:
     # addresses or CIDR ranges (a string may hold several, comma-separated), "*" every peer, "none" nobody
@@ -45,7 +46,7 @@ class Settings:
 
 
 def _convert(name: str, raw: str):
-    if name in ("port", "seed", "journal_limit", "max_namespaces", "max_connections"):
+    if name in ("port", "https_port", "seed", "journal_limit", "max_namespaces", "max_connections"):
         try:
             return int(raw)
         except ValueError:

@@ -1,10 +1,13 @@
 """A real browser (headless Chromium through selenium) on a page of another origin gets a Parcel2Go
-token, a quote, a readable 401 and a readable 429 from the mock with `fetch`, as the carrier's own
-browser demo does. Needs Debian's `chromium` and `chromium-driver` (.ci/run installs them); without
+token, a quote, a readable 401 and a readable 429 with `fetch` from `https://www.parcel2go.com`
+itself, as the carrier's own browser demo does: the mock is the browser's proxy, and its CA is the
+one the browser trusts. Needs Debian's `chromium` and `chromium-driver` (.ci/run installs them); without
 them the test is skipped, except under CI, where a missing browser is a failure."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import threading
@@ -50,7 +53,7 @@ run().catch((error) => ({error: String(error)}))
 
 @dataclass
 class MockSite:
-    """The mock as the browser reaches it (`base_url`), and as the test itself does (`admin_url`)."""
+    """Parcel2Go as the browser reaches it (`base_url`), and the mock as the test itself does (`admin_url`)."""
 
     base_url: str
     admin_url: str
@@ -58,10 +61,18 @@ class MockSite:
 
 
 @pytest.fixture
-def mock_site(live_server) -> MockSite:
-    """Plain HTTP on `localhost`; the page is on 127.0.0.1, so the two origins differ."""
-    url = live_server()
-    return MockSite(url.replace("://127.0.0.1:", "://localhost:"), url)
+def mock_site(start_server, tmp_path) -> MockSite:
+    """Parcel2Go's real host over HTTPS, through the mock as the browser's proxy, the mock's CA
+    trusted by its key; the page is on 127.0.0.1 (which Chromium never proxies), another origin."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    server = start_server(ca_dir=tmp_path / "ca")
+    ca = x509.load_pem_x509_certificate(Path(server.ca_cert_path).read_bytes())
+    spki = ca.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
+    flags = [f"--proxy-server=http://127.0.0.1:{server.port}",
+             f"--ignore-certificate-errors-spki-list={base64.b64encode(hashlib.sha256(spki).digest()).decode()}"]
+    return MockSite("https://www.parcel2go.com", server.url, flags)
 
 
 @pytest.fixture
@@ -112,7 +123,7 @@ def chromium():
     def open_page(url: str, flags: list[str]) -> dict:
         options = webdriver.ChromeOptions()
         options.binary_location = str(CHROMIUM)
-        for flag in ["--headless=new", "--no-proxy-server", "--disable-background-networking",
+        for flag in ["--headless=new", "--disable-background-networking",
                      "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
                      *(["--no-sandbox"] if os.geteuid() == 0 else []), *flags]:
             options.add_argument(flag)
@@ -131,7 +142,7 @@ def test_a_page_of_another_origin_reads_parcel2go_answers(mock_site, serve_page,
     credentials = requests.get(admin, timeout=10).json()["carriers"]["parcel2go"]["credentials"]
     rule = {"carrier": "parcel2go", "operation": "getCountries", "effect": "rate_limit", "retry_after": 30}
     assert requests.post(f"{admin}/faults", json=rule, timeout=10).status_code == 201
-    config = {**credentials, "base": f"{mock_site.base_url}/parcel2go", "quote": QUOTE}
+    config = {**credentials, "base": mock_site.base_url, "quote": QUOTE}
     page = serve_page((PAGE % {"config": json.dumps(config)}).encode())
 
     result = chromium(page, mock_site.chromium_flags)

@@ -7,7 +7,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, request
 
 from mock_carriers import __version__
 from mock_carriers.core.clock import VirtualClock
@@ -92,6 +92,16 @@ def _carrier_query() -> str | None:
 @admin.get("/health")
 def health():
     return json_response({"status": "ok", "version": __version__, "carriers": list(_state().carriers.names)})
+
+
+@admin.get("/tls/ca.pem")
+def ca_certificate():
+    """The local CA's certificate (never its key), so a client on another machine (or outside a
+    container) can trust the HTTPS the mock terminates."""
+    from mock_carriers.tls import CertificateAuthority
+
+    pem = CertificateAuthority.load_or_create(_state().settings.ca_dir).cert_path.read_bytes()
+    return Response(pem, 200, mimetype="application/x-pem-file")
 
 
 @admin.get("/namespaces")

@@ -21,7 +21,9 @@ from typing import Any, Callable, Iterable
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _QUOTED = r'"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"'
 _LEXEME = re.compile(rf"[ \t]*(?:(?P<name>{_TOKEN})=(?P<value>{_TOKEN}|{_QUOTED})|(?P<separator>[;,]))[ \t]*")
-_HOST = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9_.-]{0,252}|\[[0-9A-Fa-f:.]{2,45}\])(?::(?P<port>[0-9]{1,5}))?\Z")
+# what Werkzeug itself accepts as a Host (else it reports none, and links lose their host)
+_HOST = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f]*:[0-9A-Fa-f.:]{1,44}\])"
+                   r"(?::(?P<port>[1-9][0-9]{0,4}))?\Z")
 _PORT = re.compile(r"[0-9]{1,5}\Z")
 
 

@@ -16,9 +16,12 @@ from typing import Any, Callable
 from werkzeug.serving import WSGIRequestHandler
 
 from mock_carriers.connection_faults import ENVIRON_KEY
-from mock_carriers.pipeline import DATED
+from mock_carriers.pipeline import DATED, PROXY_NAMESPACE
 from mock_carriers.serving.body import RequestBody
 from mock_carriers.serving.framing import FramingError, body_framing
+from mock_carriers.serving.listener import Client
+from mock_carriers.serving.proxy import Refused, absolute_target, connect_target, proxy_namespace
+from mock_carriers.serving.secure import TlsTerminator
 from mock_carriers.serving.streams import DeadlineReader, SocketWriter
 
 log = logging.getLogger("mock_carriers.server")
@@ -39,6 +42,8 @@ class Endpoint:
     request_timeout: float
     write_timeout: float
     max_body_bytes: int
+    tls: TlsTerminator
+    carrier_hosts: frozenset[str]
     _server_version: str = "mock-carriers"
     ssl_context: Any = None
     multithread: bool = True
@@ -50,12 +55,15 @@ class Endpoint:
 
 
 class RequestHandler(WSGIRequestHandler):
+    """Serves one Client (given as the handler's `request`) until it closes or times out."""
+
     protocol_version = "HTTP/1.1"
     default_request_version = "HTTP/1.0"  # errors before the version is read still get a status line
     server: Endpoint  # type: ignore[assignment]
+    request: Client  # type: ignore[assignment]
 
     def setup(self) -> None:
-        self.connection = self.request
+        self.connection = self.request.sock
         self._head = b""
         self.reader = DeadlineReader(self.connection)
         self.rfile = io.BufferedReader(self.reader, 65536)
@@ -78,16 +86,48 @@ class RequestHandler(WSGIRequestHandler):
             return False
         return True
 
+    def do_CONNECT(self) -> None:
+        """Open a TLS tunnel to a carrier host (see proxy.py) and serve the requests inside it."""
+        client = self.request
+        try:
+            if client.tunnel_host is not None:
+                raise Refused(400, "bad_connect", "CONNECT inside a CONNECT tunnel")
+            namespace = proxy_namespace(self.headers.get("Proxy-Authorization"))
+            host = connect_target(self.path, self.server.carrier_hosts)
+        except Refused as refused:
+            self.send_error(refused.status, explain=refused.message, error=refused.code)
+            return
+        self.close_connection = True  # after the tunnel, this connection carries nothing more
+        self.send_response_only(200, "Connection established")
+        self.end_headers()
+        self.send_bytes(b"")
+        tls = self.server.tls.tunnel(self.connection, host, self.server.request_timeout)
+        if tls is not None:
+            client.sock, client.tunnel_host, client.namespace = tls, host, namespace
+            RequestHandler(client, self.client_address, self.server)
+
     def run_wsgi(self) -> None:
+        client = self.request
         try:
             length, chunked = body_framing(self.headers)
+            namespace = client.namespace
+            if "://" in self.path[:8]:  # absolute form: a client using us as its HTTP proxy
+                if absolute_target(self.path, self.server.carrier_hosts, self.server.server_address[1]):
+                    namespace = proxy_namespace(self.headers.get("Proxy-Authorization"))
         except FramingError as problem:
             self.send_error(400, explain=str(problem))
             return
+        except Refused as refused:
+            self.send_error(refused.status, explain=refused.message, error=refused.code)
+            return
         self.reader.arm(self.server.request_timeout)  # the body gets a deadline of its own
         self.environ = environ = self.make_environ()
-        if isinstance(self.connection, ssl.SSLSocket):
+        if isinstance(self.connection, ssl.SSLSocket) or self.path.startswith("https://"):
             environ["wsgi.url_scheme"] = "https"
+        if client.tunnel_host is not None and not environ.get("HTTP_HOST"):
+            environ["HTTP_HOST"] = client.tunnel_host
+        if namespace is not None:
+            environ[PROXY_NAMESPACE] = namespace
         body = RequestBody(self.rfile, length, chunked, self.server.max_body_bytes)
         environ["wsgi.input"], environ["wsgi.input_terminated"] = body, True
         if length is not None:
@@ -115,11 +155,14 @@ class RequestHandler(WSGIRequestHandler):
         if not body.done:
             self._linger()
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """A protocol error (bad request line, headers too large, bad framing) as JSON, then close."""
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None,
+                   *, error: str | None = None) -> None:
+        """A protocol error (bad request line, headers too large, bad framing, a refused proxy
+        request) as JSON, then close."""
         self.close_connection = True
         phrase = self.responses.get(code, ("Error", ""))[0]
-        document = {"error": phrase.lower().replace(" ", "_").replace("-", "_"), "message": explain or message or phrase}
+        document = {"error": error or phrase.lower().replace(" ", "_").replace("-", "_"),
+                    "message": explain or message or phrase}
         data = json.dumps(document).encode()
         try:
             self.send_response(code)

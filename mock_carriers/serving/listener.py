@@ -10,6 +10,7 @@ import resource
 import selectors
 import socket
 import threading
+from dataclasses import dataclass
 from typing import Callable
 
 log = logging.getLogger("mock_carriers.server")
@@ -27,12 +28,29 @@ def default_connection_limit() -> int:
     return max(8, min(soft - _RESERVED_DESCRIPTORS, soft * 3 // 4, 10_000))
 
 
+@dataclass(eq=False)
+class Client:
+    """One client connection as the server tracks it. `sock` changes when TLS wraps it (the
+    HTTPS port, or a CONNECT tunnel), and then so do `tunnel_host` and `namespace`."""
+
+    sock: socket.socket
+    address: tuple
+    tunnel_host: str | None = None  # the carrier host a CONNECT named: requests inside are to it, over TLS
+    namespace: str | None = None  # the namespace the proxy's user name chose
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+
 class Connections:
     """The open client connections of one server, counted against its cap."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._open: set[socket.socket] = set()
+        self._open: set[Client] = set()
         self._changed = threading.Condition()
         self._stopping = False
 
@@ -46,25 +64,25 @@ class Connections:
             self._changed.wait_for(lambda: len(self._open) < self.limit or self._stopping)
             return not self._stopping
 
-    def add(self, sock: socket.socket) -> None:
+    def add(self, client: Client) -> None:
         with self._changed:
-            self._open.add(sock)
+            self._open.add(client)
 
-    def discard(self, sock: socket.socket) -> None:
+    def discard(self, client: Client) -> None:
         with self._changed:
-            self._open.discard(sock)
+            self._open.discard(client)
             self._changed.notify_all()
 
     def close_all(self) -> None:
         """Wake every thread blocked on a client (a read, a hang) by shutting its socket down."""
         with self._changed:
             self._stopping = True
-            sockets = list(self._open)
+            clients = list(self._open)
             self._changed.notify_all()
-        for sock in sockets:
+        for client in clients:
             try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
+                socket.socket.shutdown(client.sock, socket.SHUT_RDWR)  # under TLS too, without its goodbye
+            except (OSError, ValueError):
                 pass
 
     def wait_closed(self, timeout: float) -> bool:
@@ -80,9 +98,9 @@ def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
 
 
 class Listener:
-    """Accepts on one socket and hands each connection to `serve(sock, address)` on a new thread."""
+    """Accepts on one socket and hands each connection to `serve(client)` on a new thread."""
 
-    def __init__(self, sock: socket.socket, serve: Callable[[socket.socket, tuple], None],
+    def __init__(self, sock: socket.socket, serve: Callable[[Client], None],
                  connections: Connections, name: str) -> None:
         self.sock = sock
         self._serve = serve
@@ -126,20 +144,19 @@ class Listener:
             return
         conn.setblocking(True)
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # answers go out whole, at once
-        self._connections.add(conn)
-        threading.Thread(target=self._serve_and_close, args=(conn, address), name="mock-carriers-connection",
+        client = Client(conn, address)
+        self._connections.add(client)
+        threading.Thread(target=self._serve_and_close, args=(client,), name="mock-carriers-connection",
                          daemon=True).start()
 
-    def _serve_and_close(self, conn: socket.socket, address: tuple) -> None:
+    def _serve_and_close(self, client: Client) -> None:
         try:
-            self._serve(conn, address)
+            self._serve(client)
         except Exception:
-            log.debug("connection from %s ended with an error", address, exc_info=True)
+            log.debug("connection from %s ended with an error", client.address, exc_info=True)
         finally:
-            try:
-                conn.close()
-            finally:
-                self._connections.discard(conn)
+            client.close()
+            self._connections.discard(client)
 
     def wake(self) -> None:
         """Stop accepting: the accept loop returns at once (the cap's wait ends with Connections.close_all)."""

@@ -103,7 +103,7 @@ class CertificateAuthority:
 
     def _leaf_file(self, name: str) -> tuple[Path, dt.datetime]:
         """leaves/<name>.pem holding a current leaf for NAME (re-issued when missing, expiring within
-        30 days, not covering NAME or signed by another CA) followed by its key; and its expiry."""
+        30 days, not covering NAME or signed by another CA), the CA and the leaf's key; and its expiry."""
         path = self.directory / "leaves" / f"{file_stem(name)}.pem"
         names = subject_names(name)
         at = certs.now()
@@ -118,7 +118,9 @@ class CertificateAuthority:
         except (ValueError, TypeError):
             log.info("re-issuing the unreadable leaf %s", path)
         leaf, key = certs.make_leaf(self._certificate, self._key, names, at)
-        write_atomic(path, certs.certificate_pem(leaf) + certs.key_pem(key))
+        # the CA after the leaf: servers send it along, so a client pinning the CA's key (Chromium's
+        # --ignore-certificate-errors-spki-list) finds it in the chain
+        write_atomic(path, certs.certificate_pem(leaf) + certs.certificate_pem(self._certificate) + certs.key_pem(key))
         return path, leaf.not_valid_after_utc
 
 
