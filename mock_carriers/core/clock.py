@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from mock_carriers.core.durations import check_instant
+from mock_carriers.core.lanes import Lanes
 
 RUNNING_TIMER_WAIT = 30.0  # seconds advance waits for timers already running (a webhook POST times out in 10)
 
@@ -133,30 +134,29 @@ class VirtualClock:
 
 
 class Scheduler:
-    """Fires due timers of real-time clocks on a background thread, callbacks on a small pool,
-    so a slow webhook receiver delays neither API requests nor other deliveries."""
+    """Fires due timers of real-time clocks on a background thread, each clock's callbacks on a lane
+    of its own (core/lanes.py), so a slow webhook receiver delays neither API requests nor another
+    namespace's deliveries."""
 
-    def __init__(self, workers: int = 8, max_wait: float = 0.5) -> None:
+    def __init__(self, lanes: Lanes | None = None, max_wait: float = 0.5) -> None:
         self._clocks: set[VirtualClock] = set()
         self._wake = threading.Condition()
-        self._workers = workers
+        self._lanes = lanes or Lanes()
         self._max_wait = max_wait
         self._thread: threading.Thread | None = None
-        self._pool = None
         self._woken = False  # a timer arrived since the last scan: scan again before sleeping
         self._stopped = False
 
     def stop(self) -> None:
-        """End the thread and the pool (a stopped server's timers fire no more)."""
+        """End the thread and the lanes (a stopped server's timers fire no more)."""
         with self._wake:
             self._stopped = True
             self._clocks.clear()
             self._wake.notify()
-            thread, pool = self._thread, self._pool
+            thread = self._thread
         if thread is not None:
             thread.join(timeout=2)
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        self._lanes.stop()
 
     def watch(self, clock: VirtualClock) -> None:
         with self._wake:
@@ -164,9 +164,6 @@ class Scheduler:
                 return
             self._clocks.add(clock)
             if self._thread is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="mock-carriers-timer")
                 self._thread = threading.Thread(target=self._run, name="mock-carriers-scheduler", daemon=True)
                 self._thread.start()
             self._woken = True
@@ -182,7 +179,7 @@ class Scheduler:
             wait = self._max_wait
             for clock in clocks:
                 while (callback := clock.pop_due()) is not None:
-                    self._pool.submit(callback)
+                    self._lanes.submit(clock, callback)
                 due = clock.next_due()
                 if due is None:
                     with self._wake:
