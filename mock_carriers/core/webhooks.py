@@ -21,6 +21,7 @@ from typing import Any, Callable, Mapping
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.durations import format_instant, parse_duration
 from mock_carriers.core.faults import FaultBook
+from mock_carriers.core.outbound import Outbound
 
 log = logging.getLogger("mock_carriers.webhooks")
 
@@ -53,8 +54,9 @@ class HeaderSigner:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """`delays`: seconds before each retry, counted from the attempt before it. `success`: the
-    statuses that end a delivery well (None: any 2xx)."""
+    """`delays`: seconds before each retry, counted from the attempt before it. `timeout`: each
+    attempt's deadline, connecting and the whole answer. `success`: the statuses that end a delivery
+    well (None: any 2xx)."""
 
     delays: tuple[float, ...]
     unsubscribe_on: frozenset[int] = frozenset()
@@ -143,7 +145,7 @@ class WebhookHub:
     """The subscriptions and outbox of one namespace."""
 
     def __init__(self, clock: VirtualClock, outbox_limit: int,
-                 post: Callable[..., Any] | None = None, faults: FaultBook | None = None) -> None:
+                 outbound: Outbound | None = None, faults: FaultBook | None = None) -> None:
         self._clock = clock
         self._subscriptions: dict[str, Subscription] = {}
         self._outbox: list[Delivery] = []  # oldest first
@@ -152,7 +154,7 @@ class WebhookHub:
         self._trimmed = 0
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
-        self._post = post
+        self._outbound = outbound or Outbound()
         self._faults = faults
         self._held: dict[str, list[Delivery]] = {}  # subscription -> deliveries waiting to arrive out of order
 
@@ -249,9 +251,8 @@ class WebhookHub:
         delivery.attempts.append(attempt)
         started = time.perf_counter()
         try:
-            response = self._poster()(delivery.subscription.url, data=body, headers=headers,
-                                      timeout=delivery.policy.timeout, allow_redirects=False)
-            attempt.status = response.status_code
+            attempt.status = self._outbound.request("POST", delivery.subscription.url, body, headers,
+                                                    delivery.policy.timeout).status
         except Exception as exc:  # a dead or misbehaving receiver is an outcome, not a crash
             attempt.error = f"{type(exc).__name__}: {exc}"
         attempt.duration_ms = (time.perf_counter() - started) * 1000
@@ -291,10 +292,3 @@ class WebhookHub:
             else:
                 kept.append(delivery)
         self._outbox = kept
-
-    def _poster(self) -> Callable[..., Any]:
-        if self._post is None:
-            import requests  # deferred: only namespaces that send webhooks pay for it
-
-            self._post = requests.Session().post  # one session per namespace, not one per delivery
-        return self._post

@@ -1,11 +1,15 @@
 """Outbound webhooks under abuse: one namespace's slow receivers never delay another's deliveries.
 Real receivers on 127.0.0.1 (tests/receivers.py) and a real server."""
 
+from datetime import timedelta
+
 import pytest
 import requests
 
 from conftest import BEX_LOGIN
-from receivers import Hanging
+from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.webhooks import GAVE_UP, RetryPolicy, WebhookHub
+from receivers import Dribbling, Hanging
 
 SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
           "receiverContactName": "P", "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
@@ -53,3 +57,27 @@ def test_hanging_receivers_of_one_namespace_do_not_delay_another_namespace(live_
     fast.submit()
     webhook_sink.wait_for(1, timeout=30)
     assert hanging.ended == 0  # the fast namespace's delivery arrived while every slow attempt still hung
+
+
+def _one_attempt(url: str, timeout: float):
+    """One delivery to `url` with a single attempt, made by `advance` before it returns."""
+    clock = VirtualClock()
+    clock.freeze()
+    hub = WebhookHub(clock, outbox_limit=10)
+    hub.subscribe("c", url)
+    delivery = hub.emit("c", "e", {}, lambda d, n, at: (b"{}", {}), RetryPolicy(delays=(), timeout=timeout))[0]
+    clock.advance(timedelta(0))
+    return delivery
+
+
+@pytest.mark.parametrize("receiver", [Hanging, lambda: Dribbling(interval=0.5, body=20)], ids=["hanging", "dribbling"])
+def test_an_attempt_has_a_total_deadline_however_the_receiver_stalls(receiver):
+    stalling = receiver()
+    try:
+        delivery = _one_attempt(stalling.url, timeout=1.0)
+        stalling.wait_for(ended=1)  # the mock hung up on it
+    finally:
+        stalling.close()
+    [attempt] = delivery.attempts
+    assert delivery.state == GAVE_UP and attempt.status is None
+    assert attempt.error == "DeadlineExceeded: no complete answer within 1 s"
