@@ -101,3 +101,46 @@ class Dribbling(Receiver):
         for index in range(len(answer)):
             connection.sendall(answer[index:index + 1])
             time.sleep(self.interval)
+
+
+class KeepAlive:
+    """A well-behaved receiver that keeps each connection open for the client's next request
+    (HTTP/1.1 keep-alive, as most web servers do): 204 to every POST."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        receiver = self
+        self.posts = 0
+        self._changed = threading.Condition()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self.send_response(204)
+                self.end_headers()
+                with receiver._changed:
+                    receiver.posts += 1
+                    receiver._changed.notify_all()
+
+            def log_message(self, format, *args) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+
+    def wait_for(self, posts: int, timeout: float = 60.0) -> None:
+        with self._changed:
+            if not self._changed.wait_for(lambda: self.posts >= posts, timeout):
+                raise AssertionError(f"wanted {posts} POSTs, got {self.posts}")
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

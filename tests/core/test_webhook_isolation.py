@@ -1,6 +1,9 @@
 """Outbound webhooks under abuse: one namespace's slow receivers never delay another's deliveries.
 Real receivers on 127.0.0.1 (tests/receivers.py) and a real server."""
 
+import os
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -8,8 +11,9 @@ import requests
 
 from conftest import BEX_LOGIN
 from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.outbound import Closed, Outbound
 from mock_carriers.core.webhooks import GAVE_UP, RetryPolicy, WebhookHub
-from receivers import Dribbling, Hanging
+from receivers import Dribbling, Hanging, KeepAlive
 
 SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
           "receiverContactName": "P", "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
@@ -36,6 +40,9 @@ class World:
 
     def outbox(self) -> dict:
         return requests.get(f"{self.admin}/webhooks", timeout=5).json()
+
+    def drop(self) -> None:
+        assert requests.delete(self.admin, timeout=5).status_code == 204
 
 
 @pytest.fixture
@@ -81,3 +88,61 @@ def test_an_attempt_has_a_total_deadline_however_the_receiver_stalls(receiver):
     [attempt] = delivery.attempts
     assert delivery.state == GAVE_UP and attempt.status is None
     assert attempt.error == "DeadlineExceeded: no complete answer within 1 s"
+
+
+def _descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def _settles_to(baseline: int, timeout: float = 20.0) -> int:
+    """The process's open descriptors, once they are back to `baseline` or `timeout` has passed."""
+    deadline = time.monotonic() + timeout
+    while (count := _descriptors()) > baseline and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return count
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
+def test_dropped_namespaces_leave_no_webhook_socket_open(live_server):
+    receiver = KeepAlive()
+    try:
+        url = live_server()
+        warm = World(url, "warm-up")  # the first delivery starts what every later one shares
+        warm.subscribe(receiver.url)
+        warm.submit()
+        receiver.wait_for(1)
+        warm.drop()
+        time.sleep(1.0)  # the warm-up's connections wind down
+        baseline = _descriptors()
+
+        worlds = [World(url, f"ns{index}") for index in range(300)]
+        for world in worlds:
+            world.subscribe(receiver.url)
+            world.submit()
+        receiver.wait_for(301)
+        for world in worlds:
+            world.drop()
+        assert _settles_to(baseline) <= baseline
+    finally:
+        receiver.close()
+
+
+def test_closing_cuts_the_requests_in_flight(hanging):
+    """What dropping or resetting a namespace does to its outbound requests."""
+    outbound, outcome = Outbound(), []
+
+    def send():
+        try:
+            outbound.request("POST", hanging.url, b"{}", deadline=60.0)
+        except Exception as exc:
+            outcome.append(exc)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    hanging.wait_for(accepted=1)
+    outbound.close()
+    sender.join(30)
+    hanging.wait_for(ended=1)
+    assert [type(exc) for exc in outcome] == [Closed]
+    with pytest.raises(Closed):
+        outbound.request("POST", hanging.url, b"{}")
