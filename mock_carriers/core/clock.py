@@ -18,8 +18,6 @@ from typing import Callable
 from mock_carriers.core.durations import check_instant
 from mock_carriers.core.lanes import Lanes
 
-RUNNING_TIMER_WAIT = 30.0  # seconds advance waits for timers already running (a webhook POST times out in 10)
-
 
 class VirtualClock:
     def __init__(self, real_time: Callable[[], float] = time.time,
@@ -34,6 +32,7 @@ class VirtualClock:
         self._on_timer = on_timer  # tells a Scheduler this clock has timers to watch
         self._advancing = 0  # advances in progress: they fire the timers, the Scheduler keeps off
         self._running = 0  # timers handed to a Scheduler and not yet finished
+        self._closed = False
 
     @property
     def frozen(self) -> bool:
@@ -60,8 +59,9 @@ class VirtualClock:
     def advance(self, by: timedelta) -> None:
         """Move forward, firing each timer due on the way with the clock at its time.
 
-        Timers a Scheduler already took run to the end first, and none is handed to it while the
-        clock moves: each timer then runs exactly at its time, and all of them before this returns.
+        Timers a Scheduler already took run to the end first (however long: a timer bounds its
+        own waiting, as a webhook attempt's deadline does), and none is handed to it while the clock
+        moves: each timer then runs exactly at its time, and all of them before this returns.
         """
         if by < timedelta(0):
             raise ValueError("the clock only moves forward with advance; use set to go back")
@@ -69,7 +69,7 @@ class VirtualClock:
         check_instant(datetime.fromtimestamp(target, tz=timezone.utc))
         with self._lock:
             self._advancing += 1
-            self._idle.wait_for(lambda: self._running == 0, timeout=RUNNING_TIMER_WAIT)
+            self._idle.wait_for(lambda: self._running == 0)
         try:
             while (callback := self._pop_due(target, move_to_due=True)) is not None:
                 callback()
@@ -91,8 +91,10 @@ class VirtualClock:
                 self._offset = target - self._real_time()
 
     def call_at(self, when: float, callback: Callable[[], None]) -> None:
-        """Run `callback` once the clock reaches `when` (a timestamp)."""
+        """Run `callback` once the clock reaches `when` (a timestamp); never, once the clock is closed."""
         with self._lock:
+            if self._closed:
+                return
             heapq.heappush(self._timers, (when, next(self._sequence), callback))
         if self._on_timer is not None:
             self._on_timer(self)
@@ -128,8 +130,11 @@ class VirtualClock:
         with self._lock:
             return self._timers[0][0] if self._timers else None
 
-    def cancel_all(self) -> None:
+    def close(self) -> None:
+        """Cancel every timer and ignore new ones: a dropped namespace's attempts in flight must not
+        plan retries on it."""
         with self._lock:
+            self._closed = True
             self._timers.clear()
 
 

@@ -56,12 +56,12 @@ class Lanes:
                 self._add_thread(lane)
 
     def stop(self) -> None:
-        """Drop the work not yet started; every thread ends once its current callback returns."""
+        """Take no more work; each thread ends once its lane's work is done. The work handed out
+        still runs (a clock counts on it: an advance waits for its timers), and runs fast: a stopping
+        server has closed its namespaces, which refuse to send anything."""
         with self._lock:
             self._stopped = True
-            self._line.clear()
             for lane in self._lanes.values():
-                lane.work.clear()
                 lane.wake.notify_all()
 
     def _add_thread(self, lane: _Lane) -> None:
@@ -102,7 +102,7 @@ class Lanes:
         """This thread stops serving `lane`: the lane it serves next (the first in line), or None."""
         lane.threads -= 1
         self._forget_if_done(lane)
-        while self._line and not self._stopped:
+        while self._line:
             waiting = self._line.popleft()
             waiting.queued = False
             if waiting.work and waiting.threads < self._width:

@@ -173,7 +173,7 @@ def _dispose(doomed: list[Namespace | None]) -> None:
     it has (the list), so they die on that thread."""
     for namespace in doomed:
         if namespace is not None:
-            namespace.clock.cancel_all()
+            namespace.clock.close()
             namespace.outbound.close()
     if any(namespace is not None for namespace in doomed):
         timer = threading.Timer(_DISPOSE_DELAY, doomed.clear)

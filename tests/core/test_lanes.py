@@ -64,12 +64,14 @@ def test_a_failing_callback_does_not_end_its_lane(caplog):
     assert "a timer failed" in caplog.text
 
 
-def test_stop_drops_work_not_started():
-    lanes, release, seen = Lanes(width=1, linger=0.05), threading.Event(), []
+def test_stop_takes_no_more_work_and_finishes_what_was_handed_out():
+    """A clock counts on every timer handed out running (an advance waits for them)."""
+    lanes, release, seen = Lanes(width=1, cap=1, linger=5.0), threading.Event(), []
     lanes.submit("a", release.wait)
-    lanes.submit("a", lambda: seen.append("never"))
+    lanes.submit("a", lambda: seen.append("a"))
+    lanes.submit("b", lambda: seen.append("b"))  # waits in line: the cap is reached
     lanes.stop()
+    lanes.submit("a", lambda: seen.append("too late"))
     release.set()
-    _until(lambda: lanes.threads == 0)
-    lanes.submit("a", lambda: seen.append("never"))
-    assert seen == []
+    _until(lambda: lanes.threads == 0)  # no lingering once stopped
+    assert seen == ["a", "b"]

@@ -10,7 +10,8 @@ import pytest
 import requests
 
 from conftest import BEX_LOGIN
-from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.clock import Scheduler, VirtualClock
+from mock_carriers.core.lanes import Lanes
 from mock_carriers.core.outbound import Closed, Outbound
 from mock_carriers.core.webhooks import GAVE_UP, RetryPolicy, WebhookHub
 from receivers import Dribbling, Hanging, KeepAlive
@@ -146,3 +147,24 @@ def test_closing_cuts_the_requests_in_flight(hanging):
     assert [type(exc) for exc in outcome] == [Closed]
     with pytest.raises(Closed):
         outbound.request("POST", hanging.url, b"{}")
+
+
+def test_advance_returns_with_every_attempt_of_its_window_made_while_lanes_are_busy(hanging):
+    """First attempts queue on the namespace's lane (two at a time) behind receivers that never
+    answer; an advance waits for them all, bounded by their deadlines, then makes every retry."""
+    scheduler = Scheduler(Lanes(width=2))
+    try:
+        clock = VirtualClock(on_timer=scheduler.watch)
+        clock.freeze()
+        start = clock.timestamp()
+        hub = WebhookHub(clock, outbox_limit=100)
+        for _ in range(6):
+            hub.subscribe("c", hanging.url)
+        deliveries = hub.emit("c", "e", {}, lambda d, n, at: (b"{}", {}), RetryPolicy(delays=(60.0,), timeout=0.3))
+        hanging.wait_for(accepted=2)  # the lane has taken the first two; four wait behind them
+        clock.advance(timedelta(minutes=2))
+    finally:
+        scheduler.stop()
+    for delivery in deliveries:
+        assert delivery.state == GAVE_UP and [a.at - start for a in delivery.attempts] == [0.0, 60.0]
+        assert all(a.error.startswith("DeadlineExceeded") for a in delivery.attempts)
