@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import core_platform, faults, strict, webhooks
+from bench import core_platform, faults, strict, webhook_isolation, webhooks
 
-SUITES = [core_platform, webhooks, faults, strict]
+SUITES = [core_platform, webhooks, webhook_isolation, faults, strict]
 
 
 def main() -> None:
