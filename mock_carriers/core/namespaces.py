@@ -167,10 +167,10 @@ _DISPOSE_DELAY = 0.05  # seconds: lets the reset's own response go out before th
 
 def _dispose(doomed: list[Namespace | None]) -> None:
     """Stop dropped namespaces' timers and cut their requests in flight (no webhook of a reset
-    world goes out, no socket of it stays open), then free them on
-    a timer thread, so a reset costs the caller O(1) instead of the time to deallocate every token
-    and journal entry they held (which holds the GIL). The caller hands over the only references
-    it has (the list), so they die on that thread."""
+    world goes out, no socket of it stays open), then free them on a timer thread, so a reset
+    costs the caller O(1) instead of the time to deallocate every token and journal entry they
+    held (which holds the GIL). The caller hands over the only references it has (the list), so
+    they die on that thread."""
     for namespace in doomed:
         if namespace is not None:
             namespace.clock.close()
