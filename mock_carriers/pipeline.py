@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import nullcontext
 
 from flask import Request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -66,7 +67,7 @@ def handle(state: AppState, request: Request) -> Response:
         if refusal:
             raise refusal
         context = RequestContext(request, carrier, namespace, target)
-        with namespace.lock:
+        with namespace.lock if route.locked else nullcontext():
             response = route.handler(context, **params)
         for rule in faults:
             if rule.effect in AFTER:

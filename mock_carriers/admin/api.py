@@ -245,7 +245,8 @@ def get_webhooks(name: str):
     hub = namespace.webhooks
     return json_response({"namespace": namespace.name,
                           "subscriptions": [s.to_dict() for s in hub.subscriptions(carrier)],
-                          "deliveries": [d.to_dict() for d in hub.deliveries(carrier)]})
+                          "deliveries": [d.to_dict() for d in hub.deliveries(carrier)],
+                          "trimmed": hub.trimmed})
 
 
 @admin.post("/namespaces/<name>/webhooks/subscriptions")

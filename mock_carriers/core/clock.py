@@ -16,8 +16,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable
 
 from mock_carriers.core.durations import check_instant
-
-RUNNING_TIMER_WAIT = 30.0  # seconds advance waits for timers already running (a webhook POST times out in 10)
+from mock_carriers.core.lanes import Lanes
 
 
 class VirtualClock:
@@ -33,6 +32,7 @@ class VirtualClock:
         self._on_timer = on_timer  # tells a Scheduler this clock has timers to watch
         self._advancing = 0  # advances in progress: they fire the timers, the Scheduler keeps off
         self._running = 0  # timers handed to a Scheduler and not yet finished
+        self._closed = False
 
     @property
     def frozen(self) -> bool:
@@ -59,8 +59,9 @@ class VirtualClock:
     def advance(self, by: timedelta) -> None:
         """Move forward, firing each timer due on the way with the clock at its time.
 
-        Timers a Scheduler already took run to the end first, and none is handed to it while the
-        clock moves: each timer then runs exactly at its time, and all of them before this returns.
+        Timers a Scheduler already took run to the end first (however long: a timer bounds its
+        own waiting, as a webhook attempt's deadline does), and none is handed to it while the clock
+        moves: each timer then runs exactly at its time, and all of them before this returns.
         """
         if by < timedelta(0):
             raise ValueError("the clock only moves forward with advance; use set to go back")
@@ -68,7 +69,7 @@ class VirtualClock:
         check_instant(datetime.fromtimestamp(target, tz=timezone.utc))
         with self._lock:
             self._advancing += 1
-            self._idle.wait_for(lambda: self._running == 0, timeout=RUNNING_TIMER_WAIT)
+            self._idle.wait_for(lambda: self._running == 0)
         try:
             while (callback := self._pop_due(target, move_to_due=True)) is not None:
                 callback()
@@ -90,8 +91,10 @@ class VirtualClock:
                 self._offset = target - self._real_time()
 
     def call_at(self, when: float, callback: Callable[[], None]) -> None:
-        """Run `callback` once the clock reaches `when` (a timestamp)."""
+        """Run `callback` once the clock reaches `when` (a timestamp); never, once the clock is closed."""
         with self._lock:
+            if self._closed:
+                return
             heapq.heappush(self._timers, (when, next(self._sequence), callback))
         if self._on_timer is not None:
             self._on_timer(self)
@@ -127,36 +130,38 @@ class VirtualClock:
         with self._lock:
             return self._timers[0][0] if self._timers else None
 
-    def cancel_all(self) -> None:
+    def close(self) -> None:
+        """Cancel every timer and ignore new ones: a dropped namespace's attempts in flight must not
+        plan retries on it."""
         with self._lock:
+            self._closed = True
             self._timers.clear()
 
 
 class Scheduler:
-    """Fires due timers of real-time clocks on a background thread, callbacks on a small pool,
-    so a slow webhook receiver delays neither API requests nor other deliveries."""
+    """Fires due timers of real-time clocks on a background thread, each clock's callbacks on a lane
+    of its own (core/lanes.py), so a slow webhook receiver delays neither API requests nor another
+    namespace's deliveries."""
 
-    def __init__(self, workers: int = 8, max_wait: float = 0.5) -> None:
+    def __init__(self, lanes: Lanes | None = None, max_wait: float = 0.5) -> None:
         self._clocks: set[VirtualClock] = set()
         self._wake = threading.Condition()
-        self._workers = workers
+        self._lanes = lanes or Lanes()
         self._max_wait = max_wait
         self._thread: threading.Thread | None = None
-        self._pool = None
         self._woken = False  # a timer arrived since the last scan: scan again before sleeping
         self._stopped = False
 
     def stop(self) -> None:
-        """End the thread and the pool (a stopped server's timers fire no more)."""
+        """End the thread and the lanes (a stopped server's timers fire no more)."""
         with self._wake:
             self._stopped = True
             self._clocks.clear()
             self._wake.notify()
-            thread, pool = self._thread, self._pool
+            thread = self._thread
         if thread is not None:
             thread.join(timeout=2)
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        self._lanes.stop()
 
     def watch(self, clock: VirtualClock) -> None:
         with self._wake:
@@ -164,9 +169,6 @@ class Scheduler:
                 return
             self._clocks.add(clock)
             if self._thread is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="mock-carriers-timer")
                 self._thread = threading.Thread(target=self._run, name="mock-carriers-scheduler", daemon=True)
                 self._thread.start()
             self._woken = True
@@ -182,7 +184,7 @@ class Scheduler:
             wait = self._max_wait
             for clock in clocks:
                 while (callback := clock.pop_due()) is not None:
-                    self._pool.submit(callback)
+                    self._lanes.submit(clock, callback)
                 due = clock.next_due()
                 if due is None:
                     with self._wake:

@@ -18,6 +18,7 @@ from mock_carriers.core.clock import Scheduler, VirtualClock
 from mock_carriers.core.faults import FaultBook
 from mock_carriers.core.fixtures import FixtureSpec, FixtureStore
 from mock_carriers.core.journal import Journal
+from mock_carriers.core.outbound import Outbound
 from mock_carriers.core.tokens import TokenAuthority
 from mock_carriers.core.webhooks import WebhookHub
 
@@ -49,7 +50,8 @@ class Namespace:
         self.lock = threading.RLock()
         self.journal = Journal(journal_limit)
         self.faults = FaultBook(seed)
-        self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit, faults=self.faults)
+        self.outbound = Outbound()  # every request the namespace sends: cut when it is dropped
+        self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit, outbound=self.outbound, faults=self.faults)
         self.overlays = dict(overlays or {})  # carrier -> fixtures already merged and checked
         self._base_fixtures = fixtures
         self._models: dict[str, Any] = {}
@@ -164,13 +166,15 @@ _DISPOSE_DELAY = 0.05  # seconds: lets the reset's own response go out before th
 
 
 def _dispose(doomed: list[Namespace | None]) -> None:
-    """Stop dropped namespaces' timers (no webhook of a reset world goes out), then free them on
-    a timer thread, so a reset costs the caller O(1) instead of the time to deallocate every token
-    and journal entry they held (which holds the GIL). The caller hands over the only references
-    it has (the list), so they die on that thread."""
+    """Stop dropped namespaces' timers and cut their requests in flight (no webhook of a reset
+    world goes out, no socket of it stays open), then free them on a timer thread, so a reset
+    costs the caller O(1) instead of the time to deallocate every token and journal entry they
+    held (which holds the GIL). The caller hands over the only references it has (the list), so
+    they die on that thread."""
     for namespace in doomed:
         if namespace is not None:
-            namespace.clock.cancel_all()
+            namespace.clock.close()
+            namespace.outbound.close()
     if any(namespace is not None for namespace in doomed):
         timer = threading.Timer(_DISPOSE_DELAY, doomed.clear)
         timer.daemon = True

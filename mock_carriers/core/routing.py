@@ -30,6 +30,7 @@ class Route:
     operation_id: str | None  # None: the framework's own answer (DRF's OPTIONS), no operation of the contract
     pattern: re.Pattern = field(compare=False)
     dialect: Any = None  # an ErrorDialect for this route only (None: the carrier's)
+    locked: bool = True  # False: a handler that waits on the network takes the namespace's lock itself, briefly
 
 
 class RouteTable:
@@ -50,11 +51,11 @@ class RouteTable:
         self._routes: list[Route] = []
 
     def add(self, methods: Iterable[str], rule: str, handler: Callable, operation_id: str,
-            dialect: Any = None) -> None:
+            dialect: Any = None, locked: bool = True) -> None:
         methods = frozenset(m.upper() for m in methods)
         if "GET" in methods:
             methods |= {"HEAD"}
-        self._routes.append(Route(methods, rule, handler, operation_id, self._compile(rule), dialect))
+        self._routes.append(Route(methods, rule, handler, operation_id, self._compile(rule), dialect, locked))
 
     def _compile(self, rule: str) -> re.Pattern:
         parts, position = [], 0

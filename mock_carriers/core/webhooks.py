@@ -3,7 +3,8 @@
 A carrier supplies the data (how a delivery is signed, which answers count as success, when to
 retry, when to stop) and an envelope builder; this module does the rest, on the namespace clock:
 `advance 5m` makes the retries of those five minutes before it returns. Every delivery ends as
-delivered, gave_up or unsubscribed, with every attempt (exact bytes, headers, answer) kept.
+delivered, gave_up or unsubscribed, with every attempt (exact bytes, headers, answer) kept; the
+outbox keeps every pending delivery and trims only finished ones beyond its limit, counting them.
 """
 
 from __future__ import annotations
@@ -14,13 +15,13 @@ import itertools
 import logging
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping
 
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.durations import format_instant, parse_duration
 from mock_carriers.core.faults import FaultBook
+from mock_carriers.core.outbound import Outbound
 
 log = logging.getLogger("mock_carriers.webhooks")
 
@@ -53,8 +54,9 @@ class HeaderSigner:
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """`delays`: seconds before each retry, counted from the attempt before it. `success`: the
-    statuses that end a delivery well (None: any 2xx)."""
+    """`delays`: seconds before each retry, counted from the attempt before it. `timeout`: each
+    attempt's deadline, connecting and the whole answer. `success`: the statuses that end a delivery
+    well (None: any 2xx)."""
 
     delays: tuple[float, ...]
     unsubscribe_on: frozenset[int] = frozenset()
@@ -143,13 +145,16 @@ class WebhookHub:
     """The subscriptions and outbox of one namespace."""
 
     def __init__(self, clock: VirtualClock, outbox_limit: int,
-                 post: Callable[..., Any] | None = None, faults: FaultBook | None = None) -> None:
+                 outbound: Outbound | None = None, faults: FaultBook | None = None) -> None:
         self._clock = clock
         self._subscriptions: dict[str, Subscription] = {}
-        self._outbox: deque[Delivery] = deque(maxlen=outbox_limit)
+        self._outbox: list[Delivery] = []  # oldest first
+        self._outbox_limit = outbox_limit
+        self._finished = 0  # deliveries in the outbox that have ended: the only ones it may trim
+        self._trimmed = 0
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
-        self._post = post
+        self._outbound = outbound or Outbound()
         self._faults = faults
         self._held: dict[str, list[Delivery]] = {}  # subscription -> deliveries waiting to arrive out of order
 
@@ -178,6 +183,11 @@ class WebhookHub:
         with self._lock:
             return [d for d in self._outbox if carrier is None or d.carrier == carrier]
 
+    @property
+    def trimmed(self) -> int:
+        """How many finished deliveries left the outbox to keep it within its limit."""
+        return self._trimmed
+
     def emit(self, carrier: str, event: str, payload: Any, envelope: Envelope, policy: RetryPolicy,
              scope_key: str | None = None) -> list[Delivery]:
         """One delivery per active subscription that wants `event`, first attempt right away
@@ -195,6 +205,7 @@ class WebhookHub:
                                         stale_by=_seconds(effects.get("stale_timestamp")))
                     self._outbox.append(delivery)
                     created.append((delivery, effects))
+            self._trim()
             for delivery, effects in created:  # under the lock: `_held` is shared by every emitting thread
                 if "out_of_order" in effects:  # waits for the subscription's next delivery to go first
                     self._held.setdefault(delivery.subscription.id, []).append(delivery)
@@ -224,7 +235,7 @@ class WebhookHub:
         if delivery.state != PENDING:
             return
         if not delivery.subscription.active:
-            delivery.state, delivery.next_attempt_at = UNSUBSCRIBED, None
+            self._finish(delivery, UNSUBSCRIBED)
             return
         number = len(delivery.attempts) + 1
         sent_at = self._clock.timestamp()
@@ -240,9 +251,8 @@ class WebhookHub:
         delivery.attempts.append(attempt)
         started = time.perf_counter()
         try:
-            response = self._poster()(delivery.subscription.url, data=body, headers=headers,
-                                      timeout=delivery.policy.timeout, allow_redirects=False)
-            attempt.status = response.status_code
+            attempt.status = self._outbound.request("POST", delivery.subscription.url, body, headers,
+                                                    delivery.policy.timeout).status
         except Exception as exc:  # a dead or misbehaving receiver is an outcome, not a crash
             attempt.error = f"{type(exc).__name__}: {exc}"
         attempt.duration_ms = (time.perf_counter() - started) * 1000
@@ -251,20 +261,34 @@ class WebhookHub:
     def _decide(self, delivery: Delivery, attempt: Attempt) -> None:
         policy = delivery.policy
         if policy.succeeded(attempt.status):
-            delivery.state, delivery.next_attempt_at = DELIVERED, None
+            self._finish(delivery, DELIVERED)
         elif attempt.status in policy.unsubscribe_on:
             delivery.subscription.active = False
-            delivery.state, delivery.next_attempt_at = UNSUBSCRIBED, None
+            self._finish(delivery, UNSUBSCRIBED)
         elif attempt.number <= len(policy.delays):  # counted from the attempt's start: a fixed schedule
             self._schedule(delivery, attempt.at + policy.delays[attempt.number - 1])
         else:
-            delivery.state, delivery.next_attempt_at = GAVE_UP, None
+            self._finish(delivery, GAVE_UP)
             log.info("webhook %s to %s gave up after %d attempts", delivery.id, delivery.subscription.url,
                      attempt.number)
 
-    def _poster(self) -> Callable[..., Any]:
-        if self._post is None:
-            import requests  # deferred: only namespaces that send webhooks pay for it
+    def _finish(self, delivery: Delivery, state: str) -> None:
+        with self._lock:
+            delivery.state, delivery.next_attempt_at = state, None
+            self._finished += 1
+            self._trim()
 
-            self._post = requests.Session().post  # one session per namespace, not one per delivery
-        return self._post
+    def _trim(self) -> None:
+        """Beyond the limit, the oldest finished deliveries go (counted); a pending one never does."""
+        excess = min(len(self._outbox) - self._outbox_limit, self._finished)
+        if excess <= 0:
+            return
+        kept = []
+        for delivery in self._outbox:
+            if excess and delivery.state != PENDING:
+                excess -= 1
+                self._finished -= 1
+                self._trimmed += 1
+            else:
+                kept.append(delivery)
+        self._outbox = kept

@@ -6,11 +6,13 @@ import hmac
 import json
 import socket
 import threading
+from dataclasses import replace
 
 import pytest
 import requests
 
 from conftest import BEX_LOGIN, settled
+from receivers import Dribbling, Hanging
 
 KEY = "mock-bex-webhook-key"
 SECRET = "s" * 40
@@ -76,13 +78,53 @@ def test_noecho_skips_the_check(bex, webhook_sink):
     assert webhook_sink.received == []
 
 
-def test_a_receiver_that_fails_the_echo_is_refused(bex):
+def _closed_port() -> int:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    response = bex.register(f"http://127.0.0.1:{port}/hook")
+        return closed.getsockname()[1]
+
+
+def test_a_receiver_that_fails_the_echo_is_refused(bex):
+    response = bex.register(f"http://127.0.0.1:{_closed_port()}/hook")
     assert response.status_code == 400 and response.json()["Message"].startswith("WebHook verification failed.")
     assert bex.outbox()["subscriptions"] == []
+
+
+def test_the_echo_check_holds_up_no_other_request_of_the_namespace(bex):
+    hanging = Hanging()
+    refused = []
+    registering = threading.Thread(target=lambda: refused.append(bex.register(hanging.url, activate=False)))
+    try:
+        registering.start()
+        hanging.wait_for(accepted=1)  # the echo check waits on a receiver that never answers
+        rows = requests.get(f"{bex.url}/bex/api/service/waybillquicktrackingv3customtreeview",
+                            params={"searchItems": "BEX1000001"}, headers={"token": bex.token}, timeout=30)
+        assert rows.status_code == 200
+    finally:
+        hanging.close()  # the echo check fails now
+        registering.join(30)
+    assert refused[0].status_code == 400
+    journal = requests.get(f"{bex.url}/__admin/namespaces/default/journal", timeout=5).json()["entries"]
+    order = [entry["operation"] for entry in journal]
+    assert order.index("waybillquicktrackingv3customtreeviewViaGet") < order.index("registerWebHook")
+
+
+def test_a_failed_echo_check_says_the_same_whatever_went_wrong(bex, monkeypatch):
+    """Closed port, no answer in time, a wrong answer: one wording, so the check tells nobody
+    which ports are open."""
+    from mock_carriers.carriers.bex import api
+
+    monkeypatch.setattr(api, "ECHO_CHECK", replace(api.ECHO_CHECK, deadline=0.5))
+    hanging, wrong = Hanging(), Dribbling(interval=0, body=3)  # 200 with "xxx": not the echo
+    try:
+        messages = {name: bex.register(url).json()["Message"] for name, url in (
+            ("closed port", f"http://127.0.0.1:{_closed_port()}/hook"), ("hanging", hanging.url),
+            ("wrong answer", wrong.url))}
+    finally:
+        hanging.close()
+        wrong.close()
+    assert len(set(messages.values())) == 1, messages
+    assert messages["hanging"].startswith("WebHook verification failed.")
 
 
 @pytest.mark.parametrize("kwargs, status, field", [

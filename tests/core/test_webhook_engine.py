@@ -7,6 +7,7 @@ from datetime import timedelta
 from hypothesis import given, strategies as st
 
 from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.outbound import Answer
 from mock_carriers.core.webhooks import DELIVERED, GAVE_UP, UNSUBSCRIBED, HeaderSigner, RetryPolicy, WebhookHub
 
 
@@ -26,12 +27,12 @@ class Answers:
         self.answers = list(answers)
         self.calls = []
 
-    def __call__(self, url, **kwargs):
+    def request(self, method, url, body, headers, deadline):
         answer = self.answers.pop(0) if self.answers else 200
-        self.calls.append(kwargs["data"])
+        self.calls.append(body)
         if answer is None:
-            raise ConnectionError("refused")
-        return type("Reply", (), {"status_code": answer})()
+            raise ConnectionRefusedError("refused")
+        return Answer(answer, b"")
 
 
 POLICY = RetryPolicy(delays=(60.0, 240.0), unsubscribe_on=frozenset({410}))
@@ -44,7 +45,7 @@ def test_retry_timing_for_any_sequence_of_answers(answers):
     clock.freeze()
     start = clock.timestamp()
     post = Answers(answers)
-    hub = WebhookHub(clock, outbox_limit=10, post=post)
+    hub = WebhookHub(clock, outbox_limit=10, outbound=post)
     hub.subscribe("c", "http://127.0.0.1:9/hook", secret="k")
     delivery = hub.emit("c", "e", {}, lambda d, n, at: (f'{{"attempt":{n}}}'.encode(), {}), POLICY)[0]
     clock.advance(timedelta(hours=1))
@@ -66,7 +67,7 @@ def test_retry_timing_for_any_sequence_of_answers(answers):
 def test_unsubscribed_subscriptions_get_nothing_more():
     clock = VirtualClock()
     clock.freeze()
-    hub = WebhookHub(clock, outbox_limit=10, post=Answers([410]))
+    hub = WebhookHub(clock, outbox_limit=10, outbound=Answers([410]))
     hub.subscribe("c", "http://127.0.0.1:9/hook")
     hub.emit("c", "e", {}, lambda d, n, at: (b"{}", {}), POLICY)
     clock.advance(timedelta(0))
@@ -74,7 +75,7 @@ def test_unsubscribed_subscriptions_get_nothing_more():
 
 
 def test_filters_and_scopes():
-    hub = WebhookHub(VirtualClock(), outbox_limit=10, post=Answers([]))
+    hub = WebhookHub(VirtualClock(), outbox_limit=10, outbound=Answers([]))
     hub.subscribe("c", "http://x/1", filters=("pod",))
     hub.subscribe("c", "http://x/2", scope=("ACC1",))
     hub.subscribe("other", "http://x/3")

@@ -20,10 +20,13 @@ from mock_carriers.core.errors import BadRequest, Invalid, Unauthorized, WebApi,
 from mock_carriers.core.pdf import A4, MM, text_pdf
 from mock_carriers.core.routing import RouteTable
 from mock_carriers.core.tokens import TokenState
+from mock_carriers.core.url_check import EchoCheck
 
 API_SCOPE, DOWNLOAD_SCOPE = "api", "alternate"
 LABEL_SIZE = (100.8 * MM, 149.8 * MM)
-ECHO_TIMEOUT = 10.0
+ECHO_CHECK = EchoCheck(param="echo", deadline=10.0)  # Microsoft.AspNet.WebHooks' registration check
+ECHO_FAILED = ("WebHook verification failed. Please ensure that the WebHook URI is valid and that the endpoint "
+               "is accessible. Error encountered: the endpoint did not echo the value it was sent.")
 MAX_WEIGHT_KG = 100_000.0  # beyond any parcel; keeps the arithmetic finite
 MAX_DIM_MASS_CM3 = 1e10
 TRACKING_HEADER = {"id": 0, "dataTypeId": 4, "groupingIndex": -1, "headerName": "Tracking", "col1": "Date",
@@ -259,6 +262,8 @@ def _webhook_key(ctx: RequestContext, key: str) -> tuple[str, dict]:
 
 
 def register_webhook(ctx: RequestContext) -> Response:
+    """Runs without the namespace's lock (its route says so): the echo check may wait 10 s on the
+    receiver, and the rest reads fixtures or takes a lock of its own."""
     key, owner = _webhook_key(ctx, ctx.request.headers.get("X-InsightWebHooks-Auth", ""))
     params = bind(ctx.request)
     uri, secret = params.text("WebHookUri"), params.text("Secret")
@@ -285,19 +290,10 @@ def register_webhook(ctx: RequestContext) -> Response:
 
 def _verify_echo(ctx: RequestContext, uri: str) -> None:
     """GET <uri>?echo=<random>: the receiver must answer 2xx with the echo as its body."""
-    import requests
-
     with ctx.namespace.lock:
         echo = f"{ctx.namespace.rng.getrandbits(128):032x}"
-    try:
-        answer = requests.get(uri, params={"echo": echo}, timeout=ECHO_TIMEOUT, allow_redirects=False)
-        problem = None if answer.ok and answer.text.strip() == echo else \
-            f"the receiver answered {answer.status_code} without the echo value"
-    except requests.RequestException as exc:
-        problem = type(exc).__name__
-    if problem:
-        raise BadRequest("WebHook verification failed. Please ensure that the WebHook URI is valid and "
-                              f"that the endpoint is accessible. Error encountered: {problem}")
+    if not ECHO_CHECK.passes(ctx.namespace.outbound, uri, echo):
+        raise BadRequest(ECHO_FAILED)
 
 
 def activate_webhook(ctx: RequestContext) -> Response:
@@ -330,7 +326,8 @@ ENDPOINTS = (  # (canonical name, handler): each under /api/service/ and /api/, 
 def build_routes() -> RouteTable:
     routes = RouteTable(case_insensitive=True)
     webhook_dialect = WebApi()
-    routes.add(["POST"], "/api/webhooks/registrations", register_webhook, "registerWebHook", webhook_dialect)
+    routes.add(["POST"], "/api/webhooks/registrations", register_webhook, "registerWebHook", webhook_dialect,
+               locked=False)
     routes.add(["POST"], "/api/ActivateWebHook", activate_webhook, "activateWebHook", webhook_dialect)
     routes.add(["POST"], "/api/UnsubscribeWebHook", unsubscribe_webhook, "unsubscribeWebHook", webhook_dialect)
     for prefix, suffix in (("/api/service", ""), ("/api", "Legacy")):
