@@ -4,8 +4,6 @@ before the carrier handles it (wait, answer instead, spoil the caller's token) o
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -14,6 +12,7 @@ from flask import Request
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import Carrier
+from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.errors import TooManyRequests, Unavailable
 from mock_carriers.core.faults import FaultRule
 from mock_carriers.core.namespaces import Namespace
@@ -63,10 +62,8 @@ def caller_tokens(request: Request) -> list[str]:
 
 
 def _embedded_token(credential: str) -> str:
-    try:
-        return base64.b64decode(credential, validate=True).decode("utf-8").partition(":")[2]
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return ""
+    pair = decode_pair(credential)
+    return pair[1] if pair else ""
 
 
 def _throttled(seconds: int, form: str, carrier: Carrier, namespace: Namespace) -> TooManyRequests:
