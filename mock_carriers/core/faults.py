@@ -307,7 +307,7 @@ def _parameters(effect: str, spec: Mapping[str, Any], errors: dict) -> dict:
 def _latency(spec: Mapping[str, Any], errors: dict) -> dict:
     distribution = spec.get("distribution", "fixed")
     needed = {"fixed": ("ms",), "uniform": ("min_ms", "max_ms"), "lognormal": ("median_ms", "sigma")}
-    if distribution not in needed:
+    if not isinstance(distribution, str) or distribution not in needed:  # {} or [] cannot be looked up
         errors["distribution"] = ["must be fixed, uniform or lognormal"]
         return {}
     params: dict = {"distribution": distribution}
