@@ -18,7 +18,7 @@ SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "namespace": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"},
+        "namespace": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$", "not": {"enum": [".", ".."]}},
         "description": {"type": "string"},
         "seed": {"type": "integer"},
         "strict": {"type": "boolean"},

@@ -193,3 +193,18 @@ def test_subscriptions_are_listed_per_namespace(client):
     assert listed["subscriptions"] == [created] and listed["deliveries"] == []
     assert client.get("/__admin/namespaces/default/webhooks").get_json()["subscriptions"] == []
     assert client.get("/__admin/namespaces/w/webhooks?carrier=zzz").status_code == 400
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+@pytest.mark.parametrize("method", ["PUT", "GET", "DELETE"])
+def test_dot_and_dot_dot_are_no_namespace_names(client, name, method):
+    """A base URL `/ns/../bex` would be read by clients as `/bex`: another namespace's world."""
+    response = client.open(f"/__admin/namespaces/{name}", method=method)
+    assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
+    assert response.get_json()["message"].startswith("invalid namespace name")
+    assert name not in [n["namespace"] for n in client.get("/__admin/namespaces").get_json()["namespaces"]]
+
+
+def test_a_scenario_naming_dot_dot_is_refused(client):
+    response = client.post("/__admin/namespaces/t1/scenario", data="namespace: ..\n")
+    assert response.status_code == 400 and "namespace" in response.get_json()["fields"]
