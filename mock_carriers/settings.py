@@ -24,6 +24,11 @@ class Settings:
     check_responses: bool = False  # validate every response against contracts/ (the test suite does)
     on_contract_violation: Callable[[str], None] | None = None
 
+    def __post_init__(self) -> None:
+        if self.admin_token is not None and not self.admin_token.strip():  # it would leave /__admin open
+            raise ValueError("the admin token is empty: give one (--admin-token / MOCK_CARRIERS_ADMIN_TOKEN), "
+                             "or leave it unset for an admin API without authentication")
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
         """Defaults, then MOCK_CARRIERS_<FIELD> variables, then explicit overrides (CLI flags)."""

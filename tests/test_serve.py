@@ -109,3 +109,23 @@ def test_a_port_in_use_is_a_clear_error(serve):
     port = line.rsplit(":", 1)[-1].strip()
     result = subprocess.run([*COMMAND, "serve", "--port", port], capture_output=True, text=True, timeout=30)
     assert result.returncode != 0 and "in use" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args, env", [(["--admin-token", ""], {}), (["--admin-token", "  "], {}),
+                                       ([], {"MOCK_CARRIERS_ADMIN_TOKEN": ""})])
+def test_an_empty_admin_token_is_refused_at_start_up(args, env):
+    """An empty token would silently leave the admin API open."""
+    from click.testing import CliRunner
+
+    from mock_carriers.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--port", "0", *args], env=env)
+    assert result.exit_code != 0 and "admin token is empty" in result.output
+
+
+def test_create_app_refuses_an_empty_admin_token():
+    from mock_carriers import create_app
+    from mock_carriers.settings import Settings
+
+    with pytest.raises(ValueError, match="admin token is empty"):
+        create_app(Settings(admin_token=""))
