@@ -20,6 +20,7 @@ from mock_carriers.core.errors import (AdminDialect, BadRequest, CarrierError, I
 from mock_carriers.connection_faults import ENVIRON_KEY
 from mock_carriers.core.faults import AFTER, CONNECTION
 from mock_carriers.core.journal import JournalEntry, request_headers
+from mock_carriers.core.namespaces import NamespacesFull
 from mock_carriers.core.routing import resolve_target
 from mock_carriers.state import AppState
 
@@ -40,7 +41,10 @@ def handle(state: AppState, request: Request) -> Response:
             f"no carrier at {request.path[:200]!r}; carriers are at {mounts} (or /ns/<namespace>/<carrier>/)"), "")
 
     carrier = state.carriers.load(target.carrier)
-    namespace = state.namespaces.get(target.namespace)
+    try:
+        namespace = state.namespaces.get(target.namespace)
+    except NamespacesFull as error:  # no world to answer from or to journal in: the carrier's 503
+        return carrier.dialect.render(error, "")
     started, operation, body, dialect, faults, breaking = time.perf_counter(), None, b"", carrier.dialect, [], None
     query, strict, violations = request.query_string.decode("latin-1"), state.is_strict(namespace), []
     try:

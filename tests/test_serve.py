@@ -129,3 +129,15 @@ def test_create_app_refuses_an_empty_admin_token():
 
     with pytest.raises(ValueError, match="admin token is empty"):
         create_app(Settings(admin_token=""))
+
+
+def test_a_start_up_scenarios_namespace_is_never_dropped_for_room(serve, tmp_path):
+    scenario = tmp_path / "qa.yaml"
+    scenario.write_text("namespace: qa\nseed: 5\n")
+    process, applied = serve("--scenario", str(scenario), "--max-namespaces", "1", "--namespace-idle", "0")
+    assert "applied to namespace qa" in applied
+    url = process.stdout.readline().split()[-1]
+    for name in ("x", "y"):  # idle at once (--namespace-idle 0): each new one drops the one before
+        assert requests.put(f"{url}/__admin/namespaces/{name}", timeout=5).status_code == 201
+    listed = requests.get(f"{url}/__admin/namespaces", timeout=5).json()["namespaces"]
+    assert [ns["namespace"] for ns in listed] == ["default", "qa", "y"]
