@@ -31,17 +31,21 @@ class Route:
 
 
 class RouteTable:
-    """An ordered list of routes; the first whose path matches wins, as in ASP.NET attribute routing.
+    """An ordered list of routes.
 
     `trailing_slash` is "tolerate" (ASP.NET: `/x/` is `/x`) or "append" (Django's APPEND_SLASH:
-    `/x` answers 301 to `/x/` when only the slashed path exists).
+    `/x` answers 301 to `/x/` when only the slashed path exists). `dispatch` is "method" (ASP.NET:
+    the first route whose path and method match wins; a 405 allows the methods of every route whose
+    path matches) or "path" (Django: the first rule whose path matches is the view, and its routes'
+    methods are all it allows, even if a later rule would take the method).
     """
 
-    def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate") -> None:
-        if trailing_slash not in ("tolerate", "append"):
-            raise ValueError(trailing_slash)
+    def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate", dispatch: str = "method") -> None:
+        if trailing_slash not in ("tolerate", "append") or dispatch not in ("method", "path"):
+            raise ValueError((trailing_slash, dispatch))
         self._flags = re.IGNORECASE if case_insensitive else 0
         self._trailing_slash = trailing_slash
+        self._by_path = dispatch == "path"
         self._routes: list[Route] = []
 
     def add(self, methods: Iterable[str], rule: str, handler: Callable, operation_id: str,
@@ -66,10 +70,14 @@ class RouteTable:
     def match(self, method: str, path: str, query_string: str = "") -> tuple[Route, dict[str, str]]:
         """The route and its path parameters; raises RouteNotFound, MethodNotAllowed or Redirect."""
         allowed: set[str] = set()
+        view = None  # the rule of the first route whose path matches
         for route in self._routes:
+            if self._by_path and view is not None and route.rule != view:
+                continue  # Django: that first rule's view answers, whatever the method
             found = route.pattern.match(path)
             if found is None:
                 continue
+            view = route.rule
             if method in route.methods:
                 return route, found.groupdict()
             allowed |= route.methods

@@ -282,7 +282,7 @@ def list_stock_transactions(ctx: RequestContext) -> Response:
 
 def build_routes() -> RouteTable:
     """DRF routers: exact case, a trailing slash on every path (Django's APPEND_SLASH redirects)."""
-    routes = RouteTable(case_insensitive=False, trailing_slash="append")
+    routes = RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path")
     routes.add(["GET"], f"{API}/orders/", list_orders, "listOrders")
     routes.add(["POST"], f"{API}/orders/", create_order, "createOrder")
     routes.add(["GET"], f"{API}/orders/orders_serial_numbers/", search_serial_numbers, "searchSerialNumbers")

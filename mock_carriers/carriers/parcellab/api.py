@@ -62,7 +62,7 @@ def security_hash(ctx: RequestContext) -> Response:
 
 
 def build_routes() -> RouteTable:
-    routes = RouteTable(case_insensitive=False, trailing_slash="append")
+    routes = RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path")
     routes.add(["GET"], "/v4/track/orders/info/", order_info, "getOrderInfo")
     routes.add(["GET"], "/v4/track/orders/info-widget/", order_widget, "getOrderInfoWidget")
     routes.add(["GET"], "/tracking-securityhash", security_hash, "getTrackingSecurityHash")
