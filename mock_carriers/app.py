@@ -39,7 +39,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         raise ValueError(f"trust_forwarded (--trust-forwarded, MOCK_CARRIERS_TRUST_FORWARDED): {error}") from None
     store = FixtureStore(data_dir("fixtures"), settings.fixtures_dir)
     state = AppState(settings, CARRIERS, store,
-                     NamespaceRegistry(store, settings.seed, settings.journal_limit, settings.max_namespaces),
+                     NamespaceRegistry(store, settings.seed, settings.journal_limit, settings.max_namespaces,
+                                       settings.namespace_idle_seconds),
                      hosts=CARRIERS.hosts)
     for entry in CARRIERS.entries:  # a user's own fixture files are checked now, not on first use
         if store.is_overridden(entry.name):

@@ -12,6 +12,20 @@ import click
 from mock_carriers import __version__
 
 
+class Duration(click.ParamType):
+    """A duration as the admin API takes it ("90s", "5m" or seconds), in seconds."""
+
+    name = "duration"
+
+    def convert(self, value, param, ctx) -> float:
+        from mock_carriers.core.durations import parse_duration
+
+        try:
+            return parse_duration(value).total_seconds()
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="mock-carriers")
 def main() -> None:
@@ -26,7 +40,10 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="Default RNG seed of every namespace.")
 @click.option("--admin-token", default=None, help="Require `Authorization: Bearer <token>` on /__admin.")
 @click.option("--journal-limit", type=click.IntRange(min=1), default=None, help="Journal entries kept per namespace.")
-@click.option("--max-namespaces", type=click.IntRange(min=1), default=None, help="Live namespaces kept (LRU).")
+@click.option("--max-namespaces", type=click.IntRange(min=1), default=None,
+              help="Live namespaces kept besides default (beyond it the least recently used idle one goes).")
+@click.option("--namespace-idle", "namespace_idle_seconds", type=Duration(), default=None,
+              help="How long unused before a namespace may be dropped for room (300, 90s, 5m; default 5m).")
 @click.option("--contracts", "contracts_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of <carrier>.openapi.yaml files replacing the shipped contracts.")
 @click.option("--strict", is_flag=True, flag_value=True, default=None,
@@ -58,7 +75,7 @@ def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], **option
         settings = Settings.from_env(trust_forwarded=trust_forwarded or None, **options)
         app = create_app(settings)
         if scenario_file is not None:
-            _apply_in_process(app, settings, scenario_file)
+            app.extensions["mock_carriers"].namespaces.pin(_apply_in_process(app, settings, scenario_file))
         server = Server(app, settings.host, settings.port, https_port=settings.https_port)
     except (FixtureError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
@@ -73,7 +90,8 @@ def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], **option
         pass
 
 
-def _apply_in_process(app, settings, path: Path) -> None:
+def _apply_in_process(app, settings, path: Path) -> str:
+    """Apply a scenario file before serving; answers the namespace it made."""
     raw = path.read_bytes()
     namespace = _scenario_namespace(raw)
     headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
@@ -81,6 +99,7 @@ def _apply_in_process(app, settings, path: Path) -> None:
     if response.status_code != 201:
         raise click.ClickException(f"{path}: {_problem(response.get_json())}")
     click.echo(f"scenario {path} applied to namespace {namespace}")
+    return namespace
 
 
 def _scenario_namespace(raw: bytes) -> str:

@@ -4,8 +4,6 @@ before the carrier handles it (wait, answer instead, spoil the caller's token) o
 
 from __future__ import annotations
 
-import base64
-import binascii
 import time
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
@@ -14,6 +12,7 @@ from flask import Request
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import Carrier
+from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.errors import TooManyRequests, Unavailable
 from mock_carriers.core.faults import FaultRule
 from mock_carriers.core.namespaces import Namespace
@@ -21,10 +20,19 @@ from mock_carriers.core.namespaces import Namespace
 
 def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Namespace) -> bool:
     """Apply a rule before handling: raises to answer instead of the carrier, else answers whether
-    the rule did anything (a quota with room left does not)."""
-    effect, params = rule.effect, rule.params
+    the rule did anything (a quota with room left does not, nor a rule whose `times` another
+    request used up meanwhile). A rule is claimed (counted as fired) only when it acts."""
+    effect, params, book = rule.effect, rule.params, namespace.faults
+    if effect == "quota":
+        key = request.headers.get("Authorization") or request.headers.get("token") or "anonymous"
+        retry_after = rule.quota.hit(key[:200], namespace.clock.timestamp())
+        if retry_after is None or not book.claim(rule):
+            return False
+        raise _throttled(retry_after, carrier.retry_after_format, carrier, namespace)
+    if not book.claim(rule):
+        return False
     if effect == "latency":
-        time.sleep(namespace.faults.latency_ms(rule) / 1000)  # real time: clients measure real time
+        time.sleep(book.latency_ms(rule) / 1000)  # real time: clients measure real time
     elif effect in ("expire_token", "revoke_token"):
         authority = namespace.tokens(carrier)
         for value in caller_tokens(request):
@@ -33,12 +41,6 @@ def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Names
         raise Unavailable(params["status"])
     elif effect == "rate_limit":
         raise _throttled(params["retry_after"], params["retry_after_format"], carrier, namespace)
-    elif effect == "quota":
-        key = request.headers.get("Authorization") or request.headers.get("token") or "anonymous"
-        retry_after = rule.quota.hit(key[:200], namespace.clock.timestamp())
-        if retry_after is not None:
-            raise _throttled(retry_after, carrier.retry_after_format, carrier, namespace)
-        return False
     elif effect == "carrier_error":
         raise carrier.business_error(params["message"])
     return True
@@ -60,10 +62,8 @@ def caller_tokens(request: Request) -> list[str]:
 
 
 def _embedded_token(credential: str) -> str:
-    try:
-        return base64.b64decode(credential, validate=True).decode("utf-8").partition(":")[2]
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return ""
+    pair = decode_pair(credential)
+    return pair[1] if pair else ""
 
 
 def _throttled(seconds: int, form: str, carrier: Carrier, namespace: Namespace) -> TooManyRequests:

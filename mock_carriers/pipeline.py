@@ -21,6 +21,7 @@ from mock_carriers.core.errors import (AdminDialect, Answered, BadRequest, Carri
 from mock_carriers.connection_faults import ENVIRON_KEY
 from mock_carriers.core.faults import AFTER, CONNECTION
 from mock_carriers.core.journal import JournalEntry, request_headers
+from mock_carriers.core.namespaces import NamespacesFull
 from mock_carriers.core.routing import resolve_target
 from mock_carriers.state import AppState
 
@@ -42,8 +43,11 @@ def handle(state: AppState, request: Request) -> Response:
             f"no carrier at {request.path[:200]!r}; carriers are at {mounts} (or /ns/<namespace>/<carrier>/)"), "")
 
     carrier = state.carriers.load(target.carrier)
-    namespace = state.namespaces.get(target.namespace)
-    started, operation, body, dialect, faults = time.perf_counter(), None, b"", carrier.dialect, []
+    try:
+        namespace = state.namespaces.get(target.namespace)
+    except NamespacesFull as error:  # no world to answer from or to journal in: the carrier's 503
+        return carrier.dialect.render(error, "")
+    started, operation, body, dialect, faults, breaking = time.perf_counter(), None, b"", carrier.dialect, [], None
     query, strict, violations = request.query_string.decode("latin-1"), state.is_strict(namespace), []
     try:
         body = _read_body(request)
@@ -59,7 +63,10 @@ def handle(state: AppState, request: Request) -> Response:
         operation, dialect = route.operation_id, route.dialect or carrier.dialect
         if strict:
             violations = strict_mode.check(state, carrier, operation, request, body)
-        for rule in namespace.faults.decide(carrier.name, operation, request.method, target.path):
+        for rule in namespace.faults.candidates(carrier.name, operation, request.method, target.path):
+            if rule.effect in AFTER or rule.effect in CONNECTION:
+                breaking = rule  # it breaks whatever answer comes, so no later rule is reached
+                break
             faults.append(rule)
             if not fault_effects.before(rule, request, carrier, namespace):
                 faults.pop()  # a quota with room left: nothing happened
@@ -69,11 +76,6 @@ def handle(state: AppState, request: Request) -> Response:
         context = RequestContext(request, carrier, namespace, target)
         with namespace.lock if route.locked else nullcontext():
             response = route.handler(context, **params)
-        for rule in faults:
-            if rule.effect in AFTER:
-                response = fault_effects.after(rule, response)
-            elif rule.effect in CONNECTION:  # the server breaks the connection once the carrier has answered
-                request.environ[ENVIRON_KEY] = (rule.effect, rule.params)
     except CarrierError as error:
         error.url = request.url
         if isinstance(error, Redirect):  # the carrier's path, under the prefix this client used
@@ -82,6 +84,12 @@ def handle(state: AppState, request: Request) -> Response:
     except Exception:  # a bug of ours: log it, answer as the carrier's own 500 would
         log.exception("unhandled error on %s %s", request.method, request.path)
         response = dialect.render(Internal(), namespace.trace_id())
+    if breaking is not None and namespace.faults.claim(breaking):  # whatever the answer was, error or not
+        faults.append(breaking)
+        if breaking.effect in AFTER:
+            response = fault_effects.after(breaking, response)
+        else:  # the server breaks the connection once the carrier has answered
+            request.environ[ENVIRON_KEY] = (breaking.effect, breaking.params)
 
     if carrier.cors is not None:  # on every answer, errors and faults included: a browser hides one without them
         carrier.cors.decorate(request.headers, request.method, response)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable
 
+from mock_carriers.core.durations import parse_duration
+
 _ENV_PREFIX = "MOCK_CARRIERS_"
 
 
@@ -18,7 +20,8 @@ class Settings:
     seed: int = 0  # default RNG seed of every namespace
     admin_token: str | None = None  # when set, every /__admin call needs `Authorization: Bearer <it>`
     journal_limit: int = 1000  # entries kept per namespace
-    max_namespaces: int = 10_000  # live namespaces; the least recently used is dropped beyond this
+    max_namespaces: int = 10_000  # live namespaces besides `default` (and a start-up scenario's)
+    namespace_idle_seconds: float = 300.0  # beyond the cap, only a namespace unused this long is dropped
     contracts_dir: Path | None = None  # per-carrier contracts here replace the shipped ones
     strict: bool = False  # check every request against its carrier's contract (a namespace may choose)
     check_responses: bool = False  # validate every response against contracts/ (the test suite does)
@@ -30,6 +33,11 @@ class Settings:
     # peers (REMOTE_ADDR) whose X-Forwarded-* / Forwarded headers say the scheme and host the client used:
     # addresses or CIDR ranges (a string may hold several, comma-separated), "*" every peer, "none" nobody
     trust_forwarded: str | tuple[str, ...] = ("127.0.0.0/8", "::1")
+
+    def __post_init__(self) -> None:
+        if self.admin_token is not None and not self.admin_token.strip():  # it would leave /__admin open
+            raise ValueError("the admin token is empty: give one (--admin-token / MOCK_CARRIERS_ADMIN_TOKEN), "
+                             "or leave it unset for an admin API without authentication")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -56,6 +64,11 @@ def _convert(name: str, raw: str):
             return float(raw)
         except ValueError:
             raise ValueError(f"{_ENV_PREFIX}REQUEST_TIMEOUT must be a number of seconds, not {raw!r}") from None
+    if name == "namespace_idle_seconds":
+        try:
+            return parse_duration(raw).total_seconds()
+        except ValueError as exc:
+            raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a duration (300, 90s, 5m): {exc}") from None
     if name in ("fixtures_dir", "contracts_dir", "ca_dir"):
         return Path(raw)
     if name in ("check_responses", "strict"):

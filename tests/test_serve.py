@@ -130,3 +130,35 @@ def test_trust_forwarded_names_the_proxies_believed(serve, args, env, honoured):
     _, line = serve(*args, env={**os.environ, **env})
     url = line.split()[-1]
     assert _issuer(url) == ("https://mock.example.test/parcel2go/auth" if honoured else f"{url}/parcel2go/auth")
+
+
+@pytest.mark.parametrize("args, env", [(["--admin-token", ""], {}), (["--admin-token", "  "], {}),
+                                       ([], {"MOCK_CARRIERS_ADMIN_TOKEN": ""})])
+def test_an_empty_admin_token_is_refused_at_start_up(args, env):
+    """An empty token would silently leave the admin API open."""
+    from click.testing import CliRunner
+
+    from mock_carriers.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--port", "0", *args], env=env)
+    assert result.exit_code != 0 and "admin token is empty" in result.output
+
+
+def test_create_app_refuses_an_empty_admin_token():
+    from mock_carriers import create_app
+    from mock_carriers.settings import Settings
+
+    with pytest.raises(ValueError, match="admin token is empty"):
+        create_app(Settings(admin_token=""))
+
+
+def test_a_start_up_scenarios_namespace_is_never_dropped_for_room(serve, tmp_path):
+    scenario = tmp_path / "qa.yaml"
+    scenario.write_text("namespace: qa\nseed: 5\n")
+    process, applied = serve("--scenario", str(scenario), "--max-namespaces", "1", "--namespace-idle", "0")
+    assert "applied to namespace qa" in applied
+    url = process.stdout.readline().split()[-1]
+    for name in ("x", "y"):  # idle at once (--namespace-idle 0): each new one drops the one before
+        assert requests.put(f"{url}/__admin/namespaces/{name}", timeout=5).status_code == 201
+    listed = requests.get(f"{url}/__admin/namespaces", timeout=5).json()["namespaces"]
+    assert [ns["namespace"] for ns in listed] == ["default", "qa", "y"]

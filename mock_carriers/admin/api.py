@@ -19,6 +19,7 @@ from mock_carriers.core.faults import parse_rule
 from mock_carriers.core.fixtures import FixtureError, deep_merge, validate
 from mock_carriers.core.links import external_url
 from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.nesting import MAX_DEPTH, nests_deeper
 from mock_carriers.core.routing import DEFAULT_NAMESPACE, check_namespace_name
 from mock_carriers.state import AppState
 
@@ -56,6 +57,8 @@ def _json_body() -> dict:
     raw = request.get_data(cache=True)
     if not raw.strip():
         return {}
+    if nests_deeper(raw):
+        raise BadRequest(f"the body nests deeper than {MAX_DEPTH} levels")
     try:
         body = json.loads(raw)
     except ValueError:

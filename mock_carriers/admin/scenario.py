@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from mock_carriers.core.errors import HttpError, Invalid
 from mock_carriers.core.fixtures import field_path, line_of
+from mock_carriers.core.nesting import MAX_DEPTH
 
 MAX_BYTES = 1_000_000
 MAX_ALIASES = 100  # anchors are fine; thousands of aliases are a "billion laughs" attack
@@ -17,7 +18,7 @@ SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "namespace": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$"},
+        "namespace": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$", "not": {"enum": [".", ".."]}},
         "description": {"type": "string"},
         "seed": {"type": "integer"},
         "strict": {"type": "boolean"},
@@ -51,6 +52,24 @@ class Scenario:
                         for key, messages in error.fields.items()})
 
 
+def _check_shape(yaml, events) -> None:
+    """Refuse an alias bomb, or nesting that would exhaust the stack of the YAML composer (and of
+    everything that walks the document after it), from the parser's events, before composing."""
+    aliases = depth = 0
+    for event in events:
+        if isinstance(event, yaml.AliasEvent):
+            aliases += 1
+        elif isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = f"line {event.start_mark.line + 1}: " if event.start_mark else ""
+                raise Invalid({"scenario": [f"{mark}nested deeper than {MAX_DEPTH} levels"]})
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    if aliases > MAX_ALIASES:
+        raise Invalid({"scenario": [f"{aliases} YAML aliases: at most {MAX_ALIASES} are allowed"]})
+
+
 def read(raw: bytes) -> Scenario:
     """The checked document; PayloadTooLarge or Invalid (naming the line and the field) otherwise."""
     import jsonschema
@@ -60,9 +79,7 @@ def read(raw: bytes) -> Scenario:
         raise HttpError(413, "request_entity_too_large", f"a scenario is at most {MAX_BYTES} bytes")
     try:
         text = raw.decode("utf-8")
-        aliases = sum(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader))
-        if aliases > MAX_ALIASES:
-            raise Invalid({"scenario": [f"{aliases} YAML aliases: at most {MAX_ALIASES} are allowed"]})
+        _check_shape(yaml, yaml.parse(text, Loader=yaml.SafeLoader))
         document = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except UnicodeDecodeError:
         raise Invalid({"scenario": ["must be UTF-8 text"]}) from None

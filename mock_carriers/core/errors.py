@@ -145,12 +145,13 @@ class Internal(CarrierError):
 
 
 class Unavailable(CarrierError):
-    """The carrier's front end failed (a 500, 502, 503 or 504 before the application answered)."""
+    """The carrier's front end failed (a 500, 502, 503 or 504 before the application answered);
+    a `message`, when the mock itself says why, is shown where the dialect has room for text."""
 
     code = "unavailable"
 
-    def __init__(self, status: int = 503) -> None:
-        super().__init__()
+    def __init__(self, status: int = 503, message: str | None = None) -> None:
+        super().__init__(message)
         self.status = status
 
 
@@ -247,6 +248,8 @@ class ProblemDetails(ErrorDialect):
         if isinstance(error, Invalid):
             body["title"] = "One or more validation errors occurred."
             body["errors"] = error.fields
+        elif isinstance(error, (Internal, Unavailable)) and error.message:
+            body["detail"] = error.message
         body["traceId"] = trace_id
         return json_response(body, status, content_type=PROBLEM_TYPE)
 
@@ -271,7 +274,7 @@ class WebApi(ErrorDialect):
         elif isinstance(error, Unauthorized):
             message = error.message or "Authorization has been denied for this request."
         elif isinstance(error, (Internal, Unavailable)):
-            message = "An error has occurred."
+            message = error.message or "An error has occurred."
         elif isinstance(error, TooManyRequests):
             message = error.message or "Too many requests."
         else:
@@ -316,7 +319,7 @@ class RestFramework(ErrorDialect):
         elif isinstance(error, Forbidden):
             detail = error.message or "You do not have permission to perform this action."
         elif isinstance(error, (Internal, Unavailable)):
-            detail = "A server error occurred."
+            detail = error.message or "A server error occurred."
         elif isinstance(error, TooManyRequests):
             detail = f"Request was throttled. Expected available in {error.retry_after} seconds."
         else:
@@ -360,8 +363,9 @@ class StandardizedErrors(ErrorDialect):
             code = "throttled"
             detail = f"Request was throttled. Expected available in {error.retry_after} seconds."
         elif isinstance(error, (Internal, Unavailable)):
+            detail = error.message or "A server error occurred."
             return json_response({"type": "server_error", "errors": [
-                {"code": "error", "detail": "A server error occurred.", "attr": None}]}, error.status)
+                {"code": "error", "detail": detail, "attr": None}]}, error.status)
         else:
             code, detail = error.code, error.message or error.code
         return json_response({"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},

@@ -2,8 +2,9 @@
 
 A rule matches requests (carrier, operation, method, path glob), decides with the namespace's
 seeded fault RNG (`probability`), skips its first `after` matches and retires after `times`
-firings. Its effect is data; the pipeline applies it in one place for every carrier. Rules are
-checked when added, so a mistake is a 400 naming the field and the rules in place stay as they were.
+firings, a firing being counted only when its effect is really applied. Its effect is data; the
+pipeline applies it in one place for every carrier. Rules are checked when added, so a mistake is
+a 400 naming the field and the rules in place stay as they were.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import random
 import re
 import threading
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from mock_carriers.core.durations import parse_duration
 from mock_carriers.core.errors import Invalid
@@ -136,23 +137,31 @@ class FaultBook:
                             for carrier in carriers}
         self._by_carrier[None] = [rule for rule in self._rules if rule.carrier is None]
 
-    def decide(self, carrier: str, operation: str | None, method: str, path: str) -> list[FaultRule]:
-        """The rules that fire for this request, in order; at most one that answers instead of the carrier."""
+    def candidates(self, carrier: str, operation: str | None, method: str,
+                   path: str) -> Iterator[FaultRule]:
+        """The rules that may fire for this request, in order: each matched, past its `after`, and
+        drawn by its `probability`. Lazy, so a rule the caller never reaches (an earlier one answered
+        instead) is not counted as matched and draws nothing. None is counted as fired here: the
+        caller claims a rule when it applies its effect."""
         if not self._rules:
-            return []
-        fired: list[FaultRule] = []
-        with self._lock:
-            for rule in self._by_carrier.get(carrier, self._by_carrier.get(None, ())):
+            return
+        for rule in self._by_carrier.get(carrier, self._by_carrier.get(None, ())):
+            with self._lock:
                 if rule.retired or not rule.matches(carrier, operation, method, path):
                     continue
                 rule.matched += 1
                 if rule.matched <= rule.after or self._rng.random() >= rule.probability:
                     continue
-                rule.fired += 1
-                fired.append(rule)
-                if rule.effect not in ("latency", "expire_token", "revoke_token"):
-                    break  # an answer (or a broken one) ends the list
-        return fired
+            yield rule
+
+    def claim(self, rule: FaultRule) -> bool:
+        """Count one firing of `rule`, whose effect is being applied; False if its `times` ran out
+        meanwhile (another request took the last one), and then it must not be applied."""
+        with self._lock:
+            if rule.retired:
+                return False
+            rule.fired += 1
+            return True
 
     def decide_delivery(self, carrier: str, event: str) -> list[FaultRule]:
         """The webhook rules that fire for one delivery of `event`."""
@@ -298,7 +307,7 @@ def _parameters(effect: str, spec: Mapping[str, Any], errors: dict) -> dict:
 def _latency(spec: Mapping[str, Any], errors: dict) -> dict:
     distribution = spec.get("distribution", "fixed")
     needed = {"fixed": ("ms",), "uniform": ("min_ms", "max_ms"), "lognormal": ("median_ms", "sigma")}
-    if distribution not in needed:
+    if not isinstance(distribution, str) or distribution not in needed:  # {} or [] cannot be looked up
         errors["distribution"] = ["must be fixed, uniform or lognormal"]
         return {}
     params: dict = {"distribution": distribution}

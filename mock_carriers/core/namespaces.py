@@ -8,6 +8,7 @@ by dropping it, which costs the same whatever it holds.
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
@@ -15,10 +16,12 @@ from collections import OrderedDict
 from typing import Any, Callable, Protocol
 
 from mock_carriers.core.clock import Scheduler, VirtualClock
+from mock_carriers.core.errors import Unavailable
 from mock_carriers.core.faults import FaultBook
 from mock_carriers.core.fixtures import FixtureSpec, FixtureStore
 from mock_carriers.core.journal import Journal
 from mock_carriers.core.outbound import Outbound
+from mock_carriers.core.routing import DEFAULT_NAMESPACE
 from mock_carriers.core.tokens import TokenAuthority
 from mock_carriers.core.webhooks import WebhookHub
 
@@ -45,6 +48,7 @@ class Namespace:
         self.clock = VirtualClock(on_timer=scheduler.watch if scheduler else None)
         self.started_at = self.clock.now()
         self.created_at = time.time()
+        self.last_used = time.monotonic()  # kept by the registry: an idle namespace may make room for another
         self.rng = random.Random(seed)
         self._trace_rng = random.Random(f"trace:{seed}")  # errors must not shift the ids the models draw
         self.lock = threading.RLock()
@@ -89,68 +93,106 @@ class Namespace:
             return f"00-{self._trace_rng.getrandbits(128):032x}-{self._trace_rng.getrandbits(64):016x}-00"
 
 
-class NamespaceRegistry:
-    """The live namespaces, least recently used first; capped so a server running for days stays small."""
+class NamespacesFull(Unavailable):
+    """No namespace can be made now: the cap is reached and every namespace is in use."""
 
-    def __init__(self, store: FixtureStore, seed: int, journal_limit: int, capacity: int) -> None:
+    code = "namespaces_full"
+
+    def __init__(self, capacity: int, idle_seconds: float, retry_after: int) -> None:
+        super().__init__(503, f"every one of the {capacity} live namespaces is in use (none idle for "
+                              f"{idle_seconds:g} s): drop finished namespaces, or retry in {retry_after} s")
+        self.headers["Retry-After"] = str(retry_after)
+
+
+class NamespaceRegistry:
+    """The live namespaces, least recently used first. Capped so a server running for days stays
+    small, yet a namespace in use is never dropped under a test's feet: only one unused for
+    `idle_seconds` makes room, and past the cap with none idle a new one is refused. `default`
+    (always there) and pinned namespaces are never dropped and do not count against the cap."""
+
+    def __init__(self, store: FixtureStore, seed: int, journal_limit: int, capacity: int,
+                 idle_seconds: float = 300.0) -> None:
         self._scheduler = Scheduler()
         self._store = store
         self._seed = seed
         self._journal_limit = journal_limit
         self._capacity = capacity
-        self._live: OrderedDict[str, Namespace] = OrderedDict()
+        self._idle_seconds = idle_seconds
+        self._pinned = {DEFAULT_NAMESPACE}
+        self._live: OrderedDict[str, Namespace] = OrderedDict({DEFAULT_NAMESPACE: self._new(DEFAULT_NAMESPACE)})
         self._lock = threading.Lock()
 
     def _base_fixtures(self, carrier: CarrierSpec) -> Any:
         return self._store.get(carrier)
 
+    def _new(self, name: str, seed: int | None = None, overlays: dict[str, Any] | None = None,
+             strict: bool | None = None) -> Namespace:
+        return Namespace(name, self._seed if seed is None else seed, self._journal_limit, self._base_fixtures,
+                         overlays, self._scheduler, strict)
+
+    def pin(self, name: str) -> None:
+        """Never drop `name` to make room (a start-up scenario's namespace); it still resets when asked."""
+        with self._lock:
+            self._pinned.add(name)
+
     def get(self, name: str, create: bool = True) -> Namespace | None:
+        """The live namespace `name`, now in use; created if need be (NamespacesFull if there is no room)."""
         with self._lock:
             namespace = self._live.get(name)
             if namespace is not None:
                 self._live.move_to_end(name)
+                namespace.last_used = time.monotonic()
                 return namespace
             if not create:
                 return None
-            return self._insert(Namespace(name, self._seed, self._journal_limit, self._base_fixtures,
-                                          scheduler=self._scheduler))
+            evicted = self._make_room(name)
+            namespace = self._live[name] = self._new(name)
+        _dispose(evicted)
+        return namespace
 
     def replace(self, name: str, seed: int | None, overlays: dict[str, Any], strict: bool | None = None) -> Namespace:
         """A new world under `name`; strict mode stays as it was unless `strict` is given, since it
         belongs to the test using the namespace, not to the world in it."""
-        namespace = Namespace(name, self._seed if seed is None else seed, self._journal_limit,
-                              self._base_fixtures, overlays, self._scheduler, strict)
+        namespace = self._new(name, seed, overlays, strict)
         with self._lock:
-            doomed = [self._live.pop(name, None)]
-            if strict is None and doomed[0] is not None:
-                namespace.strict = doomed[0].strict
-            self._insert(namespace)
-        _dispose(doomed)
+            doomed = self._live.pop(name, None)
+            evicted = self._make_room(name) if doomed is None else []
+            if strict is None and doomed is not None:
+                namespace.strict = doomed.strict
+            self._live[name] = namespace
+        _dispose([doomed, *evicted])
         return namespace
 
-    def _insert(self, namespace: Namespace) -> Namespace:
-        self._live[namespace.name] = namespace
-        evicted = []
-        while len(self._live) > self._capacity:
-            evicted.append(self._live.popitem(last=False)[1])
-            log.warning("namespace %r dropped: more than %d live namespaces (least recently used goes first)",
-                     evicted[-1].name, self._capacity)
-        _dispose(evicted)
-        return namespace
+    def _make_room(self, name: str) -> list[Namespace]:
+        """Before `name` (not live) is added, under the lock: the namespace dropped for it, if any."""
+        counted = len(self._live) - sum(pinned in self._live for pinned in self._pinned)
+        if name in self._pinned or counted < self._capacity:
+            return []
+        oldest = next(namespace for key, namespace in self._live.items() if key not in self._pinned)
+        idle = time.monotonic() - oldest.last_used
+        if idle < self._idle_seconds:  # the least recently used is busy, so every other one is too
+            raise NamespacesFull(self._capacity, self._idle_seconds, max(1, math.ceil(self._idle_seconds - idle)))
+        del self._live[oldest.name]
+        log.warning("namespace %r dropped: more than %d live namespaces (the least recently used, idle %.0f s, "
+                    "goes first)", oldest.name, self._capacity, idle)
+        return [oldest]
 
     def drop(self, name: str) -> bool:
+        """Reset `name`; `default` starts again at once, as it always exists."""
         with self._lock:
-            doomed = [self._live.pop(name, None)]
-        found = doomed[0] is not None
-        _dispose(doomed)
-        return found
+            doomed = self._live.pop(name, None)
+            if name == DEFAULT_NAMESPACE:
+                self._live[name] = self._new(name)
+        _dispose([doomed])
+        return doomed is not None
 
     def clear(self) -> int:
+        """Reset every namespace; the count includes `default`, which starts again at once."""
         with self._lock:
-            dropped, self._live = list(self._live.values()), OrderedDict()
-        count = len(dropped)
+            dropped = list(self._live.values())
+            self._live = OrderedDict({DEFAULT_NAMESPACE: self._new(DEFAULT_NAMESPACE)})
         _dispose(dropped)
-        return count
+        return len(dropped)
 
     def live(self) -> list[Namespace]:
         with self._lock:
@@ -158,7 +200,9 @@ class NamespaceRegistry:
 
     def close(self) -> None:
         """Drop every namespace and stop the timer thread: what a stopping server does."""
-        self.clear()
+        with self._lock:
+            dropped, self._live = list(self._live.values()), OrderedDict()
+        _dispose(dropped)
         self._scheduler.stop()
 
 

@@ -6,8 +6,6 @@ list and renders its own token JSON.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hmac
 from dataclasses import dataclass
 from typing import Mapping
@@ -16,6 +14,7 @@ from urllib.parse import unquote_plus
 from flask import Request
 
 from mock_carriers.core.binding import form_of
+from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.errors import OAuthError, Unauthorized
 from mock_carriers.core.tokens import Token, TokenAuthority, TokenState
 
@@ -53,15 +52,12 @@ def client_credentials_request(request: Request, client_secrets: Mapping[str, st
 
 
 def _basic_credentials(header: str | None) -> tuple[str | None, str | None]:
+    """HTTP Basic client authentication: each part form-encoded first (RFC 6749 section 2.3.1)."""
     scheme, _, value = (header or "").partition(" ")
-    if scheme.lower() != "basic":
+    pair = decode_pair(value) if scheme.lower() == "basic" else None
+    if pair is None:
         return None, None
-    try:
-        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
-        return None, None
-    client_id, _, secret = decoded.partition(":")
-    return unquote_plus(client_id), unquote_plus(secret)
+    return unquote_plus(pair[0]), unquote_plus(pair[1])
 
 
 def bearer_token(header: str | None) -> str | None:

@@ -34,19 +34,23 @@ class Route:
 
 
 class RouteTable:
-    """An ordered list of routes; the first whose path matches wins, as in ASP.NET attribute routing.
+    """An ordered list of routes.
 
     `trailing_slash` is "tolerate" (ASP.NET: `/x/` is `/x`) or "append" (Django's APPEND_SLASH:
-    `/x` answers 301 to `/x/` when only the slashed path exists). With `options` (DRF), the paths
-    it covers answer OPTIONS with their views' metadata, and list OPTIONS in a 405's `Allow`.
+    `/x` answers 301 to `/x/` when only the slashed path exists). `dispatch` is "method" (ASP.NET:
+    the first route whose path and method match wins; a 405 allows the methods of every route whose
+    path matches) or "path" (Django: the first rule whose path matches is the view, and its routes'
+    methods are all it allows, even if a later rule would take the method). With `options` (DRF),
+    the paths it covers answer OPTIONS with their views' metadata, and list OPTIONS in a 405's `Allow`.
     """
 
-    def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate",
+    def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate", dispatch: str = "method",
                  options: ViewMetadata | None = None) -> None:
-        if trailing_slash not in ("tolerate", "append"):
-            raise ValueError(trailing_slash)
+        if trailing_slash not in ("tolerate", "append") or dispatch not in ("method", "path"):
+            raise ValueError((trailing_slash, dispatch))
         self._flags = re.IGNORECASE if case_insensitive else 0
         self._trailing_slash = trailing_slash
+        self._by_path = dispatch == "path"
         self._options = options
         self._routes: list[Route] = []
 
@@ -72,15 +76,17 @@ class RouteTable:
     def match(self, method: str, path: str, query_string: str = "") -> tuple[Route, dict[str, str]]:
         """The route and its path parameters; raises RouteNotFound, MethodNotAllowed or Redirect."""
         allowed: set[str] = set()
-        first: Route | None = None
+        first: Route | None = None  # the first route whose path matches (in Django, the view)
         for route in self._routes:
+            if self._by_path and first is not None and route.rule != first.rule:
+                continue  # Django: that first rule's view answers, whatever the method
             found = route.pattern.match(path)
             if found is None:
                 continue
+            first = first or route
             if method in route.methods:
                 return route, found.groupdict()
             allowed |= route.methods
-            first = first or route
         if first is not None:
             if self._options is None or not self._options.covers(first.rule):
                 raise MethodNotAllowed(sorted(allowed), method)
@@ -110,8 +116,9 @@ class Target:
 
 
 def check_namespace_name(name: str) -> str:
-    if not NAMESPACE_NAME.match(name):
-        raise BadRequest(f"invalid namespace name {name[:80]!r}: use 1-64 of A-Z a-z 0-9 _ . -")
+    """`.` and `..` are refused too: in a base URL (`/ns/../bex`) a client reads them as a path step."""
+    if not NAMESPACE_NAME.match(name) or name in (".", ".."):
+        raise BadRequest(f"invalid namespace name {name[:80]!r}: use 1-64 of A-Z a-z 0-9 _ . - (not . or ..)")
     return name
 
 

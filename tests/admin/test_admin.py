@@ -45,11 +45,11 @@ def test_namespaces_list_and_delete_resets(client):
     assert client.delete("/__admin/namespaces/never").status_code == 404
 
 
-def test_reset_drops_every_namespace(client):
+def test_reset_drops_every_namespace_and_default_starts_again(client):
     for name in ("a", "b"):
         client.put(f"/__admin/namespaces/{name}")
-    assert client.post("/__admin/reset").get_json()["reset"] >= 2
-    assert client.get("/__admin/namespaces").get_json()["namespaces"] == []
+    assert client.post("/__admin/reset").get_json()["reset"] == 3
+    assert [n["namespace"] for n in client.get("/__admin/namespaces").get_json()["namespaces"]] == ["default"]
 
 
 def test_fixture_overlays_add_consignments(client):
@@ -146,12 +146,12 @@ def test_journal_is_bounded(make_app):
     assert len(client.get("/__admin/namespaces/default/journal").get_json()["entries"]) == 5
 
 
-def test_namespace_cap_drops_the_least_recently_used(make_app):
-    client = make_app(max_namespaces=3).test_client()
+def test_namespace_cap_drops_the_least_recently_used_idle_one(make_app):
+    client = make_app(max_namespaces=3, namespace_idle_seconds=0).test_client()
     for name in ("a", "b", "c", "d"):
-        client.put(f"/__admin/namespaces/{name}")
+        assert client.put(f"/__admin/namespaces/{name}").status_code == 201
     names = [n["namespace"] for n in client.get("/__admin/namespaces").get_json()["namespaces"]]
-    assert names == ["b", "c", "d"]
+    assert names == ["default", "b", "c", "d"]
 
 
 def test_admin_token_guards_every_admin_call(make_app):
@@ -193,3 +193,18 @@ def test_subscriptions_are_listed_per_namespace(client):
     assert listed["subscriptions"] == [created] and listed["deliveries"] == []
     assert client.get("/__admin/namespaces/default/webhooks").get_json()["subscriptions"] == []
     assert client.get("/__admin/namespaces/w/webhooks?carrier=zzz").status_code == 400
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+@pytest.mark.parametrize("method", ["PUT", "GET", "DELETE"])
+def test_dot_and_dot_dot_are_no_namespace_names(client, name, method):
+    """A base URL `/ns/../bex` would be read by clients as `/bex`: another namespace's world."""
+    response = client.open(f"/__admin/namespaces/{name}", method=method)
+    assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
+    assert response.get_json()["message"].startswith("invalid namespace name")
+    assert name not in [n["namespace"] for n in client.get("/__admin/namespaces").get_json()["namespaces"]]
+
+
+def test_a_scenario_naming_dot_dot_is_refused(client):
+    response = client.post("/__admin/namespaces/t1/scenario", data="namespace: ..\n")
+    assert response.status_code == 400 and "namespace" in response.get_json()["fields"]

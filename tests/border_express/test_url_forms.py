@@ -30,7 +30,11 @@ def test_namespace_header_overrides_every_form(client):
 @pytest.mark.parametrize("path, header", [("/ns/bad%20name/border-express/token", None),
                                           ("/ns/" + "x" * 65 + "/border-express/token", None),
                                           ("/border-express/token", "no/slashes"),
-                                          ("/border-express/token", "\u00e9")])
+                                          ("/border-express/token", "\u00e9"),
+                                          ("/ns/../border-express/token", None),
+                                          ("/ns/./border-express/token", None),
+                                          ("/border-express/token", ".."),
+                                          ("/border-express/token", ".")])
 def test_bad_namespace_names_are_admin_400s(client, path, header):
     headers = {"X-Mock-Namespace": header.encode("utf-8").decode("latin-1")} if header else {}
     response = client.post(path, headers=headers)

@@ -5,8 +5,9 @@ from mock_carriers.core.namespaces import NamespaceRegistry
 from mock_carriers.resources import data_dir
 
 
-def _registry(capacity: int = 10) -> NamespaceRegistry:
-    return NamespaceRegistry(FixtureStore(data_dir("fixtures")), seed=3, journal_limit=5, capacity=capacity)
+def _registry(capacity: int = 10, idle_seconds: float = 300) -> NamespaceRegistry:
+    return NamespaceRegistry(FixtureStore(data_dir("fixtures")), seed=3, journal_limit=5, capacity=capacity,
+                             idle_seconds=idle_seconds)
 
 
 def test_namespaces_are_created_lazily_and_dropped():
@@ -18,12 +19,12 @@ def test_namespaces_are_created_lazily_and_dropped():
     assert registry.get("a") is not first
 
 
-def test_least_recently_used_goes_first_beyond_the_cap(caplog):
-    registry = _registry(capacity=2)
+def test_least_recently_used_idle_one_goes_first_beyond_the_cap(caplog):
+    registry = _registry(capacity=2, idle_seconds=0)
     registry.get("a"), registry.get("b")
     registry.get("a")
     registry.get("c")
-    assert [ns.name for ns in registry.live()] == ["a", "c"]
+    assert [ns.name for ns in registry.live()] == ["default", "a", "c"]
     assert "'b' dropped" in caplog.text
 
 
@@ -40,7 +41,7 @@ def test_clear_drops_everything():
     registry = _registry()
     for name in "abc":
         registry.get(name)
-    assert registry.clear() == 3 and registry.live() == []
+    assert registry.clear() == 4 and [ns.name for ns in registry.live()] == ["default"]
 
 
 def test_shipped_fixtures_exist():

@@ -68,7 +68,7 @@ def _authenticate(ctx: RequestContext) -> str | None:
 
 
 def build_routes() -> RouteTable:
-    routes = RouteTable(case_insensitive=False, trailing_slash="append",
+    routes = RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path",
                         options=ViewMetadata(_authenticate, prefix="/v4/"))
     routes.add(["GET"], "/v4/track/orders/info/", order_info, "getOrderInfo")
     routes.add(["GET"], "/v4/track/orders/info-widget/", order_widget, "getOrderInfoWidget")

@@ -5,12 +5,11 @@ events a checkpoint triggers. No Flask here."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Callable, Mapping
 
+from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
 from mock_carriers.core.namespaces import Namespace
@@ -106,10 +105,10 @@ class ParcelLabModel:
         value = value.strip()
         account = None
         if scheme.lower() == "parcellab-api-token":
-            try:
-                account, _, value = base64.b64decode(value, validate=True).decode("utf-8").partition(":")
-            except (binascii.Error, UnicodeDecodeError, ValueError):
-                raise Unauthorized("invalid") from None
+            pair = decode_pair(value)
+            if pair is None:
+                raise Unauthorized("invalid")
+            account, value = pair
         elif scheme.lower() != "bearer":
             raise Unauthorized("invalid")
         state, token = tokens.check(value)
