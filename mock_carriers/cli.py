@@ -69,11 +69,11 @@ def _apply_in_process(app, settings, path: Path) -> None:
 
 def _scenario_namespace(raw: bytes) -> str:
     """The `namespace` a scenario names, else `default` (the server checks the rest)."""
-    import yaml
+    from mock_carriers.core import safe_yaml
 
     try:
-        document = yaml.safe_load(raw[:1_000_000])
-    except yaml.YAMLError:
+        document = safe_yaml.load(raw)
+    except safe_yaml.YamlError:
         return "default"
     name = document.get("namespace") if isinstance(document, dict) else None
     return name if isinstance(name, str) and name else "default"
