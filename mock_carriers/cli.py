@@ -26,6 +26,8 @@ def main() -> None:
 @click.option("--seed", type=int, default=None, help="Default RNG seed of every namespace.")
 @click.option("--admin-token", default=None, help="Require `Authorization: Bearer <token>` on /__admin.")
 @click.option("--journal-limit", type=click.IntRange(min=1), default=None, help="Journal entries kept per namespace.")
+@click.option("--journal-body-limit", type=click.IntRange(min=0), default=None, metavar="BYTES",
+              help="Bytes of each request and response body a journal entry keeps (default 65536).")
 @click.option("--max-namespaces", type=click.IntRange(min=1), default=None, help="Live namespaces kept (LRU).")
 @click.option("--contracts", "contracts_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of <carrier>.openapi.yaml files replacing the shipped contracts.")
@@ -351,7 +353,7 @@ def validate_file(file: Path) -> None:
         document = json.loads(file.read_bytes())
     except ValueError:
         document = None  # YAML: a contract
-    if not isinstance(document, dict) or "openapi" in document:
+    if not isinstance(document, (dict, list)) or isinstance(document, dict) and "openapi" in document:
         try:
             contract = load_contract(file)
         except ContractError as exc:
@@ -368,6 +370,9 @@ def validate_file(file: Path) -> None:
         for violation in finding.violations:
             click.echo(f"    {violation.kind} {violation.location} {violation.json_path}: {violation.message} "
                        f"[rule: {violation.rule}; {violation.operation}]")
+    cut = sum(finding.exchange.body_cut + finding.exchange.response_body_cut for finding in findings)
+    if cut:
+        click.echo(f"{cut} bodies cut in the journal were not checked (serve --journal-body-limit keeps more)")
     click.echo(f"{len(findings)} exchanges with carriers checked, {len(broken)} broke a contract")
     if broken:
         sys.exit(1)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable
 
+from mock_carriers.core.journal import DEFAULT_BODY_LIMIT
+
 _ENV_PREFIX = "MOCK_CARRIERS_"
 
 
@@ -18,6 +20,7 @@ class Settings:
     seed: int = 0  # default RNG seed of every namespace
     admin_token: str | None = None  # when set, every /__admin call needs `Authorization: Bearer <it>`
     journal_limit: int = 1000  # entries kept per namespace
+    journal_body_limit: int = DEFAULT_BODY_LIMIT  # bytes of each request and response body a journal entry keeps
     max_namespaces: int = 10_000  # live namespaces; the least recently used is dropped beyond this
     contracts_dir: Path | None = None  # per-carrier contracts here replace the shipped ones
     strict: bool = False  # check every request against its carrier's contract (a namespace may choose)
@@ -39,11 +42,14 @@ class Settings:
 
 
 def _convert(name: str, raw: str):
-    if name in ("port", "seed", "journal_limit", "max_namespaces"):
+    if name in ("port", "seed", "journal_limit", "max_namespaces", "journal_body_limit"):
         try:
-            return int(raw)
+            value = int(raw)
         except ValueError:
-            raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a whole number, not {raw!r}") from None
+            raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a whole number, not {raw[:40]!r}") from None
+        if name == "journal_body_limit" and value < 0:
+            raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be 0 or more, not {value}")
+        return value
     if name in ("fixtures_dir", "contracts_dir"):
         return Path(raw)
     if name in ("check_responses", "strict"):

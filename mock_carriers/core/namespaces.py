@@ -17,7 +17,7 @@ from typing import Any, Callable, Protocol
 from mock_carriers.core.clock import Scheduler, VirtualClock
 from mock_carriers.core.faults import FaultBook
 from mock_carriers.core.fixtures import FixtureSpec, FixtureStore
-from mock_carriers.core.journal import Journal
+from mock_carriers.core.journal import DEFAULT_BODY_LIMIT, Journal
 from mock_carriers.core.tokens import TokenAuthority
 from mock_carriers.core.webhooks import WebhookHub
 
@@ -37,7 +37,7 @@ class CarrierSpec(FixtureSpec, Protocol):
 class Namespace:
     def __init__(self, name: str, seed: int, journal_limit: int, fixtures: Callable[[CarrierSpec], Any],
                  overlays: dict[str, Any] | None = None, scheduler: Scheduler | None = None,
-                 strict: bool | None = None) -> None:
+                 strict: bool | None = None, journal_body_limit: int = DEFAULT_BODY_LIMIT) -> None:
         self.name = name
         self.seed = seed
         self.strict = strict  # check requests against the contracts; None: as the server says
@@ -47,7 +47,7 @@ class Namespace:
         self.rng = random.Random(seed)
         self._trace_rng = random.Random(f"trace:{seed}")  # errors must not shift the ids the models draw
         self.lock = threading.RLock()
-        self.journal = Journal(journal_limit)
+        self.journal = Journal(journal_limit, journal_body_limit)
         self.faults = FaultBook(seed)
         self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit, faults=self.faults)
         self.overlays = dict(overlays or {})  # carrier -> fixtures already merged and checked
@@ -90,11 +90,13 @@ class Namespace:
 class NamespaceRegistry:
     """The live namespaces, least recently used first; capped so a server running for days stays small."""
 
-    def __init__(self, store: FixtureStore, seed: int, journal_limit: int, capacity: int) -> None:
+    def __init__(self, store: FixtureStore, seed: int, journal_limit: int, capacity: int,
+                 journal_body_limit: int = DEFAULT_BODY_LIMIT) -> None:
         self._scheduler = Scheduler()
         self._store = store
         self._seed = seed
         self._journal_limit = journal_limit
+        self._journal_body_limit = journal_body_limit
         self._capacity = capacity
         self._live: OrderedDict[str, Namespace] = OrderedDict()
         self._lock = threading.Lock()
@@ -111,13 +113,13 @@ class NamespaceRegistry:
             if not create:
                 return None
             return self._insert(Namespace(name, self._seed, self._journal_limit, self._base_fixtures,
-                                          scheduler=self._scheduler))
+                                          scheduler=self._scheduler, journal_body_limit=self._journal_body_limit))
 
     def replace(self, name: str, seed: int | None, overlays: dict[str, Any], strict: bool | None = None) -> Namespace:
         """A new world under `name`; strict mode stays as it was unless `strict` is given, since it
         belongs to the test using the namespace, not to the world in it."""
         namespace = Namespace(name, self._seed if seed is None else seed, self._journal_limit,
-                              self._base_fixtures, overlays, self._scheduler, strict)
+                              self._base_fixtures, overlays, self._scheduler, strict, self._journal_body_limit)
         with self._lock:
             doomed = [self._live.pop(name, None)]
             if strict is None and doomed[0] is not None:
