@@ -11,6 +11,7 @@ import logging
 import random
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Protocol
 
@@ -64,7 +65,10 @@ class Namespace:
             with self.lock:
                 model = self._models.get(carrier.name)
                 if model is None:
-                    model = carrier.create_model(self.fixtures(carrier), self)
+                    # the model and its callbacks get a weak proxy: holding the namespace itself
+                    # would make a cycle, and a dropped namespace (and every body in its journal)
+                    # would live on until the cycle collector ran
+                    model = carrier.create_model(self.fixtures(carrier), weakref.proxy(self))
                     self._models[carrier.name] = model
         return model
 
