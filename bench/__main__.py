@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import core_platform, faults, strict, webhooks
+from bench import core_platform, faults, memory, strict, webhooks
 
-SUITES = [core_platform, webhooks, faults, strict]
+SUITES = [core_platform, webhooks, faults, strict, memory]
 
 
 def main() -> None:
