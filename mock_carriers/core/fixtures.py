@@ -20,7 +20,7 @@ class FixtureError(ValueError):
 
 def load_yaml(path: Path) -> Any:
     """A YAML file, read within the bounds of core/limits.py; FixtureError names the file and line."""
-    from mock_carriers.core import safe_yaml  # deferred: a server that never reads a fixture (health checks) does not pay for it
+    from mock_carriers.core import safe_yaml  # deferred: a server that never reads a fixture does not pay for it
 
     try:
         return safe_yaml.load(path.read_bytes())
