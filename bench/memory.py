@@ -61,6 +61,8 @@ def run(quick: bool = False) -> list[dict]:
                          "value": loaded, "unit": "MiB"})
             rows.append({"name": f"memory ({label}): round {number}, after the drop", "value": dropped,
                          "unit": "MiB"})
-        rows.append({"name": f"memory ({label}): growth over 3 rounds, after drops",
-                     "value": figures[-1][1] - before, "unit": "MiB", "target": "<= 64 MiB"})
+        # from the first drop on: the allocator may keep some freed memory for reuse once (glibc
+        # raises its mmap threshold after a large free), but a leak grows every round
+        rows.append({"name": f"memory ({label}): growth from round 1's drop to round 3's",
+                     "value": figures[-1][1] - figures[0][1], "unit": "MiB", "target": "<= 16 MiB"})
     return rows
