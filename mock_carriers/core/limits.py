@@ -14,6 +14,7 @@ MAX_DEPTH = 64  # nesting levels: no fixture, scenario or carrier document comes
 MAX_CHARS = 10_000_000  # characters of scalars in one document, aliases expanded
 MAX_ECHO = 200  # characters of a user's value an error message may repeat
 
+
 class _Brief(reprlib.Repr):
     """reprlib's bounded repr, choosing by isinstance, so the subclasses of brief_view are bounded too."""
 
