@@ -40,7 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     store = FixtureStore(data_dir("fixtures"), settings.fixtures_dir)
     state = AppState(settings, CARRIERS, store,
                      NamespaceRegistry(store, settings.seed, settings.journal_limit, settings.max_namespaces,
-                                       settings.namespace_idle_seconds),
+                                       settings.namespace_idle_seconds, settings.journal_body_limit),
                      hosts=CARRIERS.hosts)
     for entry in CARRIERS.entries:  # a user's own fixture files are checked now, not on first use
         if store.is_overridden(entry.name):

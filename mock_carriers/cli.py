@@ -44,6 +44,8 @@ def main() -> None:
               help="Live namespaces kept besides default (beyond it the least recently used idle one goes).")
 @click.option("--namespace-idle", "namespace_idle_seconds", type=Duration(), default=None,
               help="How long unused before a namespace may be dropped for room (300, 90s, 5m; default 5m).")
+@click.option("--journal-body-limit", type=click.IntRange(min=0), default=None, metavar="BYTES",
+              help="Bytes of each request and response body a journal entry keeps (default 65536).")
 @click.option("--contracts", "contracts_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of <carrier>.openapi.yaml files replacing the shipped contracts.")
 @click.option("--strict", is_flag=True, flag_value=True, default=None,
@@ -104,11 +106,11 @@ def _apply_in_process(app, settings, path: Path) -> str:
 
 def _scenario_namespace(raw: bytes) -> str:
     """The `namespace` a scenario names, else `default` (the server checks the rest)."""
-    import yaml
+    from mock_carriers.core import safe_yaml
 
     try:
-        document = yaml.safe_load(raw[:1_000_000])
-    except yaml.YAMLError:
+        document = safe_yaml.load(raw)
+    except safe_yaml.YamlError:
         return "default"
     name = document.get("namespace") if isinstance(document, dict) else None
     return name if isinstance(name, str) and name else "default"
@@ -386,7 +388,7 @@ def validate_file(file: Path) -> None:
         document = json.loads(file.read_bytes())
     except ValueError:
         document = None  # YAML: a contract
-    if not isinstance(document, dict) or "openapi" in document:
+    if not isinstance(document, (dict, list)) or isinstance(document, dict) and "openapi" in document:
         try:
             contract = load_contract(file)
         except ContractError as exc:
@@ -403,6 +405,9 @@ def validate_file(file: Path) -> None:
         for violation in finding.violations:
             click.echo(f"    {violation.kind} {violation.location} {violation.json_path}: {violation.message} "
                        f"[rule: {violation.rule}; {violation.operation}]")
+    cut = sum(finding.exchange.body_cut + finding.exchange.response_body_cut for finding in findings)
+    if cut:
+        click.echo(f"{cut} bodies cut in the journal were not checked (serve --journal-body-limit keeps more)")
     click.echo(f"{len(findings)} exchanges with carriers checked, {len(broken)} broke a contract")
     if broken:
         sys.exit(1)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable
 
 from mock_carriers.core.durations import parse_duration
+from mock_carriers.core.journal import DEFAULT_BODY_LIMIT
 
 _ENV_PREFIX = "MOCK_CARRIERS_"
 
@@ -20,6 +21,7 @@ class Settings:
     seed: int = 0  # default RNG seed of every namespace
     admin_token: str | None = None  # when set, every /__admin call needs `Authorization: Bearer <it>`
     journal_limit: int = 1000  # entries kept per namespace
+    journal_body_limit: int = DEFAULT_BODY_LIMIT  # bytes of each request and response body a journal entry keeps
     max_namespaces: int = 10_000  # live namespaces besides `default` (and a start-up scenario's)
     namespace_idle_seconds: float = 300.0  # beyond the cap, only a namespace unused this long is dropped
     contracts_dir: Path | None = None  # per-carrier contracts here replace the shipped ones
@@ -54,11 +56,15 @@ class Settings:
 
 
 def _convert(name: str, raw: str):
-    if name in ("port", "https_port", "seed", "journal_limit", "max_namespaces", "max_connections"):
+    if name in ("port", "https_port", "seed", "journal_limit", "max_namespaces", "max_connections",
+                "journal_body_limit"):
         try:
-            return int(raw)
+            value = int(raw)
         except ValueError:
-            raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a whole number, not {raw!r}") from None
+            raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a whole number, not {raw[:40]!r}") from None
+        if name == "journal_body_limit" and value < 0:
+            raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be 0 or more, not {value}")
+        return value
     if name == "request_timeout":
         try:
             return float(raw)

@@ -1,5 +1,7 @@
 """Recorded traffic checked against the carriers' contracts: a HAR file (what browsers, mitmproxy
-and most HTTP proxies save) or a journal saved from `GET /__admin/namespaces/{ns}/journal`.
+and most HTTP proxies save) or a journal saved from `GET /__admin/namespaces/{ns}/journal` (or its
+entries, as `mock-carriers journal --json` prints them). A body the journal kept only the start of
+is not checked: the rest of it is not there to check.
 
 A request is matched to its carrier by the real API's host name, or by the mock's URL forms
 (`/<carrier>/...`, `/ns/<namespace>/<carrier>/...`); exchanges with anything else are skipped.
@@ -32,6 +34,8 @@ class Exchange:
     status: int | None = None
     response_headers: dict[str, str] = field(default_factory=dict)
     response_body: bytes = b""
+    body_cut: bool = False  # the recording kept only the start of the body: it is not checked
+    response_body_cut: bool = False
 
 
 @dataclass
@@ -47,6 +51,8 @@ def exchanges(document: Any) -> list[Exchange]:
         return _each(document["log"].get("entries") or [], _from_har)
     if isinstance(document, dict) and isinstance(document.get("entries"), list):
         return _each(document["entries"], _from_journal)
+    if isinstance(document, list):
+        return _each(document, _from_journal)
     raise ValueError("not a HAR file (no `log.entries`) nor a saved journal (no `entries`)")
 
 
@@ -90,13 +96,16 @@ def _violations(carrier: str, path: str, exchange: Exchange) -> Iterator[Violati
         yield Violation(carrier, "request", "operation", f"{exchange.method} {path[:200]}", "operation", str(error))
         return
     content_type = _header(exchange.headers, "content-type")
-    yield from contracts.validate_request(carrier, exchange.method, path, headers=exchange.headers,
-                                          body=exchange.body, content_type=content_type)
+    found = contracts.validate_request(carrier, exchange.method, path, headers=exchange.headers,
+                                       body=exchange.body, content_type=content_type)
+    yield from (violation for violation in found if not (exchange.body_cut and violation.location == "body"))
     if exchange.status is not None:
-        yield from contracts.validate_response(carrier, exchange.method, path, exchange.status,
-                                               body=exchange.response_body,
-                                               content_type=_header(exchange.response_headers, "content-type"),
-                                               headers=exchange.response_headers)
+        found = contracts.validate_response(carrier, exchange.method, path, exchange.status,
+                                            body=exchange.response_body,
+                                            content_type=_header(exchange.response_headers, "content-type"),
+                                            headers=exchange.response_headers)
+        yield from (violation for violation in found
+                    if not (exchange.response_body_cut and violation.location == "body"))
 
 
 def _header(headers: dict[str, str], name: str) -> str | None:
@@ -124,7 +133,8 @@ def _from_journal(entry: dict) -> Exchange:
     request, response = entry.get("request") or {}, entry.get("response") or {}
     return Exchange(request.get("method", "GET").upper(), request.get("path", ""), str(request.get("query", "")),
                     _text_headers(request.get("headers")), _journal_body(request), response.get("status"),
-                    _text_headers(response.get("headers")), _journal_body(response))
+                    _text_headers(response.get("headers")), _journal_body(response),
+                    bool(request.get("body_truncated")), bool(response.get("body_truncated")))
 
 
 def _text_headers(headers: Any) -> dict[str, str]:

@@ -65,6 +65,9 @@ def test_a_browsers_preflight_and_drfs_options_in_a_journal_are_no_violations(cl
 def test_a_document_that_is_neither_is_refused(tmp_path):
     (tmp_path / "list.json").write_text("[1, 2]")
     result = CliRunner().invoke(main, ["contracts", "validate", str(tmp_path / "list.json")])
+    assert result.exit_code == 1 and "entry 1 is not a recorded exchange" in result.output
+    (tmp_path / "text.json").write_text('"text"')
+    result = CliRunner().invoke(main, ["contracts", "validate", str(tmp_path / "text.json")])
     assert result.exit_code == 1 and "not an OpenAPI 3.1 document" in result.output
     (tmp_path / "other.json").write_text('{"something": "else"}')
     result = CliRunner().invoke(main, ["contracts", "validate", str(tmp_path / "other.json")])

@@ -229,3 +229,14 @@ def test_the_cli_shows_and_clears_the_violations(live_server):
     assert CliRunner().invoke(main, ["violations", "--url", url, "--clear", "--json"]).exit_code == 1
     cleared = CliRunner().invoke(main, ["violations", "--url", url])
     assert (cleared.exit_code, cleared.output) == (0, "no contract violations\n")
+
+
+@pytest.mark.parametrize("weight", ["x" * 500_000, [{"x" * 1000: "y" * 1000}] * 400])
+def test_a_violation_never_echoes_more_than_a_few_hundred_characters(strict_client, caplog, weight):
+    token = p2g_token(strict_client)
+    parcel = {**QUOTE["Parcels"][0], "Weight": weight}
+    response = strict_client.post(f"{P2G}/api/quotes", json={**QUOTE, "Parcels": [parcel]}, headers=bearer(token))
+    assert response.status_code == 400 and len(response.data) < 1000
+    [violation] = violations(strict_client)
+    assert violation["json_path"] == "$.Parcels[0].Weight" and len(violation["message"]) < 500
+    assert all(len(record.getMessage()) < 1000 for record in caplog.records)

@@ -18,8 +18,9 @@ from mock_carriers.admin.scenario import read as read_scenario
 from mock_carriers.core.faults import parse_rule
 from mock_carriers.core.fixtures import FixtureError, deep_merge, validate
 from mock_carriers.core.links import external_url
+from mock_carriers.core.limits import MAX_DEPTH, TooLarge, check_document
 from mock_carriers.core.namespaces import Namespace
-from mock_carriers.core.nesting import MAX_DEPTH, nests_deeper
+from mock_carriers.core.nesting import nests_deeper
 from mock_carriers.core.routing import DEFAULT_NAMESPACE, check_namespace_name
 from mock_carriers.state import AppState
 
@@ -61,10 +62,16 @@ def _json_body() -> dict:
         raise BadRequest(f"the body nests deeper than {MAX_DEPTH} levels")
     try:
         body = json.loads(raw)
+    except RecursionError:  # the parser's own bound, far past ours
+        raise BadRequest(f"the body is nested deeper than {MAX_DEPTH} levels") from None
     except ValueError:
         raise BadRequest("the body is not valid JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("the body must be a JSON object")
+    try:
+        check_document(body)
+    except TooLarge as exc:
+        raise BadRequest(f"the body is {exc}") from None
     return body
 
 

@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from werkzeug.wrappers import Response
 
 from mock_carriers.core.fixtures import FixtureError, load_yaml
+from mock_carriers.core.limits import MAX_ECHO, brief_view, clip
 
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 MAX_CHECKED_BODY = 1024 * 1024  # bytes: a larger request body is refused rather than validated
@@ -126,7 +127,7 @@ class Contract:
             fast = self._fast[pointer] = _compiled(self.validator(pointer).schema)
         if fast is not None and fast.is_valid(instance):
             return []
-        return list(self.validator(pointer).iter_errors(instance))
+        return list(self.validator(pointer).iter_errors(brief_view(instance)))  # messages quote it briefly
 
     def _inlined(self, node: Any, expanding: tuple[str, ...]) -> Any:
         """`node` with each local $ref replaced by what it points at; a $ref met again inside its
@@ -295,6 +296,7 @@ class _Reporter:
     def __call__(self, location: str, where: str, rule: str, message: str, parts: tuple = (),
                  error: Any = None) -> Violation:
         parts = parts or ((where,) if location in ("query", "header") else ())
+        where, message = clip(where), clip(message, 2 * MAX_ECHO)
         if error is None:
             return Violation(self._operation, self._kind, location, where, str(rule), message, parts)
         return Violation(self._operation, self._kind, location, where, str(rule), message, parts,

@@ -11,6 +11,8 @@ import math
 import re
 from datetime import datetime, timedelta, timezone
 
+from mock_carriers.core.limits import brief
+
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _PART = r"\d+(?:\.\d+)?(?:ms|s|m|h|d)"
 _DURATION = re.compile(rf"(?:{_PART})+\Z")
@@ -25,16 +27,16 @@ LATEST = datetime(9000, 1, 1, tzinfo=timezone.utc)
 def parse_duration(value: object) -> timedelta:
     """A non-negative duration from "90s"-style text or a number of seconds; ValueError otherwise."""
     if isinstance(value, bool):
-        raise ValueError(f"not a duration: {value!r}")
+        raise ValueError(f"not a duration: {brief(value)}")
     if isinstance(value, (int, float)):
         seconds = float(value)
     elif isinstance(value, str):
         text = value.strip()
         seconds = _seconds_of(text)
     else:
-        raise ValueError(f"not a duration: {value!r}")
+        raise ValueError(f"not a duration: {brief(value)}")
     if math.isnan(seconds) or seconds < 0 or seconds > _MAX_SECONDS:
-        raise ValueError(f"duration out of range: {value!r}")
+        raise ValueError(f"duration out of range: {brief(value)}")
     return timedelta(seconds=seconds)
 
 
@@ -44,7 +46,7 @@ def _seconds_of(text: str) -> float:
     except ValueError:
         pass
     if not _DURATION.match(text):
-        raise ValueError(f"not a duration: {text!r} (use e.g. 500ms, 90s, 15m, 2h, 3d)")
+        raise ValueError(f"not a duration: {brief(text)} (use e.g. 500ms, 90s, 15m, 2h, 3d)")
     return sum(float(n) * _UNIT_SECONDS[unit] for n, unit in _PARTS.findall(text))
 
 
@@ -53,7 +55,7 @@ def parse_relative_time(value: object, origin: datetime) -> datetime:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if not isinstance(value, str):
-        raise ValueError(f"not a relative time: {value!r}")
+        raise ValueError(f"not a relative time: {brief(value)}")
     text = value.strip()
     if text[:1] in "+-":
         offset = parse_duration(text[1:])
@@ -72,7 +74,7 @@ def parse_instant(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise ValueError(f"not an ISO-8601 time: {text!r}") from None
+        raise ValueError(f"not an ISO-8601 time: {brief(text)}") from None
     return check_instant(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
 
 

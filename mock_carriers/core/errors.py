@@ -12,6 +12,8 @@ from typing import Any, Mapping
 
 from werkzeug.wrappers import Response
 
+from mock_carriers.core.limits import MAX_ECHO, clip
+
 JSON_TYPE = "application/json; charset=utf-8"
 
 
@@ -391,7 +393,23 @@ class AdminDialect(ErrorDialect):
     """The admin API's own errors: `{"error": code, "message": text}`."""
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
-        body = {"error": error.code, "message": error.message or error.code.replace("_", " ")}
+        body = {"error": error.code, "message": clip(error.message or error.code.replace("_", " "), 2 * MAX_ECHO)}
         if isinstance(error, Invalid):
-            body["fields"] = error.fields
+            body["fields"] = _brief_fields(error.fields)
         return json_response(body, error.status)
+
+
+def _brief_fields(fields: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The fields of an admin error, cut to about 2 * MAX_ECHO characters in all (the first always
+    kept): an error quoting what it was sent never grows with what it was sent."""
+    kept: dict[str, list[str]] = {}
+    room = 2 * MAX_ECHO
+    for key, messages in fields.items():
+        name = clip(str(key))
+        for message in messages if isinstance(messages, list) else [messages]:
+            if room <= 0:
+                return kept
+            text = clip(str(message), 2 * MAX_ECHO)
+            kept.setdefault(name, []).append(text)
+            room -= len(name) + len(text)
+    return kept

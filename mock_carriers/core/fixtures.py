@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
 from mock_carriers.core.durations import EARLIEST, parse_duration, parse_relative_time
+from mock_carriers.core.limits import brief_view, clip
 
 
 class FixtureError(ValueError):
@@ -18,15 +19,14 @@ class FixtureError(ValueError):
 
 
 def load_yaml(path: Path) -> Any:
-    import yaml  # deferred: a server that never reads a fixture (health checks) does not pay for it
+    """A YAML file, read within the bounds of core/limits.py; FixtureError names the file and line."""
+    from mock_carriers.core import safe_yaml  # deferred: a server that never reads a fixture does not pay for it
 
     try:
-        with open(path, "rb") as handle:
-            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise FixtureError(f"{path}{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        return safe_yaml.load(path.read_bytes())
+    except safe_yaml.YamlError as exc:
+        line = f":{exc.line}" if exc.line else ""
+        raise FixtureError(f"{path}{line}: {exc.problem}") from None
 
 
 # A carrier's checks beyond its schema (references between keys): yields (field path, message).
@@ -48,7 +48,7 @@ def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> Non
 
     validator = jsonschema.Draft202012Validator(load_yaml(carrier.fixture_schema_path),
                                                 format_checker=_format_checker())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    error = jsonschema.exceptions.best_match(validator.iter_errors(brief_view(data)))
     if error is not None:
         problem = (tuple(error.absolute_path), error.message)
     elif carrier.check_fixtures is not None:
@@ -58,7 +58,7 @@ def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> Non
     if problem is not None:
         path, message = problem
         where = f"{source}:{_line_of(source, list(path))}" if source else "fixtures"
-        raise FixtureError(f"{where}: {field_path(path)}: {message}")
+        raise FixtureError(f"{where}: {clip(field_path(path))}: {clip(message)}")
 
 
 def _format_checker():
@@ -89,7 +89,9 @@ def line_of(text: str, parts: list) -> int:
     """The 1-based line of the deepest node on `parts` that exists in the YAML text."""
     import yaml
 
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
+    from mock_carriers.core import safe_yaml
+
+    node = safe_yaml.compose(text)
     line = node.start_mark.line if node is not None else 0
     for part in parts:
         child = None

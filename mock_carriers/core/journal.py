@@ -11,13 +11,15 @@ from dataclasses import dataclass, field
 from mock_carriers.core.contracts import Violation
 from mock_carriers.core.durations import format_instant
 
-_BODY_LIMIT = 64 * 1024
+DEFAULT_BODY_LIMIT = 64 * 1024  # bytes of each body an entry keeps (settings.journal_body_limit)
 _TEXT_TYPES = ("json", "text", "xml", "x-www-form-urlencoded", "javascript")
 
 
 @dataclass
 class JournalEntry:
-    """One request and its response, kept raw; rendering to JSON happens only when read."""
+    """One request and its response, kept raw; rendering to JSON happens only when read. Recording
+    it keeps the first bytes of each body and how many it cut, so a namespace holding a thousand
+    10 MiB uploads does not hold 10 GiB."""
 
     carrier: str | None
     operation: str | None
@@ -34,6 +36,8 @@ class JournalEntry:
     faults: list[dict] = field(default_factory=list)  # the fault rules applied: {id, effect}
     contract_violations: list[Violation] = field(default_factory=list)
     id: int = 0
+    request_body_cut: int = 0  # bytes of the body not kept
+    response_body_cut: int = 0
 
     def to_dict(self) -> dict:
         return {
@@ -46,12 +50,13 @@ class JournalEntry:
                 "path": self.path,
                 "query": self.query,
                 "headers": _header_names(self.request_headers),
-                **_body(self.request_body, self.request_headers.get("CONTENT_TYPE", "")),
+                **_body(self.request_body, self.request_headers.get("CONTENT_TYPE", ""), self.request_body_cut),
             },
             "response": {
                 "status": self.status,
                 "headers": dict(self.response_headers),
-                **_body(self.response_body, dict(self.response_headers).get("Content-Type", "")),
+                **_body(self.response_body, dict(self.response_headers).get("Content-Type", ""),
+                        self.response_body_cut),
             },
             "duration_ms": round(self.duration_ms, 3),
             "faults": self.faults,
@@ -70,29 +75,40 @@ def _header_names(environ_headers: dict[str, str]) -> dict[str, str]:
             if value != ""}
 
 
-def _body(data: bytes, content_type: str) -> dict:
-    """Text bodies as text, binary ones (images, PDFs) as base64; either cut at 64 KiB."""
-    clipped = data[:_BODY_LIMIT]
-    extra = {"body_truncated": True} if len(data) > _BODY_LIMIT else {}
+def _body(data: bytes, content_type: str, cut: int) -> dict:
+    """Text bodies as text, binary ones (images, PDFs) as base64; `body_truncated` says how many
+    bytes were not kept (a character the cut went through is not shown, and counts as cut)."""
     if any(kind in content_type for kind in _TEXT_TYPES) or not content_type:
         try:
-            return {"body": clipped.decode("utf-8"), **extra}
-        except UnicodeDecodeError:
-            pass
-    return {"body_base64": base64.b64encode(clipped).decode("ascii"), **extra}
+            return {"body": data.decode("utf-8"), **_cut(cut)}
+        except UnicodeDecodeError as exc:
+            if cut and exc.reason == "unexpected end of data":
+                return {"body": data[:exc.start].decode("utf-8"), **_cut(cut + len(data) - exc.start)}
+    return {"body_base64": base64.b64encode(data).decode("ascii"), **_cut(cut)}
+
+
+def _cut(count: int) -> dict:
+    return {"body_truncated": count} if count else {}
 
 
 class Journal:
     """The last `limit` entries, and apart from them the last `limit` entries that broke a contract,
     so a long test still learns of a violation its first request made."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, body_limit: int = DEFAULT_BODY_LIMIT) -> None:
+        self._body_limit = body_limit
         self._entries: deque[JournalEntry] = deque(maxlen=limit)
         self._violating: deque[JournalEntry] = deque(maxlen=limit)
         self._violating_lock = threading.Lock()  # taking them must not lose one recorded meanwhile
         self._ids = itertools.count(1)
 
     def record(self, entry: JournalEntry) -> None:
+        """Keep `entry`, its bodies cut to the body limit (the checks that need them whole are done)."""
+        limit = self._body_limit
+        if len(entry.request_body) > limit:
+            entry.request_body_cut, entry.request_body = len(entry.request_body) - limit, entry.request_body[:limit]
+        if len(entry.response_body) > limit:
+            entry.response_body_cut, entry.response_body = len(entry.response_body) - limit, entry.response_body[:limit]
         entry.id = next(self._ids)
         self._entries.append(entry)
         if entry.contract_violations:

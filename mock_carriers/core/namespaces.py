@@ -12,6 +12,7 @@ import math
 import random
 import threading
 import time
+import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Protocol
 
@@ -19,7 +20,7 @@ from mock_carriers.core.clock import Scheduler, VirtualClock
 from mock_carriers.core.errors import Unavailable
 from mock_carriers.core.faults import FaultBook
 from mock_carriers.core.fixtures import FixtureSpec, FixtureStore
-from mock_carriers.core.journal import Journal
+from mock_carriers.core.journal import DEFAULT_BODY_LIMIT, Journal
 from mock_carriers.core.outbound import Outbound
 from mock_carriers.core.routing import DEFAULT_NAMESPACE
 from mock_carriers.core.tokens import TokenAuthority
@@ -41,7 +42,7 @@ class CarrierSpec(FixtureSpec, Protocol):
 class Namespace:
     def __init__(self, name: str, seed: int, journal_limit: int, fixtures: Callable[[CarrierSpec], Any],
                  overlays: dict[str, Any] | None = None, scheduler: Scheduler | None = None,
-                 strict: bool | None = None) -> None:
+                 strict: bool | None = None, journal_body_limit: int = DEFAULT_BODY_LIMIT) -> None:
         self.name = name
         self.seed = seed
         self.strict = strict  # check requests against the contracts; None: as the server says
@@ -52,7 +53,7 @@ class Namespace:
         self.rng = random.Random(seed)
         self._trace_rng = random.Random(f"trace:{seed}")  # errors must not shift the ids the models draw
         self.lock = threading.RLock()
-        self.journal = Journal(journal_limit)
+        self.journal = Journal(journal_limit, journal_body_limit)
         self.faults = FaultBook(seed)
         self.outbound = Outbound()  # every request the namespace sends: cut when it is dropped
         self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit, outbound=self.outbound, faults=self.faults)
@@ -70,7 +71,10 @@ class Namespace:
             with self.lock:
                 model = self._models.get(carrier.name)
                 if model is None:
-                    model = carrier.create_model(self.fixtures(carrier), self)
+                    # the model and its callbacks get a weak proxy: holding the namespace itself
+                    # would make a cycle, and a dropped namespace (and every body in its journal)
+                    # would live on until the cycle collector ran
+                    model = carrier.create_model(self.fixtures(carrier), weakref.proxy(self))
                     self._models[carrier.name] = model
         return model
 
@@ -111,11 +115,12 @@ class NamespaceRegistry:
     (always there) and pinned namespaces are never dropped and do not count against the cap."""
 
     def __init__(self, store: FixtureStore, seed: int, journal_limit: int, capacity: int,
-                 idle_seconds: float = 300.0) -> None:
+                 idle_seconds: float = 300.0, journal_body_limit: int = DEFAULT_BODY_LIMIT) -> None:
         self._scheduler = Scheduler()
         self._store = store
         self._seed = seed
         self._journal_limit = journal_limit
+        self._journal_body_limit = journal_body_limit
         self._capacity = capacity
         self._idle_seconds = idle_seconds
         self._pinned = {DEFAULT_NAMESPACE}
@@ -128,7 +133,7 @@ class NamespaceRegistry:
     def _new(self, name: str, seed: int | None = None, overlays: dict[str, Any] | None = None,
              strict: bool | None = None) -> Namespace:
         return Namespace(name, self._seed if seed is None else seed, self._journal_limit, self._base_fixtures,
-                         overlays, self._scheduler, strict)
+                         overlays, self._scheduler, strict, self._journal_body_limit)
 
     def pin(self, name: str) -> None:
         """Never drop `name` to make room (a start-up scenario's namespace); it still resets when asked."""

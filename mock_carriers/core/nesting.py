@@ -4,7 +4,8 @@ refuses a text deeper than its bound first, in one pass and without recursion.""
 
 from __future__ import annotations
 
-MAX_DEPTH = 64  # levels: no document a test sends comes near it (fixtures nest about 8 deep)
+from mock_carriers.core.limits import MAX_DEPTH
+
 _NOT_BRACKETS = bytes(byte for byte in range(256) if byte not in b"[]{}")
 _OPENERS = frozenset(b"[{")
 
