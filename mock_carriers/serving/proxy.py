@@ -17,6 +17,9 @@ import binascii
 import ipaddress
 from urllib.parse import urlsplit
 
+from mock_carriers.core.errors import CarrierError
+from mock_carriers.core.routing import check_namespace_name
+
 NAMESPACE_KEY = "mock_carriers.proxy_namespace"  # environ: the namespace a proxy client named
 _LOCAL_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
@@ -41,7 +44,13 @@ def proxy_namespace(header: str | None) -> str | None:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise Refused(400, "bad_proxy_authorization", "Proxy-Authorization is not valid base64 of user:password") \
             from None
-    return user or None
+    if not user:
+        return None
+    try:
+        return check_namespace_name(user)
+    except CarrierError as error:
+        raise Refused(400, "bad_proxy_authorization", f"the proxy user name is the namespace: {error.message}") \
+            from None
 
 
 def connect_target(authority: str, carrier_hosts: frozenset[str]) -> str:

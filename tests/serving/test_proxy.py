@@ -5,6 +5,7 @@ never speak TLS) gets a clear answer or a closed connection, leaving nothing beh
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socket
@@ -103,9 +104,11 @@ def test_garbage_connect_lines_get_a_400(mock, line):
     assert head[9:12] in (b"400", b"403") and json.loads(body)["message"]  # not a host:port, or not a carrier's
 
 
-def test_a_bad_proxy_authorization_gets_a_400(mock):
+@pytest.mark.parametrize("credential", [b"Basic !!!", b"Bearer abc", b"Basic " + base64.b64encode(b"a b:x"),
+                                        b"Basic " + base64.b64encode(b"..:x")])
+def test_a_bad_proxy_authorization_gets_a_400(mock, credential):
     sock = connect(mock)
-    sock.sendall(b"CONNECT www.parcel2go.com:443 HTTP/1.1\r\nProxy-Authorization: Basic !!!\r\n\r\n")
+    sock.sendall(b"CONNECT www.parcel2go.com:443 HTTP/1.1\r\nProxy-Authorization: " + credential + b"\r\n\r\n")
     head, body, _ = read_response(sock)
     assert head.startswith(b"HTTP/1.1 400") and json.loads(body)["error"] == "bad_proxy_authorization"
 
