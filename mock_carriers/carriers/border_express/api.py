@@ -186,8 +186,9 @@ def scan_types(ctx: RequestContext) -> Response:
 
 
 def build_routes() -> RouteTable:
-    """Both route families real clients use; ASP.NET matches them case-insensitively."""
-    routes = RouteTable(case_insensitive=True)
+    """Both route families real clients use; ASP.NET matches them case-insensitively, and IIS reads
+    `//api/...` (a base URL ending in `/`, as real clients build it) as `/api/...`."""
+    routes = RouteTable(case_insensitive=True, merge_slashes=True)
     routes.add(["POST"], "/token", issue_token, "issueToken")
     for base, name in (("/api/v1/consignments/<number>", "Consignment"), ("/api/connotes/<number>", "Connote")):
         routes.add(["GET"], base, consignment, f"get{name}")
