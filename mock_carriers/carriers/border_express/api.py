@@ -134,8 +134,9 @@ def _pod_file(ctx: RequestContext, number: str, pod_id: str | None, file_format:
 
 
 def _bool_query(ctx: RequestContext, name: str) -> bool:
-    """ASP.NET model binding of a bool query parameter: true/false in any case, else a 400."""
-    raw = ctx.request.args.get(name)
+    """ASP.NET model binding of a bool query parameter: its name in any case (the first value if it
+    is repeated), true/false in any case, else a 400 naming it as declared (`name`, lower case)."""
+    raw = next((value for key, value in ctx.request.args.items(multi=True) if key.lower() == name), None)
     if raw is None or raw == "":
         return False
     if raw.lower() in ("true", "false"):
