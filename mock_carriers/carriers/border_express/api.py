@@ -67,7 +67,7 @@ def issue_token(ctx: RequestContext) -> Response:
 def consignment(ctx: RequestContext, number: str) -> Response:
     view = _authorized(ctx).read(number)
     latest = view.events[-1] if view.events else None
-    despatched = view.events[0].at if view.events else None
+    despatched = view.despatched_at
     sender, receiver = view.data["sender"], view.data["receiver"]
     return json_response({
         "ConsignmentNumber": view.number,
