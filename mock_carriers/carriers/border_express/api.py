@@ -1,7 +1,7 @@
 """Border Express over HTTP: OWIN token endpoint, consignment/connote routes, PODs and scans.
 
-Paths, casing and bodies follow carriers.md section 1; routes the carrier's docs elide (scans,
-scan types) are the proposals there and are marked `x-mock-guess` in the contract.
+Paths, casing and bodies follow docs/carriers/border-express.md; routes the carrier's docs elide
+(scans, scan types) are the proposals there and are marked `x-mock-guess` in the contract.
 """
 
 from __future__ import annotations
