@@ -20,6 +20,7 @@ from mock_carriers.core.view_metadata import ViewMetadata
 NAMESPACE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 DEFAULT_NAMESPACE = "default"
 _PLACEHOLDER = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
+_REPEATED_SLASHES = re.compile(r"//+")
 
 
 @dataclass(frozen=True)
@@ -42,16 +43,18 @@ class RouteTable:
     path matches) or "path" (Django: the first rule whose path matches is the view, and its routes'
     methods are all it allows, even if a later rule would take the method). With `options` (DRF),
     the paths it covers answer OPTIONS with their views' metadata, and list OPTIONS in a 405's `Allow`.
+    `merge_slashes` reads `a//b` as `a/b` (IIS does, so a client's base URL ending in `/` still works).
     """
 
     def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate", dispatch: str = "method",
-                 options: ViewMetadata | None = None) -> None:
+                 options: ViewMetadata | None = None, merge_slashes: bool = False) -> None:
         if trailing_slash not in ("tolerate", "append") or dispatch not in ("method", "path"):
             raise ValueError((trailing_slash, dispatch))
         self._flags = re.IGNORECASE if case_insensitive else 0
         self._trailing_slash = trailing_slash
         self._by_path = dispatch == "path"
         self._options = options
+        self._merge_slashes = merge_slashes
         self._routes: list[Route] = []
 
     def add(self, methods: Iterable[str], rule: str, handler: Callable, operation_id: str,
@@ -75,6 +78,8 @@ class RouteTable:
 
     def match(self, method: str, path: str, query_string: str = "") -> tuple[Route, dict[str, str]]:
         """The route and its path parameters; raises RouteNotFound, MethodNotAllowed or Redirect."""
+        if self._merge_slashes:
+            path = _REPEATED_SLASHES.sub("/", path)
         allowed: set[str] = set()
         first: Route | None = None  # the first route whose path matches (in Django, the view)
         for route in self._routes:

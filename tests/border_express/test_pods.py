@@ -52,6 +52,19 @@ def test_base64_json(get, family, flag):
     assert Image.open(io.BytesIO(decoded)).format == "JPEG"
 
 
+@pytest.mark.parametrize("query", ["Base64=true", "BASE64=True", "bAsE64=TRUE", "Base64=true&base64=false"])
+def test_the_base64_parameter_binds_in_any_case_first_value_first(get, query):
+    """ASP.NET binds query names whatever their case; for a bool the first value counts."""
+    response = get(f"/api/connotes/{DELIVERED}/pods/jpg?{query}")
+    assert response.status_code == 200 and response.get_json()["Base64"]
+
+
+def test_a_bad_value_under_another_casing_is_named_as_declared(get):
+    response = get(f"/api/v1/consignments/{DELIVERED}/pods/jpg?BASE64=maybe")
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"base64": ["The value 'maybe' is not valid."]}
+
+
 def test_base64_false_is_the_image(get):
     assert get(f"/api/v1/consignments/{DELIVERED}/pods/png?base64=false").mimetype == "image/png"
 

@@ -74,11 +74,46 @@ def test_walking_by_polls_moves_one_step_per_read(get):
     assert seen == ["Despatched", "In Transit", "On Board", "Delivered", "Delivered"]
 
 
-def test_exception_and_unsaved(get):
+def test_exception(get):
     assert _statuses(get, REF["exception"])[0]["Status"] == "Futile Delivery"
-    body = get(f"/api/v1/consignments/{REF['unsaved']}").get_json()
+
+
+@pytest.mark.parametrize("family", ["/api/v1/consignments", "/api/connotes"])
+def test_unsaved_is_a_status_event_clients_see(get, family):
+    """Clients map `Unsaved` among the Statuses values (carriers.md 1.2): entered, not despatched."""
+    [status] = _statuses(get, REF["unsaved"], family)
+    assert status["Status"] == "Unsaved" and status["Suburb"] == "Albury" and status["State"] == "NSW"
+    body = get(f"{family}/{REF['unsaved']}").get_json()
+    assert body["Status"] == "Unsaved" and body["StatusDate"] == status["DateOccurred"]
+    assert body["DespatchDate"] is None
+
+
+def test_despatch_date_is_the_first_status_after_unsaved(client):
+    overlay = {"border-express": {"consignments": {"MY1": {
+        "sender": {"name": "S", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
+        "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"},
+        "events": [{"status": "Unsaved", "at": "-3h", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
+                   {"status": "Despatched", "at": "+1h", "suburb": "Albury", "state": "NSW", "postcode": "2640"}]}}}}
+    client.put("/__admin/namespaces/ov", json={"fixtures": overlay})
+    detail = "/ns/ov/border-express/api/v1/consignments/MY1"
+    headers = bearer(be_token(client, prefix="/ns/ov/border-express"))
+    assert client.get(detail, headers=headers).get_json()["DespatchDate"] is None
+    client.post("/__admin/namespaces/ov/clock", json={"action": "advance", "by": "1h"})
+    headers = bearer(be_token(client, prefix="/ns/ov/border-express"))  # the first expired with the hour
+    body = client.get(detail, headers=headers).get_json()
+    history = client.get(f"{detail}/Statuses", headers=headers).get_json()["Statuses"]
+    assert [s["Status"] for s in history] == ["Despatched", "Unsaved"]
+    assert body["Status"] == "Despatched" and body["DespatchDate"] == history[0]["DateOccurred"]
+
+
+def test_nothing_due_yet_reads_unsaved_with_no_history(client):
+    overlay = {"border-express": {"consignments": {"MY2": {
+        "sender": {"name": "S", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
+        "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"}, "events": []}}}}
+    client.put("/__admin/namespaces/ov2", json={"fixtures": overlay})
+    headers = bearer(be_token(client, prefix="/ns/ov2/border-express"))
+    body = client.get("/ns/ov2/border-express/api/v1/consignments/MY2", headers=headers).get_json()
     assert body["Status"] == "Unsaved" and body["StatusDate"] is None and body["DespatchDate"] is None
-    assert _statuses(get, REF["unsaved"]) == []
 
 
 @pytest.mark.parametrize("path", [

@@ -1,6 +1,7 @@
 """The URL forms of DESIGN.md section 2: prefix, /ns/ prefix, real Host headers, X-Mock-Namespace."""
 
 import pytest
+import requests
 
 from conftest import be_token, bearer
 
@@ -57,3 +58,40 @@ def test_namespaces_do_not_share_clocks_or_timelines(client):
         statuses[ns] = client.get(f"/ns/{ns}/border-express/api/v1/consignments/BE10000003",
                                   headers=bearer(token)).get_json()["Status"]
     assert statuses == {"a": "Delivered", "b": "Despatched"}
+
+
+FORM = {"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"}
+
+
+@pytest.mark.parametrize("base, host", [("{url}/border-express/", None), ("{url}/ns/t42/border-express/", None),
+                                        ("{url}/", "api.borderexpress.com.au")])
+def test_a_base_url_ending_in_a_slash_works_in_every_url_form(live_server, base, host):
+    """Real clients build `base + '/api/connotes/' + n` on a base ending in `/`; the ASP.NET host
+    reads `//api/...` as `/api/...`, so the mock does too, whatever the URL form."""
+    base = base.format(url=live_server())
+    headers = {"Host": host} if host else {}
+    token = requests.post(base + "/token", data=FORM, headers=headers, timeout=5)
+    assert token.status_code == 200, token.text
+    headers["Authorization"] = f"bearer {token.json()['access_token']}"
+    for path, key in [("/api/connotes/BE10000001", "Status"), ("/api/connotes/BE10000001/Statuses", "Statuses"),
+                      ("/api/connotes/BE10000001/pods/Metadata", None),
+                      ("/api/connotes/BE10000001/pods/jpg?base64=true", "Base64")]:
+        response = requests.get(base + path, headers=headers, timeout=5)
+        assert response.status_code == 200, (path, response.status_code)
+        body = response.json()
+        assert key in body if key else body[0]["Id"] == 70001
+
+
+@pytest.mark.parametrize("path", ["/border-express//api//v1///consignments/BE10000001//Statuses",
+                                  "/ns/t42/border-express///api/connotes//BE10000001/"])
+def test_repeated_slashes_anywhere_in_the_carriers_path_are_one(client, path):
+    token = be_token(client, prefix=path.split("//")[0])
+    assert client.get(path, headers=bearer(token)).status_code == 200
+
+
+def test_repeated_slashes_are_still_the_journaled_path(client):
+    token = be_token(client)
+    client.get("/border-express//api/connotes/BE10000001", headers=bearer(token))
+    entry = client.get("/__admin/namespaces/default/journal").get_json()["entries"][-1]
+    assert entry["request"]["path"] == "/border-express//api/connotes/BE10000001"
+    assert entry["operation"] == "getConnote" and entry["response"]["status"] == 200

@@ -89,3 +89,16 @@ def test_namespace_names_are_checked(name):
         assert not valid
     else:
         assert valid and target.namespace == name
+
+
+@given(number=segment, repeats=st.lists(st.integers(1, 4), min_size=5, max_size=5))
+def test_merge_slashes_reads_any_run_of_slashes_as_one(number, repeats):
+    parts = ["api", "v1", "consignments", number, "Statuses"]
+    path = "".join("/" * count + part for count, part in zip(repeats, parts))
+    route, params = _table(case_insensitive=True, merge_slashes=True).match("GET", path)
+    assert route.operation_id == "getStatuses" and params == {"number": number}
+
+
+def test_tables_keep_repeated_slashes_unless_told():
+    with pytest.raises(RouteNotFound):
+        _table(case_insensitive=True).match("GET", "//api/v1/consignments/1/Statuses")

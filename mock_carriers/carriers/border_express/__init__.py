@@ -1,4 +1,4 @@
-"""Border Express (Australia): carriers.md section 1."""
+"""Border Express (Australia): facts and sources in docs/carriers/border-express.md."""
 
 from pathlib import Path
 

@@ -1,7 +1,7 @@
 """Border Express over HTTP: OWIN token endpoint, consignment/connote routes, PODs and scans.
 
-Paths, casing and bodies follow carriers.md section 1; routes the carrier's docs elide (scans,
-scan types) are the proposals there and are marked `x-mock-guess` in the contract.
+Paths, casing and bodies follow docs/carriers/border-express.md; routes the carrier's docs elide
+(scans, scan types) are the proposals there and are marked `x-mock-guess` in the contract.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def issue_token(ctx: RequestContext) -> Response:
 def consignment(ctx: RequestContext, number: str) -> Response:
     view = _authorized(ctx).read(number)
     latest = view.events[-1] if view.events else None
-    despatched = view.events[0].at if view.events else None
+    despatched = view.despatched_at
     sender, receiver = view.data["sender"], view.data["receiver"]
     return json_response({
         "ConsignmentNumber": view.number,
@@ -134,8 +134,9 @@ def _pod_file(ctx: RequestContext, number: str, pod_id: str | None, file_format:
 
 
 def _bool_query(ctx: RequestContext, name: str) -> bool:
-    """ASP.NET model binding of a bool query parameter: true/false in any case, else a 400."""
-    raw = ctx.request.args.get(name)
+    """ASP.NET model binding of a bool query parameter: its name in any case (the first value if it
+    is repeated), true/false in any case, else a 400 naming it as declared (`name`, lower case)."""
+    raw = next((value for key, value in ctx.request.args.items(multi=True) if key.lower() == name), None)
     if raw is None or raw == "":
         return False
     if raw.lower() in ("true", "false"):
@@ -186,8 +187,9 @@ def scan_types(ctx: RequestContext) -> Response:
 
 
 def build_routes() -> RouteTable:
-    """Both route families real clients use; ASP.NET matches them case-insensitively."""
-    routes = RouteTable(case_insensitive=True)
+    """Both route families real clients use; ASP.NET matches them case-insensitively, and IIS reads
+    `//api/...` (a base URL ending in `/`, as real clients build it) as `/api/...`."""
+    routes = RouteTable(case_insensitive=True, merge_slashes=True)
     routes.add(["POST"], "/token", issue_token, "issueToken")
     for base, name in (("/api/v1/consignments/<number>", "Consignment"), ("/api/connotes/<number>", "Connote")):
         routes.add(["GET"], base, consignment, f"get{name}")

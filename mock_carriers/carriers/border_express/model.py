@@ -14,7 +14,7 @@ from mock_carriers.core.errors import NotFound
 from mock_carriers.core.lifecycle import Occurred, Timeline, steps_from_fixture
 from mock_carriers.core.namespaces import Namespace
 
-UNSAVED = "Unsaved"  # the status of a consignment entered but not yet despatched
+UNSAVED = "Unsaved"  # entered but not yet despatched; also the status while no event is due
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ class ConsignmentView:
     @property
     def status(self) -> str:
         return self.events[-1].data["status"] if self.events else UNSAVED
+
+    @property
+    def despatched_at(self) -> datetime | None:
+        """When its first status after `Unsaved` occurred; None until it is despatched."""
+        return next((e.at for e in self.events if e.data["status"] != UNSAVED), None)
 
     @property
     def pods(self) -> list[Pod]:
