@@ -12,8 +12,8 @@ from borderless360 import Borderless360Client
 from parcel2go import Parcel2GoClient
 from parcellab import ParcelLabClient
 
-from tests.examples.test_bex_example import SHIPMENT, WAYBILL
-from tests.examples.test_parcel2go_example import PARCEL, ship_one
+from examples.test_bex_example import SHIPMENT, WAYBILL
+from examples.test_parcel2go_example import PARCEL, ship_one
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import threading
 import pytest
 import requests
 
-from tests.serving.support import connect, read_response, read_until_closed, wait_until
+from serving_support import connect, read_response, read_until_closed, wait_until
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 

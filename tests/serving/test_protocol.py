@@ -7,7 +7,7 @@ import json
 
 import requests
 
-from tests.serving.support import connect, read_response, read_until_closed
+from serving_support import connect, read_response, read_until_closed
 
 LOGIN = b'{"username": "mock-bex-user", "password": "mock-bex-password"}'
 

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 import requests
 
-from tests.serving.support import connect, read_response, read_until_closed, wait_until
+from serving_support import connect, read_response, read_until_closed, wait_until
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 BEX_LOGIN_URL = "https://api.bex.co.za/api/service/login"
