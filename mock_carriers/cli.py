@@ -82,7 +82,7 @@ def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], **option
     except (FixtureError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    click.echo(f"mock-carriers {__version__} listening on {server.url}")
+    click.echo(f"mock-carriers {__version__} listening on {server.listening_on()}")
     if server.https_url is not None:
         click.echo(f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})")
     sys.stdout.flush()

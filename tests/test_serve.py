@@ -162,3 +162,12 @@ def test_a_start_up_scenarios_namespace_is_never_dropped_for_room(serve, tmp_pat
         assert requests.put(f"{url}/__admin/namespaces/{name}", timeout=5).status_code == 201
     listed = requests.get(f"{url}/__admin/namespaces", timeout=5).json()["namespaces"]
     assert [ns["namespace"] for ns in listed] == ["default", "qa", "y"]
+
+
+def test_on_every_interface_the_start_up_line_names_urls_a_client_can_use(serve):
+    process, line = serve("--host", "0.0.0.0")
+    port = line.split("http://0.0.0.0:", 1)[1].split()[0]
+    assert f"listening on http://0.0.0.0:{port} (every interface)" in line
+    assert f"from another machine http://<this host's address>:{port}" in line
+    assert line.split()[-1] == f"http://127.0.0.1:{port}"  # the URL stays last, where scripts read it
+    assert requests.get(f"{line.split()[-1]}/__admin/livez", timeout=5).json() == {"status": "ok"}
