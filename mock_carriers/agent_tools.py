@@ -127,7 +127,7 @@ class AdminCaller:
 
     def call(self, tool: AdminTool, arguments: dict[str, Any]) -> Answer:
         _check_arguments(tool, arguments)
-        path = re.sub(r"\{([^}]+)\}", lambda match: _segment(arguments[match.group(1)]), tool.path)
+        path = re.sub(r"\{([^}]+)\}", lambda match: _segment(tool, match.group(1), arguments), tool.path)
         query = {name: arguments[name] for name in tool.query_params if arguments.get(name) is not None}
         kwargs: dict[str, Any] = {"params": query}
         if "body" in arguments and tool.bodies:
@@ -154,9 +154,13 @@ def _check_arguments(tool: AdminTool, arguments: dict[str, Any]) -> None:
         raise ToolCallError(f"{tool.name}: {where}: {error.message[:300]}")
 
 
-def _segment(value: Any) -> str:
-    """A path parameter as one path segment; dot segments are escaped so no client folds them away."""
-    segment = quote(str(value), safe="")
+def _segment(tool: AdminTool, name: str, arguments: dict[str, Any]) -> str:
+    """A path argument as one path segment; dot segments are escaped so no client folds them away.
+    A '/' cannot be sent in one (the server's WSGI layer decodes %2F before routing)."""
+    value = str(arguments[name])
+    if "/" in value:
+        raise ToolCallError(f"{tool.name}: {name}: a path argument cannot hold '/'")
+    segment = quote(value, safe="")
     return segment.replace(".", "%2E") if set(segment) == {"."} else segment
 
 
