@@ -455,6 +455,8 @@ def mcp_command(url: str | None, admin_token: str | None, port: int) -> None:
         run(url, admin_token, port)
     except (ValueError, OSError) as error:
         raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        pass
 
 
 @main.group()
