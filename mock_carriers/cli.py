@@ -82,7 +82,7 @@ def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], **option
     except (FixtureError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    click.echo(f"mock-carriers {__version__} listening on {server.url}")
+    click.echo(f"mock-carriers {__version__} listening on {server.listening_on()}")
     if server.https_url is not None:
         click.echo(f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})")
     sys.stdout.flush()
@@ -435,6 +435,28 @@ def ca(ca_dir: Path | None, as_env: bool) -> None:
     for variable in ("SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         click.echo(f"export {variable}={shlex.quote(str(authority.bundle_path))}")
     click.echo(f"export NODE_EXTRA_CA_CERTS={shlex.quote(str(authority.cert_path))}")
+
+
+@main.command("mcp")
+@click.option("--url", envvar="MOCK_CARRIERS_URL", default=None,
+              help="A running server to drive (default: one started in this process on 127.0.0.1).")
+@click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None, help="The server's admin token.")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
+              help="Without --url: the port of the server started here (0 picks a free one).")
+def mcp_command(url: str | None, admin_token: str | None, port: int) -> None:
+    """An MCP server on stdio whose tools are the admin API's operations (needs the [mcp] extra)."""
+    try:
+        from mock_carriers.mcp_server import run
+    except ModuleNotFoundError as error:
+        if (error.name or "").partition(".")[0] not in ("mcp", "mcp_types"):
+            raise
+        raise click.ClickException("the MCP server needs the mcp extra: pip install 'mock-carriers[mcp]'") from None
+    try:
+        run(url, admin_token, port)
+    except (ValueError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    except KeyboardInterrupt:
+        pass
 
 
 @main.group()

@@ -65,6 +65,16 @@ class Server:
         """The base URL a client on this machine uses (a wildcard bind is reached on loopback)."""
         return _local_url("http", self._listeners[0].address)
 
+    def listening_on(self) -> str:
+        """Where it listens, for the start-up line. A wildcard address is no URL a client can use, so
+        the line then says which ones are; the loopback one last, where scripts read the URL."""
+        host, port = self._listeners[0].address[:2]
+        if host not in _WILDCARDS:
+            return self.url
+        bound = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        other = f"http://[<this host's address>]:{port}" if ":" in host else f"http://<this host's address>:{port}"
+        return f"{bound} (every interface): from another machine {other}, from this one {self.url}"
+
     @property
     def https_url(self) -> str | None:
         return _local_url("https", self._listeners[1].address) if len(self._listeners) > 1 else None
@@ -100,6 +110,9 @@ class Server:
         self._app.extensions["mock_carriers"].namespaces.close()  # timers and their threads too
 
 
+_WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # a wildcard bind, and where this machine reaches it
+
+
 def _local_url(scheme: str, address: tuple) -> str:
-    host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(address[0], address[0])
+    host = _WILDCARDS.get(address[0], address[0])
     return f"{scheme}://[{host}]:{address[1]}" if ":" in host else f"{scheme}://{host}:{address[1]}"

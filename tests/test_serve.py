@@ -162,3 +162,28 @@ def test_a_start_up_scenarios_namespace_is_never_dropped_for_room(serve, tmp_pat
         assert requests.put(f"{url}/__admin/namespaces/{name}", timeout=5).status_code == 201
     listed = requests.get(f"{url}/__admin/namespaces", timeout=5).json()["namespaces"]
     assert [ns["namespace"] for ns in listed] == ["default", "qa", "y"]
+
+
+def test_on_every_interface_the_start_up_line_names_urls_a_client_can_use(serve):
+    process, line = serve("--host", "0.0.0.0")
+    port = line.split("http://0.0.0.0:", 1)[1].split()[0]
+    assert f"listening on http://0.0.0.0:{port} (every interface)" in line
+    assert f"from another machine http://<this host's address>:{port}" in line
+    assert line.split()[-1] == f"http://127.0.0.1:{port}"  # the URL stays last, where scripts read it
+    assert requests.get(f"{line.split()[-1]}/__admin/livez", timeout=5).json() == {"status": "ok"}
+
+
+def test_after_a_reset_default_is_listed_and_the_scenarios_namespace_is_still_never_dropped(serve, tmp_path):
+    scenario = tmp_path / "qa.yaml"
+    scenario.write_text("namespace: qa\nseed: 5\n")
+    process, _ = serve("--scenario", str(scenario), "--max-namespaces", "1", "--namespace-idle", "0")
+    url = process.stdout.readline().split()[-1]
+
+    def listed() -> list[str]:
+        return [ns["namespace"] for ns in requests.get(f"{url}/__admin/namespaces", timeout=5).json()["namespaces"]]
+    assert requests.post(f"{url}/__admin/reset", timeout=5).json() == {"reset": 2}
+    assert listed() == ["default"]
+    login = {"username": "mock-bex-user", "password": "mock-bex-password"}
+    for name in ("qa", "x", "y"):  # made by first use on a carrier route, each idle at once
+        assert requests.post(f"{url}/ns/{name}/bex/api/service/login", json=login, timeout=5).status_code == 200
+    assert listed() == ["default", "qa", "y"]

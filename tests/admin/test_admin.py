@@ -208,3 +208,23 @@ def test_dot_and_dot_dot_are_no_namespace_names(client, name, method):
 def test_a_scenario_naming_dot_dot_is_refused(client):
     response = client.post("/__admin/namespaces/t1/scenario", data="namespace: ..\n")
     assert response.status_code == 400 and "namespace" in response.get_json()["fields"]
+
+
+def test_liveness_needs_no_admin_token_and_tells_nothing_else(make_app):
+    """Probes (Docker HEALTHCHECK, Kubernetes, Testcontainers) hold no admin token."""
+    client = make_app(admin_token="s3cret").test_client()
+    response = client.get("/__admin/livez")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert client.head("/__admin/livez").status_code == 200
+    assert client.get("/__admin/livez", headers={"Authorization": "Bearer wrong"}).get_json() == {"status": "ok"}
+    assert client.get("/__admin/health").status_code == 401  # the version and carriers stay behind the token
+    assert client.post("/__admin/livez").get_json()["error"] == "method_not_allowed"
+
+
+def test_liveness_on_a_server_without_a_token(live_server):
+    import requests
+
+    url = live_server()
+    response = requests.get(f"{url}/__admin/livez", timeout=5)
+    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.headers["Content-Type"].startswith("application/json")
