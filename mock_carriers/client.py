@@ -2,18 +2,20 @@
 
     with MockCarriers.start() as mock:
         sb = mock.sandbox("t42")
-        client = MyBorderExpressClient(base_url=sb.url("border-express"), **sb.credentials("border-express"))
+        client = BorderExpressClient(sb.url("border-express"), **sb.credentials("border-express"))
         sb.clock.advance("2h")
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import difflib
 import hashlib
 import os
 import tempfile
 import uuid
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import requests
@@ -28,22 +30,55 @@ class AdminError(Exception):
         self.body = body
 
 
+class UnknownName(KeyError):
+    """A carrier (or credential) name the namespace does not have; the message names the ones it has."""
+
+    def __init__(self, what: str, name: str, known: Iterable[str]) -> None:
+        super().__init__(name)
+        self.known = tuple(known)
+        close = difflib.get_close_matches(name, self.known, n=1) if isinstance(name, str) else []
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        self.message = f"no {what} {name!r}{hint}: the {what}s are {', '.join(self.known)}"
+
+    def __str__(self) -> str:  # KeyError's own would quote the whole message
+        return self.message
+
+
+def check_url(url: str) -> str:
+    """`url` without its trailing slash, if it is an http(s) URL with a host; else a ValueError that
+    says what a mock's URL looks like (requests' own error names no URL a person gave)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not a mock-carriers URL: give the scheme and host, "
+                         f"such as http://127.0.0.1:8080")
+    return url.rstrip("/")
+
+
 class _Admin:
     def __init__(self, url: str, admin_token: str | None) -> None:
         self.url = url.rstrip("/")
         self.session = requests.Session()
+        self._ca_file: str | None = None
         if admin_token:
             self.session.headers["Authorization"] = f"Bearer {admin_token}"
 
-    def call(self, method: str, path: str, **kwargs) -> Any:
-        response = self.session.request(method, f"{self.url}/__admin{path}", timeout=30, **kwargs)
-        body = response.json() if response.content else None
+    def call(self, method: str, path: str, timeout: float = 30, **kwargs) -> Any:
+        response = self.session.request(method, f"{self.url}/__admin{path}", timeout=timeout, **kwargs)
+        try:
+            body = response.json() if response.content else None
+        except ValueError:  # not the admin API answering: another server, or a proxy's error page
+            raise AdminError(response.status_code, f"not a JSON answer: {response.text[:120]!r}") from None
         if response.status_code >= 400:
             raise AdminError(response.status_code, body)
         return body
 
     def ca_file(self) -> str:
-        """The server's CA certificate in a file of this machine (fetched once per CA)."""
+        """The server's CA certificate in a file of this machine (fetched once per server)."""
+        if self._ca_file is None or not os.path.exists(self._ca_file):
+            self._ca_file = self._fetch_ca_file()
+        return self._ca_file
+
+    def _fetch_ca_file(self) -> str:
         response = self.session.get(f"{self.url}/__admin/tls/ca.pem", timeout=30)
         if response.status_code != 200:
             raise AdminError(response.status_code, response.text)
@@ -64,22 +99,31 @@ class MockCarriers:
         self._server = server
 
     @classmethod
-    def start(cls, settings: Any = None, **overrides) -> "MockCarriers":
-        """A real server on 127.0.0.1 and a free port, in a background thread of this process."""
+    def start(cls, settings: Any = None, *, host: str | None = None, port: int | None = None,
+              **overrides) -> "MockCarriers":
+        """A real server in a background thread of this process: on 127.0.0.1 and a free port unless
+        `host` / `port` say otherwise (`host="0.0.0.0"` for a client in a container). `overrides` are
+        Settings fields; with `settings`, they change a copy of it."""
         from mock_carriers.app import create_app
         from mock_carriers.server import Server
         from mock_carriers.settings import Settings
 
-        settings = settings or Settings(port=0, **overrides)
+        if settings is None:
+            settings = Settings(host=host or "127.0.0.1", port=0 if port is None else port, **overrides)
+        else:
+            settings = dataclasses.replace(settings, **overrides, **{key: value for key, value in
+                                                                      (("host", host), ("port", port))
+                                                                      if value is not None})
         server = Server(create_app(settings), settings.host, settings.port).start()
         return cls(server.url, settings.admin_token, server)
 
     @classmethod
     def connect(cls, url: str, admin_token: str | None = None) -> "MockCarriers":
-        return cls(url, admin_token)
+        """A server already running (a container, say); ValueError if `url` is no http(s) URL."""
+        return cls(check_url(url), admin_token)
 
-    def health(self) -> dict:
-        return self._admin.call("GET", "/health")
+    def health(self, timeout: float = 10) -> dict:
+        return self._admin.call("GET", "/health", timeout=timeout)
 
     def sandbox(self, name: str | None = None, seed: int | None = None, fixtures: dict | None = None,
                 strict: bool | None = None) -> "Sandbox":
@@ -115,15 +159,29 @@ class Sandbox:
         self.clock = SandboxClock(admin, self.name)
         self.tokens = SandboxTokens(admin, self.name)
         self.faults = SandboxFaults(admin, self.name)
+        self.webhooks = SandboxWebhooks(self, admin)
+
+    def carrier(self, name: str) -> dict:
+        """The namespace document's part for one carrier (UnknownName, naming the carriers, if none)."""
+        carriers = self.document["carriers"]
+        if name not in carriers:
+            raise UnknownName("carrier", name, carriers)
+        return carriers[name]
 
     def url(self, carrier: str) -> str:
-        return self.document["carriers"][carrier]["base_url"]
+        return self.carrier(carrier)["base_url"]
 
-    def credentials(self, carrier: str) -> dict:
-        return dict(self.document["carriers"][carrier]["credentials"])
+    def credentials(self, carrier: str, *keys: str) -> dict:
+        """The carrier's test credentials, to pass to a client as keyword arguments: all of them, or
+        only `keys` for a client that takes fewer (`credentials("parcellab", "account", "token")`)."""
+        credentials = dict(self.carrier(carrier)["credentials"])
+        for key in keys:
+            if key not in credentials:
+                raise UnknownName(f"{carrier} credential", key, credentials)
+        return {key: credentials[key] for key in keys} if keys else credentials
 
     def references(self, carrier: str) -> dict:
-        return dict(self.document["carriers"][carrier]["references"])
+        return dict(self.carrier(carrier)["references"])
 
     def proxy_env(self) -> dict[str, str]:
         """Environment variables that send a client's requests for the carriers' real hosts
@@ -152,9 +210,25 @@ class Sandbox:
                 else:
                     os.environ[name] = value
 
-    def journal(self, carrier: str | None = None, limit: int | None = None) -> list[dict]:
-        params = {key: value for key, value in (("carrier", carrier), ("limit", limit)) if value is not None}
-        return self._admin.call("GET", f"/namespaces/{self.name}/journal", params=params)["entries"]
+    def journal(self, carrier: str | None = None, limit: int | None = None,
+                operation: str | None = None) -> list[dict]:
+        """The namespace's requests and answers, oldest first: every one, or a carrier's, or one
+        operation's (its operationId, "getConsignment", or as violations name it,
+        "border-express:getConsignment"); `limit` keeps the newest."""
+        if operation is not None and ":" in operation:
+            prefix, operation = operation.split(":", 1)
+            if carrier not in (None, prefix):
+                raise ValueError(f"operation {prefix}:{operation} is not one of {carrier}'s")
+            carrier = prefix
+        if carrier is not None:
+            self.carrier(carrier)
+        params = {key: value for key, value in (("carrier", carrier), ("limit", limit))
+                  if value is not None and not (key == "limit" and operation is not None)}
+        entries = self._admin.call("GET", f"/namespaces/{self.name}/journal", params=params)["entries"]
+        if operation is not None:
+            entries = [entry for entry in entries if entry["operation"] == operation]
+            entries = entries[-limit:] if limit else entries
+        return entries
 
     def apply_scenario(self, path) -> dict:
         """Replace this namespace's world with a scenario file's; the answer tells what it holds now."""
@@ -177,6 +251,37 @@ class Sandbox:
         except AdminError as error:
             if error.status != 404:  # already gone (dropped, or evicted as least recently used)
                 raise
+
+
+class SandboxWebhooks:
+    """The namespace's webhook subscriptions and outbox, so a test needs no admin call of its own."""
+
+    def __init__(self, sandbox: Sandbox, admin: _Admin) -> None:
+        self._sandbox, self._admin = sandbox, admin
+        self._path = f"/namespaces/{sandbox.name}/webhooks"
+
+    def subscribe(self, carrier: str, url: str, *, secret: str | None = None, filters: Iterable[str] | None = None,
+                  headers: dict[str, str] | None = None, description: str | None = None) -> dict:
+        """Subscribe `url` to the carrier's events as its portal (or support desk) would, for the
+        carriers that sign up receivers that way; answers the subscription."""
+        self._sandbox.carrier(carrier)
+        body = {"carrier": carrier, "url": url, "secret": secret, "headers": headers, "description": description,
+                "filters": list(filters) if filters is not None else None}
+        return self._admin.call("POST", f"{self._path}/subscriptions",
+                                json={key: value for key, value in body.items() if value is not None})
+
+    def outbox(self, carrier: str | None = None) -> dict:
+        """The whole outbox document: `subscriptions`, `deliveries` (each with every attempt) and
+        `trimmed` (finished deliveries that made room for newer ones)."""
+        if carrier is not None:
+            self._sandbox.carrier(carrier)
+        return self._admin.call("GET", self._path, params={"carrier": carrier} if carrier else None)
+
+    def subscriptions(self, carrier: str | None = None) -> list[dict]:
+        return self.outbox(carrier)["subscriptions"]
+
+    def deliveries(self, carrier: str | None = None) -> list[dict]:
+        return self.outbox(carrier)["deliveries"]
 
 
 class SandboxClock:

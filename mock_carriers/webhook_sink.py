@@ -1,14 +1,21 @@
-"""WebhookSink: a real HTTP receiver on 127.0.0.1 that records every request and answers the
-statuses a test chooses. The `webhook_sink` pytest fixture gives one per test.
+"""WebhookSink: a real HTTP receiver (on 127.0.0.1 unless told) that records every request and
+answers the statuses a test chooses. The `webhook_sink` pytest fixture gives one per test.
 
     sink.answer(500, 500)            # the next two deliveries fail, later ones get 200
     sb.clock.advance("5m")
     assert [r.json()["Attempt"] for r in sink.received] == [1, 2, 3]
+
+A mock in a container reaches a sink bound to all interfaces (`WebhookSink(host="0.0.0.0")`) at
+the address it knows this machine by: subscribe `sink.url_for("host.docker.internal")`.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import selectors
+import socket
+import socketserver
 import threading
 import time
 from collections import deque
@@ -30,21 +37,47 @@ class Received:
         return json.loads(self.body)
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def server_bind(self) -> None:
+        """As HTTPServer's, without its getfqdn(): a reverse DNS lookup for a name nothing uses."""
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = self.server_address[:2]
+
+
+class _Server6(_Server):
+    address_family = socket.AF_INET6
+
+
 class WebhookSink:
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.received: list[Received] = []
         self._answers: deque[int] = deque()
         self._default = 200
         self._lock = threading.Condition()
-        self._server = ThreadingHTTPServer((host, 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="webhook-sink", daemon=True)
+        self._server = (_Server6 if ":" in host else _Server)((host, port), self._handler())
+        self._server.timeout = 0  # handle_request() after select() said a connection waits: never block
+        self._wake_read, self._wake = socket.socketpair()
+        self._thread = threading.Thread(target=self._serve, name="webhook-sink", daemon=True)
         self._thread.start()
 
     @property
+    def port(self) -> int:
+        return self._server.server_address[1]
+
+    @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/hook"
+        """The URL for a sender on this machine (a sink on all interfaces is reached on loopback)."""
+        host = self._server.server_address[0]
+        if ipaddress.ip_address(host).is_unspecified:
+            host = "::1" if ":" in host else "127.0.0.1"
+        return self.url_for(host)
+
+    def url_for(self, host: str) -> str:
+        """The URL for a sender that knows this machine as `host` (a mock in a container:
+        "host.docker.internal", or this machine's address on the network the container is on)."""
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}/hook"
 
     def answer(self, *statuses: int, default: int | None = None) -> None:
         """Answer the next requests with these statuses in turn; then `default` (200 unless set)."""
@@ -69,8 +102,23 @@ class WebhookSink:
             return [r for r in self.received if r.method == "POST"]
 
     def stop(self) -> None:
-        self._server.shutdown()
+        """Stop at once: socketserver's own shutdown() waits out its 0.5 s poll."""
+        if self._thread.is_alive():
+            self._wake.send(b"x")
+            self._thread.join()
         self._server.server_close()
+        self._wake.close()
+        self._wake_read.close()
+
+    def _serve(self) -> None:
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._server, selectors.EVENT_READ)
+            selector.register(self._wake_read, selectors.EVENT_READ)
+            while True:
+                ready = [key.fileobj for key, _ in selector.select()]
+                if self._wake_read in ready:
+                    return
+                self._server.handle_request()
 
     def _record(self, handler: BaseHTTPRequestHandler) -> tuple[int, bytes]:
         parts = urlsplit(handler.path)

@@ -3,7 +3,9 @@ here), and a test that caused a contract violation fails at teardown."""
 
 from __future__ import annotations
 
+import os
 import time
+from pathlib import Path
 from typing import Callable
 
 import pytest
@@ -18,6 +20,17 @@ BE = "/border-express"
 # No deadline: a deadline is a timed assertion, and a loaded CI machine would fail it at random.
 settings.register_profile("mock-carriers", deadline=None)
 settings.load_profile("mock-carriers")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def pytester(pytester, monkeypatch):
+    """pytester, with its subprocesses importing this checkout's mock_carriers (and so its plugin)
+    rather than whichever copy is installed in the environment."""
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    return pytester
 
 
 @pytest.fixture(scope="session")

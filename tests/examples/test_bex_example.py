@@ -53,7 +53,7 @@ def test_a_dead_token_means_logging_in_again(carriers, client, attempts, change)
     assert len(attempts("login")) == 2 and len(attempts("submitwaybillv4")) == 2
 
 
-@pytest.mark.carrier_scenario("bex_faults.yaml")
+@pytest.mark.carriers_scenario("bex_faults.yaml")
 def test_the_client_comes_through_a_bad_day(client, sleeps, attempts):
     assert client.quote(SHIPMENT)
     assert attempts("getquoteservicedeliverypricingv2") == [(503, ["status"]), (429, ["rate_limit"]), (200, [])]

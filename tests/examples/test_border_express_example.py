@@ -44,7 +44,7 @@ def test_polling_a_walking_consignment_outlives_the_one_hour_token(carriers, cli
     assert client.statuses(number)[0]["Status"] == "Delivered" and client.pods(number)
 
 
-@pytest.mark.carrier_scenario("border_express_faults.yaml")
+@pytest.mark.carriers_scenario("border_express_faults.yaml")
 def test_429_and_503_are_waited_out(carriers, client, sleeps, attempts):
     history = client.statuses(carriers.references(CARRIER)["delivered"])
     assert history[0]["Status"] == "Delivered"

@@ -59,7 +59,7 @@ def test_a_key_revoked_half_way_through_the_pages_is_no_partial_list(carriers, c
     assert attempts("listOrders") == [(200, []), (401, ["expire_token"])]
 
 
-@pytest.mark.carrier_scenario("borderless360_faults.yaml")
+@pytest.mark.carriers_scenario("borderless360_faults.yaml")
 def test_the_client_comes_through_503_and_429(client, sleeps, attempts):
     assert len(client.orders()) == 4
     assert attempts("listOrders") == [(503, ["status"]), (429, ["rate_limit"]), (200, [])]
@@ -69,8 +69,8 @@ def test_the_client_comes_through_503_and_429(client, sleeps, attempts):
     assert [o["id"] for o in client.orders(customer_reference="EXAMPLE-1")] == [created["id"]]
 
 
-def test_webhooks_are_checked_by_their_secret_header(carriers, webhook_sink, subscribe):
-    subscribe(CARRIER, webhook_sink.url, headers={"X-Webhook-Secret": SECRET},
+def test_webhooks_are_checked_by_their_secret_header(carriers, webhook_sink):
+    carriers.webhooks.subscribe(CARRIER, webhook_sink.url, headers={"X-Webhook-Secret": SECRET},
               filters=["order_update", "tracking_update"])
     carriers.clock.freeze()
     carriers.clock.advance("3h")  # the walking order is packed, then ships

@@ -71,7 +71,7 @@ def test_a_missing_scope_is_not_retried(carriers, sleeps, attempts):
     assert refused.value.status == 403 and attempts("getPrePayBalance") == [(403, [])]
 
 
-@pytest.mark.carrier_scenario("parcel2go_faults.yaml")
+@pytest.mark.carriers_scenario("parcel2go_faults.yaml")
 def test_throttled_quotes_and_a_lost_payment_answer(carriers, client, sleeps, attempts):
     before = client.prepay_balance()
     order = ship_one(carriers, client)
@@ -82,8 +82,8 @@ def test_throttled_quotes_and_a_lost_payment_answer(carriers, client, sleeps, at
     assert client.prepay_balance() == round(before - order["TotalPrice"], 2)
 
 
-def test_webhooks_are_verified_and_forgeries_refused(carriers, webhook_sink, subscribe):
-    subscribe(CARRIER, webhook_sink.url, secret=SECRET, filters=["Tracking", "Case"])
+def test_webhooks_are_verified_and_forgeries_refused(carriers, webhook_sink):
+    carriers.webhooks.subscribe(CARRIER, webhook_sink.url, secret=SECRET, filters=["Tracking", "Case"])
     carriers.faults.add(carrier=CARRIER, event="Case", effect="bad_signature", times=1)
     carriers.clock.freeze()
     carriers.clock.advance("1h")  # a claim on the delivered order, a drop-off of the walking one

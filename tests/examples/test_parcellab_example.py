@@ -56,15 +56,15 @@ def test_the_rate_limit_is_waited_out_on_the_namespace_clock(carriers, attempts)
     assert statuses.count(429) == 1 and statuses[-2:] == [429, 200]
 
 
-@pytest.mark.carrier_scenario("parcellab_faults.yaml")
+@pytest.mark.carriers_scenario("parcellab_faults.yaml")
 def test_503_and_429_are_waited_out(carriers, client, sleeps, attempts):
     assert client.order_status(carriers.references(CARRIER)["walking_order"])["trackings"]
     assert attempts("getOrderInfo") == [(503, ["status"]), (429, ["rate_limit"]), (200, [])]
     assert sleeps == [0.5, 30.0]
 
 
-def test_webhooks_are_checked_by_the_receivers_credential(carriers, webhook_sink, subscribe):
-    subscribe(CARRIER, webhook_sink.url, headers={"Authorization": RECEIVER_AUTH})
+def test_webhooks_are_checked_by_the_receivers_credential(carriers, webhook_sink):
+    carriers.webhooks.subscribe(CARRIER, webhook_sink.url, headers={"Authorization": RECEIVER_AUTH})
     carriers.clock.freeze()
     carriers.clock.advance("1h")  # the walking order's first checkpoint reaches parcelLab
     webhook_sink.wait_for(2)

@@ -145,7 +145,7 @@ import pytest
 import requests
 
 
-@pytest.mark.carrier_scenario("scenario.yaml")
+@pytest.mark.carriers_scenario("scenario.yaml")
 def test_marked(carriers):
     login = requests.post(carriers.url("bex") + "/api/service/login", timeout=5,
                           json={"username": "mock-bex-user", "password": "mock-bex-password"})
