@@ -106,7 +106,8 @@ class Parcel2GoClient:
         return [base64.b64decode(label) for label in answer["Base64EncodedLabels"]]
 
     def tracking(self, order_line_id: str) -> list[dict]:
-        """A line's tracking events, oldest first (`TrackingStage`, `Description`, `Timestamp`)."""
+        """A line's tracking events, newest first (`TrackingStage`, `Description`, `Timestamp`): the
+        latest is `[0]`, as Parcel2Go's own plugin reads it."""
         return self._api("GET", f"/api/tracking/{order_line_id}")["Results"]
 
     # --- auth and retries --------------------------------------------------------------------

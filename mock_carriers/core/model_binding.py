@@ -9,6 +9,7 @@ dicts keyed by the declared names, with None for what was not sent.
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
 from dataclasses import dataclass, field, replace
@@ -29,8 +30,14 @@ def _name(path: str) -> str:
 
 
 def _shown(value: Any) -> str:
-    text = value if isinstance(value, str) else repr(value)
-    return text[:100]
+    """The value as the request wrote it (.NET repeats the attempted text), never a Python repr:
+    numbers, booleans, objects and arrays as compact JSON."""
+    if isinstance(value, str):
+        return value[:100]
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)[:100]
+    except (RecursionError, TypeError, ValueError):
+        return "..."
 
 
 @dataclass(frozen=True)
@@ -187,8 +194,9 @@ class ListOf(Field):
         if not isinstance(value, list):
             return self.invalid(value, path, errors)
         if not self.min_items <= len(value) <= self.max_items:
-            errors.setdefault(path, []).append(
-                f"The field {_name(path)} must have between {self.min_items} and {self.max_items} items.")
+            bound, limit = ("minimum", self.min_items) if len(value) < self.min_items else ("maximum", self.max_items)
+            errors.setdefault(path, []).append(  # .NET's MinLengthAttribute and MaxLengthAttribute
+                f"The field {_name(path)} must be a string or array type with a {bound} length of '{limit}'.")
             return None
         item = self.item if self.item.required else replace(self.item, required=True)  # no null elements
         return [item.bind(element, f"{path}[{index}]", errors) for index, element in enumerate(value)]

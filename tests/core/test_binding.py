@@ -1,5 +1,6 @@
 """Form trees (PHP http_build_query keys) and ASP.NET-style model binding."""
 
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -90,7 +91,24 @@ def test_every_failure_is_reported_by_its_path():
         "request.On": ["The value 'yes' is not valid for On."],
         "request.At": ["The value 'soon' is not valid for At."],
         "request.Id": ["The value 'x' is not valid for Id."],
-        "request.Items": ["The field Items must have between 0 and 2 items."]}
+        "request.Items": ["The field Items must be a string or array type with a maximum length of '2'."]}
+
+
+def test_values_are_shown_as_the_request_wrote_them_never_as_python_reprs():
+    with pytest.raises(Invalid) as caught:
+        bind_model({"Name": {"a": [1, None]}, "Kind": ["Sms"], "Weight": True, "Count": 2.5,
+                    "Items": {"x": 1}}, MODEL)
+    assert caught.value.fields == {
+        "request.Name": ["The value '{\"a\":[1,null]}' is not valid for Name."],
+        "request.Kind": ["The value '[\"Sms\"]' is not valid for Kind."],
+        "request.Weight": ["The value 'true' is not valid for Weight."],
+        "request.Count": ["The value '2.5' is not valid for Count."],
+        "request.Items": ["The value '{\"x\":1}' is not valid for Items."]}
+    with pytest.raises(Invalid) as caught:
+        bind_model({"Name": "a", "Items": []}, replace(MODEL, fields={**MODEL.fields, "Items": ListOf(
+            Obj(fields={}), min_items=1)}))
+    assert caught.value.fields == {
+        "request.Items": ["The field Items must be a string or array type with a minimum length of '1'."]}
 
 
 def test_a_missing_body_names_the_argument():

@@ -1,6 +1,8 @@
 """Bad input never crashes Parcel2Go's emulation: every malformed body, odd id or oversized form
 gets a carrier-shaped 4xx, and no state changes."""
 
+import json
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -120,3 +122,62 @@ def test_a_rejected_payment_changes_nothing(client, auth):
     for suffix in ("?hash=%00", "?hash=" + "A" * 5000):
         assert client.post(f"{P2G}/api/orders/76423950/paywithprepay{suffix}", headers=auth).status_code == 400
     assert client.get(f"{P2G}/api/prepay", headers=auth).get_json() == before
+
+
+@pytest.mark.parametrize("body, field, message", [
+    ({"CollectionAddress": {"Country": {"a": 1}}}, "request.CollectionAddress.Country",
+     "The value '{\"a\":1}' is not valid for Country."),
+    ({"DeliveryAddress": {"Country": ["GBR"]}}, "request.DeliveryAddress.Country",
+     "The value '[\"GBR\"]' is not valid for Country."),
+    ({"Parcels": {"a": None}}, "request.Parcels", "The value '{\"a\":null}' is not valid for Parcels."),
+    ({"Parcels": []}, "request.Parcels",
+     "The field Parcels must be a string or array type with a minimum length of '1'."),
+    ({"Parcels": [{"Weight": 1, "Length": 1, "Width": 1, "Height": 1}] * 21}, "request.Parcels",
+     "The field Parcels must be a string or array type with a maximum length of '20'."),
+    ({"Parcels": [{"Weight": 1e30, "Length": 1, "Width": 1, "Height": 1}]}, "request.Parcels[0].Weight",
+     "The field Weight must be between 0.01 and 1000."),
+])
+def test_model_state_speaks_dotnet_never_python(client, auth, body, field, message):
+    full = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
+            "Parcels": [{"Weight": 1, "Length": 1, "Width": 1, "Height": 1}], **body}
+    response = client.post(f"{P2G}/api/quotes", json=full, headers=auth)
+    assert response.status_code == 400 and response.get_json()["ModelState"][field] == [message]
+
+
+@pytest.mark.parametrize("data", ["{bad json", "\x00\xff", '{"a": 1} /* never closed', "/", '{"a": "x" // no end'])
+def test_an_unreadable_body_is_web_apis_own_words(client, auth, data):
+    response = client.post(f"{P2G}/api/quotes", data=data, content_type="application/json", headers=auth)
+    assert response.status_code == 400
+    assert response.get_json() == {"Message": "The request is invalid.",
+                                   "ModelState": {"request": ["An error has occurred."]}}
+
+
+def test_json_comments_are_skipped_as_jsonnet_does(client, auth):
+    body = """{"CollectionAddress": {"Country": "GBR"}, // the sender
+               "DeliveryAddress": {"Country": "GBR", "Town": "Mal//ton /* not a comment */"},
+               /* the parcels */ "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}"""
+    with_comments = client.post(f"{P2G}/api/quotes", data=body, content_type="application/json", headers=auth)
+    assert with_comments.status_code == 200
+    plain = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
+             "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
+    assert with_comments.get_json() == client.post(f"{P2G}/api/quotes", json=plain, headers=auth).get_json()
+
+
+plain_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text("abcXYZ019 ", max_size=10),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["Items", "Parcels", "Weight", "Service", "Country", "Upsells", "Type", "CollectionDate",
+                         "CollectionAddress", "DeliveryAddress", "Extras", "CustomerDetails"]), children, max_size=4),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(BODY_ROUTES), plain_json)
+def test_no_model_state_message_holds_a_python_repr(client, auth, path, body):
+    """A value shown back is the text sent or the JSON sent, never Python's repr of it."""
+    response = client.post(f"{P2G}{path}", json=body, headers=auth)
+    for messages in (response.get_json().get("ModelState") or {}).values() if response.status_code == 400 else ():
+        for message in messages:
+            shown = re.fullmatch(r"The value '(.*)' is not valid for \w+\.", message)
+            if shown and not re.fullmatch(r"[abcXYZ019 ]*", shown.group(1)) and len(shown.group(1)) < 100:
+                json.loads(shown.group(1))  # (at 100 characters the text is cut)

@@ -67,13 +67,13 @@ def test_create_an_order_as_documented(client, auth):
         f"http://localhost/parcel2go/api/orders/{order['OrderId']}/paywithprepay?hash={order['Hash']}"
     [line] = order["OrderlineIdMap"]
     assert line["ItemId"] == ITEM_ID and line["OrderLineId"].isdigit() and len(line["Hash"]) == 44
-    assert order["TotalPriceExVat"] == 6.40 and order["TotalVat"] == 1.28 and order["TotalPrice"] == 7.68
+    assert order["TotalPriceExVat"] == 6.45 and order["TotalVat"] == 1.29 and order["TotalPrice"] == 7.74
 
 
 def test_an_order_without_extras_costs_less_by_the_extra(client, auth):
     with_sms = create(client, auth).get_json()
     without = create(client, auth, order_with(Upsells=[])).get_json()
-    assert round(with_sms["TotalPrice"] - without["TotalPrice"], 2) == 0.3
+    assert round(with_sms["TotalPriceExVat"] - without["TotalPriceExVat"], 2) == 0.3  # Sms: £0.30 ex VAT
 
 
 def test_the_same_seed_gives_the_same_identifiers(make_app):
@@ -126,15 +126,63 @@ def test_a_registered_sender_needs_a_vat_number(client, auth):
 
 
 @pytest.mark.parametrize("changes, kind, text", [
-    ({"Service": "24h-example"}, "Service", "A price could not be found for these specifications."),
+    ({"Service": "no-such-service"}, "Service", "A price could not be found for these specifications."),
     ({"Service": "evri-parcelshop-drop-off", "Upsells": [{"Type": "Signature"}]}, "Upsell",
      "The extra 'Signature' is not available on this service."),
-    ({"CollectionDate": "2020-01-01T10:00:00Z"}, "CollectionDate", "The collection date must not be in the past."),
 ])
 def test_business_errors(client, auth, changes, kind, text):
     response = create(client, auth, order_with(**changes))
     assert response.status_code == 400
     assert response.get_json() == {"Errors": [{"Type": kind, "Error": text, "ItemId": ITEM_ID}]}
+
+
+def first_collection_date(client, auth, service: str = "dpd-next-day") -> str:
+    return client.post(f"{P2G}/api/collectiondates", json={"ServiceSlug": service},
+                       headers=auth).get_json()["CollectionDates"][0]["CollectionDate"]
+
+
+@pytest.mark.parametrize("asked", [None, "", "2017-02-09T10:09:11.9730419+00:00", "2020-01-01"])
+def test_no_collection_date_or_a_past_one_books_the_first_collection_date(client, auth, asked):
+    """The official demo sends no CollectionDate; the docs' own examples send dates years past."""
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    body = order_with(CollectionDate=asked)
+    if asked is None:
+        del body["Items"][0]["CollectionDate"]
+    order = create(client, auth, body)
+    assert order.status_code == 200, order.get_json()
+    order = order.get_json()
+    found = client.get(f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]},
+                       headers=auth).get_json()
+    assert found["Items"][0]["CollectionDate"][:10] == first_collection_date(client, auth)[:10]
+
+
+def test_a_later_collection_date_is_kept(client, auth):
+    order = create(client, auth).get_json()
+    found = client.get(f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]},
+                       headers=auth).get_json()
+    assert found["Items"][0]["CollectionDate"].startswith("2030-12-13T14:22:14")
+
+
+def test_upsells_may_be_bare_names_as_the_official_plugin_posts_them(client, auth):
+    as_objects = create(client, auth, order_with(Upsells=[{"Type": "Sms"}, {"Type": "Cover"}])).get_json()
+    as_names = create(client, auth, order_with(Upsells=["sms", "Cover"]))
+    assert as_names.status_code == 200, as_names.get_json()
+    assert as_names.get_json()["TotalPrice"] == as_objects["TotalPrice"]
+    form = {"Items[0][Id]": ITEM_ID, "Items[0][Service]": "dpd-next-day", "Items[0][Upsells][0]": "Sms",
+            "Items[0][Upsells][1]": "Cover",
+            **{f"Items[0][Parcels][0][{k}]": str(v) for k, v in ORDER["Items"][0]["Parcels"][0].items()
+               if k != "DeliveryAddress"},
+            **{f"Items[0][Parcels][0][DeliveryAddress][{k}]": str(v) for k, v in ADDRESS.items()},
+            **{f"Items[0][CollectionAddress][{k}]": str(v) for k, v in ORDER["Items"][0]["CollectionAddress"].items()},
+            "CustomerDetails[Email]": "j.doe@yahoo.com", "CustomerDetails[Forename]": "John",
+            "CustomerDetails[Surname]": "Doe"}
+    as_form = client.post(f"{P2G}/api/orders", data=form, headers=auth)
+    assert as_form.status_code == 200, as_form.get_json()
+    assert as_form.get_json()["TotalPrice"] == as_objects["TotalPrice"]
+    unknown = create(client, auth, order_with(Upsells=["Teleport"]))
+    assert unknown.status_code == 400
+    assert unknown.get_json()["ModelState"] == {"request.Items[0].Upsells[0]": [
+        "The value 'Teleport' is not valid for Upsells."]}
 
 
 @pytest.mark.parametrize("address, text", [
@@ -178,7 +226,7 @@ def test_verify_prices_without_creating(client, auth):
     response = client.post(f"{P2G}/api/orders/verify", json=ORDER, headers=auth)
     assert response.status_code == 200
     body = response.get_json()
-    assert body["TotalPrice"] == 7.68 and body["Items"][0]["ItemId"] == ITEM_ID
+    assert body["TotalPrice"] == 7.74 and body["Items"][0]["ItemId"] == ITEM_ID
     assert body["Items"][0]["Extras"] == [{"Type": "Sms", "Amount": 0.3}]
     assert client.post(f"{P2G}/api/orders/verify", json=order_with(Service="x"), headers=auth).status_code == 400
 
@@ -188,7 +236,7 @@ def test_get_an_order_by_id_and_hash(client, auth):
     response = client.get(f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]},
                           headers=auth)
     body = response.get_json()
-    assert body["OrderId"] == order["OrderId"] and body["PaidDate"] is None and body["TotalPrice"] == 7.68
+    assert body["OrderId"] == order["OrderId"] and body["PaidDate"] is None and body["TotalPrice"] == 7.74
     assert body["Links"]["PayWithPrePay"] == order["Links"]["PayWithPrePay"]
     parcel = body["Items"][0]["Parcels"][0]
     assert parcel["TrackingNumber"] is None and parcel["PrintInStoreBarcode"] is None
@@ -220,7 +268,7 @@ def test_pay_with_prepay_debits_the_balance_once_per_payment(client, auth):
     links = response.get_json()["Links"]
     assert links[0]["Name"] == "Labels" and "/api/labels/" in links[0]["Link"]
     assert {link["Name"] for link in links} >= {"labels-a4", "labels-4x6", "invoice", "help"}
-    assert balance(client, auth) == round(before - 7.68, 2)
+    assert balance(client, auth) == round(before - 7.74, 2)
     paid = client.get(f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]},
                       headers=auth).get_json()
     assert paid["PaidDate"] is not None and paid["Items"][0]["Parcels"][0]["TrackingNumber"].startswith("1550")
@@ -231,7 +279,7 @@ def test_paying_twice_charges_again_as_the_sandbox_does(client, auth):
     before = balance(client, auth)
     pay(client, auth, order)
     assert pay(client, auth, order).status_code == 200
-    assert balance(client, auth) == round(before - 2 * 7.68, 2)
+    assert balance(client, auth) == round(before - 2 * 7.74, 2)
 
 
 def test_a_namespace_can_reject_repeat_payments(client, auth):
@@ -243,7 +291,7 @@ def test_a_namespace_can_reject_repeat_payments(client, auth):
     assert client.post(url, headers=token).status_code == 200
     second = client.post(url, headers=token)
     assert second.status_code == 400 and second.get_json()["Errors"][0]["Name"] == "OrderAlreadyPaid"
-    assert client.get(f"{prefix}/api/prepay", headers=token).get_json() == round(250 - 7.68, 2)
+    assert client.get(f"{prefix}/api/prepay", headers=token).get_json() == round(250 - 7.74, 2)
 
 
 def test_insufficient_balance_changes_nothing(client, auth):
@@ -391,7 +439,12 @@ def test_public_documents_need_only_the_hash(client, auth):
     pdf = client.get(links["labels-a4"])
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     invoice = PdfReader(io.BytesIO(client.get(links["invoice"]).data)).pages[0].extract_text()
-    assert "Total 7.68 GBP" in invoice
+    assert "Total 7.74 GBP" in invoice
+    picking = PdfReader(io.BytesIO(client.get(links["picking-list"]).data)).pages[0].extract_text()
+    assert "PICKING LIST" in picking and "Contents: Slippers" in picking and "Malton YO17 7LL" in picking
+    assert "barcode-printinstore" not in links and "wallet-ios-printinstore" not in links  # collected, not dropped off
+    assert client.get(f"{P2G}/documents/{order['OrderId']}/wallet-ios-printinstore?hash={order['Hash']}").status_code \
+        == 404
     assert client.get(links["labels-a4"].replace("hash=", "hash=x")).status_code == 404
     assert client.get(f"{P2G}/documents/{order['OrderId']}/nothing?hash={order['Hash']}").status_code == 404
 
@@ -419,6 +472,11 @@ def test_a_drop_off_order_gets_a_print_in_store_code(client, auth):
     links = {link["Name"]: path(link["Link"]) for link in pay(client, auth, order).get_json()["Links"]}
     barcode = client.get(links["barcode-printinstore"])
     assert barcode.mimetype == "image/png" and Image.open(io.BytesIO(barcode.data)).size == (384, 576)
+    wallet = client.get(links["wallet-ios-printinstore"])
+    assert wallet.mimetype == "image/png" and Image.open(io.BytesIO(wallet.data)).size == (375, 667)
+    code = client.get(f"{P2G}/api/orders?orderId={order['OrderId']}&hash={order['Hash']}",
+                      headers=auth).get_json()["Items"][0]["Parcels"][0]["PrintInStoreBarcode"]
+    assert code in Image.open(io.BytesIO(wallet.data)).text["Description"]
     found = client.get(f"{P2G}/api/orders?orderId={order['OrderId']}&hash={order['Hash']}", headers=auth).get_json()
     assert found["Items"][0]["Parcels"][0]["PrintInStoreBarcode"].startswith("P2G")
     assert len(decode(labels(client, auth, order["OrderId"], detailLevel="Instructions"))) == 1
@@ -442,12 +500,14 @@ def test_a_paid_line_walks_its_stages_on_the_clock(client):
 
     assert stages_after("9h") == ["Collected"]  # collected at 16:22, two hours after the 14:22 collection
     stages = stages_after("1d")
-    assert stages == ["Collected", "InTransit", "AtDepot", "DeliveryScheduled", "Delivered"]
+    assert stages == ["Delivered", "DeliveryScheduled", "AtDepot", "InTransit", "Collected"]  # newest first
 
 
 def test_fixture_orders_track_at_once(client, auth):
     results = client.get(f"{P2G}/api/tracking/115030194", headers=auth).get_json()["Results"]
-    assert results[-1]["TrackingStage"] == "Delivered" and results[-1]["Description"] == "Handed to Customer"
+    assert results[0]["TrackingStage"] == "Delivered" and results[0]["Description"] == "Handed to Customer"
+    stamps = [r["Timestamp"] for r in results]
+    assert stamps == sorted(stamps, reverse=True) and results[-1]["TrackingStage"] == "Collected"
     walking = client.get(f"{P2G}/api/tracking/115030210", headers=auth).get_json()
     assert walking == {"Results": []}
 

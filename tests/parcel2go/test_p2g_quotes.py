@@ -29,7 +29,7 @@ def test_the_documented_quote_request(client, auth):
     response = quote(client, auth)
     assert response.status_code == 200
     quotes = by_slug(response)
-    assert set(quotes) == {"evri-parcelshop-drop-off", "dpd-next-day", "inpost-locker-to-door"}
+    assert set(quotes) == {"24h-example", "evri-parcelshop-drop-off", "dpd-next-day", "inpost-locker-to-door"}
     dpd = quotes["dpd-next-day"]
     assert set(dpd["Service"]) == SERVICE_KEYS
     assert dpd["Service"]["MaxLength"] == 1.75 and dpd["Service"]["MaxWeight"] == 30  # metres and kg
@@ -49,7 +49,7 @@ def test_extras_are_priced_into_the_quote(client, auth):
     plain = by_slug(quote(client, auth))["dpd-next-day"]
     with_sms = by_slug(quote(client, auth, {**DOCUMENTED, "Extras": [{"Type": "Sms"}]}))["dpd-next-day"]
     assert with_sms["Extras"] == [{"Type": "Sms", "Amount": 0.3}]
-    assert round(with_sms["TotalPrice"] - plain["TotalPrice"], 2) == 0.3
+    assert round(with_sms["TotalPriceExVat"] - plain["TotalPriceExVat"], 2) == 0.3  # Amount is ex VAT
     assert "Sms" not in [extra["Type"] for extra in with_sms["AvailableExtras"]]
     cover = next(e for e in plain["AvailableExtras"] if e["Type"] == "Cover")
     assert cover == {"Type": "Cover", "Price": 7.5, "Vat": 1.5, "Total": 9.0, "Details": None}  # the docs' example
@@ -60,12 +60,41 @@ def test_extras_are_priced_into_the_quote(client, auth):
 def test_cover_above_the_base_cover_costs_less(client, auth):
     both = by_slug(quote(client, auth, {**DOCUMENTED, "Extras": [{"Type": "ExtendedBaseCover"}, {"Type": "Cover"}]}))
     extras = {e["Type"]: e["Amount"] for e in both["dpd-next-day"]["Extras"]}
-    assert extras == {"ExtendedBaseCover": 0.24, "Cover": 7.8}  # 5% of (150 - 20), plus VAT
+    assert extras == {"ExtendedBaseCover": 0.2, "Cover": 6.5}  # 5% of (150 - 20), ex VAT
+
+
+@pytest.mark.parametrize("value, cover", [(150, 7.5), (300, 15.0), (301, 15.0), (5000, 15.0)])
+def test_cover_protects_at_most_the_services_maximum(client, auth, value, cover):
+    """"to the value of your item, or maximum protection limit offered by the service - which ever
+    is the lowest": Evri's limit in the fixtures is £300."""
+    body = {**DOCUMENTED, "Parcels": [{**DOCUMENTED["Parcels"][0], "Value": value}], "Extras": [{"Type": "Cover"}]}
+    evri = by_slug(quote(client, auth, body))["evri-parcelshop-drop-off"]
+    assert evri["Extras"] == [{"Type": "Cover", "Amount": cover}]
+
+
+def test_the_base_cover_counts_only_where_the_service_offers_it(client, auth):
+    """InPost offers Cover but not ExtendedBaseCover: asking for both buys Cover on the whole value."""
+    body = {**DOCUMENTED, "Extras": [{"Type": "ExtendedBaseCover"}, {"Type": "Cover"}]}
+    inpost = by_slug(quote(client, auth, body))["inpost-locker-to-door"]
+    assert inpost["Extras"] == [{"Type": "Cover", "Amount": 7.5}]
+    assert by_slug(quote(client, auth, body))["dpd-next-day"]["Extras"][1] == {"Type": "Cover", "Amount": 6.5}
+
+
+def test_the_base_cover_alone_covers_a_cheap_parcel(client, auth):
+    body = {**DOCUMENTED, "Parcels": [{**DOCUMENTED["Parcels"][0], "Value": 15}],
+            "Extras": [{"Type": "ExtendedBaseCover"}, {"Type": "Cover"}]}
+    extras = {e["Type"]: e["Amount"] for e in by_slug(quote(client, auth, body))["dpd-next-day"]["Extras"]}
+    assert extras == {"ExtendedBaseCover": 0.2, "Cover": 0}
+
+
+def test_extras_may_be_bare_names(client, auth):
+    named = by_slug(quote(client, auth, {**DOCUMENTED, "Extras": ["sms"]}))["dpd-next-day"]
+    assert named["Extras"] == [{"Type": "Sms", "Amount": 0.3}]
 
 
 def test_services_outside_their_limits_are_left_out(client, auth):
     heavy = {**DOCUMENTED, "Parcels": [{"Value": 10, "Weight": 20, "Length": 30, "Width": 30, "Height": 30}]}
-    assert set(by_slug(quote(client, auth, heavy))) == {"dpd-next-day"}
+    assert set(by_slug(quote(client, auth, heavy))) == {"dpd-next-day", "24h-example"}
     long = {**DOCUMENTED, "Parcels": [{"Value": 10, "Weight": 1, "Length": 130, "Width": 10, "Height": 10}]}
     assert set(by_slug(quote(client, auth, long))) == {"dpd-next-day"}
     huge = {**DOCUMENTED, "Parcels": [{"Value": 10, "Weight": 900, "Length": 10, "Width": 10, "Height": 10}]}
@@ -74,9 +103,9 @@ def test_services_outside_their_limits_are_left_out(client, auth):
 
 def test_international_routes_get_international_services(client, auth):
     to_france = by_slug(quote(client, auth, {**DOCUMENTED, "DeliveryAddress": {"Country": "FRA"}}))
-    assert set(to_france) == {"parcelforce-euro-priority", "fedex-international-economy"}
+    assert set(to_france) == {"parcelforce-euro-priority", "fedex-international-economy", "24h-example"}
     to_usa = by_slug(quote(client, auth, {**DOCUMENTED, "DeliveryAddress": {"Country": "usa"}}))
-    assert set(to_usa) == {"fedex-international-economy"}
+    assert set(to_usa) == {"fedex-international-economy", "24h-example"}
     assert to_usa["fedex-international-economy"]["TotalPrice"] > to_france["fedex-international-economy"]["TotalPrice"]
 
 
@@ -155,16 +184,28 @@ def test_a_heavier_parcel_never_costs_less(client, auth, box, more):
 
 def test_countries(client, auth):
     rows = client.get(f"{P2G}/api/countries", headers=auth).get_json()
+    assert len({row["Iso3Code"] for row in rows}) >= 235 and len({row["Id"] for row in rows}) == len(rows)
+    assert len({(row["Iso3Code"], row["Subdivision"]) for row in rows}) == len(rows)
+    assert all(len({r["Iso2Code"] for r in rows if r["Iso3Code"] == row["Iso3Code"]}) == 1 for row in rows)
+    named = {row["Iso3Code"]: row for row in rows if row["Subdivision"] is None}
+    assert named["NOR"]["Iso2Code"] == "NO" and named["CIV"]["Name"] == "Côte d'Ivoire"
+    assert named["JPN"]["Iso2Code"] == "JP" and named["BRA"]["RequiresCustoms"] is True
     uk = [row for row in rows if row["Iso3Code"] == "GBR"]
-    assert {row["Subdivision"] for row in uk} == {None, "NIR", "HIGH", "GB-CI"}
+    assert {row["Subdivision"] for row in uk} == {None, "NIR", "HIGH", "GB-CI", "IOM"}
     mainland = next(row for row in uk if row["Subdivision"] is None)
     assert mainland["Iso2Code"] == "GB" and mainland["RequiresCustoms"] is False and mainland["PostcodeRegex"]
     assert next(row for row in rows if row["Iso3Code"] == "USA")["RequiresCustoms"] is True
 
 
+def test_every_country_row_takes_quotes(client, auth):
+    for row in client.get(f"{P2G}/api/countries", headers=auth).get_json():
+        body = {**DOCUMENTED, "DeliveryAddress": {"Country": row["Iso3Code"], "Subdivision": row["Subdivision"]}}
+        assert by_slug(quote(client, auth, body)), row["Name"]
+
+
 def test_services_list_every_service(client, auth):
     services = client.get(f"{P2G}/api/services", headers=auth).get_json()
-    assert len(services) == 5 and all(set(s) == SERVICE_KEYS for s in services)
+    assert len(services) == 6 and all(set(s) == SERVICE_KEYS for s in services)
     image = client.get(services[0]["Links"]["ImageSmall"].removeprefix("http://localhost"))
     assert image.status_code == 200 and image.data.startswith(b"\x89PNG")
     svg = client.get(services[0]["Links"]["ImageSvg"].removeprefix("http://localhost"))
@@ -230,7 +271,8 @@ def test_drop_shops_of_an_unknown_provider(client, auth):
 
 def test_customs_requirements_by_item(client, auth):
     body = {"Items": [
-        {"Id": "a", "CollectionAddress": {"CountryIsoCode": "GBR"}, "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "USA"}}]},
+        {"Id": "a", "CollectionAddress": {"CountryIsoCode": "GBR"},
+         "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "USA"}}], "Upsells": ["Cover"]},  # as the plugin posts
         {"Id": "b", "CollectionAddress": {"CountryIsoCode": "GBR"}, "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "GBR"}}]},
         {"Id": "c", "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "ESP", "Subdivision": "ES-CN"}}]}]}
     answer = client.post(f"{P2G}/api/customs", json=body, headers=auth).get_json()

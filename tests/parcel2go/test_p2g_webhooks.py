@@ -60,10 +60,11 @@ def test_a_case_and_tracking_stages_arrive_signed(p2g, webhook_sink):
     p2g.clock(action="advance", by="1h")  # the delivered order's claim (+30m), the walking one's drop-off (+1h)
     case, dropped = [post.json() for post in webhook_sink.posts()]
     assert case["Type"] == "Case" and case["Payload"] == {
-        "OrderLineId": 115030194, "CustomerReference": "ab1234", "CaseId": "12345", "Reference": "ABER343434",
+        "OrderLineId": 115030194, "CustomerReference": "ab1234", "CaseId": 12345, "Reference": "ABER343434",
         "Status": "Approved", "CaseType": "Claim"}
     assert dropped["Type"] == "Tracking" and dropped["Payload"]["TrackingStage"] == "DroppedOff"
     assert dropped["Payload"]["OrderLineId"] == 115030210 and dropped["Payload"]["StatusCode"] == "DRP"
+    assert dropped["Payload"]["Timestamp"].endswith("+00:00")  # UTC, as the docs' August example
     for body in (case, dropped):
         assert list(body) == ["Id", "Timestamp", "Signature", "Type", "Payload"] and verify(body, SECRET)
     assert webhook_sink.posts()[0].headers["Content-Type"].startswith("application/json")

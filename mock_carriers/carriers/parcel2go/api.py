@@ -13,19 +13,17 @@ from werkzeug.wrappers import Response
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.parcel2go import auth, labels, pages, pricing, request_models
 from mock_carriers.carriers.parcel2go.model import Order, OrderLine, Parcel2GoModel, payment_error
+from mock_carriers.core import json_with_comments
 from mock_carriers.core.binding import read_body
 from mock_carriers.core.errors import BadRequest, Invalid, NotFound, json_response
 from mock_carriers.core.model_binding import bind_model
 from mock_carriers.core.raster import text_png
 from mock_carriers.core.routing import RouteTable
 
+UNREADABLE = "An error has occurred."
 EARTH_RADIUS_M = 6_371_000
 MAX_DROPSHOPS = 20
 VAT_LABELS = {"Individual": "Individual", "NotRegistered": "Not VAT registered", "Registered": "VAT registered"}
-DOCUMENTS = {  # the Links' public documents: kind -> (detail level, media, format)
-    "labels-a4": ("Labels", "A4", "PDF"), "labels-4x6": ("Labels", "Label4X6", "PDF"),
-    "labels-a4-4x6": ("Labels", "A4", "PDF"), "invoice": ("CommercialInvoice", "A4", "PDF"),
-    "barcode-printinstore": ("Instructions", "Label4X6", "PNG")}
 EXPORT_LABELS = {"Sale": "Sale of goods", "Gift": "Gift", "Sample": "Commercial sample", "Repair": "Return for repair",
                  "Documents": "Documents", "IntraCompanyTransfer": "Intra-company transfer",
                  "TemporaryExport": "Temporary export"}
@@ -38,11 +36,16 @@ def _account(ctx: RequestContext, scope: str = auth.API_SCOPE) -> str:
 
 
 def _body(ctx: RequestContext, model) -> dict:
-    """The bound body; JSON that does not parse leaves the argument unbound, as Json.NET does."""
+    """The bound body. Json.NET reads `//` and `/* */` comments (the docs' own customs example has
+    them); JSON that still does not parse is a ModelState error in Web API's words for a remote
+    caller ("An error has occurred.")."""
     try:
         body = read_body(ctx.request)
-    except BadRequest as error:
-        raise Invalid({"request": [error.message]}) from None
+    except BadRequest:
+        try:
+            body = json_with_comments.loads(ctx.request.get_data(cache=True))
+        except ValueError:
+            raise Invalid({"request": [UNREADABLE]}) from None
     return bind_model(body, model)
 
 
@@ -119,8 +122,13 @@ def _quote(ctx: RequestContext, quote: dict) -> dict:
             "CutOff": pricing.dotnet_offset(pricing.cutoff_at(service, collection)),
             "Collection": pricing.dotnet_date(collection),
             "AvailableExtras": [_available_extra(ctx.model, kind, charge) for kind, charge in quote["available"]],
-            "Extras": [{"Type": kind, "Amount": pricing.pounds(charge.total)} for kind, charge in quote["extras"]],
+            "Extras": _chosen_extras(quote["extras"]),
             "Discount": 0}
+
+
+def _chosen_extras(extras: list[tuple[str, pricing.Charge]]) -> list[dict]:
+    """`Amount` ex VAT, as the docs' example shows Sms: 0.3, the £0.30 an order adds before VAT."""
+    return [{"Type": kind, "Amount": pricing.pounds(charge.ex_vat)} for kind, charge in extras]
 
 
 def _available_extra(model: Parcel2GoModel, kind: str, charge: pricing.Charge) -> dict:
@@ -200,7 +208,7 @@ def verify_order(ctx: RequestContext) -> Response:
     _account(ctx)
     priced = ctx.model.price_order(_body(ctx, request_models.ORDER))
     items = [{"ItemId": entry["item"]["Id"], "Service": entry["service"], **entry["charge"].fields(),
-              "Extras": [{"Type": kind, "Amount": pricing.pounds(charge.total)} for kind, charge in entry["extras"]]}
+              "Extras": _chosen_extras(entry["extras"])}
              for entry in priced]
     return json_response({"Items": items, **pricing.total(entry["charge"] for entry in priced).fields(),
                           "TotalDiscount": 0})
@@ -227,11 +235,9 @@ def _document_links(ctx: RequestContext, order: Order) -> list[dict]:
     model: Parcel2GoModel = ctx.model
     links = [{"Name": "Labels", "Link": f"{ctx.base_url}/api/labels/{order.id}?referenceType=OrderId"
                                         f"&detailLevel=Labels&labelMedia=A4&labelFormat=PNG&hash={order.hash}"}]
-    kinds = list(DOCUMENTS)
-    if not any(model.drop_off(line) for line in order.lines):
-        kinds.remove("barcode-printinstore")
+    drop_off = any(model.drop_off(line) for line in order.lines)
     links += [{"Name": kind, "Link": f"{ctx.base_url}/documents/{order.id}/{kind}?hash={order.hash}"}
-              for kind in kinds]
+              for kind in labels.PUBLIC if drop_off or kind not in labels.DROP_OFF_ONLY]
     links.append({"Name": "help", "Link": f"{ctx.base_url}/help-centre"})
     return links
 
@@ -337,29 +343,9 @@ def get_labels(ctx: RequestContext, reference: str) -> Response:
 
 def document(ctx: RequestContext, order_id: str, kind: str) -> Response:
     """The Links' public documents: no token, the order's hash is the key."""
-    model: Parcel2GoModel = ctx.model
-    order = model.order_with_hash(order_id, _query(ctx, "hash", default=""))
-    spec = next((value for name, value in DOCUMENTS.items() if name == kind.lower()), None)
-    if spec is None or order.paid_at is None:
-        raise NotFound(f"No document '{kind[:50]}' for order {order.id}.")
-    detail, media, file_format = spec
-    if kind.lower() == "invoice":
-        pages = [_invoice(order, model)]
-    else:
-        pages = labels.documents(model, order, order.lines, detail).pages
-    data = labels.render(pages, media, file_format, f"Parcel2Go {kind} {order.id}")
-    if not data:
-        raise NotFound(f"No document '{kind[:50]}' for order {order.id}.")
-    return Response(data[0], content_type="application/pdf" if file_format == "PDF" else "image/png")
-
-
-def _invoice(order: Order, model: Parcel2GoModel) -> list[str]:
-    charge = order.charge
-    return ["PARCEL2GO.COM INVOICE", f"Order {order.id}",
-            *[f"{line.id}  {model.services[line.service]['name']}  {pricing.pounds(line.charge.total):.2f} GBP"
-              for line in order.lines],
-            f"Net {pricing.pounds(charge.ex_vat):.2f}  VAT {pricing.pounds(charge.vat):.2f}  "
-            f"Total {pricing.pounds(charge.total):.2f} GBP"]
+    order = ctx.model.order_with_hash(order_id, _query(ctx, "hash", default=""))
+    data, media_type = labels.public_document(ctx.model, order, kind)
+    return Response(data, content_type=media_type)
 
 
 # tracking
@@ -368,10 +354,10 @@ def tracking(ctx: RequestContext, line_id: str) -> Response:
     account = _account(ctx)
     order, line = ctx.model.line(line_id)
     _owned_order(ctx, account, order, (order.hash, line.hash))
-    return json_response({"Results": [
+    return json_response({"Results": [  # newest first: Parcel2Go's own plugin shows Results[0] as the latest
         {"Timestamp": pricing.dotnet_offset(event.at), "StatusCode": event.data["code"],
          "Description": event.data["description"], "TrackingStage": event.data["stage"]}
-        for event in ctx.model.tracking(line)]})
+        for event in reversed(ctx.model.tracking(line))]})
 
 
 # me
@@ -423,5 +409,7 @@ def build_routes() -> RouteTable:
     routes.add(["GET"], "/order/payment", pages.payment, "getPaymentPage")
     routes.add(["GET"], "/help-centre", pages.help_centre, "getHelpCentre")
     routes.add(["GET"], "/tracking/<tracking_number>", pages.tracking, "getTrackingPage")
+    routes.add(["GET"], "/api/docs", pages.api_docs, "getApiDocsPage")
+    routes.add(["GET"], "/api/swagger", pages.swagger, "getSwaggerPage")
     return routes
 

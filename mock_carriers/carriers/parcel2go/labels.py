@@ -1,5 +1,7 @@
 """Parcel2Go's printable documents: parcel labels, drop-off instructions and customs papers, as
-real PDF and PNG files showing the tracking number (carriers.md section 4.2, `/api/labels`).
+real PDF and PNG files showing the tracking number (carriers.md section 4.2, `/api/labels`), and
+the public documents a paid order's `Links` name (the docs' "Links Object": labels, picking list,
+invoice, print-in-store barcodes).
 
 A detail level names which documents are wanted; one that finds nothing for the order is a 404,
 as the real endpoint answers.
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from mock_carriers.carriers.parcel2go.model import Order, OrderLine, Parcel, Parcel2GoModel
-from mock_carriers.carriers.parcel2go.pricing import uk
+from mock_carriers.carriers.parcel2go.pricing import pounds, uk
 from mock_carriers.core.errors import NotFound
 from mock_carriers.core.pdf import A4, MM, text_pdf
 from mock_carriers.core.raster import text_png
@@ -20,7 +22,13 @@ DETAIL_LEVELS = ("All", "Labels", "AdditionalDocuments", "Instructions", "Commer
 MEDIA = ("A4", "Label4X6")
 FORMATS = ("PDF", "PNG")
 PDF_SIZES = {"A4": A4, "Label4X6": (101.6 * MM, 152.4 * MM)}
-PNG_SIZES = {"A4": (794, 1123), "Label4X6": (384, 576)}  # 96 dpi
+PNG_SIZES = {"A4": (794, 1123), "Label4X6": (384, 576), "Wallet": (375, 667)}  # 96 dpi; a phone's screen
+DROP_OFF_ONLY = ("barcode-printinstore", "wallet-ios-printinstore")
+PUBLIC = {  # the Links' public documents [F]: kind -> (what is on the pages, media, format) [I]
+    "labels-a4": ("Labels", "A4", "PDF"), "labels-4x6": ("Labels", "Label4X6", "PDF"),
+    "labels-a4-4x6": ("Labels", "A4", "PDF"), "picking-list": ("PickingList", "A4", "PDF"),
+    "invoice": ("Invoice", "A4", "PDF"), "barcode-printinstore": ("Instructions", "Label4X6", "PNG"),
+    "wallet-ios-printinstore": ("Instructions", "Wallet", "PNG")}
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,24 @@ def documents(model: Parcel2GoModel, order: Order, lines: list[OrderLine], detai
     if not pages and not failed:
         raise NotFound(f"No {detail_level} documents were found for this order.")
     return Documents(pages, labels, failed)
+
+
+def public_document(model: Parcel2GoModel, order: Order, kind: str) -> tuple[bytes, str]:
+    """One of a paid order's public documents (`kind` as `PUBLIC` names it) and its media type;
+    NotFound for an unknown kind or one this order does not have."""
+    spec = PUBLIC.get(kind.lower())
+    if spec is None or order.paid_at is None or (kind.lower() in DROP_OFF_ONLY and
+                                                 not any(model.drop_off(line) for line in order.lines)):
+        raise NotFound(f"No document '{kind[:50]}' for order {order.id}.")
+    content, media, file_format = spec
+    if content == "Invoice":
+        pages = [_invoice(model, order)]
+    elif content == "PickingList":
+        pages = [_picking_list(model, order)]
+    else:
+        pages = documents(model, order, order.lines, content).pages
+    data = render(pages, media, file_format, f"Parcel2Go {kind.lower()} {order.id}")
+    return data[0], "application/pdf" if file_format == "PDF" else "image/png"
 
 
 def render(pages: list[list[str]], media: str, file_format: str, title: str) -> list[bytes]:
@@ -104,3 +130,24 @@ def _customs_declaration(line: OrderLine, parcel: Parcel) -> list[str]:
 def _commercial_invoice(order: Order, line: OrderLine) -> list[str]:
     return ["COMMERCIAL INVOICE", f"Order {order.id}  line {line.id}",
             *[f"{parcel.tracking_number}: {parcel.contents_summary}  {parcel.value:.2f} GBP" for parcel in line.parcels]]
+
+
+def _invoice(model: Parcel2GoModel, order: Order) -> list[str]:
+    charge = order.charge
+    return ["PARCEL2GO.COM INVOICE", f"Order {order.id}",
+            *[f"{line.id}  {model.services[line.service]['name']}  {pounds(line.charge.total):.2f} GBP"
+              for line in order.lines],
+            f"Net {pounds(charge.ex_vat):.2f}  VAT {pounds(charge.vat):.2f}  Total {pounds(charge.total):.2f} GBP"]
+
+
+def _picking_list(model: Parcel2GoModel, order: Order) -> list[str]:
+    """What to pick and pack for each parcel: its contents and where it goes."""
+    lines = ["PICKING LIST", f"Order {order.id}"]
+    for line in order.lines:
+        for index, parcel in enumerate(line.parcels, start=1):
+            to = parcel.delivery_address
+            lines += [f"{line.id} parcel {index} of {len(line.parcels)}  {model.services[line.service]['name']}",
+                      f"  To: {to.get('ContactName') or ''}, {to.get('Town') or ''} {to.get('Postcode') or ''}",
+                      f"  Contents: {parcel.contents_summary}",
+                      *[f"  [ ] {c.get('Quantity') or 1} x {c['Description']}" for c in parcel.contents]]
+    return lines

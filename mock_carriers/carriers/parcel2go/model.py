@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any, Callable, Iterable, Mapping
 
 from mock_carriers.carriers.parcel2go import pricing
@@ -97,6 +97,7 @@ class Parcel2GoModel:
         self._balances = {name: pricing.pence(account["prepay_balance"])
                           for name, account in fixtures["accounts"].items()}
         self._positions = {key.upper(): tuple(value) for key, value in fixtures["postcodes"].items()}
+        self._rows = {(c["iso3"], c.get("subdivision") or None): c for c in reversed(fixtures["countries"])}
         self._orders: dict[str, Order] = {}
         self._lines: dict[int, tuple[Order, OrderLine]] = {}
         for order_id, data in fixtures["orders"].items():
@@ -128,9 +129,7 @@ class Parcel2GoModel:
 
     def country(self, iso3: str | None, subdivision: str | None = None) -> Mapping[str, Any] | None:
         """A country row by ISO 3166 alpha-3 code, its subdivision row when one is named."""
-        wanted = (subdivision or "").upper() or None
-        return next((c for c in self.countries if c["iso3"] == (iso3 or "").upper()
-                     and (c.get("subdivision") or None) == wanted), None)
+        return self._rows.get(((iso3 or "").upper(), (subdivision or "").upper() or None))
 
     @property
     def services(self) -> Mapping[str, Mapping[str, Any]]:
@@ -167,8 +166,8 @@ class Parcel2GoModel:
         factor, surcharge = self._fixtures["zones"][zone], destination.get("surcharge", 0.0)
         return Charge.of(sum(pricing.parcel_price(service, factor, surcharge, p) for p in parcels), self._vat_rate)
 
-    def extra_charge(self, kind: str, value: float, chosen: Iterable[str]) -> Charge:
-        return Charge.of(pricing.extra_price(kind, self.extras, value, tuple(chosen)), self._vat_rate)
+    def extra_charge(self, kind: str, service: Mapping[str, Any], value: float, chosen: Iterable[str]) -> Charge:
+        return Charge.of(pricing.extra_price(kind, self.extras, service, value, tuple(chosen)), self._vat_rate)
 
     def quotes(self, request: Mapping[str, Any]) -> list[dict]:
         """Every service that can carry the parcels on the route, cheapest first."""
@@ -184,10 +183,10 @@ class Parcel2GoModel:
             carriage = self.route_price(service, request["Parcels"], destination)
             if carriage is None:
                 continue
-            included = [kind for kind in chosen if kind in service["extras"]]
-            extras = [(kind, self.extra_charge(kind, value, chosen)) for kind in included]
+            included = [kind for kind in dict.fromkeys(chosen) if kind in service["extras"]]
+            extras = [(kind, self.extra_charge(kind, service, value, included)) for kind in included]
             found.append({"slug": slug, "service": service, "carriage": carriage, "extras": extras,
-                          "available": [(kind, self.extra_charge(kind, value, chosen))
+                          "available": [(kind, self.extra_charge(kind, service, value, included))
                                         for kind in service["extras"] if kind not in included],
                           "collection": pricing.first_collection(service, now)})
         return sorted(found, key=lambda q: (pricing.total([q["carriage"], *(c for _, c in q["extras"])]).total, q["slug"]))
@@ -229,8 +228,6 @@ class Parcel2GoModel:
         destinations = [self._place(parcel["DeliveryAddress"], "delivery", errors) for parcel in item["Parcels"]]
         if any(self.requires_customs(d) for d in destinations):
             errors += self._customs_errors(item)
-        if pricing.uk(item["CollectionDate"]).date() < pricing.uk(self._namespace.clock.now()).date():
-            errors.append(("CollectionDate", "The collection date must not be in the past."))
         service = self.service(item["Service"])
         upsells = tuple(dict.fromkeys(u["Type"] for u in item["Upsells"] or []))
         carriage = None
@@ -243,10 +240,21 @@ class Parcel2GoModel:
             errors += [("Upsell", f"The extra '{kind}' is not available on this service.")
                        for kind in upsells if kind not in service["extras"]]
         value = sum(p["EstimatedValue"] or 0 for p in item["Parcels"])
-        extras = [(kind, self.extra_charge(kind, value, upsells)) for kind in upsells if kind in self.extras]
+        extras = [(kind, self.extra_charge(kind, service, value, upsells)) for kind in upsells
+                  if kind in self.extras and service is not None]
         charge = pricing.total([carriage or pricing.NOTHING, *(c for _, c in extras)])
         return {"item": item, "service": item["Service"].lower(), "charge": charge, "extras": extras,
-                "upsells": upsells}
+                "upsells": upsells, "collection_date": self._collection_date(service, item["CollectionDate"])}
+
+    def _collection_date(self, service: Mapping[str, Any] | None, asked: datetime | None) -> datetime | None:
+        """The date asked for; none, or one before the service's first collection date (the docs'
+        own examples book dates years past), gets that first date (the mock's proposal)."""
+        if service is None:
+            return asked
+        first = pricing.first_collection(service, self._namespace.clock.now())
+        if asked is None or pricing.uk(asked).date() < first:
+            return datetime.combine(first, time(), pricing.UK)
+        return asked
 
     def _place(self, address: Mapping[str, Any], side: str, errors: list[tuple[str, str]]) -> Mapping[str, Any] | None:
         """The country row of an address, once its parts are checked; None (and an error) if unknown."""
@@ -289,7 +297,7 @@ class Parcel2GoModel:
                               dict(p["DeliveryAddress"]), p["ContentsSummary"] or "", list(p["Contents"] or []))
                        for p in item["Parcels"]]
             line = OrderLine(self._new_id(self._lines, 115_100_000, 999_999_999), item["Id"], self._new_hash(),
-                             entry["service"], item["CollectionDate"], dict(item["CollectionAddress"]), parcels,
+                             entry["service"], entry["collection_date"], dict(item["CollectionAddress"]), parcels,
                              entry["upsells"], entry["charge"], entry["extras"], item["Reference"] or "",
                              item["CustomerReference"] or "")
             order.lines.append(line)
@@ -371,10 +379,12 @@ class Parcel2GoModel:
     def _happened(self, line: OrderLine, step: Step) -> None:
         data = step.data
         if "case" in data:
+            case = data["case"]
             self._notify("Case", {"OrderLineId": line.id, "CustomerReference": line.customer_reference,
-                                  **data["case"]})
+                                  "CaseId": int(case["CaseId"]), "Reference": case.get("Reference", line.reference),
+                                  "Status": case["Status"], "CaseType": case["CaseType"]})
         else:
-            self._notify("Tracking", {"OrderLineId": line.id, "Timestamp": pricing.dotnet_offset(step.at),
+            self._notify("Tracking", {"OrderLineId": line.id, "Timestamp": pricing.dotnet_utc(step.at),
                                       "StatusCode": data["code"], "StatusDescription": data["description"],
                                       "TrackingStage": data["stage"]})
 
@@ -397,6 +407,7 @@ class Parcel2GoModel:
             line = OrderLine(int(line_id), line_data["item_id"], line_data["hash"], line_data["service"],
                              parse_relative_time(line_data["collection_date"], origin),
                              dict(line_data["collection_address"]), parcels, (), charge, [],
+                             reference=line_data.get("reference", ""),
                              customer_reference=line_data.get("customer_reference", ""))
             order.lines.append(line)
             steps = [Step({k: v for k, v in event.items() if k != "at"}, parse_relative_time(event["at"], origin))

@@ -1,7 +1,8 @@
-"""The web pages the `Links` send a customer to (`payment`, `help`, `tracking-page`): on the real
-site they are Parcel2Go's booking flow, help centre and tracking page. The mock answers each with a
-small page of its own that says it is the stand-in, so a client that follows a link (or opens it in
-a browser) lands on the mock instead of a 404."""
+"""The web pages the `Links` send a customer to (`payment`, `help`, `tracking-page`), and the API
+docs and Swagger pages the docs' "Endpoints" table lists: on the real site they are Parcel2Go's
+booking flow, help centre, tracking page and API documentation. The mock answers each with a small
+page of its own that says it is the stand-in, so a client that follows a link (or opens it in a
+browser) lands on the mock instead of a 404."""
 
 from __future__ import annotations
 
@@ -32,6 +33,18 @@ def tracking(ctx: RequestContext, tracking_number: str) -> Response:
     return _page("Tracking", f"Parcel {escape(tracking_number[:100])}.",
                  "The real link opens Parcel2Go's tracking page. In the mock, read the parcel's events from "
                  "GET /api/tracking/{OrderLineId}.")
+
+
+def api_docs(ctx: RequestContext) -> Response:
+    return _page("API docs", "The real link opens Parcel2Go's API documentation.", _CONTRACT)
+
+
+def swagger(ctx: RequestContext) -> Response:
+    return _page("Swagger", "The real link opens Parcel2Go's Swagger description of its API.", _CONTRACT)
+
+
+_CONTRACT = ("What the mock serves is described by its OpenAPI contract, contracts/parcel2go.openapi.yaml "
+             "(<code>mock-carriers contracts show parcel2go</code>).")
 
 
 def _page(title: str, *paragraphs: str) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -73,14 +73,17 @@ def parcel_price(service: Mapping[str, Any], zone_factor: float, surcharge: floa
     return pence((service["base"] + service["per_kg"] * extra_kg) * zone_factor + surcharge)
 
 
-def extra_price(kind: str, extras: Mapping[str, Mapping[str, float]], value: float, chosen: Iterable[str]) -> int:
-    """Ex-VAT pence of one extra for an order line. Cover insures the declared value, less the
-    base cover when ExtendedBaseCover is chosen too (carriers' docs: "an additional cost for any
-    protection above this value")."""
+def extra_price(kind: str, extras: Mapping[str, Mapping[str, float]], service: Mapping[str, Any], value: float,
+                chosen: Iterable[str]) -> int:
+    """Ex-VAT pence of one extra for an order line, `chosen` the extras it has. Cover protects "the
+    value of your item, or maximum protection limit offered by the service - which ever is the
+    lowest"; with ExtendedBaseCover chosen too, only "any protection above" its included cover costs
+    (the carrier's docs). A service without a `max_cover` has no limit."""
     terms = extras[kind]
     if "rate" in terms:
+        protected = min(value, service.get("max_cover", value))
         included = extras.get("ExtendedBaseCover", {}).get("included_cover", 0) if "ExtendedBaseCover" in chosen else 0
-        return pence(terms["rate"] * max(value - included, 0))
+        return pence(terms["rate"] * max(protected - included, 0))
     return pence(terms["price"])
 
 
@@ -128,3 +131,9 @@ def dotnet_offset(moment: datetime) -> str:
     """A .NET DateTimeOffset in UK time with seven fractional digits, as Json.NET writes it."""
     text = uk(moment).isoformat(timespec="microseconds")
     return text[:26] + "0" + text[26:]
+
+
+def dotnet_utc(moment: datetime) -> str:
+    """`2018-08-30T11:37:03.6386334+00:00`: a DateTimeOffset in UTC, seven fractional digits, as
+    the webhooks' times are (the docs' August examples say `+00:00`)."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")[:26] + "0+00:00"

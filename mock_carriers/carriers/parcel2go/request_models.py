@@ -5,7 +5,10 @@ Limits are the mock's (marked as guesses in the contract): generous for real par
 enough that no request can make the mock do unbounded work.
 """
 
-from mock_carriers.core.model_binding import Guid, Instant, ListOf, Number, Obj, Text
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from mock_carriers.core.model_binding import Errors, Field, Guid, Instant, ListOf, Number, Obj, Text
 
 EXTRA_TYPES = ("Sms", "Signature", "Cover", "DeliveryGuarantee", "ExtendedBaseCover", "PrintInStore")
 EXPORT_REASONS = ("Sale", "Gift", "Sample", "Repair", "Documents", "IntraCompanyTransfer", "TemporaryExport")
@@ -15,7 +18,21 @@ MAX_PARCELS, MAX_ITEMS = 20, 50
 WEIGHT_KG = Number(required=True, minimum=0.01, maximum=1000)
 SIDE_CM = Number(required=True, minimum=0.1, maximum=1000)
 VALUE = Number(minimum=0, maximum=1_000_000)
-EXTRAS = ListOf(Obj(fields={"Type": Text(required=True, choices=EXTRA_TYPES)}), max_items=len(EXTRA_TYPES))
+EXTRA_TYPE = Text(required=True, choices=EXTRA_TYPES)
+
+
+@dataclass(frozen=True)
+class Extra(Field):
+    """An extra: `{"Type": "Sms"}` as the docs send it, or the bare name `Sms`, as Parcel2Go's own
+    WooCommerce plugin posts it (`Items[0][Upsells][0]=Cover`)."""
+
+    def convert(self, value: Any, path: str, errors: Errors) -> Any:
+        if isinstance(value, Mapping):
+            return Obj(fields={"Type": EXTRA_TYPE}).convert(value, path, errors)
+        return {"Type": EXTRA_TYPE.convert(value, path, errors)}
+
+
+EXTRAS = ListOf(Extra(), max_items=len(EXTRA_TYPES))
 
 QUOTE_ADDRESS = Obj(required=True, fields={
     "Country": Text(required=True, max_length=3), "Postcode": Text(max_length=20), "Property": Text(),
@@ -48,7 +65,7 @@ ORDER_PARCEL = Obj(fields={
     "Contents": CONTENTS})
 
 ORDER_ITEM = Obj(fields={
-    "Id": Guid(required=True), "CollectionDate": Instant(required=True), "Service": Text(required=True, max_length=100),
+    "Id": Guid(required=True), "CollectionDate": Instant(), "Service": Text(required=True, max_length=100),
     "Upsells": EXTRAS, "Reference": Text(max_length=100), "CustomerReference": Text(max_length=100),
     "OriginCountry": Text(max_length=3), "ExportReason": Text(choices=EXPORT_REASONS),
     "VatStatus": Text(choices=VAT_STATUSES), "VatNumber": Text(max_length=50), "EoriNumber": Text(max_length=50),

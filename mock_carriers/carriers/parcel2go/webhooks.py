@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
+from mock_carriers.carriers.parcel2go.pricing import dotnet_utc
 from mock_carriers.core.durations import parse_duration
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.webhooks import Delivery, RetryPolicy, hmac_sha256_hex
@@ -21,11 +22,6 @@ def signature(secret: str, webhook_id: str, timestamp: datetime, kind: str) -> s
     """The documented signature: the timestamp's UTC wall time to the second, no zone."""
     text = f"{webhook_id}:{timestamp.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S}:{kind}"
     return hmac_sha256_hex(secret, text.encode("utf-8"))
-
-
-def dotnet_utc(moment: datetime) -> str:
-    """`2018-08-30T11:37:03.6386334+00:00`: a DateTimeOffset in UTC, seven fractional digits."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")[:26] + "0+00:00"
 
 
 def envelope(delivery: Delivery, attempt: int, sent_at: float) -> tuple[bytes, dict[str, str]]:
