@@ -17,7 +17,7 @@ def test_every_example_client_from_its_credentials(carriers):
     bex = BexClient(carriers.url("bex"), **carriers.credentials("bex"))
     assert bex.track(refs("bex")["customer_reference"])
     p2g = Parcel2GoClient(carriers.url("parcel2go"), **carriers.credentials("parcel2go"))
-    assert p2g.tracking(refs("parcel2go")["delivered_order_line"])[-1]["TrackingStage"] == "Delivered"
+    assert p2g.tracking(refs("parcel2go")["delivered_order_line"])[0]["TrackingStage"] == "Delivered"  # newest first
     b360 = Borderless360Client(carriers.url("borderless360"), **carriers.credentials("borderless360", "token"))
     assert b360.orders()
     pl = ParcelLabClient(carriers.url("parcellab"), **carriers.credentials("parcellab", "account", "token"))
