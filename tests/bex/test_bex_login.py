@@ -1,6 +1,7 @@
 """BEX login: tokens in `value`, string booleans, failures as 200 + ex."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import BEX, BEX_LOGIN
 
@@ -102,3 +103,16 @@ def test_json_values_that_are_not_bools_are_refused(client, value):
     body = client.post(f"{BEX}/api/service/login", json={**BEX_LOGIN, "preferAlternateToken": value}).get_json()
     assert body["id"] == 0 and body["ex"].startswith("The value '") and body["ex"].endswith(
         "' is not valid for preferAlternateToken.")
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+       | st.sampled_from(["true", "FALSE", " True ", "1", "0", "-1", "tRuE"]))
+def test_any_text_is_a_dotnet_bool_or_refused(client, value):
+    alternate_token = _login(client, preferAlternateToken="true")["value"]
+    body = _login(client, preferAlternateToken=value)
+    word = value.strip().lower()
+    if word in ("true", "false", ""):
+        assert (body["value"] == alternate_token) is (word == "true")
+    else:
+        assert body == {"id": 0, "ex": f"The value '{value[:40]}' is not valid for preferAlternateToken."}

@@ -30,10 +30,11 @@ def read(request: Request) -> Params:
 
 def flag(params: Params, name: str) -> bool:
     """A bool as Web API binds one: JSON true/false, a JSON number (non-zero is true, as Json.NET
-    converts it), or the text true/false in any case; absent or empty is false. Anything else is
-    refused with the framework's model-binding message, as BEX's `ex`."""
+    converts it), or the text true/false in any case; absent, empty or blank is false (the value
+    provider reads blank text as no value). Anything else is refused with the framework's
+    model-binding message, as BEX's `ex`."""
     value = params.get(name)
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return False
     if isinstance(value, bool):
         return value
