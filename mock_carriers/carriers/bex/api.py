@@ -35,7 +35,7 @@ TRACKING_HEADER = {"id": 0, "dataTypeId": 4, "groupingIndex": -1, "headerName": 
                    "internalRef": "Internal Ref"}
 
 
-def _flag(value: bool) -> str:
+def _dotnet_bool(value: bool) -> str:
     return "True" if value else "False"  # BEX sends booleans as .NET's bool.ToString()
 
 
@@ -56,9 +56,8 @@ def login(ctx: RequestContext) -> Response:
     if user is None or not hmac.compare_digest(params.text("password").encode(), user["password"].encode()):
         raise BexError("Invalid username or password.")
     return json_response({"id": user["id"], "value": model.login_token(ctx.tokens, username, scope),
-                          "isStrongPassword": "True",
-                          "isEmailVerified": "True", "email": user["email"], "signalREnabled": "False",
-                          "allowApiLogin": "False"})
+                          "isStrongPassword": "True", "isEmailVerified": "True", "email": user["email"],
+                          "signalREnabled": "False", "allowApiLogin": "False"})
 
 
 def track(ctx: RequestContext) -> Response:
@@ -103,7 +102,7 @@ def quote(ctx: RequestContext) -> Response:
             "estimatedCollectionDateAndTime": _stamp(collect),
             "latestCollectionDateAndTime": _stamp(dispatch.replace(hour=17)),
             "estimatedDeliveryDateAndTime": _stamp(delivered), "scheduledDeliveryDateAndTime": _stamp(delivered),
-            "isDeliveryGuaranteed": _flag(service.get("guaranteed", False)),
+            "isDeliveryGuaranteed": _dotnet_bool(service.get("guaranteed", False)),
             "surchargeAddons": "SURSAT" if dispatch.weekday() == 5 else "",
             "customerChargeableWeight": price["chargeable_weight"], "baseRateTotal": price["base"],
             "fuel": price["fuel"], "insuranceRequired": 0.0, "otherSurcharges": price["other"],
