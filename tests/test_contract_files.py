@@ -99,7 +99,7 @@ def test_a_broken_contract_is_named_with_its_problem(tmp_path, spoil, problem):
 def test_a_usable_contract_is_reported_so():
     path = data_dir("contracts") / "bex.openapi.yaml"
     result = CliRunner().invoke(main, ["contracts", "validate", str(path)])
-    assert result.exit_code == 0 and result.output.endswith("a usable contract (35 operations)\n")
+    assert result.exit_code == 0 and result.output.endswith("a usable contract (39 operations)\n")
 
 
 def test_serve_stops_on_a_contract_that_is_not_yaml(tmp_path):

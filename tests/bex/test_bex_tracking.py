@@ -24,9 +24,16 @@ def test_rows_are_the_documented_tree_view(client):
     assert [r["col4"] for r in rows[1:]] == ["Delivered to SAMMY GROBLER", "Loaded for delivery", "Arrived CPT",
                                            "Departed JNB", "Handed to courier", "Waybill integrated"]
     assert rows[1]["col2"] == "BEX1000001" and all(r["col2"] == "" for r in rows[2:])
-    assert all(r["col3"] == "740493" and r["groupingIndex"] == 0 and r["dataTypeId"] == 2 for r in rows[1:])
+    assert all(r["col3"] == "740481" and r["groupingIndex"] == 0 and r["dataTypeId"] == 2 for r in rows[1:])
     assert all(re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d", r["col1"]) for r in rows[1:])
-    assert rows[1]["internalRef"] == str(rows[1]["id"])
+    assert len({r["id"] for r in rows[1:]}) == 1 and all(r["internalRef"] == str(r["id"]) for r in rows[1:])
+
+
+def test_every_row_of_a_waybill_carries_the_waybills_id(client):
+    """As the docs' sample shows: `id` 13751791 and `internalRef` "13751791" on all six rows."""
+    rows = _items(client, "ACP1055352,BEX1000001")["items"][1:]
+    ids = {(r["groupingIndex"], r["id"], r["internalRef"]) for r in rows}
+    assert len(ids) == 2 and (0, 13751791, "13751791") in ids
 
 
 @pytest.mark.parametrize("path", [V3, f"{BEX}/api/waybillquicktrackingv3customtreeview",
@@ -37,7 +44,7 @@ def test_v2_v3_and_both_prefixes_agree(client, path):
 
 
 def test_several_items_get_their_own_groups_and_references_work(client):
-    rows = _items(client, "BEX1000002, 740493,BEX9999999")["items"]
+    rows = _items(client, "BEX1000002, 740481,BEX9999999")["items"]
     groups = {r["groupingIndex"]: r["col2"] for r in rows[1:] if r["col2"]}
     assert groups == {0: "BEX1000002", 1: "BEX1000001"}
 
@@ -57,6 +64,7 @@ def test_the_walking_waybill_moves_with_the_clock(client):
 
 def test_unknown_items_give_only_the_header(client):
     assert _items(client, "BEX9999999")["items"] == [HEADER]
+    assert _items(client, "Item_1,Item_2,Item_3")["items"] == [HEADER]  # `_` is a character, not a wildcard
 
 
 @pytest.mark.parametrize("search, ex", [

@@ -30,7 +30,7 @@ class Bex:
         response = requests.post(f"{self.url}/bex/api/webhooks/registrations", headers={"X-InsightWebHooks-Auth": key},
                                  json={"WebHookUri": uri, "Secret": secret, "Description": "test",
                                        "Filters": list(filters)}, timeout=15)
-        if activate and response.status_code == 201:
+        if activate and response.status_code == 200:
             requests.post(f"{self.url}/bex/api/ActivateWebHook", json={"webHookKey": key}, timeout=5)
         return response
 
@@ -64,9 +64,10 @@ def _actions(sink):
     return [r.json()["Notifications"][0]["Action"] for r in sink.posts()]
 
 
-def test_registration_checks_the_echo_and_answers_201(bex, webhook_sink):
+def test_registration_checks_the_echo_and_answers_200_as_documented(bex, webhook_sink):
+    """ "After you have made this request and you receive a 200 OK response" (the stock library says 201)."""
     response = bex.register(webhook_sink.url, activate=False)
-    assert response.status_code == 201
+    assert response.status_code == 200
     body = response.json()
     assert body["WebHookUri"] == webhook_sink.url and body["IsPaused"] is True and body["Filters"] == []
     echo = webhook_sink.received[0]
@@ -74,7 +75,7 @@ def test_registration_checks_the_echo_and_answers_201(bex, webhook_sink):
 
 
 def test_noecho_skips_the_check(bex, webhook_sink):
-    assert bex.register(webhook_sink.url + "?noecho", activate=False).status_code == 201
+    assert bex.register(webhook_sink.url + "?noecho", activate=False).status_code == 200
     assert webhook_sink.received == []
 
 

@@ -5,16 +5,17 @@ The webhook registration host speaks Microsoft.AspNet.WebHooks instead (real sta
 from __future__ import annotations
 
 import hmac
-import zlib
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
+from mock_carriers.carriers.bex.inputs import flag, read
 from mock_carriers.carriers.bex.model import BexError, BexModel, Waybill, anonymous, sast
+from mock_carriers.carriers.bex.places import Place
 from mock_carriers.carriers.bex.webhooks import ACTIONS
-from mock_carriers.core.binding import Params, bind
+from mock_carriers.core.binding import Params
 from mock_carriers.core.durations import check_instant
 from mock_carriers.core.errors import BadRequest, Invalid, Unauthorized, WebApi, json_response
 from mock_carriers.core.pdf import A4, MM, text_pdf
@@ -34,7 +35,7 @@ TRACKING_HEADER = {"id": 0, "dataTypeId": 4, "groupingIndex": -1, "headerName": 
                    "internalRef": "Internal Ref"}
 
 
-def _flag(value: bool) -> str:
+def _dotnet_bool(value: bool) -> str:
     return "True" if value else "False"  # BEX sends booleans as .NET's bool.ToString()
 
 
@@ -47,72 +48,64 @@ def _user(ctx: RequestContext, operation: str, token: str | None, scope: str) ->
 
 
 def login(ctx: RequestContext) -> Response:
-    params = bind(ctx.request)
+    params = read(ctx.request)
     model: BexModel = ctx.model
+    scope = DOWNLOAD_SCOPE if flag(params, "preferAlternateToken") else API_SCOPE
     username = model.username(params.text("username"))
     user = model.user(username) if username else None
     if user is None or not hmac.compare_digest(params.text("password").encode(), user["password"].encode()):
         raise BexError("Invalid username or password.")
-    scope = DOWNLOAD_SCOPE if params.flag("preferAlternateToken") else API_SCOPE
-    token = ctx.tokens.issue(username, (scope,))
-    return json_response({"id": user["id"], "value": token.value, "isStrongPassword": "True",
-                          "isEmailVerified": "True", "email": user["email"], "signalREnabled": "False",
-                          "allowApiLogin": "False"})
+    return json_response({"id": user["id"], "value": model.login_token(ctx.tokens, username, scope),
+                          "isStrongPassword": "True", "isEmailVerified": "True", "email": user["email"],
+                          "signalREnabled": "False", "allowApiLogin": "False"})
 
 
 def track(ctx: RequestContext) -> Response:
     model: BexModel = ctx.model
     rows = [TRACKING_HEADER]
-    for group, waybill in enumerate(model.search(bind(ctx.request).text("searchItems"))):
+    for group, waybill in enumerate(model.search(read(ctx.request).text("searchItems"))):
         events = [e for e in model.events(waybill) if "note" not in e.data]
-        for position, event in enumerate(reversed(events)):
-            row_id = _row_id(waybill, event.at)
-            rows.append({"id": row_id, "dataTypeId": 2, "headerName": "Tracking",
+        for position, event in enumerate(reversed(events)):  # every row of a waybill carries its id, as documented
+            rows.append({"id": waybill.internal_id, "dataTypeId": 2, "headerName": "Tracking",
                          "col1": sast(event.at).strftime("%d-%m-%Y %H:%M"),
                          "col2": waybill.number if position == 0 else "", "col3": waybill.senders_ref,
                          "col4": event.data.get("description", ""), "col5": event.data["user"],
-                         "internalRef": str(row_id), "groupingIndex": group})
+                         "internalRef": str(waybill.internal_id), "groupingIndex": group})
     return json_response({"id": 0, "items": rows})
-
-
-def _row_id(waybill: Waybill, at: datetime) -> int:
-    """A stable eight-digit id per tracking event, like BEX's `13751791`."""
-    return zlib.crc32(f"{waybill.number}@{at.timestamp()}".encode()) % 90_000_000 + 10_000_000
 
 
 def quote(ctx: RequestContext) -> Response:
     operation = "getquoteservicedeliverypricingv2"
-    params = bind(ctx.request)
+    params = read(ctx.request)
     model: BexModel = ctx.model
     username = _user(ctx, operation, ctx.request.headers.get("token"), API_SCOPE)
-    account = params.text("accountNumber")
-    model.check_account(username, account)
+    account = model.account(username, params.text("accountNumber"))
     weight, dim_mass = params.number("totalWeight"), params.number("dimMass")
     if weight is None or not 0 < weight <= MAX_WEIGHT_KG:
         raise BexError("totalWeight must be a number greater than 0.")
     if dim_mass is None or not 0 <= dim_mass <= MAX_DIM_MASS_CM3:
         raise BexError("dimMass must be a number of cubic centimetres (0 or more).")
-    origin_name, origin = _place(model, params, "origin")
-    destination_name, destination = _place(model, params, "destination")
+    origin, destination = _place(model, params, "origin"), _place(model, params, "destination")
+    categories = (origin.rate_category, destination.rate_category)
     dispatch = _dispatch_date(ctx, params.text("dispatchDate"))
     items = []
     for code, service in sorted(model.services.items(), key=lambda item: item[1]["id"]):
-        price = model.price(code, weight, dim_mass)
+        price = model.price(code, weight, dim_mass, categories)
+        days = model.transit_days(code, categories)
         collect = dispatch.replace(hour=16)
-        delivered = (dispatch + timedelta(days=service["transit_days"])).replace(hour=17)
+        delivered = (dispatch + timedelta(days=days)).replace(hour=17)
         items.append({
-            "id": 0, "customerName": account, "serviceId": service["id"], "serviceCodeStr": code,
-            "serviceNameStr": service["name"],
-            **_side("origin", origin_name, origin), **_side("destination", destination_name, destination),
-            "estimatedTransitDays": service["transit_days"], "scheduledTransitDays": service["transit_days"],
+            "id": 0, "customerName": model.account_name(account), "serviceId": service["id"], "serviceCodeStr": code,
+            "serviceNameStr": service["name"], **_side(model, "origin", origin),
+            **_side(model, "destination", destination), "estimatedTransitDays": days, "scheduledTransitDays": days,
             "estimatedHolidays": 0, "scheduledHolidays": 0, "scheduleBy": _stamp(collect),
             "estimatedCollectionDateAndTime": _stamp(collect),
             "latestCollectionDateAndTime": _stamp(dispatch.replace(hour=17)),
             "estimatedDeliveryDateAndTime": _stamp(delivered), "scheduledDeliveryDateAndTime": _stamp(delivered),
-            "isDeliveryGuaranteed": _flag(service.get("guaranteed", False)),
+            "isDeliveryGuaranteed": _dotnet_bool(service.get("guaranteed", False)),
             "surchargeAddons": "SURSAT" if dispatch.weekday() == 5 else "",
             "customerChargeableWeight": price["chargeable_weight"], "baseRateTotal": price["base"],
-            "fuel": price["fuel"], "insuranceRequired": "False", "otherSurcharges": 0,
+            "fuel": price["fuel"], "insuranceRequired": 0.0, "otherSurcharges": price["other"],
             "surchargeTotal": price["surcharges"], "subTotal": price["sub_total"], "vat": price["vat"],
             "totalCharges": price["total"]})
     return json_response({"id": 0, "items": items})
@@ -122,18 +115,19 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _side(side: str, name: str, place: dict) -> dict:
-    return {f"{side}Suburb": name, f"{side}City": place["city"], f"{side}RateCategory": place["rate_category"],
-            f"{side}BranchStr": place["branch"], f"{side}Hub": place["hub"],
-            f"{side}LocationCode": place["location_code"]}
+def _side(model: BexModel, side: str, place: Place) -> dict:
+    """A place as the quote names it: upper case, the branch by name and by code, the town's code."""
+    return {f"{side}Suburb": place.suburb.upper(), f"{side}City": place.town.upper(),
+            f"{side}RateCategory": place.rate_category, f"{side}BranchStr": model.branch_name(place.hub),
+            f"{side}Hub": place.hub, f"{side}LocationCode": place.town_code}
 
 
-def _place(model: BexModel, params: Params, side: str) -> tuple[str, dict]:
+def _place(model: BexModel, params: Params, side: str) -> Place:
     lat = params.number(f"{side}LatCoord")
     lon = params.number(f"{side}LonCoord")
     if lon is None:
         lon = params.number(f"{side}LongCoord")  # the typo in BEX's own sample body
-    return model.place(params.text(f"{side}Suburb"), params.text(f"{side}PostCode"), lat, lon, side)
+    return model.place(params.text(f"{side}Suburb"), params.text(f"{side}PostCode"), "", lat, lon, side)
 
 
 def _dispatch_date(ctx: RequestContext, text: str) -> datetime:
@@ -146,48 +140,64 @@ def _dispatch_date(ctx: RequestContext, text: str) -> datetime:
         raise BexError(f"dispatchDate '{text[:40]}' is not a date (yyyy-MM-dd).") from None
 
 
-_V4_PARTY = {"company": "Company", "street": "Street", "suburb": "Suburb", "postcode": "PostCode",
-             "contact": "ContactName", "lat": "Lat", "lon": "Lon"}
-_WIA_PARTY = {"company": "Company", "street": "Street", "suburb": "LocationName", "postcode": "PostCode",
-              "contact": "ContactName", "lat": "Lat", "lon": "Lon"}
+def _party_fields(side: str, suburb: str, contact: str) -> tuple[str, dict]:
+    """A party's parameter names: `<side>Company`, ..., the suburb's own name, the contact's prefix."""
+    names = {"company": "Company", "street": "Street", "suburb": suburb, "city": "City", "postcode": "PostCode",
+             "lat": "Lat", "lon": "Lon"}
+    return side, {**{key: side + name for key, name in names.items()}, "contact": f"{contact}ContactName"}
+
+
+V4_PARTIES = (_party_fields("sender", "Suburb", "sender"), _party_fields("receiver", "Suburb", "receiver"))
+# The older field set: parties are origin and destination, the suburb a LocationName, contacts sender/receiver.
+WIA_PARTIES = (_party_fields("origin", "LocationName", "sender"),
+               _party_fields("destination", "LocationName", "receiver"))
+SUBMIT_FLAGS = ("autoGenerateWaybillNumber", "insuranceRequired", "returnParcelPrintingText", "printParcels",
+                "printParcelsPrintNode")
 
 
 def submit_v4(ctx: RequestContext) -> Response:
-    return _submit(ctx, "submitwaybillv4", ("sender", "receiver"), _V4_PARTY)
+    return _submit(ctx, "submitwaybillv4", V4_PARTIES)
 
 
 def submit_wia(ctx: RequestContext) -> Response:
-    return _submit(ctx, "submitwaybillwia", ("origin", "destination"), _WIA_PARTY)
+    return _submit(ctx, "submitwaybillwia", WIA_PARTIES)
 
 
-def _submit(ctx: RequestContext, operation: str, sides: tuple[str, str], fields: dict) -> Response:
-    params = bind(ctx.request)
+def submit_collection(ctx: RequestContext) -> Response:
+    """The 2022 docs' example URL for the same (older) field set."""
+    return _submit(ctx, "submitbexcollection", WIA_PARTIES)
+
+
+def _submit(ctx: RequestContext, operation: str, sides: tuple[tuple[str, dict], ...]) -> Response:
+    params = read(ctx.request)
     model: BexModel = ctx.model
     username = _user(ctx, operation, ctx.request.headers.get("token"), API_SCOPE)
+    flags = {name: flag(params, name) for name in SUBMIT_FLAGS}
     account = params.text("accountNumber")
     model.check_account(username, account)
     service = params.text("serviceCode").upper()
     if service not in model.services:
         raise BexError(f"Invalid service code '{service[:20]}'. Use one of {', '.join(model.services)}.")
-    parties = [_party(model, params, side, fields) for side in sides]
+    (sender, origin), (receiver, destination) = (_party(model, params, side, fields) for side, fields in sides)
     parcels = _parcels(params.get("dimensions"))
-    number = "" if params.flag("autoGenerateWaybillNumber") else params.text("waybillNumber").upper()
+    number = "" if flags["autoGenerateWaybillNumber"] else params.text("waybillNumber").upper()
     if number and not number.isalnum():
         raise BexError("waybillNumber may only contain letters and digits.")
-    waybill = model.submit(account, service, number[:30], params.text("sendersRef"), *parties, parcels)
+    waybill = model.submit(account, service, number[:30], params.text("sendersRef"), sender, receiver, parcels,
+                           (origin.rate_category, destination.rate_category))
     charges = waybill.charges
     return json_response({"id": waybill.internal_id, "items": [{
         "waybillNumber": waybill.number, "baseRateTotal": charges["base"], "surchargesTotal": charges["surcharges"],
         "subTotal": charges["sub_total"], "vat": charges["vat"], "totalCharges": charges["total"],
-        "volRatio": 5000}]})
+        "volRatio": charges["vol_ratio"]}]})
 
 
-def _party(model: BexModel, params: Params, side: str, fields: dict) -> dict:
-    values = {key: params.text(side + suffix) for key, suffix in fields.items()}
-    lat, lon = params.number(side + fields["lat"]), params.number(side + fields["lon"])
-    name, place = model.place(values["suburb"], values["postcode"], lat, lon, side)
+def _party(model: BexModel, params: Params, side: str, fields: dict) -> tuple[dict, Place]:
+    values = {key: params.text(name) for key, name in fields.items()}
+    place = model.place(values["suburb"], values["postcode"], values["city"], params.number(fields["lat"]),
+                        params.number(fields["lon"]), side)
     return {"company": values["company"], "contact": values["contact"], "street": values["street"],
-            "suburb": name, "postcode": place["postcode"], "city": place["city"], "branch": place["branch"]}
+            "suburb": place.suburb, "postcode": place.postcode, "city": place.town, "branch": place.hub}, place
 
 
 def _parcels(raw: object) -> list[dict]:
@@ -208,7 +218,7 @@ def _parcels(raw: object) -> list[dict]:
 
 
 def download_waybill(ctx: RequestContext) -> Response:
-    params = bind(ctx.request)
+    params = read(ctx.request)
     model: BexModel = ctx.model
     username = _user(ctx, "downloadewaybill", params.text("token"), DOWNLOAD_SCOPE)
     waybill = _own_waybill(model, username, params.text("waybillNumber"))
@@ -220,11 +230,11 @@ def download_waybill(ctx: RequestContext) -> Response:
              *[f"Parcel {number}: {p['dimension1']}x{p['dimension2']}x{p['dimension3']} cm, {p['weight']} kg"
                for number, p in zip(waybill.parcel_numbers(), waybill.parcels)], "",
              f"Chargeable weight: {charges['chargeable_weight']} kg", f"Total charges: R {charges['total']:.2f}"]
-    return Response(text_pdf([lines], A4, title=f"Waybill {waybill.number}"), content_type="application/pdf")
+    return _download(text_pdf([lines], A4, title=f"Waybill {waybill.number}"), f"{waybill.number}.pdf")
 
 
 def download_labels(ctx: RequestContext) -> Response:
-    params = bind(ctx.request)
+    params = read(ctx.request)
     model: BexModel = ctx.model
     username = _user(ctx, "downloadparcellabels", params.text("token"), DOWNLOAD_SCOPE)
     wanted = [n.strip().upper() for n in params.text("waybillNumbers").split(",") if n.strip()]
@@ -240,7 +250,14 @@ def download_labels(ctx: RequestContext) -> Response:
             pages.append(["BEX EXPRESS", f"Service: {waybill.service}", f"Waybill: {waybill.number}",
                           f"Parcel: {parcel}", f"Piece {parcels.index(parcel) + 1} of {len(parcels)}", "",
                           f"To: {receiver['company']}", receiver["street"], f"{receiver['suburb']} {receiver['postcode']}"])
-    return Response(text_pdf(pages, LABEL_SIZE, font_size=10, title="Parcel labels"), content_type="application/pdf")
+    return _download(text_pdf(pages, LABEL_SIZE, font_size=10, title="Parcel labels"), "ParcelLabels.pdf")
+
+
+def _download(pdf: bytes, filename: str) -> Response:
+    """A PDF as a download: "If you are accessing it through a browser, the download will happen
+    automatically", which is what `Content-Disposition: attachment` does."""
+    return Response(pdf, content_type="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def _own_waybill(model: BexModel, username: str, number: str, by_parcel: bool = False) -> Waybill:
@@ -265,7 +282,7 @@ def register_webhook(ctx: RequestContext) -> Response:
     """Runs without the namespace's lock (its route says so): the echo check may wait 10 s on the
     receiver, and the rest reads fixtures or takes a lock of its own."""
     key, owner = _webhook_key(ctx, ctx.request.headers.get("X-InsightWebHooks-Auth", ""))
-    params = bind(ctx.request)
+    params = read(ctx.request)
     uri, secret = params.text("WebHookUri"), params.text("Secret")
     parts = urlsplit(uri)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -285,7 +302,7 @@ def register_webhook(ctx: RequestContext) -> Response:
                                                      active=False, owner=key, scope=tuple(owner["accounts"]))
     return json_response({"Id": subscription.id, "WebHookUri": uri, "Secret": secret,
                           "Description": subscription.description, "IsPaused": True, "Filters": list(filters),
-                          "Headers": {}, "Properties": {}}, 201)
+                          "Headers": {}, "Properties": {}})  # the library says 201; BEX's docs "a 200 OK"
 
 
 def _verify_echo(ctx: RequestContext, uri: str) -> None:
@@ -305,7 +322,7 @@ def unsubscribe_webhook(ctx: RequestContext) -> Response:
 
 
 def _set_active(ctx: RequestContext, active: bool) -> Response:
-    key, _ = _webhook_key(ctx, bind(ctx.request).text("webHookKey"))
+    key, _ = _webhook_key(ctx, read(ctx.request).text("webHookKey"))
     count = ctx.namespace.webhooks.set_active("bex", key, active)
     verb = "activated" if active else "unsubscribed"
     return json_response({"Message": f"{count} WebHook registration(s) {verb}."})
@@ -318,6 +335,7 @@ ENDPOINTS = (  # (canonical name, handler): each under /api/service/ and /api/, 
     ("getquoteservicedeliverypricingv2", quote),
     ("submitwaybillv4", submit_v4),
     ("submitwaybillwia", submit_wia),
+    ("submitbexcollection", submit_collection),
     ("downloadewaybill", download_waybill),
     ("downloadparcellabels", download_labels),
 )

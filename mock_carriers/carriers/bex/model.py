@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Mapping
 
+from mock_carriers.carriers.bex.places import RATE_CATEGORIES, Place, fixture_places, gazetteer, packaged_places
 from mock_carriers.core.errors import BadRequest
 from mock_carriers.core.lifecycle import Occurred, Step, Timeline, steps_from_fixture
 from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.tokens import TokenAuthority, TokenState
 
 SAST = timezone(timedelta(hours=2), "SAST")  # South Africa: UTC+2 all year
-VOLUMETRIC_RATIO = 5000  # cm3 per chargeable kg
 FUEL_RATE = 0.125
 VAT_RATE = 0.15
 MAX_SEARCH_ITEMS = 10
@@ -59,14 +60,18 @@ class BexModel:
         self._fixtures = fixtures
         self._namespace = namespace
         self._notify = notify  # (action, payload, account) -> sends a webhook event
+        self._places = gazetteer(tuple(fixture_places(fixtures.get("places", {}))))
+        self._logins: dict[tuple[str, str], str] = {}  # (username, scope) -> the token login hands out
         self._waybills: dict[str, Waybill] = {}
         for number, data in fixtures["waybills"].items():
             steps = steps_from_fixture(data["events"], namespace.started_at)
-            waybill = self._store(number, data["account"], data["service"], data.get("senders_ref", ""),
-                                  dict(data["sender"]), dict(data["receiver"]), list(data["parcels"]), steps)
+            sender, receiver = dict(data["sender"]), dict(data["receiver"])
+            waybill = self._store(number, data["account"], data["service"], data.get("senders_ref", ""), sender,
+                                  receiver, list(data["parcels"]), steps, self._categories(sender, receiver),
+                                  data.get("id"))
             self._schedule_events(waybill, steps, namespace.clock.now())
 
-    # users and tokens
+    # users, accounts and tokens
 
     def user(self, username: str) -> Mapping[str, Any] | None:
         return next((u for name, u in self._fixtures["users"].items() if name.lower() == username.lower()), None)
@@ -74,47 +79,76 @@ class BexModel:
     def username(self, username: str) -> str | None:
         return next((name for name in self._fixtures["users"] if name.lower() == username.lower()), None)
 
+    def login_token(self, tokens: TokenAuthority, username: str, scope: str) -> str:
+        """The user's token of this kind: the same on every login while it is usable ("unique to
+        your integration user identity", "can be persisted"); a new one once it was revoked or expired."""
+        value = self._logins.get((username, scope))
+        if value is None or tokens.check(value)[0] is not TokenState.VALID:
+            value = self._logins[(username, scope)] = tokens.issue(username, (scope,)).value
+        return value
+
     def webhook_key(self, key: str) -> Mapping[str, Any] | None:
         return self._fixtures["webhook_api_keys"].get(key)
 
+    def account(self, username: str, account: str) -> str:
+        """The account a call transacts for: the one named, which the user must hold, else the user's
+        first (the token's default account)."""
+        accounts = self.user(username)["accounts"]
+        if not account:
+            return accounts[0]
+        if account not in accounts:
+            raise BexError("Account number is not registered for transactions with this token.")
+        return account
+
+    def check_account(self, username: str, account: str) -> None:
+        if not account:
+            raise BexError("accountNumber is required.")
+        self.account(username, account)
+
+    def account_name(self, account: str) -> str:
+        return self._fixtures["accounts"][account]["name"]
+
     # places, services and prices
 
-    def place(self, suburb: str, postcode: str, lat: float | None, lon: float | None, side: str) -> tuple[str, dict]:
-        """A known place by coordinates (nearest wins), else by suburb name, else by postcode."""
-        places = self._fixtures["places"]
-        if lat is not None and lon is not None:
-            name = min(places, key=lambda n: (places[n]["lat"] - lat) ** 2 + (places[n]["lon"] - lon) ** 2)
-            return name, places[name]
-        for name, place in places.items():
-            if suburb and name.lower() == suburb.lower():
-                return name, place
-        for name, place in places.items():
-            if postcode and place["postcode"] == postcode:
-                return name, place
-        raise BexError(f"Unable to resolve the {side} suburb '{suburb or postcode}'.")
+    def place(self, suburb: str, postcode: str, town: str, lat: float | None, lon: float | None, side: str) -> Place:
+        found = self._places.resolve(suburb, postcode, town, lat, lon)
+        if found is None:
+            raise BexError(f"Unable to resolve the {side} suburb '{(suburb or postcode or town)[:40]}'.")
+        return found
+
+    def branch_name(self, hub: str) -> str:
+        return self._fixtures["branches"][hub]
 
     @property
     def services(self) -> Mapping[str, Mapping[str, Any]]:
         return self._fixtures["services"]
 
-    def price(self, service_code: str, weight: float, dim_mass: float) -> dict:
-        """Deterministic charges: base plus a rate per chargeable kg, fuel, 15% VAT."""
+    def transit_days(self, service_code: str, categories: tuple[str, ...]) -> int:
+        """The service's days, plus the slowest end's extra days (a remote town takes longer)."""
+        extra = max(self._fixtures["rate_categories"][category]["extra_days"] for category in categories)
+        return self.services[service_code]["transit_days"] + extra
+
+    def price(self, service_code: str, weight: float, dim_mass: float, categories: tuple[str, ...]) -> dict:
+        """Deterministic charges: base plus a rate per chargeable kg (the greater of the actual and
+        the volumetric weight, by the service's volumetric ratio), fuel, each end's area surcharge,
+        15% VAT."""
         service = self.services[service_code]
-        volumetric = dim_mass / VOLUMETRIC_RATIO
+        volumetric = dim_mass / service["vol_ratio"]
         chargeable = math.ceil(max(weight, volumetric) * 2) / 2  # charged in half kilograms
         base = round(service["base"] + service["per_kg"] * chargeable, 2)
         fuel = round(base * FUEL_RATE, 2)
-        sub_total = round(base + fuel, 2)
+        other = round(sum(self._fixtures["rate_categories"][category]["surcharge"] for category in categories), 2)
+        sub_total = round(base + fuel + other, 2)
         vat = round(sub_total * VAT_RATE, 2)
         return {"actual_weight": round(weight, 2), "volumetric_weight": round(volumetric, 2),
-                "chargeable_weight": chargeable, "base": base, "fuel": fuel, "surcharges": fuel,
-                "sub_total": sub_total, "vat": vat, "total": round(sub_total + vat, 2)}
+                "chargeable_weight": chargeable, "base": base, "fuel": fuel, "other": other,
+                "surcharges": round(fuel + other, 2), "sub_total": sub_total, "vat": vat,
+                "total": round(sub_total + vat, 2), "vol_ratio": service["vol_ratio"]}
 
-    def check_account(self, username: str, account: str) -> None:
-        if not account:
-            raise BexError("accountNumber is required.")
-        if account not in self.user(username)["accounts"]:
-            raise BexError("Account number is not registered for transactions with this token.")
+    def _categories(self, *parties: dict) -> tuple[str, ...]:
+        """The rate categories of stored parties (a fixture party the table lacks counts as MAJOR)."""
+        found = (self._places.resolve(party["suburb"], party["postcode"]) for party in parties)
+        return tuple(place.rate_category if place else RATE_CATEGORIES[0] for place in found)
 
     # waybills
 
@@ -134,7 +168,7 @@ class BexModel:
             raise BexError("Please supply at least one waybill or reference number in searchItems.")
         if len(items) > MAX_SEARCH_ITEMS:
             raise BexError(f"A maximum of {MAX_SEARCH_ITEMS} search items is allowed.")
-        if any(ch in item for item in items for ch in "*%?_"):
+        if any(ch in item for item in items for ch in "*%?"):
             raise BexError("Wildcard and partial searches are not supported.")
         found: list[Waybill] = []
         for item in items:
@@ -147,7 +181,7 @@ class BexModel:
         return waybill.timeline.due(self._namespace.clock.now())
 
     def submit(self, account: str, service: str, number: str, senders_ref: str, sender: dict, receiver: dict,
-               parcels: list[dict]) -> Waybill:
+               parcels: list[dict], categories: tuple[str, ...]) -> Waybill:
         if not number:
             number = self._new_number()
         elif self.waybill(number) is not None:
@@ -159,7 +193,7 @@ class BexModel:
         signee = receiver.get("contact") or receiver.get("company") or "RECEIVER"
         steps.append(Step({"description": f"Delivered to {signee.upper()}", "user": signee.upper(),
                            "delivered": {"signee": signee.upper(), "pieces": len(parcels)}}, now + DELIVERED_AFTER))
-        waybill = self._store(number, account, service, senders_ref, sender, receiver, parcels, steps)
+        waybill = self._store(number, account, service, senders_ref, sender, receiver, parcels, steps, categories)
         self._notify("waybill_update", {"waybill": waybill}, account)
         self._schedule_events(waybill, steps, now)
         return waybill
@@ -172,11 +206,12 @@ class BexModel:
                     return number
 
     def _store(self, number: str, account: str, service: str, senders_ref: str, sender: dict, receiver: dict,
-               parcels: list[dict], steps: list[Step]) -> Waybill:
+               parcels: list[dict], steps: list[Step], categories: tuple[str, ...],
+               internal_id: int | None = None) -> Waybill:
         dim_mass = sum(p["dimension1"] * p["dimension2"] * p["dimension3"] for p in parcels)
         waybill = Waybill(number.upper(), account, service, senders_ref, sender, receiver, parcels, Timeline(steps),
-                          charges=self.price(service, sum(p["weight"] for p in parcels), dim_mass),
-                          internal_id=zlib.crc32(number.upper().encode()) % 9_000_000 + 1_000_000)
+                          charges=self.price(service, sum(p["weight"] for p in parcels), dim_mass, categories),
+                          internal_id=internal_id or zlib.crc32(number.upper().encode()) % 90_000_000 + 10_000_000)
         self._waybills[waybill.number] = waybill
         return waybill
 
@@ -202,11 +237,25 @@ class BexModel:
 
 
 def check_fixtures(fixtures: Mapping[str, Any]):
-    """What the schema cannot say: every waybill names a known service."""
+    """What the schema cannot say: names that must refer to something defined elsewhere (a
+    waybill's service and account, a user's accounts, a place's branch, the packaged places' too)."""
+    services, accounts, branches = fixtures["services"], fixtures["accounts"], fixtures["branches"]
     for number, waybill in fixtures["waybills"].items():
-        if waybill["service"] not in fixtures["services"]:
+        if waybill["service"] not in services:
             yield (("waybills", number, "service"),
-                   f"{waybill['service']!r} is not one of the services: {', '.join(fixtures['services'])}")
+                   f"{waybill['service']!r} is not one of the services: {', '.join(services)}")
+        if waybill["account"] not in accounts:
+            yield ("waybills", number, "account"), f"{waybill['account']!r} is not one of the accounts"
+    for name, user in fixtures["users"].items():
+        for index, account in enumerate(user["accounts"]):
+            if account not in accounts:
+                yield ("users", name, "accounts", index), f"{account!r} is not one of the accounts"
+    for name, place in fixtures.get("places", {}).items():
+        if place["hub"] not in branches:
+            yield ("places", name, "hub"), f"{place['hub']!r} is not one of the branches: {', '.join(branches)}"
+    missing = sorted({place.hub for place in packaged_places()} - set(branches))
+    if missing:
+        yield ("branches",), f"the packaged places need the branches {', '.join(missing)}"
 
 
 def sast(moment: datetime) -> datetime:
