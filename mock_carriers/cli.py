@@ -26,6 +26,42 @@ class Duration(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
+class Port(click.ParamType):
+    """A TCP port, 0 to 65535 (0: a free one), refused with the range instead of wrapping or a traceback."""
+
+    name = "port"
+
+    def convert(self, value, param, ctx) -> int:
+        from mock_carriers.settings import PORT_RANGE, is_port
+
+        number = value if isinstance(value, int) else int(value) if str(value).strip().lstrip("-").isdigit() else None
+        if not is_port(number):
+            self.fail(f"{value!r} is not a port: use {PORT_RANGE}", param, ctx)
+        return number
+
+
+class ServerUrl(click.ParamType):
+    """The URL of a running mock: http(s), a host, and a port in range if it names one."""
+
+    name = "url"
+
+    def convert(self, value, param, ctx) -> str:
+        from urllib.parse import urlsplit
+
+        from mock_carriers.settings import PORT_RANGE
+
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https"):
+            self.fail(f"{value!r} must start with http:// or https://", param, ctx)
+        if not parts.hostname:
+            self.fail(f"{value!r} has no host", param, ctx)
+        try:
+            parts.port
+        except ValueError:
+            self.fail(f"{value!r} has a port out of range: use {PORT_RANGE}", param, ctx)
+        return value
+
+
 @click.group()
 @click.version_option(__version__, prog_name="mock-carriers")
 def main() -> None:
@@ -34,7 +70,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1; 0.0.0.0 in a container).")
-@click.option("--port", type=int, default=None, help="Port (default 8080; 0 picks a free one).")
+@click.option("--port", type=Port(), default=None, help="Port, 0 to 65535 (default 8080; 0 picks a free one).")
 @click.option("--fixtures", "fixtures_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder of <carrier>.yaml files replacing the shipped ones.")
 @click.option("--seed", type=int, default=None, help="Default RNG seed of every namespace.")
@@ -56,7 +92,7 @@ def main() -> None:
 @click.option("--max-connections", type=click.IntRange(min=1), default=None,
               help="Client connections served at once; more wait in the backlog "
                    "(default: three quarters of the descriptor limit).")
-@click.option("--https-port", type=click.IntRange(0, 65535), default=None,
+@click.option("--https-port", type=Port(), default=None,
               help="Also serve HTTPS for the carriers' own hosts on this port (0: a free one), with "
                    "certificates from the local CA (see `mock-carriers ca`).")
 @click.option("--scenario", "scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -122,13 +158,22 @@ def _problem(body) -> str:
     return body.get("message", str(body)) if isinstance(body, dict) else str(body)
 
 
+DEFAULT_URL = "http://127.0.0.1:8080"
+
+
+def _server_options(command):
+    """--url and --admin-token: which running server, and its admin token."""
+    command = click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None,
+                           help="The server's admin token, if it has one (default: $MOCK_CARRIERS_ADMIN_TOKEN).")(command)
+    return click.option("--url", envvar="MOCK_CARRIERS_URL", default=DEFAULT_URL, type=ServerUrl(),
+                        help=f"The running server (default: $MOCK_CARRIERS_URL, else {DEFAULT_URL}).")(command)
+
+
 def _admin_options(command):
     """--url, --namespace and --admin-token for the commands that drive a running server."""
-    command = click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None,
-                           help="The server's admin token, if it has one.")(command)
-    command = click.option("--namespace", "-n", default="default", show_default=True)(command)
-    return click.option("--url", envvar="MOCK_CARRIERS_URL", default="http://127.0.0.1:8080", show_default=True,
-                        help="The running server.")(command)
+    command = click.option("--namespace", "-n", default="default", show_default=True,
+                           help="The namespace to act on.")(command)
+    return _server_options(command)
 
 
 def _call(url: str, admin_token: str | None, method: str, path: str, **kwargs):
@@ -156,9 +201,8 @@ def scenario() -> None:
 
 @scenario.command("apply")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--url", envvar="MOCK_CARRIERS_URL", default="http://127.0.0.1:8080", show_default=True)
 @click.option("--namespace", "-n", default=None, help="Overrides the scenario's own `namespace`.")
-@click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None)
+@_server_options
 def apply_scenario(file: Path, url: str, namespace: str | None, admin_token: str | None) -> None:
     """Apply FILE to a running server (replacing the namespace's world)."""
     raw = file.read_bytes()
