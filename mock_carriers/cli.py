@@ -218,22 +218,41 @@ def fault() -> None:
     """Fault rules of a namespace."""
 
 
-@fault.command("add")
+class _EffectsCommand(click.Command):
+    """`fault add`, whose help ends with every effect and its parameters, read from the fault
+    engine itself so the list cannot drift from what the server accepts."""
+
+    def format_epilog(self, ctx, formatter) -> None:
+        from mock_carriers.core.faults import AFTER, BEFORE, CONNECTION, PARAMETERS, WEBHOOK
+
+        groups = (("Effects on a request, before the carrier answers", BEFORE),
+                  ("Effects on the carrier's answer", AFTER),
+                  ("Effects on the connection (a real server: the carrier answers, the socket breaks)", CONNECTION),
+                  ("Effects on webhook deliveries (match --carrier and --event)", WEBHOOK))
+        for title, effects in groups:
+            with formatter.section(title):
+                formatter.write_dl([(effect, ", ".join(PARAMETERS.get(effect, ())) or "(no parameters)")
+                                    for effect in effects])
+
+
+@fault.command("add", cls=_EffectsCommand)
 @click.argument("effect")
-@click.option("--carrier")
-@click.option("--operation")
-@click.option("--method")
-@click.option("--path")
-@click.option("--event")
-@click.option("--probability", type=float)
-@click.option("--times", type=int)
-@click.option("--after", type=int)
+@click.option("--carrier", help="Only this carrier's requests (or webhooks).")
+@click.option("--operation", help="Only this operation (the operationId in the carrier's contract).")
+@click.option("--method", help="Only requests with this HTTP method.")
+@click.option("--path", help="Only paths matching this glob (the carrier's own path, e.g. '/api/orders*').")
+@click.option("--event", help="Only this webhook event (webhook effects).")
+@click.option("--probability", type=click.FloatRange(0, 1), help="Chance of firing on a match, 0 to 1 (default 1).")
+@click.option("--times", type=click.IntRange(min=0), help="Fire at most this many times (default: no limit).")
+@click.option("--after", type=click.IntRange(min=0), help="Skip the first N matches (default 0).")
+@click.option("--description", help="A note shown by `fault list`.")
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
-              help="An effect parameter, e.g. -p status=503 -p ms=250 (numbers are read as numbers).")
+              help="An effect parameter (listed below), e.g. -p status=503 -p ms=250 (numbers are read as numbers).")
 @_admin_options
 def add_fault(effect: str, params: tuple[str, ...], url: str, namespace: str, admin_token: str | None,
               **matchers) -> None:
-    """Add a rule with EFFECT (latency, status, rate_limit, quota, reset, drop, ...)."""
+    """Add a rule with EFFECT to the namespace; it applies to requests (or webhook deliveries) that
+    match every option given."""
     import json
 
     rule = {"effect": effect, **{key: value for key, value in matchers.items() if value is not None}}
@@ -252,12 +271,32 @@ def add_fault(effect: str, params: tuple[str, ...], url: str, namespace: str, ad
 @fault.command("list")
 @_admin_options
 def list_faults(url: str, namespace: str, admin_token: str | None) -> None:
-    """The rules, one per line: id, effect, matchers, counters."""
-    for rule in _call(url, admin_token, "GET", f"/namespaces/{namespace}/faults")["faults"]:
+    """The rules, one per line: id, effect, what it matches, its parameters, counters."""
+    from mock_carriers.core.faults import PARAMETERS
+
+    rules = _call(url, admin_token, "GET", f"/namespaces/{namespace}/faults")["faults"]
+    if not rules:
+        click.echo(f"no fault rules in namespace {namespace}")
+    for rule in rules:
         matchers = " ".join(f"{key}={rule[key]}" for key in ("carrier", "operation", "method", "path", "event")
                             if rule.get(key))
-        click.echo(f"{rule['id']:<10} {rule['effect']:<15} {matchers or '(every request)'}  "
-                   f"matched={rule['matched']} fired={rule['fired']}{' retired' if rule['retired'] else ''}")
+        params = " ".join(f"{key}={_plain(rule.get(key))}" for key in PARAMETERS.get(rule["effect"], ())
+                          if rule.get(key) is not None)
+        decision = " ".join(f"{key}={rule[key]:g}" if key == "probability" else f"{key}={rule[key]}"
+                            for key, usual in (("probability", 1), ("times", None), ("after", 0))
+                            if rule.get(key) != usual)
+        note = f"  # {rule['description']}" if rule.get("description") else ""
+        click.echo("  ".join(part for part in (f"{rule['id']:<10} {rule['effect']:<15}",
+                                               matchers or "every request", params, decision,
+                                               f"matched={rule['matched']} fired={rule['fired']}"
+                                               f"{' retired' if rule['retired'] else ''}") if part) + note)
+
+
+def _plain(value) -> str:
+    """A value as a user would type it after -p (JSON for anything but text)."""
+    import json
+
+    return value if isinstance(value, str) else json.dumps(value)
 
 
 @fault.command("clear")
@@ -292,9 +331,9 @@ def clock(action: str, value: str | None, url: str, namespace: str, admin_token:
 
 @main.command()
 @click.argument("action", type=click.Choice(["expire", "revoke"]))
-@click.option("--carrier", required=True)
-@click.option("--token", "token_value")
-@click.option("--client-id")
+@click.option("--carrier", required=True, help="The carrier whose tokens change.")
+@click.option("--token", "token_value", help="Only this token.")
+@click.option("--client-id", help="Only the tokens issued to this client.")
 @_admin_options
 def token(action: str, carrier: str, token_value: str | None, client_id: str | None, url: str, namespace: str,
           admin_token: str | None) -> None:
@@ -306,8 +345,8 @@ def token(action: str, carrier: str, token_value: str | None, client_id: str | N
 
 
 @main.command()
-@click.option("--carrier")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--carrier", help="Only this carrier's requests.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="The newest N entries.")
 @click.option("--json", "as_json", is_flag=True, help="The entries as JSON.")
 @_admin_options
 def journal(carrier: str | None, limit: int, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
@@ -344,7 +383,7 @@ def violations(clear: bool, as_json: bool, url: str, namespace: str, admin_token
 
 
 @main.command()
-@click.option("--carrier")
+@click.option("--carrier", help="Only this carrier's deliveries.")
 @click.option("--json", "as_json", is_flag=True, help="The outbox as JSON.")
 @_admin_options
 def webhooks(carrier: str | None, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
