@@ -62,6 +62,31 @@ class ServerUrl(click.ParamType):
         return value
 
 
+class ScenarioSource(click.ParamType):
+    """A scenario file, or the name of one shipped with mock-carriers (`parcel2go-429`); a file
+    of that name wins."""
+
+    name = "file|name"
+
+    def convert(self, value, param, ctx) -> Path:
+        if isinstance(value, Path):
+            return value
+        path = Path(value)
+        if path.is_file():
+            return path
+        shipped = _shipped_scenarios()
+        name = path.name.removesuffix(".yaml").removesuffix(".yml")
+        if path.name == value and name in shipped:
+            return shipped[name]
+        self.fail(f"no file nor shipped scenario {value!r}; the shipped ones are: {', '.join(shipped)}", param, ctx)
+
+
+def _shipped_scenarios() -> dict[str, Path]:
+    from mock_carriers.resources import data_dir
+
+    return {path.stem: path for path in sorted(data_dir("scenarios").glob("*.yaml"))}
+
+
 @click.group()
 @click.version_option(__version__, prog_name="mock-carriers")
 def main() -> None:
@@ -95,8 +120,9 @@ def main() -> None:
 @click.option("--https-port", type=Port(), default=None,
               help="Also serve HTTPS for the carriers' own hosts on this port (0: a free one), with "
                    "certificates from the local CA (see `mock-carriers ca`).")
-@click.option("--scenario", "scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="A scenario file applied before serving (to its namespace, else default).")
+@click.option("--scenario", "scenario_file", type=ScenarioSource(), default=None,
+              help="A scenario file, or a shipped scenario's name (see `scenario list`), applied before serving "
+                   "(to its namespace, else default).")
 @click.option("--ca-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The local CA's folder (see `mock-carriers ca`).")
 @click.option("--trust-forwarded", multiple=True, metavar="CIDR",
@@ -196,15 +222,43 @@ def _echo_json(value) -> None:
 
 @main.group()
 def scenario() -> None:
-    """Scenario files."""
+    """Scenario files, and the ones shipped with mock-carriers."""
+
+
+@scenario.command("list")
+def list_scenarios() -> None:
+    """The shipped scenarios: name, namespace, and what each sets up."""
+    from mock_carriers.core import safe_yaml
+
+    for name, path in _shipped_scenarios().items():
+        raw = path.read_bytes()
+        document = safe_yaml.load(raw)
+        click.echo(f"{name:<32} {document.get('namespace') or 'default':<20} {_purpose(raw.decode(), document)}")
+
+
+def _purpose(text: str, document: dict) -> str:
+    """A scenario's `description`, else the first sentence of its leading comment."""
+    if document.get("description"):
+        return str(document["description"])
+    comment = " ".join(line.lstrip("# ").strip() for line in text.splitlines()
+                       if line.startswith("#") and line.strip("# "))
+    head, dot, _ = comment.partition(". ")
+    return head + "." if dot else comment
+
+
+@scenario.command("show")
+@click.argument("name", type=ScenarioSource())
+def show_scenario(name: Path) -> None:
+    """Print scenario NAME (or a file), to read or to copy and change."""
+    click.echo(name.read_text(encoding="utf-8"), nl=False)
 
 
 @scenario.command("apply")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=ScenarioSource())
 @click.option("--namespace", "-n", default=None, help="Overrides the scenario's own `namespace`.")
 @_server_options
 def apply_scenario(file: Path, url: str, namespace: str | None, admin_token: str | None) -> None:
-    """Apply FILE to a running server (replacing the namespace's world)."""
+    """Apply FILE, or a shipped scenario by name, to a running server (replacing the namespace's world)."""
     raw = file.read_bytes()
     target = namespace or _scenario_namespace(raw)
     result = _call(url, admin_token, "POST", f"/namespaces/{target}/scenario", data=raw,
