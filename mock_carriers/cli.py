@@ -62,6 +62,21 @@ class ServerUrl(click.ParamType):
         return value
 
 
+class NamespaceName(click.ParamType):
+    """A namespace name as the server takes it, checked before anything is sent."""
+
+    name = "namespace"
+
+    def convert(self, value, param, ctx) -> str:
+        from mock_carriers.core.errors import CarrierError
+        from mock_carriers.core.routing import check_namespace_name
+
+        try:
+            return check_namespace_name(value)
+        except CarrierError as error:
+            self.fail(error.message, param, ctx)
+
+
 class ScenarioSource(click.ParamType):
     """A scenario file, or the name of one shipped with mock-carriers (`parcel2go-429`); a file
     of that name wins."""
@@ -197,7 +212,7 @@ def _server_options(command):
 
 def _admin_options(command):
     """--url, --namespace and --admin-token for the commands that drive a running server."""
-    command = click.option("--namespace", "-n", default="default", show_default=True,
+    command = click.option("--namespace", "-n", type=NamespaceName(), default="default", show_default=True,
                            help="The namespace to act on.")(command)
     return _server_options(command)
 
@@ -255,7 +270,8 @@ def show_scenario(name: Path) -> None:
 
 @scenario.command("apply")
 @click.argument("file", type=ScenarioSource())
-@click.option("--namespace", "-n", default=None, help="Overrides the scenario's own `namespace`.")
+@click.option("--namespace", "-n", type=NamespaceName(), default=None,
+              help="Overrides the scenario's own `namespace`.")
 @_server_options
 def apply_scenario(file: Path, url: str, namespace: str | None, admin_token: str | None) -> None:
     """Apply FILE, or a shipped scenario by name, to a running server (replacing the namespace's world)."""
@@ -265,6 +281,91 @@ def apply_scenario(file: Path, url: str, namespace: str | None, admin_token: str
                    headers={"Content-Type": "application/yaml"})
     click.echo(f"applied {file} to {target}: {len(result['faults'])} fault rules, "
                f"{len(result['subscriptions'])} subscriptions, clock {result['clock']['now']}")
+
+
+@main.group()
+def namespaces() -> None:
+    """The namespaces of a running server: each an isolated world (state, tokens, clock, faults,
+    journal, outbox)."""
+
+
+@namespaces.command("list")
+@click.option("--json", "as_json", is_flag=True, help="The namespaces as JSON.")
+@_server_options
+def list_namespaces(as_json: bool, url: str, admin_token: str | None) -> None:
+    """The live namespaces: name, seed and when each was created."""
+    found = _call(url, admin_token, "GET", "/namespaces")["namespaces"]
+    if as_json:
+        _echo_json(found)
+        return
+    width = max(len("NAMESPACE"), *(len(ns["namespace"]) for ns in found))
+    click.echo(f"{'NAMESPACE':<{width}}  {'SEED':<10}  CREATED")
+    for ns in found:
+        click.echo(f"{ns['namespace']:<{width}}  {ns['seed']!s:<10}  {ns['created']}")
+
+
+@namespaces.command("create")
+@click.argument("name", type=NamespaceName())
+@click.option("--seed", type=int, help="Its RNG seed (default: the server's).")
+@click.option("--strict/--no-strict", default=None, help="Strict mode on or off for it (default: the server's).")
+@click.option("--fixtures", "overlay", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A YAML or JSON file of fixture overlays keyed by carrier, merged onto the shipped fixtures.")
+@click.option("--json", "as_json", is_flag=True, help="Print the namespace document (URLs, credentials, references).")
+@_server_options
+def create_namespace(name: str, seed: int | None, strict: bool | None, overlay: Path | None, as_json: bool,
+                     url: str, admin_token: str | None) -> None:
+    """Create NAME, or replace it with a fresh world; prints each carrier's base URL."""
+    body = {key: value for key, value in (("seed", seed), ("strict", strict)) if value is not None}
+    if overlay is not None:
+        body["fixtures"] = _read_overlay(overlay)
+    document = _call(url, admin_token, "PUT", f"/namespaces/{name}", json=body)
+    if as_json:
+        _echo_json(document)
+        return
+    click.echo(f"created {name} ({_seed_and_strict(document)})")
+    width = max(map(len, document["carriers"]))
+    for carrier, described in document["carriers"].items():
+        click.echo(f"  {carrier:<{width + 2}}{described['base_url']}")
+
+
+def _read_overlay(path: Path) -> object:
+    from mock_carriers.core import safe_yaml
+
+    try:
+        return safe_yaml.load(path.read_bytes())
+    except safe_yaml.YamlError as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint="--fixtures") from None
+
+
+def _seed_and_strict(document: dict) -> str:
+    return f"seed {document['seed']}, strict {'on' if document['strict'] else 'off'}"
+
+
+@namespaces.command("reset")
+@click.argument("name", type=NamespaceName(), required=False)
+@click.option("--all", "every", is_flag=True, help="Reset every namespace (the others are dropped).")
+@_server_options
+def reset_namespace(name: str | None, every: bool, url: str, admin_token: str | None) -> None:
+    """NAME's world starts again from the fixtures, keeping its seed and strict mode (not a fixture
+    overlay it was created with: apply that again); --all resets every namespace."""
+    if every == (name is not None):
+        raise click.UsageError("give a namespace NAME or --all")
+    if every:
+        click.echo(f"reset {_call(url, admin_token, 'POST', '/reset')['reset']} namespaces")
+        return
+    before = _call(url, admin_token, "GET", f"/namespaces/{name}")
+    document = _call(url, admin_token, "PUT", f"/namespaces/{name}",
+                     json={"seed": before["seed"], "strict": before["strict"]})
+    click.echo(f"reset {name}: its world starts again from the fixtures ({_seed_and_strict(document)})")
+
+
+@namespaces.command("drop")
+@click.argument("name", type=NamespaceName())
+@_server_options
+def drop_namespace(name: str, url: str, admin_token: str | None) -> None:
+    """Forget NAME and everything in it; its next use starts a new one from the fixtures."""
+    _call(url, admin_token, "DELETE", f"/namespaces/{name}")
+    click.echo("default starts again from the fixtures (it always exists)" if name == "default" else f"dropped {name}")
 
 
 @main.group()
