@@ -176,7 +176,7 @@ def _apply_in_process(app, settings, path: Path) -> str:
     headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
     response = app.test_client().post(f"/__admin/namespaces/{namespace}/scenario", data=raw, headers=headers)
     if response.status_code != 201:
-        raise click.ClickException(f"{path}: {_problem(response.get_json())}")
+        raise click.ClickException(f"{path}: {_problem(response.get_json(), 'the scenario')}")
     click.echo(f"scenario {path} applied to namespace {namespace}")
     return namespace
 
@@ -193,9 +193,14 @@ def _scenario_namespace(raw: bytes) -> str:
     return name if isinstance(name, str) and name else "default"
 
 
-def _problem(body) -> str:
+def _problem(body, subject: str = "the request") -> str:
+    """An admin API error for a person: its message, or each field's mistakes, one per line."""
     if isinstance(body, dict) and body.get("fields"):
-        return "; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in body["fields"].items())
+        lines = [f"{field}: {message}" for field, messages in body["fields"].items()
+                 for message in (messages if isinstance(messages, list) else [messages])]
+        if len(lines) == 1:
+            return lines[0]
+        return f"{subject} has {len(lines)} mistakes:\n" + "\n".join(f"  {line}" for line in lines)
     return body.get("message", str(body)) if isinstance(body, dict) else str(body)
 
 
@@ -217,14 +222,14 @@ def _admin_options(command):
     return _server_options(command)
 
 
-def _call(url: str, admin_token: str | None, method: str, path: str, **kwargs):
+def _call(url: str, admin_token: str | None, method: str, path: str, subject: str = "the request", **kwargs):
     from mock_carriers.client import AdminError, _Admin
     import requests
 
     try:
         return _Admin(url, admin_token).call(method, path, **kwargs)
     except AdminError as error:
-        raise click.ClickException(f"{error.status}: {_problem(error.body)}") from None
+        raise click.ClickException(f"{error.status}: {_problem(error.body, subject)}") from None
     except requests.RequestException as error:
         raise click.ClickException(f"cannot reach {url}: {error}") from None
 
@@ -277,7 +282,7 @@ def apply_scenario(file: Path, url: str, namespace: str | None, admin_token: str
     """Apply FILE, or a shipped scenario by name, to a running server (replacing the namespace's world)."""
     raw = file.read_bytes()
     target = namespace or _scenario_namespace(raw)
-    result = _call(url, admin_token, "POST", f"/namespaces/{target}/scenario", data=raw,
+    result = _call(url, admin_token, "POST", f"/namespaces/{target}/scenario", "the scenario", data=raw,
                    headers={"Content-Type": "application/yaml"})
     click.echo(f"applied {file} to {target}: {len(result['faults'])} fault rules, "
                f"{len(result['subscriptions'])} subscriptions, clock {result['clock']['now']}")
@@ -702,7 +707,8 @@ def check_fixtures(directory: Path | None) -> None:
             click.echo(f"ok    {path}")
         except FixtureError as exc:
             failures += 1
-            click.echo(f"error {exc}", err=True)
+            for line in str(exc).splitlines():  # every mistake of the file, one per line
+                click.echo(f"error {line}", err=True)
     if failures:
         sys.exit(1)
 
