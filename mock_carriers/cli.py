@@ -651,6 +651,11 @@ def validate_file(file: Path) -> None:
     cut = sum(finding.exchange.body_cut + finding.exchange.response_body_cut for finding in findings)
     if cut:
         click.echo(f"{cut} bodies cut in the journal were not checked (serve --journal-body-limit keeps more)")
+    faulted = sum(finding.exchange.faulted for finding in findings)
+    if faulted:
+        many = faulted > 1
+        click.echo(f"{faulted} response{'s' if many else ''} carried an injected fault and {'were' if many else 'was'} "
+                   f"not checked (breaking the contract is {'their' if many else 'its'} point)")
     click.echo(f"{len(findings)} exchanges with carriers checked, {len(broken)} broke a contract")
     if broken:
         sys.exit(1)
