@@ -544,21 +544,44 @@ def violations(clear: bool, as_json: bool, url: str, namespace: str, admin_token
 
 @main.command()
 @click.option("--carrier", help="Only this carrier's deliveries.")
-@click.option("--json", "as_json", is_flag=True, help="The outbox as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="The outbox as JSON (each attempt's full error text).")
 @_admin_options
 def webhooks(carrier: str | None, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
-    """The outbox as a table: each delivery, its state and every attempt's answer."""
+    """The outbox as a table: each delivery, its state and every attempt's answer (its status code,
+    or what went wrong: refused, timeout, reset, no-answer, unknown-host, tls, cancelled)."""
     params = {"carrier": carrier} if carrier else {}
     outbox = _call(url, admin_token, "GET", f"/namespaces/{namespace}/webhooks", params=params)
     if as_json:
         _echo_json(outbox)
         return
-    click.echo(f"{'DELIVERY':<10} {'CARRIER':<14} {'EVENT':<18} {'STATE':<12} {'ATTEMPTS':<30} URL")
+    if not outbox["deliveries"]:
+        count = len(outbox["subscriptions"])
+        click.echo(f"no webhook deliveries in namespace {namespace} ({count} subscription{'' if count == 1 else 's'})")
+    else:
+        click.echo(f"{'DELIVERY':<10} {'CARRIER':<14} {'EVENT':<18} {'STATE':<12} {'ATTEMPTS':<30} URL")
     for delivery in outbox["deliveries"]:
-        answers = " ".join(str(a["status"] or "err") for a in delivery["attempts"]) or "-"
+        answers = " ".join(str(a["status"]) if a["status"] is not None else _failure(a.get("error"))
+                           for a in delivery["attempts"]) or "-"
         faults = f" [{','.join(delivery['faults'])}]" if delivery["faults"] else ""
         click.echo(f"{delivery['id']:<10} {delivery['carrier']:<14} {delivery['event']:<18} "
                    f"{delivery['state']:<12} {answers:<30} {delivery['url']}{faults}")
+    if outbox.get("trimmed"):
+        click.echo(f"{outbox['trimmed']} finished deliveries were trimmed from the outbox "
+                   f"(it keeps as many as --journal-limit)")
+
+
+_FAILURES = {  # the exception an attempt ended with (its `error` starts with the name) -> a word for the table
+    "ConnectionRefusedError": "refused", "DeadlineExceeded": "timeout", "TimeoutError": "timeout",
+    "timeout": "timeout", "ConnectionResetError": "reset", "BrokenPipeError": "reset",
+    "ConnectionAbortedError": "reset", "RemoteDisconnected": "no-answer", "IncompleteRead": "no-answer",
+    "BadStatusLine": "not-http", "LineTooLong": "not-http", "gaierror": "unknown-host", "SSLError": "tls",
+    "SSLCertVerificationError": "tls", "Closed": "cancelled"}
+
+
+def _failure(error: str | None) -> str:
+    """An attempt with no status, by what ended it (an unknown exception by its own name)."""
+    name = (error or "").partition(":")[0].strip()
+    return _FAILURES.get(name, name or "error")
 
 
 @main.group()
