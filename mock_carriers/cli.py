@@ -143,33 +143,46 @@ def main() -> None:
 @click.option("--trust-forwarded", multiple=True, metavar="CIDR",
               help="Peers whose X-Forwarded-* / Forwarded headers are believed (repeatable or comma-separated; "
                    "'*' every peer, 'none' nobody). Default: loopback.")
-def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], **options) -> None:
-    """Run the mock until interrupted. Flags override MOCK_CARRIERS_* environment variables."""
+@click.option("--quiet", "-q", is_flag=True, envvar="MOCK_CARRIERS_QUIET",
+              help="No line per request (contract violations and warnings still print). "
+                   "Also MOCK_CARRIERS_QUIET=1.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              envvar="MOCK_CARRIERS_LOG_FORMAT",
+              help="Lines for a person, or one JSON object per line for a log collector. "
+                   "Also MOCK_CARRIERS_LOG_FORMAT.")
+def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], quiet: bool, log_format: str,
+          **options) -> None:
+    """Run the mock until interrupted, printing a line per request (time, namespace, carrier:operation,
+    method and path, status, duration, faults, contract violations). Flags override MOCK_CARRIERS_*
+    environment variables."""
     from mock_carriers.app import create_app
+    from mock_carriers.console import Console
     from mock_carriers.core.fixtures import FixtureError
     from mock_carriers.server import Server
     from mock_carriers.settings import Settings
 
+    console = Console(log_format, quiet)
     try:
-        settings = Settings.from_env(trust_forwarded=trust_forwarded or None, **options)
+        settings = Settings.from_env(trust_forwarded=trust_forwarded or None, on_request=console.request, **options)
         app = create_app(settings)
         if scenario_file is not None:
-            app.extensions["mock_carriers"].namespaces.pin(_apply_in_process(app, settings, scenario_file))
+            app.extensions["mock_carriers"].namespaces.pin(_apply_in_process(app, settings, scenario_file, console))
         server = Server(app, settings.host, settings.port, https_port=settings.https_port)
     except (FixtureError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    click.echo(f"mock-carriers {__version__} listening on {server.url}")
+    console.install_logging()  # only now: a start-up that fails leaves the process's logging as it was
+    console.info(f"mock-carriers {__version__} listening on {server.url}", event="listening", url=server.url)
     if server.https_url is not None:
-        click.echo(f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})")
-    sys.stdout.flush()
+        console.info(f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})",
+                     event="listening_https", url=server.https_url, ca_cert=str(server.ca_cert_path))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
 
 
-def _apply_in_process(app, settings, path: Path) -> str:
+def _apply_in_process(app, settings, path: Path, console) -> str:
     """Apply a scenario file before serving; answers the namespace it made."""
     raw = path.read_bytes()
     namespace = _scenario_namespace(raw)
@@ -177,7 +190,8 @@ def _apply_in_process(app, settings, path: Path) -> str:
     response = app.test_client().post(f"/__admin/namespaces/{namespace}/scenario", data=raw, headers=headers)
     if response.status_code != 201:
         raise click.ClickException(f"{path}: {_problem(response.get_json(), 'the scenario')}")
-    click.echo(f"scenario {path} applied to namespace {namespace}")
+    console.info(f"scenario {path} applied to namespace {namespace}", event="scenario", scenario=str(path),
+                 namespace=namespace)
     return namespace
 
 

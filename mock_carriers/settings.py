@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from mock_carriers.core.durations import parse_duration
-from mock_carriers.core.journal import DEFAULT_BODY_LIMIT
+from mock_carriers.core.journal import DEFAULT_BODY_LIMIT, JournalEntry
 
 _ENV_PREFIX = "MOCK_CARRIERS_"
 PORT_RANGE = "a whole number from 0 to 65535 (0 picks a free one)"
@@ -35,6 +35,7 @@ class Settings:
     strict: bool = False  # check every request against its carrier's contract (a namespace may choose)
     check_responses: bool = False  # validate every response against contracts/ (the test suite does)
     on_contract_violation: Callable[[str], None] | None = None
+    on_request: Callable[[str, JournalEntry], None] | None = None  # (namespace, entry) per journaled request
     request_timeout: float = 10.0  # seconds a client has to send a request's head, then its body
     max_connections: int | None = None  # open client connections at once; None: from the descriptor limit
     https_port: int | None = None  # also serve HTTPS for the carriers' hosts here (0: a free port)
@@ -59,7 +60,7 @@ class Settings:
         values = {}
         for item in fields(cls):
             raw = environ.get(_ENV_PREFIX + item.name.upper())
-            if raw is None or item.name == "on_contract_violation":
+            if raw is None or item.name in ("on_contract_violation", "on_request"):
                 continue
             values[item.name] = _convert(item.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
