@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from pathlib import Path
@@ -249,8 +250,6 @@ def _call(url: str, admin_token: str | None, method: str, path: str, subject: st
 
 
 def _echo_json(value) -> None:
-    import json
-
     click.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
@@ -427,7 +426,6 @@ def add_fault(effect: str, params: tuple[str, ...], url: str, namespace: str, ad
               **matchers) -> None:
     """Add a rule with EFFECT to the namespace; it applies to requests (or webhook deliveries) that
     match every option given."""
-    import json
 
     rule = {"effect": effect, **{key: value for key, value in matchers.items() if value is not None}}
     for item in params:
@@ -468,8 +466,6 @@ def list_faults(url: str, namespace: str, admin_token: str | None) -> None:
 
 def _plain(value) -> str:
     """A value as a user would type it after -p (JSON for anything but text)."""
-    import json
-
     return value if isinstance(value, str) else json.dumps(value)
 
 
@@ -521,20 +517,84 @@ def token(action: str, carrier: str, token_value: str | None, client_id: str | N
 @main.command()
 @click.option("--carrier", help="Only this carrier's requests.")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="The newest N entries.")
-@click.option("--json", "as_json", is_flag=True, help="The entries as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="The entries as JSON (with --follow, one entry per line).")
+@click.option("--follow", "-f", is_flag=True, help="Then keep printing new entries as they come, until interrupted.")
+@click.option("--interval", type=click.FloatRange(min=0.05, max=60), default=0.5, show_default=True,
+              help="Seconds between two looks at the journal with --follow.")
 @_admin_options
-def journal(carrier: str | None, limit: int, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
-    """The namespace's latest requests, newest last."""
+def journal(carrier: str | None, limit: int, as_json: bool, follow: bool, interval: float, url: str, namespace: str,
+            admin_token: str | None) -> None:
+    """The namespace's latest requests, newest last; with --follow, then every new one as it comes
+    (like `tail -f`; Ctrl-C stops)."""
     params = {"limit": limit, **({"carrier": carrier} if carrier else {})}
-    entries = _call(url, admin_token, "GET", f"/namespaces/{namespace}/journal", params=params)["entries"]
-    if as_json:
-        _echo_json(entries)
+    if not follow:
+        entries = _call(url, admin_token, "GET", f"/namespaces/{namespace}/journal", params=params)["entries"]
+        if as_json:
+            _echo_json(entries)
+        else:
+            for entry in entries:
+                click.echo(_journal_line(entry))
         return
-    for entry in entries:
-        faults = ",".join(f["effect"] for f in entry["faults"])
-        click.echo(f"{entry['at']}  {entry['request']['method']:<6} {entry['response']['status']}  "
-                   f"{entry['carrier'] or '-'}:{entry['operation'] or '-'}  {entry['request']['path']}"
-                   f"{'  [' + faults + ']' if faults else ''}")
+    show = (lambda entry: click.echo(json.dumps(entry, ensure_ascii=False))) if as_json else \
+        (lambda entry: click.echo(_journal_line(entry)))
+    try:
+        _follow(url, admin_token, namespace, params, show, interval)
+    except KeyboardInterrupt:
+        pass
+
+
+def _journal_line(entry: dict) -> str:
+    faults = ",".join(f["effect"] for f in entry["faults"])
+    count = len(entry.get("contract_violations") or ())
+    return (f"{entry['at']}  {entry['request']['method']:<6} {entry['response']['status']}  "
+            f"{entry['carrier'] or '-'}:{entry['operation'] or '-'}  {entry['request']['path']}"
+            f"{'  [' + faults + ']' if faults else ''}"
+            f"{f'  {count} violation' + ('s' if count > 1 else '') if count else ''}")
+
+
+def _follow(url: str, admin_token: str | None, namespace: str, params: dict, show, interval: float) -> None:
+    """Poll the journal: a cheap look at the newest entry's id, then the entries after the last one
+    shown. Entry ids count up per namespace, so an id lower than the last means it was reset."""
+    import time
+
+    from mock_carriers.client import AdminError, _Admin
+    import requests
+
+    admin, path, last, waiting = _Admin(url, admin_token), f"/namespaces/{namespace}/journal", 0, False
+
+    def entries(limit: int) -> list[dict] | None:
+        nonlocal waiting
+        try:
+            found = admin.call("GET", path, params={**params, "limit": limit})["entries"]
+        except AdminError as error:
+            if error.status != 404:
+                raise click.ClickException(f"{error.status}: {_problem(error.body)}") from None
+            if not waiting:
+                click.echo(f"(waiting for namespace {namespace}: not live yet)", err=True)
+            waiting = True
+            return None
+        except requests.RequestException as error:
+            raise click.ClickException(f"cannot reach {url}: {error}") from None
+        if waiting:
+            click.echo(f"(namespace {namespace} is live)", err=True)
+            waiting = False
+        return found
+
+    batch = entries(params["limit"]) or []
+    while True:
+        for entry in batch:
+            show(entry)
+        last = batch[-1]["id"] if batch else last
+        time.sleep(interval)
+        newest = entries(1)
+        if newest is None:
+            last, batch = 0, []
+            continue
+        top = newest[0]["id"] if newest else 0
+        if top < last:
+            click.echo(f"(namespace {namespace} was reset)", err=True)
+            last = 0
+        batch = [entry for entry in entries(top - last + 100) or [] if entry["id"] > last] if top > last else []
 
 
 @main.command()
@@ -659,7 +719,6 @@ def validate_file(file: Path) -> None:
     """Check FILE: recorded traffic (a HAR file, or a journal saved from the admin API) against the
     carriers' contracts, or a contract of your own (<carrier>.openapi.yaml) as `serve --contracts`
     would load it. Exits 1 when anything breaks a contract."""
-    import json
 
     from mock_carriers import traffic
     from mock_carriers.core.contracts import ContractError, load_contract
