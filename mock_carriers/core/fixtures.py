@@ -92,14 +92,10 @@ def field_path(parts) -> str:
     return text or "(document)"
 
 
-def line_of(text: str, parts: list) -> int:
-    """The 1-based line of the deepest node on `parts` that exists in the YAML text."""
-    return lines_of(text)(parts)
-
-
 def lines_of(text: str) -> Callable[[list], int]:
-    """line_of for one text, parsed once: a mapping's entry is found at its key's line (where the
-    reader looks for it), an item of a list at its own."""
+    """For the YAML text (parsed once), the 1-based line of the deepest node on a path of parts that
+    exists in it: a mapping's entry at its key's line (where the reader looks for it), an item of a
+    list at its own."""
     import yaml
 
     from mock_carriers.core import safe_yaml
