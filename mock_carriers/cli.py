@@ -1,29 +1,17 @@
-"""The `mock-carriers` command: serve the mock, check fixture files, and drive a running server
-(scenarios, faults, clock, tokens, journal, webhooks) through its admin API."""
+"""The `mock-carriers` command: serve the mock, check fixture files and contracts, and (commands of
+cli_world.py and cli_records.py) drive a running server through its admin API."""
 
 from __future__ import annotations
 
+import json
 import signal
 import sys
 from pathlib import Path
 
 import click
 
-from mock_carriers import __version__
-
-
-class Duration(click.ParamType):
-    """A duration as the admin API takes it ("90s", "5m" or seconds), in seconds."""
-
-    name = "duration"
-
-    def convert(self, value, param, ctx) -> float:
-        from mock_carriers.core.durations import parse_duration
-
-        try:
-            return parse_duration(value).total_seconds()
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
+from mock_carriers import __version__, cli_records, cli_world
+from mock_carriers.cli_common import Duration, Port, ScenarioSource, problem, scenario_namespace
 
 
 @click.group()
@@ -34,7 +22,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1; 0.0.0.0 in a container).")
-@click.option("--port", type=int, default=None, help="Port (default 8080; 0 picks a free one).")
+@click.option("--port", type=Port(), default=None, help="Port, 0 to 65535 (default 8080; 0 picks a free one).")
 @click.option("--fixtures", "fixtures_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder of <carrier>.yaml files replacing the shipped ones.")
 @click.option("--seed", type=int, default=None, help="Default RNG seed of every namespace.")
@@ -56,266 +44,67 @@ def main() -> None:
 @click.option("--max-connections", type=click.IntRange(min=1), default=None,
               help="Client connections served at once; more wait in the backlog "
                    "(default: three quarters of the descriptor limit).")
-@click.option("--https-port", type=click.IntRange(0, 65535), default=None,
+@click.option("--https-port", type=Port(), default=None,
               help="Also serve HTTPS for the carriers' own hosts on this port (0: a free one), with "
                    "certificates from the local CA (see `mock-carriers ca`).")
-@click.option("--scenario", "scenario_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="A scenario file applied before serving (to its namespace, else default).")
+@click.option("--scenario", "scenario_file", type=ScenarioSource(), default=None,
+              help="A scenario file, or a shipped scenario's name (see `scenario list`), applied before serving "
+                   "(to its namespace, else default).")
 @click.option("--ca-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The local CA's folder (see `mock-carriers ca`).")
 @click.option("--trust-forwarded", multiple=True, metavar="CIDR",
               help="Peers whose X-Forwarded-* / Forwarded headers are believed (repeatable or comma-separated; "
                    "'*' every peer, 'none' nobody). Default: loopback.")
-def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], **options) -> None:
-    """Run the mock until interrupted. Flags override MOCK_CARRIERS_* environment variables."""
+@click.option("--quiet", "-q", is_flag=True, envvar="MOCK_CARRIERS_QUIET",
+              help="No line per request (contract violations and warnings still print). "
+                   "Also MOCK_CARRIERS_QUIET=1.")
+@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              envvar="MOCK_CARRIERS_LOG_FORMAT",
+              help="Lines for a person, or one JSON object per line for a log collector. "
+                   "Also MOCK_CARRIERS_LOG_FORMAT.")
+def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], quiet: bool, log_format: str,
+          **options) -> None:
+    """Run the mock until interrupted, printing a line per request (time, namespace, carrier:operation,
+    method and path, status, duration, faults, contract violations). Flags override MOCK_CARRIERS_*
+    environment variables."""
     from mock_carriers.app import create_app
+    from mock_carriers.console import Console
     from mock_carriers.core.fixtures import FixtureError
     from mock_carriers.server import Server
     from mock_carriers.settings import Settings
 
+    console = Console(log_format, quiet)
     try:
-        settings = Settings.from_env(trust_forwarded=trust_forwarded or None, **options)
+        settings = Settings.from_env(trust_forwarded=trust_forwarded or None, on_request=console.request, **options)
         app = create_app(settings)
         if scenario_file is not None:
-            app.extensions["mock_carriers"].namespaces.pin(_apply_in_process(app, settings, scenario_file))
+            app.extensions["mock_carriers"].namespaces.pin(_apply_in_process(app, settings, scenario_file, console))
         server = Server(app, settings.host, settings.port, https_port=settings.https_port)
     except (FixtureError, ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    click.echo(f"mock-carriers {__version__} listening on {server.listening_on()}")
+    console.install_logging()  # only now: a start-up that fails leaves the process's logging as it was
+    console.info(f"mock-carriers {__version__} listening on {server.listening_on()}", event="listening", url=server.url)
     if server.https_url is not None:
-        click.echo(f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})")
-    sys.stdout.flush()
+        console.info(f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})",
+                     event="listening_https", url=server.https_url, ca_cert=str(server.ca_cert_path))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
 
 
-def _apply_in_process(app, settings, path: Path) -> str:
+def _apply_in_process(app, settings, path: Path, console) -> str:
     """Apply a scenario file before serving; answers the namespace it made."""
     raw = path.read_bytes()
-    namespace = _scenario_namespace(raw)
+    namespace = scenario_namespace(raw)
     headers = {"Authorization": f"Bearer {settings.admin_token}"} if settings.admin_token else {}
     response = app.test_client().post(f"/__admin/namespaces/{namespace}/scenario", data=raw, headers=headers)
     if response.status_code != 201:
-        raise click.ClickException(f"{path}: {_problem(response.get_json())}")
-    click.echo(f"scenario {path} applied to namespace {namespace}")
+        raise click.ClickException(f"{path}: {problem(response.get_json(), 'the scenario')}")
+    console.info(f"scenario {path} applied to namespace {namespace}", event="scenario", scenario=str(path),
+                 namespace=namespace)
     return namespace
-
-
-def _scenario_namespace(raw: bytes) -> str:
-    """The `namespace` a scenario names, else `default` (the server checks the rest)."""
-    from mock_carriers.core import safe_yaml
-
-    try:
-        document = safe_yaml.load(raw)
-    except safe_yaml.YamlError:
-        return "default"
-    name = document.get("namespace") if isinstance(document, dict) else None
-    return name if isinstance(name, str) and name else "default"
-
-
-def _problem(body) -> str:
-    if isinstance(body, dict) and body.get("fields"):
-        return "; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in body["fields"].items())
-    return body.get("message", str(body)) if isinstance(body, dict) else str(body)
-
-
-def _admin_options(command):
-    """--url, --namespace and --admin-token for the commands that drive a running server."""
-    command = click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None,
-                           help="The server's admin token, if it has one.")(command)
-    command = click.option("--namespace", "-n", default="default", show_default=True)(command)
-    return click.option("--url", envvar="MOCK_CARRIERS_URL", default="http://127.0.0.1:8080", show_default=True,
-                        help="The running server.")(command)
-
-
-def _call(url: str, admin_token: str | None, method: str, path: str, **kwargs):
-    from mock_carriers.client import AdminError, _Admin
-    import requests
-
-    try:
-        return _Admin(url, admin_token).call(method, path, **kwargs)
-    except AdminError as error:
-        raise click.ClickException(f"{error.status}: {_problem(error.body)}") from None
-    except requests.RequestException as error:
-        raise click.ClickException(f"cannot reach {url}: {error}") from None
-
-
-def _echo_json(value) -> None:
-    import json
-
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-@main.group()
-def scenario() -> None:
-    """Scenario files."""
-
-
-@scenario.command("apply")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--url", envvar="MOCK_CARRIERS_URL", default="http://127.0.0.1:8080", show_default=True)
-@click.option("--namespace", "-n", default=None, help="Overrides the scenario's own `namespace`.")
-@click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None)
-def apply_scenario(file: Path, url: str, namespace: str | None, admin_token: str | None) -> None:
-    """Apply FILE to a running server (replacing the namespace's world)."""
-    raw = file.read_bytes()
-    target = namespace or _scenario_namespace(raw)
-    result = _call(url, admin_token, "POST", f"/namespaces/{target}/scenario", data=raw,
-                   headers={"Content-Type": "application/yaml"})
-    click.echo(f"applied {file} to {target}: {len(result['faults'])} fault rules, "
-               f"{len(result['subscriptions'])} subscriptions, clock {result['clock']['now']}")
-
-
-@main.group()
-def fault() -> None:
-    """Fault rules of a namespace."""
-
-
-@fault.command("add")
-@click.argument("effect")
-@click.option("--carrier")
-@click.option("--operation")
-@click.option("--method")
-@click.option("--path")
-@click.option("--event")
-@click.option("--probability", type=float)
-@click.option("--times", type=int)
-@click.option("--after", type=int)
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
-              help="An effect parameter, e.g. -p status=503 -p ms=250 (numbers are read as numbers).")
-@_admin_options
-def add_fault(effect: str, params: tuple[str, ...], url: str, namespace: str, admin_token: str | None,
-              **matchers) -> None:
-    """Add a rule with EFFECT (latency, status, rate_limit, quota, reset, drop, ...)."""
-    import json
-
-    rule = {"effect": effect, **{key: value for key, value in matchers.items() if value is not None}}
-    for item in params:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--param")
-        try:
-            rule[key] = json.loads(value)
-        except ValueError:
-            rule[key] = value
-    created = _call(url, admin_token, "POST", f"/namespaces/{namespace}/faults", json=rule)
-    click.echo(f"added {created['id']}")
-
-
-@fault.command("list")
-@_admin_options
-def list_faults(url: str, namespace: str, admin_token: str | None) -> None:
-    """The rules, one per line: id, effect, matchers, counters."""
-    for rule in _call(url, admin_token, "GET", f"/namespaces/{namespace}/faults")["faults"]:
-        matchers = " ".join(f"{key}={rule[key]}" for key in ("carrier", "operation", "method", "path", "event")
-                            if rule.get(key))
-        click.echo(f"{rule['id']:<10} {rule['effect']:<15} {matchers or '(every request)'}  "
-                   f"matched={rule['matched']} fired={rule['fired']}{' retired' if rule['retired'] else ''}")
-
-
-@fault.command("clear")
-@click.argument("fault_id", required=False)
-@_admin_options
-def clear_faults(fault_id: str | None, url: str, namespace: str, admin_token: str | None) -> None:
-    """Remove FAULT_ID, or every rule."""
-    if fault_id:
-        _call(url, admin_token, "DELETE", f"/namespaces/{namespace}/faults/{fault_id}")
-        click.echo(f"removed {fault_id}")
-    else:
-        removed = _call(url, admin_token, "DELETE", f"/namespaces/{namespace}/faults")["removed"]
-        click.echo(f"removed {removed}")
-
-
-@main.command()
-@click.argument("action", type=click.Choice(["freeze", "resume", "advance", "set", "now"]))
-@click.argument("value", required=False)
-@_admin_options
-def clock(action: str, value: str | None, url: str, namespace: str, admin_token: str | None) -> None:
-    """The namespace clock: now, freeze, resume, advance 90m, set 2026-01-01T00:00:00Z."""
-    path = f"/namespaces/{namespace}/clock"
-    if action == "now":
-        state = _call(url, admin_token, "GET", path)
-    else:
-        if action in ("advance", "set") and not value:
-            raise click.UsageError(f"clock {action} needs a value")
-        body = {"action": action, **({"by": value} if action == "advance" else {"to": value} if action == "set" else {})}
-        state = _call(url, admin_token, "POST", path, json=body)
-    click.echo(f"{state['now']}{' (frozen)' if state['frozen'] else ''}")
-
-
-@main.command()
-@click.argument("action", type=click.Choice(["expire", "revoke"]))
-@click.option("--carrier", required=True)
-@click.option("--token", "token_value")
-@click.option("--client-id")
-@_admin_options
-def token(action: str, carrier: str, token_value: str | None, client_id: str | None, url: str, namespace: str,
-          admin_token: str | None) -> None:
-    """Expire or revoke a carrier's tokens (one, a client's, or all)."""
-    body = {"carrier": carrier, **({"token": token_value} if token_value else {}),
-            **({"client_id": client_id} if client_id else {})}
-    result = _call(url, admin_token, "POST", f"/namespaces/{namespace}/tokens/{action}", json=body)
-    click.echo(f"{action}d {result['affected']} tokens")
-
-
-@main.command()
-@click.option("--carrier")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True, help="The entries as JSON.")
-@_admin_options
-def journal(carrier: str | None, limit: int, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
-    """The namespace's latest requests, newest last."""
-    params = {"limit": limit, **({"carrier": carrier} if carrier else {})}
-    entries = _call(url, admin_token, "GET", f"/namespaces/{namespace}/journal", params=params)["entries"]
-    if as_json:
-        _echo_json(entries)
-        return
-    for entry in entries:
-        faults = ",".join(f["effect"] for f in entry["faults"])
-        click.echo(f"{entry['at']}  {entry['request']['method']:<6} {entry['response']['status']}  "
-                   f"{entry['carrier'] or '-'}:{entry['operation'] or '-'}  {entry['request']['path']}"
-                   f"{'  [' + faults + ']' if faults else ''}")
-
-
-@main.command()
-@click.option("--clear", is_flag=True, help="Forget the violations shown.")
-@click.option("--json", "as_json", is_flag=True, help="The violations as JSON.")
-@_admin_options
-def violations(clear: bool, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
-    """Strict mode's contract violations in the namespace, grouped by request. Exits 1 if any."""
-    from mock_carriers.client import violation_report
-
-    found = _call(url, admin_token, "DELETE" if clear else "GET", f"/namespaces/{namespace}/violations")["violations"]
-    if as_json:
-        _echo_json(found)
-    elif found:
-        click.echo(violation_report(found))
-    else:
-        click.echo("no contract violations")
-    if found:
-        sys.exit(1)
-
-
-@main.command()
-@click.option("--carrier")
-@click.option("--json", "as_json", is_flag=True, help="The outbox as JSON.")
-@_admin_options
-def webhooks(carrier: str | None, as_json: bool, url: str, namespace: str, admin_token: str | None) -> None:
-    """The outbox as a table: each delivery, its state and every attempt's answer."""
-    params = {"carrier": carrier} if carrier else {}
-    outbox = _call(url, admin_token, "GET", f"/namespaces/{namespace}/webhooks", params=params)
-    if as_json:
-        _echo_json(outbox)
-        return
-    click.echo(f"{'DELIVERY':<10} {'CARRIER':<14} {'EVENT':<18} {'STATE':<12} {'ATTEMPTS':<30} URL")
-    for delivery in outbox["deliveries"]:
-        answers = " ".join(str(a["status"] or "err") for a in delivery["attempts"]) or "-"
-        faults = f" [{','.join(delivery['faults'])}]" if delivery["faults"] else ""
-        click.echo(f"{delivery['id']:<10} {delivery['carrier']:<14} {delivery['event']:<18} "
-                   f"{delivery['state']:<12} {answers:<30} {delivery['url']}{faults}")
 
 
 @main.group()
@@ -379,7 +168,6 @@ def validate_file(file: Path) -> None:
     """Check FILE: recorded traffic (a HAR file, or a journal saved from the admin API) against the
     carriers' contracts, or a contract of your own (<carrier>.openapi.yaml) as `serve --contracts`
     would load it. Exits 1 when anything breaks a contract."""
-    import json
 
     from mock_carriers import traffic
     from mock_carriers.core.contracts import ContractError, load_contract
@@ -408,6 +196,11 @@ def validate_file(file: Path) -> None:
     cut = sum(finding.exchange.body_cut + finding.exchange.response_body_cut for finding in findings)
     if cut:
         click.echo(f"{cut} bodies cut in the journal were not checked (serve --journal-body-limit keeps more)")
+    faulted = sum(finding.exchange.faulted for finding in findings)
+    if faulted:
+        many = faulted > 1
+        click.echo(f"{faulted} response{'s' if many else ''} carried an injected fault and {'were' if many else 'was'} "
+                   f"not checked (breaking the contract is {'their' if many else 'its'} point)")
     click.echo(f"{len(findings)} exchanges with carriers checked, {len(broken)} broke a contract")
     if broken:
         sys.exit(1)
@@ -439,7 +232,8 @@ def ca(ca_dir: Path | None, as_env: bool) -> None:
 
 @main.command("mcp")
 @click.option("--url", envvar="MOCK_CARRIERS_URL", default=None,
-              help="A running server to drive (default: one started in this process on 127.0.0.1).")
+              help="A running server to drive; reads MOCK_CARRIERS_URL (default: one started in this process "
+                   "on 127.0.0.1).")
 @click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None, help="The server's admin token.")
 @click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
               help="Without --url: the port of the server started here (0 picks a free one).")
@@ -486,9 +280,14 @@ def check_fixtures(directory: Path | None) -> None:
             click.echo(f"ok    {path}")
         except FixtureError as exc:
             failures += 1
-            click.echo(f"error {exc}", err=True)
+            for line in str(exc).splitlines():  # every mistake of the file, one per line
+                click.echo(f"error {line}", err=True)
     if failures:
         sys.exit(1)
+
+
+for _command in (*cli_world.COMMANDS, *cli_records.COMMANDS):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":

@@ -104,6 +104,8 @@ def handle(state: AppState, request: Request) -> Response:
     if state.settings.check_responses and not faults:  # a fault breaks the contract on purpose
         entry.contract_violations += state.check_contract(carrier.name, operation, response, request.method)
     namespace.journal.record(entry)
+    if state.settings.on_request is not None:  # `serve` prints a line
+        state.settings.on_request(namespace.name, entry)
     return response
 
 

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Callable
 
 from mock_carriers.core.durations import parse_duration
-from mock_carriers.core.journal import DEFAULT_BODY_LIMIT
+from mock_carriers.core.journal import DEFAULT_BODY_LIMIT, JournalEntry
 
 _ENV_PREFIX = "MOCK_CARRIERS_"
+PORT_RANGE = "a whole number from 0 to 65535 (0 picks a free one)"
+
+
+def is_port(value: object) -> bool:
+    """A TCP port (0: the system picks a free one); a bool is not a number here."""
+    return type(value) is int and 0 <= value <= 65535
 
 
 @dataclass
@@ -28,6 +35,7 @@ class Settings:
     strict: bool = False  # check every request against its carrier's contract (a namespace may choose)
     check_responses: bool = False  # validate every response against contracts/ (the test suite does)
     on_contract_violation: Callable[[str], None] | None = None
+    on_request: Callable[[str, JournalEntry], None] | None = None  # (namespace, entry) per journaled request
     request_timeout: float = 10.0  # seconds a client has to send a request's head, then its body
     max_connections: int | None = None  # open client connections at once; None: from the descriptor limit
     https_port: int | None = None  # also serve HTTPS for the carriers' hosts here (0: a free port)
@@ -40,6 +48,10 @@ class Settings:
         if self.admin_token is not None and not self.admin_token.strip():  # it would leave /__admin open
             raise ValueError("the admin token is empty: give one (--admin-token / MOCK_CARRIERS_ADMIN_TOKEN), "
                              "or leave it unset for an admin API without authentication")
+        for name in ("port", "https_port"):
+            value = getattr(self, name)
+            if value is not None and not is_port(value):
+                raise ValueError(f"{name} must be {PORT_RANGE}, not {value!r:.40}")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
@@ -48,7 +60,7 @@ class Settings:
         values = {}
         for item in fields(cls):
             raw = environ.get(_ENV_PREFIX + item.name.upper())
-            if raw is None or item.name == "on_contract_violation":
+            if raw is None or item.name in ("on_contract_violation", "on_request"):
                 continue
             values[item.name] = _convert(item.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -56,7 +68,12 @@ class Settings:
 
 
 def _convert(name: str, raw: str):
-    if name in ("port", "https_port", "seed", "journal_limit", "max_namespaces", "max_connections",
+    if name in ("port", "https_port"):
+        value = int(raw) if re.fullmatch(r"\s*-?[0-9]{1,6}\s*", raw) else None
+        if not is_port(value):
+            raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a port: {PORT_RANGE}, not {raw[:40]!r}")
+        return value
+    if name in ("seed", "journal_limit", "max_namespaces", "max_connections",
                 "journal_body_limit"):
         try:
             value = int(raw)

@@ -1,7 +1,8 @@
 """Recorded traffic checked against the carriers' contracts: a HAR file (what browsers, mitmproxy
 and most HTTP proxies save) or a journal saved from `GET /__admin/namespaces/{ns}/journal` (or its
 entries, as `mock-carriers journal --json` prints them). A body the journal kept only the start of
-is not checked: the rest of it is not there to check.
+is not checked: the rest of it is not there to check. Nor is a response the mock broke on purpose
+(a journal entry with an injected fault), as the mock itself does not check those; its request is.
 
 A request is matched to its carrier by the real API's host name, or by the mock's URL forms
 (`/<carrier>/...`, `/ns/<namespace>/<carrier>/...`); exchanges with anything else are skipped.
@@ -36,6 +37,7 @@ class Exchange:
     response_body: bytes = b""
     body_cut: bool = False  # the recording kept only the start of the body: it is not checked
     response_body_cut: bool = False
+    faulted: bool = False  # a fault was injected: the response is broken on purpose, so it is not checked
 
 
 @dataclass
@@ -99,7 +101,7 @@ def _violations(carrier: str, path: str, exchange: Exchange) -> Iterator[Violati
     found = contracts.validate_request(carrier, exchange.method, path, headers=exchange.headers,
                                        body=exchange.body, content_type=content_type)
     yield from (violation for violation in found if not (exchange.body_cut and violation.location == "body"))
-    if exchange.status is not None:
+    if exchange.status is not None and not exchange.faulted:
         found = contracts.validate_response(carrier, exchange.method, path, exchange.status,
                                             body=exchange.response_body,
                                             content_type=_header(exchange.response_headers, "content-type"),
@@ -134,7 +136,7 @@ def _from_journal(entry: dict) -> Exchange:
     return Exchange(request.get("method", "GET").upper(), request.get("path", ""), str(request.get("query", "")),
                     _text_headers(request.get("headers")), _journal_body(request), response.get("status"),
                     _text_headers(response.get("headers")), _journal_body(response),
-                    bool(request.get("body_truncated")), bool(response.get("body_truncated")))
+                    bool(request.get("body_truncated")), bool(response.get("body_truncated")), bool(entry.get("faults")))
 
 
 def _text_headers(headers: Any) -> dict[str, str]:

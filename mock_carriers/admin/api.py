@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import re
+from typing import Callable
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, request
@@ -16,7 +17,7 @@ from mock_carriers.core.errors import (BadRequest, Invalid, NotFound, Unauthoriz
                                        empty_response, json_response)
 from mock_carriers.admin.scenario import read as read_scenario
 from mock_carriers.core.faults import parse_rule
-from mock_carriers.core.fixtures import FixtureError, deep_merge, validate
+from mock_carriers.core.fixtures import FixtureError, deep_merge, located, validate
 from mock_carriers.core.links import external_url
 from mock_carriers.core.limits import MAX_DEPTH, TooLarge, check_document
 from mock_carriers.core.namespaces import Namespace
@@ -145,22 +146,30 @@ def put_namespace(name: str):
     return json_response(_document(namespace), 201)
 
 
-def _checked_overlays(fixtures: object) -> dict:
-    """Each carrier's overlay merged onto its shipped fixtures and checked against its schema."""
+def _checked_overlays(fixtures: object, line_of: Callable[[list], int] | None = None) -> dict:
+    """Each carrier's overlay merged onto its shipped fixtures and checked against its schema;
+    Invalid lists every mistake of every carrier (each with its line, given a scenario's `line_of`)."""
     state = _state()
     if not isinstance(fixtures, dict):
         raise Invalid({"fixtures": ["must be an object keyed by carrier name"]})
-    merged = {}
+    at = (lambda parts: f"line {line_of(parts)}: ") if line_of else (lambda parts: "")
+    merged, errors = {}, {}
     for name, overlay in fixtures.items():
         if name not in state.carriers.names:
-            raise Invalid({f"fixtures.{name}": [f"unknown carrier; use one of {', '.join(state.carriers.names)}"]})
+            errors[f"fixtures.{name}"] = [f"{at(['fixtures', name])}unknown carrier; use one of "
+                                          f"{', '.join(state.carriers.names)}"]
+            continue
         carrier = state.carriers.load(name)
         data = deep_merge(state.store.get(carrier), overlay)
         try:
             validate(data, carrier)
         except FixtureError as exc:
-            raise Invalid({f"fixtures.{name}": [str(exc).removeprefix("fixtures: ")]}) from None
+            errors[f"fixtures.{name}"] = [at(["fixtures", name, *path]) + located(path, message)
+                                          for _, path, message in exc.problems]
+            continue
         merged[name] = data
+    if errors:
+        raise Invalid(errors)
     return merged
 
 
@@ -365,18 +374,21 @@ def remove_fault(name: str, fault_id: str):
 @admin.post("/namespaces/<name>/scenario")
 def apply_scenario(name: str):
     """Replace the namespace with a scenario's world: everything is checked first, so a mistake
-    (a 400 naming the line and the field) leaves the namespace as it was."""
+    (a 400 naming, for every mistake, the line and the field) leaves the namespace as it was."""
     check_namespace_name(name)
     scenario = read_scenario(request.get_data(cache=True))
-    overlays = _checked_overlays(scenario.fixtures)
     catalogue = _fault_catalogue()
+    problems: dict[str, list[str]] = {}
+    overlays = _gathered(problems, lambda: _checked_overlays(scenario.fixtures, scenario.line_of))
     for index, spec in enumerate(scenario.faults):
-        _within(scenario, ["faults", index], lambda spec=spec: parse_rule(spec, *catalogue))
-    subscriptions = [_within(scenario, ["webhooks", index], lambda body=body: _subscription_request(body))
+        _gathered(problems, lambda spec=spec: parse_rule(spec, *catalogue), scenario, ["faults", index])
+    subscriptions = [_gathered(problems, lambda body=body: _subscription_request(body), scenario, ["webhooks", index])
                      for index, body in enumerate(scenario.webhooks)]
     scratch = VirtualClock()  # the clock steps, tried where nothing happens
     for index, step in enumerate(scenario.clock):
-        _within(scenario, ["clock", index], lambda step=step: _change_clock(scratch, step))
+        _gathered(problems, lambda step=step: _change_clock(scratch, step), scenario, ["clock", index])
+    if problems:
+        raise Invalid(problems)
     namespace = _state().namespaces.replace(name, scenario.seed, overlays, scenario.strict)
     for spec in scenario.faults:
         namespace.faults.add(spec, *catalogue)
@@ -389,9 +401,13 @@ def apply_scenario(name: str):
                           "clock": _clock_document(namespace)}, 201)
 
 
-def _within(scenario, parts: list, check):
-    """Run one part's check; its Invalid fields are renamed to where they are in the document."""
+def _gathered(problems: dict[str, list[str]], check, scenario=None, parts: list | None = None):
+    """Run one part's check; its Invalid fields join `problems` (renamed to where they are in the
+    document), so one answer lists every mistake of the scenario."""
     try:
         return check()
     except Invalid as error:
-        raise scenario.renamed(error, parts) from None
+        renamed = scenario.renamed(error, parts) if scenario is not None else error
+        for key, messages in renamed.fields.items():
+            problems.setdefault(key, []).extend(messages)
+        return None

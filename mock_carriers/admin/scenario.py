@@ -7,9 +7,11 @@ checks its parts the way each of its endpoints does, then applies it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable
 
 from mock_carriers.core.errors import HttpError, Invalid
-from mock_carriers.core.fixtures import field_path, line_of
+from mock_carriers.core.fixtures import field_path, lines_of
 from mock_carriers.core.limits import brief_view, clip
 
 MAX_BYTES = 1_000_000
@@ -43,19 +45,26 @@ class Scenario:
     webhooks: list[dict]
     clock: list[dict]  # each {"action": ..., "by"/"to": ...}, as the clock endpoint takes it
 
+    @cached_property
+    def line_of(self) -> Callable[[list], int]:
+        """The line of a path in the document (its deepest part that is there)."""
+        return lines_of(self.text)
+
     def renamed(self, error: Invalid, parts: list) -> Invalid:
         """A part's error, its fields named where they are in the document (`faults[0].probability`)
-        and its messages saying the line."""
-        line, where = line_of(self.text, parts), field_path(parts)
-        return Invalid({f"{where}.{key}": [f"line {line}: {message}" for message in messages]
+        and its messages saying the line of that field (else of the part)."""
+        where = field_path(parts)
+        return Invalid({f"{where}.{key}": [f"line {self.line_of([*parts, *key.split('.')])}: {message}"
+                                           for message in messages]
                         for key, messages in error.fields.items()})
 
 
 def read(raw: bytes) -> Scenario:
-    """The checked document; PayloadTooLarge or Invalid (naming the line and the field) otherwise."""
+    """The checked document; PayloadTooLarge or Invalid (naming, for every mistake, the line and
+    the field, in plain words) otherwise."""
     import jsonschema
 
-    from mock_carriers.core import safe_yaml
+    from mock_carriers.core import safe_yaml, schema_words
 
     if len(raw) > MAX_BYTES:
         raise HttpError(413, "request_entity_too_large", f"a scenario is at most {MAX_BYTES} bytes")
@@ -66,11 +75,12 @@ def read(raw: bytes) -> Scenario:
     text = raw.decode("utf-8-sig")
     if document is None:
         document = {}
-    error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(SCHEMA).iter_errors(brief_view(document)))
-    if error is not None:
-        parts = list(error.absolute_path)
-        name = clip(field_path(parts)) if parts else "scenario"
-        raise Invalid({name: [f"line {line_of(text, parts)}: {clip(error.message)}"]})
+    found = schema_words.problems(jsonschema.Draft202012Validator(SCHEMA).iter_errors(brief_view(document)))
+    if found:
+        fields: dict[str, list[str]] = {}
+        for line, path, message in schema_words.by_line(found, lines_of(text)):
+            fields.setdefault(clip(field_path(path)) if path else "scenario", []).append(f"line {line}: {message}")
+        raise Invalid(fields)
     steps = [{"action": step} if isinstance(step, str) else
              {"action": next(iter(step)), ("by" if "advance" in step else "to"): next(iter(step.values()))}
              for step in document.get("clock", [])]

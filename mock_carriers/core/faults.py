@@ -34,7 +34,7 @@ WEBHOOK = ("bad_signature", "duplicate", "out_of_order", "delay", "stale_timesta
 EFFECTS = BEFORE + AFTER + CONNECTION + WEBHOOK
 _MATCHERS = ("carrier", "operation", "method", "path", "event")
 _DECISION = ("effect", "probability", "times", "after", "description")
-_PARAMETERS = {
+PARAMETERS = {  # effect -> the parameters it takes (the CLI's help lists them)
     "latency": ("distribution", "ms", "min_ms", "max_ms", "median_ms", "sigma"),
     "status": ("status",),
     "rate_limit": ("retry_after", "retry_after_format"),
@@ -200,7 +200,7 @@ def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]],
     if effect not in EFFECTS:
         raise Invalid({"effect": [f"must be one of {', '.join(EFFECTS)}"]})
     matchers = ("carrier", "event") if effect in WEBHOOK else ("carrier", "operation", "method", "path")
-    allowed = set(_DECISION) | set(matchers) | set(_PARAMETERS.get(effect, ()))
+    allowed = set(_DECISION) | set(matchers) | set(PARAMETERS.get(effect, ()))
     for name in spec:
         if name not in allowed:
             errors[str(name)[:60]] = [f"not a field of a {effect} rule"]
@@ -281,7 +281,7 @@ def _parameters(effect: str, spec: Mapping[str, Any], errors: dict) -> dict:
         return {"limit": limit, "window": window}
     if effect in ("hang", "truncate", "dribble"):
         params = {}
-        for name in _PARAMETERS[effect]:
+        for name in PARAMETERS[effect]:
             default, low, high = _BOUNDS[name]
             value = spec.get(name, default)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:

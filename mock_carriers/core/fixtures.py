@@ -15,7 +15,12 @@ from mock_carriers.core.limits import brief_view, clip
 
 
 class FixtureError(ValueError):
-    """A fixture document that does not fit its schema (or is not YAML at all)."""
+    """A fixture document that does not fit its schema (or is not YAML at all). `problems` holds
+    each mistake as (line or None, path of parts, message in plain words), one per line of the text."""
+
+    def __init__(self, message: str, problems: list[tuple[int | None, tuple, str]] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
 
 
 def load_yaml(path: Path) -> Any:
@@ -42,23 +47,29 @@ class FixtureSpec(Protocol):
 
 
 def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> None:
-    """Raise FixtureError for the first violation of the carrier's schema, then of its cross
-    checks (a waybill naming a service that does not exist, say), located by file, line and field."""
+    """Raise FixtureError listing every violation of the carrier's schema (else of its cross checks:
+    a waybill naming a service that does not exist, say), each located by file, line and field."""
     import jsonschema  # deferred: only fixture checks pay for it
+
+    from mock_carriers.core import schema_words
 
     validator = jsonschema.Draft202012Validator(load_yaml(carrier.fixture_schema_path),
                                                 format_checker=_format_checker())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(brief_view(data)))
-    if error is not None:
-        problem = (tuple(error.absolute_path), error.message)
-    elif carrier.check_fixtures is not None:
-        problem = next(iter(carrier.check_fixtures(data)), None)
-    else:
-        problem = None
-    if problem is not None:
-        path, message = problem
-        where = f"{source}:{_line_of(source, list(path))}" if source else "fixtures"
-        raise FixtureError(f"{where}: {clip(field_path(path))}: {clip(message)}")
+    found = schema_words.problems(validator.iter_errors(brief_view(data)))
+    if not found and carrier.check_fixtures is not None:  # they assume the schema's shape
+        found = [(tuple(path), clip(message)) for path, message in carrier.check_fixtures(data)]
+    if not found:
+        return
+    line_of = lines_of(source.read_text(encoding="utf-8")) if source else (lambda parts: 0)
+    problems = [(line if source else None, path, message)
+                for line, path, message in schema_words.by_line(found, line_of)]
+    raise FixtureError("\n".join(f"{source or 'fixtures'}{f':{line}' if line else ''}: {located(path, message)}"
+                                 for line, path, message in problems), problems)
+
+
+def located(path: tuple, message: str) -> str:
+    """"field.path: message", or the message alone for the whole document."""
+    return f"{clip(field_path(path))}: {message}" if path else message
 
 
 def _format_checker():
@@ -81,28 +92,29 @@ def field_path(parts) -> str:
     return text or "(document)"
 
 
-def _line_of(source: Path, parts: list) -> int:
-    return line_of(source.read_text(encoding="utf-8"), parts)
-
-
-def line_of(text: str, parts: list) -> int:
-    """The 1-based line of the deepest node on `parts` that exists in the YAML text."""
+def lines_of(text: str) -> Callable[[list], int]:
+    """For the YAML text (parsed once), the 1-based line of the deepest node on a path of parts that
+    exists in it: a mapping's entry at its key's line (where the reader looks for it), an item of a
+    list at its own."""
     import yaml
 
     from mock_carriers.core import safe_yaml
 
-    node = safe_yaml.compose(text)
-    line = node.start_mark.line if node is not None else 0
-    for part in parts:
-        child = None
-        if isinstance(node, yaml.MappingNode):
-            child = next((value for key, value in node.value if key.value == str(part)), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            child = node.value[part]
-        if child is None:
-            break
-        node, line = child, child.start_mark.line
-    return line + 1
+    root = safe_yaml.compose(text)
+
+    def find(parts: list) -> int:
+        node, line = root, root.start_mark.line if root is not None else 0
+        for part in parts:
+            entry = None
+            if isinstance(node, yaml.MappingNode):
+                entry = next(((key, value) for key, value in node.value if key.value == str(part)), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                entry = (node.value[part], node.value[part])
+            if entry is None:
+                break
+            line, node = entry[0].start_mark.line, entry[1]
+        return line + 1
+    return find
 
 
 def deep_merge(base: Any, overlay: Any) -> Any:
