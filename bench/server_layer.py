@@ -4,7 +4,6 @@ there, and whether threads and sockets come back once the deadline has closed th
 
 from __future__ import annotations
 
-import os
 import socket
 import statistics
 import threading
@@ -12,17 +11,9 @@ import time
 
 import requests
 
+from tests.serving.serving_support import open_sockets
+
 HEALTH = "/__admin/health"
-
-
-def _sockets() -> int:
-    count = 0
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
-        except OSError:
-            pass
-    return count
 
 
 def _median_us(call, count: int) -> float:
@@ -59,7 +50,7 @@ def slow_clients(held: int, count: int) -> dict:
     try:
         session = requests.Session()
         session.get(server.url + HEALTH)
-        threads, sockets = threading.active_count(), _sockets()
+        threads, sockets = threading.active_count(), open_sockets()
         alone = _median_us(lambda: session.get(server.url + HEALTH), count)
         port = int(server.url.rsplit(":", 1)[1])
         slow = []
@@ -73,10 +64,10 @@ def slow_clients(held: int, count: int) -> dict:
             sock.recv(1)
             sock.close()
         deadline = time.monotonic() + 10
-        while (threading.active_count() > threads or _sockets() > sockets) and time.monotonic() < deadline:
+        while (threading.active_count() > threads or open_sockets() > sockets) and time.monotonic() < deadline:
             time.sleep(0.05)
         return {"alone": alone, "crowded": crowded, "threads_over": threading.active_count() - threads,
-                "sockets_over": _sockets() - sockets}
+                "sockets_over": open_sockets() - sockets}
     finally:
         server.stop()
 

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 import requests
 
-from serving_support import connect, read_response, read_until_closed, wait_until
+from serving_support import connect, open_sockets, read_response, read_until_closed, wait_until
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 BEX_LOGIN_URL = "https://api.bex.co.za/api/service/login"
@@ -223,19 +223,9 @@ def test_answer_faults_through_the_proxy(mock, rule, status):
                          timeout=5).status_code == status
 
 
-def _open_sockets() -> int:
-    count = 0
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
-        except OSError:
-            pass
-    return count
-
-
 def test_bad_input_and_faults_leave_no_thread_or_socket_behind(mock):
     requests.post(BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock), verify=mock.ca, timeout=5)  # warm
-    threads, sockets = threading.active_count(), _open_sockets()
+    threads, sockets = threading.active_count(), open_sockets()
     for effect in ("reset", "drop", "truncate"):
         _fault(mock, effect=effect)
         with pytest.raises(requests.exceptions.RequestException):
@@ -249,4 +239,4 @@ def test_bad_input_and_faults_leave_no_thread_or_socket_behind(mock):
     read_until_closed(sock)
     sock.close()
     assert wait_until(lambda: len(mock.connections) == 0)
-    assert wait_until(lambda: threading.active_count() <= threads and _open_sockets() <= sockets)
+    assert wait_until(lambda: threading.active_count() <= threads and open_sockets() <= sockets)
