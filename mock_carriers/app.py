@@ -9,7 +9,7 @@ from werkzeug.routing import PathConverter
 from mock_carriers import pipeline
 from mock_carriers.admin.api import admin
 from mock_carriers.carriers import CARRIERS
-from mock_carriers.core.contracts import contract_book
+from mock_carriers.core.contracts.loading import contract_book
 from mock_carriers.core.errors import CarrierError, HttpError, Internal
 from mock_carriers.core.fixtures import FixtureStore
 from mock_carriers.core.forwarded import ForwardedHeaders, TrustedPeers

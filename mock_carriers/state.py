@@ -8,7 +8,8 @@ from functools import cached_property
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import CarrierRegistry
-from mock_carriers.core.contracts import ContractBook, Violation, contract_book
+from mock_carriers.core.contracts.loading import ContractBook, contract_book
+from mock_carriers.core.contracts.violations import Violation
 from mock_carriers.core.fixtures import FixtureStore
 from mock_carriers.core.namespaces import Namespace, NamespaceRegistry
 from mock_carriers.resources import data_dir

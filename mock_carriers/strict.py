@@ -14,7 +14,8 @@ import logging
 from flask import Request
 
 from mock_carriers.carriers.base import Carrier
-from mock_carriers.core.contracts import MAX_CHECKED_BODY, Violation
+from mock_carriers.core.contracts.checking import MAX_CHECKED_BODY
+from mock_carriers.core.contracts.violations import Violation
 from mock_carriers.core.errors import CarrierError, ErrorDialect, Invalid, PayloadTooLarge
 from mock_carriers.state import AppState
 

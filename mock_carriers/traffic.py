@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any, Iterator
 from urllib.parse import urlsplit
 
-from mock_carriers import contracts
+from mock_carriers import conformance
 from mock_carriers.carriers import CARRIERS
-from mock_carriers.core.contracts import Violation
+from mock_carriers.core.contracts.violations import Violation
 from mock_carriers.core.errors import CarrierError
 from mock_carriers.core.routing import resolve_target
 
@@ -93,16 +93,16 @@ def _violations(carrier: str, path: str, exchange: Exchange) -> Iterator[Violati
     if exchange.method == "OPTIONS" and _header(exchange.headers, "access-control-request-method"):
         return  # a browser's preflight: the CORS layer answers it, no operation does
     try:
-        contracts.operation_for(carrier, exchange.method, path)
+        conformance.operation_for(carrier, exchange.method, path)
     except ValueError as error:
         yield Violation(carrier, "request", "operation", f"{exchange.method} {path[:200]}", "operation", str(error))
         return
     content_type = _header(exchange.headers, "content-type")
-    found = contracts.validate_request(carrier, exchange.method, path, headers=exchange.headers,
+    found = conformance.validate_request(carrier, exchange.method, path, headers=exchange.headers,
                                        body=exchange.body, content_type=content_type)
     yield from (violation for violation in found if not (exchange.body_cut and violation.location == "body"))
     if exchange.status is not None and not exchange.faulted:
-        found = contracts.validate_response(carrier, exchange.method, path, exchange.status,
+        found = conformance.validate_response(carrier, exchange.method, path, exchange.status,
                                             body=exchange.response_body,
                                             content_type=_header(exchange.response_headers, "content-type"),
                                             headers=exchange.response_headers)

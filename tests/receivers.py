@@ -112,6 +112,7 @@ class KeepAlive:
 
         receiver = self
         self.posts = 0
+        self.open = 0  # connections the receiver has accepted and not yet closed
         self._changed = threading.Condition()
 
         class Handler(BaseHTTPRequestHandler):
@@ -128,8 +129,18 @@ class KeepAlive:
             def log_message(self, format, *args) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        class Server(ThreadingHTTPServer):
+            daemon_threads = True
+
+            def process_request(self, request, client_address) -> None:
+                receiver._count_open(+1)
+                super().process_request(request, client_address)
+
+            def shutdown_request(self, request) -> None:
+                super().shutdown_request(request)
+                receiver._count_open(-1)
+
+        self._server = Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
 
     @property
@@ -140,6 +151,17 @@ class KeepAlive:
         with self._changed:
             if not self._changed.wait_for(lambda: self.posts >= posts, timeout):
                 raise AssertionError(f"wanted {posts} POSTs, got {self.posts}")
+
+    def wait_until_closed(self, timeout: float = 30.0) -> None:
+        """Until every connection made to it has been closed (by the client; then by the receiver)."""
+        with self._changed:
+            if not self._changed.wait_for(lambda: self.open == 0, timeout):
+                raise AssertionError(f"{self.open} connections still open")
+
+    def _count_open(self, change: int) -> None:
+        with self._changed:
+            self.open += change
+            self._changed.notify_all()
 
     def close(self) -> None:
         self._server.shutdown()

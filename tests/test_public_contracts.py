@@ -1,12 +1,15 @@
-"""`mock_carriers.contracts`: check recorded traffic against the carriers' contracts."""
+"""`mock_carriers.conformance`: check recorded traffic against the carriers' contracts."""
 
+import importlib
 import json
+import sys
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from mock_carriers import contracts
-from mock_carriers.core.contracts import _compiled, contract_book
+from mock_carriers import conformance
+from mock_carriers.core.contracts.loading import contract_book
+from mock_carriers.core.contracts.schemas import compiled
 from mock_carriers.resources import data_dir
 
 QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
@@ -14,48 +17,58 @@ QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country":
 
 
 def test_operations_are_found_as_the_mock_routes():
-    assert contracts.operation_for("parcel2go", "post", "/api/quotes") == "getQuotes"
-    assert contracts.operation_for("border-express", "GET", "/API/V1/Consignments/BE1/statuses") == \
+    assert conformance.operation_for("parcel2go", "post", "/api/quotes") == "getQuotes"
+    assert conformance.operation_for("border-express", "GET", "/API/V1/Consignments/BE1/statuses") == \
         "getConsignmentStatuses"
-    assert contracts.operation_for("borderless360", "GET", "/api/v1/public_api/orders/?limit=5") == "listOrders"
+    assert conformance.operation_for("borderless360", "GET", "/api/v1/public_api/orders/?limit=5") == "listOrders"
     for args in (("dhl", "GET", "/"), ("parcel2go", "GET", "/nowhere"), ("parcel2go", "DELETE", "/api/quotes")):
         with pytest.raises(ValueError):
-            contracts.operation_for(*args)
-    assert "parcellab" in contracts.carriers()
+            conformance.operation_for(*args)
+    assert "parcellab" in conformance.carriers()
+
+
+def test_the_old_module_name_still_answers_and_says_it_is_deprecated(monkeypatch):
+    monkeypatch.delitem(sys.modules, "mock_carriers.contracts", raising=False)
+    with pytest.warns(DeprecationWarning, match="mock_carriers.conformance"):
+        legacy = importlib.import_module("mock_carriers.contracts")
+    assert legacy.__all__ == conformance.__all__
+    for name in conformance.__all__:
+        assert getattr(legacy, name) is getattr(conformance, name)
+    assert legacy.validate_request("parcel2go", "GET", "/api/orders?orderId=1&hash=x") == []
 
 
 def test_a_request_is_checked_against_its_operation():
-    assert contracts.validate_request("parcel2go", "POST", "/api/quotes", body=json.dumps(QUOTE),
+    assert conformance.validate_request("parcel2go", "POST", "/api/quotes", body=json.dumps(QUOTE),
                                       content_type="application/json") == []
-    broken = contracts.validate_request("parcel2go", "POST", "/api/quotes", body=json.dumps({**QUOTE, "Parcels": "x"}),
+    broken = conformance.validate_request("parcel2go", "POST", "/api/quotes", body=json.dumps({**QUOTE, "Parcels": "x"}),
                                         content_type="application/json; charset=utf-8")
     assert [(v.location, v.json_path, v.rule) for v in broken] == [("body", "$.Parcels", "type")]
     assert str(broken[0]) == "parcel2go:getQuotes request: body $.Parcels: 'x' is not of type 'array'"
-    missing = contracts.validate_request("parcel2go", "GET", "/api/orders", query={"orderId": "1"})
+    missing = conformance.validate_request("parcel2go", "GET", "/api/orders", query={"orderId": "1"})
     assert [v.to_dict() for v in missing] == [{"operation": "parcel2go:getOrder", "kind": "request", "in": "query",
                                                "json_path": "hash", "rule": "required",
                                                "message": "required query parameter hash missing"}]
-    assert contracts.validate_request("parcel2go", "GET", "/api/orders?orderId=1&hash=x") == []
+    assert conformance.validate_request("parcel2go", "GET", "/api/orders?orderId=1&hash=x") == []
 
 
 def test_query_values_are_read_as_their_schema_says():
-    assert contracts.validate_request("borderless360", "GET", "/api/v1/public_api/orders/",
+    assert conformance.validate_request("borderless360", "GET", "/api/v1/public_api/orders/",
                                       query={"limit": "5"}, headers={"authorization": "Token t"}) == []
-    wrong = contracts.validate_request("borderless360", "GET", "/api/v1/public_api/orders/?limit=many",
+    wrong = conformance.validate_request("borderless360", "GET", "/api/v1/public_api/orders/?limit=many",
                                        headers={"Authorization": "Token t"})
     assert [(v.location, v.json_path, v.rule) for v in wrong] == [("query", "limit", "type")]
 
 
 def test_a_missing_property_is_located_at_the_property():
     body = json.dumps({**QUOTE, "Parcels": [{"Weight": 2, "Length": 9, "Width": 8}]})
-    [missing] = contracts.validate_request("parcel2go", "POST", "/api/quotes", body=body,
+    [missing] = conformance.validate_request("parcel2go", "POST", "/api/quotes", body=body,
                                            content_type="application/json")
     assert (missing.json_path, missing.rule, missing.parts) == ("$.Parcels[0].Height", "required",
                                                                 ("Parcels", 0, "Height"))
 
 
 def test_a_body_of_an_undocumented_media_type_is_a_violation():
-    [wrong] = contracts.validate_request("parcel2go", "POST", "/api/quotes", body="<quote/>",
+    [wrong] = conformance.validate_request("parcel2go", "POST", "/api/quotes", body="<quote/>",
                                          content_type="application/xml")
     assert (wrong.location, wrong.json_path, wrong.rule) == ("header", "Content-Type", "media type")
 
@@ -65,12 +78,12 @@ def test_recorded_responses_are_checked(client):
         "grant_type": "client_credentials", "client_id": "mock-p2g-client", "client_secret": "mock-p2g-secret"})
     answer = client.post("/parcel2go/api/quotes", json=QUOTE,
                          headers={"Authorization": f"Bearer {token.get_json()['access_token']}"})
-    assert contracts.validate_response("parcel2go", "POST", "/api/quotes", 200, body=answer.data) == []
+    assert conformance.validate_response("parcel2go", "POST", "/api/quotes", 200, body=answer.data) == []
     spoiled = json.loads(answer.data)
     spoiled["Quotes"][0]["TotalPrice"] = "cheap"
-    problems = contracts.validate_response("parcel2go", "POST", "/api/quotes", 200, body=json.dumps(spoiled))
+    problems = conformance.validate_response("parcel2go", "POST", "/api/quotes", 200, body=json.dumps(spoiled))
     assert [(v.json_path, v.rule) for v in problems] == [("$.Quotes[0].TotalPrice", "type")]
-    assert [str(v) for v in contracts.validate_response("parcel2go", "POST", "/api/quotes", 418, body=b"{}")] == [
+    assert [str(v) for v in conformance.validate_response("parcel2go", "POST", "/api/quotes", 418, body=b"{}")] == [
         "parcel2go:getQuotes response: status 418: not documented for this operation"]
 
 
@@ -96,7 +109,7 @@ def _located(instance, parts) -> bool:
 def test_every_body_violation_points_into_the_body(operation, body):
     """Whatever the JSON, the check answers, and each violation's path leads into the document
     (a missing property: its parent does)."""
-    for violation in contracts.validate_request(*operation, body=json.dumps(body), content_type="application/json"):
+    for violation in conformance.validate_request(*operation, body=json.dumps(body), content_type="application/json"):
         assert violation.location == "body" and violation.json_path.startswith("$")
         parts = violation.parts[:-1] if violation.rule == "required" else violation.parts
         assert _located(body, parts), (violation, body)
@@ -104,7 +117,7 @@ def test_every_body_violation_points_into_the_body(operation, body):
 
 def _component_schemas() -> list[tuple[str, str]]:
     book = contract_book(data_dir("contracts"))
-    return [(carrier, name) for carrier in contracts.carriers()
+    return [(carrier, name) for carrier in conformance.carriers()
             for name in book.contract(carrier).document["components"].get("schemas", {})]
 
 
@@ -118,5 +131,5 @@ def test_the_compiled_validator_agrees_with_the_reference_one(component, instanc
     they must never disagree on whether it fits, whatever the schema and the value."""
     carrier, name = component
     reference = contract_book(data_dir("contracts")).contract(carrier).validator(f"components/schemas/{name}")
-    compiled = _compiled(reference.schema)
-    assert compiled is None or compiled.is_valid(instance) == reference.is_valid(instance)
+    fast = compiled(reference.schema)
+    assert fast is None or fast.is_valid(instance) == reference.is_valid(instance)

@@ -9,7 +9,7 @@ import requests
 
 from conftest import B360, B360_AUTH, BEX, P2G, PL, PL_AUTH, bearer, p2g_token
 from mock_carriers.client import MockCarriers
-from mock_carriers.core.contracts import MAX_CHECKED_BODY, MAX_CHECKED_DEPTH
+from mock_carriers.core.contracts.checking import MAX_CHECKED_BODY, MAX_CHECKED_DEPTH
 
 QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
          "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}

@@ -8,7 +8,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 
-from mock_carriers.core.contracts import Violation
+from mock_carriers.core.contracts.violations import Violation
 from mock_carriers.core.durations import format_instant
 
 DEFAULT_BODY_LIMIT = 64 * 1024  # bytes of each body an entry keeps (settings.journal_body_limit)

@@ -16,7 +16,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
-from mock_carriers.core.contracts import nested_fields
+from mock_carriers.core.contracts.fields import nested_fields
 from mock_carriers.core.durations import EARLIEST, LATEST
 from mock_carriers.core.errors import Invalid
 

@@ -91,6 +91,13 @@ def test_an_attempt_has_a_total_deadline_however_the_receiver_stalls(receiver):
     assert attempt.error == "DeadlineExceeded: no complete answer within 1 s"
 
 
+def _until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition never held"
+        time.sleep(0.01)
+
+
 def _descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
 
@@ -104,16 +111,18 @@ def _settles_to(baseline: int, timeout: float = 20.0) -> int:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
-def test_dropped_namespaces_leave_no_webhook_socket_open(live_server):
+def test_dropped_namespaces_leave_no_webhook_socket_open(start_server):
     receiver = KeepAlive()
     try:
-        url = live_server()
+        server = start_server()
+        url = server.url
         warm = World(url, "warm-up")  # the first delivery starts what every later one shares
         warm.subscribe(receiver.url)
         warm.submit()
         receiver.wait_for(1)
         warm.drop()
-        time.sleep(1.0)  # the warm-up's connections wind down
+        receiver.wait_until_closed()  # the warm-up's webhook connection wound down, both ends
+        _until(lambda: len(server.connections) == 0)  # and the server's side of the admin calls
         baseline = _descriptors()
 
         worlds = [World(url, f"ns{index}") for index in range(300)]

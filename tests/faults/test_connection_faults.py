@@ -25,6 +25,18 @@ def bex(live_server):
     return url, login, fault
 
 
+def _being_answered_with(url: str, effect: str) -> None:
+    """Waits until the journal shows a request the carrier answered with `effect`: the journal records
+    it before the server applies the effect, so from then on that request holds its connection."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        entries = requests.get(f"{url}/__admin/namespaces/default/journal?limit=1", timeout=5).json()["entries"]
+        if entries and any(fault["effect"] == effect for fault in entries[0]["faults"]):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"no request answered with {effect} in the journal")
+
+
 def test_reset_is_a_connection_reset(bex):
     url, login, fault = bex
     fault(effect="reset")
@@ -54,7 +66,7 @@ def test_hang_runs_into_the_clients_timeout_while_others_are_served(bex):
 
     caller = threading.Thread(target=hung_call)
     caller.start()
-    time.sleep(0.2)
+    _being_answered_with(url, "hang")
     assert requests.post(login, json=BEX_LOGIN, timeout=5).status_code == 200  # served while one hangs
     caller.join(10)
     assert isinstance(outcome.get("error"), requests.exceptions.ReadTimeout)
@@ -141,7 +153,7 @@ def test_others_are_served_while_one_answer_dribbles(bex):
     slow = {}
     caller = threading.Thread(target=lambda: slow.update(body=requests.post(login, json=BEX_LOGIN, timeout=30).content))
     caller.start()
-    time.sleep(0.2)
+    _being_answered_with(url, "dribble")
     assert requests.post(login, json=BEX_LOGIN, timeout=5).status_code == 200  # while the first still dribbles
     assert caller.is_alive()
     caller.join(60)
