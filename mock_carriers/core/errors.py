@@ -323,7 +323,7 @@ class RestFramework(ErrorDialect):
         elif isinstance(error, (Internal, Unavailable)):
             detail = error.message or "A server error occurred."
         elif isinstance(error, TooManyRequests):
-            detail = f"Request was throttled. Expected available in {error.retry_after} seconds."
+            detail = throttled_detail(error.retry_after)
         else:
             detail = error.message or error.code
         return json_response({"detail": detail}, error.status)
@@ -338,6 +338,11 @@ class TooManyRequests(CarrierError):
     def __init__(self, retry_after: int, message: str | None = None) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after)})
         self.retry_after = retry_after
+
+
+def throttled_detail(wait: int) -> str:
+    """DRF's `Throttled` text, "second" in the singular."""
+    return f"Request was throttled. Expected available in {wait} second{'' if wait == 1 else 's'}."
 
 
 class StandardizedErrors(ErrorDialect):
@@ -362,8 +367,7 @@ class StandardizedErrors(ErrorDialect):
         elif isinstance(error, Forbidden):
             code, detail = "permission_denied", error.message or "You do not have permission to perform this action."
         elif isinstance(error, TooManyRequests):
-            code = "throttled"
-            detail = f"Request was throttled. Expected available in {error.retry_after} seconds."
+            code, detail = "throttled", throttled_detail(error.retry_after)
         elif isinstance(error, (Internal, Unavailable)):
             detail = error.message or "A server error occurred."
             return json_response({"type": "server_error", "errors": [

@@ -52,8 +52,27 @@ def test_100_requests_per_minute_per_account_then_429(client):
     assert other.status_code == 200  # another account has its own window
     advance(client, "45s")
     assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).headers["Retry-After"] == "15"
-    advance(client, "15s")
+    advance(client, "14s")
+    last = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
+    assert last.headers["Retry-After"] == "1"
+    assert last.get_json()["errors"][0]["detail"] == "Request was throttled. Expected available in 1 second."
+    advance(client, "1s")
     assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
+
+
+def test_the_window_slides_as_drfs_throttle_does(client):
+    """DRF keeps each request's time: the limit is 100 in any 60 seconds, not per fixed minute."""
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    for _ in range(50):
+        client.get(INFO, query_string=WALKING, headers=PL_AUTH)
+    advance(client, "40s")
+    for _ in range(50):
+        client.get(INFO, query_string=WALKING, headers=PL_AUTH)
+    advance(client, "30s")  # the first 50 have left the window, the last 50 have not
+    for _ in range(50):
+        assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
+    refused = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "30"  # when the second 50 leave
 
 
 def test_anonymous_callers_do_not_use_up_the_merchants_limit(client):

@@ -13,7 +13,7 @@ from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
 from mock_carriers.core.namespaces import Namespace
-from mock_carriers.core.ratelimit import FixedWindow
+from mock_carriers.core.drf_throttle import SimpleRateThrottle
 from mock_carriers.core.tokens import TokenAuthority, TokenState
 from mock_carriers.core.webhooks import hmac_sha256_hex
 
@@ -77,7 +77,7 @@ class ParcelLabModel:
                 trackings.append(Tracking(tracking, parse_relative_time(tracking["created"], origin), checkpoints))
             self.orders.append(Order(number, data, trackings, parse_relative_time(data["order_date"], origin)))
         limit = fixtures["rate_limit"]
-        self.rate_limit = FixedWindow(limit["requests"], parse_duration(limit["per"]).total_seconds())
+        self.rate_limit = SimpleRateThrottle(limit["requests"], parse_duration(limit["per"]).total_seconds())
         self._schedule(namespace.clock.now())
 
     def now(self) -> datetime:
