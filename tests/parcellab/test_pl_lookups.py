@@ -262,3 +262,19 @@ def test_the_token_fault_spoils_a_parcellab_api_token(client):
                                                             "times": 1})
     assert info(client, order_number="ORD-1002", account=1612197).status_code == 401
     assert info(client, order_number="ORD-1002", account=1612197).status_code == 401  # it stays revoked
+
+
+@pytest.mark.parametrize("word, shown", [("YES", 2), ("on", 2), ("T", 2), ("y", 2), ("1", 2), ("True", 2),
+                                         ("no", 1), ("OFF", 1), ("f", 1), ("N", 1), ("0", 1)])
+def test_booleans_are_read_as_drf_reads_them(client, word, shown):
+    """DRF's BooleanField: yes/on/t/y/1/true and no/off/f/n/0/false, in any case."""
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    body = info(client, order_number="ORD-1002", account=1612197, live_refresh=word).get_json()
+    assert len(body["trackings"][0]["checkpoints"]) == shown  # live: the in-transit scan parcelLab has not synced
+
+
+def test_drfs_booleans_are_no_strict_mode_violation(make_app):
+    client = make_app(strict=True).test_client()
+    assert info(client, order_number="ORD-1002", account=1612197, live_refresh="Yes", single_tracking="off",
+                show_returns="N").status_code == 200
+    assert client.get("/__admin/namespaces/default/violations").get_json()["violations"] == []
