@@ -89,7 +89,7 @@ def test_a_form_body_is_read_too(client):
 def test_by_host_header(client):
     response = client.get("/api/v1/public_api/three_pl/three_pls/", headers={**B360_AUTH,
                                                                             "Host": "api.borderless360.com"})
-    assert response.status_code == 200 and response.get_json()["count"] == 3
+    assert response.status_code == 200 and response.get_json()["count"] == 4
 
 
 # What every DRF view does around its handler: negotiation, Allow, the JSON media type, parsers.
@@ -143,7 +143,7 @@ def test_an_indent_asked_for_in_accept_is_honoured(client):
     response = client.get(f"{B360}/three_pl/three_pls/?limit=1",
                           headers={**B360_AUTH, "Accept": "application/json; indent=4"})
     assert response.headers["Content-Type"] == "application/json; indent=4"
-    assert response.data.startswith(b'{\n    "count": 3,\n    "next": ')
+    assert response.data.startswith(b'{\n    "count": 4,\n    "next": ')
 
 
 def test_an_unknown_format_is_404_before_authentication(client):

@@ -124,9 +124,9 @@ def cancel_order(ctx: RequestContext, order_id: str) -> Response:
 
 def create_return(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
-    order = model.create_return(client, _body(ctx, inputs.RETURN))
-    label = f"{ctx.base_url}/media/return_labels/{order.reference}.pdf"
-    return json_response(outputs.return_order(model, order, label), 201)
+    order = model.create_return(client, _body(ctx, inputs.RETURN),
+                                lambda reference: f"{ctx.base_url}/media/return_labels/{reference}.pdf")
+    return json_response(outputs.return_order(model, order), 201)
 
 
 def return_label(ctx: RequestContext, name: str) -> Response:
@@ -213,11 +213,12 @@ def list_three_pls(ctx: RequestContext) -> Response:
 def list_inventory_levels(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
     found = model.stock.levels_of(client)
-    three_pl = _number_filter(ctx, "three_pl", CHOICE)
-    if three_pl is not None:
-        if model.three_pl(three_pl) is None:
-            raise Invalid({"three_pl": [CHOICE]})
-        found = [level for level in found if level.three_pl == three_pl]
+    for name in ("three_pl", "three_pl_id"):  # the docs' workflow names `three_pl_id`, their example `three_pl`
+        three_pl = _number_filter(ctx, name, CHOICE)
+        if three_pl is not None:
+            if model.three_pl(three_pl) is None:
+                raise Invalid({name: [CHOICE]})
+            found = [level for level in found if level.three_pl == three_pl]
     product = _number_filter(ctx, "product", CHOICE)
     if product is not None:
         if model.stock.product(client, product) is None:
