@@ -339,7 +339,7 @@ def test_a_tracking_before_its_first_checkpoint_has_a_pending_status(client):
         "tracking_id": "9d9d9d9d9d9d9d9d9d9d9d9d", "tracking_number": "1Z999AA10000000001", "courier": "ups",
         "created": "-1h", "checkpoints": [{"at": "+1h", "status": "InTransit", "location": "Nürnberg"}]}]}}}
     assert client.put("/__admin/namespaces/t1", json={"fixtures": {"parcellab": overlay}}).status_code == 201
-    body = client.get(f"/ns/t1/parcellab/v4/track/orders/info/?order_number=ORD-1002&account=1612197",
+    body = client.get("/ns/t1/parcellab/v4/track/orders/info/?order_number=ORD-1002&account=1612197",
                       headers=PL_AUTH).get_json()
     status = body["trackings"][0]["last_delivery_status"]
     assert status["lifecycle_status"] == "Pending" and status["step"] == 0 and status["event_timestamp"] is None

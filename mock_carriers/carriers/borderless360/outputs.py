@@ -98,7 +98,10 @@ def order(model: Borderless360Model, found: Order, expand: set[str] = frozenset(
 
 def address(model: Borderless360Model, found: Order, name: str, passport: bool = False) -> dict | None:
     """The order's source or destination address (the source: see `Borderless360Model.source_address`)."""
-    address_id, data = model.source_address(found) if name == "source_address" else (found.ids[name], found.data.get(name))
+    if name == "source_address":
+        address_id, data = model.source_address(found)
+    else:
+        address_id, data = found.ids[name], found.data.get(name)
     if not data:
         return None
     body = {"id": address_id, "full_name": data.get("full_name", ""), "company": data.get("company", ""),
@@ -190,7 +193,8 @@ def full_order(model: Borderless360Model, found: Order) -> dict:
         "order_items": [order_item(model, item, found.order_type == "in_store") for item in found.items],
         "original_date": None, "is_return": found.is_return, "tags": [],
         "source_address_id": model.source_address(found)[0],
-        "destination_address_id": found.ids["destination_address"], "fulfillments": [fulfillment(model, found)], "customs_id": found.ids["customs"]}
+        "destination_address_id": found.ids["destination_address"], "fulfillments": [fulfillment(model, found)],
+        "customs_id": found.ids["customs"]}
 
 
 def tracking_events(found: Order) -> list[dict]:

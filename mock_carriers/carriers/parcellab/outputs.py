@@ -110,7 +110,8 @@ def _article(article: Mapping) -> dict:
     lists (empty when there are none), and any further property the retailer sent."""
     extra = {name: value for name, value in article.items() if name not in ARTICLE_FIELDS}
     return {"version": "v1", **{name: article.get(name) for name in ARTICLE_FIELDS}, **extra,
-            "tags": list(article.get("tags") or []), "additional_attributes": list(article.get("additional_attributes") or [])}
+            "tags": list(article.get("tags") or []),
+            "additional_attributes": list(article.get("additional_attributes") or [])}
 
 
 def _action_box(announced: date | None) -> dict:
