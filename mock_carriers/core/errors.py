@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response
 from mock_carriers.core.limits import MAX_ECHO, clip
 
 JSON_TYPE = "application/json; charset=utf-8"
+DRF_JSON = "application/json"  # DRF's JSONRenderer has no charset
 
 
 class CarrierError(Exception):
@@ -303,17 +304,18 @@ class ExField(ErrorDialect):
 class RestFramework(ErrorDialect):
     """Django REST Framework: `{"detail": ...}`, a serializer's field errors as they are, and a
     `WWW-Authenticate: <keyword>` challenge on 401. Django's own HTML pages (an unknown URL, a
-    crash) are given DRF's JSON instead: a client parses both the same way."""
+    crash) are given DRF's JSON instead: a client parses both the same way. JSON as DRF's
+    JSONRenderer types it: `application/json`, no charset."""
 
     def __init__(self, auth_keyword: str = "Token") -> None:
         self._keyword = auth_keyword
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
         if isinstance(error, Invalid):
-            return json_response(error.fields, 400)
+            return json_response(error.fields, 400, content_type=DRF_JSON)
         if isinstance(error, Unauthorized):
             return json_response({"detail": error.message or "Authentication credentials were not provided."}, 401,
-                                 {"WWW-Authenticate": self._keyword})
+                                 {"WWW-Authenticate": self._keyword}, DRF_JSON)
         if isinstance(error, (NotFound, RouteNotFound)):
             detail = "Not found."
         elif isinstance(error, MethodNotAllowed):
@@ -323,10 +325,10 @@ class RestFramework(ErrorDialect):
         elif isinstance(error, (Internal, Unavailable)):
             detail = error.message or "A server error occurred."
         elif isinstance(error, TooManyRequests):
-            detail = f"Request was throttled. Expected available in {error.retry_after} seconds."
+            detail = throttled_detail(error.retry_after)
         else:
             detail = error.message or error.code
-        return json_response({"detail": detail}, error.status)
+        return json_response({"detail": detail}, error.status, content_type=DRF_JSON)
 
 
 class TooManyRequests(CarrierError):
@@ -340,17 +342,26 @@ class TooManyRequests(CarrierError):
         self.retry_after = retry_after
 
 
+def throttled_detail(wait: int) -> str:
+    """DRF's `Throttled` text, "second" in the singular."""
+    return f"Request was throttled. Expected available in {wait} second{'' if wait == 1 else 's'}."
+
+
 class StandardizedErrors(ErrorDialect):
     """DRF with standardized errors (drf-standardized-errors style): `{"type": "client_error",
     "errors": [{"code", "detail", "attr"}]}`, one entry per field message (`attr` the field, nested
     fields joined by dots, None for the request as a whole) with code `validation_error`;
-    `server_error` for 5xx."""
+    `server_error` for 5xx; a 401 challenges with `WWW-Authenticate: <auth_keyword>` when there is one.
+    JSON as DRF's JSONRenderer types it: `application/json`, no charset."""
+
+    def __init__(self, auth_keyword: str | None = None) -> None:
+        self._keyword = auth_keyword
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
         if isinstance(error, Invalid):
             errors = [{"code": "validation_error", "detail": detail, "attr": attr}
                       for attr, detail in _flatten(error.fields)]
-            return json_response({"type": "client_error", "errors": errors}, 400)
+            return json_response({"type": "client_error", "errors": errors}, 400, content_type=DRF_JSON)
         if isinstance(error, Unauthorized):
             code = "not_authenticated" if error.reason == "missing" else "authentication_failed"
             detail = error.message or ("Authentication credentials were not provided." if code == "not_authenticated"
@@ -362,16 +373,16 @@ class StandardizedErrors(ErrorDialect):
         elif isinstance(error, Forbidden):
             code, detail = "permission_denied", error.message or "You do not have permission to perform this action."
         elif isinstance(error, TooManyRequests):
-            code = "throttled"
-            detail = f"Request was throttled. Expected available in {error.retry_after} seconds."
+            code, detail = "throttled", throttled_detail(error.retry_after)
         elif isinstance(error, (Internal, Unavailable)):
             detail = error.message or "A server error occurred."
             return json_response({"type": "server_error", "errors": [
-                {"code": "error", "detail": detail, "attr": None}]}, error.status)
+                {"code": "error", "detail": detail, "attr": None}]}, error.status, content_type=DRF_JSON)
         else:
             code, detail = error.code, error.message or error.code
+        headers = {"WWW-Authenticate": self._keyword} if isinstance(error, Unauthorized) and self._keyword else None
         return json_response({"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},
-                             error.status)
+                             error.status, headers, DRF_JSON)
 
 
 def _flatten(fields: Mapping[str, Any], prefix: str = "") -> list[tuple[str | None, str]]:

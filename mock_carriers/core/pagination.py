@@ -1,30 +1,31 @@
 """Django REST Framework's LimitOffsetPagination, as clients see it.
 
 `{"count", "next", "previous", "results"}` with `next`/`previous` as absolute URLs back to the same
-endpoint (other query parameters kept, keys sorted, as Django's `replace_query_param` writes them).
-DRF is lenient: a `limit` that is not a positive integer means the default, an `offset` that is
-not a non-negative integer means 0; neither is an error.
+endpoint, every other query parameter kept (a repeated one with all its values, in order), keys
+sorted, as DRF's `replace_query_param` writes them. DRF is lenient: a `limit` that Python's `int()`
+does not read as a positive number means the default, an `offset` it does not read as a
+non-negative one means 0; neither is an error. `int()` reads `+2`, ` 2 ` and `2_0` too.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 from urllib.parse import urlencode
 
-_NUMBER = re.compile(r"[0-9]{1,4000}\Z")
-_HUGE = 10 ** 18  # more than any list holds: a longer number pages the same
+_MAX_DIGITS = 4300  # Python's own bound on int(text): a longer number is a ValueError, so the default
 
 
 def _positive_int(text: str | None, strict: bool) -> int | None:
-    """DRF's `_positive_int`: any whole number (a huge one means "everything"); None where DRF
-    falls back to its default."""
-    if text is None or not _NUMBER.match(text.strip()):
+    """DRF's `_positive_int`; None where DRF falls back to its default. The last of a repeated
+    parameter is the one read (Django's QueryDict)."""
+    if text is None or len(text) > _MAX_DIGITS + 100:
         return None
-    digits = text.strip().lstrip("0") or "0"
-    value = _HUGE if len(digits) > 18 else int(digits)
-    return None if strict and value == 0 else value
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return None if value < 0 or (strict and value == 0) else value
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class LimitOffset:
     max_limit: int | None = None
 
     def window(self, query: list[tuple[str, str]]) -> tuple[int, int]:
-        values = dict(query)
+        values = dict(query)  # the last value of each name
         limit = _positive_int(values.get("limit"), strict=True) or self.default_limit
         if self.max_limit is not None:
             limit = min(limit, self.max_limit)
@@ -57,6 +58,10 @@ class LimitOffset:
 
 
 def _with(url: str, query: list[tuple[str, str]], **changes: int | None) -> str:
-    values = {key: value for key, value in query if key not in changes}
-    values.update({key: str(value) for key, value in changes.items() if value is not None})
-    return f"{url}?{urlencode(sorted(values.items()))}"
+    """`replace_query_param` / `remove_query_param`: each name's values in order, names sorted."""
+    values: dict[str, list[str]] = {}
+    for key, value in query:
+        if key not in changes:
+            values.setdefault(key, []).append(value)
+    values.update({key: [str(value)] for key, value in changes.items() if value is not None})
+    return f"{url}?{urlencode(sorted(values.items()), doseq=True)}"

@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import quote
 
 from mock_carriers.core.errors import BadRequest, MethodNotAllowed, Redirect, RouteNotFound
-from mock_carriers.core.view_metadata import ViewMetadata
+from mock_carriers.core.drf_views import DrfViews
 
 NAMESPACE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 DEFAULT_NAMESPACE = "default"
@@ -42,12 +42,14 @@ class RouteTable:
     the first route whose path and method match wins; a 405 allows the methods of every route whose
     path matches) or "path" (Django: the first rule whose path matches is the view, and its routes'
     methods are all it allows, even if a later rule would take the method). With `options` (DRF),
-    the paths it covers answer OPTIONS with their views' metadata, and list OPTIONS in a 405's `Allow`.
-    `merge_slashes` reads `a//b` as `a/b` (IIS does, so a client's base URL ending in `/` still works).
+    the paths it covers are DRF views: their routes run inside `options.dispatch` (negotiation,
+    `Allow` on every answer), they answer OPTIONS with their metadata, and a 405's `Allow` lists
+    OPTIONS too. `merge_slashes` reads `a//b` as `a/b` (IIS does, so a client's base URL ending in
+    `/` still works).
     """
 
     def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate", dispatch: str = "method",
-                 options: ViewMetadata | None = None, merge_slashes: bool = False) -> None:
+                 options: DrfViews | None = None, merge_slashes: bool = False) -> None:
         if trailing_slash not in ("tolerate", "append") or dispatch not in ("method", "path"):
             raise ValueError((trailing_slash, dispatch))
         self._flags = re.IGNORECASE if case_insensitive else 0
@@ -56,6 +58,7 @@ class RouteTable:
         self._options = options
         self._merge_slashes = merge_slashes
         self._routes: list[Route] = []
+        self._views: dict[int, Route] = {}  # a DRF route's index -> that route run as its view
 
     def add(self, methods: Iterable[str], rule: str, handler: Callable, operation_id: str,
             dialect: Any = None, locked: bool = True) -> None:
@@ -63,6 +66,19 @@ class RouteTable:
         if "GET" in methods:
             methods |= {"HEAD"}
         self._routes.append(Route(methods, rule, handler, operation_id, self._compile(rule), dialect, locked))
+
+    def _view(self, index: int) -> Route:
+        """The route as it runs: inside its DRF view when `options` covers it."""
+        route = self._routes[index]
+        if self._options is None or not self._options.covers(route.rule):
+            return route
+        view = self._views.get(index)
+        if view is None:
+            methods = frozenset().union(*(r.methods for r in self._routes if r.rule == route.rule))
+            handler = partial(self._options.dispatch, view=route.handler, rule=route.rule, methods=methods)
+            view = self._views[index] = Route(route.methods, route.rule, handler, route.operation_id, route.pattern,
+                                              route.dialect, route.locked)
+        return view
 
     def _compile(self, rule: str) -> re.Pattern:
         parts, position = [], 0
@@ -82,7 +98,7 @@ class RouteTable:
             path = _REPEATED_SLASHES.sub("/", path)
         allowed: set[str] = set()
         first: Route | None = None  # the first route whose path matches (in Django, the view)
-        for route in self._routes:
+        for index, route in enumerate(self._routes):
             if self._by_path and first is not None and route.rule != first.rule:
                 continue  # Django: that first rule's view answers, whatever the method
             found = route.pattern.match(path)
@@ -90,7 +106,7 @@ class RouteTable:
                 continue
             first = first or route
             if method in route.methods:
-                return route, found.groupdict()
+                return self._view(index), found.groupdict()
             allowed |= route.methods
         if first is not None:
             if self._options is None or not self._options.covers(first.rule):

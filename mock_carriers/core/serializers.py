@@ -157,13 +157,24 @@ class DecimalNumber(Field):
         return quantized
 
 
+_TRUE = frozenset({"t", "y", "yes", "true", "on", "1"})
+_FALSE = frozenset({"f", "n", "no", "false", "off", "0"})
+
+
 @dataclass(frozen=True)
 class Boolean(Field):
+    """DRF's BooleanField: true, yes, on, y, t, 1 and false, no, off, n, f, 0 in any case, or the
+    numbers 1 and 0; "null" and "" are null where null is allowed."""
+
     def clean(self, value: Any, partial: bool) -> Any:
-        if value in (True, "true", "True", "1", 1):
-            return True
-        if value in (False, "false", "False", "0", 0):
-            return False
+        if isinstance(value, str):
+            word = value.lower()
+            if word in _TRUE or word in _FALSE:
+                return word in _TRUE
+            if value in ("null", "") and self.allow_null:
+                return None
+        elif isinstance(value, (bool, int, float)) and value in (0, 1):
+            return value == 1
         raise FieldError(["Must be a valid boolean."])
 
 

@@ -57,9 +57,21 @@ def test_create_an_outbound_order_as_documented(client):
     assert order["reference"] == f"GVS{order['id']:07d}" and order["actions"] == ["cancel"]
     assert (order["status"], order["status_display"], order["state"], order["state_display"]) == \
         ("draft", "Draft", "draft", "Draft")
-    assert order["client_id"] == 9 and order["three_pl_id"] == 9 and order["source_address_id"] is None
+    assert order["client_id"] == 9 and order["three_pl_id"] == 9
     assert order["created"].endswith("Z")
     assert get(client, f"/orders/{order['id']}/") == order
+
+
+def test_an_outbound_order_leaves_from_its_warehouse(client):
+    """The docs' create response has a source_address_id, and their full order a warehouse source address."""
+    order = create(client).get_json()
+    assert order["source_address_id"] == 636463  # the IN STORE 3PL's own address, which "Free shipping" ships from
+    source = get(client, f"/orders/{order['id']}/", expand="source_address")["source_address"]
+    assert source["id"] == 636463 and source["city"] == "Docklands" and source["full_name"] == "IN STORE 3PL"
+    own = {"full_name": "Sender", "address_1": "1 Own St", "city": "Geelong", "country": "AU"}
+    sent = create(client, {**OUTBOUND, "customer_reference": "OWN-1", "source_address": own}).get_json()
+    assert sent["source_address_id"] not in (None, 636463)
+    assert get(client, f"/orders/{sent['id']}/", expand="source_address")["source_address"]["city"] == "Geelong"
 
 
 def test_create_an_inbound_order(client):
@@ -85,7 +97,7 @@ def test_expand_combines_nested_objects(client):
 def test_list_orders_newest_first_with_filters(client):
     created = create(client).get_json()
     listed = get(client, "/orders/")
-    assert listed["count"] == 5 and listed["results"][0]["id"] == created["id"]
+    assert listed["count"] == 8 and listed["results"][0]["id"] == created["id"]
     assert get(client, "/orders/", customer_reference="REF50362")["results"][0]["id"] == 383487
     assert {o["id"] for o in get(client, "/orders/", order_type="asn")["results"]} == {383499}
     assert get(client, "/orders/", limit=2)["next"].endswith("/orders/?limit=2&offset=2")
@@ -129,9 +141,22 @@ def test_required_fields_of_each_order_type(client):
     assert create(client, inbound).get_json() == {"three_pl": ["This field is required."]}
     unknown = create(client, {**INBOUND, "three_pl": "Atlantis"}).get_json()
     assert unknown == {"three_pl": ["Object with company_name=Atlantis does not exist."]}
-    assert create(client, {}).get_json() == {"order_type": ["This field is required."],
-                                             "customer_reference": ["This field is required."],
-                                             "order_items": ["This field is required."]}
+    assert create(client, {}).get_json() == {"order_items": ["This field is required."]}
+
+
+def test_an_order_without_type_or_customer_reference(client):
+    """The docs' ASN example has neither: a 3PL or ASN details make it inbound, and its own
+    reference is its customer reference."""
+    inbound = {key: value for key, value in INBOUND.items() if key not in ("order_type", "customer_reference")}
+    order = create(client, inbound).get_json()
+    assert order["order_type"] == "asn" and order["customer_reference"] == order["reference"]
+    outbound = {key: value for key, value in OUTBOUND.items() if key not in ("order_type", "customer_reference")}
+    second = create(client, outbound).get_json()
+    assert second["order_type"] == "in_store" and second["customer_reference"] == second["reference"]
+    patched = client.patch(f"{B360}/orders/{second['id']}/", json={"notes": "n"}, headers=B360_AUTH).get_json()
+    assert patched["customer_reference"] == second["reference"] and patched["order_type"] == "in_store"
+    put = client.put(f"{B360}/orders/{second['id']}/", json=outbound, headers=B360_AUTH).get_json()
+    assert put["customer_reference"] == second["reference"] and put["order_type"] == "in_store"
 
 
 def test_put_replaces_and_patch_updates(client):
@@ -222,9 +247,14 @@ def test_a_return_of_a_delivered_order(client):
     assert fulfilment["tracking_event"]["events"][0]["status"] == "pending"
     assert fulfilment["tracking_number"].startswith("33RTN")
     assert body["order_items"] == [{"id": body["order_items"][0]["id"], "quantity": 1, "title": "Kangaroo toy",
-                                    "image": None, "sku": "WAG4628"}]
+                                    "image": "https://media.mock-carriers.example/borderless360/products/WAG4628.png",
+                                    "sku": "WAG4628"}]
+    assert fulfilment["shipping_account"]["courier"]["logo"].startswith("https://")
     label = client.get(fulfilment["shipping_label"].removeprefix("http://localhost"))
     assert label.status_code == 200 and label.data.startswith(b"%PDF") and body["reference"].encode() in label.data
+    again = get(client, f"/orders/{body['id']}/", expand="fulfillments")["fulfillments"][0]
+    assert again["shipping_label"] == fulfilment["shipping_label"]  # the label stays on the order
+    assert again["courier_service"]["courier"]["logo"] == fulfilment["shipping_account"]["courier"]["logo"]
 
 
 @pytest.mark.parametrize("changes, errors", [
@@ -241,7 +271,7 @@ def test_rejected_returns(client, changes, errors):
             **changes}
     response = client.post(f"{B360}/order/return/", json=body, headers=B360_AUTH)
     assert response.status_code == 400 and response.get_json() == errors
-    assert get(client, "/orders/")["count"] == 4
+    assert get(client, "/orders/")["count"] == 7
 
 
 def test_serial_numbers_appear_when_packed(client):
@@ -259,7 +289,8 @@ def test_serial_numbers_appear_when_packed(client):
 def test_serial_number_search_returns_a_bare_array(client):
     clock(client, action="freeze")
     clock(client, action="advance", by="1h")
-    assert [s["serial_number"] for s in get(client, "/orders/orders_serial_numbers/", search="abc")] == ["132432492_ABC"]
+    found = get(client, "/orders/orders_serial_numbers/", search="abc")
+    assert [(s["order"], s["serial_number"]) for s in found] == [(3956, "132432492_ABC"), (383490, "132432492_ABC")]
     assert get(client, "/orders/orders_serial_numbers/", search="GVS0383490")[0]["order"] == 383490
     assert get(client, "/orders/orders_serial_numbers/", created_from="2999-01-01T00:00:00Z", created_to="") == []
     response = client.get(f"{B360}/orders/orders_serial_numbers/?modified_to=soon", headers=B360_AUTH)

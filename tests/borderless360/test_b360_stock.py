@@ -30,8 +30,8 @@ def adjust(client, lines, three_pl=9, headers=B360_AUTH):
 
 def test_three_pls_as_the_real_client_reads_them(client):
     body = get(client, "/three_pl/three_pls/", limit=999)
-    assert body["count"] == 3 and body["next"] is None and body["previous"] is None
-    assert body["results"][1] == {"company_name": "Dallas", "country": "US", "id": 52, "is_inventory_enabled": True,
+    assert body["count"] == 4 and body["next"] is None and body["previous"] is None
+    assert body["results"][2] == {"company_name": "Dallas", "country": "US", "id": 52, "is_inventory_enabled": True,
                                   "preferences_id": 147}
 
 
@@ -68,11 +68,12 @@ def test_bad_filters_are_field_errors(client, query, field, message):
 @pytest.mark.parametrize("limit, offset", [("99999999999999999999999", "0"), ("-3", "-7"), ("abc", "xyz"), ("0", "")])
 def test_odd_limits_and_offsets_fall_back_as_drf_does(client, limit, offset):
     body = get(client, "/inventory/inventory_levels/", limit=limit, offset=offset)
-    assert body["count"] == 5 and len(body["results"]) == 5
+    assert body["count"] == 8 and len(body["results"]) == 8
 
 
 def test_another_clients_stock_is_invisible(client):
-    assert {row["product_id"] for row in get(client, "/inventory/inventory_levels/")["results"]} == {163, 164, 165, 166}
+    assert {row["product_id"] for row in get(client, "/inventory/inventory_levels/")["results"]} == {
+        163, 164, 165, 166, 172, 173, 12345}
 
 
 def test_create_and_list_products(client):
@@ -138,21 +139,22 @@ def test_an_adjustment_creates_a_level_that_did_not_exist(client):
     ({"lines": []}, {"lines": {"non_field_errors": ["This list may not be empty."]}}),
 ])
 def test_a_rejected_adjustment_changes_nothing(client, body_changes, errors):
-    before = levels(client)
+    before, adjustments = levels(client), get(client, "/inventory/stock_adjustments/")["count"]
     body = {"three_pl": 9, "lines": [{"product": 163, "adjustment_type": "add", "quantity": 1}], **body_changes}
     response = client.post(f"{B360}/inventory/stock_adjustments/", json=body, headers=B360_AUTH)
     assert response.status_code == 400 and response.get_json() == errors
-    assert levels(client) == before and get(client, "/inventory/stock_adjustments/")["count"] == 0
+    assert levels(client) == before and get(client, "/inventory/stock_adjustments/")["count"] == adjustments
 
 
 def test_adjustments_filter_by_date(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2026-06-01T10:00:00Z"})
+    history = get(client, "/inventory/stock_adjustments/")["count"]  # the fixtures' (made recently)
+    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2001-06-01T10:00:00Z"})
     adjust(client, [{"product": 163, "adjustment_type": "add", "quantity": 1}])
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2026-06-03T10:00:00Z"})
+    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2001-06-03T10:00:00Z"})
     adjust(client, [{"product": 163, "adjustment_type": "add", "quantity": 1}])
-    assert get(client, "/inventory/stock_adjustments/", date_from="2026-06-02T00:00:00Z")["count"] == 1
-    assert get(client, "/inventory/stock_adjustments/", date_to="2026-06-02T00:00:00Z")["count"] == 1
-    assert get(client, "/inventory/stock_adjustments/")["count"] == 2
+    assert get(client, "/inventory/stock_adjustments/", date_from="2001-06-02T00:00:00Z")["count"] == 1 + history
+    assert get(client, "/inventory/stock_adjustments/", date_to="2001-06-02T00:00:00Z")["count"] == 1
+    assert get(client, "/inventory/stock_adjustments/")["count"] == 2 + history
     response = client.get(f"{B360}/inventory/stock_adjustments/?date_from=yesterday", headers=B360_AUTH)
     assert response.status_code == 400 and response.get_json() == {"date_from": ["Enter a valid date/time."]}
 
@@ -177,6 +179,7 @@ def test_stock_is_the_initial_stock_plus_every_adjustment(make_app, adjustments)
     client = make_app().test_client()
     initial = levels(client)
     expected = dict(initial)
+    history = sum(t["quantity"] for t in get(client, "/inventory/stock_transactions/", limit=1000)["results"])
     for three_pl, adjustment in adjustments:
         assert adjust(client, adjustment, three_pl=three_pl).status_code == 201
         for line in adjustment:
@@ -185,7 +188,7 @@ def test_stock_is_the_initial_stock_plus_every_adjustment(make_app, adjustments)
                 else line["quantity"]
     assert levels(client) == expected
     transactions = get(client, "/inventory/stock_transactions/", limit=1000)["results"]
-    assert sum(t["quantity"] for t in transactions) == sum(expected.values()) - sum(initial.values())
+    assert sum(t["quantity"] for t in transactions) - history == sum(expected.values()) - sum(initial.values())
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -201,3 +204,24 @@ def test_walking_next_links_lists_every_product_once(client, limit, offset):
             break
         page = client.get(page["next"].removeprefix("http://localhost"), headers=B360_AUTH).get_json()
     assert seen == everything[offset:]
+
+
+def test_three_pl_id_filters_as_the_docs_workflow_says(client):
+    """The docs' workflow names `three_pl_id`; their example's next link uses `three_pl`."""
+    both = [get(client, "/inventory/inventory_levels/", **{name: 52})["results"] for name in ("three_pl", "three_pl_id")]
+    assert both[0] == both[1] and {row["three_pl_id"] for row in both[0]} == {52}
+    response = client.get(f"{B360}/inventory/inventory_levels/?three_pl_id=999", headers=B360_AUTH)
+    assert response.status_code == 400 and list(response.get_json()) == ["three_pl_id"]
+
+
+def test_a_repeated_filter_uses_its_last_value(client):
+    rows = get(client, "/inventory/inventory_levels/", three_pl=[9, 52])["results"]
+    assert {row["three_pl"] for row in rows} == {52}
+
+
+def test_next_links_keep_every_value_of_a_repeated_parameter_and_limit_plus_two_is_two(client):
+    body = client.get(f"{B360}/inventory/inventory_levels/?expand=product&expand=three_pl&limit=%2B2&three_pl=9",
+                      headers=B360_AUTH).get_json()
+    assert len(body["results"]) == 2 and isinstance(body["results"][0]["product"], dict)
+    assert body["next"] == (f"http://localhost{B360}/inventory/inventory_levels/"
+                            "?expand=product&expand=three_pl&limit=2&offset=2&three_pl=9")

@@ -52,12 +52,36 @@ def test_links_keep_other_parameters_sorted_as_django_writes_them():
     assert second["previous"] == f"{URL}?limit=20"  # the first page drops its offset
 
 
-@given(st.one_of(st.text(max_size=30), st.just("0"), st.just("-5"), st.just("9" * 40)),
-       st.one_of(st.text(max_size=30), st.just("-1"), st.just("1e3")))
+def _as_int(text):
+    """What Python's int() (DRF's `_positive_int`) reads, or None."""
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
+@given(st.one_of(st.text(max_size=30), st.just("0"), st.just("-5"), st.just("9" * 40), st.just("+2"), st.just(" 3 "),
+                 st.just("1_0"), st.just("-0"), st.just("9" * 5000)),
+       st.one_of(st.text(max_size=30), st.just("-1"), st.just("1e3"), st.just("+4")))
 def test_bad_parameters_fall_back_to_the_defaults(limit, offset):
     page = PAGES.page(list(range(50)), URL, [("limit", limit), ("offset", offset)], lambda i: i)
-    def whole(text):
-        return int(text.strip()) if text.strip().isascii() and text.strip().isdigit() else None
-    expected_limit = whole(limit) or 20  # DRF: not a positive whole number -> the default; huge -> everything
-    expected_offset = whole(offset) or 0
+    expected_limit = _as_int(limit) if (_as_int(limit) or 0) > 0 else 20  # not positive -> the default
+    expected_offset = _as_int(offset) if (_as_int(offset) or 0) > 0 else 0
     assert page["results"] == list(range(50))[expected_offset:expected_offset + expected_limit]
+
+
+def test_a_signed_limit_is_read_as_python_reads_it():
+    page = PAGES.page(list(range(10)), URL, [("limit", "+2"), ("offset", " +4 ")], str)
+    assert page["results"] == ["4", "5"] and page["next"] == f"{URL}?limit=2&offset=6"
+
+
+def test_links_keep_every_value_of_a_repeated_parameter():
+    query = [("expand", "product"), ("three_pl", "9"), ("expand", "three_pl"), ("limit", "2"), ("offset", "2")]
+    page = PAGES.page(list(range(9)), URL, query, str)
+    assert page["next"] == f"{URL}?expand=product&expand=three_pl&limit=2&offset=4&three_pl=9"
+    assert page["previous"] == f"{URL}?expand=product&expand=three_pl&limit=2&three_pl=9"
+
+
+def test_the_last_of_a_repeated_limit_counts():
+    page = PAGES.page(list(range(9)), URL, [("limit", "5"), ("limit", "3")], str)
+    assert len(page["results"]) == 3 and page["next"] == f"{URL}?limit=3&offset=3"

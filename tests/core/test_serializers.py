@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from mock_carriers.core.contracts import Violation
 from mock_carriers.core.errors import Invalid
 from mock_carriers.core.serializers import (
+    Boolean,
     Char,
     Date,
     DecimalNumber,
@@ -98,3 +99,25 @@ def test_numbers_with_any_exponent_are_validated_not_overflowed(text):
 def test_a_contract_violation_in_drf_words(rule, value, limit, words):
     violation = Violation("c:op", "request", "body", "$.field", rule, "the schema's words", ("field",), value, limit)
     assert violation_message(violation) == words
+
+
+FLAG = Nested(fields={"flag": Boolean(required=False)})
+TRUE_WORDS, FALSE_WORDS = ["true", "yes", "on", "y", "t", "1"], ["false", "no", "off", "n", "f", "0"]
+
+
+@given(st.sampled_from(TRUE_WORDS + FALSE_WORDS), st.lists(st.booleans(), min_size=5, max_size=5))
+def test_booleans_are_read_as_drf_reads_them_in_any_case(word, upper):
+    sent = "".join(c.upper() if up else c for c, up in zip(word, upper))
+    assert validate({"flag": sent}, FLAG) == {"flag": word in TRUE_WORDS}
+
+
+@pytest.mark.parametrize("value, read", [(True, True), (False, False), (1, True), (0, False), (1.0, True)])
+def test_json_booleans_and_the_numbers_one_and_zero(value, read):
+    assert validate({"flag": value}, FLAG) == {"flag": read}
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "", "null", " true", 2, 0.5, [], {}])
+def test_anything_else_is_not_a_boolean(value):
+    with pytest.raises(Invalid) as raised:
+        validate({"flag": value}, FLAG)
+    assert raised.value.fields == {"flag": ["Must be a valid boolean."]}

@@ -66,10 +66,10 @@ def test_503_and_429_are_waited_out(carriers, client, sleeps, attempts):
 def test_webhooks_are_checked_by_the_receivers_credential(carriers, webhook_sink):
     carriers.webhooks.subscribe(CARRIER, webhook_sink.url, headers={"Authorization": RECEIVER_AUTH})
     carriers.clock.freeze()
-    carriers.clock.advance("1h")  # the walking order's first checkpoint reaches parcelLab
+    carriers.clock.advance("1h")  # the walking order's scan reaches parcelLab, with a new delivery day
     webhook_sink.wait_for(2)
     posts = webhook_sink.posts()
-    assert [post.json()["event"] for post in posts] == ["onUpdated", "onDispatch"]
+    assert [post.json()["event"] for post in posts] == ["onDispatch", "onScheduled"]
     assert all(verify_webhook(post.headers, RECEIVER_AUTH) for post in posts)
     forged = {name: value for name, value in posts[0].headers.items() if name != "Authorization"}
     assert not verify_webhook(forged, RECEIVER_AUTH)

@@ -61,9 +61,10 @@ def test_the_response_has_every_documented_field(client):
     assert tracking["reporting_info"]["delivery_date"] == status["event_timestamp"]
 
 
-@pytest.mark.parametrize("lang, text", [(None, "Zugestellt"), ("en", "Delivered"), ("de", "Zugestellt"),
+@pytest.mark.parametrize("lang, text", [(None, "Delivered"), ("en", "Delivered"), ("de", "Zugestellt"),
                                         ("fr", "Zugestellt"), ("en-GB", "Delivered"), ("EN", "Delivered")])
-def test_lang_falls_back_to_the_order_language_then_english(client, lang, text):
+def test_lang_defaults_to_en_and_falls_back_to_the_order_language_then_english(client, lang, text):
+    """"Default: en"; "falls back to trackings language and 'en' as last choice"."""
     query = {"order_number": "ORD-1001", "account": 1612197, **({"lang": lang} if lang else {})}
     status = info(client, **query).get_json()["trackings"][0]["last_delivery_status"]
     assert status["status_text"] == text
@@ -87,24 +88,46 @@ def test_bearer_tokens_work_too(client):
     assert info(client, BEARER, order_number="ORD-1001", account=1612197).status_code == 200
 
 
-@pytest.mark.parametrize("params", [{"recipient_postal_code": "10115"}, {"postal_code": "101 15"},
-                                    {"recipient_email": "ANNA.SCHMIDT@mock-carriers.example"}])
-def test_the_recipient_sees_a_reduced_view_without_a_token(client, params):
-    response = info(client, {}, order_number="ORD-1001", account=1612197, **params)
-    assert response.status_code == 200
-    body = response.get_json()
+def s_of(client, order="ORD-1001") -> str:
+    return client.get("/__admin/namespaces/default").get_json()["carriers"]["parcellab"]["references"][f"s:{order}"]
+
+
+def assert_reduced(body):
     tracking = body["trackings"][0]
     assert body["recipient_name"] is None and body["recipient_email"] is None
-    assert tracking["shipping_address"] is None and tracking["recipient_postal_code"] is None
+    assert set(tracking["shipping_address"].values()) == {None, "DEU"} and tracking["recipient_postal_code"] is None
     assert tracking["pod_signature"] is None and tracking["last_delivery_status"]["status_code"] == "Delivered"
 
 
-def test_a_valid_s_gives_the_reduced_view_for_90_days(client):
-    s = client.get("/__admin/namespaces/default").get_json()["carriers"]["parcellab"]["references"]["s:ORD-1001"]
-    assert info(client, {}, order_number="ORD-1001", account=1612197, s=s).status_code == 200
-    assert info(client, {}, order_number="ORD-1001", account=1612197, s=s[::-1]).status_code == 401
+@pytest.mark.parametrize("params", [{}, {"recipient_postal_code": "10115"}, {"postal_code": "101 15"},
+                                    {"recipient_email": "ANNA.SCHMIDT@mock-carriers.example"}, {"s": "0" * 16},
+                                    {"s": "nope", "recipient_email": "anna.schmidt@mock-carriers.example"}])
+def test_anonymous_callers_see_the_reduced_view(client, params):
+    """Without a token, `s`, the email and the postal code "determine level of information access":
+    anyone gets the order's status without personal data; never a 401."""
+    response = info(client, {}, order_number="ORD-1001", account=1612197, **params)
+    assert response.status_code == 200
+    assert_reduced(response.get_json())
+
+
+def test_a_valid_s_is_the_recipient_for_90_days(client):
+    s = s_of(client)
+    full = info(client, {}, order_number="ORD-1001", account=1612197, s=s).get_json()
+    assert full["recipient_name"] == "Anna Schmidt" and full["trackings"][0]["shipping_address"]["city"] == "Berlin"
+    assert_reduced(info(client, {}, order_number="ORD-1001", account=1612197, s=s[::-1]).get_json())
     client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "87d"})
-    assert info(client, {}, order_number="ORD-1001", account=1612197, s=s).status_code == 401  # created 4 days ago
+    expired = info(client, {}, order_number="ORD-1001", account=1612197, s=s)  # its first tracking: 4 days ago
+    assert expired.status_code == 200
+    assert_reduced(expired.get_json())
+
+
+@pytest.mark.parametrize("check, full", [({"recipient_email": "Anna.Schmidt@mock-carriers.example"}, True),
+                                         ({"recipient_email": "someone@else.example"}, False),
+                                         ({"recipient_postal_code": "10115"}, True),
+                                         ({"recipient_postal_code": "99999"}, False)])
+def test_recipient_email_and_postal_code_check_s_again(client, check, full):
+    body = info(client, {}, order_number="ORD-1001", account=1612197, s=s_of(client), **check).get_json()
+    assert (body["recipient_email"] is not None) is full
 
 
 def test_the_legacy_route_gives_s(client):
@@ -113,7 +136,8 @@ def test_the_legacy_route_gives_s(client):
     body = response.get_json()
     assert response.status_code == 200 and body["_id"] == "5e1f0c2a9b3d4e5f6a7b8c9d"
     assert body["_context"] == ["5e1f0c2a9b3d4e5f6a7b8c9e"] and body["validUntil"].endswith("Z")
-    assert info(client, {}, order_number="ORD-1001", account=1612197, s=body["securityHash"]).status_code == 200
+    recipient = info(client, {}, order_number="ORD-1001", account=1612197, s=body["securityHash"])
+    assert recipient.get_json()["recipient_name"] == "Anna Schmidt"
     for query in ("tid=5e1f0c2a9b3d4e5f6a7b8c9e", "courier=dhl-germany&trackingNo=00340434161094042557",
                   "xid=8b3a5c52-1f0e-4a7a-9c1e-6d2f0a9e4b11"):
         same = client.get(f"{PL}/tracking-securityhash?{query}", headers={"user": "1612197", "token": "mock-pl-legacy"})
@@ -129,16 +153,23 @@ def test_legacy_route_errors(client, headers, status, detail):
     assert response.status_code == status and response.get_json()["errors"][0]["detail"] == detail
 
 
-@pytest.mark.parametrize("headers, code", [
-    ({"Authorization": "Bearer nope"}, "authentication_failed"),
-    ({"Authorization": "Parcellab-API-Token !!!"}, "authentication_failed"),
-    ({"Authorization": "Parcellab-API-Token " + base64.b64encode(b"1612197:wrong").decode()}, "authentication_failed"),
-    ({"Authorization": "Basic dXNlcjpwYXNz"}, "authentication_failed"),
-    ({}, "not_authenticated"),
+@pytest.mark.parametrize("headers", [
+    {"Authorization": "Bearer nope"}, {"Authorization": "Parcellab-API-Token !!!"},
+    {"Authorization": "Parcellab-API-Token " + base64.b64encode(b"1612197:wrong").decode()},
+    {"Authorization": "bearer"},
 ])
-def test_credentials_errors(client, headers, code):
+def test_credentials_errors(client, headers):
     response = info(client, headers, order_number="ORD-1001", account=1612197)
-    assert response.status_code == 401 and errors(response) == [(code, None)]
+    assert response.status_code == 401 and errors(response) == [("authentication_failed", None)]
+    assert response.headers["WWW-Authenticate"] == "Parcellab-API-Token"  # DRF: a 401 names a scheme
+
+
+@pytest.mark.parametrize("header", ["Basic dXNlcjpwYXNz", "Token mock-pl-token", "Digest x", "", "Parcellab mock-pl-token"])
+def test_an_authorization_of_another_scheme_is_anonymous(client, header):
+    """DRF tries each authentication; when none claims the header, the caller is anonymous."""
+    response = info(client, {"Authorization": header}, order_number="ORD-1001", account=1612197)
+    assert response.status_code == 200
+    assert_reduced(response.get_json())
 
 
 def test_another_accounts_token_does_not_see_the_order(client):
@@ -262,3 +293,53 @@ def test_the_token_fault_spoils_a_parcellab_api_token(client):
                                                             "times": 1})
     assert info(client, order_number="ORD-1002", account=1612197).status_code == 401
     assert info(client, order_number="ORD-1002", account=1612197).status_code == 401  # it stays revoked
+
+
+@pytest.mark.parametrize("word, shown", [("YES", 2), ("on", 2), ("T", 2), ("y", 2), ("1", 2), ("True", 2),
+                                         ("no", 1), ("OFF", 1), ("f", 1), ("N", 1), ("0", 1)])
+def test_booleans_are_read_as_drf_reads_them(client, word, shown):
+    """DRF's BooleanField: yes/on/t/y/1/true and no/off/f/n/0/false, in any case."""
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    body = info(client, order_number="ORD-1002", account=1612197, live_refresh=word).get_json()
+    assert len(body["trackings"][0]["checkpoints"]) == shown  # live: the in-transit scan parcelLab has not synced
+
+
+def test_drfs_booleans_are_no_strict_mode_violation(make_app):
+    client = make_app(strict=True).test_client()
+    assert info(client, order_number="ORD-1002", account=1612197, live_refresh="Yes", single_tracking="off",
+                show_returns="N").status_code == 200
+    assert client.get("/__admin/namespaces/default/violations").get_json()["violations"] == []
+
+
+def test_a_repeated_parameter_uses_its_last_value(client):
+    response = client.get(f"{INFO}?order_number=NOPE&order_number=ORD-1002&account=1612197&lang=de&lang=en",
+                          headers=PL_AUTH)
+    body = response.get_json()
+    assert response.status_code == 200 and body["order_number"] == "ORD-1002"
+    assert body["trackings"][0]["last_delivery_status"]["status_text"] == "Order processed"
+
+
+def test_fields_the_docs_show_as_lists_or_objects_are_never_null(client):
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    body = info(client, {}, order_number="ORD-1003", account=1612197).get_json()
+    [tracking] = body["trackings"]
+    for name in ("courier_info", "last_delivery_status", "action_box", "shipping_address", "articles",
+                 "additional_attributes", "reporting_info", "checkpoints"):
+        assert tracking[name] is not None, name
+    assert tracking["action_box"]["opening_hours"] == [] and isinstance(tracking["action_box"]["raw"], dict)
+    assert all(isinstance(c["estimated_delivery_date"], dict) for c in tracking["checkpoints"])
+    article = info(client, order_number="ORD-1002", account=1612197).get_json()["trackings"][0]["articles"][0]
+    assert article["tags"] == [] and article["additional_attributes"] == []
+    shoe = info(client, order_number="ORD-1001", account=1612197).get_json()["trackings"][0]["articles"][0]
+    assert shoe["tags"] == ["running"] and shoe["additional_attributes"] == [{"key": "gender", "value": "unisex"}]
+
+
+def test_a_tracking_before_its_first_checkpoint_has_a_pending_status(client):
+    overlay = {"orders": {"ORD-1002": {"trackings": [{
+        "tracking_id": "9d9d9d9d9d9d9d9d9d9d9d9d", "tracking_number": "1Z999AA10000000001", "courier": "ups",
+        "created": "-1h", "checkpoints": [{"at": "+1h", "status": "InTransit", "location": "Nürnberg"}]}]}}}
+    assert client.put("/__admin/namespaces/t1", json={"fixtures": {"parcellab": overlay}}).status_code == 201
+    body = client.get("/ns/t1/parcellab/v4/track/orders/info/?order_number=ORD-1002&account=1612197",
+                      headers=PL_AUTH).get_json()
+    status = body["trackings"][0]["last_delivery_status"]
+    assert status["lifecycle_status"] == "Pending" and status["step"] == 0 and status["event_timestamp"] is None

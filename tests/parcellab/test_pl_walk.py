@@ -52,8 +52,27 @@ def test_100_requests_per_minute_per_account_then_429(client):
     assert other.status_code == 200  # another account has its own window
     advance(client, "45s")
     assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).headers["Retry-After"] == "15"
-    advance(client, "15s")
+    advance(client, "14s")
+    last = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
+    assert last.headers["Retry-After"] == "1"
+    assert last.get_json()["errors"][0]["detail"] == "Request was throttled. Expected available in 1 second."
+    advance(client, "1s")
     assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
+
+
+def test_the_window_slides_as_drfs_throttle_does(client):
+    """DRF keeps each request's time: the limit is 100 in any 60 seconds, not per fixed minute."""
+    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    for _ in range(50):
+        client.get(INFO, query_string=WALKING, headers=PL_AUTH)
+    advance(client, "40s")
+    for _ in range(50):
+        client.get(INFO, query_string=WALKING, headers=PL_AUTH)
+    advance(client, "30s")  # the first 50 have left the window, the last 50 have not
+    for _ in range(50):
+        assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
+    refused = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "30"  # when the second 50 leave
 
 
 def test_anonymous_callers_do_not_use_up_the_merchants_limit(client):
@@ -88,15 +107,15 @@ def parcellab(live_server):
 def test_webhooks_carry_the_receivers_auth_and_the_events(parcellab, webhook_sink, auth):
     parcellab.subscribe(webhook_sink.url, headers={"Authorization": auth})
     parcellab.clock(action="freeze")
-    parcellab.clock(action="advance", by="1h")  # ORD-1002's InTransit reaches parcelLab
+    parcellab.clock(action="advance", by="1h")  # ORD-1002's InTransit reaches parcelLab, with a new delivery day
     events = [post.json()["event"] for post in webhook_sink.posts()]
-    assert events == ["onUpdated", "onDispatch"]
+    assert events == ["onDispatch", "onScheduled"]
     assert all(post.headers["Authorization"] == auth for post in webhook_sink.posts())
     first = webhook_sink.posts()[0].json()
     assert first["order_number"] == "ORD-1002" and first["data"]["status_code"] == "InTransit"
-    parcellab.clock(action="advance", by="7h")
+    parcellab.clock(action="advance", by="7h")  # the retailer's update (+2h), out for delivery (+5h), delivered (+8h)
     events = [post.json()["event"] for post in webhook_sink.posts()]
-    assert events[2:] == ["onUpdated", "onScheduled", "onUpdated", "onDelivered"]
+    assert events[2:] == ["onUpdated", "onScheduled", "onDelivered"]
 
 
 def test_a_header_token_for_the_receiver(parcellab, webhook_sink):
@@ -130,3 +149,36 @@ def test_every_delivery_matches_the_contract(parcellab, webhook_sink):
     for delivery in deliveries:
         validator = contract.validator("components/requestBodies/Notification/content/application~1json/schema")
         assert not list(validator.iter_errors(json.loads(delivery["attempts"][0]["body"])))
+
+
+def test_events_mean_what_parcellabs_webhook_page_says(live_server, webhook_sink):
+    """onCreated: the retailer's data created the tracking; onUpdated: the retailer's data updated
+    it; onScheduled: the carrier announced the delivery day, and again whenever it changes."""
+    import requests
+    url = live_server()
+    tracking = {"tracking_id": "9e9e9e9e9e9e9e9e9e9e9e9e", "tracking_number": "1Z999AA10000000002", "courier": "ups",
+                "created": "+30m", "announced_delivery_date": "+3d",
+                "checkpoints": [{"at": "+1h", "status": "OrderProcessed", "location": "Nürnberg",
+                                 "announced_delivery_date": "+3d"},  # the same day again: nothing to announce
+                                {"at": "+2h", "status": "InTransit", "location": "Nürnberg"},
+                                {"at": "+3h", "status": "Delayed", "location": "Nürnberg",
+                                 "announced_delivery_date": "+4d"}],
+                "updates": [{"at": "+4h30m", "set": {"external_reference": "REF-NEW"}}]}
+    overlay = {"orders": {"ORD-1002": {"trackings": [tracking]}}}
+    assert requests.put(f"{url}/__admin/namespaces/ev", json={"fixtures": {"parcellab": overlay}}).status_code == 201
+    admin = AdminCalls(url, "parcellab", namespace="ev")
+    admin.subscribe(webhook_sink.url)
+    admin.clock(action="freeze")
+    info = f"{url}/ns/ev/parcellab/v4/track/orders/info/?order_number=ORD-1002&account=1612197"
+    assert requests.get(info, headers=PL_AUTH).json()["trackings"] == []  # not created yet
+    admin.clock(action="advance", by="6h")
+    posts = [post.json() for post in webhook_sink.posts()]
+    assert [(p["event"], p["data"]["status_code"]) for p in posts] == [
+        ("onCreated", ""), ("onDispatch", "InTransit"), ("onUpdated", "InTransit"), ("onScheduled", "Delayed"),
+        ("onDelay", "Delayed")]  # parcelLab learns of each scan 2 h after it (sync_delay)
+    days = [p["data"]["announced_delivery_date"] for p in posts]
+    assert days[:3] == [days[0]] * 3 and days[3:] == [days[4]] * 2 and days[0] < days[4]  # +3d, then +4d
+    found = requests.get(info, headers=PL_AUTH).json()["trackings"][0]
+    assert found["announced_delivery_date"] == days[4]
+    assert requests.get(f"{url}/ns/ev/parcellab/v4/track/orders/info/?external_reference=REF-NEW&account=1612197",
+                        headers=PL_AUTH).status_code == 200  # the retailer's update counts

@@ -4,7 +4,6 @@ LimitOffset pagination, `expand=` and `?format=json`."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any, Callable
 
@@ -13,12 +12,12 @@ from werkzeug.wrappers import Response
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.borderless360 import inputs, outputs
 from mock_carriers.carriers.borderless360.model import Borderless360Model
-from mock_carriers.core.binding import FORM_TYPE, form_of
-from mock_carriers.core.errors import BadRequest, HttpError, Invalid, NotFound, json_response
+from mock_carriers.core.drf_parsers import Form, html_input, parse_body
+from mock_carriers.core.drf_views import DrfViews, query_params
+from mock_carriers.core.errors import Invalid, NotFound, json_response
 from mock_carriers.core.pagination import LimitOffset
 from mock_carriers.core.pdf import MM, text_pdf
 from mock_carriers.core.routing import RouteTable
-from mock_carriers.core.view_metadata import ViewMetadata
 from mock_carriers.core.serializers import Nested, parse_datetime, validate
 from mock_carriers.core.token_auth import keyword_token
 
@@ -30,32 +29,22 @@ LABEL_SIZE = (101.6 * MM, 152.4 * MM)
 def _client(ctx: RequestContext) -> tuple[str, Borderless360Model]:
     """The caller's client id, once its token checks out and the world is settled to now."""
     token = keyword_token(ctx.tokens, ctx.request.headers.get("Authorization"))
-    fmt = ctx.request.args.get("format")
-    if fmt is not None and fmt != "json":
-        raise NotFound()  # DRF: no renderer for that format
     model: Borderless360Model = ctx.model
     model.settle()
     return token.client_id, model
 
 
 def _body(ctx: RequestContext, serializer: Nested, partial: bool = False) -> dict:
-    """The parsed and validated body: JSON (DRF's messages for bad JSON) or a form."""
-    request = ctx.request
-    raw = request.get_data(cache=True)
-    if request.mimetype == FORM_TYPE:
-        data: Any = form_of(request).to_dict()
-    elif not raw.strip():
-        data = None
-    elif request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
-        raise HttpError(415, "unsupported_media_type", f'Unsupported media type "{request.mimetype[:100]}" in request.')
-    else:
-        try:
-            data = json.loads(raw)
-        except json.JSONDecodeError as error:
-            raise BadRequest(f"JSON parse error - {error}") from None
-        except (ValueError, RecursionError):
-            raise BadRequest("JSON parse error - the body is not valid JSON") from None
+    """The parsed and validated body, as DRF's parsers and serializers read it."""
+    data = parse_body(ctx.request)
+    if isinstance(data, Form):
+        data = html_input(serializer, data)
     return validate(data, serializer, partial)
+
+
+def _arg(ctx: RequestContext, name: str) -> str | None:
+    """A query parameter as a view reads it: the last of a repeated one."""
+    return query_params(ctx.request).get(name)
 
 
 def _expand(ctx: RequestContext) -> set[str]:
@@ -68,7 +57,7 @@ def _page(ctx: RequestContext, items: list, render: Callable[[Any], Any]) -> Res
 
 
 def _number_filter(ctx: RequestContext, name: str, message: str) -> int | None:
-    text = ctx.request.args.get(name)
+    text = _arg(ctx, name)
     if text is None or text == "":
         return None
     if not (text.isascii() and text.isdigit()) or len(text) > 18:
@@ -77,7 +66,7 @@ def _number_filter(ctx: RequestContext, name: str, message: str) -> int | None:
 
 
 def _time_filter(ctx: RequestContext, name: str):
-    text = ctx.request.args.get(name)
+    text = _arg(ctx, name)
     if not text:
         return None
     moment = parse_datetime(text)
@@ -95,7 +84,7 @@ def list_orders(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
     found = model.orders_of(client)
     for name in ("customer_reference", "state", "order_type"):
-        wanted = ctx.request.args.get(name)
+        wanted = _arg(ctx, name)
         if wanted:
             found = [o for o in found if getattr(o, name) == wanted]
     expand = _expand(ctx)
@@ -135,9 +124,9 @@ def cancel_order(ctx: RequestContext, order_id: str) -> Response:
 
 def create_return(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
-    order = model.create_return(client, _body(ctx, inputs.RETURN))
-    label = f"{ctx.base_url}/media/return_labels/{order.reference}.pdf"
-    return json_response(outputs.return_order(model, order, label), 201)
+    order = model.create_return(client, _body(ctx, inputs.RETURN),
+                                lambda reference: f"{ctx.base_url}/media/return_labels/{reference}.pdf")
+    return json_response(outputs.return_order(model, order), 201)
 
 
 def return_label(ctx: RequestContext, name: str) -> Response:
@@ -165,7 +154,7 @@ def order_serial_numbers(ctx: RequestContext, order_id: str) -> Response:
 def search_serial_numbers(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
     bounds = {name: _time_filter(ctx, name) for name in ("created_from", "created_to", "modified_from", "modified_to")}
-    search = (ctx.request.args.get("search") or "").strip().lower()
+    search = (_arg(ctx, "search") or "").strip().lower()
     found = []
     for row in model.serials_of(client):
         if bounds["created_from"] and row["created"] < bounds["created_from"] or \
@@ -185,7 +174,7 @@ def search_serial_numbers(ctx: RequestContext) -> Response:
 def list_products(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
     found = sorted(model.stock.of_client(client), key=lambda p: p.id)
-    sku, search = ctx.request.args.get("sku"), (ctx.request.args.get("search") or "").lower()
+    sku, search = _arg(ctx, "sku"), (_arg(ctx, "search") or "").lower()
     if sku:
         found = [p for p in found if p.data["sku"] == sku]
     if search:
@@ -224,11 +213,12 @@ def list_three_pls(ctx: RequestContext) -> Response:
 def list_inventory_levels(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
     found = model.stock.levels_of(client)
-    three_pl = _number_filter(ctx, "three_pl", CHOICE)
-    if three_pl is not None:
-        if model.three_pl(three_pl) is None:
-            raise Invalid({"three_pl": [CHOICE]})
-        found = [level for level in found if level.three_pl == three_pl]
+    for name in ("three_pl", "three_pl_id"):  # the docs' workflow names `three_pl_id`, their example `three_pl`
+        three_pl = _number_filter(ctx, name, CHOICE)
+        if three_pl is not None:
+            if model.three_pl(three_pl) is None:
+                raise Invalid({name: [CHOICE]})
+            found = [level for level in found if level.three_pl == three_pl]
     product = _number_filter(ctx, "product", CHOICE)
     if product is not None:
         if model.stock.product(client, product) is None:
@@ -284,7 +274,7 @@ def list_stock_transactions(ctx: RequestContext) -> Response:
 def build_routes() -> RouteTable:
     """DRF routers: exact case, a trailing slash on every path (Django's APPEND_SLASH redirects)."""
     routes = RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path",  # JSON only: `format=api` is a 404
-                        options=ViewMetadata(_client, prefix=API, renders=("application/json",)))
+                        options=DrfViews(_client, prefix=API, renders=("application/json",)))
     routes.add(["GET"], f"{API}/orders/", list_orders, "listOrders")
     routes.add(["POST"], f"{API}/orders/", create_order, "createOrder")
     routes.add(["GET"], f"{API}/orders/orders_serial_numbers/", search_serial_numbers, "searchSerialNumbers")

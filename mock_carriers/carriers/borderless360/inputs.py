@@ -53,8 +53,8 @@ PACKAGE = Nested(fields={
     "container_type": Char(required=False, choices=CONTAINER_TYPES)})
 
 ORDER = Nested(fields={
-    "order_type": Char(choices=ORDER_TYPES),
-    "customer_reference": Char(max_length=255),
+    "order_type": Char(required=False, choices=ORDER_TYPES),  # absent: see model.order_type_of
+    "customer_reference": Char(required=False, max_length=255),  # absent: the order's own reference
     "destination_address": Nested(required=False, fields=ADDRESS.fields),
     "source_address": Nested(required=False, fields=ADDRESS.fields),
     "source": _optional(100), "courier_reference": _optional(), "notes": _optional(5000),
@@ -67,9 +67,9 @@ ORDER = Nested(fields={
 })
 
 RETURN = Nested(fields={
-    "order_id": Integer(min_value=1), "email": Email(required=False, allow_blank=True),
-    "customer_reference": Char(max_length=255),
-    "order_items": Many(child=Nested(fields={"sku": Char(max_length=100), "quantity": Integer(min_value=1)}),
+    "order_id": Integer(min_value=None), "email": Email(required=False, allow_blank=True),
+    "customer_reference": Char(max_length=255),  # the docs' example returns 0 of an item: 0 is taken
+    "order_items": Many(child=Nested(fields={"sku": Char(max_length=100), "quantity": Integer(min_value=0)}),
                         allow_empty=False, max_length=500),
     "notes": _optional(5000), "source": _optional(100)})
 

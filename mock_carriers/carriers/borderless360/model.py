@@ -28,6 +28,16 @@ RETURNABLE = ("shipping", "delivered")
 EDITABLE = ("draft", "processing")
 
 
+def reference_of(order_id: int) -> str:
+    return f"GVS{order_id:07d}"
+
+
+def order_type_of(data: Mapping[str, Any]) -> str:
+    """An order sent without `order_type` (the docs' ASN example has none): inbound when it names
+    a 3PL or ASN details, else outbound. The mock's reading of that example."""
+    return "asn" if data.get("three_pl") or data.get("asn_details") else "in_store"
+
+
 def display(value: str) -> str:
     """DRF's choice display: "in_transit" -> "In transit"."""
     return value.replace("_", " ").capitalize()
@@ -60,10 +70,11 @@ class Order:
     shipped_at: datetime | None = None
     delivered_at: datetime | None = None
     is_return: bool = False
+    shipping_label: str = ""  # a return's label URL, made when it is created
 
     @property
     def reference(self) -> str:
-        return f"GVS{self.id:07d}"
+        return reference_of(self.id)
 
     @property
     def actions(self) -> list[str]:
@@ -108,6 +119,20 @@ class Borderless360Model:
 
     def three_pl(self, three_pl_id: int | None) -> Mapping[str, Any] | None:
         return next((t for t in self.three_pls if t["id"] == three_pl_id), None)
+
+    def warehouse_address(self, three_pl_id: int | None) -> Mapping[str, Any] | None:
+        """A 3PL's own address (with its id): where its outbound orders leave from, returns go to."""
+        row = self.three_pl(three_pl_id)
+        return row["address"] if row else None
+
+    def source_address(self, order: Order) -> tuple[int | None, Mapping[str, Any] | None]:
+        """The order's source address and its id: its own when one was sent, else (outbound) the
+        warehouse it ships from, as the docs' create response and full order show."""
+        own = order.data.get("source_address")
+        if own:
+            return order.ids["source_address"], own
+        warehouse = self.warehouse_address(order.three_pl) if order.order_type == "in_store" else None
+        return (warehouse["id"], warehouse) if warehouse else (None, None)
 
     def shipping_option(self, name: str | None) -> Mapping[str, Any] | None:
         return self._fixtures["shipping_options"].get(name) if name else None
@@ -156,9 +181,8 @@ class Borderless360Model:
                 order.delivered_at = step.at
         if step.tracking:
             order.tracking.append({**step.tracking, "at": step.at})
-        if not history:
-            if step.state:
-                self._notify("order_update", self, order)
+        if not history:  # the full order on state and tracking changes alike, as the docs say
+            self._notify("order_update", self, order)
             if step.tracking:
                 self._notify("tracking_update", self, order)
 
@@ -186,9 +210,12 @@ class Borderless360Model:
         return found
 
     def create_order(self, client: str, data: dict) -> Order:
+        data = {**data, "order_type": data.get("order_type") or order_type_of(data)}
         items, three_pl, option = self._check_order(client, data)
         now = self.now()
-        order = Order(next(self._ids), client, data["order_type"], data["customer_reference"], now, data,
+        order_id = next(self._ids)
+        data.setdefault("customer_reference", reference_of(order_id))
+        order = Order(order_id, client, data["order_type"], data["customer_reference"], now, data,
                       self._new_related(data), items, three_pl, option)
         walk = self._fixtures["outbound_walk" if order.order_type == "in_store" else "inbound_walk"]
         order.steps = [Step(now + parse_duration(step["after"]), step.get("state"), step.get("tracking"))
@@ -202,7 +229,8 @@ class Borderless360Model:
     def update_order(self, client: str, order: Order, data: dict, partial: bool) -> Order:
         if order.state not in EDITABLE:
             raise BadRequest(f'Order in state "{order.state}" can not be edited.')
-        merged = data
+        merged = {**data, "order_type": data.get("order_type") or order.order_type,
+                  "customer_reference": data.get("customer_reference") or order.customer_reference}
         if partial:  # a nested object sent in part updates the fields sent, as a nested serializer's update does
             merged = {**order.data, **{key: {**order.data[key], **value} if isinstance(value, dict)
                                        and isinstance(order.data.get(key), dict) else value
@@ -230,8 +258,9 @@ class Borderless360Model:
         for name in required:
             if not data.get(name):
                 errors[name] = [REQUIRED]
-        if any(o.customer_reference == data["customer_reference"] for o in self.orders.values()
-               if o.client == client and o is not exclude):
+        if data.get("customer_reference") and any(
+                o.customer_reference == data["customer_reference"] for o in self.orders.values()
+                if o.client == client and o is not exclude):
             errors["customer_reference"] = ["order with this customer reference already exists."]
         option = self.shipping_option(data.get("courier_reference")) if in_store else None
         if in_store and data.get("courier_reference") and option is None:
@@ -268,7 +297,7 @@ class Borderless360Model:
 
     # returns
 
-    def create_return(self, client: str, data: dict) -> Order:
+    def create_return(self, client: str, data: dict, label_url: Callable[[str], str]) -> Order:
         original = self.orders.get(data["order_id"])
         if original is None or original.client != client:
             raise Invalid({"order_id": [f'Invalid pk "{data["order_id"]}" - object does not exist.']})
@@ -293,16 +322,18 @@ class Borderless360Model:
             raise Invalid(errors)
         now = self.now()
         option_name = "Returns"
+        warehouse = self.warehouse_address(original.three_pl)
         returned = Order(next(self._ids), client, "in_store", data["customer_reference"], now,
                          {**data, "source": data.get("source") or "API", "notes": data.get("notes") or "",
-                          "destination_address": dict(self.three_pl(original.three_pl)["address"]),
+                          "destination_address": dict(warehouse),
                           "source_address": original.data.get("destination_address")},
                          {"fulfilment": next(self._related_ids), "customs": next(self._related_ids),
-                          "destination_address": next(self._related_ids), "source_address": next(self._related_ids)},
+                          "destination_address": warehouse["id"], "source_address": next(self._related_ids)},
                          [{**shipped[item["sku"]], "id": next(self._item_ids), "quantity": item["quantity"]}
                           for item in data["order_items"]],
                          original.three_pl, option_name, is_return=True)
         returned.tracking_number = self._tracking_number(self.shipping_option(option_name))
+        returned.shipping_label = label_url(returned.reference)
         returned.tracking.append({"status": "pending", "message": "Return label created", "at": now})
         self.orders[returned.id] = returned
         self._notify("order_update", self, returned)
@@ -325,7 +356,8 @@ class Borderless360Model:
 
     def serials_of(self, client: str) -> list[dict]:
         now = self.now()
-        return [s for s in self.serials if s["created"] <= now and self.orders[s["order"]].client == client]
+        return sorted((s for s in self.serials if s["created"] <= now and self.orders[s["order"]].client == client),
+                      key=lambda s: (s["created"], s["id"]))  # oldest first
 
     # fixtures and identifiers
 
@@ -391,4 +423,13 @@ def check_fixtures(fixtures: Mapping[str, Any]):
     for order_id in fixtures.get("serial_numbers", {}):
         if order_id not in fixtures["orders"]:
             yield ("serial_numbers", order_id), "not one of the orders"
+    for index, adjustment in enumerate(fixtures.get("stock_adjustments", [])):
+        if adjustment["client"] not in fixtures["clients"]:
+            yield ("stock_adjustments", index, "client"), f"{adjustment['client']!r} is not one of the clients"
+        if adjustment["three_pl"] not in three_pls:
+            yield ("stock_adjustments", index, "three_pl"), f"{adjustment['three_pl']} is not one of the three_pls"
+        for position, line in enumerate(adjustment["lines"]):
+            if products.get(line["product"], {}).get("client") != adjustment["client"]:
+                yield (("stock_adjustments", index, "lines", position, "product"),
+                       f"{line['product']} is not a product of the client")
 

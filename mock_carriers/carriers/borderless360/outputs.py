@@ -88,7 +88,7 @@ def order(model: Borderless360Model, found: Order, expand: set[str] = frozenset(
         "status": found.state, "status_display": display(found.state), "state": found.state,
         "state_display": display(found.state), "source": found.data.get("source") or "",
         "notes": found.data.get("notes") or "", "client_id": int(found.client),
-        "source_address_id": found.ids["source_address"], "destination_address_id": found.ids["destination_address"],
+        "source_address_id": model.source_address(found)[0], "destination_address_id": found.ids["destination_address"],
         "fulfilment_id": found.ids["fulfilment"], "customs_id": found.ids["customs"], "three_pl_id": found.three_pl}
     for name in EXPANDABLE:
         if name in expand:
@@ -96,11 +96,15 @@ def order(model: Borderless360Model, found: Order, expand: set[str] = frozenset(
     return body
 
 
-def address(found: Order, name: str, passport: bool = False) -> dict | None:
-    data = found.data.get(name)
+def address(model: Borderless360Model, found: Order, name: str, passport: bool = False) -> dict | None:
+    """The order's source or destination address (the source: see `Borderless360Model.source_address`)."""
+    if name == "source_address":
+        address_id, data = model.source_address(found)
+    else:
+        address_id, data = found.ids[name], found.data.get(name)
     if not data:
         return None
-    body = {"id": found.ids[name], "full_name": data.get("full_name", ""), "company": data.get("company", ""),
+    body = {"id": address_id, "full_name": data.get("full_name", ""), "company": data.get("company", ""),
             "phone": data.get("phone", ""), "email": data.get("email", ""), "address_1": data.get("address_1", ""),
             "address_2": data.get("address_2", ""), "address_3": data.get("address_3", ""),
             "postal_code": data.get("postal_code", ""), "district": data.get("district", ""),
@@ -128,12 +132,12 @@ def fulfillment(model: Borderless360Model, found: Order) -> dict:
         "id": found.ids["fulfilment"], "manifest_id": found.ids["fulfilment"] - 1000 if found.shipped_at else None,
         "order": found.id, "packages": _packages(found), "created": drf_time(found.created),
         "tracking_number": found.tracking_number or "", "tracking_status": status,
-        "shipping_label": "", "receiving_label": None, "commercial_invoice": None, "packing_slip": "",
+        "shipping_label": found.shipping_label, "receiving_label": None, "commercial_invoice": None, "packing_slip": "",
         "tracking_url": tracking_url if found.tracking_number else "",
         "courier_tracking_url": tracking_url if found.tracking_number else "", "shipping_config": {},
         "courier_service": {
             "id": option.get("service_id"), "state": "enabled",
-            "courier": {"id": option.get("courier_id"), "name": option.get("courier", ""), "logo": None,
+            "courier": {"id": option.get("courier_id"), "name": option.get("courier", ""), "logo": option.get("logo"),
                         "tracking_url": option.get("tracking_url", ""), "integration": option.get("integration", ""),
                         "logo_colour": "transparent"},
             "service_name": option.get("service_name", ""), "service_code": option.get("service_code", ""),
@@ -166,8 +170,8 @@ def _three_pl(model: Borderless360Model, found: Order) -> dict | None:
 
 
 _EXPANSIONS = {
-    "destination_address": lambda model, found: address(found, "destination_address"),
-    "source_address": lambda model, found: address(found, "source_address"),
+    "destination_address": lambda model, found: address(model, found, "destination_address"),
+    "source_address": lambda model, found: address(model, found, "source_address"),
     "order_items": lambda model, found: [order_item(model, item, found.order_type == "in_store")
                                          for item in found.items],
     "fulfillments": lambda model, found: [fulfillment(model, found)],
@@ -179,16 +183,18 @@ _EXPANSIONS = {
 def full_order(model: Borderless360Model, found: Order) -> dict:
     """The detailed order webhooks send (the docs' second payload)."""
     return {
-        "id": found.id, "state": found.state, "source_address": address(found, "source_address", passport=True),
-        "destination_address": address(found, "destination_address", passport=True),
+        "id": found.id, "state": found.state,
+        "source_address": address(model, found, "source_address", passport=True),
+        "destination_address": address(model, found, "destination_address", passport=True),
         "fulfilment": found.ids["fulfilment"], "reference": found.reference,
         "customer_reference": found.customer_reference, "courier_reference": found.shipping_option or "",
         "order_type": found.order_type, "source_integration": None, "notes": found.data.get("notes") or "",
         "source": found.data.get("source") or "",
         "order_items": [order_item(model, item, found.order_type == "in_store") for item in found.items],
         "original_date": None, "is_return": found.is_return, "tags": [],
-        "source_address_id": found.ids["source_address"], "destination_address_id": found.ids["destination_address"],
-        "fulfillments": [fulfillment(model, found)], "customs_id": found.ids["customs"]}
+        "source_address_id": model.source_address(found)[0],
+        "destination_address_id": found.ids["destination_address"], "fulfillments": [fulfillment(model, found)],
+        "customs_id": found.ids["customs"]}
 
 
 def tracking_events(found: Order) -> list[dict]:
@@ -216,7 +222,7 @@ def tracking_update(model: Borderless360Model, found: Order) -> dict:
                            "source_location_id": None, "destination_location_id": None}}
 
 
-def return_order(model: Borderless360Model, found: Order, label_url: str) -> dict:
+def return_order(model: Borderless360Model, found: Order) -> dict:
     """What creating a return answers (the docs' example)."""
     option = model.shipping_option(found.shipping_option) or {}
     destination = found.data["destination_address"]
@@ -233,8 +239,8 @@ def return_order(model: Borderless360Model, found: Order, label_url: str) -> dic
         "fulfillments": [{
             "courier_service": {"service_name": option.get("service_name", "")},
             "shipping_account": {"name": option.get("courier", ""),
-                                 "courier": {"logo": None, "logo_colour": "transparent"}},
-            "shipping_label": label_url,
+                                 "courier": {"logo": option.get("logo"), "logo_colour": "transparent"}},
+            "shipping_label": found.shipping_label,
             "tracking_url": option.get("tracking_url", "").format(tracking_number=found.tracking_number),
             "tracking_event": {"tracking_number": found.tracking_number, "events": events},
             "tracking_number": found.tracking_number, "delivery_date": None,

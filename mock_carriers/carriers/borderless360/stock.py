@@ -66,8 +66,11 @@ class Stock:
         self.transactions: list[Transaction] = []
         self._product_ids = itertools.count(max(self.products, default=100) + 1)
         self._level_ids = itertools.count(max((lv.id for lv in self.levels.values()), default=10_000) + 1)
-        self._adjustment_ids = itertools.count(2400)
+        history = fixtures.get("stock_adjustments", [])
+        self._adjustment_ids = itertools.count(max((row["id"] for row in history), default=2399) + 1)
         self._transaction_ids = itertools.count(4_569_000)
+        for row in history:
+            self._remember(row, parse_time(row["created"], origin))
 
     # products
 
@@ -114,6 +117,21 @@ class Stock:
             self.move(three_pl, line["product"], line["quantity"] if add else None, "stockadjustment",
                       adjustment.id, now, set_to=None if add else line["quantity"])
         return adjustment
+
+    def _remember(self, row: Mapping[str, Any], created: datetime) -> None:
+        """A fixture's past adjustment: its transactions are recorded, the levels (which are after
+        it) stay as they are."""
+        adjustment = Adjustment(row["id"], row["client"], row["three_pl"], row.get("reference", ""),
+                                row.get("comment", ""), created)
+        self.adjustments[adjustment.id] = adjustment
+        for line in row["lines"]:
+            level = self.levels.get((row["three_pl"], line["product"]))
+            if level is None:
+                level = self.levels[(row["three_pl"], line["product"])] = Level(
+                    next(self._level_ids), row["three_pl"], line["product"], 0)
+            change = line["quantity"] if line["adjustment_type"] == "add" else line["quantity"] - level.quantity
+            self.transactions.append(Transaction(next(self._transaction_ids), "stockadjustment", adjustment.id,
+                                                 level, change, level.quantity, created))
 
     def transactions_of(self, client: str) -> list[Transaction]:
         return [t for t in self.transactions if self.products[t.level.product].client == client]

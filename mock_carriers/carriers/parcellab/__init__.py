@@ -34,7 +34,7 @@ CARRIER = Carrier(
     name="parcellab",
     routes=build_routes(),
     violation_fields=serializers.field_errors,
-    dialect=StandardizedErrors(),
+    dialect=StandardizedErrors(auth_keyword="Parcellab-API-Token"),  # the first authentication's keyword: a guess
     model_factory=lambda fixtures, namespace: ParcelLabModel(
         fixtures, namespace, notifier(namespace, fixtures["webhook_retries"], fixtures["statuses"])),
     describe=describe,

@@ -8,9 +8,9 @@ from werkzeug.wrappers import Response
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.parcellab import outputs
 from mock_carriers.carriers.parcellab.model import ParcelLabModel
-from mock_carriers.core.errors import TooManyRequests, json_response
+from mock_carriers.core.drf_views import DrfViews, query_params
+from mock_carriers.core.errors import StandardizedErrors, TooManyRequests, json_response
 from mock_carriers.core.routing import RouteTable
-from mock_carriers.core.view_metadata import ViewMetadata
 from mock_carriers.core.serializers import Boolean, Char, Email, Integer, Nested, Uuid, validate
 
 _TEXT = Char(required=False, max_length=255)
@@ -28,7 +28,7 @@ def _lookup(ctx: RequestContext) -> tuple[ParcelLabModel, dict]:
     """Authenticate, throttle, validate, find and authorise: the order status as the caller may see it."""
     model: ParcelLabModel = ctx.model
     account = model.account_of(ctx.request.headers.get("Authorization"), ctx.tokens)
-    raw = {key: value for key, value in ctx.request.args.items()}  # the first of repeated parameters
+    raw = query_params(ctx.request)  # the last of a repeated parameter
     key = f"account:{account}" if account else f"public:{raw.get('account', '')[:40]}"  # anonymous callers apart
     retry_after = model.rate_limit.hit(key, ctx.clock.timestamp())
     if retry_after is not None:
@@ -67,10 +67,15 @@ def _authenticate(ctx: RequestContext) -> str | None:
     return ctx.model.account_of(ctx.request.headers.get("Authorization"), ctx.tokens)
 
 
+WIDGET = "/v4/track/orders/info-widget/"
+
+
 def build_routes() -> RouteTable:
     routes = RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path",
-                        options=ViewMetadata(_authenticate, prefix="/v4/"))
+                        options=DrfViews(_authenticate, prefix="/v4/", renders=("application/json",),
+                                         renders_by_rule={WIDGET: ("image/png",)}))
     routes.add(["GET"], "/v4/track/orders/info/", order_info, "getOrderInfo")
-    routes.add(["GET"], "/v4/track/orders/info-widget/", order_widget, "getOrderInfoWidget")
-    routes.add(["GET"], "/tracking-securityhash", security_hash, "getTrackingSecurityHash")
+    routes.add(["GET"], WIDGET, order_widget, "getOrderInfoWidget")
+    routes.add(["GET"], "/tracking-securityhash", security_hash, "getTrackingSecurityHash",
+               dialect=StandardizedErrors())  # the legacy API: no v4 token challenge
     return routes

@@ -1,19 +1,19 @@
-"""parcelLab order status: orders and their trackings, checkpoints that come due on the namespace
-clock (and reach parcelLab `sync_delay` later, unless a live refresh asks the carrier at once),
-the lookup sets that find an order, the access levels, the mock's own `s` hash, and the webhook
-events a checkpoint triggers. No Flask here."""
+"""parcelLab order status: the records (records.py) on the namespace clock, the lookup sets that
+find an order, the access levels, the mock's own `s` hash, and the webhook events: a tracking's
+creation, the retailer's updates of it, and what each checkpoint means once parcelLab learns of it.
+No Flask here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
+from mock_carriers.carriers.parcellab.records import Checkpoint, Order, Tracking, load_orders
 from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
 from mock_carriers.core.namespaces import Namespace
-from mock_carriers.core.ratelimit import FixedWindow
+from mock_carriers.core.drf_throttle import SimpleRateThrottle
 from mock_carriers.core.tokens import TokenAuthority, TokenState
 from mock_carriers.core.webhooks import hmac_sha256_hex
 
@@ -29,63 +29,21 @@ def security_hash_of(secret: str, account: str, order_number: str) -> str:
     return hmac_sha256_hex(secret, f"{account}:{order_number}".encode())[:16]
 
 
-@dataclass(frozen=True)
-class Checkpoint:
-    at: datetime  # when it happened at the carrier
-    known_at: datetime  # when parcelLab has it without a live refresh
-    status: str
-    location: str
-
-
-@dataclass
-class Tracking:
-    data: Mapping[str, Any]
-    created: datetime
-    checkpoints: list[Checkpoint]
-
-    def visible(self, now: datetime, live: bool) -> list[Checkpoint]:
-        return [c for c in self.checkpoints if (c.at if live else c.known_at) <= now]
-
-
-@dataclass
-class Order:
-    number: str
-    data: Mapping[str, Any]
-    trackings: list[Tracking]
-    order_date: datetime
-
-    @property
-    def account(self) -> str:
-        return self.data["account"]
-
-
 class ParcelLabModel:
     def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace,
-                 notify: Callable[[str, "Order", "Tracking", Checkpoint], None]) -> None:
+                 notify: Callable[[str, Order, Tracking, Checkpoint | None], None]) -> None:
         self._fixtures = fixtures
         self._namespace = namespace
-        self._notify = notify  # (event, order, tracking, checkpoint) -> webhooks
+        self._notify = notify  # (event, order, tracking, the checkpoint it concerns) -> webhooks
         origin = namespace.started_at
-        delay = parse_duration(fixtures["sync_delay"])
-        self.orders: list[Order] = []
-        for number, data in fixtures["orders"].items():
-            trackings = []
-            for tracking in data["trackings"]:
-                checkpoints = [Checkpoint(parse_relative_time(c["at"], origin),
-                                          parse_relative_time(c["at"], origin) + delay, c["status"], c["location"])
-                               for c in tracking["checkpoints"]]
-                trackings.append(Tracking(tracking, parse_relative_time(tracking["created"], origin), checkpoints))
-            self.orders.append(Order(number, data, trackings, parse_relative_time(data["order_date"], origin)))
+        self.orders = load_orders(fixtures, lambda text: parse_relative_time(text, origin),
+                                  parse_duration(fixtures["sync_delay"]))
         limit = fixtures["rate_limit"]
-        self.rate_limit = FixedWindow(limit["requests"], parse_duration(limit["per"]).total_seconds())
+        self.rate_limit = SimpleRateThrottle(limit["requests"], parse_duration(limit["per"]).total_seconds())
         self._schedule(namespace.clock.now())
 
     def now(self) -> datetime:
         return self._namespace.clock.now()
-
-    def relative_date(self, text: str | None) -> date | None:
-        """A fixture date ("+1d") as a day; None when there is none."""
-        return parse_relative_time(text, self._namespace.started_at).date() if text else None
 
     @property
     def statuses(self) -> Mapping[str, Mapping[str, Any]]:
@@ -97,11 +55,10 @@ class ParcelLabModel:
     # credentials
 
     def account_of(self, header: str | None, tokens: TokenAuthority) -> str | None:
-        """The account an `Authorization` header proves; None without one; Unauthorized if it is
-        bad, or its token was expired or revoked (through the admin API)."""
-        if not header:
-            return None
-        scheme, _, value = header.strip().partition(" ")
+        """The account an `Authorization` header proves; None without one, or with a scheme neither
+        authentication knows (DRF tries each and, when none claims the header, the caller is
+        anonymous); Unauthorized if the token is bad, or was expired or revoked (admin API)."""
+        scheme, _, value = (header or "").strip().partition(" ")
         value = value.strip()
         account = None
         if scheme.lower() == "parcellab-api-token":
@@ -110,7 +67,7 @@ class ParcelLabModel:
                 raise Unauthorized("invalid")
             account, value = pair
         elif scheme.lower() != "bearer":
-            raise Unauthorized("invalid")
+            return None
         state, token = tokens.check(value)
         if state is not TokenState.VALID or (account is not None and token.client_id != account):
             raise Unauthorized("invalid")
@@ -147,54 +104,57 @@ class ParcelLabModel:
         needed = NEEDS.get(key)
         if needed and params.get(needed) is None:
             raise Invalid({needed: [f"This field is required when looking up by {key}."]})
-        matches = [(order, tracking) for order in self.orders for tracking in order.trackings
-                   if self._matches(key, params, order, tracking)]
+        now = self.now()
+        matches = [(order, tracking) for order in self.orders if order.order_date <= now
+                   for tracking in order.trackings_at(now) or [None]
+                   if self._matches(key, params, order, tracking, now)]
         if not matches:
             raise NotFound("No order found for the given parameters.")
         order = max((o for o, _ in matches), key=lambda o: o.order_date)  # several orders: the latest
         named = [t for o, t in matches if o is order] if key in ("tracking_number", "external_reference",
                                                                   "tracking_id") else []
-        trackings = named if named and params.get("single_tracking") else order.trackings
+        trackings = named if named and params.get("single_tracking") else order.trackings_at(now)
         if not params.get("show_returns"):  # returns stay hidden, unless the lookup named one
             trackings = [t for t in trackings if not t.data.get("is_return") or t in named]
         return order, trackings
 
     @staticmethod
-    def _matches(key: str, params: Mapping[str, Any], order: Order, tracking: Tracking) -> bool:
+    def _matches(key: str, params: Mapping[str, Any], order: Order, tracking: Tracking | None, now: datetime) -> bool:
+        """Whether the lookup set names the order (with this tracking of it, or none yet)."""
         data, account = order.data, params.get("account")
         if account is not None and str(account) != order.account:
             return False
+        if key in ("tracking_number", "external_reference", "tracking_id"):
+            if tracking is None:
+                return False
+            found = tracking.data_at(now)
+            if key == "tracking_number":
+                return found["tracking_number"] == params["tracking_number"] and found["courier"] == params["courier"]
+            return found.get(key) == params[key]
         if key == "order_number":
             client = params.get("client_key")
             return order.number == params["order_number"] and (client is None or data.get("client_key") == client)
-        if key == "tracking_number":
-            return tracking.data["tracking_number"] == params["tracking_number"] and \
-                tracking.data["courier"] == params["courier"]
-        if key in ("external_reference", "tracking_id"):
-            return tracking.data.get(key) == params[key]
         if key == "recipient_email":
             return (data.get("recipient_email") or "").lower() == params["recipient_email"].lower()
         return data.get(key) == params[key]  # external_order_id, customer_number
 
     def access(self, order: Order, account: str | None, params: Mapping[str, Any]) -> str:
-        """FULL for the order's own account; REDUCED (no personal data) for a valid `s`, or the
-        recipient's email or postal code; else Unauthorized (or NotFound for another account's token)."""
+        """FULL for the order's own account (a `recipient_email` filters: another one is a 404, as
+        is another account's token). Without a token: FULL for the recipient, whom a valid `s`
+        tells (S-PL7), checked again against `recipient_email` and `recipient_postal_code` when
+        sent; anyone else (no `s`, or a wrong or expired one) gets the REDUCED view, never a 401."""
+        email, postal = params.get("recipient_email"), params.get("recipient_postal_code")
+        email_matches = not email or email.lower() == (order.data.get("recipient_email") or "").lower()
         if account is not None:
-            if account != order.account:
-                raise NotFound("No order found for the given parameters.")
-            email = params.get("recipient_email")
-            if email and email.lower() != (order.data.get("recipient_email") or "").lower():
+            if account != order.account or not email_matches:
                 raise NotFound("No order found for the given parameters.")
             return FULL
         s, valid_until = self.security_hash(order)
-        if params.get("s") == s and self.now() < valid_until:
-            return REDUCED
-        email, postal = params.get("recipient_email"), params.get("recipient_postal_code")
-        if email and email.lower() == (order.data.get("recipient_email") or "").lower():
-            return REDUCED
-        if postal and postal.replace(" ", "").upper() == (order.data.get("recipient_postal_code") or "").upper():
-            return REDUCED
-        raise Unauthorized("missing")
+        postal_matches = not postal or \
+            postal.replace(" ", "").upper() == (order.data.get("recipient_postal_code") or "").replace(" ", "").upper()
+        if params.get("s") == s and self.now() < valid_until and email_matches and postal_matches:
+            return FULL
+        return REDUCED
 
     def tracking_by_legacy(self, account: str, query: Mapping[str, str]) -> tuple[Order, Tracking]:
         """The tracking the legacy `/tracking-securityhash` query names (orderNo, courier+trackingNo, xid, tid)."""
@@ -211,25 +171,33 @@ class ParcelLabModel:
                     return order, tracking
         raise NotFound("No matching tracking found.")
 
-    # webhooks: each checkpoint's events when parcelLab learns of it
+    # webhooks (parcelLab's webhooks page): onCreated when the retailer's data creates a tracking,
+    # onUpdated when the retailer's data updates it, and what a checkpoint means once parcelLab
+    # learns of it: onDispatch (once), onScheduled (the announced delivery day changed), onDelay,
+    # onDelivered. Events before the namespace started are history: none is sent.
 
     def _schedule(self, now: datetime) -> None:
+        def at(moment: datetime, event: Callable[[], None]) -> None:
+            if moment >= now:
+                self._namespace.clock.call_at(moment.timestamp(), event)
+
         for order in self.orders:
             for tracking in order.trackings:
+                at(tracking.created, lambda o=order, t=tracking: self._notify("onCreated", o, t, None))
+                for update in tracking.updates:
+                    at(update.at, lambda o=order, t=tracking: self._notify("onUpdated", o, t, None))
                 for index, checkpoint in enumerate(tracking.checkpoints):
-                    if checkpoint.known_at >= now:
-                        self._namespace.clock.call_at(checkpoint.known_at.timestamp(),
-                                                      lambda o=order, t=tracking, i=index: self._learned(o, t, i))
+                    at(checkpoint.known_at, lambda o=order, t=tracking, i=index: self._learned(o, t, i))
 
     def _learned(self, order: Order, tracking: Tracking, index: int) -> None:
         checkpoint = tracking.checkpoints[index]
         status = self.statuses[checkpoint.status]
-        earlier = [self.statuses[c.status]["lifecycle"] for c in tracking.checkpoints[:index]]
-        events = ["onCreated"] if index == 0 else []
-        events.append("onUpdated")
-        if status["lifecycle"] == "InTransit" and "InTransit" not in earlier:
+        earlier = tracking.checkpoints[:index]
+        events = []
+        if status["lifecycle"] == "InTransit" and all(self.statuses[c.status]["lifecycle"] != "InTransit"
+                                                      for c in earlier):
             events.append("onDispatch")
-        if status["lifecycle"] == "OutForDelivery":
+        if checkpoint.announced is not None and checkpoint.announced != tracking.announced_after(earlier):
             events.append("onScheduled")
         if status.get("exception") == "delay":
             events.append("onDelay")

@@ -1,19 +1,26 @@
 """parcelLab's order status JSON, field for field as the docs' example shows it, and the widget
-image. The reduced view (no API token, but a valid `s`, email or postal code) leaves out every
-personal field: names, email, postal code, address."""
+image. The reduced view (no API token and no valid `s`) leaves out every personal field: names,
+email, postal code, the address's lines and the POD signature. A field the docs show as an object
+or a list is always one (its fields null, or empty, when there is nothing to say)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
 from typing import Mapping
 
-from mock_carriers.carriers.parcellab.model import FULL, Checkpoint, Order, ParcelLabModel, Tracking
+from mock_carriers.carriers.parcellab.model import FULL, ParcelLabModel
+from mock_carriers.carriers.parcellab.records import Checkpoint, Order, Tracking
 from mock_carriers.core.raster import text_png
 
 ARTICLE_FIELDS = ("line_item_id", "product_id", "sku", "order_item_id", "article_name", "article_category",
                   "article_store_url", "article_image_url", "article_brand", "size", "color", "width", "height",
                   "length", "length_unit", "weight", "weight_unit", "unit_price", "quantity", "amount_invoiced",
-                  "origin_country_iso3", "is_bulky", "tags", "additional_attributes")
+                  "origin_country_iso3", "is_bulky")
+ADDRESS_FIELDS = ("first_name", "last_name", "company_name", "address_line", "address_line_extra", "postal_code",
+                  "city", "country_iso3", "region_code", "phone")
+NO_STATUS = {"step": 0, "status_code": "", "status_text": "", "status_details": "", "lifecycle_status": "Pending",
+             "delivery_extra_info": "", "exception_type": "", "event_timestamp": None, "next_action": "",
+             "icon_hint": ""}  # no checkpoint yet: the docs' defaults ("" texts, Pending)
 WIDGET_SIZE = (480, 200)
 
 
@@ -33,8 +40,9 @@ def text(texts: Mapping[str, str], languages: list[str]) -> str:
 
 
 def languages(order: Order, lang: str | None) -> list[str]:
-    chain = [lang, lang.split("-")[0]] if lang else []
-    return [code.lower() for code in chain if code] + [order.data.get("language", "en"), "en"]
+    """`lang` (default `en`), then the order's language, then English (the docs' fallbacks)."""
+    lang = lang or "en"
+    return [code.lower() for code in (lang, lang.split("-")[0]) if code] + [order.data.get("language", "en"), "en"]
 
 
 def order_info(model: ParcelLabModel, order: Order, trackings: list[Tracking], level: str, lang: str | None,
@@ -51,34 +59,33 @@ def order_info(model: ParcelLabModel, order: Order, trackings: list[Tracking], l
 
 
 def tracking(model: ParcelLabModel, order: Order, found: Tracking, full: bool, langs: list[str], live: bool) -> dict:
-    data, order_data = found.data, order.data
     now = model.now()
+    data, order_data = found.data_at(now), order.data
     seen = found.visible(now, live)
     courier = model.courier(data["courier"])
     statuses = [model.statuses[c.status] for c in seen]
     delivered = next((c for c in seen if model.statuses[c.status]["lifecycle"] == "Delivered"), None)
-    announced = model.relative_date(data.get("announced_delivery_date"))
+    announced = found.announced_after(seen)
     return {
         "tracking_number": data["tracking_number"],
         "courier_info": {"courier": data["courier"], "courier_name": courier["name"],
                          "courier_tracking_url": courier["tracking_url"].format(tracking_number=data["tracking_number"]),
                          "courier_reroute_url": courier["reroute_url"], "last_mile_courier": data["courier"],
                          "last_mile_courier_name": courier["name"]},
-        "last_delivery_status": _status(model, seen[-1], len(seen), langs) if seen else None,
+        "last_delivery_status": _status(model, seen[-1], langs) if seen else dict(NO_STATUS),
         "delivery_location": seen[-1].location if seen else "",
         "is_delayed": any(s.get("exception") == "delay" for s in statuses),
         "is_exception": any("exception" in s for s in statuses),
         "is_return": bool(data.get("is_return")),
-        "action_box": None,
+        "action_box": _action_box(announced if delivered is None else None),
         "recipient_name": order_data.get("recipient_name") if full else None,
         "recipient_email": order_data.get("recipient_email") if full else None,
         "destination_country_iso3": order_data.get("destination_country_iso3"),
         "recipient_postal_code": order_data.get("recipient_postal_code") if full else None,
         "identifiers_consignment": data["tracking_id"],
-        "shipping_address": dict(order_data["shipping_address"]) if full and order_data.get("shipping_address") else None,
-        "articles": [{"version": "v1", **{name: article.get(name) for name in ARTICLE_FIELDS}}
-                     for article in order_data.get("articles", [])],
-        "additional_attributes": {},
+        "shipping_address": _address(order_data, full),
+        "articles": [_article(article) for article in order_data.get("articles", [])],
+        "additional_attributes": dict(data.get("additional_attributes") or {}),
         "announced_delivery_date": day(announced), "announced_delivery_date_min": day(announced),
         "pod_identifier": f"POD-{data['tracking_number']}" if delivered else None,
         "pod_signature": data.get("pod_signature") if delivered and full else None,
@@ -86,10 +93,36 @@ def tracking(model: ParcelLabModel, order: Order, found: Tracking, full: bool, l
         "timezone": "Europe/Berlin",
         "reporting_info": _reporting(model, seen, announced),
         "supports_live_refresh": True,
-        "checkpoints": [_checkpoint(model, data["courier"], c, langs) for c in seen]}
+        "checkpoints": [_checkpoint(model, data["courier"], c, found.announced_after(seen[:index + 1]), langs)
+                        for index, c in enumerate(seen)]}
 
 
-def _status(model: ParcelLabModel, checkpoint: Checkpoint, count: int, langs: list[str]) -> dict:
+def _address(order_data: Mapping, full: bool) -> dict:
+    """The shipping address; in the reduced view only its country (the rest is personal)."""
+    given = order_data.get("shipping_address") or {}
+    address = {name: given.get(name) for name in ADDRESS_FIELDS}
+    address["country_iso3"] = address["country_iso3"] or order_data.get("destination_country_iso3")
+    return address if full else {name: address[name] if name == "country_iso3" else None for name in ADDRESS_FIELDS}
+
+
+def _article(article: Mapping) -> dict:
+    """An article as the docs show it: every documented field, `tags` and `additional_attributes`
+    lists (empty when there are none), and any further property the retailer sent."""
+    extra = {name: value for name, value in article.items() if name not in ARTICLE_FIELDS}
+    return {"version": "v1", **{name: article.get(name) for name in ARTICLE_FIELDS}, **extra,
+            "tags": list(article.get("tags") or []),
+            "additional_attributes": list(article.get("additional_attributes") or [])}
+
+
+def _action_box(announced: date | None) -> dict:
+    """The docs' action box; the mock has no action to offer (no parcel shop, no choice to make),
+    so its texts are null and `raw` is the announced delivery window, if any."""
+    return {"type": None, "label": None, "label_communication": None, "label_caption": None, "address": None,
+            "opening_hours": [], "raw": {"earliest_date": day(announced), "latest_date": day(announced),
+                                         "has_time": False, "earliest_time": None, "latest_time": None}}
+
+
+def _status(model: ParcelLabModel, checkpoint: Checkpoint, langs: list[str]) -> dict:
     status = model.statuses[checkpoint.status]
     return {"step": status["step"], "status_code": checkpoint.status, "status_text": text(status["text"], langs),
             "status_details": text(status["details"], langs), "lifecycle_status": status["lifecycle"],
@@ -97,12 +130,16 @@ def _status(model: ParcelLabModel, checkpoint: Checkpoint, count: int, langs: li
             "event_timestamp": timestamp(checkpoint.at), "next_action": "", "icon_hint": status["icon"]}
 
 
-def _checkpoint(model: ParcelLabModel, courier: str, checkpoint: Checkpoint, langs: list[str]) -> dict:
+def _checkpoint(model: ParcelLabModel, courier: str, checkpoint: Checkpoint, announced: date | None,
+                langs: list[str]) -> dict:
+    """A checkpoint, with the delivery day announced as of it."""
     status = model.statuses[checkpoint.status]
     return {"step": status["step"], "courier": courier, "status_code": checkpoint.status,
             "event_timestamp": timestamp(checkpoint.at), "status_text": text(status["text"], langs),
             "status_details": text(status["details"], langs), "is_hidden": False, "location": checkpoint.location,
-            "delivery_location_type": None, "delivery_extra_info": "", "estimated_delivery_date": None,
+            "delivery_location_type": None, "delivery_extra_info": "",
+            "estimated_delivery_date": {"start_date": day(announced), "end_date": day(announced), "start_time": None,
+                                        "end_time": None},
             "exception_type": status.get("exception", ""), "next_action": ""}
 
 
