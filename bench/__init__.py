@@ -1,1 +1,1 @@
-"""Benchmarks of mock-carriers (DESIGN.md section 9): `python -m bench`. Figures, never assertions."""
+"""Benchmarks of mock-carriers: `python -m bench`. Figures, never assertions."""

@@ -1,4 +1,4 @@
-"""MockCarriers and Sandbox: a thin Python wrapper of the admin API (DESIGN.md section 7).
+"""MockCarriers and Sandbox: a thin Python wrapper of the admin API.
 
     with MockCarriers.start() as mock:
         sb = mock.sandbox("t42")

@@ -1,1 +1,1 @@
-"""The /__admin API: how tests and QA control the mock (DESIGN.md section 5)."""
+"""The /__admin API: how tests and QA control the mock (contracts/admin.openapi.yaml describes it)."""

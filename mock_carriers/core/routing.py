@@ -145,7 +145,7 @@ def check_namespace_name(name: str) -> str:
 
 def resolve_target(path: str, host: str | None, namespace_header: str | None,
                    carrier_names: Iterable[str], hosts: Mapping[str, str]) -> Target | None:
-    """Locate a carrier request from its URL form (see DESIGN section 2); None if it names none."""
+    """Locate a carrier request from its URL form (prefix, /ns/ prefix, Host); None if it names none."""
     namespace = DEFAULT_NAMESPACE
     carrier = hosts.get((host or "").rsplit(":", 1)[0].lower())
     prefix = ""

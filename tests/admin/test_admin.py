@@ -1,4 +1,4 @@
-"""The /__admin API (DESIGN.md section 5)."""
+"""The /__admin API."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The URL forms of DESIGN.md section 2: prefix, /ns/ prefix, real Host headers, X-Mock-Namespace."""
+"""The URL forms: prefix, /ns/ prefix, real Host headers, X-Mock-Namespace."""
 
 import pytest
 import requests
