@@ -3,7 +3,6 @@ request costs over an open TLS connection, and over a new one each time, against
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import statistics
 import threading
 import time
 

@@ -11,7 +11,8 @@ from mock_carriers.webhook_sink import WebhookSink
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 WAYBILL = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
-           "receiverContactName": "P", "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
+           "receiverContactName": "P",
+           "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
 
 
 class StampedSink(WebhookSink):

@@ -115,7 +115,8 @@ def contracts() -> None:
 def _contract_files() -> dict[str, Path]:
     from mock_carriers.resources import data_dir
 
-    return {path.name.removesuffix(".openapi.yaml"): path for path in sorted(data_dir("contracts").glob("*.openapi.yaml"))}
+    return {path.name.removesuffix(".openapi.yaml"): path
+            for path in sorted(data_dir("contracts").glob("*.openapi.yaml"))}
 
 
 @contracts.command("list")

@@ -129,7 +129,8 @@ DEFAULT_URL = "http://127.0.0.1:8080"
 def server_options(command):
     """--url and --admin-token: which running server, and its admin token."""
     command = click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None,
-                           help="The server's admin token, if it has one (default: $MOCK_CARRIERS_ADMIN_TOKEN).")(command)
+                           help="The server's admin token, if it has one "
+                                "(default: $MOCK_CARRIERS_ADMIN_TOKEN).")(command)
     return click.option("--url", envvar="MOCK_CARRIERS_URL", default=DEFAULT_URL, type=ServerUrl(),
                         help=f"The running server (default: $MOCK_CARRIERS_URL, else {DEFAULT_URL}).")(command)
 
@@ -143,8 +144,9 @@ def admin_options(command):
 
 def call(url: str, admin_token: str | None, method: str, path: str, subject: str = "the request", **kwargs):
     """The admin API's answer; a ClickException saying what went wrong otherwise."""
-    from mock_carriers.client import AdminError, _Admin
     import requests
+
+    from mock_carriers.client import AdminError, _Admin
 
     try:
         return _Admin(url, admin_token).call(method, path, **kwargs)

@@ -54,8 +54,9 @@ def _follow(url: str, admin_token: str | None, namespace: str, params: dict, sho
     shown. Entry ids count up per namespace, so an id lower than the last means it was reset."""
     import time
 
-    from mock_carriers.client import AdminError, _Admin
     import requests
+
+    from mock_carriers.client import AdminError, _Admin
 
     admin, path, last, waiting = _Admin(url, admin_token), f"/namespaces/{namespace}/journal", 0, False
 

@@ -8,8 +8,16 @@ from pathlib import Path
 
 import click
 
-from mock_carriers.cli_common import (NamespaceName, ScenarioSource, admin_options, call, echo_json,
-                                      scenario_namespace, server_options, shipped_scenarios)
+from mock_carriers.cli_common import (
+    NamespaceName,
+    ScenarioSource,
+    admin_options,
+    call,
+    echo_json,
+    scenario_namespace,
+    server_options,
+    shipped_scenarios,
+)
 
 
 @click.group()
@@ -253,7 +261,8 @@ def clock(action: str, value: str | None, url: str, namespace: str, admin_token:
     else:
         if action in ("advance", "set") and not value:
             raise click.UsageError(f"clock {action} needs a value")
-        body = {"action": action, **({"by": value} if action == "advance" else {"to": value} if action == "set" else {})}
+        extra = {"by": value} if action == "advance" else {"to": value} if action == "set" else {}
+        body = {"action": action, **extra}
         state = call(url, admin_token, "POST", path, json=body)
     click.echo(f"{state['now']}{' (frozen)' if state['frozen'] else ''}")
 

@@ -82,7 +82,8 @@ class _Admin:
         response = self.session.get(f"{self.url}/__admin/tls/ca.pem", timeout=30)
         if response.status_code != 200:
             raise AdminError(response.status_code, response.text)
-        path = os.path.join(tempfile.gettempdir(), f"mock-carriers-ca-{hashlib.sha256(response.content).hexdigest()[:16]}.pem")
+        digest = hashlib.sha256(response.content).hexdigest()[:16]
+        path = os.path.join(tempfile.gettempdir(), f"mock-carriers-ca-{digest}.pem")
         if not os.path.exists(path):
             with tempfile.NamedTemporaryFile("wb", dir=os.path.dirname(path), delete=False) as handle:
                 handle.write(response.content)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from functools import partial
-from typing import Any
 
 import anyio
 from mcp import types
@@ -33,7 +32,8 @@ def build_server(caller: AdminCaller, tools: list[AdminTool] | None = None) -> S
     """An MCP server whose tools call the admin API through `caller`."""
     by_name = {tool.name: tool for tool in (tools or admin_tools())}
 
-    async def list_tools(ctx: ServerRequestContext, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+    async def list_tools(ctx: ServerRequestContext,
+                         params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
         return types.ListToolsResult(tools=[_described(tool) for tool in by_name.values()])
 
     async def call_tool(ctx: ServerRequestContext, params: types.CallToolRequestParams) -> types.CallToolResult:

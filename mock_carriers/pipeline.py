@@ -16,9 +16,19 @@ from werkzeug.wrappers import Response
 from mock_carriers import fault_effects
 from mock_carriers import strict as strict_mode
 from mock_carriers.carriers.base import RequestContext
-from mock_carriers.core.errors import (AdminDialect, Answered, BadRequest, CarrierError, Internal,
-                                       MethodNotAllowed, NotFound, PayloadTooLarge, Redirect, RouteNotFound)
 from mock_carriers.connection_faults import ENVIRON_KEY
+from mock_carriers.core.errors import (
+    AdminDialect,
+    Answered,
+    BadRequest,
+    CarrierError,
+    Internal,
+    MethodNotAllowed,
+    NotFound,
+    PayloadTooLarge,
+    Redirect,
+    RouteNotFound,
+)
 from mock_carriers.core.faults import AFTER, CONNECTION
 from mock_carriers.core.journal import JournalEntry, request_headers
 from mock_carriers.core.namespaces import NamespacesFull

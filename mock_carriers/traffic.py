@@ -136,7 +136,8 @@ def _from_journal(entry: dict) -> Exchange:
     return Exchange(request.get("method", "GET").upper(), request.get("path", ""), str(request.get("query", "")),
                     _text_headers(request.get("headers")), _journal_body(request), response.get("status"),
                     _text_headers(response.get("headers")), _journal_body(response),
-                    bool(request.get("body_truncated")), bool(response.get("body_truncated")), bool(entry.get("faults")))
+                    bool(request.get("body_truncated")), bool(response.get("body_truncated")),
+                    bool(entry.get("faults")))
 
 
 def _text_headers(headers: Any) -> dict[str, str]:

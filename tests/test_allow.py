@@ -6,8 +6,8 @@ not an order id."""
 import re
 
 import pytest
-
 from conftest import B360, B360_AUTH
+
 from mock_carriers.carriers import CARRIERS
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]

@@ -6,9 +6,10 @@ import json
 import pytest
 import yaml
 from click.testing import CliRunner
-from hypothesis import given, strategies as st
-
 from conftest import P2G, bearer, p2g_token
+from hypothesis import given
+from hypothesis import strategies as st
+
 from mock_carriers import traffic
 from mock_carriers.cli import main
 from mock_carriers.core.contracts import ContractError

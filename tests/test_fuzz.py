@@ -15,6 +15,7 @@ import pkgutil
 import hypothesis
 import pytest
 import schemathesis
+from conftest import B360_AUTH, PL_AUTH, be_token, bex_token, p2g_token
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -28,7 +29,6 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import mock_carriers
-from conftest import B360_AUTH, PL_AUTH, be_token, bex_token, p2g_token
 from mock_carriers.carriers import CARRIERS
 from mock_carriers.core.fixtures import load_yaml
 from mock_carriers.resources import data_dir

@@ -11,7 +11,6 @@ from pathlib import Path
 import anyio
 import pytest
 import requests
-
 from mcp import Client, StdioServerParameters
 
 from mock_carriers.agent_tools import AdminCaller, admin_tools

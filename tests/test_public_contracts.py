@@ -5,7 +5,8 @@ import json
 import sys
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mock_carriers import conformance
 from mock_carriers.core.contracts.loading import contract_book

@@ -11,15 +11,14 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, request
 
 from mock_carriers import __version__
+from mock_carriers.admin.scenario import read as read_scenario
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.durations import format_instant, parse_duration, parse_instant
-from mock_carriers.core.errors import (BadRequest, Invalid, NotFound, Unauthorized,
-                                       empty_response, json_response)
-from mock_carriers.admin.scenario import read as read_scenario
+from mock_carriers.core.errors import BadRequest, Invalid, NotFound, Unauthorized, empty_response, json_response
 from mock_carriers.core.faults import parse_rule
 from mock_carriers.core.fixtures import FixtureError, deep_merge, located, validate
-from mock_carriers.core.links import external_url
 from mock_carriers.core.limits import MAX_DEPTH, TooLarge, check_document
+from mock_carriers.core.links import external_url
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.nesting import nests_deeper
 from mock_carriers.core.routing import DEFAULT_NAMESPACE, check_namespace_name

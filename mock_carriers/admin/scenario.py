@@ -1,6 +1,6 @@
 """Scenario files: one YAML (or JSON) document a QA engineer hands to anyone, saying which
-namespace and seed, whether strict mode is on, which fixture overlay, which fault rules and webhook subscriptions, and which
-clock steps. This module reads and checks the document's shape, refusing what could hurt the
+namespace and seed, whether strict mode is on, which fixture overlay, which fault rules and webhook
+subscriptions, and which clock steps. This module reads and checks the document's shape, refusing what could hurt the
 server (a huge file here; a YAML alias bomb or deep nesting in core/safe_yaml.py); the admin API
 checks its parts the way each of its endpoints does, then applies it."""
 

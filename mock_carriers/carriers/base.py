@@ -7,8 +7,8 @@ rendering, journal) comes from core/ and is configured here, never re-written pe
 from __future__ import annotations
 
 import importlib
-from functools import cached_property
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -25,7 +25,6 @@ from mock_carriers.core.routing import RouteTable, Target
 from mock_carriers.core.tokens import TokenAuthority
 
 
-
 @dataclass
 class Carrier:
     name: str
@@ -37,7 +36,8 @@ class Carrier:
     token_lifetime: float | None = None  # seconds; None: tokens live until expired or revoked
     webhook_events: tuple[str, ...] = ()  # the event types it sends; empty: it sends no webhooks
     check_fixtures: CrossCheck | None = None  # checks its fixture schema cannot express
-    fixed_tokens: Callable[[Any], list[tuple[str, str]]] | None = None  # fixtures -> [(token, client)] handed out by hand
+    # fixtures -> [(token, client)] handed out by hand
+    fixed_tokens: Callable[[Any], list[tuple[str, str]]] | None = None
     business_error: Callable[[str | None], CarrierError] = BadRequest  # its typical refusal (the carrier_error fault)
     retry_after_format: str = "seconds"  # how its 429s write Retry-After: "seconds" or "http-date"
     violation_fields: Callable[[list[Violation]], dict] = nested_fields()  # how it names invalid fields

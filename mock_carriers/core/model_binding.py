@@ -17,8 +17,8 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from mock_carriers.core.binding import is_index
-from mock_carriers.core.durations import EARLIEST, LATEST
 from mock_carriers.core.contracts.fields import indexed_fields
+from mock_carriers.core.durations import EARLIEST, LATEST
 from mock_carriers.core.errors import Invalid
 
 Errors = dict[str, list[str]]

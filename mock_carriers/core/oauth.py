@@ -19,7 +19,6 @@ from mock_carriers.core.errors import OAuthError, Unauthorized
 from mock_carriers.core.tokens import Token, TokenAuthority, TokenState
 
 
-
 @dataclass(frozen=True)
 class TokenRequest:
     client_id: str

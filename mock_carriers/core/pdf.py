@@ -12,7 +12,8 @@ A4 = (210 * MM, 297 * MM)
 
 def _escape(text: str) -> bytes:
     raw = text.encode("latin-1", errors="replace")
-    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)").replace(b"\r", b"").replace(b"\n", b" ")
+    escaped = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    return escaped.replace(b"\r", b"").replace(b"\n", b" ")
 
 
 def text_pdf(pages: list[list[str]], size: tuple[float, float] = A4, font_size: float = 11,
@@ -44,5 +45,6 @@ def text_pdf(pages: list[list[str]], size: tuple[float, float] = A4, font_size: 
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, info_id, xref)
+    out += (b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+            % (len(objects) + 1, info_id, xref))
     return bytes(out)

@@ -14,8 +14,8 @@ from functools import partial
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import quote
 
-from mock_carriers.core.errors import BadRequest, MethodNotAllowed, Redirect, RouteNotFound
 from mock_carriers.core.drf_views import DrfViews
+from mock_carriers.core.errors import BadRequest, MethodNotAllowed, Redirect, RouteNotFound
 
 NAMESPACE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")
 DEFAULT_NAMESPACE = "default"
@@ -118,7 +118,8 @@ class RouteTable:
         if self._trailing_slash == "append" and not path.endswith("/"):
             if any(route.pattern.match(path + "/") for route in self._routes):
                 # escaped as Django's escape_uri_path does: the decoded path may hold a line break
-                raise Redirect(quote(path, safe="/:@&+$,-_.!~*'()") + "/" + (f"?{query_string}" if query_string else ""))
+                query = f"?{query_string}" if query_string else ""
+                raise Redirect(quote(path, safe="/:@&+$,-_.!~*'()") + "/" + query)
         raise RouteNotFound()
 
     def __iter__(self):

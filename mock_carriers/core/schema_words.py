@@ -6,7 +6,7 @@ reprs (None, True, 'quotes'). Used wherever a user's document is checked against
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 from mock_carriers.core.limits import clip
 
@@ -141,7 +141,8 @@ def _alternatives(error: Any, path: tuple) -> list[Problem]:
                 kinds = [sub.validator_value] if isinstance(sub.validator_value, str) else sub.validator_value
                 options += [_TYPES.get(kind, kind) for kind in kinds]
             else:
-                options += [_show(v) for v in (sub.validator_value if sub.validator == "enum" else [sub.validator_value])]
+                values = sub.validator_value if sub.validator == "enum" else [sub.validator_value]
+                options += [_show(v) for v in values]
         return [(path, f"must be {_join(list(dict.fromkeys(options)), 'or')}, not {_show(error.instance)}")]
     import jsonschema
 

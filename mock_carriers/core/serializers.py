@@ -237,9 +237,8 @@ class Many(Field):
 
     def clean(self, value: Any, partial: bool) -> Any:
         if not isinstance(value, list):
-            raise FieldError({"non_field_errors": [
-                f'Expected a list of items but got type "{_type_name(value)}".']}
-                if isinstance(self.child, Nested) else [f'Expected a list of items but got type "{_type_name(value)}".'])
+            message = f'Expected a list of items but got type "{_type_name(value)}".'
+            raise FieldError({"non_field_errors": [message]} if isinstance(self.child, Nested) else [message])
         if not value and not self.allow_empty:
             raise FieldError({"non_field_errors": ["This list may not be empty."]} if isinstance(self.child, Nested)
                              else ["This list may not be empty."])

@@ -57,8 +57,8 @@ class TlsTerminator:
         return _handshake(self.authority().leaf_context(host), sock, timeout)
 
     def _refuse_plain(self, sock: socket.socket) -> None:
-        body = json.dumps({"error": "plain_http_on_https_port",
-                           "message": f"this port speaks HTTPS; use https://, or plain HTTP on port {self._plain_port}"})
+        message = f"this port speaks HTTPS; use https://, or plain HTTP on port {self._plain_port}"
+        body = json.dumps({"error": "plain_http_on_https_port", "message": message})
         head = (f"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
                 "Connection: close\r\n\r\n")
         try:

@@ -11,7 +11,6 @@ import io
 import socket
 import time
 
-
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)  # Linux
 
 

@@ -27,7 +27,8 @@ def default_ca_dir(environ: Mapping[str, str] = os.environ) -> Path:
     if explicit:
         return Path(explicit).expanduser()
     data = environ.get("XDG_DATA_HOME")
-    base = Path(data) if data and Path(data).is_absolute() else Path(environ.get("HOME") or Path.home()) / ".local/share"
+    home = Path(environ.get("HOME") or Path.home())
+    base = Path(data) if data and Path(data).is_absolute() else home / ".local/share"
     return base / "mock-carriers" / "ca"
 
 

@@ -1,7 +1,6 @@
 """The /__admin API."""
 
 import pytest
-
 from conftest import BE, be_token, bearer
 
 import mock_carriers

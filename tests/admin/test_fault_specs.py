@@ -2,7 +2,8 @@
 the field, never a 500."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mock_carriers.core.faults import EFFECTS
 from mock_carriers.core.fixtures import load_yaml

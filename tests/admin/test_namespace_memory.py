@@ -7,7 +7,6 @@ import time
 import weakref
 
 import pytest
-
 from conftest import B360_AUTH, PL_AUTH, be_token, bearer, bex_token, p2g_token
 
 QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},

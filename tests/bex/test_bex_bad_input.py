@@ -2,9 +2,10 @@
 for a body it cannot read), never a 500, and changes nothing."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import BEX, bex_token
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from mock_carriers.carriers.bex.api import ENDPOINTS
 
 NAMES = [name for name, _ in ENDPOINTS]

@@ -3,7 +3,6 @@
 import re
 
 import pytest
-
 from conftest import BEX
 
 V3 = f"{BEX}/api/service/waybillquicktrackingv3customtreeview"

@@ -3,9 +3,8 @@
 import io
 
 import pytest
-from pypdf import PdfReader
-
 from conftest import BEX, bex_token
+from pypdf import PdfReader
 
 V4 = {"accountNumber": "ACC1001", "serviceCode": "ONC", "sendersRef": "PO-9", "senderCompany": "Karoo Coffee",
       "senderSuburb": "Sandton", "receiverCompany": "Surf Shop", "receiverSuburb": "Umhlanga",

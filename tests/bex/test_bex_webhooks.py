@@ -10,7 +10,6 @@ from dataclasses import replace
 
 import pytest
 import requests
-
 from conftest import BEX_LOGIN, settled
 from receivers import Dribbling, Hanging
 

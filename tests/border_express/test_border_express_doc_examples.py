@@ -13,9 +13,8 @@ import io
 from email.utils import parsedate_to_datetime
 
 import pytest
-from PIL import Image
-
 from conftest import BE
+from PIL import Image
 
 TEXT_OR_NULL = (str, type(None))
 

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 import pytest
-
 from conftest import BE, be_token, bearer
 
 REF = {"delivered": "BE10000001", "in_transit": "BE10000002", "walking": "BE10000003",

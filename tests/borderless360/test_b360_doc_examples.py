@@ -7,7 +7,6 @@ document's section. Only the token is the mock's (and `{id}` placeholders name a
 import copy
 
 import pytest
-
 from conftest import B360, AdminCalls
 from doc_example_shapes import assert_shape
 

@@ -2,7 +2,6 @@
 `?format=json`, unreadable bodies."""
 
 import pytest
-
 from conftest import B360, B360_AUTH
 
 

@@ -14,8 +14,8 @@ import threading
 
 import pytest
 import requests
-
 from conftest import BEX_LOGIN
+
 from mock_carriers.console import Console
 
 TIME = r"\d\d:\d\d:\d\d\.\d{3}"

@@ -12,7 +12,6 @@ import threading
 
 import pytest
 import requests
-
 from conftest import BEX_LOGIN
 
 

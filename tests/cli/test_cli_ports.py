@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.cli import main
 from mock_carriers.settings import Settings

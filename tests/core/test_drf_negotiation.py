@@ -2,7 +2,8 @@
 the answer's media type is one a client parses as what it asked for."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.drf_negotiation import MediaType, select_renderer
 from mock_carriers.core.errors import HttpError, NotFound

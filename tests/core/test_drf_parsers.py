@@ -1,7 +1,8 @@
 """A form read as DRF's serializers read HTML input: any nested body written in DRF's form keys
 reads back as the same body; a key of any other shape is ignored, never a crash."""
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from mock_carriers.core.drf_parsers import html_input

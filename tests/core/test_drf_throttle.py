@@ -1,7 +1,8 @@
 """DRF's SimpleRateThrottle: a sliding window of request times per key; never more than N in any
 window of `duration`, and the wait it names is until the oldest request leaves."""
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.drf_throttle import SimpleRateThrottle
 

@@ -2,7 +2,8 @@
 rule checking that names the field."""
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.errors import Invalid
 from mock_carriers.core.faults import FaultBook

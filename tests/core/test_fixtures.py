@@ -2,7 +2,8 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.fixtures import FixtureError, deep_merge, load_yaml, validate
 

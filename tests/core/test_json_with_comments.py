@@ -4,7 +4,8 @@ alone, and anything else still refused as json refuses it."""
 import json
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core import json_with_comments
 

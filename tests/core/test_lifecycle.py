@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.lifecycle import Timeline, steps_from_fixture
 

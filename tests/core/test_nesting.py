@@ -3,7 +3,8 @@ strings hold (brackets, quotes, backslashes) and however the text is spaced."""
 
 import json
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.nesting import nests_deeper
 

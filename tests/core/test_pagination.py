@@ -3,7 +3,8 @@ parameters fall back to DRF's defaults instead of failing."""
 
 from urllib.parse import parse_qsl, urlsplit
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.pagination import LimitOffset
 

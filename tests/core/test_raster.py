@@ -3,7 +3,8 @@
 import io
 import zlib
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from mock_carriers.core.raster import CELL_HEIGHT, CELL_WIDTH, FONT, GLYPH_HEIGHT, GLYPH_WIDTH, glyph, text_png

@@ -1,7 +1,8 @@
 """Fixed windows on the namespace clock: at most N requests per window per key, and a new window
 once the clock has moved past the old one."""
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.ratelimit import FixedWindow
 

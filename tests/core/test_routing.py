@@ -1,5 +1,6 @@
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.errors import BadRequest, MethodNotAllowed, Redirect, RouteNotFound
 from mock_carriers.core.routing import RouteTable, resolve_target

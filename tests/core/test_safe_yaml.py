@@ -1,7 +1,8 @@
 """The bounded YAML loader every user document goes through (core/safe_yaml.py)."""
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mock_carriers.core import safe_yaml
 from mock_carriers.core.limits import MAX_CHARS, MAX_DEPTH, MAX_NODES, check_document

@@ -7,7 +7,8 @@ import re
 
 import jsonschema
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.durations import parse_duration
 from mock_carriers.core.schema_words import MAX_PROBLEMS, by_line, problems

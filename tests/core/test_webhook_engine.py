@@ -4,7 +4,8 @@ import hashlib
 import hmac
 from datetime import timedelta
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.outbound import Answer

@@ -8,13 +8,13 @@ from datetime import timedelta
 
 import pytest
 import requests
-
 from conftest import BEX_LOGIN
+from receivers import Dribbling, Hanging, KeepAlive
+
 from mock_carriers.core.clock import Scheduler, VirtualClock
 from mock_carriers.core.lanes import Lanes
 from mock_carriers.core.outbound import Closed, Outbound
 from mock_carriers.core.webhooks import GAVE_UP, RetryPolicy, WebhookHub
-from receivers import Dribbling, Hanging, KeepAlive
 
 SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
           "receiverContactName": "P", "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}

@@ -6,7 +6,6 @@ from datetime import datetime
 
 import pytest
 import requests
-
 from conftest import AdminCalls
 
 SECRET = "abcd"

@@ -6,11 +6,12 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
-
 from conftest import P2G, bearer, p2g_token
-from mock_carriers.app import MAX_BODY_BYTES
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_p2g_orders import ORDER, order_with
+
+from mock_carriers.app import MAX_BODY_BYTES
 
 BODY_ROUTES = ["/api/quotes", "/api/orders", "/api/orders/verify", "/api/collectiondates", "/api/customs"]
 

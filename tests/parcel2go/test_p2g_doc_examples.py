@@ -15,9 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from PIL import Image
-
 from conftest import P2G, AdminCalls
+from PIL import Image
 
 ACCEPT_ANY = {"User-Agent": "insomnia/5.14.6", "Accept": "*/*"}
 

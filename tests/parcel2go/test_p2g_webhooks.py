@@ -9,9 +9,10 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-from hypothesis import given, strategies as st
-
 from conftest import AdminCalls, settled
+from hypothesis import given
+from hypothesis import strategies as st
+
 from mock_carriers.carriers.parcel2go.webhooks import dotnet_utc, signature
 
 SECRET = "abcd"

@@ -2,7 +2,6 @@
 answer, DRF's JSON media type, OPTIONS; the legacy call is no DRF view."""
 
 import pytest
-
 from conftest import PL, PL_AUTH
 
 INFO = f"{PL}/v4/track/orders/info/"

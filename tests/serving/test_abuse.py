@@ -12,7 +12,6 @@ import threading
 
 import pytest
 import requests
-
 from serving_support import connect, read_response, read_until_closed, wait_until
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}

@@ -6,7 +6,6 @@ import http.client
 import json
 
 import requests
-
 from serving_support import connect, read_response, read_until_closed
 
 LOGIN = b'{"username": "mock-bex-user", "password": "mock-bex-password"}'

@@ -16,7 +16,6 @@ import urllib.request
 
 import pytest
 import requests
-
 from serving_support import connect, open_sockets, read_response, read_until_closed, wait_until
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}

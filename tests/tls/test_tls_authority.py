@@ -16,8 +16,8 @@ from pathlib import Path
 import certifi
 import pytest
 from cryptography import x509
-
 from tls_support import TinyTLSServer, authority, get_as, handshake  # noqa: F401 (fixtures)
+
 from mock_carriers.tls import CertificateAuthority, default_ca_dir
 from mock_carriers.tls import certificates as certs
 from mock_carriers.tls.certificates import load_key

@@ -12,9 +12,10 @@ import subprocess
 import pytest
 import requests
 from cryptography import x509
-from hypothesis import given, strategies as st
-
+from hypothesis import given
+from hypothesis import strategies as st
 from tls_support import BODY, TinyTLSServer, authority, get_as, handshake, tls_server  # noqa: F401 (fixtures)
+
 from mock_carriers.carriers import CARRIERS
 from mock_carriers.tls import CertificateAuthority
 

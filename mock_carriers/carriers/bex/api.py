@@ -249,7 +249,8 @@ def download_labels(ctx: RequestContext) -> Response:
             receiver = waybill.receiver
             pages.append(["BEX EXPRESS", f"Service: {waybill.service}", f"Waybill: {waybill.number}",
                           f"Parcel: {parcel}", f"Piece {parcels.index(parcel) + 1} of {len(parcels)}", "",
-                          f"To: {receiver['company']}", receiver["street"], f"{receiver['suburb']} {receiver['postcode']}"])
+                          f"To: {receiver['company']}", receiver["street"],
+                          f"{receiver['suburb']} {receiver['postcode']}"])
     return _download(text_pdf(pages, LABEL_SIZE, font_size=10, title="Parcel labels"), "ParcelLabels.pdf")
 
 
@@ -288,7 +289,8 @@ def register_webhook(ctx: RequestContext) -> Response:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Invalid({"webHook.WebHookUri": ["The WebHookUri field must be an absolute http or https URI."]})
     if not 32 <= len(secret) <= 64:
-        raise Invalid({"webHook.Secret": ["The WebHook secret key parameter must be between 32 and 64 characters long."]})
+        raise Invalid({"webHook.Secret": [
+            "The WebHook secret key parameter must be between 32 and 64 characters long."]})
     filters = params.get("Filters") or []
     if not isinstance(filters, list) or not all(isinstance(f, str) for f in filters):
         raise Invalid({"webHook.Filters": ["Filters must be a list of filter names."]})

@@ -273,7 +273,8 @@ def list_stock_transactions(ctx: RequestContext) -> Response:
 
 def build_routes() -> RouteTable:
     """DRF routers: exact case, a trailing slash on every path (Django's APPEND_SLASH redirects)."""
-    routes = RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path",  # JSON only: `format=api` is a 404
+    # JSON only: `format=api` is a 404
+    routes = RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path",
                         options=DrfViews(_client, prefix=API, renders=("application/json",)))
     routes.add(["GET"], f"{API}/orders/", list_orders, "listOrders")
     routes.add(["POST"], f"{API}/orders/", create_order, "createOrder")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from mock_carriers.core.serializers import (Char, Date, DecimalNumber, Email, FieldError, Integer, Many, Nested)
+from mock_carriers.core.serializers import Char, Date, DecimalNumber, Email, FieldError, Integer, Many, Nested
 
 COUNTRY = re.compile(r"[A-Z]{2}\Z")
 PACKAGE_TYPES = ("box", "pallet", "container")
@@ -42,7 +42,8 @@ ADDRESS = Nested(fields={
 ORDER_ITEM = Nested(fields={
     "sku": Char(max_length=100), "quantity": Integer(min_value=1, max_value=1_000_000),
     "customs_value": DecimalNumber(required=False, min_value=Decimal(0)),
-    "customs_value_currency": Char(required=False, max_length=3), "quantity_per_item": Integer(required=False, min_value=1),
+    "customs_value_currency": Char(required=False, max_length=3),
+    "quantity_per_item": Integer(required=False, min_value=1),
     "order_item_type": Char(required=False, choices=ITEM_TYPES)})
 
 PACKAGE = Nested(fields={

@@ -236,7 +236,8 @@ class Borderless360Model:
                                        and isinstance(order.data.get(key), dict) else value
                                        for key, value in data.items()}}
         items, three_pl, option = self._check_order(client, merged, exclude=order)
-        order.data, order.customer_reference, order.order_type = merged, merged["customer_reference"], merged["order_type"]
+        order.data = merged
+        order.customer_reference, order.order_type = merged["customer_reference"], merged["order_type"]
         order.items, order.three_pl, order.shipping_option = items, three_pl, option
         for name in ("destination_address", "source_address"):
             if merged.get(name) and order.ids.get(name) is None:
@@ -419,7 +420,8 @@ def check_fixtures(fixtures: Mapping[str, Any]):
             yield ("orders", order_id, "three_pl"), "not the company_name of one of the three_pls"
         for index, item in enumerate(order["order_items"]):
             if not any(p["sku"] == item["sku"] and p["client"] == order["client"] for p in products.values()):
-                yield ("orders", order_id, "order_items", index, "sku"), f"{item['sku']!r} is not a product of the client"
+                yield (("orders", order_id, "order_items", index, "sku"),
+                       f"{item['sku']!r} is not a product of the client")
     for order_id in fixtures.get("serial_numbers", {}):
         if order_id not in fixtures["orders"]:
             yield ("serial_numbers", order_id), "not one of the orders"

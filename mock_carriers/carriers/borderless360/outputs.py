@@ -161,7 +161,8 @@ def _whole(value: Any) -> int | float | None:
 
 
 def _customs(model: Borderless360Model, found: Order) -> dict:
-    return {"id": found.ids["customs"], "reason_of_export": (found.data.get("customs") or {}).get("reason_of_export", "")}
+    customs = found.data.get("customs") or {}
+    return {"id": found.ids["customs"], "reason_of_export": customs.get("reason_of_export", "")}
 
 
 def _three_pl(model: Borderless360Model, found: Order) -> dict | None:

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
-from mock_carriers.core.errors import Forbidden, OAuthError, empty_response, json_response
 from mock_carriers.core.binding import form_of
+from mock_carriers.core.errors import Forbidden, OAuthError, empty_response, json_response
 from mock_carriers.core.oauth import authenticate_client, client_credentials_request, require_bearer
 from mock_carriers.core.tokens import Token
 

@@ -129,7 +129,8 @@ def _customs_declaration(line: OrderLine, parcel: Parcel) -> list[str]:
 
 def _commercial_invoice(order: Order, line: OrderLine) -> list[str]:
     return ["COMMERCIAL INVOICE", f"Order {order.id}  line {line.id}",
-            *[f"{parcel.tracking_number}: {parcel.contents_summary}  {parcel.value:.2f} GBP" for parcel in line.parcels]]
+            *[f"{parcel.tracking_number}: {parcel.contents_summary}  {parcel.value:.2f} GBP"
+              for parcel in line.parcels]]
 
 
 def _invoice(model: Parcel2GoModel, order: Order) -> list[str]:

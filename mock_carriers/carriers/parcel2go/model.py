@@ -189,7 +189,8 @@ class Parcel2GoModel:
                           "available": [(kind, self.extra_charge(kind, service, value, included))
                                         for kind in service["extras"] if kind not in included],
                           "collection": pricing.first_collection(service, now)})
-        return sorted(found, key=lambda q: (pricing.total([q["carriage"], *(c for _, c in q["extras"])]).total, q["slug"]))
+        return sorted(found, key=lambda q: (pricing.total([q["carriage"], *(c for _, c in q["extras"])]).total,
+                                            q["slug"]))
 
     @staticmethod
     def requires_customs(destination: Mapping[str, Any] | None) -> bool:

@@ -10,10 +10,10 @@ from typing import Any, Callable, Mapping
 
 from mock_carriers.carriers.parcellab.records import Checkpoint, Order, Tracking, load_orders
 from mock_carriers.core.credentials import decode_pair
+from mock_carriers.core.drf_throttle import SimpleRateThrottle
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
 from mock_carriers.core.namespaces import Namespace
-from mock_carriers.core.drf_throttle import SimpleRateThrottle
 from mock_carriers.core.tokens import TokenAuthority, TokenState
 from mock_carriers.core.webhooks import hmac_sha256_hex
 

@@ -69,7 +69,8 @@ def tracking(model: ParcelLabModel, order: Order, found: Tracking, full: bool, l
     return {
         "tracking_number": data["tracking_number"],
         "courier_info": {"courier": data["courier"], "courier_name": courier["name"],
-                         "courier_tracking_url": courier["tracking_url"].format(tracking_number=data["tracking_number"]),
+                         "courier_tracking_url":
+                             courier["tracking_url"].format(tracking_number=data["tracking_number"]),
                          "courier_reroute_url": courier["reroute_url"], "last_mile_courier": data["courier"],
                          "last_mile_courier_name": courier["name"]},
         "last_delivery_status": _status(model, seen[-1], langs) if seen else dict(NO_STATUS),
