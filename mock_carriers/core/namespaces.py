@@ -90,6 +90,14 @@ class Namespace:
                     self._tokens[carrier.name] = authority
         return authority
 
+    def call_at(self, when: float, callback: Callable[[], None]) -> None:
+        """Run `callback` once this world's clock reaches `when` (a timestamp), holding the
+        namespace's lock as a request does: a timeline step changes the state requests read."""
+        def locked() -> None:
+            with self.lock:
+                callback()
+        self.clock.call_at(when, locked)
+
     def trace_id(self) -> str:
         """A W3C trace id (as ASP.NET Core puts in ProblemDetails), seeded like everything else but
         from its own sequence, so a failed request leaves the next order number where it was."""

@@ -46,3 +46,15 @@ def test_clear_drops_everything():
 
 def test_shipped_fixtures_exist():
     assert Path(data_dir("fixtures") / "border-express.yaml").is_file()
+
+
+def test_a_timer_of_the_world_runs_holding_the_namespace_lock():
+    """Timeline steps change what requests read, so they run under the lock requests take."""
+    from datetime import timedelta
+
+    namespace = _registry().get("t1")
+    namespace.clock.freeze()
+    held = []
+    namespace.call_at(namespace.clock.timestamp() + 60, lambda: held.append(namespace.lock._is_owned()))
+    namespace.clock.advance(timedelta(minutes=2))
+    assert held == [True]

@@ -219,7 +219,7 @@ class BexModel:
         """Each step from `now` on sends its webhooks when the namespace clock reaches it."""
         for step in steps:
             if step.at is not None and step.at >= now:
-                self._namespace.clock.call_at(step.at.timestamp(), lambda s=step: self._step_happened(waybill, s))
+                self._namespace.call_at(step.at.timestamp(), lambda s=step: self._step_happened(waybill, s))
 
     def _step_happened(self, waybill: Waybill, step: Step) -> None:
         event = Occurred(step.at, step.data)

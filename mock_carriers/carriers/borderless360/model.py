@@ -191,11 +191,7 @@ class Borderless360Model:
         now = self.now()
         for step in order.steps[order.applied:]:
             if step.at >= now:
-                self._namespace.clock.call_at(step.at.timestamp(), self._timer)
-
-    def _timer(self) -> None:
-        with self._namespace.lock:
-            self.settle()
+                self._namespace.call_at(step.at.timestamp(), self.settle)
 
     # orders
 

@@ -375,7 +375,7 @@ class Parcel2GoModel:
         now = self._namespace.clock.now()
         for step in steps:
             if step.at is not None and step.at >= now:
-                self._namespace.clock.call_at(step.at.timestamp(), lambda s=step: self._happened(line, s))
+                self._namespace.call_at(step.at.timestamp(), lambda s=step: self._happened(line, s))
 
     def _happened(self, line: OrderLine, step: Step) -> None:
         data = step.data

@@ -179,7 +179,7 @@ class ParcelLabModel:
     def _schedule(self, now: datetime) -> None:
         def at(moment: datetime, event: Callable[[], None]) -> None:
             if moment >= now:
-                self._namespace.clock.call_at(moment.timestamp(), event)
+                self._namespace.call_at(moment.timestamp(), event)
 
         for order in self.orders:
             for tracking in order.trackings:
