@@ -1,6 +1,7 @@
 """What each fault effect does to a request, applied by the pipeline for every carrier alike:
 before the carrier handles it (wait, answer instead, spoil the caller's token) or to its answer
-(break the JSON). The carrier only supplies its typical business error and its Retry-After form."""
+(break the JSON). The carrier only supplies its typical business error, its Retry-After form and
+where its clients send their credentials."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from flask import Request
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import Carrier
-from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.errors import TooManyRequests, Unavailable
 from mock_carriers.core.faults import FaultRule
 from mock_carriers.core.namespaces import Namespace
@@ -24,8 +24,7 @@ def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Names
     request used up meanwhile). A rule is claimed (counted as fired) only when it acts."""
     effect, params, book = rule.effect, rule.params, namespace.faults
     if effect == "quota":
-        key = request.headers.get("Authorization") or request.headers.get("token") or "anonymous"
-        retry_after = rule.quota.hit(key[:200], namespace.clock.timestamp())
+        retry_after = rule.quota.hit(_quota_key(request, carrier), namespace.clock.timestamp())
         if retry_after is None or not book.claim(rule):
             return False
         raise _throttled(retry_after, carrier.retry_after_format, carrier, namespace)
@@ -35,7 +34,7 @@ def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Names
         time.sleep(book.latency_ms(rule) / 1000)  # real time: clients measure real time
     elif effect in ("expire_token", "revoke_token"):
         authority = namespace.tokens(carrier)
-        for value in caller_tokens(request):
+        for value in carrier.credentials(request):
             getattr(authority, effect.removesuffix("_token"))(token=value)
     elif effect == "status":
         raise Unavailable(params["status"])
@@ -53,17 +52,10 @@ def after(rule: FaultRule, response: Response) -> Response:
     return response
 
 
-def caller_tokens(request: Request) -> list[str]:
-    """Every token the request presents: the Authorization header's credential (and, when that is
-    base64 of `id:token`, the token in it), a `token` header or parameter (BEX sends its token so)."""
-    credential = request.headers.get("Authorization", "").strip().rpartition(" ")[2]
-    values = [credential, _embedded_token(credential), request.headers.get("token", ""), request.args.get("token", "")]
-    return [value for value in dict.fromkeys(values) if value]
-
-
-def _embedded_token(credential: str) -> str:
-    pair = decode_pair(credential)
-    return pair[1] if pair else ""
+def _quota_key(request: Request, carrier: Carrier) -> str:
+    """Whom a quota counts: the request's own credential, else its client's address."""
+    presented = carrier.credentials(request)
+    return f"credential {presented[0][:200]}" if presented else f"address {request.remote_addr or ''}"
 
 
 def _throttled(seconds: int, form: str, carrier: Carrier, namespace: Namespace) -> TooManyRequests:

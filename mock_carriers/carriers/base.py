@@ -17,6 +17,7 @@ from flask import Request
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.contracts import Violation, nested_fields
 from mock_carriers.core.cors import CorsPolicy
+from mock_carriers.core.credentials import Credentials, authorization
 from mock_carriers.core.errors import BadRequest, CarrierError, ErrorDialect
 from mock_carriers.core.fixtures import CrossCheck
 from mock_carriers.core.links import external_url
@@ -42,6 +43,8 @@ class Carrier:
     retry_after_format: str = "seconds"  # how its 429s write Retry-After: "seconds" or "http-date"
     violation_fields: Callable[[list[Violation]], dict] = nested_fields()  # how it names invalid fields
     cors: CorsPolicy | None = None  # how it answers browsers from other origins; None: it does not
+    # the tokens a request presents, where its clients send them (token faults and quotas act on them)
+    credentials: Credentials = authorization("Bearer", "Token")
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
         return self.model_factory(fixtures, namespace)

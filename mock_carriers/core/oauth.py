@@ -16,7 +16,7 @@ from flask import Request
 from mock_carriers.core.binding import form_of
 from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.errors import OAuthError, Unauthorized
-from mock_carriers.core.tokens import Token, TokenAuthority, TokenState
+from mock_carriers.core.tokens import Token, TokenAuthority
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,4 @@ def require_bearer(authority: TokenAuthority, header: str | None) -> Token:
     value = bearer_token(header)
     if value is None:
         raise Unauthorized("missing" if not header else "invalid")
-    state, token = authority.check(value)
-    if state is TokenState.VALID:
-        return token
-    raise Unauthorized({TokenState.EXPIRED: "expired", TokenState.REVOKED: "revoked"}.get(state, "invalid"))
+    return authority.require(value)

@@ -5,7 +5,7 @@ expired or revoked token are "invalid"."""
 from __future__ import annotations
 
 from mock_carriers.core.errors import Unauthorized
-from mock_carriers.core.tokens import Token, TokenAuthority, TokenState
+from mock_carriers.core.tokens import Token, TokenAuthority
 
 NOT_PROVIDED = "Authentication credentials were not provided."
 
@@ -18,8 +18,4 @@ def keyword_token(authority: TokenAuthority, header: str | None, keyword: str = 
         raise Unauthorized("invalid", "Invalid token header. No credentials provided.")
     if len(parts) > 2:
         raise Unauthorized("invalid", "Invalid token header. Token string should not contain spaces.")
-    state, token = authority.check(parts[1])
-    if state is TokenState.VALID:
-        return token
-    reason = {TokenState.EXPIRED: "expired", TokenState.REVOKED: "revoked"}.get(state, "invalid")
-    raise Unauthorized(reason, "Invalid token.")
+    return authority.require(parts[1], "Invalid token.")

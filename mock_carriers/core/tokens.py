@@ -1,8 +1,9 @@
 """TokenAuthority: the access tokens of one carrier in one namespace.
 
 Tokens are opaque random strings bound to a client, scopes and an expiry on the namespace clock.
-A carrier asks `check()` and renders each answer as its own 401/403; the admin API expires or
-revokes tokens to let tests exercise a client's re-authentication path.
+A carrier asks `check()`, or `require()` for the refusal saying why, and renders each answer as its
+own 401/403; the admin API expires or revokes tokens to let tests exercise a client's
+re-authentication path.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from mock_carriers.core.clock import VirtualClock
+from mock_carriers.core.errors import Unauthorized
 
 
 class TokenState(enum.Enum):
@@ -30,6 +32,9 @@ class Token:
     expires_at: float | None
     revoked: bool = False
     expired_by_admin: bool = False
+
+
+_REASONS = {TokenState.EXPIRED: "expired", TokenState.REVOKED: "revoked", TokenState.UNKNOWN: "invalid"}
 
 
 class TokenAuthority:
@@ -56,6 +61,14 @@ class TokenAuthority:
         if token.expired_by_admin or (token.expires_at is not None and self._clock.timestamp() >= token.expires_at):
             return TokenState.EXPIRED, token
         return TokenState.VALID, token
+
+    def require(self, value: str | None, message: str | None = None) -> Token:
+        """The valid token `value` names, else Unauthorized whose reason says why: "expired",
+        "revoked", or "invalid" for one never issued. `message` is the carrier's wording of it."""
+        state, token = self.check(value)
+        if state is TokenState.VALID:
+            return token
+        raise Unauthorized(_REASONS[state], message)
 
     def expire(self, token: str | None = None, client_id: str | None = None) -> int:
         """Make matching tokens expired now; answers how many were live before."""

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.bex.api import build_routes
+from mock_carriers.carriers.bex.inputs import credentials
 from mock_carriers.carriers.bex.model import BexError, BexModel, check_fixtures
 from mock_carriers.carriers.bex.webhooks import ACTIONS, notifier
 from mock_carriers.core import model_binding
@@ -32,4 +33,5 @@ CARRIER = Carrier(
     webhook_events=ACTIONS,
     check_fixtures=check_fixtures,
     business_error=lambda message: BexError(message or "An unexpected error occurred, please try again."),
+    credentials=credentials,  # a `token` header, or downloads' `token` parameter (not Authorization)
 )

@@ -11,7 +11,7 @@ from flask import Request
 
 from mock_carriers.carriers.bex.model import BexError
 from mock_carriers.core.binding import FORM_TYPE, Params, bind
-from mock_carriers.core.errors import ShapedError
+from mock_carriers.core.errors import CarrierError, ShapedError
 
 # Web API's default formatters: JSON, XML and forms. The mock parses JSON and forms; XML passes
 # the framework, as on the real host, and then fails as a body that is not JSON.
@@ -26,6 +26,18 @@ def read(request: Request) -> Params:
         raise ShapedError({"Message": f"The request entity's media type '{media}' is not supported "
                                       "for this resource."}, 415)
     return bind(request)
+
+
+def credentials(request: Request) -> list[str]:
+    """The tokens a request presents, where BEX's routes read them: API calls send theirs in a
+    `token` header, downloads their alternate token as a `token` parameter (query or body, any
+    case). A body the routes would refuse presents none; the query still does."""
+    try:
+        params = read(request)
+    except CarrierError:
+        params = Params(dict(request.args.items()))
+    values = [request.headers.get("token", ""), params.text("token")]
+    return [value for value in dict.fromkeys(values) if value]
 
 
 def flag(params: Params, name: str) -> bool:

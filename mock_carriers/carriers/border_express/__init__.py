@@ -7,6 +7,7 @@ from mock_carriers.carriers.border_express.api import TOKEN_LIFETIME, build_rout
 from mock_carriers.carriers.border_express.model import BorderExpressModel
 from mock_carriers.core import model_binding
 from mock_carriers.core.cors import CorsPolicy
+from mock_carriers.core.credentials import authorization
 from mock_carriers.core.errors import ProblemDetails
 
 
@@ -27,4 +28,5 @@ CARRIER = Carrier(
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=TOKEN_LIFETIME,
     cors=CorsPolicy(preflight_status=204),  # ASP.NET Core's CORS middleware; what it allows is a guess
+    credentials=authorization("Bearer"),
 )

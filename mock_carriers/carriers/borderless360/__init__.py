@@ -8,6 +8,7 @@ from mock_carriers.carriers.borderless360.model import Borderless360Model, check
 from mock_carriers.carriers.borderless360.webhooks import EVENTS, notifier
 from mock_carriers.core import serializers
 from mock_carriers.core.cors import CorsPolicy
+from mock_carriers.core.credentials import authorization
 from mock_carriers.core.errors import Invalid, RestFramework
 
 
@@ -37,4 +38,5 @@ CARRIER = Carrier(
     check_fixtures=check_fixtures,
     fixed_tokens=tokens,
     business_error=lambda message: Invalid({"non_field_errors": [message or "The order can not be processed."]}),
+    credentials=authorization("Token"),
 )

@@ -9,6 +9,7 @@ from mock_carriers.carriers.parcel2go.model import NO_PRICE, Parcel2GoModel, che
 from mock_carriers.carriers.parcel2go.webhooks import TYPES, notifier
 from mock_carriers.core import model_binding
 from mock_carriers.core.cors import CorsPolicy
+from mock_carriers.core.credentials import authorization
 from mock_carriers.core.errors import WebApi
 
 
@@ -33,4 +34,5 @@ CARRIER = Carrier(
     webhook_events=TYPES,
     check_fixtures=check_fixtures,
     business_error=lambda message: order_errors([{"Type": "Service", "Error": message or NO_PRICE, "ItemId": None}]),
+    credentials=authorization("Bearer"),
 )

@@ -9,6 +9,7 @@ from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixture
 from mock_carriers.carriers.parcellab.webhooks import EVENTS, notifier
 from mock_carriers.core import serializers
 from mock_carriers.core.cors import CorsPolicy
+from mock_carriers.core.credentials import authorization
 from mock_carriers.core.errors import Invalid, StandardizedErrors
 
 
@@ -45,4 +46,5 @@ CARRIER = Carrier(
     check_fixtures=check_fixtures,
     fixed_tokens=tokens,
     business_error=lambda message: Invalid({"non_field_errors": [message or "The order status can not be retrieved."]}),
+    credentials=authorization("Bearer", pairs=("Parcellab-API-Token",)),  # base64(account:token)
 )
