@@ -287,6 +287,34 @@ def check_fixtures(directory: Path | None) -> None:
         sys.exit(1)
 
 
+@main.group()
+def scaffold() -> None:
+    """Start new parts of the mock in a checkout (see docs/adding-a-carrier.md)."""
+
+
+@scaffold.command("carrier")
+@click.argument("name")
+@click.option("--framework", type=click.Choice(["aspnet", "drf"]), default="aspnet", show_default=True,
+              help="The web framework the real API runs on: its error dialect and route matching.")
+@click.option("--into", "root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              help="The checkout to add the carrier to (default: the current directory).")
+@click.option("--host", "hosts", multiple=True, metavar="HOST",
+              help="A host name of the real API, for Host routing, the proxy and TLS (repeatable).")
+def scaffold_carrier(name: str, framework: str, root: Path, hosts: tuple[str, ...]) -> None:
+    """Add carrier NAME: its package, fixture, contract and test folder, registered, with one route."""
+    from mock_carriers.scaffold import ScaffoldError
+    from mock_carriers.scaffold import scaffold_carrier as make
+
+    try:
+        written = make(root, name, framework, hosts)
+    except ScaffoldError as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {path}")
+    package = name.replace("-", "_")
+    click.echo(f"next: python -m pytest tests/{package} tests/test_contracts.py, then docs/adding-a-carrier.md")
+
+
 for _command in (*cli_world.COMMANDS, *cli_records.COMMANDS):
     main.add_command(_command)
 

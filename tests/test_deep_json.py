@@ -69,7 +69,7 @@ def test_no_carrier_route_fails_on_a_deep_body(make_app, carrier, strict):
     only the status is checked."""
     app = create_app(Settings(strict=True)) if strict else make_app()
     client = app.test_client()
-    headers = CREDENTIALS[carrier](client)
+    headers = CREDENTIALS.get(carrier, lambda client: {})(client)  # none: a carrier without authentication
     for route in CARRIERS.load(carrier).routes:
         path = f"/{carrier}" + re.sub(r"<[^>]+>", "1", route.rule)
         for method in sorted(route.methods - {"HEAD"}):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from mock_carriers.cli import main
@@ -127,6 +127,8 @@ ROOT = r"https?://(?:[A-Za-z0-9][A-Za-z0-9_.-]*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5
 
 @PROPERTY
 @given(st.dictionaries(st.sampled_from(HEADERS), values, min_size=1))
+@example({"X-Forwarded-Host": "0.."})  # an empty label: no URL can be made of it
+@example({"X-Forwarded-Host": "0_"})  # an underscore: Werkzeug refuses it as a Host
 def test_any_forwarded_headers_from_a_trusted_peer_give_a_well_formed_link_or_none(client, headers):
     import re
 

@@ -7,6 +7,7 @@ rendering, journal) comes from core/ and is configured here, never re-written pe
 from __future__ import annotations
 
 import importlib
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,9 +26,21 @@ from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.routing import RouteTable, Target
 from mock_carriers.core.tokens import TokenAuthority
 
+CARRIER_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")  # its URL segment and file names
+RETRY_AFTER_FORMATS = ("seconds", "http-date")
+
 
 @dataclass
 class Carrier:
+    """One carrier's configuration of core, checked when its package is imported.
+
+    Required: `name` (matches CARRIER_NAME, as in its registry entry and file names), `routes` (a
+    non-empty RouteTable), `dialect` (an ErrorDialect), `model_factory` and `describe` (callables),
+    `fixture_schema_path` (an existing file). Every other field is optional, with the default shown.
+    A missing field is Python's TypeError; a wrong one is a TypeError or ValueError naming the
+    carrier and the field, so a new carrier fails at import rather than on its first request.
+    """
+
     name: str
     routes: RouteTable
     dialect: ErrorDialect
@@ -45,6 +58,40 @@ class Carrier:
     cors: CorsPolicy | None = None  # how it answers browsers from other origins; None: it does not
     # the tokens a request presents, where its clients send them (token faults and quotas act on them)
     credentials: Credentials = authorization("Bearer", "Token")
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not CARRIER_NAME.match(self.name):
+            raise ValueError(f"Carrier {self.name!r}: field 'name' must be lower-case letters, digits and "
+                             "single hyphens, starting with a letter")
+        self._expect("routes", isinstance(self.routes, RouteTable), "a RouteTable")
+        if not any(True for _ in self.routes):
+            raise ValueError(f"Carrier {self.name!r}: field 'routes' has no routes")
+        self._expect("dialect", isinstance(self.dialect, ErrorDialect), "an ErrorDialect")
+        for name in ("model_factory", "describe", "business_error", "violation_fields"):
+            self._expect(name, callable(getattr(self, name)), "callable")
+        for name in ("check_fixtures", "fixed_tokens"):
+            self._expect(name, getattr(self, name) is None or callable(getattr(self, name)), "None or callable")
+        self._expect("fixture_schema_path", isinstance(self.fixture_schema_path, Path), "a Path")
+        if not self.fixture_schema_path.is_file():
+            raise ValueError(f"Carrier {self.name!r}: field 'fixture_schema_path': "
+                             f"no file at {self.fixture_schema_path}")
+        lifetime = self.token_lifetime
+        self._expect("token_lifetime", lifetime is None or (isinstance(lifetime, (int, float))
+                                                            and not isinstance(lifetime, bool)), "None or seconds")
+        if lifetime is not None and not lifetime > 0:
+            raise ValueError(f"Carrier {self.name!r}: field 'token_lifetime' must be above 0, not {lifetime!r}")
+        self._expect("webhook_events", isinstance(self.webhook_events, tuple)
+                     and all(isinstance(event, str) for event in self.webhook_events), "a tuple of str")
+        if self.retry_after_format not in RETRY_AFTER_FORMATS:
+            raise ValueError(f"Carrier {self.name!r}: field 'retry_after_format' must be one of "
+                             f"{', '.join(RETRY_AFTER_FORMATS)}, not {self.retry_after_format!r}")
+        self._expect("cors", self.cors is None or isinstance(self.cors, CorsPolicy), "None or a CorsPolicy")
+
+    def _expect(self, field_name: str, ok: bool, what: str) -> None:
+        if not ok:
+            value = getattr(self, field_name)
+            raise TypeError(f"Carrier {self.name!r}: field {field_name!r} must be {what}, "
+                            f"not {type(value).__name__} {value!r:.60}")
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
         return self.model_factory(fixtures, namespace)

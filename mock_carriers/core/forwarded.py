@@ -131,6 +131,8 @@ def _host(value: str | None) -> str | None:
     found = _HOST.match(value or "")
     if found is None or (found["port"] is not None and not _port(found["port"])):
         return None
+    if not found["name"].startswith("[") and ("" in found["name"].removesuffix(".").split(".")):
+        return None  # an empty label ("0..", ".x"): Werkzeug takes it, but no URL can be made of it
     if found["name"].startswith("["):
         try:
             ipaddress.IPv6Address(found["name"][1:-1])
