@@ -7,7 +7,7 @@ import math
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from mock_carriers.carriers.bex.places import RATE_CATEGORIES, Place, fixture_places, gazetteer, packaged_places
 from mock_carriers.core.errors import BadRequest

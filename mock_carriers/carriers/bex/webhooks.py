@@ -6,7 +6,6 @@ stopped for good by a 410."""
 from __future__ import annotations
 
 import json
-
 from dataclasses import dataclass
 from typing import Any, Callable
 
