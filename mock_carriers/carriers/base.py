@@ -25,6 +25,7 @@ from mock_carriers.core.links import external_url
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.routing import RouteTable, Target
 from mock_carriers.core.tokens import TokenAuthority
+from mock_carriers.core.webhooks import CarrierEnvelope, FixtureRetries, JsonEnvelope, RetryPolicy
 
 CARRIER_NAME = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*\Z")  # its URL segment and file names
 RETRY_AFTER_FORMATS = ("seconds", "http-date")
@@ -49,6 +50,9 @@ class Carrier:
     fixture_schema_path: Path
     token_lifetime: float | None = None  # seconds; None: tokens live until expired or revoked
     webhook_events: tuple[str, ...] = ()  # the event types it sends; empty: it sends no webhooks
+    webhook_envelope: CarrierEnvelope = JsonEnvelope()  # how each delivery is wrapped, signed and encoded
+    # when it retries: fixed, or set by the fixtures' `webhook_retries` section
+    webhook_policy: RetryPolicy | FixtureRetries = FixtureRetries()
     check_fixtures: CrossCheck | None = None  # checks its fixture schema cannot express
     # fixtures -> [(token, client)] handed out by hand
     fixed_tokens: Callable[[Any], list[tuple[str, str]]] | None = None

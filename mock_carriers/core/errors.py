@@ -7,11 +7,11 @@ format, and one renderer per framework serves every carrier built on it.
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from werkzeug.wrappers import Response
 
+from mock_carriers.core import compact_json
 from mock_carriers.core.limits import MAX_ECHO, clip
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -173,8 +173,7 @@ class OAuthError(CarrierError):
 def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None,
                   content_type: str = JSON_TYPE) -> Response:
     """Compact JSON, UTF-8, as the ASP.NET and Django serializers emit it."""
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return Response(data, status=status, headers=dict(headers or {}), content_type=content_type)
+    return Response(compact_json.encode(body), status=status, headers=dict(headers or {}), content_type=content_type)
 
 
 def empty_response(status: int, headers: Mapping[str, str] | None = None) -> Response:

@@ -54,7 +54,7 @@ def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> Non
     from mock_carriers.core import schema_words
 
     validator = jsonschema.Draft202012Validator(load_yaml(carrier.fixture_schema_path),
-                                                format_checker=_format_checker())
+                                                format_checker=_format_checker(), registry=_shared_schemas())
     found = schema_words.problems(validator.iter_errors(brief_view(data)))
     if not found and carrier.check_fixtures is not None:  # they assume the schema's shape
         found = [(tuple(path), clip(message)) for path, message in carrier.check_fixtures(data)]
@@ -70,6 +70,14 @@ def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> Non
 def located(path: tuple, message: str) -> str:
     """"field.path: message", or the message alone for the whole document."""
     return f"{clip(field_path(path))}: {message}" if path else message
+
+
+def _shared_schemas():
+    """Schema parts every carrier's fixtures share, referred to by their `$id`."""
+    from referencing import Registry, Resource
+
+    shared = load_yaml(Path(__file__).with_name("webhook_retries.schema.yaml"))
+    return Registry().with_resource(shared["$id"], Resource.from_contents(shared))
 
 
 def _format_checker():

@@ -56,7 +56,10 @@ class Namespace:
         self.journal = Journal(journal_limit, journal_body_limit)
         self.faults = FaultBook(seed)
         self.outbound = Outbound()  # every request the namespace sends: cut when it is dropped
-        self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit, outbound=self.outbound, faults=self.faults)
+        this = weakref.proxy(self)  # the hub's callbacks must not keep the namespace alive (see `model`)
+        self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit, outbound=self.outbound, faults=self.faults,
+                                   fixtures=lambda carrier: this.fixtures(carrier),
+                                   random_bits=lambda bits: this.random_bits(bits))
         self.overlays = dict(overlays or {})  # carrier -> fixtures already merged and checked
         self._base_fixtures = fixtures
         self._models: dict[str, Any] = {}
@@ -89,6 +92,11 @@ class Namespace:
                         authority.issue(client_id, value=value)
                     self._tokens[carrier.name] = authority
         return authority
+
+    def random_bits(self, bits: int) -> int:
+        """The next `bits` of the namespace's seeded sequence (the one the models draw ids from)."""
+        with self.lock:
+            return self.rng.getrandbits(bits)
 
     def call_at(self, when: float, callback: Callable[[], None]) -> None:
         """Run `callback` once this world's clock reaches `when` (a timestamp), holding the

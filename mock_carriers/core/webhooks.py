@@ -1,7 +1,8 @@
 """Outbound webhooks: subscriptions, the outbox, the dispatcher, signers and retry policies.
 
 A carrier supplies the data (how a delivery is signed, which answers count as success, when to
-retry, when to stop) and an envelope builder; this module does the rest, on the namespace clock:
+retry, when to stop) and an envelope, once, on its own definition; its models then emit through
+`hub.for_carrier(carrier).emit(event, document)`, and this module does the rest, on the namespace clock:
 `advance 5m` makes the retries of those five minutes before it returns. Every delivery ends as
 delivered, gave_up or unsubscribed, with every attempt (exact bytes, headers, answer) kept; the
 outbox keeps every pending delivery and trims only finished ones beyond its limit, counting them.
@@ -16,8 +17,9 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Protocol
 
+from mock_carriers.core import compact_json
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.durations import format_instant, parse_duration
 from mock_carriers.core.faults import FaultBook
@@ -73,6 +75,38 @@ class RetryPolicy:
             return False
         return status in self.success if self.success is not None else 200 <= status < 300
 
+    def resolve(self, fixtures: Any) -> "RetryPolicy":
+        """A fixed policy: the fixtures have no say."""
+        return self
+
+
+def retry_delays(section: Any) -> tuple[float, ...]:
+    """The `webhook_retries` fixture section: `{delays: [1m, 5m, ...]}`, seconds before each retry.
+    Older fixtures wrote a bare list, `{first_delay, attempts}` (doubling each time) or
+    `{every, retries}`; they are still read (deprecated), and win over `delays` in an overlay."""
+    if isinstance(section, list):
+        return tuple(parse_duration(delay).total_seconds() for delay in section)
+    if "attempts" in section:
+        first = parse_duration(section["first_delay"]).total_seconds()
+        return RetryPolicy.backoff(first, section["attempts"]).delays
+    if "every" in section:
+        return (parse_duration(section["every"]).total_seconds(),) * section["retries"]
+    return tuple(parse_duration(delay).total_seconds() for delay in section["delays"])
+
+
+@dataclass(frozen=True)
+class FixtureRetries:
+    """A RetryPolicy whose delays each namespace's fixtures set (their `webhook_retries` section),
+    for carriers that publish no schedule."""
+
+    unsubscribe_on: frozenset[int] = frozenset()
+    timeout: float = 10.0
+    success: frozenset[int] | None = None
+
+    def resolve(self, fixtures: Any) -> RetryPolicy:
+        return RetryPolicy(retry_delays(fixtures["webhook_retries"]), self.unsubscribe_on, self.timeout,
+                           self.success)
+
 
 @dataclass
 class Subscription:
@@ -117,6 +151,38 @@ class Attempt:
 Envelope = Callable[["Delivery", int, float], tuple[bytes, dict[str, str]]]
 
 
+class CarrierEnvelope(Protocol):
+    """How a carrier wraps its documents. `seal` runs when the event happens and gives what every
+    attempt of the delivery keeps (ids drawn then, bytes frozen then); `attempt` gives one attempt's
+    exact bytes and headers."""
+
+    def seal(self, document: Any, random_bits: Callable[[int], int]) -> Any: ...
+
+    def attempt(self, delivery: "Delivery", number: int, sent_at: float) -> tuple[bytes, dict[str, str]]: ...
+
+
+@dataclass(frozen=True)
+class JsonEnvelope:
+    """The default envelope: the document itself as compact JSON, encoded when the event happens
+    (what changes later does not change a retry), the same bytes on every attempt, unsigned."""
+
+    content_type: str = "application/json"
+
+    def seal(self, document: Any, random_bits: Callable[[int], int]) -> bytes:
+        return compact_json.encode(document)
+
+    def attempt(self, delivery: "Delivery", number: int, sent_at: float) -> tuple[bytes, dict[str, str]]:
+        return delivery.payload, {"Content-Type": self.content_type}
+
+
+class WebhookSpec(Protocol):
+    """What emitting needs of a carrier (see carriers/base.py)."""
+
+    name: str
+    webhook_envelope: CarrierEnvelope
+    webhook_policy: RetryPolicy | FixtureRetries
+
+
 @dataclass
 class Delivery:
     id: str
@@ -145,8 +211,12 @@ class WebhookHub:
     """The subscriptions and outbox of one namespace."""
 
     def __init__(self, clock: VirtualClock, outbox_limit: int,
-                 outbound: Outbound | None = None, faults: FaultBook | None = None) -> None:
+                 outbound: Outbound | None = None, faults: FaultBook | None = None,
+                 fixtures: Callable[[Any], Any] | None = None,
+                 random_bits: Callable[[int], int] | None = None) -> None:
         self._clock = clock
+        self._fixtures = fixtures  # carrier -> its fixtures in this namespace (for its retry policy)
+        self._random_bits = random_bits  # the namespace's seeded draws (ids in envelopes)
         self._subscriptions: dict[str, Subscription] = {}
         self._outbox: list[Delivery] = []  # oldest first
         self._outbox_limit = outbox_limit
@@ -187,6 +257,12 @@ class WebhookHub:
     def trimmed(self) -> int:
         """How many finished deliveries left the outbox to keep it within its limit."""
         return self._trimmed
+
+    def for_carrier(self, carrier: WebhookSpec) -> "CarrierWebhooks":
+        """The emitter a carrier's model calls: its name, envelope and retry policy bound once."""
+        fixtures = self._fixtures(carrier) if self._fixtures is not None else None
+        return CarrierWebhooks(self, carrier.name, carrier.webhook_envelope,
+                               carrier.webhook_policy.resolve(fixtures), self._random_bits)
 
     def emit(self, carrier: str, event: str, payload: Any, envelope: Envelope, policy: RetryPolicy,
              scope_key: str | None = None) -> list[Delivery]:
@@ -292,3 +368,25 @@ class WebhookHub:
             else:
                 kept.append(delivery)
         self._outbox = kept
+
+
+@dataclass(frozen=True)
+class CarrierWebhooks:
+    """One carrier's webhooks in one namespace: `emit(event, document)` wraps the document in the
+    carrier's envelope and sends it to every subscription of that carrier that wants the event."""
+
+    hub: WebhookHub
+    carrier: str
+    envelope: CarrierEnvelope
+    policy: RetryPolicy
+    random_bits: Callable[[int], int] | None = None
+
+    def emit(self, event: str, document: Any, scope: str | None = None) -> list[Delivery]:
+        """`scope`: the key (an account, say) a subscription's scope must hold to get the event."""
+        payload = self.envelope.seal(document, self._draw)
+        return self.hub.emit(self.carrier, event, payload, self.envelope.attempt, self.policy, scope_key=scope)
+
+    def _draw(self, bits: int) -> int:
+        if self.random_bits is None:
+            raise RuntimeError("this hub draws no random bits: give it the namespace's")
+        return self.random_bits(bits)

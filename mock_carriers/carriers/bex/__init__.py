@@ -6,7 +6,7 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.bex.api import build_routes
 from mock_carriers.carriers.bex.inputs import credentials
 from mock_carriers.carriers.bex.model import BexError, BexModel, check_fixtures
-from mock_carriers.carriers.bex.webhooks import ACTIONS, notifier
+from mock_carriers.carriers.bex.webhooks import ACTIONS, RETRY_POLICY, BexEnvelope
 from mock_carriers.core import model_binding
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.errors import ExField
@@ -25,12 +25,14 @@ CARRIER = Carrier(
     routes=build_routes(),
     violation_fields=model_binding.field_errors(),
     dialect=ExField(),
-    model_factory=lambda fixtures, namespace: BexModel(fixtures, namespace, notifier(namespace)),
+    model_factory=lambda fixtures, namespace: BexModel(fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)),
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,  # "The token will not expire so once generated can be persisted"
     cors=CorsPolicy(),  # its docs call it from jQuery cross-domain (Web API's CORS: 200); what it allows is a guess
     webhook_events=ACTIONS,
+    webhook_envelope=BexEnvelope(),
+    webhook_policy=RETRY_POLICY,
     check_fixtures=check_fixtures,
     business_error=lambda message: BexError(message or "An unexpected error occurred, please try again."),
     credentials=credentials,  # a `token` header, or downloads' `token` parameter (not Authorization)

@@ -7,13 +7,14 @@ import math
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from mock_carriers.carriers.bex.places import RATE_CATEGORIES, Place, fixture_places, gazetteer, packaged_places
 from mock_carriers.core.errors import BadRequest
 from mock_carriers.core.lifecycle import Occurred, Step, Timeline, steps_from_fixture
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.tokens import TokenAuthority, TokenState
+from mock_carriers.core.webhooks import CarrierWebhooks
 
 SAST = timezone(timedelta(hours=2), "SAST")  # South Africa: UTC+2 all year
 FUEL_RATE = 0.125
@@ -55,11 +56,10 @@ class Waybill:
 
 
 class BexModel:
-    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace,
-                 notify: Callable[[str, dict, str], None]) -> None:
+    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace, webhooks: CarrierWebhooks) -> None:
         self._fixtures = fixtures
         self._namespace = namespace
-        self._notify = notify  # (action, payload, account) -> sends a webhook event
+        self._webhooks = webhooks
         self._places = gazetteer(tuple(fixture_places(fixtures.get("places", {}))))
         self._logins: dict[tuple[str, str], str] = {}  # (username, scope) -> the token login hands out
         self._waybills: dict[str, Waybill] = {}
@@ -194,7 +194,7 @@ class BexModel:
         steps.append(Step({"description": f"Delivered to {signee.upper()}", "user": signee.upper(),
                            "delivered": {"signee": signee.upper(), "pieces": len(parcels)}}, now + DELIVERED_AFTER))
         waybill = self._store(number, account, service, senders_ref, sender, receiver, parcels, steps, categories)
-        self._notify("waybill_update", {"waybill": waybill}, account)
+        self._emit("waybill_update", waybill)
         self._schedule_events(waybill, steps, now)
         return waybill
 
@@ -225,15 +225,21 @@ class BexModel:
         event = Occurred(step.at, step.data)
         data = step.data
         if "note" in data:
-            self._notify("waybill_note", {"waybill": waybill, "event": event}, waybill.account)
+            self._emit("waybill_note", waybill, event)
             return
         if "delivered" in data:
-            self._notify("pod", {"waybill": waybill, "event": event}, waybill.account)
+            self._emit("pod", waybill, event)
             return
         if "attempted" in data:
-            self._notify("attempted_delivery", {"waybill": waybill, "event": event}, waybill.account)
+            self._emit("attempted_delivery", waybill, event)
         if "type_id" in data:
-            self._notify("tracking_event", {"waybill": waybill, "event": event}, waybill.account)
+            self._emit("tracking_event", waybill, event)
+
+    def _emit(self, action: str, waybill: Waybill, event: Occurred | None = None) -> None:
+        """One webhook event to the registrations of the waybill's account."""
+        from mock_carriers.carriers.bex.webhooks import notification  # deferred: it reads this module's types
+
+        self._webhooks.emit(action, notification(action, waybill, event), scope=waybill.account)
 
 
 def check_fixtures(fixtures: Mapping[str, Any]):

@@ -6,10 +6,11 @@ stopped for good by a 410."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from mock_carriers.carriers.bex.model import Waybill, sast
 from mock_carriers.core.lifecycle import Occurred
-from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.webhooks import Delivery, HeaderSigner, RetryPolicy
 
 ACTIONS = ("tracking_event", "pod", "attempted_delivery", "waybill_update", "waybill_note")
@@ -53,24 +54,20 @@ def notification(action: str, waybill: Waybill, event: Occurred | None) -> dict:
     return body
 
 
-def envelope(delivery: Delivery, attempt: int, sent_at: float) -> tuple[bytes, dict[str, str]]:
-    """One attempt's exact bytes: .NET's JObject.ToString() (two-space indent, CRLF) and signature."""
-    document = {"Id": delivery.payload["id"], "Attempt": attempt, "Properties": {},
-                "Notifications": [delivery.payload["notification"]]}
-    body = json.dumps(document, indent=2, ensure_ascii=False).replace("\n", "\r\n").encode("utf-8")
-    headers = {"Content-Type": "application/json; charset=utf-8",
-               **SIGNER.headers(delivery.subscription.secret, body)}
-    return body, headers
+@dataclass(frozen=True)
+class BexEnvelope:
+    """`{Id, Attempt, Properties, Notifications}`: the Id drawn once per event, the Attempt counted."""
 
+    signer: HeaderSigner = SIGNER
 
-def notifier(namespace: Namespace):
-    """What the model calls when something happens: one delivery per interested registration."""
+    def seal(self, document: dict, random_bits: Callable[[int], int]) -> dict[str, Any]:
+        return {"id": f"{random_bits(128):032x}", "notification": document}
 
-    def notify(action: str, payload: dict, account: str) -> None:
-        with namespace.lock:
-            notification_id = f"{namespace.rng.getrandbits(128):032x}"
-        content = {"id": notification_id,
-                   "notification": notification(action, payload["waybill"], payload.get("event"))}
-        namespace.webhooks.emit("bex", action, content, envelope, RETRY_POLICY, scope_key=account)
-
-    return notify
+    def attempt(self, delivery: Delivery, number: int, sent_at: float) -> tuple[bytes, dict[str, str]]:
+        """One attempt's exact bytes: .NET's JObject.ToString() (two-space indent, CRLF) and signature."""
+        document = {"Id": delivery.payload["id"], "Attempt": number, "Properties": {},
+                    "Notifications": [delivery.payload["notification"]]}
+        body = json.dumps(document, indent=2, ensure_ascii=False).replace("\n", "\r\n").encode("utf-8")
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   **self.signer.headers(delivery.subscription.secret, body)}
+        return body, headers

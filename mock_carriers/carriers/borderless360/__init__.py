@@ -5,7 +5,7 @@ from pathlib import Path
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.borderless360.api import build_routes
 from mock_carriers.carriers.borderless360.model import Borderless360Model, check_fixtures
-from mock_carriers.carriers.borderless360.webhooks import EVENTS, notifier
+from mock_carriers.carriers.borderless360.webhooks import EVENTS
 from mock_carriers.core import serializers
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
@@ -29,7 +29,7 @@ CARRIER = Carrier(
     violation_fields=serializers.field_errors,
     dialect=RestFramework("Token"),
     model_factory=lambda fixtures, namespace: Borderless360Model(fixtures, namespace,
-                                                                 notifier(namespace, fixtures["webhook_retries"])),
+                                                                 namespace.webhooks.for_carrier(CARRIER)),
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,

@@ -22,6 +22,7 @@ from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import BadRequest, Invalid, NotFound
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.serializers import REQUIRED
+from mock_carriers.core.webhooks import CarrierWebhooks
 
 ACTIONS = {"draft": ["cancel"], "processing": ["cancel"], "shipping": ["return"], "delivered": ["return"]}
 RETURNABLE = ("shipping", "delivered")
@@ -89,11 +90,10 @@ class Order:
 
 
 class Borderless360Model:
-    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace,
-                 notify: Callable[[str, "Borderless360Model", Order], None]) -> None:
+    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace, webhooks: CarrierWebhooks) -> None:
         self._fixtures = fixtures
         self._namespace = namespace
-        self._notify = notify  # (event, model, order) -> webhooks
+        self._webhooks = webhooks
         self._started = namespace.started_at
         self.stock = Stock(fixtures, self._started, parse_relative_time)
         self.orders: dict[int, Order] = {}
@@ -182,9 +182,14 @@ class Borderless360Model:
         if step.tracking:
             order.tracking.append({**step.tracking, "at": step.at})
         if not history:  # the full order on state and tracking changes alike, as the docs say
-            self._notify("order_update", self, order)
+            self._emit("order_update", order)
             if step.tracking:
-                self._notify("tracking_update", self, order)
+                self._emit("tracking_update", order)
+
+    def _emit(self, event: str, order: Order) -> None:
+        from mock_carriers.carriers.borderless360.webhooks import document  # deferred: its outputs read this module
+
+        self._webhooks.emit(event, document(event, self, order))
 
     def _schedule(self, order: Order) -> None:
         self._queue_next(order)
@@ -218,7 +223,7 @@ class Borderless360Model:
                        for step in walk]
         order.tracking_number = (data.get("fulfilment") or {}).get("tracking_number") or None  # an ASN's own
         self.orders[order.id] = order
-        self._notify("order_update", self, order)
+        self._emit("order_update", order)
         self._schedule(order)
         return order
 
@@ -244,7 +249,7 @@ class Borderless360Model:
         if "cancel" not in order.actions:
             raise BadRequest(f'Action "cancel" is not available for an order in state "{order.state}".')
         order.state, order.steps = "cancelled", order.steps[:order.applied]
-        self._notify("order_update", self, order)
+        self._emit("order_update", order)
         return order
 
     def _check_order(self, client: str, data: dict, exclude: Order | None = None):
@@ -333,7 +338,7 @@ class Borderless360Model:
         returned.shipping_label = label_url(returned.reference)
         returned.tracking.append({"status": "pending", "message": "Return label created", "at": now})
         self.orders[returned.id] = returned
-        self._notify("order_update", self, returned)
+        self._emit("order_update", returned)
         return returned
 
     # serial numbers

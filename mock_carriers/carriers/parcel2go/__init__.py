@@ -6,7 +6,7 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.parcel2go.api import build_routes
 from mock_carriers.carriers.parcel2go.auth import TOKEN_LIFETIME
 from mock_carriers.carriers.parcel2go.model import NO_PRICE, Parcel2GoModel, check_fixtures, order_errors
-from mock_carriers.carriers.parcel2go.webhooks import TYPES, notifier
+from mock_carriers.carriers.parcel2go.webhooks import RETRY_POLICY, TYPES, Parcel2GoEnvelope
 from mock_carriers.core import model_binding
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
@@ -26,12 +26,14 @@ CARRIER = Carrier(
     violation_fields=model_binding.field_errors("request."),
     dialect=WebApi(bearer_middleware=True),
     model_factory=lambda fixtures, namespace: Parcel2GoModel(fixtures, namespace,
-                                                             notifier(namespace, fixtures["webhook_retries"])),
+                                                             namespace.webhooks.for_carrier(CARRIER)),
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=TOKEN_LIFETIME,
     cors=CorsPolicy(),  # its own demo is a browser app (Web API's CORS: 200); what it allows is a guess
     webhook_events=TYPES,
+    webhook_envelope=Parcel2GoEnvelope(),
+    webhook_policy=RETRY_POLICY,
     check_fixtures=check_fixtures,
     business_error=lambda message: order_errors([{"Type": "Service", "Error": message or NO_PRICE, "ItemId": None}]),
     credentials=authorization("Bearer"),

@@ -9,7 +9,7 @@ import base64
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from mock_carriers.carriers.parcel2go import pricing
 from mock_carriers.carriers.parcel2go.pricing import Charge
@@ -17,6 +17,7 @@ from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import NotFound, ShapedError
 from mock_carriers.core.lifecycle import Occurred, Step, Timeline
 from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.webhooks import CarrierWebhooks
 
 DROP_OFF_TYPES = ("Shop", "Locker")
 CUSTOMS_ERRORS = (  # (field, text) in the order Parcel2Go lists them
@@ -88,11 +89,10 @@ class Order:
 
 
 class Parcel2GoModel:
-    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace,
-                 notify: Callable[[str, dict], None]) -> None:
+    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace, webhooks: CarrierWebhooks) -> None:
         self._fixtures = fixtures
         self._namespace = namespace
-        self._notify = notify  # (Type, Payload) -> sends a webhook event
+        self._webhooks = webhooks  # events by their Type, with their Payload
         self._vat_rate = fixtures["vat_rate"]
         self._balances = {name: pricing.pence(account["prepay_balance"])
                           for name, account in fixtures["accounts"].items()}
@@ -381,11 +381,11 @@ class Parcel2GoModel:
         data = step.data
         if "case" in data:
             case = data["case"]
-            self._notify("Case", {"OrderLineId": line.id, "CustomerReference": line.customer_reference,
+            self._webhooks.emit("Case", {"OrderLineId": line.id, "CustomerReference": line.customer_reference,
                                   "CaseId": int(case["CaseId"]), "Reference": case.get("Reference", line.reference),
                                   "Status": case["Status"], "CaseType": case["CaseType"]})
         else:
-            self._notify("Tracking", {"OrderLineId": line.id, "Timestamp": pricing.dotnet_utc(step.at),
+            self._webhooks.emit("Tracking", {"OrderLineId": line.id, "Timestamp": pricing.dotnet_utc(step.at),
                                       "StatusCode": data["code"], "StatusDescription": data["description"],
                                       "TrackingStage": data["stage"]})
 

@@ -5,15 +5,14 @@ namespace clock up to the fixture's limit (Parcel2Go publishes neither)."""
 
 from __future__ import annotations
 
-import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Callable
 
 from mock_carriers.carriers.parcel2go.pricing import dotnet_utc
-from mock_carriers.core.durations import parse_duration
-from mock_carriers.core.namespaces import Namespace
-from mock_carriers.core.webhooks import Delivery, RetryPolicy, hmac_sha256_hex
+from mock_carriers.core import compact_json
+from mock_carriers.core.webhooks import Delivery, FixtureRetries, hmac_sha256_hex
 
 TYPES = ("Tracking", "Case")
 
@@ -24,31 +23,22 @@ def signature(secret: str, webhook_id: str, timestamp: datetime, kind: str) -> s
     return hmac_sha256_hex(secret, text.encode("utf-8"))
 
 
-def envelope(delivery: Delivery, attempt: int, sent_at: float) -> tuple[bytes, dict[str, str]]:
-    """One attempt: stamped when it is sent ("a timestamp for when this webhook was sent"), and
-    signed over that stamp; the Id stays the same across retries."""
-    sent = datetime.fromtimestamp(sent_at, timezone.utc)
-    kind = delivery.event
-    document = {"Id": delivery.payload["id"], "Timestamp": dotnet_utc(sent),
-                "Signature": signature(delivery.subscription.secret or "", delivery.payload["id"], sent, kind),
-                "Type": kind, "Payload": delivery.payload["payload"]}
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return body, {"Content-Type": "application/json; charset=utf-8"}
+@dataclass(frozen=True)
+class Parcel2GoEnvelope:
+    """`{Id, Timestamp, Signature, Type, Payload}`: the Id drawn once per event (a v4 UUID)."""
+
+    def seal(self, document: dict, random_bits: Callable[[int], int]) -> dict[str, Any]:
+        return {"id": str(uuid.UUID(int=random_bits(128), version=4)), "payload": document}
+
+    def attempt(self, delivery: Delivery, number: int, sent_at: float) -> tuple[bytes, dict[str, str]]:
+        """One attempt: stamped when it is sent ("a timestamp for when this webhook was sent"), and
+        signed over that stamp; the Id stays the same across retries."""
+        sent = datetime.fromtimestamp(sent_at, timezone.utc)
+        kind = delivery.event
+        document = {"Id": delivery.payload["id"], "Timestamp": dotnet_utc(sent),
+                    "Signature": signature(delivery.subscription.secret or "", delivery.payload["id"], sent, kind),
+                    "Type": kind, "Payload": delivery.payload["payload"]}
+        return compact_json.encode(document), {"Content-Type": "application/json; charset=utf-8"}
 
 
-def retry_policy(settings: Mapping[str, Any]) -> RetryPolicy:
-    return RetryPolicy.backoff(parse_duration(settings["first_delay"]).total_seconds(), settings["attempts"],
-                               success=frozenset({200}))
-
-
-def notifier(namespace: Namespace, settings: Mapping[str, Any]):
-    """What the model calls when a tracking stage or a case happens."""
-    policy = retry_policy(settings)
-
-    def notify(kind: str, payload: dict) -> None:
-        with namespace.lock:
-            webhook_id = str(uuid.UUID(int=namespace.rng.getrandbits(128), version=4))
-        content = {"id": webhook_id, "payload": payload}
-        namespace.webhooks.emit("parcel2go", kind, content, envelope, policy)
-
-    return notify
+RETRY_POLICY = FixtureRetries(success=frozenset({200}))  # only a 200 counts; the delays come from the fixtures

@@ -6,7 +6,7 @@ from pathlib import Path
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.parcellab.api import build_routes
 from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixtures, security_hash_of
-from mock_carriers.carriers.parcellab.webhooks import EVENTS, notifier
+from mock_carriers.carriers.parcellab.webhooks import EVENTS
 from mock_carriers.core import serializers
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
@@ -37,7 +37,7 @@ CARRIER = Carrier(
     violation_fields=serializers.field_errors,
     dialect=StandardizedErrors(auth_keyword="Parcellab-API-Token"),  # the first authentication's keyword: a guess
     model_factory=lambda fixtures, namespace: ParcelLabModel(
-        fixtures, namespace, notifier(namespace, fixtures["webhook_retries"], fixtures["statuses"])),
+        fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)),
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,

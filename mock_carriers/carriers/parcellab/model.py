@@ -15,7 +15,7 @@ from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.tokens import TokenAuthority, TokenState
-from mock_carriers.core.webhooks import hmac_sha256_hex
+from mock_carriers.core.webhooks import CarrierWebhooks, hmac_sha256_hex
 
 PRIMARY = ("order_number", "external_order_id", "external_reference", "tracking_number", "customer_number",
            "tracking_id")
@@ -30,17 +30,23 @@ def security_hash_of(secret: str, account: str, order_number: str) -> str:
 
 
 class ParcelLabModel:
-    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace,
-                 notify: Callable[[str, Order, Tracking, Checkpoint | None], None]) -> None:
+    def __init__(self, fixtures: Mapping[str, Any], namespace: Namespace, webhooks: CarrierWebhooks) -> None:
         self._fixtures = fixtures
         self._namespace = namespace
-        self._notify = notify  # (event, order, tracking, the checkpoint it concerns) -> webhooks
+        self._webhooks = webhooks
         origin = namespace.started_at
         self.orders = load_orders(fixtures, lambda text: parse_relative_time(text, origin),
                                   parse_duration(fixtures["sync_delay"]))
         limit = fixtures["rate_limit"]
         self.rate_limit = SimpleRateThrottle(limit["requests"], parse_duration(limit["per"]).total_seconds())
         self._schedule(namespace.clock.now())
+
+    def _emit(self, event: str, order: Order, tracking: Tracking, checkpoint: Checkpoint | None) -> None:
+        """An event of a consignment; `checkpoint`: the one it concerns (None: the retailer's data)."""
+        from mock_carriers.carriers.parcellab.webhooks import document  # deferred: its outputs read this module
+
+        self._webhooks.emit(event, document(event, order, tracking, checkpoint, self._namespace.clock.now(),
+                                            self._fixtures["statuses"]))
 
     def now(self) -> datetime:
         return self._namespace.clock.now()
@@ -183,9 +189,9 @@ class ParcelLabModel:
 
         for order in self.orders:
             for tracking in order.trackings:
-                at(tracking.created, lambda o=order, t=tracking: self._notify("onCreated", o, t, None))
+                at(tracking.created, lambda o=order, t=tracking: self._emit("onCreated", o, t, None))
                 for update in tracking.updates:
-                    at(update.at, lambda o=order, t=tracking: self._notify("onUpdated", o, t, None))
+                    at(update.at, lambda o=order, t=tracking: self._emit("onUpdated", o, t, None))
                 for index, checkpoint in enumerate(tracking.checkpoints):
                     at(checkpoint.known_at, lambda o=order, t=tracking, i=index: self._learned(o, t, i))
 
@@ -204,7 +210,7 @@ class ParcelLabModel:
         if status["lifecycle"] == "Delivered":
             events.append("onDelivered")
         for event in events:
-            self._notify(event, order, tracking, checkpoint)
+            self._emit(event, order, tracking, checkpoint)
 
 
 def check_fixtures(fixtures: Mapping[str, Any]):
