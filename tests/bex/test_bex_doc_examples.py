@@ -16,8 +16,8 @@ import json
 
 import pytest
 import requests
-from conftest import BEX
 from pypdf import PdfReader
+from support import BEX
 
 V2022_QUOTE_BODY = {  # "Sample json quoting message body" (both generations), `//` comment dropped
     "dispatchDate": "2021-09-03", "totalWeight": "10", "dimMass": "25000", "accountNumber": "316085",

@@ -1,9 +1,9 @@
 """BEX login: tokens in `value`, string booleans, failures as 200 + ex."""
 
 import pytest
-from conftest import BEX, BEX_LOGIN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import BEX, BEX_LOGIN
 
 
 @pytest.mark.parametrize("path", ["/api/service/login", "/api/login", "/API/Service/Login/", "/api/LOGIN"])

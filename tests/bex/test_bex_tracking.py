@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import BEX
+from support import BEX
 
 V3 = f"{BEX}/api/service/waybillquicktrackingv3customtreeview"
 HEADER = {"id": 0, "dataTypeId": 4, "groupingIndex": -1, "headerName": "Tracking", "col1": "Date", "col2": "Waybill",

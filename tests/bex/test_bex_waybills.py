@@ -3,8 +3,8 @@
 import io
 
 import pytest
-from conftest import BEX, bex_token
 from pypdf import PdfReader
+from support import BEX, bex_token
 
 V4 = {"accountNumber": "ACC1001", "serviceCode": "ONC", "sendersRef": "PO-9", "senderCompany": "Karoo Coffee",
       "senderSuburb": "Sandton", "receiverCompany": "Surf Shop", "receiverSuburb": "Umhlanga",

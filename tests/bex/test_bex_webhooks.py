@@ -10,8 +10,8 @@ from dataclasses import replace
 
 import pytest
 import requests
-from conftest import BEX_LOGIN, settled
 from receivers import Dribbling, Hanging
+from support import BEX_LOGIN, settled
 
 KEY = "mock-bex-webhook-key"
 SECRET = "s" * 40

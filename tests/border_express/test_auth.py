@@ -1,7 +1,7 @@
 """Bearer tokens on data routes: missing, garbled, unknown, expired and revoked all get 401."""
 
 import pytest
-from conftest import BE, be_token, bearer
+from support import BE, be_token, bearer
 
 DETAIL = f"{BE}/api/v1/consignments/BE10000001"
 

@@ -13,8 +13,8 @@ import io
 from email.utils import parsedate_to_datetime
 
 import pytest
-from conftest import BE
 from PIL import Image
+from support import BE
 
 TEXT_OR_NULL = (str, type(None))
 

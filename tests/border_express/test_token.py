@@ -4,7 +4,7 @@ import base64
 from email.utils import parsedate_to_datetime
 
 import pytest
-from conftest import BE
+from support import BE
 
 FORM = {"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"}
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import pytest
-from conftest import BE, be_token, bearer
+from support import BE, be_token, bearer
 
 REF = {"delivered": "BE10000001", "in_transit": "BE10000002", "walking": "BE10000003",
        "walking_by_polls": "BE10000004", "exception": "BE10000005", "unsaved": "BE10000006",

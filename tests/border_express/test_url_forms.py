@@ -2,7 +2,7 @@
 
 import pytest
 import requests
-from conftest import be_token, bearer
+from support import be_token, bearer
 
 PATH = "/api/v1/consignments/BE10000001"
 

@@ -7,8 +7,8 @@ document's section. Only the token is the mock's (and `{id}` placeholders name a
 import copy
 
 import pytest
-from conftest import B360, AdminCalls
 from doc_example_shapes import assert_shape
+from support import B360, AdminCalls
 
 HEADERS = {"Authorization": "Token mock-b360-token", "Content-Type": "application/json"}  # the docs' "Header"
 

@@ -2,7 +2,7 @@
 `?format=json`, unreadable bodies."""
 
 import pytest
-from conftest import B360, B360_AUTH
+from support import B360, B360_AUTH
 
 
 @pytest.mark.parametrize("headers, detail", [

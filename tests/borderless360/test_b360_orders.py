@@ -4,7 +4,7 @@ tracking and stock, returns and serial numbers. A rejected request changes nothi
 import copy
 
 import pytest
-from conftest import B360, B360_AUTH, B360_OTHER
+from support import B360, B360_AUTH, B360_OTHER
 
 OUTBOUND = {"destination_address": {"full_name": "John Galt", "email": "test@example.com", "company": "My Company",
                                     "phone": "2312312", "address_1": "Street1", "address_2": "Street2", "state": "VIC",

@@ -2,9 +2,9 @@
 decimals as strings, and stock that always equals the initial stock plus every change."""
 
 import pytest
-from conftest import B360, B360_AUTH, B360_OTHER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import B360, B360_AUTH, B360_OTHER
 
 PRODUCT = {"country_of_manufacture": "BE", "customs_description": "New product", "customs_value_source": "declared_price",
            "declared_price": "10", "height": "3", "hs_code": "", "inventory_levels": [], "length": "5",

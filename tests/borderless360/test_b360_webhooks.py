@@ -4,7 +4,7 @@ unsigned, with the subscriber's own headers, retried on the mock's schedule."""
 import json
 
 import pytest
-from conftest import AdminCalls, settled
+from support import AdminCalls, settled
 
 from mock_carriers.core.contracts import ContractBook
 from mock_carriers.resources import data_dir

@@ -3,7 +3,7 @@ ones are trimmed beyond the namespace's limit, and the outbox says how many were
 
 import time
 
-from conftest import BEX_LOGIN
+from support import BEX_LOGIN
 
 SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
           "receiverContactName": "P", "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pytest
-from conftest import B360, BE, P2G, PL, be_token, bex_token, p2g_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import B360, BE, P2G, PL, be_token, bex_token, p2g_token
 
 FAULTS = "/__admin/namespaces/default/faults"
 EXPIRED = 'Bearer error="invalid_token", error_description="The token expired"'

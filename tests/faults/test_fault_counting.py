@@ -5,7 +5,7 @@ import json
 
 import pytest
 import requests
-from conftest import BE, be_token, bearer
+from support import BE, be_token, bearer
 
 FAULTS = "/__admin/namespaces/default/faults"
 CONSIGNMENT = f"{BE}/api/v1/consignments/BE10000001"

@@ -5,7 +5,7 @@ import json
 
 import pytest
 import requests
-from conftest import B360, B360_AUTH, BE, P2G, PL, PL_AUTH, be_token, bearer, p2g_token
+from support import B360, B360_AUTH, BE, P2G, PL, PL_AUTH, be_token, bearer, p2g_token
 
 from mock_carriers.client import MockCarriers
 

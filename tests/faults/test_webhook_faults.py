@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 import requests
-from conftest import AdminCalls
+from support import AdminCalls
 
 SECRET = "abcd"
 

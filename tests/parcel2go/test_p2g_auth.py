@@ -4,7 +4,7 @@ discovery, and the bearer checks every /api call makes."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import P2G, P2G_CLIENT, P2G_PUBLIC_ONLY, bearer, p2g_token
+from support import P2G, P2G_CLIENT, P2G_PUBLIC_ONLY, bearer, p2g_token
 
 TOKEN = f"{P2G}/auth/connect/token"
 

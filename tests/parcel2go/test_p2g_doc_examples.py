@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from conftest import P2G, AdminCalls
 from PIL import Image
+from support import P2G, AdminCalls
 
 ACCEPT_ANY = {"User-Agent": "insomnia/5.14.6", "Accept": "*/*"}
 

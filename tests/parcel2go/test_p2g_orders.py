@@ -7,9 +7,9 @@ import copy
 import io
 
 import pytest
-from conftest import P2G, bearer, p2g_token
 from PIL import Image
 from pypdf import PdfReader
+from support import P2G, bearer, p2g_token
 
 ITEM_ID = "9c2f14e4-eae2-47db-8e49-df2aba410268"
 ADDRESS = {"ContactName": "Test", "Email": "test@test.com", "Property": "11", "Street": "Saville St", "Town": "Malton",

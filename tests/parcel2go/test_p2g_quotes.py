@@ -2,9 +2,9 @@
 customs requirements. Prices are deterministic; property tests hold the pricing invariants."""
 
 import pytest
-from conftest import P2G, bearer, p2g_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import P2G, bearer, p2g_token
 
 DOCUMENTED = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
               "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-from conftest import AdminCalls, settled
 from hypothesis import given
 from hypothesis import strategies as st
+from support import AdminCalls, settled
 
 from mock_carriers.carriers.parcel2go.webhooks import dotnet_utc, signature
 

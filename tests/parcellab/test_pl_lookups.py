@@ -4,9 +4,9 @@ and the errors in parcelLab's v4 shape."""
 import base64
 
 import pytest
-from conftest import PL, PL_AUTH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import PL, PL_AUTH
 
 INFO = f"{PL}/v4/track/orders/info/"
 BEARER = {"Authorization": "Bearer mock-pl-token"}

@@ -5,8 +5,8 @@ import io
 import json
 
 import pytest
-from conftest import PL, PL_AUTH, AdminCalls, settled
 from PIL import Image
+from support import PL, PL_AUTH, AdminCalls, settled
 
 from mock_carriers.core.contracts import ContractBook
 from mock_carriers.resources import data_dir
