@@ -6,6 +6,13 @@ from __future__ import annotations
 
 import time
 from typing import Callable
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+from mock_carriers.client import MockCarriers, Sandbox
 
 BE = "/border-express"
 
@@ -88,3 +95,35 @@ class AdminCalls:
 PL = "/parcellab"
 PL_AUTH = {"Authorization": "Parcellab-API-Token "
                             + __import__("base64").b64encode(b"1612197:mock-pl-token").decode()}
+
+
+IN_PROCESS = "http://in-process.invalid"
+
+
+class _TestClientAdapter(BaseAdapter):
+    """requests' transport onto a Flask test client: the package's client talks to an in-process app."""
+
+    def __init__(self, client) -> None:
+        super().__init__()
+        self._client = client
+
+    def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
+        parts = urlsplit(request.url)
+        answer = self._client.open(parts.path, method=request.method, query_string=parts.query,
+                                   data=request.body, headers=dict(request.headers))
+        response = requests.Response()
+        response.status_code, response._content = answer.status_code, answer.get_data()
+        response.headers = CaseInsensitiveDict(answer.headers)
+        response.url, response.request, response.encoding = request.url, request, "utf-8"
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def sandbox(client, name: str = "default") -> Sandbox:
+    """A fresh namespace `name` of the app behind a Flask test client, as the package's Sandbox
+    (get it before the test's first request: it replaces the namespace)."""
+    session = requests.Session()
+    session.mount(IN_PROCESS, _TestClientAdapter(client))
+    return MockCarriers(IN_PROCESS, session=session).sandbox(name)

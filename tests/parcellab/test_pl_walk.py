@@ -6,7 +6,7 @@ import json
 
 import pytest
 from PIL import Image
-from support import PL, PL_AUTH, AdminCalls, settled
+from support import PL, PL_AUTH, AdminCalls, sandbox, settled
 
 from mock_carriers.core.contracts import ContractBook
 from mock_carriers.resources import data_dir
@@ -20,27 +20,26 @@ def statuses(client, **extra) -> list[str]:
     return [c["status_code"] for c in body["trackings"][0]["checkpoints"]]
 
 
-def advance(client, by: str) -> None:
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": by})
-
-
 def test_checkpoints_reach_parcellab_after_the_sync_delay(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     assert statuses(client) == ["OrderProcessed"]  # in transit since an hour ago, synced in one more
-    advance(client, "1h")
+    clock.advance("1h")
     assert statuses(client) == ["OrderProcessed", "InTransit"]
-    advance(client, "7h")
+    clock.advance("7h")
     assert statuses(client)[-1] == "Delivered"
 
 
 def test_live_refresh_shows_what_the_carrier_knows_now(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     assert statuses(client, live_refresh="true") == ["OrderProcessed", "InTransit"]
     assert statuses(client) == ["OrderProcessed"]
 
 
 def test_100_requests_per_minute_per_account_then_429(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     for _ in range(100):
         assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
     throttled = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
@@ -50,25 +49,26 @@ def test_100_requests_per_minute_per_account_then_429(client):
     other = client.get(INFO, query_string={"order_number": "ORD-2001", "account": 1700001},
                        headers={"Authorization": "Bearer mock-pl-other-token"})
     assert other.status_code == 200  # another account has its own window
-    advance(client, "45s")
+    clock.advance("45s")
     assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).headers["Retry-After"] == "15"
-    advance(client, "14s")
+    clock.advance("14s")
     last = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
     assert last.headers["Retry-After"] == "1"
     assert last.get_json()["errors"][0]["detail"] == "Request was throttled. Expected available in 1 second."
-    advance(client, "1s")
+    clock.advance("1s")
     assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
 
 
 def test_the_window_slides_as_drfs_throttle_does(client):
     """DRF keeps each request's time: the limit is 100 in any 60 seconds, not per fixed minute."""
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     for _ in range(50):
         client.get(INFO, query_string=WALKING, headers=PL_AUTH)
-    advance(client, "40s")
+    clock.advance("40s")
     for _ in range(50):
         client.get(INFO, query_string=WALKING, headers=PL_AUTH)
-    advance(client, "30s")  # the first 50 have left the window, the last 50 have not
+    clock.advance("30s")  # the first 50 have left the window, the last 50 have not
     for _ in range(50):
         assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
     refused = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
@@ -76,7 +76,8 @@ def test_the_window_slides_as_drfs_throttle_does(client):
 
 
 def test_anonymous_callers_do_not_use_up_the_merchants_limit(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     for _ in range(100):
         client.get(INFO, query_string={"tracking_id": "nope", "account": 1612197})
     assert client.get(INFO, query_string={"tracking_id": "nope", "account": 1612197}).status_code == 429
