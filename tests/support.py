@@ -121,9 +121,10 @@ class _TestClientAdapter(BaseAdapter):
         pass
 
 
-def sandbox(client, name: str = "default") -> Sandbox:
-    """A fresh namespace `name` of the app behind a Flask test client, as the package's Sandbox
-    (get it before the test's first request: it replaces the namespace)."""
+def sandbox(client, name: str = "default", **options) -> Sandbox:
+    """A fresh namespace `name` of the app behind a Flask test client, as the package's Sandbox;
+    `options` as MockCarriers.sandbox takes them. Get it before the test's first request to the
+    namespace: it replaces the namespace."""
     session = requests.Session()
     session.mount(IN_PROCESS, _TestClientAdapter(client))
-    return MockCarriers(IN_PROCESS, session=session).sandbox(name)
+    return MockCarriers(IN_PROCESS, session=session).sandbox(name, **options)

@@ -95,11 +95,11 @@ def test_despatch_date_is_the_first_status_after_unsaved(client):
         "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"},
         "events": [{"status": "Unsaved", "at": "-3h", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
                    {"status": "Despatched", "at": "+1h", "suburb": "Albury", "state": "NSW", "postcode": "2640"}]}}}}
-    client.put("/__admin/namespaces/ov", json={"fixtures": overlay})
+    clock = sandbox(client, "ov", fixtures=overlay).clock
     detail = "/ns/ov/border-express/api/v1/consignments/MY1"
     headers = bearer(be_token(client, prefix="/ns/ov/border-express"))
     assert client.get(detail, headers=headers).get_json()["DespatchDate"] is None
-    client.post("/__admin/namespaces/ov/clock", json={"action": "advance", "by": "1h"})
+    clock.advance("1h")
     headers = bearer(be_token(client, prefix="/ns/ov/border-express"))  # the first expired with the hour
     body = client.get(detail, headers=headers).get_json()
     history = client.get(f"{detail}/Statuses", headers=headers).get_json()["Statuses"]
