@@ -69,27 +69,20 @@ B360_AUTH = {"Authorization": "Token mock-b360-token"}
 B360_OTHER = {"Authorization": "Token mock-b360-other-token"}
 
 
-class AdminCalls:
-    """The admin API calls webhook tests make against a live server, for one carrier and namespace."""
+class CarrierSandbox:
+    """One carrier's webhook subscriptions, outbox and clock in a fresh namespace of a live server,
+    through the package's Sandbox (`sandbox` for the rest of it)."""
 
-    def __init__(self, url: str, carrier: str, namespace: str = "default") -> None:
-        import requests
-
-        self._http = requests
+    def __init__(self, url: str, carrier: str, namespace: str = "default", **options) -> None:
         self.url, self.carrier = url, carrier
-        self.admin = f"{url}/__admin/namespaces/{namespace}"
+        self.sandbox = MockCarriers.connect(url).sandbox(namespace, **options)
+        self.clock = self.sandbox.clock
 
     def subscribe(self, receiver_url: str, **extra) -> dict:
-        response = self._http.post(f"{self.admin}/webhooks/subscriptions", timeout=5,
-                                   json={"carrier": self.carrier, "url": receiver_url, **extra})
-        assert response.status_code == 201, response.text
-        return response.json()
-
-    def clock(self, **body) -> dict:
-        return self._http.post(f"{self.admin}/clock", json=body, timeout=30).json()
+        return self.sandbox.webhooks.subscribe(self.carrier, receiver_url, **extra)
 
     def deliveries(self) -> list[dict]:
-        return self._http.get(f"{self.admin}/webhooks?carrier={self.carrier}", timeout=5).json()["deliveries"]
+        return self.sandbox.webhooks.deliveries(self.carrier)
 
 
 PL = "/parcellab"

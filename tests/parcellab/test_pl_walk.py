@@ -6,7 +6,7 @@ import json
 
 import pytest
 from PIL import Image
-from support import PL, PL_AUTH, AdminCalls, sandbox, settled
+from support import PL, PL_AUTH, CarrierSandbox, sandbox, settled
 
 from mock_carriers.core.contracts import ContractBook
 from mock_carriers.resources import data_dir
@@ -94,7 +94,7 @@ def test_the_widget_is_a_png_of_the_status(client):
     assert client.get(f"{PL}/v4/track/orders/info-widget/?order_number=ORD-1002").status_code == 400
 
 
-class Parcellab(AdminCalls):
+class Parcellab(CarrierSandbox):
     def __init__(self, url: str) -> None:
         super().__init__(url, "parcellab")
 
@@ -107,22 +107,22 @@ def parcellab(live_server):
 @pytest.mark.parametrize("auth", ["Basic dXNlcjpwYXNz", "Bearer receiver-token"])
 def test_webhooks_carry_the_receivers_auth_and_the_events(parcellab, webhook_sink, auth):
     parcellab.subscribe(webhook_sink.url, headers={"Authorization": auth})
-    parcellab.clock(action="freeze")
-    parcellab.clock(action="advance", by="1h")  # ORD-1002's InTransit reaches parcelLab, with a new delivery day
+    parcellab.clock.freeze()
+    parcellab.clock.advance("1h")  # ORD-1002's InTransit reaches parcelLab, with a new delivery day
     events = [post.json()["event"] for post in webhook_sink.posts()]
     assert events == ["onDispatch", "onScheduled"]
     assert all(post.headers["Authorization"] == auth for post in webhook_sink.posts())
     first = webhook_sink.posts()[0].json()
     assert first["order_number"] == "ORD-1002" and first["data"]["status_code"] == "InTransit"
-    parcellab.clock(action="advance", by="7h")  # the retailer's update (+2h), out for delivery (+5h), delivered (+8h)
+    parcellab.clock.advance("7h")  # the retailer's update (+2h), out for delivery (+5h), delivered (+8h)
     events = [post.json()["event"] for post in webhook_sink.posts()]
     assert events[2:] == ["onUpdated", "onScheduled", "onDelivered"]
 
 
 def test_a_header_token_for_the_receiver(parcellab, webhook_sink):
     parcellab.subscribe(webhook_sink.url, headers={"X-Api-Key": "receiver-key"}, filters=["onDispatch"])
-    parcellab.clock(action="freeze")
-    parcellab.clock(action="advance", by="1h")
+    parcellab.clock.freeze()
+    parcellab.clock.advance("1h")
     [post] = webhook_sink.posts()
     assert post.headers["X-Api-Key"] == "receiver-key" and post.json()["event"] == "onDispatch"
 
@@ -130,12 +130,12 @@ def test_a_header_token_for_the_receiver(parcellab, webhook_sink):
 def test_15_retries_at_30_minutes_then_dropped(parcellab, webhook_sink):
     parcellab.subscribe(webhook_sink.url, filters=["onDispatch"])
     webhook_sink.answer(default=503)
-    parcellab.clock(action="freeze")
-    parcellab.clock(action="advance", by="1h")
+    parcellab.clock.freeze()
+    parcellab.clock.advance("1h")
     settled(parcellab.deliveries, 1)
-    parcellab.clock(action="advance", by="7h29m")
+    parcellab.clock.advance("7h29m")
     assert len(parcellab.deliveries()[0]["attempts"]) == 15
-    parcellab.clock(action="advance", by="1m")
+    parcellab.clock.advance("1m")
     delivery = parcellab.deliveries()[0]
     assert delivery["state"] == "gave_up" and len(delivery["attempts"]) == 16 and len(webhook_sink.posts()) == 16
 
@@ -143,8 +143,8 @@ def test_15_retries_at_30_minutes_then_dropped(parcellab, webhook_sink):
 def test_every_delivery_matches_the_contract(parcellab, webhook_sink):
     contract = ContractBook(data_dir("contracts")).contract("parcellab")
     parcellab.subscribe(webhook_sink.url)
-    parcellab.clock(action="freeze")
-    parcellab.clock(action="advance", by="1d")
+    parcellab.clock.freeze()
+    parcellab.clock.advance("1d")
     deliveries = parcellab.deliveries()
     assert {d["event"] for d in deliveries} >= {"onUpdated", "onDispatch", "onScheduled", "onDelivered"}
     for delivery in deliveries:
@@ -166,13 +166,12 @@ def test_events_mean_what_parcellabs_webhook_page_says(live_server, webhook_sink
                                  "announced_delivery_date": "+4d"}],
                 "updates": [{"at": "+4h30m", "set": {"external_reference": "REF-NEW"}}]}
     overlay = {"orders": {"ORD-1002": {"trackings": [tracking]}}}
-    assert requests.put(f"{url}/__admin/namespaces/ev", json={"fixtures": {"parcellab": overlay}}).status_code == 201
-    admin = AdminCalls(url, "parcellab", namespace="ev")
+    admin = CarrierSandbox(url, "parcellab", namespace="ev", fixtures={"parcellab": overlay})
     admin.subscribe(webhook_sink.url)
-    admin.clock(action="freeze")
+    admin.clock.freeze()
     info = f"{url}/ns/ev/parcellab/v4/track/orders/info/?order_number=ORD-1002&account=1612197"
     assert requests.get(info, headers=PL_AUTH).json()["trackings"] == []  # not created yet
-    admin.clock(action="advance", by="6h")
+    admin.clock.advance("6h")
     posts = [post.json() for post in webhook_sink.posts()]
     assert [(p["event"], p["data"]["status_code"]) for p in posts] == [
         ("onCreated", ""), ("onDispatch", "InTransit"), ("onUpdated", "InTransit"), ("onScheduled", "Delayed"),
