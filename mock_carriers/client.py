@@ -55,9 +55,9 @@ def check_url(url: str) -> str:
 
 
 class _Admin:
-    def __init__(self, url: str, admin_token: str | None) -> None:
+    def __init__(self, url: str, admin_token: str | None, session: requests.Session | None = None) -> None:
         self.url = url.rstrip("/")
-        self.session = requests.Session()
+        self.session = session or requests.Session()
         self._ca_file: str | None = None
         if admin_token:
             self.session.headers["Authorization"] = f"Bearer {admin_token}"
@@ -94,9 +94,11 @@ class _Admin:
 class MockCarriers:
     """A running mock: started in this process (`start`) or reached over HTTP (`connect`)."""
 
-    def __init__(self, url: str, admin_token: str | None = None, server: Any = None) -> None:
+    def __init__(self, url: str, admin_token: str | None = None, server: Any = None,
+                 session: requests.Session | None = None) -> None:
+        """`session`: the requests.Session the admin calls go through (a transport of your own)."""
         self.url = url.rstrip("/")
-        self._admin = _Admin(self.url, admin_token)
+        self._admin = _Admin(self.url, admin_token, session)
         self._server = server
 
     @classmethod

@@ -6,7 +6,7 @@ not an order id."""
 import re
 
 import pytest
-from conftest import B360, B360_AUTH
+from support import B360, B360_AUTH
 
 from mock_carriers.carriers import CARRIERS
 

@@ -4,9 +4,9 @@ API token): whatever follows the scheme, a bad credential is the carrier's own r
 import base64
 
 import pytest
-from conftest import BE, P2G, P2G_CLIENT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import BE, P2G, P2G_CLIENT
 
 TOKEN_FORM = {"grant_type": "client_credentials"}
 REFUSALS = {  # route -> (scheme, how the carrier refuses a bad credential)

@@ -114,3 +114,22 @@ def test_the_plugin_fails_a_test_whose_requests_break_a_contract(pytester):
     lenient = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rf", "--mock-carriers-strict=off")
     lenient.assert_outcomes(passed=3, failed=1)  # no violations recorded: the one that expects them fails
     lenient.stdout.fnmatch_lines(["FAILED *test_a_test_that_breaks_it_on_purpose*"])
+
+
+def test_admin_calls_go_through_the_session_given(live_server):
+    """A Session of the user's own carries every admin call: its headers, its adapters."""
+    seen = []
+
+    class Recording(requests.adapters.HTTPAdapter):
+        def send(self, request, **kwargs):
+            seen.append((request.method, request.url, request.headers.get("X-Team")))
+            return super().send(request, **kwargs)
+
+    url = live_server()
+    session = requests.Session()
+    session.headers["X-Team"] = "qa"
+    session.mount("http://", Recording())
+    sb = MockCarriers(url, session=session).sandbox("own-session")
+    sb.clock.freeze()
+    assert seen == [("PUT", f"{url}/__admin/namespaces/own-session", "qa"),
+                    ("POST", f"{url}/__admin/namespaces/own-session/clock", "qa")]

@@ -6,9 +6,9 @@ import json
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import P2G, bearer, p2g_token
 from hypothesis import given
 from hypothesis import strategies as st
+from support import P2G, bearer, p2g_token
 
 from mock_carriers import traffic
 from mock_carriers.cli import main

@@ -3,9 +3,9 @@ journaled) and every answer to a request with an Origin, errors and faults inclu
 Access-Control-Allow-Origin; a plain OPTIONS is the framework's own (ASP.NET's 405, DRF's metadata)."""
 
 import pytest
-from conftest import B360, B360_AUTH, BE, P2G, PL, PL_AUTH, bearer, p2g_token
 from hypothesis import given
 from hypothesis import strategies as st
+from support import B360, B360_AUTH, BE, P2G, PL, PL_AUTH, bearer, p2g_token
 
 from mock_carriers.carriers import CARRIERS
 from mock_carriers.core.contracts import ContractBook

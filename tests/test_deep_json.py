@@ -4,7 +4,7 @@ in the admin API's shape, or answered in the carrier's own, and never crashes th
 import re
 
 import pytest
-from conftest import B360_AUTH, PL_AUTH, be_token, bex_token, p2g_token
+from support import B360_AUTH, PL_AUTH, be_token, bex_token, p2g_token
 
 from mock_carriers import create_app
 from mock_carriers.carriers import CARRIERS

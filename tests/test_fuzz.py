@@ -15,7 +15,6 @@ import pkgutil
 import hypothesis
 import pytest
 import schemathesis
-from conftest import B360_AUTH, PL_AUTH, be_token, bex_token, p2g_token
 from hypothesis import HealthCheck, Phase
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -27,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from support import B360_AUTH, PL_AUTH, be_token, bex_token, p2g_token
 
 import mock_carriers
 from mock_carriers.carriers import CARRIERS

@@ -4,6 +4,8 @@ import socket
 
 import requests
 
+from mock_carriers.client import MockCarriers
+
 
 def test_a_half_sent_request_does_not_block_other_clients(live_server):
     url = live_server()
@@ -39,9 +41,9 @@ def _dates(host: str, port: int, path: str) -> list[str]:
 
 def test_a_carrier_response_is_dated_by_its_namespace_clock_once(live_server):
     url = live_server()
-    requests.post(f"{url}/__admin/namespaces/default/clock", json={"action": "freeze"}, timeout=5)
-    requests.post(f"{url}/__admin/namespaces/default/clock", json={"action": "set", "to": "2030-01-01T00:00:00Z"},
-                  timeout=5)
+    clock = MockCarriers.connect(url).sandbox("default").clock
+    clock.freeze()
+    clock.set("2030-01-01T00:00:00Z")
     host, port = url.removeprefix("http://").split(":")
     assert _dates(host, int(port), "/bex/api/service/login") == ["Tue, 01 Jan 2030 00:00:00 GMT"]
     [admin_date] = _dates(host, int(port), "/__admin/health")  # the admin API lives in the host's time

@@ -6,7 +6,7 @@ import json
 
 import pytest
 import requests
-from conftest import B360, B360_AUTH, BEX, P2G, PL, PL_AUTH, bearer, p2g_token
+from support import B360, B360_AUTH, BEX, P2G, PL, PL_AUTH, bearer, p2g_token
 
 from mock_carriers.client import MockCarriers
 from mock_carriers.core.contracts.checking import MAX_CHECKED_BODY, MAX_CHECKED_DEPTH

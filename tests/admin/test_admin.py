@@ -1,7 +1,7 @@
 """The /__admin API."""
 
 import pytest
-from conftest import BE, be_token, bearer
+from support import BE, be_token, bearer
 
 import mock_carriers
 

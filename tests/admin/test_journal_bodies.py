@@ -6,7 +6,7 @@ import os
 
 import pytest
 from click.testing import CliRunner
-from conftest import B360, B360_AUTH, P2G, bearer, p2g_token
+from support import B360, B360_AUTH, P2G, bearer, p2g_token
 
 from mock_carriers.cli import main
 from mock_carriers.settings import Settings

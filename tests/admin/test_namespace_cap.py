@@ -3,7 +3,7 @@ idle for --namespace-idle is, `default` and a start-up scenario's never are, and
 every namespace busy a new one is refused with a 503 in the caller's dialect."""
 
 import pytest
-from conftest import B360_AUTH, BEX_LOGIN, P2G_CLIENT, PL_AUTH
+from support import B360_AUTH, BEX_LOGIN, P2G_CLIENT, PL_AUTH
 
 from mock_carriers.settings import Settings
 

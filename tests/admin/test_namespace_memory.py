@@ -7,7 +7,7 @@ import time
 import weakref
 
 import pytest
-from conftest import B360_AUTH, PL_AUTH, be_token, bearer, bex_token, p2g_token
+from support import B360_AUTH, PL_AUTH, be_token, bearer, bex_token, p2g_token
 
 QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
          "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}

@@ -2,9 +2,9 @@
 for a body it cannot read), never a 500, and changes nothing."""
 
 import pytest
-from conftest import BEX, bex_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import BEX, bex_token
 
 from mock_carriers.carriers.bex.api import ENDPOINTS
 

@@ -16,8 +16,10 @@ import json
 
 import pytest
 import requests
-from conftest import BEX
 from pypdf import PdfReader
+from support import BEX
+
+from mock_carriers.client import MockCarriers
 
 V2022_QUOTE_BODY = {  # "Sample json quoting message body" (both generations), `//` comment dropped
     "dispatchDate": "2021-09-03", "totalWeight": "10", "dimMass": "25000", "accountNumber": "316085",
@@ -421,10 +423,9 @@ class Hooks:
     """BEX's webhook host as the docs address it, on a live mock, in a namespace of its own."""
 
     def __init__(self, url: str, namespace: str, overlay: dict | None = None) -> None:
-        self.admin = f"{url}/__admin/namespaces/{namespace}"
-        requests.put(self.admin, json={"fixtures": {"bex": overlay or {}}}, timeout=5).raise_for_status()
+        self.sandbox = MockCarriers.connect(url).sandbox(namespace, fixtures={"bex": overlay or {}})
         self.base = f"{url}/ns/{namespace}/bex"
-        self.key = requests.get(self.admin, timeout=5).json()["carriers"]["bex"]["credentials"]["webhook_api_key"]
+        self.key = self.sandbox.credentials("bex")["webhook_api_key"]
 
     def post(self, path: str, body: dict, headers: dict | None = None) -> requests.Response:
         return requests.post(self.base + path, json=body, headers=headers or {}, timeout=15)
@@ -442,7 +443,7 @@ def test_webhooks_registration_and_activation(live_server, webhook_sink, filters
                             headers={"X-InsightWebHooks-Auth": hooks.key})
     assert registered.status_code == 200 and registered.json()["Filters"] == filters
     assert hooks.post("/api/ActivateWebHook", {"webHookKey": hooks.key}).status_code == 200
-    subscriptions = requests.get(f"{hooks.admin}/webhooks", timeout=5).json()["subscriptions"]
+    subscriptions = hooks.sandbox.webhooks.subscriptions()
     assert [s["active"] for s in subscriptions] == [True]
 
 
@@ -454,7 +455,7 @@ def test_webhooks_unsubscribing(live_server, webhook_sink):
                headers={"X-InsightWebHooks-Auth": hooks.key})
     hooks.post("/api/ActivateWebHook", {"webHookKey": hooks.key})
     assert hooks.post("/api/UnsubscribeWebHook", {"webHookKey": hooks.key}).status_code == 200
-    assert [s["active"] for s in requests.get(f"{hooks.admin}/webhooks", timeout=5).json()["subscriptions"]] == [False]
+    assert [s["active"] for s in hooks.sandbox.webhooks.subscriptions()] == [False]
 
 
 def test_webhooks_payloads_and_signature(live_server, webhook_sink):
@@ -467,17 +468,17 @@ def test_webhooks_payloads_and_signature(live_server, webhook_sink):
                                                "Description": "all", "Filters": []},
                headers={"X-InsightWebHooks-Auth": hooks.key})
     hooks.post("/api/ActivateWebHook", {"webHookKey": hooks.key})
-    credentials = requests.get(hooks.admin, timeout=5).json()["carriers"]["bex"]["credentials"]
+    credentials = hooks.sandbox.credentials("bex")
     token = requests.post(f"{hooks.base}/api/service/login", json={"username": credentials["username"],
                                                                   "password": credentials["password"]},
                           timeout=5).json()["value"]
-    requests.post(f"{hooks.admin}/clock", json={"action": "freeze"}, timeout=5)
+    hooks.sandbox.clock.freeze()
     submitted = requests.post(f"{hooks.base}/api/service/submitwaybillv4", headers={"token": token}, timeout=5, json={
         "accountNumber": credentials["account_number"], "serviceCode": "ONC", "senderSuburb": "Sandton",
         "receiverSuburb": "Umhlanga", "receiverContactName": "Priya Naidoo",
         "dimensions": [{"dimension1": 40, "dimension2": 30, "dimension3": 1, "weight": 1}]}).json()
     assert "items" in submitted
-    requests.post(f"{hooks.admin}/clock", json={"action": "advance", "by": "27h"}, timeout=30)
+    hooks.sandbox.clock.advance("27h")
     seen = {}
     for post in webhook_sink.posts():
         envelope = post.json()

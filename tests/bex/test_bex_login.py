@@ -1,9 +1,9 @@
 """BEX login: tokens in `value`, string booleans, failures as 200 + ex."""
 
 import pytest
-from conftest import BEX, BEX_LOGIN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import BEX, BEX_LOGIN, sandbox
 
 
 @pytest.mark.parametrize("path", ["/api/service/login", "/api/login", "/API/Service/Login/", "/api/LOGIN"])
@@ -34,8 +34,9 @@ def test_parameter_names_are_case_insensitive(client):
 
 
 def test_tokens_do_not_expire_on_their_own(client):
+    clock = sandbox(client).clock
     token = client.post(f"{BEX}/api/service/login", json=BEX_LOGIN).get_json()["value"]
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "400d"})
+    clock.advance("400d")
     quote = client.post(f"{BEX}/api/service/getquoteservicedeliverypricingv2", headers={"token": token},
                         json={"accountNumber": "ACC1001", "totalWeight": 1, "dimMass": 1000,
                               "originSuburb": "Sandton", "destinationSuburb": "Bellville"})

@@ -3,9 +3,9 @@ numbers as strings; the token's accounts; real South African places found by coo
 postcode or town."""
 
 import pytest
-from conftest import BEX, bex_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import BEX, bex_token
 
 from mock_carriers.carriers.bex.places import packaged_places
 

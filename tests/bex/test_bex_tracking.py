@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import BEX
+from support import BEX, sandbox
 
 V3 = f"{BEX}/api/service/waybillquicktrackingv3customtreeview"
 HEADER = {"id": 0, "dataTypeId": 4, "groupingIndex": -1, "headerName": "Tracking", "col1": "Date", "col2": "Waybill",
@@ -54,10 +54,11 @@ def test_notes_are_not_tracking_rows(client):
 
 
 def test_the_walking_waybill_moves_with_the_clock(client):
+    clock = sandbox(client).clock
     assert len(_items(client, "BEX1000003")["items"]) == 2
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "2h"})
+    clock.advance("2h")
     assert _items(client, "BEX1000003")["items"][1]["col4"] == "Handed to courier"
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "7h"})
+    clock.advance("7h")
     assert _items(client, "BEX1000003")["items"][1]["col4"] == "Delivered to JOHAN BOTHA"
 
 

@@ -3,8 +3,8 @@
 import io
 
 import pytest
-from conftest import BEX, bex_token
 from pypdf import PdfReader
+from support import BEX, bex_token, sandbox
 
 V4 = {"accountNumber": "ACC1001", "serviceCode": "ONC", "sendersRef": "PO-9", "senderCompany": "Karoo Coffee",
       "senderSuburb": "Sandton", "receiverCompany": "Surf Shop", "receiverSuburb": "Umhlanga",
@@ -18,7 +18,13 @@ WIA = {"accountNumber": "ACC1002", "serviceCode": "nca", "originCompany": "Karoo
 
 
 @pytest.fixture
-def submit(client):
+def clock(client):
+    """The namespace's clock, got before the test's first token: getting it starts the namespace afresh."""
+    return sandbox(client).clock
+
+
+@pytest.fixture
+def submit(client, clock):
     token = bex_token(client)
     return lambda path, body: client.post(f"{BEX}{path}", headers={"token": token}, json=body).get_json()
 
@@ -52,20 +58,20 @@ def test_outlying_places_cost_more(submit):
     assert remote["surchargesTotal"] > major["surchargesTotal"] and remote["baseRateTotal"] == major["baseRateTotal"]
 
 
-def test_an_address_the_table_lacks_resolves_by_postcode_or_town(client, submit):
+def test_an_address_the_table_lacks_resolves_by_postcode_or_town(client, submit, clock):
     """The 2024 sample's sender: a suburb the mock does not know, in a town it does."""
     body = submit("/api/service/submitwaybillv4", {**V4, "senderSuburb": "Ross Kent South",
                                                    "senderCity": "Odendaalsrus", "senderPostCode": "9800"})
     number = body["items"][0]["waybillNumber"]
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "8h"})
+    clock.advance("8h")
     rows = client.get(f"{BEX}/api/service/waybillquicktrackingv3customtreeview",
                       query_string={"searchItems": number}).get_json()["items"]
     assert rows[1]["col4"] == "Departed BFN"
 
 
-def test_a_submitted_waybill_walks_to_delivery(client, submit):
+def test_a_submitted_waybill_walks_to_delivery(client, submit, clock):
     number = submit("/api/service/submitwaybillv4", V4)["items"][0]["waybillNumber"]
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "26h"})
+    clock.advance("26h")
     rows = client.get(f"{BEX}/api/service/waybillquicktrackingv3customtreeview",
                       query_string={"searchItems": number}).get_json()["items"]
     assert [r["col4"] for r in rows[1:]] == ["Delivered to PRIYA NAIDOO", "Loaded for delivery", "Arrived DUR",
@@ -86,10 +92,10 @@ def test_the_older_field_set_works_on_its_routes(submit, path):
     assert submit(path, WIA)["items"][0]["waybillNumber"].startswith("BEX")
 
 
-def test_the_older_field_set_names_contacts_sender_and_receiver(client, submit):
+def test_the_older_field_set_names_contacts_sender_and_receiver(client, submit, clock):
     number = submit("/api/service/submitbexcollection",
                     {**WIA, "receiverContactName": "Sharon Snyman"})["items"][0]["waybillNumber"]
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "26h"})
+    clock.advance("26h")
     rows = client.get(f"{BEX}/api/service/waybillquicktrackingv3customtreeview",
                       query_string={"searchItems": number}).get_json()["items"]
     assert rows[1]["col4"] == "Delivered to SHARON SNYMAN"

@@ -10,8 +10,10 @@ from dataclasses import replace
 
 import pytest
 import requests
-from conftest import BEX_LOGIN, settled
 from receivers import Dribbling, Hanging
+from support import BEX_LOGIN, settled
+
+from mock_carriers.client import MockCarriers, Sandbox
 
 KEY = "mock-bex-webhook-key"
 SECRET = "s" * 40
@@ -21,8 +23,8 @@ SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "San
 
 
 class Bex:
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, sandbox: Sandbox, url: str) -> None:
+        self.url, self.sandbox, self.clock = url, sandbox, sandbox.clock
         self.token = requests.post(f"{url}/bex/api/service/login", json=BEX_LOGIN, timeout=5).json()["value"]
 
     def register(self, uri, secret=SECRET, filters=(), key=KEY, activate=True):
@@ -38,25 +40,23 @@ class Bex:
                              json=SUBMIT, timeout=5).json()
         return body["items"][0]["waybillNumber"]
 
-    def clock(self, **body):
-        return requests.post(f"{self.url}/__admin/namespaces/default/clock", json=body, timeout=30).json()
-
     def outbox(self):
-        return requests.get(f"{self.url}/__admin/namespaces/default/webhooks", timeout=5).json()
+        return self.sandbox.webhooks.outbox()
 
     def one_update(self, sink, *answers) -> None:
         """Register `sink` for waybill_update only, queue its answers, freeze the clock, submit one
         waybill and wait until its first delivery attempt is recorded."""
         self.register(sink.url, filters=["waybill_update"])
         sink.answer(*answers)
-        self.clock(action="freeze")
+        self.clock.freeze()
         self.submit()
         settled(lambda: self.outbox()["deliveries"], 1)
 
 
 @pytest.fixture
 def bex(live_server):
-    return Bex(live_server())
+    url = live_server()
+    return Bex(MockCarriers.connect(url).sandbox("default"), url)
 
 
 def _actions(sink):
@@ -104,7 +104,7 @@ def test_the_echo_check_holds_up_no_other_request_of_the_namespace(bex):
         hanging.close()  # the echo check fails now
         registering.join(30)
     assert refused[0].status_code == 400
-    journal = requests.get(f"{bex.url}/__admin/namespaces/default/journal", timeout=5).json()["entries"]
+    journal = bex.sandbox.journal()
     order = [entry["operation"] for entry in journal]
     assert order.index("waybillquicktrackingv3customtreeviewViaGet") < order.index("registerWebHook")
 
@@ -170,8 +170,8 @@ def test_deliveries_are_signed_indented_envelopes(bex, webhook_sink):
 
 def test_the_timeline_sends_tracking_events_and_a_pod(bex, webhook_sink):
     bex.register(webhook_sink.url)
-    bex.clock(action="freeze")
-    bex.clock(action="advance", by="9h")  # the walking waybill BEX1000003 goes from handed over to delivered
+    bex.clock.freeze()
+    bex.clock.advance("9h")  # the walking waybill BEX1000003 goes from handed over to delivered
     actions = _actions(webhook_sink)
     assert actions == ["tracking_event"] * 4 + ["pod"]
     first, pod = webhook_sink.posts()[0].json()["Notifications"][0], webhook_sink.posts()[-1].json()["Notifications"][0]
@@ -183,37 +183,37 @@ def test_the_timeline_sends_tracking_events_and_a_pod(bex, webhook_sink):
 
 def test_filters_choose_the_actions(bex, webhook_sink):
     bex.register(webhook_sink.url, filters=["pod"])
-    bex.clock(action="freeze")
-    bex.clock(action="advance", by="9h")
+    bex.clock.freeze()
+    bex.clock.advance("9h")
     bex.submit()
     assert _actions(webhook_sink) == ["pod"]
 
 
 def test_retries_after_one_and_four_minutes_then_gives_up(bex, webhook_sink):
     bex.one_update(webhook_sink, 500, 503, 500)
-    bex.clock(action="advance", by="59s")
+    bex.clock.advance("59s")
     assert len(webhook_sink.posts()) == 1
-    bex.clock(action="advance", by="1s")
+    bex.clock.advance("1s")
     assert len(webhook_sink.posts()) == 2
-    bex.clock(action="advance", by="4m")
+    bex.clock.advance("4m")
     posts = webhook_sink.posts()
     assert [p.json()["Attempt"] for p in posts] == [1, 2, 3]
     assert len({p.json()["Id"] for p in posts}) == 1 and len({p.headers["ms-signature"] for p in posts}) == 3
     delivery = bex.outbox()["deliveries"][0]
     assert delivery["state"] == "gave_up" and [a["status"] for a in delivery["attempts"]] == [500, 503, 500]
-    bex.clock(action="advance", by="1h")
+    bex.clock.advance("1h")
     assert len(webhook_sink.posts()) == 3
 
 
 def test_advancing_five_minutes_makes_both_retries(bex, webhook_sink):
     bex.one_update(webhook_sink, 500, 500, 200)
-    bex.clock(action="advance", by="5m")
+    bex.clock.advance("5m")
     assert bex.outbox()["deliveries"][0]["state"] == "delivered" and len(webhook_sink.posts()) == 3
 
 
 def test_410_unsubscribes(bex, webhook_sink):
     bex.one_update(webhook_sink, 410)
-    bex.clock(action="advance", by="10m")
+    bex.clock.advance("10m")
     bex.submit()
     outbox = bex.outbox()
     assert [d["state"] for d in outbox["deliveries"]] == ["unsubscribed"]
@@ -224,7 +224,7 @@ def test_unsubscribe_stops_deliveries(bex, webhook_sink):
     bex.one_update(webhook_sink, 500)
     response = requests.post(f"{bex.url}/bex/api/UnsubscribeWebHook", json={"webHookKey": KEY}, timeout=5)
     assert response.status_code == 200
-    bex.clock(action="advance", by="5m")
+    bex.clock.advance("5m")
     assert bex.outbox()["deliveries"][0]["state"] == "unsubscribed" and len(webhook_sink.posts()) == 1
 
 
@@ -274,13 +274,11 @@ def test_every_action_matches_the_contract(live_server, webhook_sink):
     from mock_carriers.resources import data_dir
 
     url = live_server()
-    requests.put(f"{url}/__admin/namespaces/hooks", json={"fixtures": FUTURE_EVENTS}, timeout=5)
-    bex = Bex(f"{url}/ns/hooks")
-    bex.clock = lambda **body: requests.post(f"{url}/__admin/namespaces/hooks/clock", json=body, timeout=30).json()
+    bex = Bex(MockCarriers.connect(url).sandbox("hooks", fixtures=FUTURE_EVENTS), f"{url}/ns/hooks")
     bex.register(webhook_sink.url)
-    bex.clock(action="freeze")
+    bex.clock.freeze()
     bex.submit()
-    bex.clock(action="advance", by="27h")
+    bex.clock.advance("27h")
     by_action = {}
     for post in webhook_sink.posts():
         by_action.setdefault(post.json()["Notifications"][0]["Action"], post)

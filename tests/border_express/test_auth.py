@@ -1,7 +1,7 @@
 """Bearer tokens on data routes: missing, garbled, unknown, expired and revoked all get 401."""
 
 import pytest
-from conftest import BE, be_token, bearer
+from support import BE, be_token, bearer, sandbox
 
 DETAIL = f"{BE}/api/v1/consignments/BE10000001"
 
@@ -26,10 +26,11 @@ def test_scheme_is_case_insensitive(client, scheme):
 
 
 def test_tokens_expire_after_an_hour_on_the_namespace_clock(client):
+    clock = sandbox(client).clock
     token = be_token(client)
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "59m"})
+    clock.advance("59m")
     assert client.get(DETAIL, headers=bearer(token)).status_code == 200
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "1m"})
+    clock.advance("1m")
     response = client.get(DETAIL, headers=bearer(token))
     _is_401(response, 'Bearer error="invalid_token"')
     assert "expired" in response.headers["WWW-Authenticate"]

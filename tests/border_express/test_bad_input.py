@@ -1,9 +1,9 @@
 """Absurd input gets Border Express's own error shapes, never a 500 or HTML, and changes no state."""
 
 import pytest
-from conftest import BE, be_token, bearer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import BE, be_token, bearer
 
 VALUES = ["x" * 10_000, "\u00fc\u00f1\u00ee\u00e7\u00f8d\u00e9", "..", "%00", "%2e%2e", "a%2Fb", "'; DROP TABLE--",
           "\U0001F4E6", " ", "%20"]

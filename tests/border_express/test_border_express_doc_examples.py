@@ -13,15 +13,20 @@ import io
 from email.utils import parsedate_to_datetime
 
 import pytest
-from conftest import BE
 from PIL import Image
+from support import BE, sandbox
 
 TEXT_OR_NULL = (str, type(None))
 
 
 @pytest.fixture
-def world(client) -> dict:
-    return client.get("/__admin/namespaces/default").get_json()["carriers"]["border-express"]
+def sb(client):
+    return sandbox(client)
+
+
+@pytest.fixture
+def world(sb) -> dict:
+    return sb.carrier("border-express")
 
 
 def _retrieve_token(client, world, prefix: str = BE, host: dict | None = None) -> dict:
@@ -64,14 +69,15 @@ def test_using_your_token(client, headers, world):
 
 
 @pytest.mark.parametrize("how", ["revoke", "expire"])
-def test_renewing_your_token(client, world, headers, how):
+def test_renewing_your_token(client, sb, world, headers, how):
     """"If a token has been revoked by Border Express you will receive a 401 status code" (and
     "Tokens must be renewed once expired"); a new token works again."""
     path = f"{BE}/api/v1/consignments/{world['references']['delivered']}"
+    assert client.get(path, headers=headers).status_code == 200
     if how == "revoke":
-        client.post("/__admin/namespaces/default/tokens/revoke", json={"carrier": "border-express"})
+        sb.tokens.revoke("border-express")
     else:
-        client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "1h"})
+        sb.clock.advance("1h")
     assert client.get(path, headers=headers).status_code == 401
     renewed = {**headers, "Authorization": f"bearer {_retrieve_token(client, world)['access_token']}"}
     assert client.get(path, headers=renewed).status_code == 200

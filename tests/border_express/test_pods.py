@@ -4,9 +4,9 @@ import base64
 import io
 
 import pytest
-from conftest import BE, be_token, bearer
 from PIL import Image
 from pypdf import PdfReader
+from support import BE, be_token, bearer
 
 DELIVERED = "BE10000001"
 

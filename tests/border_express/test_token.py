@@ -4,14 +4,15 @@ import base64
 from email.utils import parsedate_to_datetime
 
 import pytest
-from conftest import BE
+from support import BE, sandbox
 
 FORM = {"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"}
 
 
 def test_issues_the_owin_token_document(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2026-07-01T05:45:16Z"})
+    clock = sandbox(client).clock
+    clock.freeze()
+    clock.set("2026-07-01T05:45:16Z")
     response = client.post(f"{BE}/token", data=FORM)
     assert response.status_code == 200
     body = response.get_json()

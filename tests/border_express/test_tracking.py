@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import pytest
-from conftest import BE, be_token, bearer
+from support import BE, be_token, bearer, sandbox
 
 REF = {"delivered": "BE10000001", "in_transit": "BE10000002", "walking": "BE10000003",
        "walking_by_polls": "BE10000004", "exception": "BE10000005", "unsaved": "BE10000006",
@@ -34,7 +34,8 @@ def test_delivered_history_is_newest_first_with_sydney_offsets(get, family):
 
 
 def test_offsets_follow_daylight_saving(client, get):
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2026-07-01T00:00:00Z"})
+    clock = sandbox(client).clock
+    clock.set("2026-07-01T00:00:00Z")
     # the namespace origin stays where it was; what matters is that each time carries its own offset
     for status in _statuses(get, REF["delivered"]):
         when = datetime.fromisoformat(status["DateOccurred"])
@@ -56,13 +57,14 @@ def test_paths_and_numbers_are_case_insensitive(get):
 
 
 def test_walking_timeline_moves_with_the_clock(client, get):
+    clock = sandbox(client).clock
     assert [s["Status"] for s in _statuses(get, REF["walking"])] == ["Despatched"]
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "1h59m"})
+    clock.advance("1h59m")
     assert [s["Status"] for s in _statuses(get, REF["walking"])] == ["Despatched"]
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "1m"})
+    clock.advance("1m")
     assert [s["Status"] for s in _statuses(get, REF["walking"])] == ["In Transit", "Despatched"]
     assert get(f"/api/v1/consignments/{REF['walking']}/pods/Metadata").get_json() == []
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "4h"})
+    clock.advance("4h")
     assert _statuses(get, REF["walking"])[0]["Status"] == "Delivered"
     assert get(f"/api/v1/consignments/{REF['walking']}").get_json()["Status"] == "Delivered"
     assert get(f"/api/v1/consignments/{REF['walking']}/pods/Metadata").get_json()[0]["Id"] == 70003
@@ -93,11 +95,11 @@ def test_despatch_date_is_the_first_status_after_unsaved(client):
         "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"},
         "events": [{"status": "Unsaved", "at": "-3h", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
                    {"status": "Despatched", "at": "+1h", "suburb": "Albury", "state": "NSW", "postcode": "2640"}]}}}}
-    client.put("/__admin/namespaces/ov", json={"fixtures": overlay})
+    clock = sandbox(client, "ov", fixtures=overlay).clock
     detail = "/ns/ov/border-express/api/v1/consignments/MY1"
     headers = bearer(be_token(client, prefix="/ns/ov/border-express"))
     assert client.get(detail, headers=headers).get_json()["DespatchDate"] is None
-    client.post("/__admin/namespaces/ov/clock", json={"action": "advance", "by": "1h"})
+    clock.advance("1h")
     headers = bearer(be_token(client, prefix="/ns/ov/border-express"))  # the first expired with the hour
     body = client.get(detail, headers=headers).get_json()
     history = client.get(f"{detail}/Statuses", headers=headers).get_json()["Statuses"]

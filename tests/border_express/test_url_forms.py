@@ -2,7 +2,7 @@
 
 import pytest
 import requests
-from conftest import be_token, bearer
+from support import be_token, bearer, sandbox
 
 PATH = "/api/v1/consignments/BE10000001"
 
@@ -48,9 +48,8 @@ def test_paths_naming_no_carrier_get_a_json_404(client, path):
 
 
 def test_namespaces_do_not_share_clocks_or_timelines(client):
-    for ns in ("a", "b"):
-        client.put(f"/__admin/namespaces/{ns}")
-    client.post("/__admin/namespaces/a/clock", json={"action": "advance", "by": "7h"})
+    a, _ = sandbox(client, "a"), sandbox(client, "b")
+    a.clock.advance("7h")
     statuses = {}
     for ns in ("a", "b"):
         token = be_token(client, prefix=f"/ns/{ns}/border-express")

@@ -1,9 +1,9 @@
 """No input makes Borderless360's emulation fail: any JSON to any writing route, any query on any
 list, any identifier in any path gets a DRF-shaped answer, never a 500."""
 
-from conftest import B360, B360_AUTH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import B360, B360_AUTH
 
 WRITES = [("post", "/orders/"), ("put", "/orders/383495/"), ("patch", "/orders/383495/"), ("post", "/order/return/"),
           ("post", "/products/"), ("post", "/inventory/stock_adjustments/")]

@@ -7,8 +7,8 @@ document's section. Only the token is the mock's (and `{id}` placeholders name a
 import copy
 
 import pytest
-from conftest import B360, AdminCalls
 from doc_example_shapes import assert_shape
+from support import B360, CarrierSandbox
 
 HEADERS = {"Authorization": "Token mock-b360-token", "Content-Type": "application/json"}  # the docs' "Header"
 
@@ -472,10 +472,10 @@ def test_how_to_retrieve_serial_numbers_for_multiple_orders(client):
 
 @pytest.fixture
 def deliveries(live_server, webhook_sink):
-    admin = AdminCalls(live_server(), "borderless360")
+    admin = CarrierSandbox(live_server(), "borderless360")
     admin.subscribe(webhook_sink.url)
-    admin.clock(action="freeze")
-    admin.clock(action="advance", by="1d7h")  # the walking order ships, goes out for delivery, is delivered
+    admin.clock.freeze()
+    admin.clock.advance("1d7h")  # the walking order ships, goes out for delivery, is delivered
     return [post.json() for post in webhook_sink.posts()]
 
 

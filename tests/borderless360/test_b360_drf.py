@@ -2,7 +2,7 @@
 `?format=json`, unreadable bodies."""
 
 import pytest
-from conftest import B360, B360_AUTH
+from support import B360, B360_AUTH, sandbox
 
 
 @pytest.mark.parametrize("headers, detail", [
@@ -30,7 +30,8 @@ def test_a_token_revoked_through_the_admin_api_is_invalid(client, action):
 
 
 def test_tokens_never_expire_on_their_own(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "400d"})
+    clock = sandbox(client).clock
+    clock.advance("400d")
     assert client.get(f"{B360}/three_pl/three_pls/", headers=B360_AUTH).status_code == 200
 
 

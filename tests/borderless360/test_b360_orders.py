@@ -4,7 +4,7 @@ tracking and stock, returns and serial numbers. A rejected request changes nothi
 import copy
 
 import pytest
-from conftest import B360, B360_AUTH, B360_OTHER
+from support import B360, B360_AUTH, B360_OTHER, sandbox
 
 OUTBOUND = {"destination_address": {"full_name": "John Galt", "email": "test@example.com", "company": "My Company",
                                     "phone": "2312312", "address_1": "Street1", "address_2": "Street2", "state": "VIC",
@@ -37,10 +37,6 @@ def get(client, path, **query):
     response = client.get(f"{B360}{path}", query_string=query, headers=B360_AUTH)
     assert response.status_code == 200, response.data
     return response.get_json()
-
-
-def clock(client, **body):
-    client.post("/__admin/namespaces/default/clock", json=body)
 
 
 def stock(client, three_pl=9) -> dict:
@@ -178,6 +174,7 @@ def test_a_shipped_order_can_no_longer_be_edited(client):
 
 
 def test_cancel_only_while_cancel_is_an_action(client):
+    clock = sandbox(client).clock
     order = create(client).get_json()
     cancelled = client.post(f"{B360}/orders/{order['id']}/cancel/", headers=B360_AUTH)
     assert cancelled.status_code == 200
@@ -185,8 +182,8 @@ def test_cancel_only_while_cancel_is_an_action(client):
     again = client.post(f"{B360}/orders/{order['id']}/cancel/", headers=B360_AUTH)
     assert again.status_code == 400 and again.get_json() == {
         "detail": 'Action "cancel" is not available for an order in state "cancelled".'}
-    clock(client, action="freeze")
-    clock(client, action="advance", by="3d")
+    clock.freeze()
+    clock.advance("3d")
     assert get(client, f"/orders/{order['id']}/")["state"] == "cancelled"  # a cancelled order walks no further
 
 
@@ -202,12 +199,13 @@ def test_another_clients_order_is_not_found(client):
 
 
 def test_an_outbound_order_walks_and_ships_its_stock(client):
-    clock(client, action="freeze")
+    clock = sandbox(client).clock
+    clock.freeze()
     before = stock(client)
     order = create(client, {**OUTBOUND, "order_items": [{"sku": "CHOCO", "quantity": 3}]}).get_json()
     states = []
     for step in ("31m", "2h", "2h", "20h", "6h"):
-        clock(client, action="advance", by=step)
+        clock.advance(step)
         states.append(get(client, f"/orders/{order['id']}/")["state"])
     assert states == ["processing", "packed", "shipping", "shipping", "delivered"]
     fulfilment = get(client, f"/orders/{order['id']}/", expand="fulfillments")["fulfillments"][0]
@@ -218,10 +216,11 @@ def test_an_outbound_order_walks_and_ships_its_stock(client):
 
 
 def test_an_inbound_order_adds_its_stock_when_received(client):
-    clock(client, action="freeze")
+    clock = sandbox(client).clock
+    clock.freeze()
     before = stock(client)
     create(client, INBOUND)
-    clock(client, action="advance", by="3d")
+    clock.advance("3d")
     after = stock(client)
     # this ASN (1 single, 1 carton of 10), the fixture's (10 singles, 2 cartons of 10), the walking order's 2 out
     assert after[163] == before[163] + 1 + 10 and after[164] == before[164] + 10 + 20 - 2
@@ -274,20 +273,22 @@ def test_rejected_returns(client, changes, errors):
 
 
 def test_serial_numbers_appear_when_packed(client):
-    clock(client, action="freeze")
+    clock = sandbox(client).clock
+    clock.freeze()
     assert get(client, "/orders/383490/serial_numbers/") == []
-    clock(client, action="advance", by="1h")
+    clock.advance("1h")
     [serial] = get(client, "/orders/383490/serial_numbers/")
     assert serial["order"] == 383490 and serial["product_sku"] == "CAM-01" and serial["serial_number"] == "132432492_ABC"
     order = create(client, {**OUTBOUND, "order_items": [{"sku": "CAM-01", "quantity": 2}]}).get_json()
-    clock(client, action="advance", by="3h")
+    clock.advance("3h")
     numbers = [s["serial_number"] for s in get(client, f"/orders/{order['id']}/serial_numbers/")]
     assert numbers == [f"CAM-01-{order['id']}-001", f"CAM-01-{order['id']}-002"]
 
 
 def test_serial_number_search_returns_a_bare_array(client):
-    clock(client, action="freeze")
-    clock(client, action="advance", by="1h")
+    clock = sandbox(client).clock
+    clock.freeze()
+    clock.advance("1h")
     found = get(client, "/orders/orders_serial_numbers/", search="abc")
     assert [(s["order"], s["serial_number"]) for s in found] == [(3956, "132432492_ABC"), (383490, "132432492_ABC")]
     assert get(client, "/orders/orders_serial_numbers/", search="GVS0383490")[0]["order"] == 383490

@@ -2,9 +2,9 @@
 decimals as strings, and stock that always equals the initial stock plus every change."""
 
 import pytest
-from conftest import B360, B360_AUTH, B360_OTHER
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import B360, B360_AUTH, B360_OTHER, sandbox
 
 PRODUCT = {"country_of_manufacture": "BE", "customs_description": "New product", "customs_value_source": "declared_price",
            "declared_price": "10", "height": "3", "hs_code": "", "inventory_levels": [], "length": "5",
@@ -147,10 +147,11 @@ def test_a_rejected_adjustment_changes_nothing(client, body_changes, errors):
 
 
 def test_adjustments_filter_by_date(client):
+    clock = sandbox(client).clock
     history = get(client, "/inventory/stock_adjustments/")["count"]  # the fixtures' (made recently)
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2001-06-01T10:00:00Z"})
+    clock.set("2001-06-01T10:00:00Z")
     adjust(client, [{"product": 163, "adjustment_type": "add", "quantity": 1}])
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2001-06-03T10:00:00Z"})
+    clock.set("2001-06-03T10:00:00Z")
     adjust(client, [{"product": 163, "adjustment_type": "add", "quantity": 1}])
     assert get(client, "/inventory/stock_adjustments/", date_from="2001-06-02T00:00:00Z")["count"] == 1 + history
     assert get(client, "/inventory/stock_adjustments/", date_to="2001-06-02T00:00:00Z")["count"] == 1

@@ -14,7 +14,7 @@ import threading
 
 import pytest
 import requests
-from conftest import BEX_LOGIN
+from support import BEX_LOGIN
 
 from mock_carriers.console import Console
 

@@ -12,7 +12,7 @@ import threading
 
 import pytest
 import requests
-from conftest import BEX_LOGIN
+from support import BEX_LOGIN
 
 
 class Following:

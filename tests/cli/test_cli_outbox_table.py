@@ -9,7 +9,7 @@ import time
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import BEX_LOGIN
+from support import BEX_LOGIN
 
 from mock_carriers import client as admin_client
 from mock_carriers.cli import main

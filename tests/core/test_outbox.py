@@ -3,7 +3,7 @@ ones are trimmed beyond the namespace's limit, and the outbox says how many were
 
 import time
 
-from conftest import BEX_LOGIN
+from support import BEX_LOGIN, sandbox
 
 SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
           "receiverContactName": "P", "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
@@ -23,10 +23,11 @@ def _attempted(client, count: int) -> dict:
 
 def test_pending_deliveries_are_never_evicted_and_finished_ones_are_counted_when_trimmed(make_app, webhook_sink):
     client = make_app(journal_limit=3).test_client()
+    clock = sandbox(client).clock
     webhook_sink.answer(default=500)  # every attempt fails: each delivery stays pending, waiting to retry
     assert client.post("/__admin/namespaces/default/webhooks/subscriptions", json={
         "carrier": "bex", "url": webhook_sink.url, "secret": "s" * 40, "filters": ["waybill_update"]}).status_code == 201
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock.freeze()
     token = client.post("/bex/api/service/login", json=BEX_LOGIN).get_json()["value"]
     for _ in range(5):
         client.post("/bex/api/service/submitwaybillv4", headers={"token": token}, json=SUBMIT)
@@ -34,7 +35,7 @@ def test_pending_deliveries_are_never_evicted_and_finished_ones_are_counted_when
     outbox = _attempted(client, 5)
     assert [d["state"] for d in outbox["deliveries"]] == ["pending"] * 5 and outbox["trimmed"] == 0
 
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "5m"})
+    clock.advance("5m")
     outbox = client.get("/__admin/namespaces/default/webhooks").get_json()
     assert [d["state"] for d in outbox["deliveries"]] == ["gave_up"] * 3 and outbox["trimmed"] == 2
     assert [d["id"] for d in outbox["deliveries"]] == sorted((d["id"] for d in outbox["deliveries"]),

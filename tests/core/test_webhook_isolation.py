@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 import requests
-from conftest import BEX_LOGIN
 from receivers import Dribbling, Hanging, KeepAlive
+from support import BEX_LOGIN
 
 from mock_carriers.core.clock import Scheduler, VirtualClock
 from mock_carriers.core.lanes import Lanes

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pytest
-from conftest import B360, BE, P2G, PL, be_token, bex_token, p2g_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import B360, BE, P2G, PL, be_token, bex_token, p2g_token, sandbox
 
 FAULTS = "/__admin/namespaces/default/faults"
 EXPIRED = 'Bearer error="invalid_token", error_description="The token expired"'
@@ -101,16 +101,17 @@ QUOTA_LANES = {  # carrier -> the lanes of its first and second credential
 
 @pytest.mark.parametrize("carrier", list(QUOTA_LANES))
 def test_a_quota_counts_each_credential_apart(client, carrier):
+    clock = sandbox(client).clock
     first, second = (LANES[name] for name in QUOTA_LANES[carrier])
     mine, theirs = first.issue(client, 0), second.issue(client, 1)
     assert mine != theirs
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock.freeze()
     add(client, carrier=carrier, effect="quota", limit=1, window="1m")
     assert first.call(client, mine).status_code != 429
     assert first.call(client, mine).status_code == 429
     assert second.call(client, theirs).status_code != 429
     assert second.call(client, theirs).status_code == 429
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "1m"})
+    clock.advance("1m")
     assert first.call(client, mine).status_code != 429
 
 

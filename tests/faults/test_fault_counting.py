@@ -5,7 +5,7 @@ import json
 
 import pytest
 import requests
-from conftest import BE, be_token, bearer
+from support import BE, be_token, bearer, sandbox
 
 FAULTS = "/__admin/namespaces/default/faults"
 CONSIGNMENT = f"{BE}/api/v1/consignments/BE10000001"
@@ -57,7 +57,8 @@ def test_a_rule_after_one_that_answered_is_not_reached(client):
 
 
 def test_a_quota_with_room_left_fires_nothing_and_lets_the_next_rule_answer(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     headers = bearer(be_token(client))
     add(client, effect="quota", limit=5, window="1m", times=1)
     status = add(client, effect="status", status=503, times=1)

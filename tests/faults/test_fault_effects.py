@@ -5,7 +5,7 @@ import json
 
 import pytest
 import requests
-from conftest import B360, B360_AUTH, BE, P2G, PL, PL_AUTH, be_token, bearer, p2g_token
+from support import B360, B360_AUTH, BE, P2G, PL, PL_AUTH, be_token, bearer, p2g_token, sandbox
 
 from mock_carriers.client import MockCarriers
 
@@ -50,8 +50,9 @@ def test_rate_limit_answers_429_with_retry_after(client, carrier):
 
 
 def test_retry_after_as_an_http_date_counts_from_the_date_the_response_carries(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2030-01-01T00:00:00Z"})
+    clock = sandbox(client).clock
+    clock.freeze()
+    clock.set("2030-01-01T00:00:00Z")
     add(client, carrier="bex", effect="rate_limit", retry_after=90, retry_after_format="http-date")
     response = client.post("/bex/api/service/login", json=BEX_LOGIN)
     assert response.headers["Retry-After"] == "Tue, 01 Jan 2030 00:01:30 GMT"
@@ -72,13 +73,14 @@ def test_carrier_error_is_the_carriers_business_error(client, carrier, check):
 
 
 def test_quota_counts_per_caller_on_the_clock(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     add(client, carrier="borderless360", effect="quota", limit=3, window="1m")
     answers = [client.get(f"{B360}/three_pl/three_pls/", headers=B360_AUTH).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
     other = client.get(f"{B360}/three_pl/three_pls/", headers={"Authorization": "Token mock-b360-other-token"})
     assert other.status_code == 200
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "1m"})
+    clock.advance("1m")
     assert client.get(f"{B360}/three_pl/three_pls/", headers=B360_AUTH).status_code == 200
 
 

@@ -5,8 +5,9 @@ import hmac
 from datetime import datetime
 
 import pytest
-import requests
-from conftest import AdminCalls
+from support import CarrierSandbox
+
+from mock_carriers.client import AdminError
 
 SECRET = "abcd"
 
@@ -19,31 +20,30 @@ def p2g_verifies(body: dict, secret: str = SECRET) -> bool:
 
 @pytest.fixture
 def p2g(live_server, webhook_sink):
-    admin = AdminCalls(live_server(), "parcel2go")
+    admin = CarrierSandbox(live_server(), "parcel2go")
     admin.subscribe(webhook_sink.url, secret=SECRET)
-    admin.clock(action="freeze")
+    admin.clock.freeze()
 
     def fault(**rule):
-        response = requests.post(f"{admin.admin}/faults", json={"carrier": "parcel2go", **rule}, timeout=5)
-        assert response.status_code == 201, response.text
+        admin.sandbox.faults.add(carrier="parcel2go", **rule)
     return admin, fault
 
 
 def test_bad_signature_is_signed_with_a_wrong_secret(p2g, webhook_sink):
     admin, fault = p2g
     fault(effect="bad_signature", event="Case")
-    admin.clock(action="advance", by="1h")  # the Case at +30m, the drop-off at +1h
+    admin.clock.advance("1h")  # the Case at +30m, the drop-off at +1h
     case, dropped = (post.json() for post in webhook_sink.posts())
     assert not p2g_verifies(case) and p2g_verifies(dropped)
     assert [d["faults"] for d in admin.deliveries()] == [["bad_signature"], []]
 
 
 def test_a_bex_header_signature_is_forged_too(live_server, webhook_sink):
-    admin = AdminCalls(live_server(), "bex")
+    admin = CarrierSandbox(live_server(), "bex")
     admin.subscribe(webhook_sink.url, secret="s" * 40)
-    requests.post(f"{admin.admin}/faults", json={"carrier": "bex", "effect": "bad_signature", "times": 1}, timeout=5)
-    admin.clock(action="freeze")
-    admin.clock(action="advance", by="5h")  # the walking waybill: handed over +2 h, departed +4 h
+    admin.sandbox.faults.add(carrier="bex", effect="bad_signature", times=1)
+    admin.clock.freeze()
+    admin.clock.advance("5h")  # the walking waybill: handed over +2 h, departed +4 h
     first, second = webhook_sink.posts()[:2]
     expected = [hmac.new(b"s" * 40, post.body, hashlib.sha256).hexdigest().upper() for post in (first, second)]
     assert first.headers["ms-signature"] != f"sha256={expected[0]}"
@@ -53,7 +53,7 @@ def test_a_bex_header_signature_is_forged_too(live_server, webhook_sink):
 def test_stale_timestamp_is_old_and_still_signed_over(p2g, webhook_sink):
     admin, fault = p2g
     fault(effect="stale_timestamp", by="2h", event="Case")
-    admin.clock(action="advance", by="30m")
+    admin.clock.advance("30m")
     [post] = webhook_sink.posts()
     body = post.json()
     sent = datetime.fromisoformat(admin.deliveries()[0]["attempts"][0]["at"].replace("Z", "+00:00"))
@@ -64,7 +64,7 @@ def test_stale_timestamp_is_old_and_still_signed_over(p2g, webhook_sink):
 def test_duplicate_sends_the_same_event_twice(p2g, webhook_sink):
     admin, fault = p2g
     fault(effect="duplicate", event="Case")
-    admin.clock(action="advance", by="30m")
+    admin.clock.advance("30m")
     first, second = (post.json() for post in webhook_sink.posts())
     assert first["Id"] == second["Id"] and first["Payload"] == second["Payload"]
     assert [d["faults"] for d in admin.deliveries()] == [["duplicate"], ["duplicate"]]
@@ -73,16 +73,16 @@ def test_duplicate_sends_the_same_event_twice(p2g, webhook_sink):
 def test_delay_holds_the_first_attempt(p2g, webhook_sink):
     admin, fault = p2g
     fault(effect="delay", by="10m", event="Case")
-    admin.clock(action="advance", by="35m")
+    admin.clock.advance("35m")
     assert webhook_sink.posts() == []
-    admin.clock(action="advance", by="5m")
+    admin.clock.advance("5m")
     assert [post.json()["Type"] for post in webhook_sink.posts()] == ["Case"]
 
 
 def test_out_of_order_lets_the_next_event_overtake(p2g, webhook_sink):
     admin, fault = p2g
     fault(effect="out_of_order", event="Tracking", times=1, by="1d")
-    admin.clock(action="advance", by="6h")  # DroppedOff at +1h is held; InTransit at +5h goes first
+    admin.clock.advance("6h")  # DroppedOff at +1h is held; InTransit at +5h goes first
     stages = [post.json()["Payload"]["TrackingStage"] for post in webhook_sink.posts() if post.json()["Type"] == "Tracking"]
     assert stages == ["InTransit", "DroppedOff"]
 
@@ -90,9 +90,9 @@ def test_out_of_order_lets_the_next_event_overtake(p2g, webhook_sink):
 def test_a_held_delivery_goes_at_the_latest_after_by(p2g, webhook_sink):
     admin, fault = p2g
     fault(effect="out_of_order", event="Case", by="20m")
-    admin.clock(action="advance", by="45m")  # the Case at +30m waits; nothing comes after it
+    admin.clock.advance("45m")  # the Case at +30m waits; nothing comes after it
     assert [post.json()["Type"] for post in webhook_sink.posts() if post.json()["Type"] == "Case"] == []
-    admin.clock(action="advance", by="5m")
+    admin.clock.advance("5m")
     assert [post.json()["Type"] for post in webhook_sink.posts()] == ["Case"]
 
 
@@ -102,18 +102,18 @@ def test_a_held_delivery_goes_at_the_latest_after_by(p2g, webhook_sink):
 ])
 def test_bad_webhook_rules(p2g, rule, field):
     admin, _ = p2g
-    response = requests.post(f"{admin.admin}/faults", json={"carrier": "parcel2go", **rule}, timeout=5)
-    assert response.status_code == 400 and field in response.json()["fields"]
+    with pytest.raises(AdminError) as refused:
+        admin.sandbox.faults.add(carrier="parcel2go", **rule)
+    assert refused.value.status == 400 and field in refused.value.body["fields"]
 
 
 def test_an_unsigned_carriers_forged_delivery_carries_wrong_credentials(live_server, webhook_sink):
     """Borderless360 signs nothing: a receiver knows a delivery by the header it asked for, so a
     forged one arrives with that header spoiled."""
-    admin = AdminCalls(live_server(), "borderless360")
+    admin = CarrierSandbox(live_server(), "borderless360")
     admin.subscribe(webhook_sink.url, headers={"X-Webhook-Secret": "s3cret"}, filters=["tracking_update"])
-    requests.post(f"{admin.admin}/faults", json={"carrier": "borderless360", "effect": "bad_signature", "times": 1},
-                  timeout=5)
-    admin.clock(action="freeze")
-    admin.clock(action="advance", by="1d7h")
+    admin.sandbox.faults.add(carrier="borderless360", effect="bad_signature", times=1)
+    admin.clock.freeze()
+    admin.clock.advance("1d7h")
     secrets = [post.headers["X-Webhook-Secret"] for post in webhook_sink.posts()]
     assert secrets[0] != "s3cret" and secrets[1:] and set(secrets[1:]) == {"s3cret"}

@@ -4,7 +4,7 @@ discovery, and the bearer checks every /api call makes."""
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import P2G, P2G_CLIENT, P2G_PUBLIC_ONLY, bearer, p2g_token
+from support import P2G, P2G_CLIENT, P2G_PUBLIC_ONLY, bearer, p2g_token, sandbox
 
 TOKEN = f"{P2G}/auth/connect/token"
 
@@ -56,9 +56,10 @@ def test_api_calls_need_a_bearer_token(client, headers, challenge):
 
 
 def test_an_expired_token_is_refused_and_a_new_one_works(client):
+    clock = sandbox(client).clock
     token = p2g_token(client)
     assert client.get(f"{P2G}/api/countries", headers=bearer(token)).status_code == 200
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "2h"})
+    clock.advance("2h")
     response = client.get(f"{P2G}/api/countries", headers=bearer(token))
     assert response.status_code == 401 and "The token expired" in response.headers["WWW-Authenticate"]
     assert client.get(f"{P2G}/api/countries", headers=bearer(p2g_token(client))).status_code == 200

@@ -6,9 +6,9 @@ import re
 from urllib.parse import urlencode
 
 import pytest
-from conftest import P2G, bearer, p2g_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import P2G, bearer, p2g_token
 from test_p2g_orders import ORDER, order_with
 
 from mock_carriers.app import MAX_BODY_BYTES

@@ -15,8 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from conftest import P2G, AdminCalls
 from PIL import Image
+from support import P2G, CarrierSandbox
 
 ACCEPT_ANY = {"User-Agent": "insomnia/5.14.6", "Accept": "*/*"}
 
@@ -352,10 +352,10 @@ def csharp_sample_hash(envelope: dict, secret: str) -> str:
 
 
 def test_webhooks_format_tracking_and_cases(live_server, webhook_sink):
-    admin = AdminCalls(live_server(), "parcel2go")
+    admin = CarrierSandbox(live_server(), "parcel2go")
     admin.subscribe(webhook_sink.url, secret="abcd")
-    admin.clock(action="freeze")
-    admin.clock(action="advance", by="1h")  # the delivered order's claim, the walking order's drop-off
+    admin.clock.freeze()
+    admin.clock.advance("1h")  # the delivered order's claim, the walking order's drop-off
     posts = {post.json()["Type"]: post.json() for post in webhook_sink.wait_for(2)}
     for kind, payload in (("Tracking", TRACKING), ("Case", CASE)):
         envelope = posts[kind]

@@ -7,9 +7,9 @@ import copy
 import io
 
 import pytest
-from conftest import P2G, bearer, p2g_token
 from PIL import Image
 from pypdf import PdfReader
+from support import P2G, bearer, p2g_token, sandbox
 
 ITEM_ID = "9c2f14e4-eae2-47db-8e49-df2aba410268"
 ADDRESS = {"ContactName": "Test", "Email": "test@test.com", "Property": "11", "Street": "Saville St", "Town": "Malton",
@@ -34,7 +34,13 @@ def order_with(**changes) -> dict:
 
 
 @pytest.fixture
-def auth(client):
+def clock(client):
+    """The namespace's clock, got before the test's first token: getting it starts the namespace afresh."""
+    return sandbox(client).clock
+
+
+@pytest.fixture
+def auth(client, clock):
     return bearer(p2g_token(client))
 
 
@@ -141,9 +147,9 @@ def first_collection_date(client, auth, service: str = "dpd-next-day") -> str:
 
 
 @pytest.mark.parametrize("asked", [None, "", "2017-02-09T10:09:11.9730419+00:00", "2020-01-01"])
-def test_no_collection_date_or_a_past_one_books_the_first_collection_date(client, auth, asked):
+def test_no_collection_date_or_a_past_one_books_the_first_collection_date(client, auth, asked, clock):
     """The official demo sends no CollectionDate; the docs' own examples send dates years past."""
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock.freeze()
     body = order_with(CollectionDate=asked)
     if asked is None:
         del body["Items"][0]["CollectionDate"]
@@ -481,9 +487,9 @@ def test_a_drop_off_order_gets_a_print_in_store_code(client, auth):
     assert len(decode(labels(client, auth, order["OrderId"], detailLevel="Instructions"))) == 1
 
 
-def test_a_paid_line_walks_its_stages_on_the_clock(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2030-12-13T08:00:00Z"})
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+def test_a_paid_line_walks_its_stages_on_the_clock(client, clock):
+    clock.set("2030-12-13T08:00:00Z")
+    clock.freeze()
     auth = bearer(p2g_token(client, scope="public-api payment"))
     order = create(client, auth).get_json()  # collection at 14:22 that day
     line = order["OrderlineIdMap"][0]["OrderLineId"]
@@ -493,7 +499,7 @@ def test_a_paid_line_walks_its_stages_on_the_clock(client):
     assert client.get(tracking, headers=auth).get_json() == {"Results": []}
 
     def stages_after(duration: str) -> list[str]:
-        client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": duration})
+        clock.advance(duration)
         results = client.get(tracking, headers=bearer(p2g_token(client))).get_json()["Results"]  # tokens live 2 h
         return [r["TrackingStage"] for r in results]
 

@@ -2,9 +2,9 @@
 customs requirements. Prices are deterministic; property tests hold the pricing invariants."""
 
 import pytest
-from conftest import P2G, bearer, p2g_token
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import P2G, bearer, p2g_token, sandbox
 
 DOCUMENTED = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
               "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
@@ -214,14 +214,15 @@ def test_services_list_every_service(client, auth):
 
 
 def test_collection_dates_are_working_days_from_today(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2026-11-27T10:00:00Z"})  # a Friday
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.set("2026-11-27T10:00:00Z")  # a Friday
+    clock.freeze()
     auth = bearer(p2g_token(client))
     response = client.post(f"{P2G}/api/collectiondates", json={"ServiceSlug": "dpd-next-day", "Postcode": "YO17 7LL",
                                                                "CountryIso3Code": "GBR"}, headers=auth)
     dates = [d["CollectionDate"] for d in response.get_json()["CollectionDates"]]
     assert dates[:3] == ["2026-11-27T00:00:00", "2026-11-30T00:00:00", "2026-12-01T00:00:00"] and len(dates) == 10
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "9h"})  # past the 18:00 cut-off
+    clock.advance("9h")  # past the 18:00 cut-off
     auth = bearer(p2g_token(client))
     later = client.post(f"{P2G}/api/collectiondates", json={"ServiceSlug": "dpd-next-day"}, headers=auth)
     assert later.get_json()["CollectionDates"][0]["CollectionDate"] == "2026-11-30T00:00:00"
@@ -230,7 +231,8 @@ def test_collection_dates_are_working_days_from_today(client):
 
 
 def test_quote_dates_follow_the_clock(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "set", "to": "2026-11-28T10:00:00Z"})  # Saturday
+    clock = sandbox(client).clock
+    clock.set("2026-11-28T10:00:00Z")  # Saturday
     auth = bearer(p2g_token(client))
     dpd = by_slug(quote(client, auth))["dpd-next-day"]
     assert dpd["Collection"] == "2026-11-30T00:00:00" and dpd["EstimatedDeliveryDate"] == "2026-12-01T00:00:00"

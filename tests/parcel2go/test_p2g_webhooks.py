@@ -9,11 +9,12 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
-from conftest import AdminCalls, settled
 from hypothesis import given
 from hypothesis import strategies as st
+from support import CarrierSandbox, settled
 
 from mock_carriers.carriers.parcel2go.webhooks import dotnet_utc, signature
+from mock_carriers.client import AdminError
 
 SECRET = "abcd"
 
@@ -42,9 +43,9 @@ def test_any_signature_verifies_the_documented_way(webhook_id, moment, kind, sec
     assert verify(body, secret) and not verify(body, secret + "x")
 
 
-class P2G(AdminCalls):
-    def __init__(self, url: str, namespace: str = "default") -> None:
-        super().__init__(url, "parcel2go", namespace)
+class P2G(CarrierSandbox):
+    def __init__(self, url: str, namespace: str = "default", **options) -> None:
+        super().__init__(url, "parcel2go", namespace, **options)
 
     def subscribe(self, sink, secret=SECRET, **extra):
         return super().subscribe(sink.url, secret=secret, **extra)
@@ -57,8 +58,8 @@ def p2g(live_server):
 
 def test_a_case_and_tracking_stages_arrive_signed(p2g, webhook_sink):
     p2g.subscribe(webhook_sink)
-    p2g.clock(action="freeze")
-    p2g.clock(action="advance", by="1h")  # the delivered order's claim (+30m), the walking one's drop-off (+1h)
+    p2g.clock.freeze()
+    p2g.clock.advance("1h")  # the delivered order's claim (+30m), the walking one's drop-off (+1h)
     case, dropped = [post.json() for post in webhook_sink.posts()]
     assert case["Type"] == "Case" and case["Payload"] == {
         "OrderLineId": 115030194, "CustomerReference": "ab1234", "CaseId": 12345, "Reference": "ABER343434",
@@ -73,8 +74,8 @@ def test_a_case_and_tracking_stages_arrive_signed(p2g, webhook_sink):
 
 def test_a_walk_sends_every_stage_in_order(p2g, webhook_sink):
     p2g.subscribe(webhook_sink, filters=["Tracking"])
-    p2g.clock(action="freeze")
-    p2g.clock(action="advance", by="1d")
+    p2g.clock.freeze()
+    p2g.clock.advance("1d")
     stages = [post.json()["Payload"]["TrackingStage"] for post in webhook_sink.posts()]
     assert stages == ["DroppedOff", "InTransit", "AtDepot", "DeliveryScheduled", "Delivered"]
 
@@ -83,15 +84,15 @@ def test_an_order_paid_through_the_api_sends_its_stages(p2g, webhook_sink):
     from test_p2g_orders import ORDER  # one documented order body for every test
 
     p2g.subscribe(webhook_sink, filters=["Tracking"])
-    p2g.clock(action="set", to="2030-12-13T08:00:00Z")
-    p2g.clock(action="freeze")
+    p2g.clock.set("2030-12-13T08:00:00Z")
+    p2g.clock.freeze()
     token = requests.post(f"{p2g.url}/parcel2go/auth/connect/token", timeout=5, data={
         "grant_type": "client_credentials", "client_id": "mock-p2g-client",
         "client_secret": "mock-p2g-secret"}).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     order = requests.post(f"{p2g.url}/parcel2go/api/orders", json=ORDER, headers=headers, timeout=5).json()
     assert requests.post(order["Links"]["PayWithPrePay"], headers=headers, timeout=5).status_code == 200
-    p2g.clock(action="advance", by="2d")
+    p2g.clock.advance("2d")
     line = int(order["OrderlineIdMap"][0]["OrderLineId"])
     mine = [p.json()["Payload"] for p in webhook_sink.posts() if p.json()["Payload"]["OrderLineId"] == line]
     assert [p["TrackingStage"] for p in mine] == ["Collected", "InTransit", "AtDepot", "DeliveryScheduled", "Delivered"]
@@ -100,11 +101,11 @@ def test_an_order_paid_through_the_api_sends_its_stages(p2g, webhook_sink):
 def test_only_a_200_counts_and_retries_back_off(p2g, webhook_sink):
     p2g.subscribe(webhook_sink, filters=["Case"])
     webhook_sink.answer(500, 201, 204, 200)
-    p2g.clock(action="freeze")
-    p2g.clock(action="advance", by="30m")
+    p2g.clock.freeze()
+    p2g.clock.advance("30m")
     settled(p2g.deliveries, 1)
     for wait, attempts in (("60s", 2), ("120s", 3), ("240s", 4)):
-        p2g.clock(action="advance", by=wait)
+        p2g.clock.advance(wait)
         delivery = settled(p2g.deliveries, attempts)[0]
     assert delivery["state"] == "delivered" and [a["status"] for a in delivery["attempts"]] == [500, 201, 204, 200]
     bodies = [post.json() for post in webhook_sink.posts()]
@@ -114,24 +115,21 @@ def test_only_a_200_counts_and_retries_back_off(p2g, webhook_sink):
 
 def test_retries_stop_at_the_configured_limit(live_server, webhook_sink):
     url = live_server()
-    requests.put(f"{url}/__admin/namespaces/few", timeout=5, json={"fixtures": {"parcel2go": {
-        "webhook_retries": {"first_delay": "10s", "attempts": 3}}}})
-    p2g = P2G(url, "few")
+    p2g = P2G(url, "few", fixtures={"parcel2go": {"webhook_retries": {"first_delay": "10s", "attempts": 3}}})
     p2g.subscribe(webhook_sink, filters=["Case"])
     webhook_sink.answer(default=503)
-    p2g.clock(action="freeze")
-    p2g.clock(action="advance", by="1h")
+    p2g.clock.freeze()
+    p2g.clock.advance("1h")
     delivery = p2g.deliveries()[0]
     assert delivery["state"] == "gave_up" and len(delivery["attempts"]) == 3 and len(webhook_sink.posts()) == 3
 
 
 def test_a_dead_receiver_is_retried_then_given_up(p2g):
-    requests.post(f"{p2g.admin}/webhooks/subscriptions", timeout=5,
-                  json={"carrier": "parcel2go", "url": "http://127.0.0.1:9/hook", "filters": ["Case"]})
-    p2g.clock(action="freeze")
-    p2g.clock(action="advance", by="30m")
+    p2g.sandbox.webhooks.subscribe("parcel2go", "http://127.0.0.1:9/hook", filters=["Case"])
+    p2g.clock.freeze()
+    p2g.clock.advance("30m")
     settled(p2g.deliveries, 1)
-    p2g.clock(action="advance", by="1d")
+    p2g.clock.advance("1d")
     delivery = p2g.deliveries()[0]
     assert delivery["state"] == "gave_up" and len(delivery["attempts"]) == 10
     assert all(a["error"] for a in delivery["attempts"])
@@ -141,17 +139,16 @@ def test_a_dead_receiver_is_retried_then_given_up(p2g):
 
 
 def test_an_unsigned_subscription_signs_with_an_empty_secret(p2g, webhook_sink):
-    requests.post(f"{p2g.admin}/webhooks/subscriptions", timeout=5,
-                  json={"carrier": "parcel2go", "url": webhook_sink.url, "filters": ["Case"]})
-    p2g.clock(action="freeze")
-    p2g.clock(action="advance", by="30m")
+    p2g.sandbox.webhooks.subscribe("parcel2go", webhook_sink.url, filters=["Case"])
+    p2g.clock.freeze()
+    p2g.clock.advance("30m")
     assert verify(json.loads(webhook_sink.wait_for(1)[0].body), "")
 
 
 def test_filters_must_be_parcel2go_types(p2g, webhook_sink):
-    response = requests.post(f"{p2g.admin}/webhooks/subscriptions", timeout=5,
-                             json={"carrier": "parcel2go", "url": webhook_sink.url, "filters": ["pod"]})
-    assert response.status_code == 400 and "Tracking, Case" in response.json()["fields"]["filters"][0]
+    with pytest.raises(AdminError) as refused:
+        p2g.sandbox.webhooks.subscribe("parcel2go", webhook_sink.url, filters=["pod"])
+    assert refused.value.status == 400 and "Tracking, Case" in refused.value.body["fields"]["filters"][0]
 
 
 def test_every_delivery_matches_the_contract(p2g, webhook_sink):
@@ -160,8 +157,8 @@ def test_every_delivery_matches_the_contract(p2g, webhook_sink):
 
     contract = ContractBook(data_dir("contracts")).contract("parcel2go")
     p2g.subscribe(webhook_sink)
-    p2g.clock(action="freeze")
-    p2g.clock(action="advance", by="1d")
+    p2g.clock.freeze()
+    p2g.clock.advance("1d")
     posts = webhook_sink.posts()
     assert {post.json()["Type"] for post in posts} == {"Tracking", "Case"}
     for post in posts:

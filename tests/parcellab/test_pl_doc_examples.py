@@ -12,9 +12,9 @@ lookup set then answers 200 with the documented shape.
 import io
 
 import pytest
-from conftest import PL
 from doc_example_shapes import assert_shape
 from PIL import Image
+from support import PL
 
 HEADERS = {"Authorization": "Bearer mock-pl-token", "Accept": "*/*"}  # the examples' headers, our token
 

@@ -2,7 +2,7 @@
 answer, DRF's JSON media type, OPTIONS; the legacy call is no DRF view."""
 
 import pytest
-from conftest import PL, PL_AUTH
+from support import PL, PL_AUTH
 
 INFO = f"{PL}/v4/track/orders/info/"
 WIDGET = f"{PL}/v4/track/orders/info-widget/"

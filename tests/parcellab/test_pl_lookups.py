@@ -4,9 +4,9 @@ and the errors in parcelLab's v4 shape."""
 import base64
 
 import pytest
-from conftest import PL, PL_AUTH
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import PL, PL_AUTH, sandbox
 
 INFO = f"{PL}/v4/track/orders/info/"
 BEARER = {"Authorization": "Bearer mock-pl-token"}
@@ -111,11 +111,12 @@ def test_anonymous_callers_see_the_reduced_view(client, params):
 
 
 def test_a_valid_s_is_the_recipient_for_90_days(client):
+    clock = sandbox(client).clock
     s = s_of(client)
     full = info(client, {}, order_number="ORD-1001", account=1612197, s=s).get_json()
     assert full["recipient_name"] == "Anna Schmidt" and full["trackings"][0]["shipping_address"]["city"] == "Berlin"
     assert_reduced(info(client, {}, order_number="ORD-1001", account=1612197, s=s[::-1]).get_json())
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "87d"})
+    clock.advance("87d")
     expired = info(client, {}, order_number="ORD-1001", account=1612197, s=s)  # its first tracking: 4 days ago
     assert expired.status_code == 200
     assert_reduced(expired.get_json())
@@ -276,7 +277,8 @@ def test_the_legacy_route_reads_an_upper_case_xid(client):
 
 @pytest.mark.parametrize("action", ["expire", "revoke"])
 def test_tokens_are_valid_until_revoked_through_the_admin_api(client, action):
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": "400d"})
+    clock = sandbox(client).clock
+    clock.advance("400d")
     assert info(client, order_number="ORD-1002", account=1612197).status_code == 200  # no expiry of their own
     client.post(f"/__admin/namespaces/default/tokens/{action}", json={"carrier": "parcellab", "client_id": "1612197"})
     assert errors(info(client, order_number="ORD-1002", account=1612197)) == [("authentication_failed", None)]
@@ -299,7 +301,8 @@ def test_the_token_fault_spoils_a_parcellab_api_token(client):
                                          ("no", 1), ("OFF", 1), ("f", 1), ("N", 1), ("0", 1)])
 def test_booleans_are_read_as_drf_reads_them(client, word, shown):
     """DRF's BooleanField: yes/on/t/y/1/true and no/off/f/n/0/false, in any case."""
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     body = info(client, order_number="ORD-1002", account=1612197, live_refresh=word).get_json()
     assert len(body["trackings"][0]["checkpoints"]) == shown  # live: the in-transit scan parcelLab has not synced
 
@@ -320,7 +323,8 @@ def test_a_repeated_parameter_uses_its_last_value(client):
 
 
 def test_fields_the_docs_show_as_lists_or_objects_are_never_null(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     body = info(client, {}, order_number="ORD-1003", account=1612197).get_json()
     [tracking] = body["trackings"]
     for name in ("courier_info", "last_delivery_status", "action_box", "shipping_address", "articles",

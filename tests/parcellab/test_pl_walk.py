@@ -5,8 +5,8 @@ import io
 import json
 
 import pytest
-from conftest import PL, PL_AUTH, AdminCalls, settled
 from PIL import Image
+from support import PL, PL_AUTH, CarrierSandbox, sandbox, settled
 
 from mock_carriers.core.contracts import ContractBook
 from mock_carriers.resources import data_dir
@@ -20,27 +20,26 @@ def statuses(client, **extra) -> list[str]:
     return [c["status_code"] for c in body["trackings"][0]["checkpoints"]]
 
 
-def advance(client, by: str) -> None:
-    client.post("/__admin/namespaces/default/clock", json={"action": "advance", "by": by})
-
-
 def test_checkpoints_reach_parcellab_after_the_sync_delay(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     assert statuses(client) == ["OrderProcessed"]  # in transit since an hour ago, synced in one more
-    advance(client, "1h")
+    clock.advance("1h")
     assert statuses(client) == ["OrderProcessed", "InTransit"]
-    advance(client, "7h")
+    clock.advance("7h")
     assert statuses(client)[-1] == "Delivered"
 
 
 def test_live_refresh_shows_what_the_carrier_knows_now(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     assert statuses(client, live_refresh="true") == ["OrderProcessed", "InTransit"]
     assert statuses(client) == ["OrderProcessed"]
 
 
 def test_100_requests_per_minute_per_account_then_429(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     for _ in range(100):
         assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
     throttled = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
@@ -50,25 +49,26 @@ def test_100_requests_per_minute_per_account_then_429(client):
     other = client.get(INFO, query_string={"order_number": "ORD-2001", "account": 1700001},
                        headers={"Authorization": "Bearer mock-pl-other-token"})
     assert other.status_code == 200  # another account has its own window
-    advance(client, "45s")
+    clock.advance("45s")
     assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).headers["Retry-After"] == "15"
-    advance(client, "14s")
+    clock.advance("14s")
     last = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
     assert last.headers["Retry-After"] == "1"
     assert last.get_json()["errors"][0]["detail"] == "Request was throttled. Expected available in 1 second."
-    advance(client, "1s")
+    clock.advance("1s")
     assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
 
 
 def test_the_window_slides_as_drfs_throttle_does(client):
     """DRF keeps each request's time: the limit is 100 in any 60 seconds, not per fixed minute."""
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     for _ in range(50):
         client.get(INFO, query_string=WALKING, headers=PL_AUTH)
-    advance(client, "40s")
+    clock.advance("40s")
     for _ in range(50):
         client.get(INFO, query_string=WALKING, headers=PL_AUTH)
-    advance(client, "30s")  # the first 50 have left the window, the last 50 have not
+    clock.advance("30s")  # the first 50 have left the window, the last 50 have not
     for _ in range(50):
         assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
     refused = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
@@ -76,7 +76,8 @@ def test_the_window_slides_as_drfs_throttle_does(client):
 
 
 def test_anonymous_callers_do_not_use_up_the_merchants_limit(client):
-    client.post("/__admin/namespaces/default/clock", json={"action": "freeze"})
+    clock = sandbox(client).clock
+    clock.freeze()
     for _ in range(100):
         client.get(INFO, query_string={"tracking_id": "nope", "account": 1612197})
     assert client.get(INFO, query_string={"tracking_id": "nope", "account": 1612197}).status_code == 429
@@ -93,7 +94,7 @@ def test_the_widget_is_a_png_of_the_status(client):
     assert client.get(f"{PL}/v4/track/orders/info-widget/?order_number=ORD-1002").status_code == 400
 
 
-class Parcellab(AdminCalls):
+class Parcellab(CarrierSandbox):
     def __init__(self, url: str) -> None:
         super().__init__(url, "parcellab")
 
@@ -106,22 +107,22 @@ def parcellab(live_server):
 @pytest.mark.parametrize("auth", ["Basic dXNlcjpwYXNz", "Bearer receiver-token"])
 def test_webhooks_carry_the_receivers_auth_and_the_events(parcellab, webhook_sink, auth):
     parcellab.subscribe(webhook_sink.url, headers={"Authorization": auth})
-    parcellab.clock(action="freeze")
-    parcellab.clock(action="advance", by="1h")  # ORD-1002's InTransit reaches parcelLab, with a new delivery day
+    parcellab.clock.freeze()
+    parcellab.clock.advance("1h")  # ORD-1002's InTransit reaches parcelLab, with a new delivery day
     events = [post.json()["event"] for post in webhook_sink.posts()]
     assert events == ["onDispatch", "onScheduled"]
     assert all(post.headers["Authorization"] == auth for post in webhook_sink.posts())
     first = webhook_sink.posts()[0].json()
     assert first["order_number"] == "ORD-1002" and first["data"]["status_code"] == "InTransit"
-    parcellab.clock(action="advance", by="7h")  # the retailer's update (+2h), out for delivery (+5h), delivered (+8h)
+    parcellab.clock.advance("7h")  # the retailer's update (+2h), out for delivery (+5h), delivered (+8h)
     events = [post.json()["event"] for post in webhook_sink.posts()]
     assert events[2:] == ["onUpdated", "onScheduled", "onDelivered"]
 
 
 def test_a_header_token_for_the_receiver(parcellab, webhook_sink):
     parcellab.subscribe(webhook_sink.url, headers={"X-Api-Key": "receiver-key"}, filters=["onDispatch"])
-    parcellab.clock(action="freeze")
-    parcellab.clock(action="advance", by="1h")
+    parcellab.clock.freeze()
+    parcellab.clock.advance("1h")
     [post] = webhook_sink.posts()
     assert post.headers["X-Api-Key"] == "receiver-key" and post.json()["event"] == "onDispatch"
 
@@ -129,12 +130,12 @@ def test_a_header_token_for_the_receiver(parcellab, webhook_sink):
 def test_15_retries_at_30_minutes_then_dropped(parcellab, webhook_sink):
     parcellab.subscribe(webhook_sink.url, filters=["onDispatch"])
     webhook_sink.answer(default=503)
-    parcellab.clock(action="freeze")
-    parcellab.clock(action="advance", by="1h")
+    parcellab.clock.freeze()
+    parcellab.clock.advance("1h")
     settled(parcellab.deliveries, 1)
-    parcellab.clock(action="advance", by="7h29m")
+    parcellab.clock.advance("7h29m")
     assert len(parcellab.deliveries()[0]["attempts"]) == 15
-    parcellab.clock(action="advance", by="1m")
+    parcellab.clock.advance("1m")
     delivery = parcellab.deliveries()[0]
     assert delivery["state"] == "gave_up" and len(delivery["attempts"]) == 16 and len(webhook_sink.posts()) == 16
 
@@ -142,8 +143,8 @@ def test_15_retries_at_30_minutes_then_dropped(parcellab, webhook_sink):
 def test_every_delivery_matches_the_contract(parcellab, webhook_sink):
     contract = ContractBook(data_dir("contracts")).contract("parcellab")
     parcellab.subscribe(webhook_sink.url)
-    parcellab.clock(action="freeze")
-    parcellab.clock(action="advance", by="1d")
+    parcellab.clock.freeze()
+    parcellab.clock.advance("1d")
     deliveries = parcellab.deliveries()
     assert {d["event"] for d in deliveries} >= {"onUpdated", "onDispatch", "onScheduled", "onDelivered"}
     for delivery in deliveries:
@@ -165,13 +166,12 @@ def test_events_mean_what_parcellabs_webhook_page_says(live_server, webhook_sink
                                  "announced_delivery_date": "+4d"}],
                 "updates": [{"at": "+4h30m", "set": {"external_reference": "REF-NEW"}}]}
     overlay = {"orders": {"ORD-1002": {"trackings": [tracking]}}}
-    assert requests.put(f"{url}/__admin/namespaces/ev", json={"fixtures": {"parcellab": overlay}}).status_code == 201
-    admin = AdminCalls(url, "parcellab", namespace="ev")
+    admin = CarrierSandbox(url, "parcellab", namespace="ev", fixtures={"parcellab": overlay})
     admin.subscribe(webhook_sink.url)
-    admin.clock(action="freeze")
+    admin.clock.freeze()
     info = f"{url}/ns/ev/parcellab/v4/track/orders/info/?order_number=ORD-1002&account=1612197"
     assert requests.get(info, headers=PL_AUTH).json()["trackings"] == []  # not created yet
-    admin.clock(action="advance", by="6h")
+    admin.clock.advance("6h")
     posts = [post.json() for post in webhook_sink.posts()]
     assert [(p["event"], p["data"]["status_code"]) for p in posts] == [
         ("onCreated", ""), ("onDispatch", "InTransit"), ("onUpdated", "InTransit"), ("onScheduled", "Delayed"),

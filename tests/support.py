@@ -1,0 +1,123 @@
+"""Helpers the tests import by name (`from support import ...`): carriers' paths and test credentials,
+token fetches, and the sandbox of an in-process app. Fixtures stay in conftest.py, which tests never
+import (that breaks under `--import-mode=importlib`)."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+
+from mock_carriers.client import MockCarriers, Sandbox
+
+BE = "/border-express"
+
+
+def be_token(client, prefix: str = BE, client_id: str = "mock-be-client", secret: str = "mock-be-secret",
+             **kwargs) -> str:
+    response = client.post(f"{prefix}/token", data={"grant_type": "client_credentials", "client_id": client_id,
+                                                    "client_secret": secret}, **kwargs)
+    assert response.status_code == 200, response.data
+    return response.get_json()["access_token"]
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"bearer {token}"}
+
+
+BEX = "/bex"
+BEX_LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
+
+
+def bex_token(client, alternate: bool = False, prefix: str = BEX) -> str:
+    response = client.post(f"{prefix}/api/service/login", json={**BEX_LOGIN, "preferAlternateToken": alternate})
+    return response.get_json()["value"]
+
+
+
+P2G = "/parcel2go"
+P2G_CLIENT = {"client_id": "mock-p2g-client", "client_secret": "mock-p2g-secret"}
+P2G_PUBLIC_ONLY = {"client_id": "mock-p2g-public-only", "client_secret": "mock-p2g-public-secret"}
+
+
+def p2g_token(client, credentials: dict = P2G_CLIENT, scope: str | None = None, prefix: str = P2G) -> str:
+    form = {"grant_type": "client_credentials", **credentials, **({"scope": scope} if scope else {})}
+    response = client.post(f"{prefix}/auth/connect/token", data=form)
+    assert response.status_code == 200, response.data
+    return response.get_json()["access_token"]
+
+
+def settled(deliveries: Callable[[], list[dict]], attempts: int) -> list[dict]:
+    """The outbox's deliveries once the first has recorded the answer to its attempt number
+    `attempts` (the receiver gets a POST a moment before the mock has read the answer)."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        found = deliveries()
+        done = found and found[0]["attempts"]
+        if done and len(done) >= attempts and (done[-1]["status"] or done[-1]["error"]):
+            return found
+        time.sleep(0.01)
+    raise AssertionError(f"delivery did not record attempt {attempts}: {deliveries()}")
+
+
+B360 = "/borderless360/api/v1/public_api"
+B360_AUTH = {"Authorization": "Token mock-b360-token"}
+B360_OTHER = {"Authorization": "Token mock-b360-other-token"}
+
+
+class CarrierSandbox:
+    """One carrier's webhook subscriptions, outbox and clock in a fresh namespace of a live server,
+    through the package's Sandbox (`sandbox` for the rest of it)."""
+
+    def __init__(self, url: str, carrier: str, namespace: str = "default", **options) -> None:
+        self.url, self.carrier = url, carrier
+        self.sandbox = MockCarriers.connect(url).sandbox(namespace, **options)
+        self.clock = self.sandbox.clock
+
+    def subscribe(self, receiver_url: str, **extra) -> dict:
+        return self.sandbox.webhooks.subscribe(self.carrier, receiver_url, **extra)
+
+    def deliveries(self) -> list[dict]:
+        return self.sandbox.webhooks.deliveries(self.carrier)
+
+
+PL = "/parcellab"
+PL_AUTH = {"Authorization": "Parcellab-API-Token "
+                            + __import__("base64").b64encode(b"1612197:mock-pl-token").decode()}
+
+
+IN_PROCESS = "http://in-process.invalid"
+
+
+class _TestClientAdapter(BaseAdapter):
+    """requests' transport onto a Flask test client: the package's client talks to an in-process app."""
+
+    def __init__(self, client) -> None:
+        super().__init__()
+        self._client = client
+
+    def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
+        parts = urlsplit(request.url)
+        answer = self._client.open(parts.path, method=request.method, query_string=parts.query,
+                                   data=request.body, headers=dict(request.headers))
+        response = requests.Response()
+        response.status_code, response._content = answer.status_code, answer.get_data()
+        response.headers = CaseInsensitiveDict(answer.headers)
+        response.url, response.request, response.encoding = request.url, request, "utf-8"
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def sandbox(client, name: str = "default", **options) -> Sandbox:
+    """A fresh namespace `name` of the app behind a Flask test client, as the package's Sandbox;
+    `options` as MockCarriers.sandbox takes them. Get it before the test's first request to the
+    namespace: it replaces the namespace."""
+    session = requests.Session()
+    session.mount(IN_PROCESS, _TestClientAdapter(client))
+    return MockCarriers(IN_PROCESS, session=session).sandbox(name, **options)
