@@ -8,6 +8,7 @@ import time
 from typing import Callable
 from urllib.parse import urlsplit
 
+import pytest
 import requests
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
@@ -121,3 +122,12 @@ def sandbox(client, name: str = "default", **options) -> Sandbox:
     session = requests.Session()
     session.mount(IN_PROCESS, _TestClientAdapter(client))
     return MockCarriers(IN_PROCESS, session=session).sandbox(name, **options)
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "the condition") -> None:
+    """Poll `condition` until it holds; fail the test if it never does (a wait, not a speed check)."""
+    give_up = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > give_up:
+            pytest.fail(f"{what} never held")
+        time.sleep(0.01)

@@ -138,7 +138,7 @@ class Target:
 
 
 def check_namespace_name(name: str) -> str:
-    """`.` and `..` are refused too: in a base URL (`/ns/../bex`) a client reads them as a path step."""
+    """`.` and `..` are refused too: in a base URL (`/ns/../<carrier>`) a client reads them as a path step."""
     if not NAMESPACE_NAME.match(name) or name in (".", ".."):
         raise BadRequest(f"invalid namespace name {name[:80]!r}: use 1-64 of A-Z a-z 0-9 _ . - (not . or ..)")
     return name

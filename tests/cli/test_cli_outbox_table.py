@@ -4,12 +4,11 @@ refused, timeout, ...), and the outbox's `trimmed` count shows when there is one
 from __future__ import annotations
 
 import socket
-import time
 
 import pytest
 import requests
 from click.testing import CliRunner
-from support import BEX_LOGIN
+from support import BEX_LOGIN, wait_for
 
 from mock_carriers import client as admin_client
 from mock_carriers.cli import main
@@ -36,11 +35,9 @@ def test_a_refused_receiver_is_named_in_the_table(live_server):
     base = f"{url}/bex/api/service"
     token = requests.post(f"{base}/login", json=BEX_LOGIN, timeout=5).json()["value"]
     assert requests.post(f"{base}/submitwaybillv4", headers={"token": token}, json=SUBMIT, timeout=5).ok
-    deadline = time.monotonic() + 10
-    while not any(d["attempts"] and d["attempts"][0]["error"]
-                  for d in requests.get(f"{admin}/webhooks", timeout=5).json()["deliveries"]):
-        assert time.monotonic() < deadline, "no attempt made"
-        time.sleep(0.02)
+    wait_for(lambda: any(d["attempts"] and d["attempts"][0]["error"]
+                         for d in requests.get(f"{admin}/webhooks", timeout=5).json()["deliveries"]),
+             what="a failed attempt")
     table = run("webhooks", "--url", url).output.splitlines()
     assert table[0].split() == ["DELIVERY", "CARRIER", "EVENT", "STATE", "ATTEMPTS", "URL"]
     assert "refused" in table[1].split()

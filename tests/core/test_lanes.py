@@ -1,16 +1,14 @@
 """Lanes: work by key, each key with threads of its own, under a global cap."""
 
 import threading
-import time
+
+from support import wait_for
 
 from mock_carriers.core.lanes import Lanes
 
 
 def _until(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.005)
+    wait_for(condition, timeout)
 
 
 def test_a_blocked_lane_holds_up_no_other_lane_and_threads_end_when_idle():

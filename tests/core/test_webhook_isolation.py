@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 import requests
 from receivers import Dribbling, Hanging, KeepAlive
-from support import BEX_LOGIN
+from support import BEX_LOGIN, wait_for
 
 from mock_carriers.core.clock import Scheduler, VirtualClock
 from mock_carriers.core.lanes import Lanes
@@ -92,10 +92,7 @@ def test_an_attempt_has_a_total_deadline_however_the_receiver_stalls(receiver):
 
 
 def _until(condition, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition never held"
-        time.sleep(0.01)
+    wait_for(condition, timeout)
 
 
 def _descriptors() -> int:
