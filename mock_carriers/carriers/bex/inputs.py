@@ -6,12 +6,17 @@ what .NET parses as one (`true`/`false` in any case, or a JSON number), never th
 from __future__ import annotations
 
 import json
+from datetime import datetime
+from typing import Collection
+from urllib.parse import urlsplit
 
 from flask import Request
 
 from mock_carriers.carriers.bex.model import BexError
+from mock_carriers.carriers.bex.webhooks import ACTIONS
 from mock_carriers.core.binding import FORM_TYPE, Params, bind
-from mock_carriers.core.errors import CarrierError, ShapedError
+from mock_carriers.core.durations import check_instant
+from mock_carriers.core.errors import CarrierError, Invalid, ShapedError
 
 # Web API's default formatters: JSON, XML and forms. The mock parses JSON and forms; XML passes
 # the framework, as on the real host, and then fails as a body that is not JSON.
@@ -56,3 +61,117 @@ def flag(params: Params, name: str) -> bool:
         return value.strip().lower() == "true"
     shown = value if isinstance(value, str) else json.dumps(value)
     raise BexError(f"The value '{shown[:40]}' is not valid for {name}.")
+
+
+MAX_WEIGHT_KG = 100_000.0  # beyond any parcel; keeps the arithmetic finite
+MAX_DIM_MASS_CM3 = 1e10
+
+
+def quote_measures(params: Params) -> tuple[float, float]:
+    """A quote's total weight (kg) and volumetric mass (cm³), each within bounds BEX would price."""
+    weight, dim_mass = params.number("totalWeight"), params.number("dimMass")
+    if weight is None or not 0 < weight <= MAX_WEIGHT_KG:
+        raise BexError("totalWeight must be a number greater than 0.")
+    if dim_mass is None or not 0 <= dim_mass <= MAX_DIM_MASS_CM3:
+        raise BexError("dimMass must be a number of cubic centimetres (0 or more).")
+    return weight, dim_mass
+
+
+def quote_place(params: Params, side: str) -> tuple[str, str, str, float | None, float | None]:
+    """A quote's origin or destination as the model's `place` takes it: suburb, postcode, town, lat, lon."""
+    lat = params.number(f"{side}LatCoord")
+    lon = params.number(f"{side}LonCoord")
+    if lon is None:
+        lon = params.number(f"{side}LongCoord")  # the typo in BEX's own sample body
+    return params.text(f"{side}Suburb"), params.text(f"{side}PostCode"), "", lat, lon
+
+
+def dispatch_date(text: str, today: datetime) -> datetime:
+    """The quote's `dispatchDate` (yyyy-MM-dd, anything after the date ignored) in `today`'s zone; absent is today."""
+    if not text:
+        return today
+    try:
+        return check_instant(datetime.strptime(text[:10], "%Y-%m-%d").replace(tzinfo=today.tzinfo))
+    except ValueError:
+        raise BexError(f"dispatchDate '{text[:40]}' is not a date (yyyy-MM-dd).") from None
+
+
+def _party_fields(side: str, suburb: str, contact: str) -> tuple[str, dict]:
+    """A party's parameter names: `<side>Company`, ..., the suburb's own name, the contact's prefix."""
+    names = {"company": "Company", "street": "Street", "suburb": suburb, "city": "City", "postcode": "PostCode",
+             "lat": "Lat", "lon": "Lon"}
+    return side, {**{key: side + name for key, name in names.items()}, "contact": f"{contact}ContactName"}
+
+
+V4_PARTIES = (_party_fields("sender", "Suburb", "sender"), _party_fields("receiver", "Suburb", "receiver"))
+# The older field set: parties are origin and destination, the suburb a LocationName, contacts sender/receiver.
+WIA_PARTIES = (_party_fields("origin", "LocationName", "sender"),
+               _party_fields("destination", "LocationName", "receiver"))
+SUBMIT_FLAGS = ("autoGenerateWaybillNumber", "insuranceRequired", "returnParcelPrintingText", "printParcels",
+                "printParcelsPrintNode")
+
+
+def party(params: Params, fields: dict) -> dict:
+    """A party's values by the field set's names; `lat` and `lon` as numbers (or None)."""
+    values = {key: params.text(name) for key, name in fields.items() if key not in ("lat", "lon")}
+    return {**values, "lat": params.number(fields["lat"]), "lon": params.number(fields["lon"])}
+
+
+def service_code(params: Params, services: Collection[str]) -> str:
+    service = params.text("serviceCode").upper()
+    if service not in services:
+        raise BexError(f"Invalid service code '{service[:20]}'. Use one of {', '.join(services)}.")
+    return service
+
+
+def waybill_number(params: Params, auto: bool) -> str:
+    """The caller's own waybill number (upper case, at most 30 characters), or "" when BEX makes one."""
+    number = "" if auto else params.text("waybillNumber").upper()
+    if number and not number.isalnum():
+        raise BexError("waybillNumber may only contain letters and digits.")
+    return number[:30]
+
+
+def parcels(raw: object) -> list[dict]:
+    """The `dimensions` list: at most 999 parcels, each with its sizes (whole cm) and weight (kg)."""
+    if not isinstance(raw, list) or not raw:
+        raise BexError("At least one parcel is required in dimensions.")
+    found = []
+    for index, item in enumerate(raw[:999]):
+        item = Params(item) if isinstance(item, dict) else Params({})
+        sizes = [item.number(f"dimension{n}") for n in (1, 2, 3)]
+        weight = item.number("weight")
+        if weight is None or weight <= 0 or weight > 10_000:
+            raise BexError(f"dimensions[{index}].weight must be a number of kilograms greater than 0.")
+        if any(size is None or size < 0 or size > 10_000 for size in sizes):
+            raise BexError(f"dimensions[{index}] needs dimension1, dimension2 and dimension3 in centimetres.")
+        found.append({"dimension1": int(sizes[0]), "dimension2": int(sizes[1]), "dimension3": int(sizes[2]),
+                      "weight": weight, "reference": item.text("reference")})
+    return found
+
+
+def waybill_numbers(params: Params) -> list[str]:
+    """`waybillNumbers`: comma-separated waybill or parcel numbers, at most 100 used."""
+    wanted = [n.strip().upper() for n in params.text("waybillNumbers").split(",") if n.strip()]
+    if not wanted:
+        raise BexError("Please supply at least one waybill or parcel number in waybillNumbers.")
+    return wanted[:100]
+
+
+def registration(params: Params) -> tuple[str, str, tuple[str, ...]]:
+    """A webhook registration's URI, secret and filters ("*" dropped), refused as the
+    Microsoft.AspNet.WebHooks controller refuses them (model state keyed `webHook.<field>`)."""
+    uri, secret = params.text("WebHookUri"), params.text("Secret")
+    parts = urlsplit(uri)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Invalid({"webHook.WebHookUri": ["The WebHookUri field must be an absolute http or https URI."]})
+    if not 32 <= len(secret) <= 64:
+        raise Invalid({"webHook.Secret": [
+            "The WebHook secret key parameter must be between 32 and 64 characters long."]})
+    filters = params.get("Filters") or []
+    if not isinstance(filters, list) or not all(isinstance(f, str) for f in filters):
+        raise Invalid({"webHook.Filters": ["Filters must be a list of filter names."]})
+    invalid = [f for f in filters if f not in ACTIONS and f != "*"]
+    if invalid:
+        raise Invalid({"webHook.Filters": [f"The following filters are not valid: '{', '.join(invalid)}'."]})
+    return uri, secret, tuple(f for f in filters if f != "*")
