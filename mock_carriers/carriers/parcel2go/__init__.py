@@ -5,7 +5,8 @@ from pathlib import Path
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.parcel2go.api import build_routes
 from mock_carriers.carriers.parcel2go.auth import TOKEN_LIFETIME
-from mock_carriers.carriers.parcel2go.model import NO_PRICE, Parcel2GoModel, check_fixtures, order_errors
+from mock_carriers.carriers.parcel2go.model import Parcel2GoModel, check_fixtures
+from mock_carriers.carriers.parcel2go.outputs import business_error
 from mock_carriers.carriers.parcel2go.webhooks import RETRY_POLICY, TYPES, Parcel2GoEnvelope
 from mock_carriers.core import model_binding
 from mock_carriers.core.cors import CorsPolicy
@@ -35,6 +36,6 @@ CARRIER = Carrier(
     webhook_envelope=Parcel2GoEnvelope(),
     webhook_policy=RETRY_POLICY,
     check_fixtures=check_fixtures,
-    business_error=lambda message: order_errors([{"Type": "Service", "Error": message or NO_PRICE, "ItemId": None}]),
+    business_error=business_error,
     credentials=authorization("Bearer"),
 )

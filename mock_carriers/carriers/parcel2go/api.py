@@ -12,10 +12,11 @@ from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.parcel2go import auth, labels, pages, pricing, request_models
-from mock_carriers.carriers.parcel2go.model import Order, OrderLine, Parcel2GoModel, payment_error
+from mock_carriers.carriers.parcel2go.model import Order, OrderLine, Parcel2GoModel
+from mock_carriers.carriers.parcel2go.outputs import order_errors, payment_error
 from mock_carriers.core import json_with_comments
 from mock_carriers.core.binding import read_body
-from mock_carriers.core.errors import BadRequest, Invalid, NotFound, json_response
+from mock_carriers.core.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, json_response
 from mock_carriers.core.model_binding import bind_model
 from mock_carriers.core.raster import text_png
 from mock_carriers.core.routing import RouteTable
@@ -206,7 +207,11 @@ def customs(ctx: RequestContext) -> Response:
 
 def verify_order(ctx: RequestContext) -> Response:
     _account(ctx)
-    priced = ctx.model.price_order(_body(ctx, request_models.ORDER))
+    request = _body(ctx, request_models.ORDER)
+    try:
+        priced = ctx.model.price_order(request)
+    except Invalid as error:
+        raise order_errors(error.fields["Items"]) from None
     items = [{"ItemId": entry["item"]["Id"], "Service": entry["service"], **entry["charge"].fields(),
               "Extras": _chosen_extras(entry["extras"])}
              for entry in priced]
@@ -216,7 +221,11 @@ def verify_order(ctx: RequestContext) -> Response:
 
 def create_order(ctx: RequestContext) -> Response:
     account = _account(ctx)
-    order = ctx.model.create_order(account, _body(ctx, request_models.ORDER))
+    request = _body(ctx, request_models.ORDER)
+    try:
+        order = ctx.model.create_order(account, request)
+    except Invalid as error:
+        raise order_errors(error.fields["Items"]) from None
     return json_response({"OrderId": order.id, "Links": _payment_links(ctx, order), **order.charge.fields(),
                           "Hash": order.hash,
                           "OrderlineIdMap": [{"Hash": line.hash, "OrderLineId": str(line.id), "ItemId": line.item_id}
@@ -291,7 +300,12 @@ def _pay(ctx: RequestContext, order_id: str, with_prepay: bool) -> Response:
         cards = model.account(account)["stored_cards"]
         if not any(str(c["Id"]) == card.strip() for c in cards):
             raise payment_error("StoredCardNotFound", "The stored card could not be found.")
-    model.pay(order, account, with_prepay)
+    try:
+        model.pay(order, account, with_prepay)
+    except Conflict as error:
+        raise payment_error("OrderAlreadyPaid", error.message) from None
+    except Forbidden as error:
+        raise payment_error("InsufficientFunds", error.message) from None
     return json_response({"Links": _document_links(ctx, order)})
 
 

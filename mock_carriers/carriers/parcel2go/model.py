@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 from mock_carriers.carriers.parcel2go import pricing
 from mock_carriers.carriers.parcel2go.pricing import Charge
 from mock_carriers.core.durations import parse_duration, parse_relative_time
-from mock_carriers.core.errors import NotFound, ShapedError
+from mock_carriers.core.errors import Conflict, Forbidden, Invalid, NotFound
 from mock_carriers.core.lifecycle import Occurred, Step, Timeline
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.webhooks import CarrierWebhooks
@@ -27,14 +27,6 @@ CUSTOMS_ERRORS = (  # (field, text) in the order Parcel2Go lists them
 )
 CONTENTS_ERROR = "Please supply details of your international parcel's contents."
 NO_PRICE = "A price could not be found for these specifications."
-
-
-def order_errors(errors: list[dict]) -> ShapedError:
-    return ShapedError({"Errors": errors})
-
-
-def payment_error(name: str, description: str) -> ShapedError:
-    return ShapedError({"Errors": [{"Name": name, "Description": description}]})
 
 
 @dataclass
@@ -209,8 +201,9 @@ class Parcel2GoModel:
     # orders
 
     def price_order(self, request: Mapping[str, Any]) -> list[dict]:
-        """Validate an order's items as Parcel2Go does and price each; raises the `Errors` list."""
-        errors: list[dict] = []
+        """Validate an order's items as Parcel2Go does and price each; raises Invalid whose `Items`
+        lists (item id, type, text) for every problem, in the order Parcel2Go lists them."""
+        errors: list[tuple[str, str, str]] = []
         priced = []
         ids = [item["Id"] for item in request["Items"]]
         for item in request["Items"]:
@@ -218,9 +211,9 @@ class Parcel2GoModel:
             if ids.count(item["Id"]) > 1:
                 item_errors.append(("Item", "Each item must have a unique Id."))
             priced.append(self._price_item(item, item_errors))
-            errors += [{"Type": kind, "Error": text, "ItemId": item["Id"]} for kind, text in item_errors]
+            errors += [(item["Id"], kind, text) for kind, text in item_errors]
         if errors:
-            raise order_errors(errors)
+            raise Invalid({"Items": errors})
         return priced
 
     def _price_item(self, item: Mapping[str, Any], errors: list[tuple[str, str]]) -> dict:
@@ -328,15 +321,16 @@ class Parcel2GoModel:
     # payment
 
     def pay(self, order: Order, account: str, with_prepay: bool) -> None:
-        """Pay by PrePay (debits the account's balance) or by a stored card (no balance change)."""
+        """Pay by PrePay (debits the account's balance) or by a stored card (no balance change).
+        Conflict when the order was paid and fixtures reject a repeat; Forbidden when PrePay
+        cannot cover it."""
         if order.paid_at is not None and self._fixtures["repeat_payment"] == "reject":
-            raise payment_error("OrderAlreadyPaid", "This order has already been paid for.")
+            raise Conflict("This order has already been paid for.")
         amount = order.charge.total
         if with_prepay:
             if self._balances[account] < amount:
-                raise payment_error("InsufficientFunds",
-                                    f"Your PrePay balance of £{pricing.pounds(self._balances[account]):.2f} is not "
-                                    f"enough to pay £{pricing.pounds(amount):.2f}.")
+                raise Forbidden(f"Your PrePay balance of £{pricing.pounds(self._balances[account]):.2f} is not "
+                                f"enough to pay £{pricing.pounds(amount):.2f}.")
             self._balances[account] -= amount
         if order.paid_at is None:
             order.paid_at = self._namespace.clock.now()
