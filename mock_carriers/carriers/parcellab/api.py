@@ -6,36 +6,23 @@ from __future__ import annotations
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
-from mock_carriers.carriers.parcellab import outputs
+from mock_carriers.carriers.parcellab import inputs, outputs
 from mock_carriers.carriers.parcellab.model import ParcelLabModel
 from mock_carriers.core.drf_views import DrfViews, query_params
 from mock_carriers.core.errors import StandardizedErrors, TooManyRequests, json_response
 from mock_carriers.core.routing import RouteTable
-from mock_carriers.core.serializers import Boolean, Char, Email, Integer, Nested, Uuid, validate
-
-_TEXT = Char(required=False, max_length=255)
-QUERY = Nested(fields={
-    "account": Integer(required=False, min_value=1, max_value=10 ** 12), "order_number": _TEXT,
-    "client_key": _TEXT, "client": _TEXT, "courier": _TEXT, "customer_number": _TEXT,
-    "external_order_id": Uuid(required=False), "external_reference": _TEXT, "lang": Char(required=False, max_length=35),
-    "live_refresh": Boolean(required=False), "recipient_email": Email(required=False, max_length=254),
-    "recipient_postal_code": Char(required=False, max_length=20), "postal_code": Char(required=False, max_length=20),
-    "s": _TEXT, "single_tracking": Boolean(required=False), "show_returns": Boolean(required=False),
-    "tracking_id": _TEXT, "tracking_number": _TEXT})
 
 
 def _lookup(ctx: RequestContext) -> tuple[ParcelLabModel, dict]:
     """Authenticate, throttle, validate, find and authorise: the order status as the caller may see it."""
     model: ParcelLabModel = ctx.model
-    account = model.account_of(ctx.request.headers.get("Authorization"), ctx.tokens)
+    account = model.account_of(inputs.credentials(ctx.request.headers.get("Authorization")), ctx.tokens)
     raw = query_params(ctx.request)  # the last of a repeated parameter
     key = f"account:{account}" if account else f"public:{raw.get('account', '')[:40]}"  # anonymous callers apart
     retry_after = model.rate_limit.hit(key, ctx.clock.timestamp())
     if retry_after is not None:
         raise TooManyRequests(retry_after)
-    params = validate(raw, QUERY)
-    params.setdefault("client_key", params.get("client"))  # the prose's names for two parameters
-    params.setdefault("recipient_postal_code", params.get("postal_code"))
+    params = inputs.query(raw)
     order, trackings = model.find(params)
     level = model.access(order, account, params)
     return model, outputs.order_info(model, order, trackings, level, params.get("lang"),
@@ -64,7 +51,7 @@ def security_hash(ctx: RequestContext) -> Response:
 
 def _authenticate(ctx: RequestContext) -> str | None:
     """The v4 views' authentication: anonymous callers pass, a bad `Authorization` is a 401."""
-    return ctx.model.account_of(ctx.request.headers.get("Authorization"), ctx.tokens)
+    return ctx.model.account_of(inputs.credentials(ctx.request.headers.get("Authorization")), ctx.tokens)
 
 
 WIDGET = "/v4/track/orders/info-widget/"

@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
 from mock_carriers.carriers.parcellab.records import Checkpoint, Order, Tracking, load_orders
-from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.drf_throttle import SimpleRateThrottle
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
@@ -60,20 +59,12 @@ class ParcelLabModel:
 
     # credentials
 
-    def account_of(self, header: str | None, tokens: TokenAuthority) -> str | None:
-        """The account an `Authorization` header proves; None without one, or with a scheme neither
-        authentication knows (DRF tries each and, when none claims the header, the caller is
-        anonymous); Unauthorized if the token is bad, or was expired or revoked (admin API)."""
-        scheme, _, value = (header or "").strip().partition(" ")
-        value = value.strip()
-        account = None
-        if scheme.lower() == "parcellab-api-token":
-            pair = decode_pair(value)
-            if pair is None:
-                raise Unauthorized("invalid")
-            account, value = pair
-        elif scheme.lower() != "bearer":
+    def account_of(self, credentials: tuple[str, str | None] | None, tokens: TokenAuthority) -> str | None:
+        """The account (token, claimed account) proves; None for an anonymous caller; Unauthorized
+        if the token is bad, was expired or revoked (admin API), or belongs to another account than claimed."""
+        if credentials is None:
             return None
+        value, account = credentials
         state, token = tokens.check(value)
         if state is not TokenState.VALID or (account is not None and token.client_id != account):
             raise Unauthorized("invalid")
