@@ -11,7 +11,7 @@ import time
 
 import requests
 
-from tests.serving.serving_support import open_sockets
+from tests.support import open_sockets
 
 HEALTH = "/__admin/health"
 

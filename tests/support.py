@@ -4,6 +4,7 @@ import (that breaks under `--import-mode=importlib`)."""
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Callable
 from urllib.parse import urlsplit
@@ -131,3 +132,14 @@ def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str =
         if time.monotonic() > give_up:
             pytest.fail(f"{what} never held")
         time.sleep(0.01)
+
+
+def open_sockets() -> int:
+    """This process's open sockets, counted through /proc (Linux, where the suite runs)."""
+    count = 0
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
+        except OSError:  # closed between listing and reading
+            pass
+    return count

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -33,7 +30,6 @@ def test_the_contents_link_every_section_and_only_sections():
     assert set(re.findall(r"\]\(#([^)]+)\)", README)) <= every_anchor  # no link elsewhere points nowhere
 
 
-@pytest.mark.skipif(shutil.which("curl") is None, reason="the tour is written for curl")
 def test_the_five_minute_tour_answers_as_it_says(live_server):
     url = live_server()
     script = re.search(r"```sh\n(.*?)```", section("Five-minute tour"), re.S).group(1)

@@ -1,12 +1,12 @@
 """Connection-level faults over a real loopback server, each proven by the exception a `requests`
 client raises; the server keeps serving others meanwhile and leaks no thread or socket."""
 
-import os
 import threading
 import time
 
 import pytest
 import requests
+from support import open_sockets
 
 BEX_LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 
@@ -98,20 +98,10 @@ def test_the_carrier_handled_the_request_the_client_never_saw_answered(bex):
     assert entry["response"]["status"] == 200 and entry["faults"][0]["effect"] == "drop"
 
 
-def _open_sockets() -> int:
-    count = 0
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
-        except OSError:  # closed between listing and reading
-            pass
-    return count
-
-
 def test_no_thread_or_socket_is_leaked(bex):
     """Counts sockets through /proc (Linux, where the suite runs)."""
     url, login, fault = bex
-    threads, sockets = threading.active_count(), _open_sockets()
+    threads, sockets = threading.active_count(), open_sockets()
     for effect, extra in (("reset", {}), ("drop", {}), ("hang", {"max_ms": 300}), ("truncate", {}),
                           ("dribble", {"chunk_bytes": 64, "interval_ms": 1})):
         fault(effect=effect, **extra)
@@ -121,9 +111,9 @@ def test_no_thread_or_socket_is_leaked(bex):
             except requests.exceptions.RequestException:
                 pass
     deadline = time.monotonic() + 5
-    while (threading.active_count() > threads or _open_sockets() > sockets) and time.monotonic() < deadline:
+    while (threading.active_count() > threads or open_sockets() > sockets) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert threading.active_count() <= threads and _open_sockets() <= sockets
+    assert threading.active_count() <= threads and open_sockets() <= sockets
 
 
 @pytest.mark.parametrize("rule, check", [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import time
 
@@ -43,13 +42,3 @@ def wait_until(condition, seconds: float = 5) -> bool:
         time.sleep(0.02)
     return True
 
-
-def open_sockets() -> int:
-    """This process's open sockets, counted through /proc (Linux, where the suite runs)."""
-    count = 0
-    for fd in os.listdir("/proc/self/fd"):
-        try:
-            count += os.readlink(f"/proc/self/fd/{fd}").startswith("socket:")
-        except OSError:  # closed between listing and reading
-            pass
-    return count

@@ -16,7 +16,8 @@ import urllib.request
 
 import pytest
 import requests
-from serving_support import connect, open_sockets, read_response, read_until_closed, wait_until
+from serving_support import connect, read_response, read_until_closed, wait_until
+from support import open_sockets
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 BEX_LOGIN_URL = "https://api.bex.co.za/api/service/login"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import shutil
 import ssl
 import subprocess
 
@@ -18,8 +17,6 @@ from tls_support import BODY, TinyTLSServer, authority, get_as, handshake, tls_s
 
 from mock_carriers.carriers import CARRIERS
 from mock_carriers.tls import CertificateAuthority
-
-curl = pytest.mark.skipif(shutil.which("curl") is None, reason="curl is not installed")
 
 
 def names_in(leaf: x509.Certificate) -> set[str]:
@@ -88,7 +85,6 @@ def _curl(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=30, env=env)
 
 
-@curl
 def test_curl_trusts_the_ca_at_the_carriers_real_host(tls_server, authority):
     port = tls_server.port
     result = _curl("--cacert", str(authority.cert_path), "--resolve", f"www.parcel2go.com:{port}:127.0.0.1",
@@ -96,7 +92,6 @@ def test_curl_trusts_the_ca_at_the_carriers_real_host(tls_server, authority):
     assert (result.returncode, result.stdout) == (0, BODY.decode()), result.stderr
 
 
-@curl
 def test_curl_with_the_bundle_from_the_environment(tls_server, authority):
     port = tls_server.port
     env = {**os.environ, "CURL_CA_BUNDLE": str(authority.bundle_path)}
@@ -104,7 +99,6 @@ def test_curl_with_the_bundle_from_the_environment(tls_server, authority):
     assert (result.returncode, result.stdout) == (0, BODY.decode()), result.stderr
 
 
-@curl
 def test_curl_to_an_unknown_host_fails_the_handshake(tls_server, authority):
     port = tls_server.port
     result = _curl("--cacert", str(authority.cert_path), "--resolve", f"www.example.com:{port}:127.0.0.1",
