@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import shutil
 import stat
 import subprocess
@@ -22,7 +21,6 @@ from mock_carriers.tls import CertificateAuthority, default_ca_dir
 from mock_carriers.tls import certificates as certs
 from mock_carriers.tls.certificates import load_key
 
-posix = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 P2G = "www.parcel2go.com"
 
 
@@ -44,7 +42,6 @@ def served_leaf(authority: CertificateAuthority, host: str) -> x509.Certificate:
         server.close()
 
 
-@posix
 def test_the_folder_and_every_key_are_private(authority):
     authority.leaf_context(P2G)
     assert mode(authority.directory) == 0o700
@@ -54,7 +51,6 @@ def test_the_folder_and_every_key_are_private(authority):
     assert mode(authority.cert_path) == mode(authority.bundle_path) == 0o644  # certificates are public
 
 
-@posix
 def test_an_existing_folder_is_made_private(tmp_path):
     (tmp_path / "ca").mkdir(mode=0o755)
     assert mode(CertificateAuthority.load_or_create(tmp_path / "ca").directory) == 0o700

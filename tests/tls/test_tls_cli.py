@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner, Result
 
 from mock_carriers.cli import main
@@ -36,7 +34,6 @@ def test_ca_env_prints_shell_lines_for_every_client(tmp_path):
                                           f"export CURL_CA_BUNDLE={bundle}", f"export NODE_EXTRA_CA_CERTS={cert}"]
 
 
-@pytest.mark.skipif(shutil.which("sh") is None, reason="no POSIX shell")
 def test_ca_env_lines_survive_a_folder_with_spaces(tmp_path):
     folder = tmp_path / "my CA's folder"
     lines = run("ca", "--env", ca_dir=folder).output
