@@ -31,8 +31,12 @@ def cold_start(runs: int) -> float:
     samples = []
     for _ in range(runs):
         started = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "mock_carriers", "serve", "--port", "0"],
-                                   stdout=subprocess.PIPE, text=True, env=_as_installed())
+        process = subprocess.Popen(
+            [sys.executable, "-m", "mock_carriers", "serve", "--port", "0"],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=_as_installed(),
+        )
         url = process.stdout.readline().split()[-1]
         while True:
             try:
@@ -58,8 +62,14 @@ print((time.perf_counter() - started) * 1000)
 
 def create_app_first_request(runs: int) -> float:
     """Median ms, in a fresh interpreter each run, of importing, create_app() and the first request."""
-    samples = [float(subprocess.run([sys.executable, "-c", _IN_PROCESS], capture_output=True, text=True,
-                                    check=True, env=_as_installed()).stdout) for _ in range(runs)]
+    samples = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", _IN_PROCESS], capture_output=True, text=True, check=True, env=_as_installed()
+            ).stdout
+        )
+        for _ in range(runs)
+    ]
     return statistics.median(samples)
 
 
@@ -80,8 +90,22 @@ def namespace_reset(runs: int, objects: int = 10_000) -> tuple[float, float]:
         tokens = namespace.tokens(carrier)
         for i in range(fill):
             tokens.issue(f"client-{i % 10}")
-            namespace.journal.record(JournalEntry("border-express", "getConsignment", "GET", "/x", "", {"HTTP_A": "b"},
-                                                  b"", 200, [("C", "d")], b"{}", 0.0, 0.1))
+            namespace.journal.record(
+                JournalEntry(
+                    "border-express",
+                    "getConsignment",
+                    "GET",
+                    "/x",
+                    "",
+                    {"HTTP_A": "b"},
+                    b"",
+                    200,
+                    [("C", "d")],
+                    b"{}",
+                    0.0,
+                    0.1,
+                )
+            )
         del namespace, tokens
         started = time.perf_counter()
         assert client.delete("/__admin/namespaces/bench").status_code == 204
@@ -107,11 +131,15 @@ def per_request(requests_count: int) -> tuple[float, float, float, float]:
         session = requests.Session()
         token = session.post(f"{server.url}/border-express/token", data=FORM).json()["access_token"]
         headers = {"Authorization": f"bearer {token}"}
-        real = _interleave(lambda: session.get(f"{server.url}{STATUSES}", headers=headers),
-                           lambda: session.get(f"{server.url}/bare"), requests_count)
+        real = _interleave(
+            lambda: session.get(f"{server.url}{STATUSES}", headers=headers),
+            lambda: session.get(f"{server.url}/bare"),
+            requests_count,
+        )
         client = app.test_client()
-        local = _interleave(lambda: client.get(STATUSES, headers=headers), lambda: client.get("/bare"),
-                            requests_count * 5)
+        local = _interleave(
+            lambda: client.get(STATUSES, headers=headers), lambda: client.get("/bare"), requests_count * 5
+        )
     finally:
         server.stop()
     return (*real, *local)
@@ -132,10 +160,18 @@ def run(quick: bool = False) -> list[dict]:
     full, empty = namespace_reset(runs)
     mock_real, bare_real, mock_local, bare_local = per_request(200 if quick else 1000)
     return [
-        {"name": "cold start: serve to first 200 (median)", "value": cold_start(runs), "unit": "ms",
-         "target": "<= 250 ms"},
-        {"name": "create_app + first request, fresh interpreter", "value": create_app_first_request(runs),
-         "unit": "ms", "target": "<= 100 ms"},
+        {
+            "name": "cold start: serve to first 200 (median)",
+            "value": cold_start(runs),
+            "unit": "ms",
+            "target": "<= 250 ms",
+        },
+        {
+            "name": "create_app + first request, fresh interpreter",
+            "value": create_app_first_request(runs),
+            "unit": "ms",
+            "target": "<= 100 ms",
+        },
         {"name": "namespace reset, 10k tokens + 10k journal", "value": full, "unit": "us"},
         {"name": "namespace reset, empty", "value": empty, "unit": "us"},
         {"name": "namespace reset ratio full/empty", "value": full / empty, "unit": "x", "target": "<= 2x"},

@@ -15,15 +15,18 @@ def per_request(rounds: int) -> tuple[float, float]:
     clients = [app.test_client() for app in apps]
     token = {}
     for client in clients:
-        token[client] = client.post("/border-express/token", data={
-            "grant_type": "client_credentials", "client_id": "mock-be-client",
-            "client_secret": "mock-be-secret"}).get_json()["access_token"]
+        token[client] = client.post(
+            "/border-express/token",
+            data={"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"},
+        ).get_json()["access_token"]
     for index in range(100):  # rules for another carrier, or other paths of this one: none matches
-        rule = {"carrier": "bex", "effect": "status"} if index % 2 else \
-            {"carrier": "border-express", "path": f"/nowhere/{index}/*", "effect": "status"}
+        rule = (
+            {"carrier": "bex", "effect": "status"}
+            if index % 2
+            else {"carrier": "border-express", "path": f"/nowhere/{index}/*", "effect": "status"}
+        )
         clients[1].post("/__admin/namespaces/default/faults", json=rule)
-    bare, ruled = medians(clients, lambda c: c.get(STATUSES, headers={"Authorization": f"Bearer {token[c]}"}),
-                          rounds)
+    bare, ruled = medians(clients, lambda c: c.get(STATUSES, headers={"Authorization": f"Bearer {token[c]}"}), rounds)
     for app in apps:
         app.extensions["mock_carriers"].namespaces.close()
     return bare, ruled

@@ -20,8 +20,12 @@ HEALTH = "/__admin/health"
 
 def _first_200(args: list[str], env: dict, ca: str | None) -> float:
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "mock_carriers", "serve", "--port", "0", *args],
-                               stdout=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     line = process.stdout.readline()
     if ca:  # "HTTPS for the carriers' hosts on https://127.0.0.1:PORT (trust ...)"
         line = process.stdout.readline()
@@ -73,15 +77,18 @@ def per_request(count: int) -> dict:
                 "kept_plain": _median_us(lambda: plain.request("GET", http), count),
                 "kept_tls": _median_us(lambda: secure.request("GET", https), count),
                 "new_plain": _median_us(lambda: urllib3.PoolManager().request("GET", http), count // 4),
-                "new_tls": _median_us(lambda: urllib3.PoolManager(ca_certs=ca, assert_hostname="localhost")
-                                      .request("GET", https), count // 4),
+                "new_tls": _median_us(
+                    lambda: urllib3.PoolManager(ca_certs=ca, assert_hostname="localhost").request("GET", https),
+                    count // 4,
+                ),
             }
             session = requests.Session()
             proxies = {"https": f"http://127.0.0.1:{server.port}"}
             login = {"username": "mock-bex-user", "password": "mock-bex-password"}
             figures["kept_proxy"] = _median_us(  # verify per call: REQUESTS_CA_BUNDLE would beat the session's
-                lambda: session.post("https://api.bex.co.za/api/service/login", json=login, proxies=proxies,
-                                     verify=ca), count // 4)
+                lambda: session.post("https://api.bex.co.za/api/service/login", json=login, proxies=proxies, verify=ca),
+                count // 4,
+            )
         finally:
             server.stop()
     return figures
@@ -96,8 +103,12 @@ def run(quick: bool = False) -> list[dict]:
         {"name": "https: start-up ratio", "value": secure / plain, "unit": "x", "target": "<= 1.5x"},
         {"name": "https: request on an open TLS connection", "value": figures["kept_tls"], "unit": "us"},
         {"name": "https: request on an open plain connection", "value": figures["kept_plain"], "unit": "us"},
-        {"name": "https: open TLS / open plain", "value": figures["kept_tls"] / figures["kept_plain"], "unit": "x",
-         "target": "<= 1.2x"},
+        {
+            "name": "https: open TLS / open plain",
+            "value": figures["kept_tls"] / figures["kept_plain"],
+            "unit": "x",
+            "target": "<= 1.2x",
+        },
         {"name": "https: request on a new TLS connection", "value": figures["new_tls"], "unit": "us"},
         {"name": "https: request on a new plain connection", "value": figures["new_plain"], "unit": "us"},
         {"name": "https: BEX login through the proxy's tunnel", "value": figures["kept_proxy"], "unit": "us"},

@@ -57,12 +57,22 @@ def run(quick: bool = False) -> list[dict]:
         before, figures = round_trips(3, uploads, body_limit)
         rows.append({"name": f"memory ({label}): RSS before", "value": before, "unit": "MiB"})
         for number, (loaded, dropped) in enumerate(figures, 1):
-            rows.append({"name": f"memory ({label}): round {number}, after {uploads} x 9 MiB uploads",
-                         "value": loaded, "unit": "MiB"})
-            rows.append({"name": f"memory ({label}): round {number}, after the drop", "value": dropped,
-                         "unit": "MiB"})
+            rows.append(
+                {
+                    "name": f"memory ({label}): round {number}, after {uploads} x 9 MiB uploads",
+                    "value": loaded,
+                    "unit": "MiB",
+                }
+            )
+            rows.append({"name": f"memory ({label}): round {number}, after the drop", "value": dropped, "unit": "MiB"})
         # from the first drop on: the allocator may keep some freed memory for reuse once (glibc
         # raises its mmap threshold after a large free), but a leak grows every round
-        rows.append({"name": f"memory ({label}): growth from round 1's drop to round 3's",
-                     "value": figures[-1][1] - figures[0][1], "unit": "MiB", "target": "<= 16 MiB"})
+        rows.append(
+            {
+                "name": f"memory ({label}): growth from round 1's drop to round 3's",
+                "value": figures[-1][1] - figures[0][1],
+                "unit": "MiB",
+                "target": "<= 16 MiB",
+            }
+        )
     return rows

@@ -39,17 +39,41 @@ def pytest_sessionfinish(session):
 def per_test(rounds: int) -> dict[str, list[float]]:
     """Milliseconds (setup + call + teardown) of each test, by kind, in the order they ran."""
     with tempfile.TemporaryDirectory(prefix="mock-carriers-bench-plugin-") as folder:
-        tests = [f"def test_{kind}_{n}({arguments}):\n    pass\n"
-                 for n in range(rounds + 1) for kind, arguments in KINDS.items()]
+        tests = [
+            f"def test_{kind}_{n}({arguments}):\n    pass\n"
+            for n in range(rounds + 1)
+            for kind, arguments in KINDS.items()
+        ]
         Path(folder, "test_overhead.py").write_text("\n\n".join(tests))
         Path(folder, "bench_timer.py").write_text(TIMER)
         out = Path(folder, "durations.json")
-        env = {**os.environ, "BENCH_PLUGIN_OUT": str(out),
-               "PYTHONPATH": os.pathsep.join(filter(None, [folder, str(ROOT), os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "BENCH_PLUGIN_OUT": str(out),
+            "PYTHONPATH": os.pathsep.join(filter(None, [folder, str(ROOT), os.environ.get("PYTHONPATH")])),
+        }
         env.pop("MOCK_CARRIERS_URL", None)
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "bench_timer",
-                        "-p", "no:xdist", "-p", "no:randomly", "test_overhead.py"],
-                       cwd=folder, env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-p",
+                "bench_timer",
+                "-p",
+                "no:xdist",
+                "-p",
+                "no:randomly",
+                "test_overhead.py",
+            ],
+            cwd=folder,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         durations = json.loads(out.read_text())
     found: dict[str, list[float]] = {kind: [] for kind in KINDS}
     for nodeid, seconds in durations.items():
@@ -66,10 +90,12 @@ def run(quick: bool = False) -> list[dict]:
         {"name": "pytest: an empty test (median)", "value": bare, "unit": "ms"},
         {"name": "pytest: an empty test with `carriers`", "value": carriers, "unit": "ms"},
         {"name": "pytest: per-test cost of `carriers`", "value": carriers - bare, "unit": "ms"},
-        {"name": "pytest: per-test cost of `webhook_sink` (beside `carriers`)", "value": sink - carriers,
-         "unit": "ms"},
-        {"name": "pytest: per-test cost of `carriers_proxy` (beside `carriers`)", "value": proxy - carriers,
-         "unit": "ms"},
+        {"name": "pytest: per-test cost of `webhook_sink` (beside `carriers`)", "value": sink - carriers, "unit": "ms"},
+        {
+            "name": "pytest: per-test cost of `carriers_proxy` (beside `carriers`)",
+            "value": proxy - carriers,
+            "unit": "ms",
+        },
         {"name": "pytest: the session's first `carriers` test (starts the server)", "value": first, "unit": "ms"},
     ]
 

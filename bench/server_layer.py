@@ -66,8 +66,12 @@ def slow_clients(held: int, count: int) -> dict:
         deadline = time.monotonic() + 10
         while (threading.active_count() > threads or open_sockets() > sockets) and time.monotonic() < deadline:
             time.sleep(0.05)
-        return {"alone": alone, "crowded": crowded, "threads_over": threading.active_count() - threads,
-                "sockets_over": open_sockets() - sockets}
+        return {
+            "alone": alone,
+            "crowded": crowded,
+            "threads_over": threading.active_count() - threads,
+            "sockets_over": open_sockets() - sockets,
+        }
     finally:
         server.stop()
 

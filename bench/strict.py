@@ -8,17 +8,23 @@ from bench.interleaved import medians
 from mock_carriers import create_app
 from mock_carriers.settings import Settings
 
-QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-         "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
+QUOTE = {
+    "CollectionAddress": {"Country": "GBR"},
+    "DeliveryAddress": {"Country": "GBR"},
+    "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}],
+}
 STATUSES = "/border-express/api/v1/consignments/BE10000001/Statuses"
 
 
 def _tokens(client) -> dict[str, dict]:
-    be = client.post("/border-express/token", data={"grant_type": "client_credentials", "client_id": "mock-be-client",
-                                                    "client_secret": "mock-be-secret"}).get_json()["access_token"]
-    p2g = client.post("/parcel2go/auth/connect/token", data={
-        "grant_type": "client_credentials", "client_id": "mock-p2g-client",
-        "client_secret": "mock-p2g-secret"}).get_json()["access_token"]
+    be = client.post(
+        "/border-express/token",
+        data={"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"},
+    ).get_json()["access_token"]
+    p2g = client.post(
+        "/parcel2go/auth/connect/token",
+        data={"grant_type": "client_credentials", "client_id": "mock-p2g-client", "client_secret": "mock-p2g-secret"},
+    ).get_json()["access_token"]
     return {"be": {"Authorization": f"Bearer {be}"}, "p2g": {"Authorization": f"Bearer {p2g}"}}
 
 
@@ -28,8 +34,9 @@ def per_request(rounds: int) -> dict[str, tuple[float, float]]:
     clients = [app.test_client() for app in apps]
     headers = {client: _tokens(client) for client in clients}
     figures = {
-        "quote": medians(clients, lambda c: c.post("/parcel2go/api/quotes", json=QUOTE, headers=headers[c]["p2g"]),
-                         rounds),
+        "quote": medians(
+            clients, lambda c: c.post("/parcel2go/api/quotes", json=QUOTE, headers=headers[c]["p2g"]), rounds
+        ),
         "statuses": medians(clients, lambda c: c.get(STATUSES, headers=headers[c]["be"]), rounds),
     }
     assert not apps[1].test_client().get("/__admin/namespaces/default/violations").get_json()["violations"]
@@ -43,7 +50,9 @@ def run(quick: bool = False) -> list[dict]:
     rows = []
     for name, label in (("quote", "Parcel2Go quote (JSON body)"), ("statuses", "Border Express Statuses")):
         lenient, strict = figures[name]
-        rows += [{"name": f"{label}, strict mode off (median)", "value": lenient, "unit": "us"},
-                 {"name": f"{label}, strict mode on", "value": strict, "unit": "us"},
-                 {"name": f"strict mode ratio, {label}", "value": strict / lenient, "unit": "x", "target": "<= 1.3x"}]
+        rows += [
+            {"name": f"{label}, strict mode off (median)", "value": lenient, "unit": "us"},
+            {"name": f"{label}, strict mode on", "value": strict, "unit": "us"},
+            {"name": f"strict mode ratio, {label}", "value": strict / lenient, "unit": "x", "target": "<= 1.3x"},
+        ]
     return rows

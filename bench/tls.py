@@ -26,8 +26,10 @@ def _median_ms(action: Callable[[int], object], rounds: int) -> float:
 
 def _import_ms(rounds: int) -> float:
     """A fresh interpreter importing mock_carriers.tls (and so cryptography), less one importing nothing."""
+
     def run(code: str) -> float:
         return _median_ms(lambda _: subprocess.run([sys.executable, "-c", code], check=True), rounds)
+
     return run("import mock_carriers.tls") - run("pass")
 
 
@@ -38,8 +40,7 @@ def run(quick: bool = False) -> list[dict]:
         make = _median_ms(lambda i: CertificateAuthority.load_or_create(root / f"new{i}"), rounds)
         folder = root / "ca"
         CertificateAuthority.load_or_create(folder).server_context(CARRIERS.hosts)
-        start = _median_ms(lambda _: CertificateAuthority.load_or_create(folder).server_context(CARRIERS.hosts),
-                           rounds)
+        start = _median_ms(lambda _: CertificateAuthority.load_or_create(folder).server_context(CARRIERS.hosts), rounds)
         authority = CertificateAuthority.load_or_create(folder)
         first_leaf = _median_ms(lambda i: authority.leaf_context(f"host{i}.example"), rounds)
         fresh = CertificateAuthority.load_or_create(folder)  # nothing cached in memory: leaves come from disk
@@ -49,6 +50,9 @@ def run(quick: bool = False) -> list[dict]:
         {"name": "TLS: load the CA + server_context(carrier hosts)", "value": start, "unit": "ms"},
         {"name": "TLS: a host's first leaf (sign, write, load)", "value": first_leaf, "unit": "ms"},
         {"name": "TLS: a leaf already on disk", "value": disk_leaf, "unit": "ms"},
-        {"name": "TLS: import mock_carriers.tls, fresh interpreter", "value": _import_ms(3 if quick else 10),
-         "unit": "ms"},
+        {
+            "name": "TLS: import mock_carriers.tls, fresh interpreter",
+            "value": _import_ms(3 if quick else 10),
+            "unit": "ms",
+        },
     ]

@@ -51,8 +51,11 @@ def _load_slow_namespace(url: str, hanging: str, dribbling: str) -> None:
     requests.put(admin, json={}, timeout=5).raise_for_status()
     for index in range(HANGING + DRIBBLING):
         target = f"{hanging}/{index}" if index < HANGING else f"{dribbling}/{index}"
-        requests.post(f"{admin}/webhooks/subscriptions", timeout=5, json={
-            "carrier": "bex", "url": target, "secret": "s" * 40, "filters": ["waybill_update"]}).raise_for_status()
+        requests.post(
+            f"{admin}/webhooks/subscriptions",
+            timeout=5,
+            json={"carrier": "bex", "url": target, "secret": "s" * 40, "filters": ["waybill_update"]},
+        ).raise_for_status()
     base = f"{url}/ns/{SLOW}/bex/api/service"
     token = requests.post(f"{base}/login", json=LOGIN, timeout=5).json()["value"]
     requests.post(f"{base}/submitwaybillv4", headers={"token": token}, json=WAYBILL, timeout=5).raise_for_status()
@@ -93,9 +96,11 @@ def run(quick: bool = False) -> list[dict]:
         {"name": "delay the slow receivers add (median)", "value": loaded - alone, "unit": "ms", "target": "< 100"},
         {"name": "the same, worst of the runs", "value": worst, "unit": "ms"},
         {"name": "slow deliveries still pending while measured", "value": in_flight, "unit": ""},
-        *({"name": f"server {kind} {when}", "value": counts[index], "unit": ""}
-          for index, kind in enumerate(("threads", "descriptors"))
-          for when, counts in (("before", before), ("during", during), ("after the drop", after))),
+        *(
+            {"name": f"server {kind} {when}", "value": counts[index], "unit": ""}
+            for index, kind in enumerate(("threads", "descriptors"))
+            for when, counts in (("before", before), ("during", during), ("after the drop", after))
+        ),
         {"name": "seconds until back to the counts before", "value": settled_in, "unit": "s"},
     ]
 

@@ -10,9 +10,14 @@ import requests
 from mock_carriers.webhook_sink import WebhookSink
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
-WAYBILL = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
-           "receiverContactName": "P",
-           "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
+WAYBILL = {
+    "accountNumber": "ACC1001",
+    "serviceCode": "ONC",
+    "senderSuburb": "Sandton",
+    "receiverSuburb": "Umhlanga",
+    "receiverContactName": "P",
+    "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}],
+}
 
 
 class StampedSink(WebhookSink):
@@ -58,8 +63,10 @@ def _action(received) -> str | None:
 
 def _bex_session(url: str, sink: WebhookSink) -> requests.Session:
     session = requests.Session()
-    response = session.post(f"{url}/__admin/namespaces/default/webhooks/subscriptions",
-                            json={"carrier": "bex", "url": sink.url, "secret": "x" * 40})
+    response = session.post(
+        f"{url}/__admin/namespaces/default/webhooks/subscriptions",
+        json={"carrier": "bex", "url": sink.url, "secret": "x" * 40},
+    )
     response.raise_for_status()
     token = session.post(f"{url}/bex/api/service/login", json=LOGIN).json()["value"]
     session.headers["token"] = token
@@ -162,8 +169,7 @@ def run(quick: bool = False) -> list[dict]:
         {"name": "BEX submit response time (median)", "value": response, "unit": "ms"},
         {"name": "deliveries per second to a local receiver (HTTP)", "value": http_rate, "unit": "/s"},
         {"name": "BEX submits per second, one client", "value": submit_rate, "unit": "/s"},
-        {"name": "webhook POSTs per BEX submit (immediate)", "value": per_submit, "unit": "",
-         "target": "2"},
+        {"name": "webhook POSTs per BEX submit (immediate)", "value": per_submit, "unit": "", "target": "2"},
         {"name": "deliveries per second, bare WebhookHub", "value": engine_rate, "unit": "/s"},
         {"name": "WebhookHub emits per second", "value": emit_rate, "unit": "/s"},
     ]

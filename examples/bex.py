@@ -40,9 +40,20 @@ class BexError(Exception):
 
 
 class BexClient:
-    def __init__(self, base_url: str, username: str, password: str, account_number: str, *,
-                 webhook_url: str | None = None, webhook_api_key: str | None = None, max_attempts: int = 4,
-                 backoff: float = 0.5, sleep=time.sleep, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        account_number: str,
+        *,
+        webhook_url: str | None = None,
+        webhook_api_key: str | None = None,
+        max_attempts: int = 4,
+        backoff: float = 0.5,
+        sleep=time.sleep,
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.webhook_url = (webhook_url or base_url).rstrip("/")
         self.username, self.password, self.account_number = username, password, account_number
@@ -68,8 +79,11 @@ class BexClient:
         """The labels PDF. The downloads take the *alternate* token, as a parameter."""
         if self._alternate_token is None:
             self._alternate_token = self._login(alternate=True)
-        response = self._send("POST", "/api/service/downloadparcellabels",
-                              json={"token": self._alternate_token, "waybillNumbers": ",".join(waybill_numbers)})
+        response = self._send(
+            "POST",
+            "/api/service/downloadparcellabels",
+            json={"token": self._alternate_token, "waybillNumbers": ",".join(waybill_numbers)},
+        )
         if response.headers.get("Content-Type", "").startswith("application/pdf"):
             return response.content
         raise BexError(response.json().get("ex", f"no PDF: {response.status_code}"))
@@ -77,14 +91,16 @@ class BexClient:
     def track(self, *items: str) -> dict[str, list[dict]]:
         """Anonymous tracking by waybill numbers or senders references (at most 10): each found
         waybill's events, newest first."""
-        rows = self._call("waybillquicktrackingv3customtreeview", {"searchItems": ",".join(items)},
-                          auth=False)["items"][1:]  # the first row holds the column captions
+        rows = self._call("waybillquicktrackingv3customtreeview", {"searchItems": ",".join(items)}, auth=False)[
+            "items"
+        ][1:]  # the first row holds the column captions
         found: dict[str, list[dict]] = {}
         for row in rows:
             if row["col2"]:  # the waybill number is on the first row of its group only
                 waybill = found.setdefault(row["col2"], [])
-            waybill.append({"date": row["col1"], "reference": row["col3"], "description": row["col4"],
-                            "user": row["col5"]})
+            waybill.append(
+                {"date": row["col1"], "reference": row["col3"], "description": row["col4"], "user": row["col5"]}
+            )
         return found
 
     # --- webhooks --------------------------------------------------------------------------
@@ -92,13 +108,22 @@ class BexClient:
     def register_webhook(self, receiver_url: str, secret: str, filters: tuple[str, ...] = ()) -> dict:
         """Register (BEX first checks the receiver answers its echo) and activate deliveries."""
         auth = {"X-InsightWebHooks-Auth": self.webhook_api_key}
-        response = self.http.post(f"{self.webhook_url}/api/webhooks/registrations", headers=auth, timeout=30,
-                                  json={"WebHookUri": receiver_url, "Secret": secret, "Filters": list(filters),
-                                        "Description": "example client"})
+        response = self.http.post(
+            f"{self.webhook_url}/api/webhooks/registrations",
+            headers=auth,
+            timeout=30,
+            json={
+                "WebHookUri": receiver_url,
+                "Secret": secret,
+                "Filters": list(filters),
+                "Description": "example client",
+            },
+        )
         if response.status_code not in (200, 201):
             raise BexError(f"registration refused: {response.status_code} {response.text}")
-        self.http.post(f"{self.webhook_url}/api/ActivateWebHook", json={"webHookKey": self.webhook_api_key},
-                       timeout=30).raise_for_status()
+        self.http.post(
+            f"{self.webhook_url}/api/ActivateWebHook", json={"webHookKey": self.webhook_api_key}, timeout=30
+        ).raise_for_status()
         return response.json()
 
     # --- auth, `ex` and retries ------------------------------------------------------------
@@ -121,8 +146,9 @@ class BexClient:
     def _post(self, endpoint: str, body: dict, auth: bool) -> dict:
         if auth and self._token is None:
             self._token = self._login()
-        response = self._send("POST", f"/api/service/{endpoint}", json=body,
-                              headers={"token": self._token} if auth else {})
+        response = self._send(
+            "POST", f"/api/service/{endpoint}", json=body, headers={"token": self._token} if auth else {}
+        )
         if response.status_code != 200:  # only a front-end failure; BEX's own errors come as `ex`
             raise BexError(f"{endpoint}: HTTP {response.status_code}")
         return response.json()
@@ -144,4 +170,3 @@ def verify_webhook(body: bytes, signature_header: str | None, secret: str) -> bo
     secret. BEX writes the hex in upper case; compare without regard to case."""
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, (signature_header or "").lower())
-

@@ -39,8 +39,17 @@ class BorderExpressError(Exception):
 
 
 class BorderExpressClient:
-    def __init__(self, base_url: str, client_id: str, client_secret: str, *, max_attempts: int = 4,
-                 backoff: float = 0.5, sleep=time.sleep, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        max_attempts: int = 4,
+        backoff: float = 0.5,
+        sleep=time.sleep,
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.client_id, self.client_secret = client_id, client_secret
         self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
@@ -69,9 +78,11 @@ class BorderExpressClient:
     # --- auth and retries --------------------------------------------------------------------
 
     def _new_token(self) -> str:
-        response = self._send("POST", "/token", data={"grant_type": "client_credentials",
-                                                      "client_id": self.client_id,
-                                                      "client_secret": self.client_secret})
+        response = self._send(
+            "POST",
+            "/token",
+            data={"grant_type": "client_credentials", "client_id": self.client_id, "client_secret": self.client_secret},
+        )
         if response.status_code != 200:
             raise BorderExpressError(response)
         return response.json()["access_token"]

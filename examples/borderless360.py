@@ -49,8 +49,16 @@ class AuthenticationFailed(Borderless360Error):
 
 
 class Borderless360Client:
-    def __init__(self, base_url: str, token: str, *, max_attempts: int = 4, backoff: float = 0.5,
-                 sleep=time.sleep, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        max_attempts: int = 4,
+        backoff: float = 0.5,
+        sleep=time.sleep,
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
         self.http = session or requests.Session()
@@ -78,9 +86,16 @@ class Borderless360Client:
 
     def shipments(self, order_id: int) -> list[dict]:
         """The order's parcels once shipped: tracking number, status and courier."""
-        return [{"tracking_number": f["tracking_number"], "tracking_status": f["tracking_status"],
-                 "courier": f["courier_service"]["courier"]["name"], "tracking_url": f["tracking_url"]}
-                for f in self.order(order_id, expand=("fulfillments",))["fulfillments"] if f["tracking_number"]]
+        return [
+            {
+                "tracking_number": f["tracking_number"],
+                "tracking_status": f["tracking_status"],
+                "courier": f["courier_service"]["courier"]["name"],
+                "tracking_url": f["tracking_url"],
+            }
+            for f in self.order(order_id, expand=("fulfillments",))["fulfillments"]
+            if f["tracking_number"]
+        ]
 
     def cancel(self, order_id: int) -> dict:
         """Only while `"cancel"` is in the order's `actions` (draft, processing)."""

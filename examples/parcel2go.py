@@ -49,9 +49,18 @@ class Parcel2GoError(Exception):
 
 
 class Parcel2GoClient:
-    def __init__(self, base_url: str, client_id: str, client_secret: str, scope: str = "public-api payment", *,
-                 max_attempts: int = 4, backoff: float = 0.5, sleep=time.sleep,
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        client_id: str,
+        client_secret: str,
+        scope: str = "public-api payment",
+        *,
+        max_attempts: int = 4,
+        backoff: float = 0.5,
+        sleep=time.sleep,
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.client_id, self.client_secret, self.scope = client_id, client_secret, scope
         self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
@@ -63,8 +72,11 @@ class Parcel2GoClient:
     def quote(self, parcels: list[dict], collection_country: str = "GBR", delivery_country: str = "GBR") -> list[dict]:
         """Every service that can carry the parcels (`Value`, `Weight` kg, `Length`/`Width`/
         `Height` cm), cheapest first: `Service.Slug`, `TotalPrice`, `CutOff`, ..."""
-        body = {"CollectionAddress": {"Country": collection_country}, "DeliveryAddress": {"Country": delivery_country},
-                "Parcels": parcels}
+        body = {
+            "CollectionAddress": {"Country": collection_country},
+            "DeliveryAddress": {"Country": delivery_country},
+            "Parcels": parcels,
+        }
         return self._api("POST", "/api/quotes", json=body)["Quotes"]
 
     def collection_dates(self, service_slug: str, postcode: str, country: str = "GBR") -> list[str]:
@@ -113,8 +125,12 @@ class Parcel2GoClient:
     # --- auth and retries --------------------------------------------------------------------
 
     def _new_token(self) -> str:
-        form = {"grant_type": "client_credentials", "client_id": self.client_id,
-                "client_secret": self.client_secret, "scope": self.scope}
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self.client_id,
+            "client_secret": self.client_secret,
+            "scope": self.scope,
+        }
         response = self._send("POST", "/auth/connect/token", data=form)
         if response.status_code != 200:
             raise Parcel2GoError(response)
@@ -127,8 +143,7 @@ class Parcel2GoClient:
         response = self._send(method, path, retry_5xx, headers={"Authorization": f"Bearer {self._token}"}, **kwargs)
         if response.status_code == 401:
             self._token = self._new_token()
-            response = self._send(method, path, retry_5xx, headers={"Authorization": f"Bearer {self._token}"},
-                                  **kwargs)
+            response = self._send(method, path, retry_5xx, headers={"Authorization": f"Bearer {self._token}"}, **kwargs)
         if response.status_code != 200:
             raise Parcel2GoError(response)
         return response.json()
@@ -150,8 +165,9 @@ class WebhookRejected(Exception):
     pass
 
 
-def verify_webhook(body: bytes, secret: str, *, now: datetime | None = None,
-                   tolerance: timedelta = timedelta(minutes=10)) -> dict:
+def verify_webhook(
+    body: bytes, secret: str, *, now: datetime | None = None, tolerance: timedelta = timedelta(minutes=10)
+) -> dict:
     """The envelope (`Id`, `Timestamp`, `Type`, `Payload`) of a genuine, fresh delivery; else
     `WebhookRejected`. Parcel2Go signs `Id:Timestamp:Type`, the time as `yyyy-MM-dd HH:mm:ss` UTC."""
     envelope = json.loads(body)

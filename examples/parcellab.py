@@ -49,8 +49,17 @@ class AuthenticationFailed(ParcelLabError):
 
 
 class ParcelLabClient:
-    def __init__(self, base_url: str, account: str, token: str, *, max_attempts: int = 4, backoff: float = 0.5,
-                 sleep=time.sleep, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        account: str,
+        token: str,
+        *,
+        max_attempts: int = 4,
+        backoff: float = 0.5,
+        sleep=time.sleep,
+        session: requests.Session | None = None,
+    ) -> None:
         self.base_url, self.account = base_url.rstrip("/"), str(account)
         self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
         self.http = session or requests.Session()

@@ -72,28 +72,42 @@ def _tool(document: dict, path: str, method: str, operation: dict, shared: list)
         parameters[(parameter["name"], parameter["in"])] = parameter
     properties, required = {}, []
     for (name, where), parameter in parameters.items():
-        properties[name] = {**parameter.get("schema", {}),
-                            **({"description": parameter["description"]} if parameter.get("description") else {})}
+        properties[name] = {
+            **parameter.get("schema", {}),
+            **({"description": parameter["description"]} if parameter.get("description") else {}),
+        }
         if parameter.get("required") or where == "path":
             required.append(name)
     body = _resolved(document, operation.get("requestBody", {}))
     bodies = tuple((media, content.get("schema", {})) for media, content in body.get("content", {}).items())
     if bodies:
-        schemas = [schema if media.endswith("json") else {**schema, "description": f"{media} text"}
-                   for media, schema in bodies]
-        properties["body"] = {**(schemas[0] if len(schemas) == 1 else {"anyOf": schemas}),
-                              "description": (body.get("description") or "The request body.").strip()}
+        schemas = [
+            schema if media.endswith("json") else {**schema, "description": f"{media} text"} for media, schema in bodies
+        ]
+        properties["body"] = {
+            **(schemas[0] if len(schemas) == 1 else {"anyOf": schemas}),
+            "description": (body.get("description") or "The request body.").strip(),
+        }
         if body.get("required"):
             required.append("body")
     schema = {"type": "object", "properties": properties, "additionalProperties": False}
     if required:
         schema["required"] = required
     summary = operation.get("summary", operation["operationId"])
-    description = "\n\n".join(part.strip() for part in (summary, operation.get("description", ""),
-                                                        f"{method.upper()} {path}") if part.strip())
-    return AdminTool(operation["operationId"], method.upper(), path, summary, description, schema,
-                     tuple(name for name, where in parameters if where == "path"),
-                     tuple(name for name, where in parameters if where == "query"), bodies)
+    description = "\n\n".join(
+        part.strip() for part in (summary, operation.get("description", ""), f"{method.upper()} {path}") if part.strip()
+    )
+    return AdminTool(
+        operation["operationId"],
+        method.upper(),
+        path,
+        summary,
+        description,
+        schema,
+        tuple(name for name, where in parameters if where == "path"),
+        tuple(name for name, where in parameters if where == "query"),
+        bodies,
+    )
 
 
 def _resolved(document: dict, node: Any, seen: tuple[str, ...] = ()) -> Any:

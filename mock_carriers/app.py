@@ -38,10 +38,20 @@ def create_app(settings: Settings | None = None) -> Flask:
     except ValueError as error:
         raise ValueError(f"trust_forwarded (--trust-forwarded, MOCK_CARRIERS_TRUST_FORWARDED): {error}") from None
     store = FixtureStore(data_dir("fixtures"), settings.fixtures_dir)
-    state = AppState(settings, CARRIERS, store,
-                     NamespaceRegistry(store, settings.seed, settings.journal_limit, settings.max_namespaces,
-                                       settings.namespace_idle_seconds, settings.journal_body_limit),
-                     hosts=CARRIERS.hosts)
+    state = AppState(
+        settings,
+        CARRIERS,
+        store,
+        NamespaceRegistry(
+            store,
+            settings.seed,
+            settings.journal_limit,
+            settings.max_namespaces,
+            settings.namespace_idle_seconds,
+            settings.journal_body_limit,
+        ),
+        hosts=CARRIERS.hosts,
+    )
     for entry in CARRIERS.entries:  # a user's own fixture files are checked now, not on first use
         if store.is_overridden(entry.name):
             store.get(CARRIERS.load(entry.name))
@@ -73,8 +83,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         return None
 
     for rule in ("/", "/<carrier_path:path>"):
-        app.add_url_rule(rule, "carrier_gateway", carrier_gateway, methods=ALL_METHODS,
-                         provide_automatic_options=False)
+        app.add_url_rule(rule, "carrier_gateway", carrier_gateway, methods=ALL_METHODS, provide_automatic_options=False)
 
     @app.errorhandler(HTTPException)
     def framework_error(error: HTTPException):

@@ -23,47 +23,109 @@ def main() -> None:
 @main.command()
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1; 0.0.0.0 in a container).")
 @click.option("--port", type=Port(), default=None, help="Port, 0 to 65535 (default 8080; 0 picks a free one).")
-@click.option("--fixtures", "fixtures_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=None, help="Folder of <carrier>.yaml files replacing the shipped ones.")
+@click.option(
+    "--fixtures",
+    "fixtures_dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of <carrier>.yaml files replacing the shipped ones.",
+)
 @click.option("--seed", type=int, default=None, help="Default RNG seed of every namespace.")
 @click.option("--admin-token", default=None, help="Require `Authorization: Bearer <token>` on /__admin.")
 @click.option("--journal-limit", type=click.IntRange(min=1), default=None, help="Journal entries kept per namespace.")
-@click.option("--max-namespaces", type=click.IntRange(min=1), default=None,
-              help="Live namespaces kept besides default (beyond it the least recently used idle one goes).")
-@click.option("--namespace-idle", "namespace_idle_seconds", type=Duration(), default=None,
-              help="How long unused before a namespace may be dropped for room (300, 90s, 5m; default 5m).")
-@click.option("--journal-body-limit", type=click.IntRange(min=0), default=None, metavar="BYTES",
-              help="Bytes of each request and response body a journal entry keeps (default 65536).")
-@click.option("--contracts", "contracts_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder of <carrier>.openapi.yaml files replacing the shipped contracts.")
-@click.option("--strict", is_flag=True, flag_value=True, default=None,
-              help="Check every request against its carrier's contract (namespaces may choose otherwise).")
-@click.option("--request-timeout", type=click.FloatRange(min=0.1, max=3600), default=None,
-              help="Seconds a client has to send a request's head, then its body (default 10); "
-                   "past it the connection is closed.")
-@click.option("--max-connections", type=click.IntRange(min=1), default=None,
-              help="Client connections served at once; more wait in the backlog "
-                   "(default: three quarters of the descriptor limit).")
-@click.option("--https-port", type=Port(), default=None,
-              help="Also serve HTTPS for the carriers' own hosts on this port (0: a free one), with "
-                   "certificates from the local CA (see `mock-carriers ca`).")
-@click.option("--scenario", "scenario_file", type=ScenarioSource(), default=None,
-              help="A scenario file, or a shipped scenario's name (see `scenario list`), applied before serving "
-                   "(to its namespace, else default).")
-@click.option("--ca-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The local CA's folder (see `mock-carriers ca`).")
-@click.option("--trust-forwarded", multiple=True, metavar="CIDR",
-              help="Peers whose X-Forwarded-* / Forwarded headers are believed (repeatable or comma-separated; "
-                   "'*' every peer, 'none' nobody). Default: loopback.")
-@click.option("--quiet", "-q", is_flag=True, envvar="MOCK_CARRIERS_QUIET",
-              help="No line per request (contract violations and warnings still print). "
-                   "Also MOCK_CARRIERS_QUIET=1.")
-@click.option("--log-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              envvar="MOCK_CARRIERS_LOG_FORMAT",
-              help="Lines for a person, or one JSON object per line for a log collector. "
-                   "Also MOCK_CARRIERS_LOG_FORMAT.")
-def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], quiet: bool, log_format: str,
-          **options) -> None:
+@click.option(
+    "--max-namespaces",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Live namespaces kept besides default (beyond it the least recently used idle one goes).",
+)
+@click.option(
+    "--namespace-idle",
+    "namespace_idle_seconds",
+    type=Duration(),
+    default=None,
+    help="How long unused before a namespace may be dropped for room (300, 90s, 5m; default 5m).",
+)
+@click.option(
+    "--journal-body-limit",
+    type=click.IntRange(min=0),
+    default=None,
+    metavar="BYTES",
+    help="Bytes of each request and response body a journal entry keeps (default 65536).",
+)
+@click.option(
+    "--contracts",
+    "contracts_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of <carrier>.openapi.yaml files replacing the shipped contracts.",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    flag_value=True,
+    default=None,
+    help="Check every request against its carrier's contract (namespaces may choose otherwise).",
+)
+@click.option(
+    "--request-timeout",
+    type=click.FloatRange(min=0.1, max=3600),
+    default=None,
+    help="Seconds a client has to send a request's head, then its body (default 10); past it the connection is closed.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Client connections served at once; more wait in the backlog "
+    "(default: three quarters of the descriptor limit).",
+)
+@click.option(
+    "--https-port",
+    type=Port(),
+    default=None,
+    help="Also serve HTTPS for the carriers' own hosts on this port (0: a free one), with "
+    "certificates from the local CA (see `mock-carriers ca`).",
+)
+@click.option(
+    "--scenario",
+    "scenario_file",
+    type=ScenarioSource(),
+    default=None,
+    help="A scenario file, or a shipped scenario's name (see `scenario list`), applied before serving "
+    "(to its namespace, else default).",
+)
+@click.option(
+    "--ca-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The local CA's folder (see `mock-carriers ca`).",
+)
+@click.option(
+    "--trust-forwarded",
+    multiple=True,
+    metavar="CIDR",
+    help="Peers whose X-Forwarded-* / Forwarded headers are believed (repeatable or comma-separated; "
+    "'*' every peer, 'none' nobody). Default: loopback.",
+)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    envvar="MOCK_CARRIERS_QUIET",
+    help="No line per request (contract violations and warnings still print). Also MOCK_CARRIERS_QUIET=1.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    envvar="MOCK_CARRIERS_LOG_FORMAT",
+    help="Lines for a person, or one JSON object per line for a log collector. Also MOCK_CARRIERS_LOG_FORMAT.",
+)
+def serve(
+    scenario_file: Path | None, trust_forwarded: tuple[str, ...], quiet: bool, log_format: str, **options
+) -> None:
     """Run the mock until interrupted, printing a line per request (time, namespace, carrier:operation,
     method and path, status, duration, faults, contract violations). Flags override MOCK_CARRIERS_*
     environment variables."""
@@ -86,8 +148,12 @@ def serve(scenario_file: Path | None, trust_forwarded: tuple[str, ...], quiet: b
     console.install_logging()  # only now: a start-up that fails leaves the process's logging as it was
     console.info(f"mock-carriers {__version__} listening on {server.listening_on()}", event="listening", url=server.url)
     if server.https_url is not None:
-        console.info(f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})",
-                     event="listening_https", url=server.https_url, ca_cert=str(server.ca_cert_path))
+        console.info(
+            f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})",
+            event="listening_https",
+            url=server.https_url,
+            ca_cert=str(server.ca_cert_path),
+        )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -102,8 +168,9 @@ def _apply_in_process(app, settings, path: Path, console) -> str:
     response = app.test_client().post(f"/__admin/namespaces/{namespace}/scenario", data=raw, headers=headers)
     if response.status_code != 201:
         raise click.ClickException(f"{path}: {problem(response.get_json(), 'the scenario')}")
-    console.info(f"scenario {path} applied to namespace {namespace}", event="scenario", scenario=str(path),
-                 namespace=namespace)
+    console.info(
+        f"scenario {path} applied to namespace {namespace}", event="scenario", scenario=str(path), namespace=namespace
+    )
     return namespace
 
 
@@ -115,8 +182,9 @@ def contracts() -> None:
 def _contract_files() -> dict[str, Path]:
     from mock_carriers.resources import data_dir
 
-    return {path.name.removesuffix(".openapi.yaml"): path
-            for path in sorted(data_dir("contracts").glob("*.openapi.yaml"))}
+    return {
+        path.name.removesuffix(".openapi.yaml"): path for path in sorted(data_dir("contracts").glob("*.openapi.yaml"))
+    }
 
 
 @contracts.command("list")
@@ -126,10 +194,16 @@ def list_contracts() -> None:
 
     for name, path in _contract_files().items():
         document = load_yaml(path)
-        operations = sum(1 for item in document.get("paths", {}).values() for method in item
-                         if method in ("get", "put", "post", "delete", "patch"))
-        click.echo(f"{name:<16} {operations:>3} operations  {len(document.get('webhooks', {})):>2} webhooks  "
-                   f"{document['info']['title']}")
+        operations = sum(
+            1
+            for item in document.get("paths", {}).values()
+            for method in item
+            if method in ("get", "put", "post", "delete", "patch")
+        )
+        click.echo(
+            f"{name:<16} {operations:>3} operations  {len(document.get('webhooks', {})):>2} webhooks  "
+            f"{document['info']['title']}"
+        )
 
 
 @contracts.command("show")
@@ -192,26 +266,36 @@ def validate_file(file: Path) -> None:
     for finding in broken:
         click.echo(f"#{finding.index} {finding.exchange.method} {finding.exchange.url} -> {finding.exchange.status}")
         for violation in finding.violations:
-            click.echo(f"    {violation.kind} {violation.location} {violation.json_path}: {violation.message} "
-                       f"[rule: {violation.rule}; {violation.operation}]")
+            click.echo(
+                f"    {violation.kind} {violation.location} {violation.json_path}: {violation.message} "
+                f"[rule: {violation.rule}; {violation.operation}]"
+            )
     cut = sum(finding.exchange.body_cut + finding.exchange.response_body_cut for finding in findings)
     if cut:
         click.echo(f"{cut} bodies cut in the journal were not checked (serve --journal-body-limit keeps more)")
     faulted = sum(finding.exchange.faulted for finding in findings)
     if faulted:
         many = faulted > 1
-        click.echo(f"{faulted} response{'s' if many else ''} carried an injected fault and {'were' if many else 'was'} "
-                   f"not checked (breaking the contract is {'their' if many else 'its'} point)")
+        click.echo(
+            f"{faulted} response{'s' if many else ''} carried an injected fault and {'were' if many else 'was'} "
+            f"not checked (breaking the contract is {'their' if many else 'its'} point)"
+        )
     click.echo(f"{len(findings)} exchanges with carriers checked, {len(broken)} broke a contract")
     if broken:
         sys.exit(1)
 
 
 @main.command()
-@click.option("--ca-dir", type=click.Path(file_okay=False, path_type=Path), envvar="MOCK_CARRIERS_CA_DIR",
-              default=None, help="The CA's folder (default: mock-carriers/ca in your data folder).")
-@click.option("--env", "as_env", is_flag=True,
-              help="Print shell lines that make curl, requests, OpenSSL and Node trust it.")
+@click.option(
+    "--ca-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="MOCK_CARRIERS_CA_DIR",
+    default=None,
+    help="The CA's folder (default: mock-carriers/ca in your data folder).",
+)
+@click.option(
+    "--env", "as_env", is_flag=True, help="Print shell lines that make curl, requests, OpenSSL and Node trust it."
+)
 def ca(ca_dir: Path | None, as_env: bool) -> None:
     """The mock's local certificate authority: print its certificate's path, making it on first use.
     Trust that certificate once and clients reach the mock over HTTPS at the carriers' real hosts."""
@@ -232,12 +316,20 @@ def ca(ca_dir: Path | None, as_env: bool) -> None:
 
 
 @main.command("mcp")
-@click.option("--url", envvar="MOCK_CARRIERS_URL", default=None,
-              help="A running server to drive; reads MOCK_CARRIERS_URL (default: one started in this process "
-                   "on 127.0.0.1).")
+@click.option(
+    "--url",
+    envvar="MOCK_CARRIERS_URL",
+    default=None,
+    help="A running server to drive; reads MOCK_CARRIERS_URL (default: one started in this process on 127.0.0.1).",
+)
 @click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None, help="The server's admin token.")
-@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default=True,
-              help="Without --url: the port of the server started here (0 picks a free one).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Without --url: the port of the server started here (0 picks a free one).",
+)
 def mcp_command(url: str | None, admin_token: str | None, port: int) -> None:
     """An MCP server on stdio whose tools are the admin API's operations (needs the [mcp] extra)."""
     try:
@@ -294,12 +386,27 @@ def scaffold() -> None:
 
 @scaffold.command("carrier")
 @click.argument("name")
-@click.option("--framework", type=click.Choice(["aspnet", "drf"]), default="aspnet", show_default=True,
-              help="The web framework the real API runs on: its error dialect and route matching.")
-@click.option("--into", "root", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              help="The checkout to add the carrier to (default: the current directory).")
-@click.option("--host", "hosts", multiple=True, metavar="HOST",
-              help="A host name of the real API, for Host routing, the proxy and TLS (repeatable).")
+@click.option(
+    "--framework",
+    type=click.Choice(["aspnet", "drf"]),
+    default="aspnet",
+    show_default=True,
+    help="The web framework the real API runs on: its error dialect and route matching.",
+)
+@click.option(
+    "--into",
+    "root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    help="The checkout to add the carrier to (default: the current directory).",
+)
+@click.option(
+    "--host",
+    "hosts",
+    multiple=True,
+    metavar="HOST",
+    help="A host name of the real API, for Host routing, the proxy and TLS (repeatable).",
+)
 def scaffold_carrier(name: str, framework: str, root: Path, hosts: tuple[str, ...]) -> None:
     """Add carrier NAME: its package, fixture, contract and test folder, registered, with one route."""
     from mock_carriers.scaffold import ScaffoldError

@@ -115,8 +115,11 @@ def scenario_namespace(raw: bytes) -> str:
 def problem(body, subject: str = "the request") -> str:
     """An admin API error for a person: its message, or each field's mistakes, one per line."""
     if isinstance(body, dict) and body.get("fields"):
-        lines = [f"{field}: {message}" for field, messages in body["fields"].items()
-                 for message in (messages if isinstance(messages, list) else [messages])]
+        lines = [
+            f"{field}: {message}"
+            for field, messages in body["fields"].items()
+            for message in (messages if isinstance(messages, list) else [messages])
+        ]
         if len(lines) == 1:
             return lines[0]
         return f"{subject} has {len(lines)} mistakes:\n" + "\n".join(f"  {line}" for line in lines)
@@ -128,17 +131,26 @@ DEFAULT_URL = "http://127.0.0.1:8080"
 
 def server_options(command):
     """--url and --admin-token: which running server, and its admin token."""
-    command = click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None,
-                           help="The server's admin token, if it has one "
-                                "(default: $MOCK_CARRIERS_ADMIN_TOKEN).")(command)
-    return click.option("--url", envvar="MOCK_CARRIERS_URL", default=DEFAULT_URL, type=ServerUrl(),
-                        help=f"The running server (default: $MOCK_CARRIERS_URL, else {DEFAULT_URL}).")(command)
+    command = click.option(
+        "--admin-token",
+        envvar="MOCK_CARRIERS_ADMIN_TOKEN",
+        default=None,
+        help="The server's admin token, if it has one (default: $MOCK_CARRIERS_ADMIN_TOKEN).",
+    )(command)
+    return click.option(
+        "--url",
+        envvar="MOCK_CARRIERS_URL",
+        default=DEFAULT_URL,
+        type=ServerUrl(),
+        help=f"The running server (default: $MOCK_CARRIERS_URL, else {DEFAULT_URL}).",
+    )(command)
 
 
 def admin_options(command):
     """--url, --namespace and --admin-token for the commands that drive a running server."""
-    command = click.option("--namespace", "-n", type=NamespaceName(), default="default", show_default=True,
-                           help="The namespace to act on.")(command)
+    command = click.option(
+        "--namespace", "-n", type=NamespaceName(), default="default", show_default=True, help="The namespace to act on."
+    )(command)
     return server_options(command)
 
 

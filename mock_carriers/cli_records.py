@@ -16,11 +16,24 @@ from mock_carriers.cli_common import admin_options, call, echo_json, problem
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="The newest N entries.")
 @click.option("--json", "as_json", is_flag=True, help="The entries as JSON (with --follow, one entry per line).")
 @click.option("--follow", "-f", is_flag=True, help="Then keep printing new entries as they come, until interrupted.")
-@click.option("--interval", type=click.FloatRange(min=0.05, max=60), default=0.5, show_default=True,
-              help="Seconds between two looks at the journal with --follow.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.05, max=60),
+    default=0.5,
+    show_default=True,
+    help="Seconds between two looks at the journal with --follow.",
+)
 @admin_options
-def journal(carrier: str | None, limit: int, as_json: bool, follow: bool, interval: float, url: str, namespace: str,
-            admin_token: str | None) -> None:
+def journal(
+    carrier: str | None,
+    limit: int,
+    as_json: bool,
+    follow: bool,
+    interval: float,
+    url: str,
+    namespace: str,
+    admin_token: str | None,
+) -> None:
     """The namespace's latest requests, newest last; with --follow, then every new one as it comes
     (like `tail -f`; Ctrl-C stops)."""
     params = {"limit": limit, **({"carrier": carrier} if carrier else {})}
@@ -32,8 +45,11 @@ def journal(carrier: str | None, limit: int, as_json: bool, follow: bool, interv
             for entry in entries:
                 click.echo(_journal_line(entry))
         return
-    show = (lambda entry: click.echo(json.dumps(entry, ensure_ascii=False))) if as_json else \
-        (lambda entry: click.echo(_journal_line(entry)))
+    show = (
+        (lambda entry: click.echo(json.dumps(entry, ensure_ascii=False)))
+        if as_json
+        else (lambda entry: click.echo(_journal_line(entry)))
+    )
     try:
         _follow(url, admin_token, namespace, params, show, interval)
     except KeyboardInterrupt:
@@ -43,10 +59,12 @@ def journal(carrier: str | None, limit: int, as_json: bool, follow: bool, interv
 def _journal_line(entry: dict) -> str:
     faults = ",".join(f["effect"] for f in entry["faults"])
     count = len(entry.get("contract_violations") or ())
-    return (f"{entry['at']}  {entry['request']['method']:<6} {entry['response']['status']}  "
-            f"{entry['carrier'] or '-'}:{entry['operation'] or '-'}  {entry['request']['path']}"
-            f"{'  [' + faults + ']' if faults else ''}"
-            f"{f'  {count} violation' + ('s' if count > 1 else '') if count else ''}")
+    return (
+        f"{entry['at']}  {entry['request']['method']:<6} {entry['response']['status']}  "
+        f"{entry['carrier'] or '-'}:{entry['operation'] or '-'}  {entry['request']['path']}"
+        f"{'  [' + faults + ']' if faults else ''}"
+        f"{f'  {count} violation' + ('s' if count > 1 else '') if count else ''}"
+    )
 
 
 def _follow(url: str, admin_token: str | None, namespace: str, params: dict, show, interval: float) -> None:
@@ -132,22 +150,41 @@ def webhooks(carrier: str | None, as_json: bool, url: str, namespace: str, admin
     else:
         click.echo(f"{'DELIVERY':<10} {'CARRIER':<14} {'EVENT':<18} {'STATE':<12} {'ATTEMPTS':<30} URL")
     for delivery in outbox["deliveries"]:
-        answers = " ".join(str(a["status"]) if a["status"] is not None else _failure(a.get("error"))
-                           for a in delivery["attempts"]) or "-"
+        answers = (
+            " ".join(
+                str(a["status"]) if a["status"] is not None else _failure(a.get("error")) for a in delivery["attempts"]
+            )
+            or "-"
+        )
         faults = f" [{','.join(delivery['faults'])}]" if delivery["faults"] else ""
-        click.echo(f"{delivery['id']:<10} {delivery['carrier']:<14} {delivery['event']:<18} "
-                   f"{delivery['state']:<12} {answers:<30} {delivery['url']}{faults}")
+        click.echo(
+            f"{delivery['id']:<10} {delivery['carrier']:<14} {delivery['event']:<18} "
+            f"{delivery['state']:<12} {answers:<30} {delivery['url']}{faults}"
+        )
     if outbox.get("trimmed"):
-        click.echo(f"{outbox['trimmed']} finished deliveries were trimmed from the outbox "
-                   f"(it keeps as many as --journal-limit)")
+        click.echo(
+            f"{outbox['trimmed']} finished deliveries were trimmed from the outbox "
+            f"(it keeps as many as --journal-limit)"
+        )
 
 
 _FAILURES = {  # the exception an attempt ended with (its `error` starts with the name) -> a word for the table
-    "ConnectionRefusedError": "refused", "DeadlineExceeded": "timeout", "TimeoutError": "timeout",
-    "timeout": "timeout", "ConnectionResetError": "reset", "BrokenPipeError": "reset",
-    "ConnectionAbortedError": "reset", "RemoteDisconnected": "no-answer", "IncompleteRead": "no-answer",
-    "BadStatusLine": "not-http", "LineTooLong": "not-http", "gaierror": "unknown-host", "SSLError": "tls",
-    "SSLCertVerificationError": "tls", "Closed": "cancelled"}
+    "ConnectionRefusedError": "refused",
+    "DeadlineExceeded": "timeout",
+    "TimeoutError": "timeout",
+    "timeout": "timeout",
+    "ConnectionResetError": "reset",
+    "BrokenPipeError": "reset",
+    "ConnectionAbortedError": "reset",
+    "RemoteDisconnected": "no-answer",
+    "IncompleteRead": "no-answer",
+    "BadStatusLine": "not-http",
+    "LineTooLong": "not-http",
+    "gaierror": "unknown-host",
+    "SSLError": "tls",
+    "SSLCertVerificationError": "tls",
+    "Closed": "cancelled",
+}
 
 
 def _failure(error: str | None) -> str:

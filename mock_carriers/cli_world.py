@@ -40,8 +40,9 @@ def _purpose(text: str, document: dict) -> str:
     """A scenario's `description`, else the first sentence of its leading comment."""
     if document.get("description"):
         return str(document["description"])
-    comment = " ".join(line.lstrip("# ").strip() for line in text.splitlines()
-                       if line.startswith("#") and line.strip("# "))
+    comment = " ".join(
+        line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#") and line.strip("# ")
+    )
     head, dot, _ = comment.partition(". ")
     return head + "." if dot else comment
 
@@ -55,17 +56,25 @@ def show_scenario(name: Path) -> None:
 
 @scenario.command("apply")
 @click.argument("file", type=ScenarioSource())
-@click.option("--namespace", "-n", type=NamespaceName(), default=None,
-              help="Overrides the scenario's own `namespace`.")
+@click.option("--namespace", "-n", type=NamespaceName(), default=None, help="Overrides the scenario's own `namespace`.")
 @server_options
 def apply_scenario(file: Path, url: str, namespace: str | None, admin_token: str | None) -> None:
     """Apply FILE, or a shipped scenario by name, to a running server (replacing the namespace's world)."""
     raw = file.read_bytes()
     target = namespace or scenario_namespace(raw)
-    result = call(url, admin_token, "POST", f"/namespaces/{target}/scenario", "the scenario", data=raw,
-                   headers={"Content-Type": "application/yaml"})
-    click.echo(f"applied {file} to {target}: {len(result['faults'])} fault rules, "
-               f"{len(result['subscriptions'])} subscriptions, clock {result['clock']['now']}")
+    result = call(
+        url,
+        admin_token,
+        "POST",
+        f"/namespaces/{target}/scenario",
+        "the scenario",
+        data=raw,
+        headers={"Content-Type": "application/yaml"},
+    )
+    click.echo(
+        f"applied {file} to {target}: {len(result['faults'])} fault rules, "
+        f"{len(result['subscriptions'])} subscriptions, clock {result['clock']['now']}"
+    )
 
 
 @click.group()
@@ -93,12 +102,23 @@ def list_namespaces(as_json: bool, url: str, admin_token: str | None) -> None:
 @click.argument("name", type=NamespaceName())
 @click.option("--seed", type=int, help="Its RNG seed (default: the server's).")
 @click.option("--strict/--no-strict", default=None, help="Strict mode on or off for it (default: the server's).")
-@click.option("--fixtures", "overlay", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A YAML or JSON file of fixture overlays keyed by carrier, merged onto the shipped fixtures.")
+@click.option(
+    "--fixtures",
+    "overlay",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A YAML or JSON file of fixture overlays keyed by carrier, merged onto the shipped fixtures.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the namespace document (URLs, credentials, references).")
 @server_options
-def create_namespace(name: str, seed: int | None, strict: bool | None, overlay: Path | None, as_json: bool,
-                     url: str, admin_token: str | None) -> None:
+def create_namespace(
+    name: str,
+    seed: int | None,
+    strict: bool | None,
+    overlay: Path | None,
+    as_json: bool,
+    url: str,
+    admin_token: str | None,
+) -> None:
     """Create NAME, or replace it with a fresh world; prints each carrier's base URL."""
     body = {key: value for key, value in (("seed", seed), ("strict", strict)) if value is not None}
     if overlay is not None:
@@ -139,8 +159,9 @@ def reset_namespace(name: str | None, every: bool, url: str, admin_token: str | 
         click.echo(f"reset {call(url, admin_token, 'POST', '/reset')['reset']} namespaces")
         return
     before = call(url, admin_token, "GET", f"/namespaces/{name}")
-    document = call(url, admin_token, "PUT", f"/namespaces/{name}",
-                     json={"seed": before["seed"], "strict": before["strict"]})
+    document = call(
+        url, admin_token, "PUT", f"/namespaces/{name}", json={"seed": before["seed"], "strict": before["strict"]}
+    )
     click.echo(f"reset {name}: its world starts again from the fixtures ({_seed_and_strict(document)})")
 
 
@@ -165,14 +186,17 @@ class _EffectsCommand(click.Command):
     def format_epilog(self, ctx, formatter) -> None:
         from mock_carriers.core.faults import AFTER, BEFORE, CONNECTION, PARAMETERS, WEBHOOK
 
-        groups = (("Effects on a request, before the carrier answers", BEFORE),
-                  ("Effects on the carrier's answer", AFTER),
-                  ("Effects on the connection (a real server: the carrier answers, the socket breaks)", CONNECTION),
-                  ("Effects on webhook deliveries (match --carrier and --event)", WEBHOOK))
+        groups = (
+            ("Effects on a request, before the carrier answers", BEFORE),
+            ("Effects on the carrier's answer", AFTER),
+            ("Effects on the connection (a real server: the carrier answers, the socket breaks)", CONNECTION),
+            ("Effects on webhook deliveries (match --carrier and --event)", WEBHOOK),
+        )
         for title, effects in groups:
             with formatter.section(title):
-                formatter.write_dl([(effect, ", ".join(PARAMETERS.get(effect, ())) or "(no parameters)")
-                                    for effect in effects])
+                formatter.write_dl(
+                    [(effect, ", ".join(PARAMETERS.get(effect, ())) or "(no parameters)") for effect in effects]
+                )
 
 
 @fault.command("add", cls=_EffectsCommand)
@@ -186,11 +210,18 @@ class _EffectsCommand(click.Command):
 @click.option("--times", type=click.IntRange(min=0), help="Fire at most this many times (default: no limit).")
 @click.option("--after", type=click.IntRange(min=0), help="Skip the first N matches (default 0).")
 @click.option("--description", help="A note shown by `fault list`.")
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
-              help="An effect parameter (listed below), e.g. -p status=503 -p ms=250 (numbers are read as numbers).")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="An effect parameter (listed below), e.g. -p status=503 -p ms=250 (numbers are read as numbers).",
+)
 @admin_options
-def add_fault(effect: str, params: tuple[str, ...], url: str, namespace: str, admin_token: str | None,
-              **matchers) -> None:
+def add_fault(
+    effect: str, params: tuple[str, ...], url: str, namespace: str, admin_token: str | None, **matchers
+) -> None:
     """Add a rule with EFFECT to the namespace; it applies to requests (or webhook deliveries) that
     match every option given."""
 
@@ -217,18 +248,32 @@ def list_faults(url: str, namespace: str, admin_token: str | None) -> None:
     if not rules:
         click.echo(f"no fault rules in namespace {namespace}")
     for rule in rules:
-        matchers = " ".join(f"{key}={rule[key]}" for key in ("carrier", "operation", "method", "path", "event")
-                            if rule.get(key))
-        params = " ".join(f"{key}={_plain(rule.get(key))}" for key in PARAMETERS.get(rule["effect"], ())
-                          if rule.get(key) is not None)
-        decision = " ".join(f"{key}={rule[key]:g}" if key == "probability" else f"{key}={rule[key]}"
-                            for key, usual in (("probability", 1), ("times", None), ("after", 0))
-                            if rule.get(key) != usual)
+        matchers = " ".join(
+            f"{key}={rule[key]}" for key in ("carrier", "operation", "method", "path", "event") if rule.get(key)
+        )
+        params = " ".join(
+            f"{key}={_plain(rule.get(key))}" for key in PARAMETERS.get(rule["effect"], ()) if rule.get(key) is not None
+        )
+        decision = " ".join(
+            f"{key}={rule[key]:g}" if key == "probability" else f"{key}={rule[key]}"
+            for key, usual in (("probability", 1), ("times", None), ("after", 0))
+            if rule.get(key) != usual
+        )
         note = f"  # {rule['description']}" if rule.get("description") else ""
-        click.echo("  ".join(part for part in (f"{rule['id']:<10} {rule['effect']:<15}",
-                                               matchers or "every request", params, decision,
-                                               f"matched={rule['matched']} fired={rule['fired']}"
-                                               f"{' retired' if rule['retired'] else ''}") if part) + note)
+        click.echo(
+            "  ".join(
+                part
+                for part in (
+                    f"{rule['id']:<10} {rule['effect']:<15}",
+                    matchers or "every request",
+                    params,
+                    decision,
+                    f"matched={rule['matched']} fired={rule['fired']}{' retired' if rule['retired'] else ''}",
+                )
+                if part
+            )
+            + note
+        )
 
 
 def _plain(value) -> str:
@@ -273,11 +318,21 @@ def clock(action: str, value: str | None, url: str, namespace: str, admin_token:
 @click.option("--token", "token_value", help="Only this token.")
 @click.option("--client-id", help="Only the tokens issued to this client.")
 @admin_options
-def token(action: str, carrier: str, token_value: str | None, client_id: str | None, url: str, namespace: str,
-          admin_token: str | None) -> None:
+def token(
+    action: str,
+    carrier: str,
+    token_value: str | None,
+    client_id: str | None,
+    url: str,
+    namespace: str,
+    admin_token: str | None,
+) -> None:
     """Expire or revoke a carrier's tokens (one, a client's, or all)."""
-    body = {"carrier": carrier, **({"token": token_value} if token_value else {}),
-            **({"client_id": client_id} if client_id else {})}
+    body = {
+        "carrier": carrier,
+        **({"token": token_value} if token_value else {}),
+        **({"client_id": client_id} if client_id else {}),
+    }
     result = call(url, admin_token, "POST", f"/namespaces/{namespace}/tokens/{action}", json=body)
     click.echo(f"{action}d {result['affected']} tokens")
 

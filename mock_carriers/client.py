@@ -1,9 +1,9 @@
 """MockCarriers and Sandbox: a thin Python wrapper of the admin API.
 
-    with MockCarriers.start() as mock:
-        sb = mock.sandbox("t42")
-        client = BorderExpressClient(sb.url("border-express"), **sb.credentials("border-express"))
-        sb.clock.advance("2h")
+with MockCarriers.start() as mock:
+    sb = mock.sandbox("t42")
+    client = BorderExpressClient(sb.url("border-express"), **sb.credentials("border-express"))
+    sb.clock.advance("2h")
 """
 
 from __future__ import annotations
@@ -49,8 +49,7 @@ def check_url(url: str) -> str:
     says what a mock's URL looks like (requests' own error names no URL a person gave)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{url!r} is not a mock-carriers URL: give the scheme and host, "
-                         f"such as http://127.0.0.1:8080")
+        raise ValueError(f"{url!r} is not a mock-carriers URL: give the scheme and host, such as http://127.0.0.1:8080")
     return url.rstrip("/")
 
 
@@ -94,16 +93,18 @@ class _Admin:
 class MockCarriers:
     """A running mock: started in this process (`start`) or reached over HTTP (`connect`)."""
 
-    def __init__(self, url: str, admin_token: str | None = None, server: Any = None,
-                 session: requests.Session | None = None) -> None:
+    def __init__(
+        self, url: str, admin_token: str | None = None, server: Any = None, session: requests.Session | None = None
+    ) -> None:
         """`session`: the requests.Session the admin calls go through (a transport of your own)."""
         self.url = url.rstrip("/")
         self._admin = _Admin(self.url, admin_token, session)
         self._server = server
 
     @classmethod
-    def start(cls, settings: Any = None, *, host: str | None = None, port: int | None = None,
-              **overrides) -> "MockCarriers":
+    def start(
+        cls, settings: Any = None, *, host: str | None = None, port: int | None = None, **overrides
+    ) -> "MockCarriers":
         """A real server in a background thread of this process: on 127.0.0.1 and a free port unless
         `host` / `port` say otherwise (`host="0.0.0.0"` for a client in a container). `overrides` are
         Settings fields; with `settings`, they change a copy of it."""
@@ -114,9 +115,11 @@ class MockCarriers:
         if settings is None:
             settings = Settings(host=host or "127.0.0.1", port=0 if port is None else port, **overrides)
         else:
-            settings = dataclasses.replace(settings, **overrides, **{key: value for key, value in
-                                                                      (("host", host), ("port", port))
-                                                                      if value is not None})
+            settings = dataclasses.replace(
+                settings,
+                **overrides,
+                **{key: value for key, value in (("host", host), ("port", port)) if value is not None},
+            )
         server = Server(create_app(settings), settings.host, settings.port).start()
         return cls(server.url, settings.admin_token, server)
 
@@ -128,13 +131,17 @@ class MockCarriers:
     def health(self, timeout: float = 10) -> dict:
         return self._admin.call("GET", "/health", timeout=timeout)
 
-    def sandbox(self, name: str | None = None, seed: int | None = None, fixtures: dict | None = None,
-                strict: bool | None = None) -> "Sandbox":
+    def sandbox(
+        self, name: str | None = None, seed: int | None = None, fixtures: dict | None = None, strict: bool | None = None
+    ) -> "Sandbox":
         """A fresh namespace (created or replaced); a random name if none is given. `strict` checks
         every request against the carriers' contracts (None: as the server says)."""
         name = name or f"sb-{uuid.uuid4().hex[:16]}"
-        body = {key: value for key, value in (("seed", seed), ("fixtures", fixtures), ("strict", strict))
-                if value is not None}
+        body = {
+            key: value
+            for key, value in (("seed", seed), ("fixtures", fixtures), ("strict", strict))
+            if value is not None
+        }
         return Sandbox(self._admin, self._admin.call("PUT", f"/namespaces/{name}", json=body))
 
     def reset(self) -> int:
@@ -194,9 +201,18 @@ class Sandbox:
         proxy = f"{parts.scheme}://{self.name}:mock@{parts.netloc}"  # some clients send no user without a password
         ca = self._admin.ca_file()
         local = "localhost,127.0.0.1,::1"
-        return {"HTTPS_PROXY": proxy, "https_proxy": proxy, "HTTP_PROXY": proxy, "http_proxy": proxy,
-                "NO_PROXY": local, "no_proxy": local, "REQUESTS_CA_BUNDLE": ca, "SSL_CERT_FILE": ca,
-                "CURL_CA_BUNDLE": ca, "NODE_EXTRA_CA_CERTS": ca}
+        return {
+            "HTTPS_PROXY": proxy,
+            "https_proxy": proxy,
+            "HTTP_PROXY": proxy,
+            "http_proxy": proxy,
+            "NO_PROXY": local,
+            "no_proxy": local,
+            "REQUESTS_CA_BUNDLE": ca,
+            "SSL_CERT_FILE": ca,
+            "CURL_CA_BUNDLE": ca,
+            "NODE_EXTRA_CA_CERTS": ca,
+        }
 
     @contextlib.contextmanager
     def proxied(self) -> Iterator["Sandbox"]:
@@ -213,8 +229,7 @@ class Sandbox:
                 else:
                     os.environ[name] = value
 
-    def journal(self, carrier: str | None = None, limit: int | None = None,
-                operation: str | None = None) -> list[dict]:
+    def journal(self, carrier: str | None = None, limit: int | None = None, operation: str | None = None) -> list[dict]:
         """The namespace's requests and answers, oldest first: every one, or a carrier's, or one
         operation's (its operationId, "getConsignment", or as violations name it,
         "border-express:getConsignment"); `limit` keeps the newest."""
@@ -225,8 +240,11 @@ class Sandbox:
             carrier = prefix
         if carrier is not None:
             self.carrier(carrier)
-        params = {key: value for key, value in (("carrier", carrier), ("limit", limit))
-                  if value is not None and not (key == "limit" and operation is not None)}
+        params = {
+            key: value
+            for key, value in (("carrier", carrier), ("limit", limit))
+            if value is not None and not (key == "limit" and operation is not None)
+        }
         entries = self._admin.call("GET", f"/namespaces/{self.name}/journal", params=params)["entries"]
         if operation is not None:
             entries = [entry for entry in entries if entry["operation"] == operation]
@@ -236,8 +254,12 @@ class Sandbox:
     def apply_scenario(self, path) -> dict:
         """Replace this namespace's world with a scenario file's; the answer tells what it holds now."""
         with open(path, "rb") as handle:
-            result = self._admin.call("POST", f"/namespaces/{self.name}/scenario", data=handle.read(),
-                                      headers={"Content-Type": "application/yaml"})
+            result = self._admin.call(
+                "POST",
+                f"/namespaces/{self.name}/scenario",
+                data=handle.read(),
+                headers={"Content-Type": "application/yaml"},
+            )
         self.document = {key: result[key] for key in ("namespace", "seed", "strict", "carriers")}
         return result
 
@@ -263,15 +285,30 @@ class SandboxWebhooks:
         self._sandbox, self._admin = sandbox, admin
         self._path = f"/namespaces/{sandbox.name}/webhooks"
 
-    def subscribe(self, carrier: str, url: str, *, secret: str | None = None, filters: Iterable[str] | None = None,
-                  headers: dict[str, str] | None = None, description: str | None = None) -> dict:
+    def subscribe(
+        self,
+        carrier: str,
+        url: str,
+        *,
+        secret: str | None = None,
+        filters: Iterable[str] | None = None,
+        headers: dict[str, str] | None = None,
+        description: str | None = None,
+    ) -> dict:
         """Subscribe `url` to the carrier's events as its portal (or support desk) would, for the
         carriers that sign up receivers that way; answers the subscription."""
         self._sandbox.carrier(carrier)
-        body = {"carrier": carrier, "url": url, "secret": secret, "headers": headers, "description": description,
-                "filters": list(filters) if filters is not None else None}
-        return self._admin.call("POST", f"{self._path}/subscriptions",
-                                json={key: value for key, value in body.items() if value is not None})
+        body = {
+            "carrier": carrier,
+            "url": url,
+            "secret": secret,
+            "headers": headers,
+            "description": description,
+            "filters": list(filters) if filters is not None else None,
+        }
+        return self._admin.call(
+            "POST", f"{self._path}/subscriptions", json={key: value for key, value in body.items() if value is not None}
+        )
 
     def outbox(self, carrier: str | None = None) -> dict:
         """The whole outbox document: `subscriptions`, `deliveries` (each with every attempt) and
@@ -322,8 +359,9 @@ class SandboxTokens:
 
     def _change(self, action: str, carrier: str, token: str | None, client_id: str | None) -> int:
         body = {"carrier": carrier, "token": token, "client_id": client_id}
-        return self._admin.call("POST", f"{self._path}/{action}",
-                                json={k: v for k, v in body.items() if v is not None})["affected"]
+        return self._admin.call(
+            "POST", f"{self._path}/{action}", json={k: v for k, v in body.items() if v is not None}
+        )["affected"]
 
 
 class SandboxFaults:
@@ -367,6 +405,8 @@ def violation_report(violations: list[dict]) -> str:
         if violation["entry"] != last:
             last = violation["entry"]
             lines.append(f"  {violation['request']} -> {violation['status']}")
-        lines.append(f"    {violation['in']} {violation['json_path']}: {violation['message']} "
-                     f"[rule: {violation['rule']}; {violation['operation']}]")
+        lines.append(
+            f"    {violation['in']} {violation['json_path']}: {violation['message']} "
+            f"[rule: {violation['rule']}; {violation['operation']}]"
+        )
     return "\n".join(lines)

@@ -45,9 +45,16 @@ def operation_for(carrier: str, method: str, path: str) -> str | None:
     return route.operation_id
 
 
-def validate_request(carrier: str, method: str, path: str, *, query: Mapping[str, str | list[str]] | None = None,
-                     headers: Mapping[str, str] | None = None, body: bytes | str = b"",
-                     content_type: str | None = None) -> list[Violation]:
+def validate_request(
+    carrier: str,
+    method: str,
+    path: str,
+    *,
+    query: Mapping[str, str | list[str]] | None = None,
+    headers: Mapping[str, str] | None = None,
+    body: bytes | str = b"",
+    content_type: str | None = None,
+) -> list[Violation]:
     """A request as strict mode checks it; a query string left in `path` counts as `query`."""
     operation = operation_for(carrier, method, path)
     if operation is None:
@@ -62,9 +69,16 @@ def validate_request(carrier: str, method: str, path: str, *, query: Mapping[str
     return _book().contract(carrier).check_request(operation, values, list(headers or {}), raw, media)
 
 
-def validate_response(carrier: str, method: str, path: str, status: int, *, body: bytes | str = b"",
-                      content_type: str | None = "application/json",
-                      headers: Mapping[str, str] | None = None) -> list[Violation]:
+def validate_response(
+    carrier: str,
+    method: str,
+    path: str,
+    status: int,
+    *,
+    body: bytes | str = b"",
+    content_type: str | None = "application/json",
+    headers: Mapping[str, str] | None = None,
+) -> list[Violation]:
     from werkzeug.wrappers import Response
 
     operation = operation_for(carrier, method, path)

@@ -66,7 +66,7 @@ class ConnectionFaults:
         for start in range(0, len(data), size):
             if start and self._stopping.wait(interval):
                 return
-            yield data[start:start + size]
+            yield data[start : start + size]
 
 
 def _wait_while_connected(sock: socket.socket, seconds: float) -> None:

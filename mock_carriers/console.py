@@ -21,8 +21,9 @@ _PATH_SHOWN = 120  # characters of a path a text line shows
 class Console:
     """The serve process's output: stdout for what it does, stderr for its log."""
 
-    def __init__(self, log_format: str = "text", quiet: bool = False, out: IO[str] | None = None,
-                 err: IO[str] | None = None) -> None:
+    def __init__(
+        self, log_format: str = "text", quiet: bool = False, out: IO[str] | None = None, err: IO[str] | None = None
+    ) -> None:
         self.json = log_format == "json"
         self.quiet = quiet
         self._out, self._err = out or sys.stdout, err or sys.stderr
@@ -30,8 +31,10 @@ class Console:
 
     def info(self, message: str, **fields: Any) -> None:
         """A line about the server itself (listening, a scenario applied)."""
-        self._write(self._out, json.dumps({"time": _iso_now(), "level": "info", **fields, "message": message})
-                    if self.json else message)
+        self._write(
+            self._out,
+            json.dumps({"time": _iso_now(), "level": "info", **fields, "message": message}) if self.json else message,
+        )
 
     def request(self, namespace: str, entry: JournalEntry) -> None:
         """The line for one request the journal recorded (Settings.on_request). With --quiet only
@@ -40,18 +43,24 @@ class Console:
             if not self.quiet or entry.contract_violations:
                 self._write(self._out, json.dumps(_request_document(namespace, entry), ensure_ascii=False))
             return
-        head = (f"{namespace}  {entry.carrier or '-'}:{entry.operation or '-'}  "
-                f"{entry.method} {_shown_path(entry)}  {entry.status}")
-        violations = [f"{v.kind} {v.location} {v.json_path}: {v.message} [rule: {v.rule}; {v.operation}]"
-                      for v in entry.contract_violations]
+        head = (
+            f"{namespace}  {entry.carrier or '-'}:{entry.operation or '-'}  "
+            f"{entry.method} {_shown_path(entry)}  {entry.status}"
+        )
+        violations = [
+            f"{v.kind} {v.location} {v.json_path}: {v.message} [rule: {v.rule}; {v.operation}]"
+            for v in entry.contract_violations
+        ]
         if self.quiet:
             lines = [f"{_clock()}  WARNING  contract violation: {head}: {text}" for text in violations]
         else:
             faults = f"  [{','.join(fault['effect'] for fault in entry.faults)}]" if entry.faults else ""
             count = len(violations)
             tally = f"  {count} violation{'' if count == 1 else 's'}" if count else ""
-            lines = [f"{_clock()}  {head}  {entry.duration_ms:.1f} ms{faults}{tally}",
-                     *(f"    ! {text}" for text in violations)]
+            lines = [
+                f"{_clock()}  {head}  {entry.duration_ms:.1f} ms{faults}{tally}",
+                *(f"    ! {text}" for text in violations),
+            ]
         if lines:
             self._write(self._out, "\n".join(lines))
 
@@ -69,8 +78,12 @@ class Console:
     def log(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if self.json:
-            document = {"time": _iso_now(record.created), "level": record.levelname.lower(), "logger": record.name,
-                        "message": message}
+            document = {
+                "time": _iso_now(record.created),
+                "level": record.levelname.lower(),
+                "logger": record.name,
+                "message": message,
+            }
             if record.exc_info:
                 document["exception"] = logging.Formatter().formatException(record.exc_info)
             self._write(self._err, json.dumps(document, ensure_ascii=False))
@@ -99,18 +112,28 @@ class _ConsoleHandler(logging.Handler):
 
 
 def _request_document(namespace: str, entry: JournalEntry) -> dict:
-    return {"time": _iso_now(), "level": "warning" if entry.contract_violations else "info", "event": "request",
-            "namespace": namespace, "carrier": entry.carrier, "operation": entry.operation, "method": entry.method,
-            "path": entry.path, "query": entry.query, "status": entry.status,
-            "duration_ms": round(entry.duration_ms, 3), "faults": [fault["effect"] for fault in entry.faults],
-            "violations": len(entry.contract_violations),
-            "contract_violations": [violation.to_dict() for violation in entry.contract_violations],
-            "entry": entry.id}
+    return {
+        "time": _iso_now(),
+        "level": "warning" if entry.contract_violations else "info",
+        "event": "request",
+        "namespace": namespace,
+        "carrier": entry.carrier,
+        "operation": entry.operation,
+        "method": entry.method,
+        "path": entry.path,
+        "query": entry.query,
+        "status": entry.status,
+        "duration_ms": round(entry.duration_ms, 3),
+        "faults": [fault["effect"] for fault in entry.faults],
+        "violations": len(entry.contract_violations),
+        "contract_violations": [violation.to_dict() for violation in entry.contract_violations],
+        "entry": entry.id,
+    }
 
 
 def _shown_path(entry: JournalEntry) -> str:
     path = entry.path + (f"?{entry.query}" if entry.query else "")
-    return path if len(path) <= _PATH_SHOWN else path[:_PATH_SHOWN - 1] + "…"
+    return path if len(path) <= _PATH_SHOWN else path[: _PATH_SHOWN - 1] + "…"
 
 
 def _clock(at: float | None = None) -> str:

@@ -7,5 +7,8 @@ from mock_carriers.conformance import Violation, carriers, operation_for, valida
 
 __all__ = ["Violation", "carriers", "operation_for", "validate_request", "validate_response"]
 
-warnings.warn("mock_carriers.contracts is renamed mock_carriers.conformance; import that instead",
-              DeprecationWarning, stacklevel=2)
+warnings.warn(
+    "mock_carriers.contracts is renamed mock_carriers.conformance; import that instead",
+    DeprecationWarning,
+    stacklevel=2,
+)

@@ -48,7 +48,7 @@ def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Names
 def after(rule: FaultRule, response: Response) -> Response:
     """`malformed`: the carrier's answer cut in the middle and spoiled, its Content-Type kept."""
     body = response.get_data()
-    response.set_data(body[:max(len(body) // 2, 1)] + b'\x00{"')
+    response.set_data(body[: max(len(body) // 2, 1)] + b'\x00{"')
     return response
 
 
@@ -62,6 +62,7 @@ def _throttled(seconds: int, form: str, carrier: Carrier, namespace: Namespace) 
     error = TooManyRequests(seconds)
     if form == "http-date":
         moment = namespace.clock.now().astimezone(timezone.utc) + timedelta(seconds=seconds)
-        error.headers["Retry-After"] = format_datetime(datetime.fromtimestamp(int(moment.timestamp()), timezone.utc),
-                                                       usegmt=True)
+        error.headers["Retry-After"] = format_datetime(
+            datetime.fromtimestamp(int(moment.timestamp()), timezone.utc), usegmt=True
+        )
     return error

@@ -32,8 +32,9 @@ def build_server(caller: AdminCaller, tools: list[AdminTool] | None = None) -> S
     """An MCP server whose tools call the admin API through `caller`."""
     by_name = {tool.name: tool for tool in (tools or admin_tools())}
 
-    async def list_tools(ctx: ServerRequestContext,
-                         params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+    async def list_tools(
+        ctx: ServerRequestContext, params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
         return types.ListToolsResult(tools=[_described(tool) for tool in by_name.values()])
 
     async def call_tool(ctx: ServerRequestContext, params: types.CallToolRequestParams) -> types.CallToolResult:
@@ -46,16 +47,29 @@ def build_server(caller: AdminCaller, tools: list[AdminTool] | None = None) -> S
             return _error(str(error))
         return _result(answer)
 
-    return Server("mock-carriers", version=__version__, instructions=INSTRUCTIONS.format(url=caller.url),
-                  on_list_tools=list_tools, on_call_tool=call_tool)
+    return Server(
+        "mock-carriers",
+        version=__version__,
+        instructions=INSTRUCTIONS.format(url=caller.url),
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
 
 
 def _described(tool: AdminTool) -> types.Tool:
     read_only = tool.method == "GET"
-    return types.Tool(name=tool.name, title=tool.title, description=tool.description, input_schema=tool.input_schema,
-                      annotations=types.ToolAnnotations(title=tool.title, read_only_hint=read_only,
-                                                        idempotent_hint=tool.method in ("GET", "PUT", "DELETE"),
-                                                        open_world_hint=False))
+    return types.Tool(
+        name=tool.name,
+        title=tool.title,
+        description=tool.description,
+        input_schema=tool.input_schema,
+        annotations=types.ToolAnnotations(
+            title=tool.title,
+            read_only_hint=read_only,
+            idempotent_hint=tool.method in ("GET", "PUT", "DELETE"),
+            open_world_hint=False,
+        ),
+    )
 
 
 def _result(answer: Answer) -> types.CallToolResult:
@@ -69,8 +83,9 @@ def _result(answer: Answer) -> types.CallToolResult:
     if not answer.ok:
         text = f"the admin API answered HTTP {answer.status}: {text}"
     structured = answer.body if isinstance(answer.body, dict) else None
-    return types.CallToolResult(content=[types.TextContent(text=text)], structured_content=structured,
-                                is_error=not answer.ok)
+    return types.CallToolResult(
+        content=[types.TextContent(text=text)], structured_content=structured, is_error=not answer.ok
+    )
 
 
 def _error(message: str) -> types.CallToolResult:

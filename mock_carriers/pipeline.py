@@ -49,8 +49,10 @@ def handle(state: AppState, request: Request) -> Response:
         return ADMIN_DIALECT.render(error, "")
     if target is None:
         mounts = ", ".join(f"/{name}/" for name in state.carriers.names)
-        return ADMIN_DIALECT.render(NotFound(
-            f"no carrier at {request.path[:200]!r}; carriers are at {mounts} (or /ns/<namespace>/<carrier>/)"), "")
+        return ADMIN_DIALECT.render(
+            NotFound(f"no carrier at {request.path[:200]!r}; carriers are at {mounts} (or /ns/<namespace>/<carrier>/)"),
+            "",
+        )
 
     carrier = state.carriers.load(target.carrier)
     try:
@@ -105,12 +107,22 @@ def handle(state: AppState, request: Request) -> Response:
         carrier.cors.decorate(request.headers, request.method, response)
     response.headers["Date"] = http_date(namespace.clock.now())  # the world's now, as Retry-After dates are
     request.environ[DATED] = True
-    entry = JournalEntry(carrier.name, operation, request.method, request.path, query,
-                         request_headers(request.environ), body,
-                         response.status_code, list(response.headers.items()), response.get_data(),
-                         namespace.clock.timestamp(), (time.perf_counter() - started) * 1000,
-                         faults=[{"id": rule.id, "effect": rule.effect} for rule in faults],
-                         contract_violations=violations)
+    entry = JournalEntry(
+        carrier.name,
+        operation,
+        request.method,
+        request.path,
+        query,
+        request_headers(request.environ),
+        body,
+        response.status_code,
+        list(response.headers.items()),
+        response.get_data(),
+        namespace.clock.timestamp(),
+        (time.perf_counter() - started) * 1000,
+        faults=[{"id": rule.id, "effect": rule.effect} for rule in faults],
+        contract_violations=violations,
+    )
     if state.settings.check_responses and not faults:  # a fault breaks the contract on purpose
         entry.contract_violations += state.check_contract(carrier.name, operation, response, request.method)
     namespace.journal.record(entry)

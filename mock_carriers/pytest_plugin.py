@@ -32,27 +32,52 @@ _REPORT = pytest.StashKey[str]()  # the violation report of a test that failed f
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("mock-carriers")
-    group.addoption("--mock-carriers-url", default=os.environ.get("MOCK_CARRIERS_URL"),
-                    help="use the mock-carriers server at this URL instead of starting one")
-    group.addoption("--mock-carriers-admin-token", default=os.environ.get("MOCK_CARRIERS_ADMIN_TOKEN"),
-                    help="admin token of that server, if it has one")
-    group.addoption("--mock-carriers-strict", choices=("on", "off"), default="on",
-                    help="fail a test whose requests break a carrier's contract (default: on)")
-    group.addoption("--mock-carriers-host", default=None,
-                    help="address the in-process server binds (default: 127.0.0.1; 0.0.0.0 for a client "
-                         "in a container)")
-    group.addoption("--mock-carriers-port", type=int, default=None,
-                    help="port of the in-process server (default: a free one); pytest-xdist worker N uses PORT+N")
-    group.addoption("--mock-carriers-sink-host", default="127.0.0.1",
-                    help="address the webhook_sink fixture binds (default: 127.0.0.1)")
+    group.addoption(
+        "--mock-carriers-url",
+        default=os.environ.get("MOCK_CARRIERS_URL"),
+        help="use the mock-carriers server at this URL instead of starting one",
+    )
+    group.addoption(
+        "--mock-carriers-admin-token",
+        default=os.environ.get("MOCK_CARRIERS_ADMIN_TOKEN"),
+        help="admin token of that server, if it has one",
+    )
+    group.addoption(
+        "--mock-carriers-strict",
+        choices=("on", "off"),
+        default="on",
+        help="fail a test whose requests break a carrier's contract (default: on)",
+    )
+    group.addoption(
+        "--mock-carriers-host",
+        default=None,
+        help="address the in-process server binds (default: 127.0.0.1; 0.0.0.0 for a client in a container)",
+    )
+    group.addoption(
+        "--mock-carriers-port",
+        type=int,
+        default=None,
+        help="port of the in-process server (default: a free one); pytest-xdist worker N uses PORT+N",
+    )
+    group.addoption(
+        "--mock-carriers-sink-host",
+        default="127.0.0.1",
+        help="address the webhook_sink fixture binds (default: 127.0.0.1)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", f"{SCENARIO}(path): apply this scenario file (relative to the test "
-                                       "file) to the test's `carriers` namespace first")
+    config.addinivalue_line(
+        "markers",
+        f"{SCENARIO}(path): apply this scenario file (relative to the test "
+        "file) to the test's `carriers` namespace first",
+    )
     config.addinivalue_line("markers", f"{SCENARIO_ALIAS}(path): deprecated spelling of {SCENARIO}")
-    config.addinivalue_line("markers", f"{STRICT}(on): whether the test's `carriers` namespace checks "
-                                       "requests against the contracts (default: --mock-carriers-strict)")
+    config.addinivalue_line(
+        "markers",
+        f"{STRICT}(on): whether the test's `carriers` namespace checks "
+        "requests against the contracts (default: --mock-carriers-strict)",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -67,8 +92,10 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     if not url or hasattr(config, "workerinput"):
         return
     if config.getoption("--mock-carriers-host") is not None or port is not None:
-        raise pytest.UsageError("--mock-carriers-host and --mock-carriers-port are for the server the plugin "
-                                "starts; with --mock-carriers-url (or MOCK_CARRIERS_URL) it uses that one")
+        raise pytest.UsageError(
+            "--mock-carriers-host and --mock-carriers-port are for the server the plugin "
+            "starts; with --mock-carriers-url (or MOCK_CARRIERS_URL) it uses that one"
+        )
     problem = _unusable(url, config.getoption("--mock-carriers-admin-token"))
     if problem:
         raise pytest.UsageError(f"--mock-carriers-url (or MOCK_CARRIERS_URL) {url}: {problem}")
@@ -86,12 +113,15 @@ def _unusable(url: str, token: str | None) -> str | None:
         return "give the scheme and host, such as http://127.0.0.1:8080"
     except AdminError as error:
         if error.status == 401:
-            return ("the server has an admin token: give it with --mock-carriers-admin-token "
-                    "(or MOCK_CARRIERS_ADMIN_TOKEN)")
+            return (
+                "the server has an admin token: give it with --mock-carriers-admin-token (or MOCK_CARRIERS_ADMIN_TOKEN)"
+            )
         return f"not a mock-carriers server? GET /__admin/health answered {error.status}: {str(error.body)[:120]}"
     except requests.RequestException as error:
-        return (f"no server answers ({type(error).__name__}): start one (mock-carriers serve, or its container), "
-                f"or leave the option out to start one in-process")
+        return (
+            f"no server answers ({type(error).__name__}): start one (mock-carriers serve, or its container), "
+            f"or leave the option out to start one in-process"
+        )
     if not isinstance(health, dict) or health.get("status") != "ok":
         return f"not a mock-carriers server? GET /__admin/health answered {str(health)[:120]}"
     return None
@@ -123,9 +153,12 @@ def carriers(carriers_server, request: pytest.FixtureRequest):
     marker = next((mark for mark in request.node.iter_markers() if mark.name in (SCENARIO, SCENARIO_ALIAS)), None)
     if marker is not None:
         if marker.name == SCENARIO_ALIAS:
-            request.node.warn(pytest.PytestDeprecationWarning(
-                f"@pytest.mark.{SCENARIO_ALIAS} is deprecated: spell it @pytest.mark.{SCENARIO}, as the "
-                f"{STRICT} marker and the carriers fixtures are spelt"))
+            request.node.warn(
+                pytest.PytestDeprecationWarning(
+                    f"@pytest.mark.{SCENARIO_ALIAS} is deprecated: spell it @pytest.mark.{SCENARIO}, as the "
+                    f"{STRICT} marker and the carriers fixtures are spelt"
+                )
+            )
         sandbox.apply_scenario(request.path.parent / marker.args[0])
     yield sandbox
     sandbox.drop()
@@ -148,8 +181,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             ours = [SCENARIO, STRICT]
             close = difflib.get_close_matches(mark.name, ours, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]}?)" if close else ""
-            pytest.fail(f"unknown marker @pytest.mark.{mark.name}{hint}: mock-carriers' markers are "
-                        f"{', '.join(ours)}", pytrace=False)
+            pytest.fail(
+                f"unknown marker @pytest.mark.{mark.name}{hint}: mock-carriers' markers are {', '.join(ours)}",
+                pytrace=False,
+            )
 
 
 @pytest.hookimpl(wrapper=True)
@@ -168,8 +203,11 @@ def pytest_runtest_call(item: pytest.Item):
         raise
     report = _violation_report(item)
     if report:
-        pytest.fail(report + "\n  (a test that breaks the contract on purpose: carriers.violations(clear=True) "
-                    "takes them, or mark it carriers_strict(False))", pytrace=False)
+        pytest.fail(
+            report + "\n  (a test that breaks the contract on purpose: carriers.violations(clear=True) "
+            "takes them, or mark it carriers_strict(False))",
+            pytrace=False,
+        )
     return result
 
 

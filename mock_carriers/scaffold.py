@@ -20,7 +20,7 @@ from mock_carriers.core.cors import CorsPolicy
 
 RESERVED = ("admin", "ns")  # the admin contract's name; the `/ns/<namespace>/...` path prefix
 HOST = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z")
-REGISTRY_END = re.compile(r"\n\)\)\n")  # the close of `CARRIERS = CarrierRegistry((...))`
+REGISTRY_END = re.compile(r"\n    \)\n\)\n")  # the close of `CARRIERS = CarrierRegistry((...))`, as formatted
 
 
 class ScaffoldError(ValueError):
@@ -46,8 +46,8 @@ class Framework:
 FRAMEWORKS = {
     "aspnet": Framework(
         imports="from mock_carriers.core import model_binding\n"
-                "from mock_carriers.core.cors import CorsPolicy\n"
-                "from mock_carriers.core.errors import ProblemDetails",
+        "from mock_carriers.core.cors import CorsPolicy\n"
+        "from mock_carriers.core.errors import ProblemDetails",
         dialect="ProblemDetails()",
         violation_fields="model_binding.field_errors()",
         route_table="RouteTable(case_insensitive=True)",
@@ -66,8 +66,8 @@ FRAMEWORKS = {
     ),
     "drf": Framework(
         imports="from mock_carriers.core import serializers\n"
-                "from mock_carriers.core.cors import CorsPolicy\n"
-                "from mock_carriers.core.errors import RestFramework",
+        "from mock_carriers.core.cors import CorsPolicy\n"
+        "from mock_carriers.core.errors import RestFramework",
         dialect='RestFramework("Token")',
         violation_fields="serializers.field_errors",
         route_table='RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path")',
@@ -89,8 +89,10 @@ def scaffold_carrier(root: Path, name: str, framework: str = "aspnet", hosts: tu
     Every check runs before the first write, so a refusal leaves the checkout as it was."""
     registry_path = root / "mock_carriers" / "carriers" / "__init__.py"
     if not registry_path.is_file() or not (root / "fixtures").is_dir() or not (root / "contracts").is_dir():
-        raise ScaffoldError(f"{root} is not a mock-carriers checkout (it needs mock_carriers/carriers/__init__.py, "
-                            "fixtures/ and contracts/): run this at its top, or pass --into")
+        raise ScaffoldError(
+            f"{root} is not a mock-carriers checkout (it needs mock_carriers/carriers/__init__.py, "
+            "fixtures/ and contracts/): run this at its top, or pass --into"
+        )
     if framework not in FRAMEWORKS:
         raise ScaffoldError(f"unknown framework {framework!r}: use {' or '.join(FRAMEWORKS)}")
     package = _check_name(name)
@@ -113,16 +115,18 @@ def scaffold_carrier(root: Path, name: str, framework: str = "aspnet", hosts: tu
         (root / relative).write_text(text, encoding="utf-8")
     quoted = [f'"{host}"' for host in hosts]
     hosts_part = f", hosts=({', '.join(quoted)}{',' if len(quoted) == 1 else ''})" if hosts else ""
-    entry = f'    CarrierEntry("{name}", "{package}"{hosts_part}),'
-    registry_path.write_text(REGISTRY_END.sub(lambda _: f"\n{entry}\n))\n", registry), encoding="utf-8")
+    entry = f'        CarrierEntry("{name}", "{package}"{hosts_part}),'
+    registry_path.write_text(REGISTRY_END.sub(lambda _: f"\n{entry}\n    )\n)\n", registry), encoding="utf-8")
     return [root / relative for relative in files] + [registry_path]
 
 
 def _check_name(name: str) -> str:
     """The carrier's package name, once `name` is fit to be a URL segment, file name and package."""
     if not CARRIER_NAME.match(name) or len(name) > 40:
-        raise ScaffoldError(f"{name!r} is not a carrier name: use at most 40 lower-case letters, digits and single "
-                            "hyphens, starting with a letter (acme-post)")
+        raise ScaffoldError(
+            f"{name!r} is not a carrier name: use at most 40 lower-case letters, digits and single "
+            "hyphens, starting with a letter (acme-post)"
+        )
     package = name.replace("-", "_")
     if name in RESERVED or keyword.iskeyword(package) or package == "base":
         raise ScaffoldError(f"{name!r} is not a carrier name: it is taken by the mock itself or by Python")
@@ -133,16 +137,23 @@ def _files(name: str, package: str, framework: Framework) -> dict[Path, str]:
     """Each file to write, relative to the checkout, with its text."""
     cors = CorsPolicy(**framework.cors)
     values = {
-        "carrier": name, "package": package, "title": name.replace("-", " ").title(),
+        "carrier": name,
+        "package": package,
+        "title": name.replace("-", " ").title(),
         "class_name": "".join(part.capitalize() for part in name.split("-")),
-        "framework_imports": framework.imports, "dialect": framework.dialect,
-        "violation_fields": framework.violation_fields, "route_table": framework.route_table,
-        "routes_doc": framework.routes_doc, "rule": framework.rule,
+        "framework_imports": framework.imports,
+        "dialect": framework.dialect,
+        "violation_fields": framework.violation_fields,
+        "route_table": framework.route_table,
+        "routes_doc": framework.routes_doc,
+        "rule": framework.rule,
         "path": re.sub(r"<(\w+)>", r"{\1}", framework.rule),
-        "url_prefix": framework.rule.split("<", 1)[0], "url_suffix": framework.rule.rsplit(">", 1)[1],
+        "url_prefix": framework.rule.split("<", 1)[0],
+        "url_suffix": framework.rule.rsplit(">", 1)[1],
         "cors": f"CorsPolicy({', '.join(f'{key}={value!r}' for key, value in framework.cors.items())})",
         "cors_document": _indent(yaml.safe_dump(cors.describe(), sort_keys=False), 2),
-        "error_media": framework.error_media, "error_schema": framework.error_schema,
+        "error_media": framework.error_media,
+        "error_schema": framework.error_schema,
         "error_check": framework.error_check,
     }
     carrier_dir = Path("mock_carriers", "carriers", package)
@@ -276,7 +287,7 @@ class {{class_name}}Model:
         return ShipmentView(number, timeline.poll(self._clock.now()))
 '''
 
-FIXTURE_SCHEMA = '''
+FIXTURE_SCHEMA = """
 # JSON Schema (2020-12) of fixtures/{{carrier}}.yaml and of namespace overlays for it.
 $schema: https://json-schema.org/draft/2020-12/schema
 title: {{title}} fixtures
@@ -316,9 +327,9 @@ $defs:
       status: {type: string, minLength: 1}
       at: {$ref: "#/$defs/when"}
       after_polls: {type: integer, minimum: 0}
-'''
+"""
 
-FIXTURE = '''
+FIXTURE = """
 # The default {{title}} world. Times are relative to the namespace's start ("-2d", "+90m"),
 # or `after_polls: N` (due once the shipment has been read more than N times).
 references:
@@ -337,9 +348,9 @@ shipments:
       - {status: Collected, at: "-1h"}
       - {status: In Transit, after_polls: 1}
       - {status: Delivered, after_polls: 2}
-'''
+"""
 
-CONTRACT = '''
+CONTRACT = """
 openapi: 3.1.0
 x-mock-cors:
   description: |
@@ -401,7 +412,7 @@ components:
               at: {type: string, format: date-time}
     NotFound:
 {{error_schema}}
-'''
+"""
 
 TEST = '''
 """{{title}} through HTTP: the scaffold's first route. Grow these with the carrier's real behaviour."""

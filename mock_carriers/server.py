@@ -35,9 +35,16 @@ class Server:
         self.connections = Connections(settings.max_connections or default_connection_limit())
         plain = bind(host, port)
         self._tls = TlsTerminator(settings.ca_dir, state.hosts, plain.getsockname()[1])
-        self._endpoint = Endpoint(ConnectionFaults(app, self._stopping), plain.getsockname()[:2],
-                                  settings.request_timeout, WRITE_TIMEOUT, app.config["MAX_CONTENT_LENGTH"],
-                                  self._tls, frozenset(state.hosts), f"mock-carriers/{__version__}")
+        self._endpoint = Endpoint(
+            ConnectionFaults(app, self._stopping),
+            plain.getsockname()[:2],
+            settings.request_timeout,
+            WRITE_TIMEOUT,
+            app.config["MAX_CONTENT_LENGTH"],
+            self._tls,
+            frozenset(state.hosts),
+            f"mock-carriers/{__version__}",
+        )
         self._listeners = [Listener(plain, self._serve_plain, self.connections, "http")]
         if https_port is not None:
             self._tls.authority()  # a CA folder that cannot be used stops start-up, named

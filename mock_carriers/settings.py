@@ -46,8 +46,10 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.admin_token is not None and not self.admin_token.strip():  # it would leave /__admin open
-            raise ValueError("the admin token is empty: give one (--admin-token / MOCK_CARRIERS_ADMIN_TOKEN), "
-                             "or leave it unset for an admin API without authentication")
+            raise ValueError(
+                "the admin token is empty: give one (--admin-token / MOCK_CARRIERS_ADMIN_TOKEN), "
+                "or leave it unset for an admin API without authentication"
+            )
         for name in ("port", "https_port"):
             value = getattr(self, name)
             if value is not None and not is_port(value):
@@ -73,8 +75,7 @@ def _convert(name: str, raw: str):
         if not is_port(value):
             raise ValueError(f"{_ENV_PREFIX}{name.upper()} must be a port: {PORT_RANGE}, not {raw[:40]!r}")
         return value
-    if name in ("seed", "journal_limit", "max_namespaces", "max_connections",
-                "journal_body_limit"):
+    if name in ("seed", "journal_limit", "max_namespaces", "max_connections", "journal_body_limit"):
         try:
             value = int(raw)
         except ValueError:

@@ -32,8 +32,7 @@ class AppState:
     def is_strict(self, namespace: Namespace) -> bool:
         return self.settings.strict if namespace.strict is None else namespace.strict
 
-    def check_contract(self, contract: str, operation: str | None, response: Response,
-                       method: str) -> list[Violation]:
+    def check_contract(self, contract: str, operation: str | None, response: Response, method: str) -> list[Violation]:
         """Contract violations of a response (only when settings.check_responses is on)."""
         violations = self.contracts.check_response(contract, operation, response, method)
         if violations and self.settings.on_contract_violation is not None:

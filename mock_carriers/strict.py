@@ -26,7 +26,8 @@ def check(state: AppState, carrier: Carrier, operation: str | None, request: Req
     if operation is None:  # the framework's own answer (DRF's OPTIONS): the real API takes it, nothing to check
         return []
     violations = state.contracts.contract(carrier.name).check_request(
-        operation, request.args.to_dict(flat=False), request.headers.keys(), body, request.mimetype or None)
+        operation, request.args.to_dict(flat=False), request.headers.keys(), body, request.mimetype or None
+    )
     for violation in violations:
         log_violation(request, violation)
     return violations
@@ -34,21 +35,36 @@ def check(state: AppState, carrier: Carrier, operation: str | None, request: Req
 
 def log_violation(request: Request, violation: Violation) -> None:
     """A line on the server's console, where a developer running `serve --strict` looks."""
-    log.warning("strict mode: %s %s: %s %s: %s [rule: %s; %s]", request.method, request.full_path.rstrip("?")[:300],
-                violation.location, violation.json_path, violation.message, violation.rule, violation.operation)
+    log.warning(
+        "strict mode: %s %s: %s %s: %s [rule: %s; %s]",
+        request.method,
+        request.full_path.rstrip("?")[:300],
+        violation.location,
+        violation.json_path,
+        violation.message,
+        violation.rule,
+        violation.operation,
+    )
 
 
 def unknown_operation(carrier: Carrier, request: Request, path: str) -> Violation:
     """A request no operation of the contract describes (a wrong path or method)."""
     where = f"{request.method} {path[:200]}"
-    violation = Violation(carrier.name, "request", "operation", where, "operation",
-                          f"{where} is not an operation of contracts/{carrier.name}.openapi.yaml")
+    violation = Violation(
+        carrier.name,
+        "request",
+        "operation",
+        where,
+        "operation",
+        f"{where} is not an operation of contracts/{carrier.name}.openapi.yaml",
+    )
     log_violation(request, violation)
     return violation
 
 
-def refusal(state: AppState, carrier: Carrier, dialect: ErrorDialect, operation: str,
-            violations: list[Violation]) -> CarrierError | None:
+def refusal(
+    state: AppState, carrier: Carrier, dialect: ErrorDialect, operation: str, violations: list[Violation]
+) -> CarrierError | None:
     """The carrier's own refusal of an invalid request, if its contract documents one for this
     operation; None lets the carrier answer."""
     if any(violation.rule == "size" for violation in violations):

@@ -68,8 +68,11 @@ def _each(entries: Any, read) -> list[Exchange]:
             exchange = read(entry)
         except (AttributeError, TypeError, ValueError, binascii.Error) as exc:
             raise ValueError(f"entry {index} is not a recorded exchange ({type(exc).__name__}: {exc})") from None
-        if not (isinstance(exchange.method, str) and isinstance(exchange.url, str)
-                and (exchange.status is None or type(exchange.status) is int)):
+        if not (
+            isinstance(exchange.method, str)
+            and isinstance(exchange.url, str)
+            and (exchange.status is None or type(exchange.status) is int)
+        ):
             raise ValueError(f"entry {index} is not a recorded exchange (method, URL or status of the wrong type)")
         found.append(exchange)
     return found
@@ -98,16 +101,23 @@ def _violations(carrier: str, path: str, exchange: Exchange) -> Iterator[Violati
         yield Violation(carrier, "request", "operation", f"{exchange.method} {path[:200]}", "operation", str(error))
         return
     content_type = _header(exchange.headers, "content-type")
-    found = conformance.validate_request(carrier, exchange.method, path, headers=exchange.headers,
-                                       body=exchange.body, content_type=content_type)
+    found = conformance.validate_request(
+        carrier, exchange.method, path, headers=exchange.headers, body=exchange.body, content_type=content_type
+    )
     yield from (violation for violation in found if not (exchange.body_cut and violation.location == "body"))
     if exchange.status is not None and not exchange.faulted:
-        found = conformance.validate_response(carrier, exchange.method, path, exchange.status,
-                                            body=exchange.response_body,
-                                            content_type=_header(exchange.response_headers, "content-type"),
-                                            headers=exchange.response_headers)
-        yield from (violation for violation in found
-                    if not (exchange.response_body_cut and violation.location == "body"))
+        found = conformance.validate_response(
+            carrier,
+            exchange.method,
+            path,
+            exchange.status,
+            body=exchange.response_body,
+            content_type=_header(exchange.response_headers, "content-type"),
+            headers=exchange.response_headers,
+        )
+        yield from (
+            violation for violation in found if not (exchange.response_body_cut and violation.location == "body")
+        )
 
 
 def _header(headers: dict[str, str], name: str) -> str | None:
@@ -121,23 +131,41 @@ def _from_har(entry: dict) -> Exchange:
     content = response.get("content") or {}
     text = content.get("text") or ""
     body = base64.b64decode(text) if content.get("encoding") == "base64" else text.encode("utf-8")
-    return Exchange(request.get("method", "GET").upper(), request.get("url", ""), parts.query,
-                    _har_headers(request.get("headers")), (post.get("text") or "").encode("utf-8"),
-                    response.get("status"), _har_headers(response.get("headers")), body)
+    return Exchange(
+        request.get("method", "GET").upper(),
+        request.get("url", ""),
+        parts.query,
+        _har_headers(request.get("headers")),
+        (post.get("text") or "").encode("utf-8"),
+        response.get("status"),
+        _har_headers(response.get("headers")),
+        body,
+    )
 
 
 def _har_headers(headers: Any) -> dict[str, str]:
-    return {str(item["name"]): str(item.get("value", "")) for item in headers or []
-            if isinstance(item, dict) and "name" in item}
+    return {
+        str(item["name"]): str(item.get("value", ""))
+        for item in headers or []
+        if isinstance(item, dict) and "name" in item
+    }
 
 
 def _from_journal(entry: dict) -> Exchange:
     request, response = entry.get("request") or {}, entry.get("response") or {}
-    return Exchange(request.get("method", "GET").upper(), request.get("path", ""), str(request.get("query", "")),
-                    _text_headers(request.get("headers")), _journal_body(request), response.get("status"),
-                    _text_headers(response.get("headers")), _journal_body(response),
-                    bool(request.get("body_truncated")), bool(response.get("body_truncated")),
-                    bool(entry.get("faults")))
+    return Exchange(
+        request.get("method", "GET").upper(),
+        request.get("path", ""),
+        str(request.get("query", "")),
+        _text_headers(request.get("headers")),
+        _journal_body(request),
+        response.get("status"),
+        _text_headers(response.get("headers")),
+        _journal_body(response),
+        bool(request.get("body_truncated")),
+        bool(response.get("body_truncated")),
+        bool(entry.get("faults")),
+    )
 
 
 def _text_headers(headers: Any) -> dict[str, str]:
@@ -148,4 +176,3 @@ def _journal_body(part: dict) -> bytes:
     if "body_base64" in part:
         return base64.b64decode(part["body_base64"])
     return (part.get("body") or "").encode("utf-8")
-

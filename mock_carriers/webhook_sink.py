@@ -130,8 +130,9 @@ class WebhookSink:
                 status, reply = 200, query["echo"][0].encode()
             else:
                 status, reply = (self._answers.popleft() if self._answers else self._default), b""
-            self.received.append(Received(handler.command, parts.path, query, dict(handler.headers.items()),
-                                          body, status))
+            self.received.append(
+                Received(handler.command, parts.path, query, dict(handler.headers.items()), body, status)
+            )
             self._lock.notify_all()
         return status, reply
 

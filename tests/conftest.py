@@ -46,6 +46,7 @@ def no_contract_violations(_violations):
 def make_settings(_violations, tmp_path):
     def make(**overrides) -> Settings:
         return Settings(check_responses=True, on_contract_violation=_violations.append, **overrides)
+
     return make
 
 
@@ -57,6 +58,7 @@ def make_app(make_settings):
     def make(**overrides):
         apps.append(create_app(make_settings(**overrides)))
         return apps[-1]
+
     yield make
     for app in apps:
         app.extensions["mock_carriers"].namespaces.close()
@@ -81,6 +83,7 @@ def live_server(make_app):
         server = Server(make_app(**overrides), "127.0.0.1", 0).start()
         servers.append(server)
         return server.url
+
     yield start
     for server in servers:
         server.stop()
@@ -94,6 +97,7 @@ def start_server(make_app):
     def start(**overrides) -> Server:
         servers.append(Server(make_app(**overrides), "127.0.0.1", 0).start())
         return servers[-1]
+
     yield start
     for server in servers:
         server.stop()

@@ -31,8 +31,11 @@ def shape_problems(documented: Any, actual: Any, path: str = "$") -> list[str]:
                 problems += shape_problems(value, actual[key], f"{path}.{key}")
         return problems
     if isinstance(documented, list) and documented:
-        return [problem for index, item in enumerate(actual)
-                for problem in shape_problems(documented[0], item, f"{path}[{index}]")]
+        return [
+            problem
+            for index, item in enumerate(actual)
+            for problem in shape_problems(documented[0], item, f"{path}[{index}]")
+        ]
     return []
 
 

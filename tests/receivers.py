@@ -99,7 +99,7 @@ class Dribbling(Receiver):
             return
         answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % self.body + b"x" * self.body
         for index in range(len(answer)):
-            connection.sendall(answer[index:index + 1])
+            connection.sendall(answer[index : index + 1])
             time.sleep(self.interval)
 
 

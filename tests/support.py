@@ -19,10 +19,14 @@ from mock_carriers.client import MockCarriers, Sandbox
 BE = "/border-express"
 
 
-def be_token(client, prefix: str = BE, client_id: str = "mock-be-client", secret: str = "mock-be-secret",
-             **kwargs) -> str:
-    response = client.post(f"{prefix}/token", data={"grant_type": "client_credentials", "client_id": client_id,
-                                                    "client_secret": secret}, **kwargs)
+def be_token(
+    client, prefix: str = BE, client_id: str = "mock-be-client", secret: str = "mock-be-secret", **kwargs
+) -> str:
+    response = client.post(
+        f"{prefix}/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+        **kwargs,
+    )
     assert response.status_code == 200, response.data
     return response.get_json()["access_token"]
 
@@ -38,7 +42,6 @@ BEX_LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 def bex_token(client, alternate: bool = False, prefix: str = BEX) -> str:
     response = client.post(f"{prefix}/api/service/login", json={**BEX_LOGIN, "preferAlternateToken": alternate})
     return response.get_json()["value"]
-
 
 
 P2G = "/parcel2go"
@@ -88,8 +91,7 @@ class CarrierSandbox:
 
 
 PL = "/parcellab"
-PL_AUTH = {"Authorization": "Parcellab-API-Token "
-                            + __import__("base64").b64encode(b"1612197:mock-pl-token").decode()}
+PL_AUTH = {"Authorization": "Parcellab-API-Token " + __import__("base64").b64encode(b"1612197:mock-pl-token").decode()}
 
 
 IN_PROCESS = "http://in-process.invalid"
@@ -104,8 +106,13 @@ class _TestClientAdapter(BaseAdapter):
 
     def send(self, request: requests.PreparedRequest, **kwargs) -> requests.Response:
         parts = urlsplit(request.url)
-        answer = self._client.open(parts.path, method=request.method, query_string=parts.query,
-                                   data=request.body, headers=dict(request.headers))
+        answer = self._client.open(
+            parts.path,
+            method=request.method,
+            query_string=parts.query,
+            data=request.body,
+            headers=dict(request.headers),
+        )
         response = requests.Response()
         response.status_code, response._content = answer.status_code, answer.get_data()
         response.headers = CaseInsensitiveDict(answer.headers)

@@ -21,8 +21,11 @@ import requests
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WAIT_SECONDS = 60  # a page that never answers fails after this (a loaded CI machine starts Chromium slowly)
-QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-         "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
+QUOTE = {
+    "CollectionAddress": {"Country": "GBR"},
+    "DeliveryAddress": {"Country": "GBR"},
+    "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}],
+}
 
 PAGE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>mock-carriers CORS check</title></head>
@@ -70,8 +73,10 @@ def mock_site(start_server, tmp_path) -> MockSite:
     server = start_server(ca_dir=tmp_path / "ca")
     ca = x509.load_pem_x509_certificate(Path(server.ca_cert_path).read_bytes())
     spki = ca.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
-    flags = [f"--proxy-server=http://127.0.0.1:{server.port}",
-             f"--ignore-certificate-errors-spki-list={base64.b64encode(hashlib.sha256(spki).digest()).decode()}"]
+    flags = [
+        f"--proxy-server=http://127.0.0.1:{server.port}",
+        f"--ignore-certificate-errors-spki-list={base64.b64encode(hashlib.sha256(spki).digest()).decode()}",
+    ]
     return MockSite("https://www.parcel2go.com", server.url, flags)
 
 
@@ -98,6 +103,7 @@ def serve_page():
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/"
+
     yield serve
     for server in servers:
         server.shutdown()
@@ -108,8 +114,9 @@ def serve_page():
 def chromium():
     """A function that opens a URL in headless Chromium and answers the page's #result, parsed."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        message = f"{CHROMIUM} or {CHROMEDRIVER} is missing: install Debian's chromium and chromium-driver" \
-                  " (.ci/run does)"
+        message = (
+            f"{CHROMIUM} or {CHROMEDRIVER} is missing: install Debian's chromium and chromium-driver (.ci/run does)"
+        )
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
@@ -123,15 +130,22 @@ def chromium():
     def open_page(url: str, flags: list[str]) -> dict:
         options = webdriver.ChromeOptions()
         options.binary_location = str(CHROMIUM)
-        for flag in ["--headless=new", "--disable-background-networking",
-                     "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
-                     *(["--no-sandbox"] if os.geteuid() == 0 else []), *flags]:
+        for flag in [
+            "--headless=new",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--disable-dev-shm-usage",
+            *(["--no-sandbox"] if os.geteuid() == 0 else []),
+            *flags,
+        ]:
             options.add_argument(flag)
         driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
         drivers.append(driver)
         driver.get(url)
         text = WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.find_element(By.ID, "result").text)
         return json.loads(text)
+
     yield open_page
     for driver in drivers:
         driver.quit()

@@ -13,28 +13,31 @@ from mock_carriers.core.routing import RouteTable
 GOOD = CARRIERS.load("border-express")
 
 
-@pytest.mark.parametrize("field, value, error, words", [
-    ("name", "Border Express", ValueError, "field 'name' must be lower-case"),
-    ("name", "", ValueError, "field 'name'"),
-    ("routes", {}, TypeError, "field 'routes' must be a RouteTable, not dict"),
-    ("routes", RouteTable(case_insensitive=True), ValueError, "field 'routes' has no routes"),
-    ("dialect", "ProblemDetails", TypeError, "field 'dialect' must be an ErrorDialect, not str"),
-    ("model_factory", None, TypeError, "field 'model_factory' must be callable"),
-    ("describe", {}, TypeError, "field 'describe' must be callable"),
-    ("fixture_schema_path", "fixture_schema.yaml", TypeError, "field 'fixture_schema_path' must be a Path"),
-    ("fixture_schema_path", Path("/nowhere/fixture_schema.yaml"), ValueError, "no file at /nowhere"),
-    ("token_lifetime", "3600", TypeError, "field 'token_lifetime' must be None or seconds, not str"),
-    ("token_lifetime", True, TypeError, "field 'token_lifetime'"),
-    ("token_lifetime", 0, ValueError, "field 'token_lifetime' must be above 0"),
-    ("webhook_events", ["shipment.updated"], TypeError, "field 'webhook_events' must be a tuple of str"),
-    ("webhook_events", (1,), TypeError, "field 'webhook_events'"),
-    ("check_fixtures", [], TypeError, "field 'check_fixtures' must be None or callable"),
-    ("fixed_tokens", "token", TypeError, "field 'fixed_tokens' must be None or callable"),
-    ("business_error", None, TypeError, "field 'business_error' must be callable"),
-    ("retry_after_format", "minutes", ValueError, "field 'retry_after_format' must be one of seconds, http-date"),
-    ("violation_fields", None, TypeError, "field 'violation_fields' must be callable"),
-    ("cors", {"max_age": 60}, TypeError, "field 'cors' must be None or a CorsPolicy"),
-])
+@pytest.mark.parametrize(
+    "field, value, error, words",
+    [
+        ("name", "Border Express", ValueError, "field 'name' must be lower-case"),
+        ("name", "", ValueError, "field 'name'"),
+        ("routes", {}, TypeError, "field 'routes' must be a RouteTable, not dict"),
+        ("routes", RouteTable(case_insensitive=True), ValueError, "field 'routes' has no routes"),
+        ("dialect", "ProblemDetails", TypeError, "field 'dialect' must be an ErrorDialect, not str"),
+        ("model_factory", None, TypeError, "field 'model_factory' must be callable"),
+        ("describe", {}, TypeError, "field 'describe' must be callable"),
+        ("fixture_schema_path", "fixture_schema.yaml", TypeError, "field 'fixture_schema_path' must be a Path"),
+        ("fixture_schema_path", Path("/nowhere/fixture_schema.yaml"), ValueError, "no file at /nowhere"),
+        ("token_lifetime", "3600", TypeError, "field 'token_lifetime' must be None or seconds, not str"),
+        ("token_lifetime", True, TypeError, "field 'token_lifetime'"),
+        ("token_lifetime", 0, ValueError, "field 'token_lifetime' must be above 0"),
+        ("webhook_events", ["shipment.updated"], TypeError, "field 'webhook_events' must be a tuple of str"),
+        ("webhook_events", (1,), TypeError, "field 'webhook_events'"),
+        ("check_fixtures", [], TypeError, "field 'check_fixtures' must be None or callable"),
+        ("fixed_tokens", "token", TypeError, "field 'fixed_tokens' must be None or callable"),
+        ("business_error", None, TypeError, "field 'business_error' must be callable"),
+        ("retry_after_format", "minutes", ValueError, "field 'retry_after_format' must be one of seconds, http-date"),
+        ("violation_fields", None, TypeError, "field 'violation_fields' must be callable"),
+        ("cors", {"max_age": 60}, TypeError, "field 'cors' must be None or a CorsPolicy"),
+    ],
+)
 def test_a_wrong_field_is_refused_naming_the_carrier_and_the_field(field, value, error, words):
     with pytest.raises(error, match="^Carrier '.*': ") as raised:
         replace(GOOD, **{field: value})
@@ -45,8 +48,9 @@ def test_a_wrong_field_is_refused_naming_the_carrier_and_the_field(field, value,
 
 def test_a_missing_required_field_is_refused_by_name():
     with pytest.raises(TypeError, match="fixture_schema_path"):
-        Carrier(name="x", routes=GOOD.routes, dialect=GOOD.dialect, model_factory=GOOD.model_factory,
-                describe=GOOD.describe)
+        Carrier(
+            name="x", routes=GOOD.routes, dialect=GOOD.dialect, model_factory=GOOD.model_factory, describe=GOOD.describe
+        )
 
 
 def test_every_shipped_carrier_passes_its_checks():

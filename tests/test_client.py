@@ -106,11 +106,14 @@ def test_the_plugin_fails_a_test_whose_requests_break_a_contract(pytester):
     pytester.makepyfile(test_strict=STRICT_TESTS)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3, failed=1)
-    result.stdout.fnmatch_lines([
-        "*test_a_client_that_breaks_the_contract*",
-        "*mock-carriers strict mode: requests broke the carriers' contracts (1 violation)",
-        "*POST /ns/*/borderless360/api/v1/public_api/products/ -> 400",
-        "*body $.sku: 7 is not of type 'string' [[]rule: type; borderless360:createProduct[]]"])
+    result.stdout.fnmatch_lines(
+        [
+            "*test_a_client_that_breaks_the_contract*",
+            "*mock-carriers strict mode: requests broke the carriers' contracts (1 violation)",
+            "*POST /ns/*/borderless360/api/v1/public_api/products/ -> 400",
+            "*body $.sku: 7 is not of type 'string' [[]rule: type; borderless360:createProduct[]]",
+        ]
+    )
     lenient = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rf", "--mock-carriers-strict=off")
     lenient.assert_outcomes(passed=3, failed=1)  # no violations recorded: the one that expects them fails
     lenient.stdout.fnmatch_lines(["FAILED *test_a_test_that_breaks_it_on_purpose*"])
@@ -131,5 +134,7 @@ def test_admin_calls_go_through_the_session_given(live_server):
     session.mount("http://", Recording())
     sb = MockCarriers(url, session=session).sandbox("own-session")
     sb.clock.freeze()
-    assert seen == [("PUT", f"{url}/__admin/namespaces/own-session", "qa"),
-                    ("POST", f"{url}/__admin/namespaces/own-session/clock", "qa")]
+    assert seen == [
+        ("PUT", f"{url}/__admin/namespaces/own-session", "qa"),
+        ("POST", f"{url}/__admin/namespaces/own-session/clock", "qa"),
+    ]

@@ -15,32 +15,50 @@ from mock_carriers.cli import main
 from mock_carriers.core.contracts import ContractError
 from mock_carriers.resources import data_dir
 
-QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-         "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
+QUOTE = {
+    "CollectionAddress": {"Country": "GBR"},
+    "DeliveryAddress": {"Country": "GBR"},
+    "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}],
+}
 
 
 def har_entry(url: str, body: dict, status: int, answer: bytes, method: str = "POST") -> dict:
-    return {"request": {"method": method, "url": url, "headers": [{"name": "Content-Type", "value": "application/json"}],
-                        "queryString": [], "postData": {"mimeType": "application/json", "text": json.dumps(body)}},
-            "response": {"status": status, "headers": [{"name": "Content-Type", "value": "application/json"}],
-                         "content": {"mimeType": "application/json", "text": answer.decode()}}}
+    return {
+        "request": {
+            "method": method,
+            "url": url,
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "queryString": [],
+            "postData": {"mimeType": "application/json", "text": json.dumps(body)},
+        },
+        "response": {
+            "status": status,
+            "headers": [{"name": "Content-Type", "value": "application/json"}],
+            "content": {"mimeType": "application/json", "text": answer.decode()},
+        },
+    }
 
 
 def test_a_har_file_is_checked_exchange_by_exchange(client, tmp_path):
     answer = client.post(f"{P2G}/api/quotes", json=QUOTE, headers=bearer(p2g_token(client))).data
     spoiled = json.dumps({**json.loads(answer), "Quotes": "none"}).encode()
-    har = {"log": {"version": "1.2", "entries": [
-        har_entry("https://www.parcel2go.com/api/quotes", QUOTE, 200, answer),
-        har_entry("https://www.parcel2go.com/api/quotes", {**QUOTE, "Parcels": "x"}, 200, spoiled),
-        har_entry("https://example.org/unrelated", {}, 200, b"{}"),
-        har_entry("http://127.0.0.1:8080/ns/t1/parcel2go/api/nowhere", {}, 404, b"{}", "GET")]}}
+    har = {
+        "log": {
+            "version": "1.2",
+            "entries": [
+                har_entry("https://www.parcel2go.com/api/quotes", QUOTE, 200, answer),
+                har_entry("https://www.parcel2go.com/api/quotes", {**QUOTE, "Parcels": "x"}, 200, spoiled),
+                har_entry("https://example.org/unrelated", {}, 200, b"{}"),
+                har_entry("http://127.0.0.1:8080/ns/t1/parcel2go/api/nowhere", {}, 404, b"{}", "GET"),
+            ],
+        }
+    }
     (tmp_path / "run.har").write_text(json.dumps(har))
     result = CliRunner().invoke(main, ["contracts", "validate", str(tmp_path / "run.har")])
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[0] == "#2 POST https://www.parcel2go.com/api/quotes -> 200"
-    assert lines[1] == ("    request body $.Parcels: 'x' is not of type 'array' "
-                        "[rule: type; parcel2go:getQuotes]")
+    assert lines[1] == ("    request body $.Parcels: 'x' is not of type 'array' [rule: type; parcel2go:getQuotes]")
     assert lines[2].startswith("    response body $.Quotes: 'none' is not of type 'array'")
     assert lines[3] == "#4 GET http://127.0.0.1:8080/ns/t1/parcel2go/api/nowhere -> 404"
     assert lines[-1] == "3 exchanges with carriers checked, 2 broke a contract"
@@ -55,8 +73,9 @@ def test_a_saved_journal_is_checked(client, tmp_path):
 
 def test_a_browsers_preflight_and_drfs_options_in_a_journal_are_no_violations(client, tmp_path):
     """Neither is an operation of a contract, and the real API answers both."""
-    client.options(f"{P2G}/api/quotes", headers={"Origin": "http://shop.example",
-                                                 "Access-Control-Request-Method": "POST"})
+    client.options(
+        f"{P2G}/api/quotes", headers={"Origin": "http://shop.example", "Access-Control-Request-Method": "POST"}
+    )
     client.options("/borderless360/api/v1/public_api/orders/", headers={"Authorization": "Token mock-b360-token"})
     (tmp_path / "journal.json").write_bytes(client.get("/__admin/namespaces/default/journal").data)
     result = CliRunner().invoke(main, ["contracts", "validate", str(tmp_path / "journal.json")])
@@ -82,12 +101,21 @@ def shipped(name: str) -> dict:
     return yaml.safe_load((data_dir("contracts") / f"{name}.openapi.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.mark.parametrize("spoil, problem", [
-    (lambda doc: doc["paths"]["/api/quotes"]["post"].pop("operationId"), "paths./api/quotes.post: no operationId"),
-    (lambda doc: doc["components"]["schemas"].pop("QuoteRequest"), "$ref #/components/schemas/QuoteRequest leads nowhere"),
-    (lambda doc: doc.update(openapi="3.0.3"), "not an OpenAPI 3.1 document"),
-    (lambda doc: doc["components"]["schemas"]["Decimal"].update(type="decimal"), "components.schemas.Decimal: not a JSON Schema"),
-])
+@pytest.mark.parametrize(
+    "spoil, problem",
+    [
+        (lambda doc: doc["paths"]["/api/quotes"]["post"].pop("operationId"), "paths./api/quotes.post: no operationId"),
+        (
+            lambda doc: doc["components"]["schemas"].pop("QuoteRequest"),
+            "$ref #/components/schemas/QuoteRequest leads nowhere",
+        ),
+        (lambda doc: doc.update(openapi="3.0.3"), "not an OpenAPI 3.1 document"),
+        (
+            lambda doc: doc["components"]["schemas"]["Decimal"].update(type="decimal"),
+            "components.schemas.Decimal: not a JSON Schema",
+        ),
+    ],
+)
 def test_a_broken_contract_is_named_with_its_problem(tmp_path, spoil, problem):
     document = shipped("parcel2go")
     spoil(document)
@@ -137,11 +165,48 @@ def test_a_strict_server_loads_every_contract_before_it_serves(make_app, tmp_pat
         make_app(strict=True)
 
 
-LEAF = st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.sampled_from(
-    ["GET", "POST", "https://www.parcel2go.com/api/quotes", "/bex/api/service/login", "application/json"])
-DOCUMENT = st.recursive(LEAF, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(
-    ["log", "entries", "request", "response", "method", "url", "path", "query", "headers", "status", "body",
-     "body_base64", "postData", "text", "content", "encoding", "name", "value"]), inner, max_size=4), max_leaves=20)
+LEAF = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=20)
+    | st.sampled_from(
+        ["GET", "POST", "https://www.parcel2go.com/api/quotes", "/bex/api/service/login", "application/json"]
+    )
+)
+DOCUMENT = st.recursive(
+    LEAF,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "log",
+                    "entries",
+                    "request",
+                    "response",
+                    "method",
+                    "url",
+                    "path",
+                    "query",
+                    "headers",
+                    "status",
+                    "body",
+                    "body_base64",
+                    "postData",
+                    "text",
+                    "content",
+                    "encoding",
+                    "name",
+                    "value",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
 
 
 @given(document=DOCUMENT)

@@ -29,8 +29,11 @@ def test_every_carrier_route_is_in_its_contract_and_back(book, name):
 
 def test_every_admin_view_is_in_the_admin_contract_and_back(book):
     app = create_app()
-    views = {rule.endpoint.removeprefix("admin."): rule for rule in app.url_map.iter_rules()
-             if rule.endpoint.startswith("admin.")}
+    views = {
+        rule.endpoint.removeprefix("admin."): rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("admin.")
+    }
     contract = book.contract("admin")
     assert set(views) == set(contract.operations)
     for operation_id, rule in views.items():
@@ -83,8 +86,13 @@ def test_every_operation_says_how_it_fails(book, name):
             if method not in ("get", "put", "post", "delete", "patch", "head", "options"):
                 continue
             assert operation.get("operationId"), f"{method.upper()} {path} has no operationId"
-            errors = [status for status in operation["responses"] if status == "default" or status[0] in "45"
-                      or (errors_under_200 and status == "200" and _mentions_ex(document, operation["responses"]["200"]))]
+            errors = [
+                status
+                for status in operation["responses"]
+                if status == "default"
+                or status[0] in "45"
+                or (errors_under_200 and status == "200" and _mentions_ex(document, operation["responses"]["200"]))
+            ]
             assert errors, f"{operation['operationId']} documents no error response"
 
 

@@ -22,13 +22,18 @@ PATHS = {  # carrier -> (a path of one of its operations, the method a browser w
     "parcellab": (f"{PL}/v4/track/orders/info/", "GET", "authorization"),
 }
 PREFLIGHT_STATUS = {"border-express": 204, "bex": 200, "parcel2go": 200, "borderless360": 200, "parcellab": 200}
-QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-         "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
+QUOTE = {
+    "CollectionAddress": {"Country": "GBR"},
+    "DeliveryAddress": {"Country": "GBR"},
+    "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}],
+}
 
 
 def preflight(client, path, method="POST", headers="authorization,content-type", origin=ORIGIN):
-    return client.options(path, headers={"Origin": origin, "Access-Control-Request-Method": method,
-                                         "Access-Control-Request-Headers": headers})
+    return client.options(
+        path,
+        headers={"Origin": origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers},
+    )
 
 
 def journal(client):
@@ -43,19 +48,26 @@ def test_a_preflight_is_answered_without_credentials(client, carrier):
     assert response.headers["Access-Control-Allow-Origin"] == ORIGIN and "Origin" in response.headers["Vary"]
     assert response.headers["Access-Control-Allow-Methods"] == method
     assert response.headers["Access-Control-Allow-Headers"] == headers.replace(",", ", ")
-    assert response.headers.get("Access-Control-Max-Age") == ("86400" if carrier in ("borderless360", "parcellab")
-                                                              else None)
+    assert response.headers.get("Access-Control-Max-Age") == (
+        "86400" if carrier in ("borderless360", "parcellab") else None
+    )
     assert "Access-Control-Expose-Headers" not in response.headers
 
 
 def test_a_preflight_is_journaled_and_passes_strict_mode_and_faults(make_app):
     client = make_app(strict=True).test_client()
-    client.post("/__admin/namespaces/default/faults", json={"carrier": "parcel2go", "effect": "status",
-                                                            "status": 503, "times": 1})
+    client.post(
+        "/__admin/namespaces/default/faults",
+        json={"carrier": "parcel2go", "effect": "status", "status": 503, "times": 1},
+    )
     assert preflight(client, f"{P2G}/api/quotes").status_code == 200
     entry = journal(client)[-1]
     assert (entry["request"]["method"], entry["operation"], entry["response"]["status"], entry["faults"]) == (
-        "OPTIONS", None, 200, [])
+        "OPTIONS",
+        None,
+        200,
+        [],
+    )
     assert client.get("/__admin/namespaces/default/violations").get_json()["violations"] == []
     answer = client.get(f"{P2G}/api/countries", headers={"Origin": ORIGIN})  # the fault waited for this one
     assert answer.status_code == 503 and answer.headers["Access-Control-Allow-Origin"] == ORIGIN
@@ -83,8 +95,9 @@ def test_answers_and_errors_carry_the_cors_headers(client):
 
 @pytest.mark.parametrize("carrier", list(PATHS))
 def test_a_throttled_answer_is_readable_with_its_retry_after(client, carrier):
-    client.post("/__admin/namespaces/default/faults", json={"carrier": carrier, "effect": "rate_limit",
-                                                            "retry_after": 7})
+    client.post(
+        "/__admin/namespaces/default/faults", json={"carrier": carrier, "effect": "rate_limit", "retry_after": 7}
+    )
     path, method, _ = PATHS[carrier]
     response = client.open(path, method=method, headers={"Origin": ORIGIN})
     assert response.status_code == 429 and response.headers["Retry-After"] == "7"
@@ -103,8 +116,15 @@ def test_an_origin_that_is_no_origin_is_not_echoed(client):
     assert response.status_code == 405 and "Access-Control-Allow-Origin" not in response.headers
 
 
-@pytest.mark.parametrize("path", [f"{BE}/api/v1/consignments/BE10000001", "/bex/api/service/login",
-                                  f"{P2G}/api/quotes", f"{P2G}/auth/connect/token"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"{BE}/api/v1/consignments/BE10000001",
+        "/bex/api/service/login",
+        f"{P2G}/api/quotes",
+        f"{P2G}/auth/connect/token",
+    ],
+)
 def test_a_plain_options_to_an_aspnet_carrier_is_its_405(client, path):
     response = client.options(path)
     assert response.status_code == 405 and "OPTIONS" not in response.headers["Allow"]
@@ -114,9 +134,12 @@ def test_a_plain_options_to_an_aspnet_carrier_is_its_405(client, path):
 def test_a_plain_options_to_borderless360_is_drfs_metadata(client):
     response = client.options(f"{B360}/orders/", headers=B360_AUTH)
     assert response.status_code == 200 and response.headers["Allow"] == "GET, POST, HEAD, OPTIONS"
-    assert response.get_json() == {"name": "Orders List", "description": "", "renders": ["application/json"],
-                                   "parses": ["application/json", "application/x-www-form-urlencoded",
-                                              "multipart/form-data"]}
+    assert response.get_json() == {
+        "name": "Orders List",
+        "description": "",
+        "renders": ["application/json"],
+        "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
+    }
     detail = client.options(f"{B360}/orders/123/", headers=B360_AUTH)
     assert detail.headers["Allow"] == "GET, PUT, PATCH, HEAD, OPTIONS"
     assert detail.get_json()["name"] == "Orders Instance"
@@ -127,7 +150,8 @@ def test_a_plain_options_to_borderless360_is_drfs_metadata(client):
 def test_drfs_options_checks_credentials_as_the_view_does(client):
     response = client.options(f"{B360}/orders/")
     assert response.status_code == 401 and response.get_json() == {
-        "detail": "Authentication credentials were not provided."}
+        "detail": "Authentication credentials were not provided."
+    }
     assert client.options(f"{PL}/v4/track/orders/info/").status_code == 200  # anonymous callers pass
     response = client.options(f"{PL}/v4/track/orders/info/", headers={"Authorization": "Bearer nope"})
     assert response.status_code == 401 and response.get_json()["errors"][0]["code"] == "authentication_failed"
@@ -149,8 +173,10 @@ def test_a_drf_405_lists_options_in_drfs_order(client):
 def test_drfs_options_fits_the_contract_and_is_no_strict_violation(make_app):
     client = make_app(strict=True).test_client()
     book = ContractBook(data_dir("contracts"))
-    for name, path, headers in (("borderless360", f"{B360}/products/", B360_AUTH),
-                                ("parcellab", f"{PL}/v4/track/orders/info-widget/", {})):
+    for name, path, headers in (
+        ("borderless360", f"{B360}/products/", B360_AUTH),
+        ("parcellab", f"{PL}/v4/track/orders/info-widget/", {}),
+    ):
         response = client.options(path, headers=headers)
         assert response.status_code == 200
         schema = "components/responses/ViewMetadata/content/application~1json/schema"
@@ -163,8 +189,9 @@ def test_drfs_options_fits_the_contract_and_is_no_strict_violation(make_app):
 def test_each_contract_documents_its_carriers_cors(name):
     documented = ContractBook(data_dir("contracts")).contract(name).document["x-mock-cors"]
     assert documented["x-mock-guess"] is True
-    assert {key: value for key, value in documented.items()
-            if key != "description" and not key.startswith("x-")} == CARRIERS.load(name).cors.describe()
+    assert {
+        key: value for key, value in documented.items() if key != "description" and not key.startswith("x-")
+    } == CARRIERS.load(name).cors.describe()
 
 
 HEADER_TEXT = st.text(st.characters(codec="latin-1"), max_size=60)
@@ -173,8 +200,7 @@ HEADER_TEXT = st.text(st.characters(codec="latin-1"), max_size=60)
 @given(origin=HEADER_TEXT, method=HEADER_TEXT, headers=HEADER_TEXT)
 def test_any_preflight_headers_give_a_well_formed_answer(origin, method, headers):
     """Whatever a client sends, the answer holds only tokens it may echo: never a line break or a 500."""
-    request = {"Origin": origin, "Access-Control-Request-Method": method,
-               "Access-Control-Request-Headers": headers}
+    request = {"Origin": origin, "Access-Control-Request-Method": method, "Access-Control-Request-Headers": headers}
     policy = CorsPolicy()
     response = policy.preflight(request, "OPTIONS")
     if response is None:

@@ -21,21 +21,31 @@ def listed(depth: int) -> str:
     return "[" * depth + "]" * depth
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("PUT", f"{ADMIN}/deep", nested(1000)),
-    ("PUT", f"{ADMIN}/deep", listed(1000)),
-    ("PUT", f"{ADMIN}/deep", '{"fixtures": {"bex": %s}}' % nested(600)),
-    ("POST", f"{ADMIN}/default/faults", nested(1000)),
-    ("POST", f"{ADMIN}/default/faults", '{"effect": "status", "carrier": %s}' % listed(1000)),
-    ("POST", f"{ADMIN}/default/webhooks/subscriptions", nested(1000)),
-    ("POST", f"{ADMIN}/default/webhooks/subscriptions",
-     '{"carrier": "parcel2go", "url": "http://127.0.0.1:9/", "headers": %s}' % nested(1000)),
-    ("POST", f"{ADMIN}/default/clock", nested(1000)),
-    ("POST", f"{ADMIN}/default/tokens/expire", nested(1000)),
-    ("POST", f"{ADMIN}/default/scenario", nested(1000)),
-    ("POST", f"{ADMIN}/default/scenario", "fixtures:\n  bex: " + listed(1000)),
-    ("POST", f"{ADMIN}/default/scenario", "".join(f"{' ' * level}k:\n" for level in range(1000)) + " " * 1000 + "v"),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("PUT", f"{ADMIN}/deep", nested(1000)),
+        ("PUT", f"{ADMIN}/deep", listed(1000)),
+        ("PUT", f"{ADMIN}/deep", '{"fixtures": {"bex": %s}}' % nested(600)),
+        ("POST", f"{ADMIN}/default/faults", nested(1000)),
+        ("POST", f"{ADMIN}/default/faults", '{"effect": "status", "carrier": %s}' % listed(1000)),
+        ("POST", f"{ADMIN}/default/webhooks/subscriptions", nested(1000)),
+        (
+            "POST",
+            f"{ADMIN}/default/webhooks/subscriptions",
+            '{"carrier": "parcel2go", "url": "http://127.0.0.1:9/", "headers": %s}' % nested(1000),
+        ),
+        ("POST", f"{ADMIN}/default/clock", nested(1000)),
+        ("POST", f"{ADMIN}/default/tokens/expire", nested(1000)),
+        ("POST", f"{ADMIN}/default/scenario", nested(1000)),
+        ("POST", f"{ADMIN}/default/scenario", "fixtures:\n  bex: " + listed(1000)),
+        (
+            "POST",
+            f"{ADMIN}/default/scenario",
+            "".join(f"{' ' * level}k:\n" for level in range(1000)) + " " * 1000 + "v",
+        ),
+    ],
+)
 def test_admin_refuses_a_body_nested_too_deep(client, method, path, body):
     response = client.open(path, method=method, data=body, content_type="application/json")
     assert response.status_code == 400, response.data
@@ -74,7 +84,6 @@ def test_no_carrier_route_fails_on_a_deep_body(make_app, carrier, strict):
         path = f"/{carrier}" + re.sub(r"<[^>]+>", "1", route.rule)
         for method in sorted(route.methods - {"HEAD"}):
             for body in (nested(1000), listed(5000), nested(900), nested(65)):
-                response = client.open(path, method=method, data=body, content_type="application/json",
-                                       headers=headers)
+                response = client.open(path, method=method, data=body, content_type="application/json", headers=headers)
                 assert response.status_code < 500, (method, path, response.data)
     app.extensions["mock_carriers"].namespaces.close()

@@ -34,21 +34,35 @@ from mock_carriers.core.fixtures import load_yaml
 from mock_carriers.resources import data_dir
 
 EXAMPLES = int(os.environ.get("MOCK_CARRIERS_FUZZ_EXAMPLES", "3"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance, negative_data_rejection]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
 
 CREDENTIALS = {
     "border-express": lambda http, prefix: {"Authorization": f"bearer {be_token(http, prefix)}"},
-    "bex": lambda http, prefix: {"token": bex_token(http, prefix=prefix),
-                                 "X-InsightWebHooks-Auth": "mock-bex-webhook-key"},
+    "bex": lambda http, prefix: {
+        "token": bex_token(http, prefix=prefix),
+        "X-InsightWebHooks-Auth": "mock-bex-webhook-key",
+    },
     "parcel2go": lambda http, prefix: {"Authorization": f"Bearer {p2g_token(http, prefix=prefix)}"},
     "borderless360": lambda http, prefix: B360_AUTH,
     "parcellab": lambda http, prefix: {**PL_AUTH, "user": "1612197", "token": "mock-pl-legacy"},
 }
 """Headers that get a request past each carrier's authentication, in the namespace under `prefix`."""
 
-LIST_OPERATIONS = {"listOrders", "listProducts", "listThreePls", "listInventoryLevels", "listStockAdjustments",
-                   "listStockTransactions"}
+LIST_OPERATIONS = {
+    "listOrders",
+    "listProducts",
+    "listThreePls",
+    "listInventoryLevels",
+    "listStockAdjustments",
+    "listStockTransactions",
+}
 
 # Hypothesis draws some values from the constants of every local module imported so far: import them
 # all now, so that which tests ran before (and loaded a carrier) cannot change the examples.
@@ -93,14 +107,21 @@ def test_fuzz(make_app, carrier, method, path, strict):
     excluded = _excluded(carrier, operation)
     namespaces = itertools.count()
 
-    @hypothesis.settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-                         suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
+    @hypothesis.settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.shrink],
+    )
     @hypothesis.given(case=st.one_of([operation.as_strategy(generation_mode=mode) for mode in GenerationMode]))
     def fuzz(case):
         prefix = f"/ns/fuzz-{next(namespaces)}/{carrier}"
         credentials = CREDENTIALS.get(carrier, lambda http, prefix: {})  # none: a carrier without authentication
         headers = {} if schema.is_security_param_negated(case) else credentials(http, prefix)
-        case.call_and_validate(base_url=f"http://localhost{prefix}", headers=headers, app=app,
-                               checks=CHECKS, excluded_checks=excluded)
+        case.call_and_validate(
+            base_url=f"http://localhost{prefix}", headers=headers, app=app, checks=CHECKS, excluded_checks=excluded
+        )
 
     fuzz()

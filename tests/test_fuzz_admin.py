@@ -27,8 +27,13 @@ from mock_carriers.core.fixtures import load_yaml
 from mock_carriers.resources import data_dir
 
 EXAMPLES = int(os.environ.get("MOCK_CARRIERS_FUZZ_EXAMPLES", "10"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+]
 CONTRACT = data_dir("contracts") / "admin.openapi.yaml"
 
 
@@ -47,8 +52,10 @@ def _schema():
 @pytest.fixture
 def no_network(monkeypatch):
     """A fuzzed subscription may name any URL: webhook deliveries go nowhere during the test."""
+
     def refuse(self, url, *args, **kwargs):
         raise requests.ConnectionError(f"no network in the admin fuzz test: {url[:80]}")
+
     monkeypatch.setattr(requests.Session, "post", refuse)
 
 
@@ -57,8 +64,14 @@ def test_fuzz_admin(no_network, make_app, method, path):
     app = make_app()
     operation = _schema()[path][method]
 
-    @hypothesis.settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-                         suppress_health_check=list(HealthCheck), phases=[Phase.generate, Phase.shrink])
+    @hypothesis.settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.generate, Phase.shrink],
+    )
     @hypothesis.given(case=st.one_of([operation.as_strategy(generation_mode=mode) for mode in GenerationMode]))
     def fuzz(case):
         case.call_and_validate(base_url="http://localhost", app=app, checks=CHECKS)

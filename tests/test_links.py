@@ -12,22 +12,55 @@ import pytest
 
 from mock_carriers.carriers import CARRIERS
 
-REAL_HOSTS = {"border-express": "api.borderexpress.com.au", "bex": "api.bex.co.za", "parcel2go": "www.parcel2go.com",
-              "borderless360": "api.borderless360.com", "parcellab": "api.parcellab.com"}
+REAL_HOSTS = {
+    "border-express": "api.borderexpress.com.au",
+    "bex": "api.bex.co.za",
+    "parcel2go": "www.parcel2go.com",
+    "borderless360": "api.borderless360.com",
+    "parcellab": "api.parcellab.com",
+}
 PROXY_HOST = "mock.example.test"
 MOCK_HOSTS = {*CARRIERS.hosts, "127.0.0.1", "localhost", PROXY_HOST}  # a link to any of these must be in form
 LOOPBACK_HTTP = "http://127.0.0.1:8080"
 UNTRUSTED = "10.0.0.5"
-ADDRESS = {"ContactName": "Test", "Email": "test@test.com", "Property": "11", "Street": "Saville St", "Town": "Malton",
-           "Postcode": "YO17 7LL", "CountryIsoCode": "GBR"}
-ORDER = {"Items": [{"Id": "9c2f14e4-eae2-47db-8e49-df2aba410268", "CollectionDate": "2030-12-13T14:22:14+00:00",
-                    "Service": "dpd-next-day", "CollectionAddress": {**ADDRESS, "Postcode": "YO12 7JZ"},
-                    "Parcels": [{"Id": "00000000-0000-0000-0000-000000000000", "Height": 10, "Length": 10, "Width": 10,
-                                 "Weight": 1, "EstimatedValue": 100, "DeliveryAddress": ADDRESS,
-                                 "ContentsSummary": "Slippers"}]}],
-         "CustomerDetails": {"Email": "j.doe@yahoo.com", "Forename": "John", "Surname": "Doe"}}
-SPOOF = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "spoofed.example", "X-Forwarded-Port": "444",
-         "Forwarded": "proto=https;host=spoofed.example"}
+ADDRESS = {
+    "ContactName": "Test",
+    "Email": "test@test.com",
+    "Property": "11",
+    "Street": "Saville St",
+    "Town": "Malton",
+    "Postcode": "YO17 7LL",
+    "CountryIsoCode": "GBR",
+}
+ORDER = {
+    "Items": [
+        {
+            "Id": "9c2f14e4-eae2-47db-8e49-df2aba410268",
+            "CollectionDate": "2030-12-13T14:22:14+00:00",
+            "Service": "dpd-next-day",
+            "CollectionAddress": {**ADDRESS, "Postcode": "YO12 7JZ"},
+            "Parcels": [
+                {
+                    "Id": "00000000-0000-0000-0000-000000000000",
+                    "Height": 10,
+                    "Length": 10,
+                    "Width": 10,
+                    "Weight": 1,
+                    "EstimatedValue": 100,
+                    "DeliveryAddress": ADDRESS,
+                    "ContentsSummary": "Slippers",
+                }
+            ],
+        }
+    ],
+    "CustomerDetails": {"Email": "j.doe@yahoo.com", "Forename": "John", "Surname": "Doe"},
+}
+SPOOF = {
+    "X-Forwarded-Proto": "https",
+    "X-Forwarded-Host": "spoofed.example",
+    "X-Forwarded-Port": "444",
+    "Forwarded": "proto=https;host=spoofed.example",
+}
 
 
 @dataclass(frozen=True)
@@ -48,22 +81,44 @@ FORMS = {
     "tls-explicit-443": Form("https://{host}:443", False, "https://{host}"),
     "plain-prefix": Form(LOOPBACK_HTTP, True, LOOPBACK_HTTP + "/ns/t42/{carrier}"),
     "tls-prefix-other-port": Form("https://localhost:8443", True, "https://localhost:8443/ns/t42/{carrier}"),
-    "x-forwarded-from-loopback": Form(LOOPBACK_HTTP, False, "https://{host}",
-                                      {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "{host}"}),
-    "x-forwarded-port": Form(LOOPBACK_HTTP, False, "https://{host}:8443",
-                             {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "{host}", "X-Forwarded-Port": "8443"}),
-    "forwarded-rfc7239": Form(LOOPBACK_HTTP, False, "https://{host}",
-                              {"Forwarded": 'for="[2001:db8::1]:4711";proto=https;host={host}'}),
-    "proxy-keeps-prefix": Form(LOOPBACK_HTTP, True, f"https://{PROXY_HOST}/ns/t42/{{carrier}}",
-                               {"X-Forwarded-Proto": "https", "X-Forwarded-Host": PROXY_HOST}),
+    "x-forwarded-from-loopback": Form(
+        LOOPBACK_HTTP, False, "https://{host}", {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "{host}"}
+    ),
+    "x-forwarded-port": Form(
+        LOOPBACK_HTTP,
+        False,
+        "https://{host}:8443",
+        {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "{host}", "X-Forwarded-Port": "8443"},
+    ),
+    "forwarded-rfc7239": Form(
+        LOOPBACK_HTTP, False, "https://{host}", {"Forwarded": 'for="[2001:db8::1]:4711";proto=https;host={host}'}
+    ),
+    "proxy-keeps-prefix": Form(
+        LOOPBACK_HTTP,
+        True,
+        f"https://{PROXY_HOST}/ns/t42/{{carrier}}",
+        {"X-Forwarded-Proto": "https", "X-Forwarded-Host": PROXY_HOST},
+    ),
     "untrusted-peer-ignored": Form(LOOPBACK_HTTP, True, LOOPBACK_HTTP + "/ns/t42/{carrier}", SPOOF, peer=UNTRUSTED),
-    "widened-trust-honoured": Form(LOOPBACK_HTTP, False, "https://{host}",
-                                   {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "{host}"}, peer=UNTRUSTED,
-                                   settings={"trust_forwarded": ("127.0.0.0/8", "10.0.0.0/8")}),
-    "trust-everyone": Form(LOOPBACK_HTTP, False, "https://{host}",
-                           {"Forwarded": "proto=https;host={host}"}, peer="203.0.113.9", settings={"trust_forwarded": "*"}),
-    "trust-nobody": Form(LOOPBACK_HTTP, True, LOOPBACK_HTTP + "/ns/t42/{carrier}", SPOOF,
-                         settings={"trust_forwarded": ("none",)}),
+    "widened-trust-honoured": Form(
+        LOOPBACK_HTTP,
+        False,
+        "https://{host}",
+        {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "{host}"},
+        peer=UNTRUSTED,
+        settings={"trust_forwarded": ("127.0.0.0/8", "10.0.0.0/8")},
+    ),
+    "trust-everyone": Form(
+        LOOPBACK_HTTP,
+        False,
+        "https://{host}",
+        {"Forwarded": "proto=https;host={host}"},
+        peer="203.0.113.9",
+        settings={"trust_forwarded": "*"},
+    ),
+    "trust-nobody": Form(
+        LOOPBACK_HTTP, True, LOOPBACK_HTTP + "/ns/t42/{carrier}", SPOOF, settings={"trust_forwarded": ("none",)}
+    ),
 }
 
 
@@ -82,9 +137,14 @@ class Visit:
 
     def call(self, method: str, path: str, *, headers: dict | None = None, **kwargs):
         """`path` (with its query) on the carrier, as the carrier's real API has it."""
-        response = self.http.open(self.prefix + path, method=method, base_url=self.base_url,
-                                  headers={**self.headers, **(headers or {})},
-                                  environ_base={"REMOTE_ADDR": self.form.peer}, **kwargs)
+        response = self.http.open(
+            self.prefix + path,
+            method=method,
+            base_url=self.base_url,
+            headers={**self.headers, **(headers or {})},
+            environ_base={"REMOTE_ADDR": self.form.peer},
+            **kwargs,
+        )
         assert response.status_code < 500, response.data
         found = _urls(response.get_json(silent=True)) if response.is_json else []
         if "Location" in response.headers:
@@ -97,7 +157,7 @@ class Visit:
 
     def follow(self, url: str, method: str = "GET", **kwargs):
         assert url.startswith(self.root + "/"), f"{url} is not under {self.root}/"
-        response = self.call(method, url[len(self.root):], **kwargs)
+        response = self.call(method, url[len(self.root) :], **kwargs)
         assert response.status_code == 200, (url, response.data)
         return response
 
@@ -112,16 +172,24 @@ def _urls(value) -> list[str]:
 
 # --- a typical flow per carrier ---------------------------------------------------------------------
 
+
 def border_express(visit: Visit) -> None:
-    token = visit.call("POST", "/token", data={"grant_type": "client_credentials", "client_id": "mock-be-client",
-                                                "client_secret": "mock-be-secret"}).get_json()["access_token"]
+    token = visit.call(
+        "POST",
+        "/token",
+        data={"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"},
+    ).get_json()["access_token"]
     for path in ("", "/Statuses", "/pods/Metadata", "/scans"):
-        response = visit.call("GET", f"/api/v1/consignments/BE10000001{path}", headers={"Authorization": f"bearer {token}"})
+        response = visit.call(
+            "GET", f"/api/v1/consignments/BE10000001{path}", headers={"Authorization": f"bearer {token}"}
+        )
         assert response.status_code == 200
 
 
 def bex(visit: Visit) -> None:
-    login = visit.call("POST", "/api/service/login", json={"username": "mock-bex-user", "password": "mock-bex-password"})
+    login = visit.call(
+        "POST", "/api/service/login", json={"username": "mock-bex-user", "password": "mock-bex-password"}
+    )
     assert login.get_json()["value"]
     tracking = visit.call("GET", "/api/service/waybillquicktrackingv3customtreeview?searchItems=BEX1000001")
     assert len(tracking.get_json()["items"]) > 1
@@ -131,9 +199,16 @@ def parcel2go(visit: Visit) -> None:
     discovery = visit.call("GET", "/auth/.well-known/openid-configuration").get_json()
     assert discovery["issuer"] == f"{visit.root}/auth"
     visit.follow(discovery["jwks_uri"])
-    token = visit.follow(discovery["token_endpoint"], "POST", data={
-        "grant_type": "client_credentials", "client_id": "mock-p2g-client", "client_secret": "mock-p2g-secret",
-        "scope": "public-api payment my-profile"}).get_json()["access_token"]
+    token = visit.follow(
+        discovery["token_endpoint"],
+        "POST",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "mock-p2g-client",
+            "client_secret": "mock-p2g-secret",
+            "scope": "public-api payment my-profile",
+        },
+    ).get_json()["access_token"]
     auth = {"Authorization": f"Bearer {token}"}
     services = visit.call("GET", "/api/services", headers=auth).get_json()
     for link in services[0]["Links"].values():
@@ -164,9 +239,18 @@ def borderless360(visit: Visit) -> None:
         page, pages = visit.follow(page["next"], headers=auth).get_json(), pages + 1
     assert pages > 2 and page["previous"] is not None
     visit.follow(page["previous"], headers=auth)
-    returned = visit.call("POST", f"{api}/order/return/", headers=auth, json={
-        "order_id": 383487, "email": "user@example.com", "customer_reference": "ARM2393", "order_items": [{"sku": "WAG4628", "quantity": 1}],
-        "source": "API"}).get_json()
+    returned = visit.call(
+        "POST",
+        f"{api}/order/return/",
+        headers=auth,
+        json={
+            "order_id": 383487,
+            "email": "user@example.com",
+            "customer_reference": "ARM2393",
+            "order_items": [{"sku": "WAG4628", "quantity": 1}],
+            "source": "API",
+        },
+    ).get_json()
     label = visit.follow(returned["fulfillments"][0]["shipping_label"])
     assert label.data.startswith(b"%PDF")
 
@@ -178,8 +262,13 @@ def parcellab(visit: Visit) -> None:
     assert visit.call("GET", f"/v4/track/orders/info-widget/{query}", headers=auth).mimetype == "image/png"
 
 
-FLOWS = {"border-express": border_express, "bex": bex, "parcel2go": parcel2go, "borderless360": borderless360,
-         "parcellab": parcellab}
+FLOWS = {
+    "border-express": border_express,
+    "bex": bex,
+    "parcel2go": parcel2go,
+    "borderless360": borderless360,
+    "parcellab": parcellab,
+}
 WRITES_LINKS = {"parcel2go", "borderless360"}
 
 

@@ -25,9 +25,11 @@ BE_FORM = {"grant_type": "client_credentials"}
 
 def run(session):
     """Run `session(client)` against an MCP client; answers what it returns."""
+
     async def main(server):
         async with Client(server, read_timeout_seconds=60) as client:
             return await session(client)
+
     return lambda server: anyio.run(main, server)
 
 
@@ -38,14 +40,18 @@ def in_memory(url: str, admin_token: str | None = None):
 def stdio(*args: str) -> StdioServerParameters:
     """`mock-carriers mcp ARGS` as a subprocess, with none of this environment's MOCK_CARRIERS_*."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("MOCK_CARRIERS_")}
-    return StdioServerParameters(command=sys.executable, args=["-m", "mock_carriers", "mcp", *args], env=env,
-                                 cwd=str(ROOT))
+    return StdioServerParameters(
+        command=sys.executable, args=["-m", "mock_carriers", "mcp", *args], env=env, cwd=str(ROOT)
+    )
 
 
 def test_there_is_one_tool_per_admin_operation_and_its_schema_comes_from_the_contract(live_server):
     tools = run(lambda client: client.list_tools())(in_memory(live_server())).tools
-    views = {rule.endpoint.removeprefix("admin.") for rule in create_app().url_map.iter_rules()
-             if rule.endpoint.startswith("admin.")}
+    views = {
+        rule.endpoint.removeprefix("admin.")
+        for rule in create_app().url_map.iter_rules()
+        if rule.endpoint.startswith("admin.")
+    }
     operations = ContractBook(data_dir("contracts")).contract("admin").operations
     assert {tool.name for tool in tools} == set(operations) == views
     by_name = {tool.name: tool for tool in tools}
@@ -70,18 +76,22 @@ def test_an_agent_makes_a_namespace_breaks_a_carrier_and_reads_what_its_code_did
         token = requests.post(f"{base}/token", data={**BE_FORM, **credentials}, timeout=5).json()["access_token"]
         delivered = f"{base}/api/v1/consignments/{border_express['references']['delivered']}"
 
-        fault = await client.call_tool("add_fault", {"name": "agent", "body": {
-            "carrier": "border-express", "effect": "status", "status": 503, "times": 1}})
+        fault = await client.call_tool(
+            "add_fault",
+            {"name": "agent", "body": {"carrier": "border-express", "effect": "status", "status": 503, "times": 1}},
+        )
         assert not fault.is_error
         assert requests.get(delivered, headers={"Authorization": f"bearer {token}"}, timeout=5).status_code == 503
         assert requests.get(delivered, headers={"Authorization": f"bearer {token}"}, timeout=5).status_code == 200
 
-        journal = (await client.call_tool("get_journal", {"name": "agent", "carrier": "border-express",
-                                                          "limit": 2})).structured_content["entries"]
+        journal = (
+            await client.call_tool("get_journal", {"name": "agent", "carrier": "border-express", "limit": 2})
+        ).structured_content["entries"]
         assert [entry["response"]["status"] for entry in journal] == [503, 200]
         assert journal[0]["faults"] and not journal[1]["faults"]
-        assert (await client.call_tool("remove_fault", {"name": "agent", "fault_id": fault.structured_content["id"]}
-                                       )).content[0].text == "HTTP 204, no body"
+        assert (
+            await client.call_tool("remove_fault", {"name": "agent", "fault_id": fault.structured_content["id"]})
+        ).content[0].text == "HTTP 204, no body"
         assert (await client.call_tool("list_faults", {"name": "agent"})).structured_content == {"faults": []}
 
         moved = await client.call_tool("change_clock", {"name": "agent", "body": {"action": "advance", "by": "2h"}})
@@ -94,6 +104,7 @@ def test_an_agent_makes_a_namespace_breaks_a_carrier_and_reads_what_its_code_did
         assert violations.structured_content == {"violations": []}
         scenario = await client.call_tool("apply_scenario", {"name": "qa", "body": "seed: 3\nclock: [freeze]\n"})
         assert scenario.structured_content["clock"]["frozen"] is True  # YAML text goes as the scenario file
+
     run(session)(in_memory(url))
 
 
@@ -101,16 +112,19 @@ def test_a_wrong_call_is_a_tool_error_that_says_why_and_changes_nothing(live_ser
     url = live_server()
 
     async def session(client):
-        answers = [await client.call_tool(name, arguments) for name, arguments in [
-            ("no_such_tool", {}),
-            ("get_clock", {}),
-            ("get_journal", {"name": "default", "limit": 0}),
-            ("get_clock", {"name": "default", "colour": "red"}),
-            ("get_clock", {"name": "never-made"}),
-            ("add_fault", {"name": "default", "body": {"effect": "status", "status": 418}}),
-            ("put_namespace", {"name": "..", "body": {}}),
-            ("remove_fault", {"name": "default", "fault_id": ".."}),  # sent as one segment, not a step up
-        ]]
+        answers = [
+            await client.call_tool(name, arguments)
+            for name, arguments in [
+                ("no_such_tool", {}),
+                ("get_clock", {}),
+                ("get_journal", {"name": "default", "limit": 0}),
+                ("get_clock", {"name": "default", "colour": "red"}),
+                ("get_clock", {"name": "never-made"}),
+                ("add_fault", {"name": "default", "body": {"effect": "status", "status": 418}}),
+                ("put_namespace", {"name": "..", "body": {}}),
+                ("remove_fault", {"name": "default", "fault_id": ".."}),  # sent as one segment, not a step up
+            ]
+        ]
         assert all(answer.is_error for answer in answers)
         texts = [answer.content[0].text for answer in answers]
         assert "no tool 'no_such_tool'" in texts[0] and "get_journal" in texts[0]
@@ -124,6 +138,7 @@ def test_a_wrong_call_is_a_tool_error_that_says_why_and_changes_nothing(live_ser
         listed = await client.call_tool("list_namespaces", {})
         assert [ns["namespace"] for ns in listed.structured_content["namespaces"]] == ["default"]
         assert (await client.call_tool("list_faults", {"name": "default"})).structured_content == {"faults": []}
+
     run(session)(in_memory(url))
 
 
@@ -147,6 +162,7 @@ def test_over_stdio_it_drives_the_server_given_by_url(live_server):
         tools = await client.list_tools()
         made = await client.call_tool("put_namespace", {"name": "stdio", "body": {}})
         return client.instructions, tools.tools, made
+
     instructions, tools, made = run(session)(stdio("--url", url))
     assert url in instructions and "put_namespace" in instructions
     assert len(tools) == len(admin_tools())
@@ -161,11 +177,15 @@ def test_over_stdio_without_a_url_it_starts_a_server_the_agents_code_can_reach()
         parcel2go = document["carriers"]["parcel2go"]
         server = parcel2go["base_url"].removesuffix("/ns/own/parcel2go")
         assert server.startswith("http://127.0.0.1:") and f"server at {server}:" in client.instructions
-        token = requests.post(f"{parcel2go['base_url']}/auth/connect/token", timeout=5,
-                              data={"grant_type": "client_credentials", **parcel2go["credentials"]})
+        token = requests.post(
+            f"{parcel2go['base_url']}/auth/connect/token",
+            timeout=5,
+            data={"grant_type": "client_credentials", **parcel2go["credentials"]},
+        )
         assert token.status_code == 200
         journal = await client.call_tool("get_journal", {"name": "own", "carrier": "parcel2go"})
         assert [entry["response"]["status"] for entry in journal.structured_content["entries"]] == [200]
+
     run(session)(stdio())
 
 

@@ -36,8 +36,9 @@ def test_the_five_minute_tour_answers_as_it_says(live_server):
     assert "MOCK=http://127.0.0.1:8080\n" in script
     script = script.replace("MOCK=http://127.0.0.1:8080\n", f"MOCK={url}\n")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True,
-                            timeout=60, env=env)
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", script], capture_output=True, text=True, timeout=60, env=env
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     first = out.split("\r\n\r\n", 1)[0]

@@ -34,8 +34,11 @@ def _copy_project(into: Path) -> Path:
 
 def _hashes(root: Path) -> dict[str, str]:
     """Every file of the whole checkout by content, so any change anywhere shows."""
-    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(root.rglob("*")) if path.is_file() and "__pycache__" not in path.parts}
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -47,10 +50,25 @@ def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
 def project(tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, subprocess.CompletedProcess]]:
     root = _copy_project(tmp_path_factory.mktemp("project"))
     before = _hashes(root)
-    runs = {name: _run(root, "-m", "mock_carriers", "scaffold", "carrier", name, "--framework", framework)
-            for name, framework in NEW.items()}
-    runs["pytest"] = _run(root, "-m", "pytest", "-q", "-p", "no:warnings", "-p", "no:xdist", "-k", "acme or django",
-                          "tests/acme_post", "tests/django_post", "tests/test_contracts.py")
+    runs = {
+        name: _run(root, "-m", "mock_carriers", "scaffold", "carrier", name, "--framework", framework)
+        for name, framework in NEW.items()
+    }
+    runs["pytest"] = _run(
+        root,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:warnings",
+        "-p",
+        "no:xdist",
+        "-k",
+        "acme or django",
+        "tests/acme_post",
+        "tests/django_post",
+        "tests/test_contracts.py",
+    )
     return root, before, runs
 
 
@@ -78,17 +96,20 @@ def test_core_and_the_fault_code_are_untouched(project):
     assert changed == {"mock_carriers/carriers/__init__.py"}
 
 
-@pytest.mark.parametrize("args, words", [
-    (["bex"], "carrier 'bex' already exists"),
-    (["acme-post"], "carrier 'acme-post' already exists"),
-    (["Acme Post"], "'Acme Post' is not a carrier name"),
-    (["acme--post"], "is not a carrier name"),
-    (["admin"], "'admin' is not a carrier name: it is taken"),
-    (["class"], "'class' is not a carrier name: it is taken"),
-    (["base"], "'base' is not a carrier name: it is taken"),
-    (["new-post", "--host", "www.parcel2go.com"], "host 'www.parcel2go.com' already belongs to a carrier"),
-    (["new-post", "--host", "not a host"], "host 'not a host' is not a host name"),
-])
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["bex"], "carrier 'bex' already exists"),
+        (["acme-post"], "carrier 'acme-post' already exists"),
+        (["Acme Post"], "'Acme Post' is not a carrier name"),
+        (["acme--post"], "is not a carrier name"),
+        (["admin"], "'admin' is not a carrier name: it is taken"),
+        (["class"], "'class' is not a carrier name: it is taken"),
+        (["base"], "'base' is not a carrier name: it is taken"),
+        (["new-post", "--host", "www.parcel2go.com"], "host 'www.parcel2go.com' already belongs to a carrier"),
+        (["new-post", "--host", "not a host"], "host 'not a host' is not a host name"),
+    ],
+)
 def test_a_refused_name_or_host_writes_nothing(project, args, words):
     root = project[0]
     before = _hashes(root)
@@ -106,8 +127,22 @@ def test_a_folder_that_is_no_checkout_is_refused(tmp_path):
 
 def test_a_host_is_registered_with_the_carrier(tmp_path):
     root = _copy_project(tmp_path)
-    result = CliRunner().invoke(main, ["scaffold", "carrier", "acme-post", "--into", str(root),
-                                       "--host", "api.acme-post.example", "--host", "sandbox.acme-post.example"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "scaffold",
+            "carrier",
+            "acme-post",
+            "--into",
+            str(root),
+            "--host",
+            "api.acme-post.example",
+            "--host",
+            "sandbox.acme-post.example",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    assert ('CarrierEntry("acme-post", "acme_post", hosts=("api.acme-post.example", "sandbox.acme-post.example")),'
-            in (root / "mock_carriers/carriers/__init__.py").read_text())
+    assert (
+        'CarrierEntry("acme-post", "acme_post", hosts=("api.acme-post.example", "sandbox.acme-post.example")),'
+        in (root / "mock_carriers/carriers/__init__.py").read_text()
+    )

@@ -16,8 +16,9 @@ SCRIPT = Path(sys.executable).parent / "mock-carriers"
 
 
 def _serve(*args: str, env: dict | None = None):
-    process = subprocess.Popen([*COMMAND, "serve", "--port", "0", *args], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        [*COMMAND, "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
     line = process.stdout.readline()
     return process, line
 
@@ -30,6 +31,7 @@ def serve():
         process, line = _serve(*args, env=env)
         processes.append(process)
         return process, line
+
     yield start
     for process in processes:
         process.terminate()
@@ -41,8 +43,11 @@ def test_serve_prints_its_url_and_answers(serve):
     assert line.startswith("mock-carriers ") and "listening on http://127.0.0.1:" in line
     url = line.split()[-1]
     assert requests.get(f"{url}/__admin/health", timeout=5).json()["status"] == "ok"
-    token = requests.post(f"{url}/border-express/token", timeout=5, data={
-        "grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"})
+    token = requests.post(
+        f"{url}/border-express/token",
+        timeout=5,
+        data={"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"},
+    )
     assert token.status_code == 200
 
 
@@ -59,6 +64,7 @@ def test_the_console_script_is_installed():
 
 def test_environment_sets_the_admin_token(serve):
     import os
+
     _, line = serve(env={**os.environ, "MOCK_CARRIERS_ADMIN_TOKEN": "t0ken"})
     url = line.split()[-1]
     assert requests.get(f"{url}/__admin/health", timeout=5).status_code == 401
@@ -75,11 +81,13 @@ def _broken_fixtures(tmp_path: Path) -> Path:
 
 def test_serve_refuses_broken_fixtures_naming_file_line_and_field(tmp_path):
     directory = _broken_fixtures(tmp_path)
-    result = subprocess.run([*COMMAND, "serve", "--port", "0", "--fixtures", str(directory)],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [*COMMAND, "serve", "--port", "0", "--fixtures", str(directory)], capture_output=True, text=True, timeout=30
+    )
     assert result.returncode != 0
-    line = next(n for n, text in enumerate((directory / "border-express.yaml").read_text().splitlines(), 1)
-                if '"31210"' in text)
+    line = next(
+        n for n, text in enumerate((directory / "border-express.yaml").read_text().splitlines(), 1) if '"31210"' in text
+    )
     assert f"border-express.yaml:{line}: consignments.BE10000001.receiver.postcode" in result.stderr
 
 
@@ -95,8 +103,9 @@ def test_fixtures_override_the_shipped_world(serve, tmp_path):
 def test_fixtures_check(tmp_path):
     ok = subprocess.run([*COMMAND, "fixtures", "check"], capture_output=True, text=True, timeout=30)
     assert ok.returncode == 0 and "ok    " in ok.stdout
-    bad = subprocess.run([*COMMAND, "fixtures", "check", str(_broken_fixtures(tmp_path))],
-                         capture_output=True, text=True, timeout=30)
+    bad = subprocess.run(
+        [*COMMAND, "fixtures", "check", str(_broken_fixtures(tmp_path))], capture_output=True, text=True, timeout=30
+    )
     assert bad.returncode == 1 and "receiver.postcode" in bad.stderr
     (tmp_path / "border-express.yaml").unlink()
     (tmp_path / "nobody.yaml").write_text("x: 1\n")
@@ -115,25 +124,32 @@ PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mock.example.test"
 
 
 def _issuer(url: str) -> str:
-    return requests.get(f"{url}/parcel2go/auth/.well-known/openid-configuration", headers=PROXIED, timeout=5).json()["issuer"]
+    return requests.get(f"{url}/parcel2go/auth/.well-known/openid-configuration", headers=PROXIED, timeout=5).json()[
+        "issuer"
+    ]
 
 
-@pytest.mark.parametrize("args, env, honoured", [
-    ((), {}, True),
-    (("--trust-forwarded", "10.0.0.0/8", "--trust-forwarded", "192.168.0.0/16,127.0.0.1"), {}, True),
-    (("--trust-forwarded", "10.0.0.0/8"), {}, False),
-    ((), {"MOCK_CARRIERS_TRUST_FORWARDED": "none"}, False),
-    (("--trust-forwarded", "*"), {"MOCK_CARRIERS_TRUST_FORWARDED": "none"}, True),
-])
+@pytest.mark.parametrize(
+    "args, env, honoured",
+    [
+        ((), {}, True),
+        (("--trust-forwarded", "10.0.0.0/8", "--trust-forwarded", "192.168.0.0/16,127.0.0.1"), {}, True),
+        (("--trust-forwarded", "10.0.0.0/8"), {}, False),
+        ((), {"MOCK_CARRIERS_TRUST_FORWARDED": "none"}, False),
+        (("--trust-forwarded", "*"), {"MOCK_CARRIERS_TRUST_FORWARDED": "none"}, True),
+    ],
+)
 def test_trust_forwarded_names_the_proxies_believed(serve, args, env, honoured):
     import os
+
     _, line = serve(*args, env={**os.environ, **env})
     url = line.split()[-1]
     assert _issuer(url) == ("https://mock.example.test/parcel2go/auth" if honoured else f"{url}/parcel2go/auth")
 
 
-@pytest.mark.parametrize("args, env", [(["--admin-token", ""], {}), (["--admin-token", "  "], {}),
-                                       ([], {"MOCK_CARRIERS_ADMIN_TOKEN": ""})])
+@pytest.mark.parametrize(
+    "args, env", [(["--admin-token", ""], {}), (["--admin-token", "  "], {}), ([], {"MOCK_CARRIERS_ADMIN_TOKEN": ""})]
+)
 def test_an_empty_admin_token_is_refused_at_start_up(args, env):
     """An empty token would silently leave the admin API open."""
     from click.testing import CliRunner
@@ -181,6 +197,7 @@ def test_after_a_reset_default_is_listed_and_the_scenarios_namespace_is_still_ne
 
     def listed() -> list[str]:
         return [ns["namespace"] for ns in requests.get(f"{url}/__admin/namespaces", timeout=5).json()["namespaces"]]
+
     assert requests.post(f"{url}/__admin/reset", timeout=5).json() == {"reset": 2}
     assert listed() == ["default"]
     login = {"username": "mock-bex-user", "password": "mock-bex-password"}

@@ -11,8 +11,11 @@ from support import B360, B360_AUTH, BEX, P2G, PL, PL_AUTH, bearer, p2g_token
 from mock_carriers.client import MockCarriers
 from mock_carriers.core.contracts.checking import MAX_CHECKED_BODY, MAX_CHECKED_DEPTH
 
-QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-         "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
+QUOTE = {
+    "CollectionAddress": {"Country": "GBR"},
+    "DeliveryAddress": {"Country": "GBR"},
+    "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}],
+}
 PRODUCT = {"sku": "STRICT-1", "title": "Strict product"}
 
 
@@ -30,15 +33,24 @@ def test_a_body_violation_is_refused_as_the_carrier_refuses_invalid_input(strict
     token = p2g_token(strict_client)
     response = strict_client.post(f"{P2G}/api/quotes", json={**QUOTE, "Parcels": "many"}, headers=bearer(token))
     assert response.status_code == 400
-    assert response.get_json() == {"Message": "The request is invalid.",
-                                   "ModelState": {"request.Parcels": ["The value 'many' is not valid for Parcels."]}}
+    assert response.get_json() == {
+        "Message": "The request is invalid.",
+        "ModelState": {"request.Parcels": ["The value 'many' is not valid for Parcels."]},
+    }
     [violation] = violations(strict_client)
     assert {key: violation[key] for key in ("request", "status", "operation", "kind", "in", "json_path", "rule")} == {
-        "request": "POST /parcel2go/api/quotes", "status": 400, "operation": "parcel2go:getQuotes",
-        "kind": "request", "in": "body", "json_path": "$.Parcels", "rule": "type"}
+        "request": "POST /parcel2go/api/quotes",
+        "status": 400,
+        "operation": "parcel2go:getQuotes",
+        "kind": "request",
+        "in": "body",
+        "json_path": "$.Parcels",
+        "rule": "type",
+    }
     entry = strict_client.get("/__admin/namespaces/default/journal?limit=1").get_json()["entries"][0]
-    assert entry["contract_violations"] == [{key: violation[key] for key in (
-        "operation", "kind", "in", "json_path", "rule", "message")}]
+    assert entry["contract_violations"] == [
+        {key: violation[key] for key in ("operation", "kind", "in", "json_path", "rule", "message")}
+    ]
 
 
 def test_text_that_is_no_number_breaks_parcel2gos_number_fields(strict_client):
@@ -61,8 +73,13 @@ def test_a_missing_property_is_named_by_its_path_in_each_carriers_words(strict_c
 
 def test_parcellab_refuses_in_drf_words_with_its_standardized_errors(strict_client):
     response = strict_client.get(f"{PL}/v4/track/orders/info/?account=many&order_number=ORD-1001", headers=PL_AUTH)
-    assert (response.status_code, response.get_json()) == (400, {"type": "client_error", "errors": [
-        {"code": "validation_error", "detail": "A valid integer is required.", "attr": "account"}]})
+    assert (response.status_code, response.get_json()) == (
+        400,
+        {
+            "type": "client_error",
+            "errors": [{"code": "validation_error", "detail": "A valid integer is required.", "attr": "account"}],
+        },
+    )
 
 
 def test_a_refused_request_changes_nothing(strict_client):
@@ -75,12 +92,12 @@ def test_a_refused_request_changes_nothing(strict_client):
 
 
 def test_bex_refuses_with_its_ex_field_in_a_200(strict_client):
-    response = strict_client.post(f"{BEX}/api/service/login", json={"username": ["mock-bex-user"],
-                                                                    "password": "mock-bex-password"})
+    response = strict_client.post(
+        f"{BEX}/api/service/login", json={"username": ["mock-bex-user"], "password": "mock-bex-password"}
+    )
     assert response.status_code == 200
     assert "username" in response.get_json()["ex"] and response.get_json()["id"] == 0
-    assert [(v["in"], v["json_path"], v["rule"]) for v in violations(strict_client)] == [
-        ("body", "$.username", "type")]
+    assert [(v["in"], v["json_path"], v["rule"]) for v in violations(strict_client)] == [("body", "$.username", "type")]
 
 
 def test_where_the_contract_documents_no_refusal_the_carrier_answers(strict_client):
@@ -102,15 +119,19 @@ def test_a_request_no_operation_describes_is_a_violation_and_the_carriers_404(st
     response = strict_client.delete(f"{B360}/products/", headers=B360_AUTH)
     assert response.status_code == 405
     assert [(v["rule"], v["json_path"]) for v in violations(strict_client)] == [
-        ("operation", "GET /api/v1/public_api/parcels/"), ("operation", "DELETE /api/v1/public_api/products/")]
+        ("operation", "GET /api/v1/public_api/parcels/"),
+        ("operation", "DELETE /api/v1/public_api/products/"),
+    ]
 
 
 def test_a_body_of_a_media_type_the_operation_does_not_take_is_a_violation(strict_client):
-    response = strict_client.post(f"{B360}/products/", data="<product/>", content_type="application/xml",
-                                  headers=B360_AUTH)
+    response = strict_client.post(
+        f"{B360}/products/", data="<product/>", content_type="application/xml", headers=B360_AUTH
+    )
     assert response.status_code in (400, 415)
     assert [(v["in"], v["json_path"], v["rule"]) for v in violations(strict_client)] == [
-        ("header", "Content-Type", "media type")]
+        ("header", "Content-Type", "media type")
+    ]
 
 
 def test_a_body_too_deep_to_check_is_a_400_and_one_too_large_a_413(strict_client):
@@ -119,11 +140,13 @@ def test_a_body_too_deep_to_check_is_a_400_and_one_too_large_a_413(strict_client
     response = strict_client.post(f"{P2G}/api/quotes", json=deep, headers=bearer(token))
     assert response.status_code == 400 and "ModelState" in response.get_json()
     huge = b'{"Parcels": [' + b"1," * (MAX_CHECKED_BODY // 2) + b"1]}"
-    response = strict_client.post(f"{P2G}/api/quotes", data=huge, content_type="application/json",
-                                  headers=bearer(token))
+    response = strict_client.post(
+        f"{P2G}/api/quotes", data=huge, content_type="application/json", headers=bearer(token)
+    )
     assert response.status_code == 413 and "Message" in response.get_json()
-    response = strict_client.post(f"{B360}/products/", data="[" * 100_000, content_type="application/json",
-                                  headers=B360_AUTH)
+    response = strict_client.post(
+        f"{B360}/products/", data="[" * 100_000, content_type="application/json", headers=B360_AUTH
+    )
     assert response.status_code == 400
     assert [v["rule"] for v in violations(strict_client)] == ["depth", "size", "depth"]
 
@@ -171,8 +194,7 @@ def test_strict_must_be_a_boolean(client, value):
     if value is None:
         assert response.status_code == 201
     else:
-        assert (response.status_code, response.get_json()["fields"]) == (
-            400, {"strict": ["must be true or false"]})
+        assert (response.status_code, response.get_json()["fields"]) == (400, {"strict": ["must be true or false"]})
 
 
 def test_taking_the_violations_forgets_them(strict_client):
@@ -194,8 +216,9 @@ def test_a_sandbox_over_http_is_strict_on_request(make_settings):
     with MockCarriers.start(make_settings(port=0)) as mock:
         sandbox = mock.sandbox(strict=True)
         assert sandbox.document["strict"] is True
-        response = requests.post(f"{sandbox.url('borderless360')}/api/v1/public_api/products/", json={"sku": 1},
-                                 headers=B360_AUTH, timeout=5)
+        response = requests.post(
+            f"{sandbox.url('borderless360')}/api/v1/public_api/products/", json={"sku": 1}, headers=B360_AUTH, timeout=5
+        )
         assert response.status_code == 400
         assert {v["json_path"] for v in sandbox.violations(clear=True)} == {"$.sku", "$.title"}
         assert sandbox.violations() == []
@@ -211,7 +234,8 @@ def test_each_violation_is_a_line_on_the_servers_console(strict_client, caplog):
         "type 'integer' [rule: type; borderless360:listOrders]",
         "strict mode: GET /borderless360/api/v1/public_api/parcels/: operation GET /api/v1/public_api/parcels/: "
         "GET /api/v1/public_api/parcels/ is not an operation of contracts/borderless360.openapi.yaml "
-        "[rule: operation; borderless360]"]
+        "[rule: operation; borderless360]",
+    ]
 
 
 def test_the_cli_shows_and_clears_the_violations(live_server):
@@ -225,7 +249,8 @@ def test_the_cli_shows_and_clears_the_violations(live_server):
     assert shown.exit_code == 1 and shown.output.splitlines() == [
         "mock-carriers strict mode: requests broke the carriers' contracts (1 violation)",
         "  GET /borderless360/api/v1/public_api/orders/?limit=plenty -> 200",
-        "    query limit: 'plenty' is not of type 'integer' [rule: type; borderless360:listOrders]"]
+        "    query limit: 'plenty' is not of type 'integer' [rule: type; borderless360:listOrders]",
+    ]
     assert CliRunner().invoke(main, ["violations", "--url", url, "--clear", "--json"]).exit_code == 1
     cleared = CliRunner().invoke(main, ["violations", "--url", url])
     assert (cleared.exit_code, cleared.output) == (0, "no contract violations\n")

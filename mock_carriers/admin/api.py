@@ -123,9 +123,14 @@ def ca_certificate():
 
 @admin.get("/namespaces")
 def list_namespaces():
-    return json_response({"namespaces": [
-        {"namespace": ns.name, "seed": ns.seed, "created": format_instant(ns.created_at)}
-        for ns in _state().namespaces.live()]})
+    return json_response(
+        {
+            "namespaces": [
+                {"namespace": ns.name, "seed": ns.seed, "created": format_instant(ns.created_at)}
+                for ns in _state().namespaces.live()
+            ]
+        }
+    )
 
 
 @admin.put("/namespaces/<name>")
@@ -155,16 +160,18 @@ def _checked_overlays(fixtures: object, line_of: Callable[[list], int] | None = 
     merged, errors = {}, {}
     for name, overlay in fixtures.items():
         if name not in state.carriers.names:
-            errors[f"fixtures.{name}"] = [f"{at(['fixtures', name])}unknown carrier; use one of "
-                                          f"{', '.join(state.carriers.names)}"]
+            errors[f"fixtures.{name}"] = [
+                f"{at(['fixtures', name])}unknown carrier; use one of {', '.join(state.carriers.names)}"
+            ]
             continue
         carrier = state.carriers.load(name)
         data = deep_merge(state.store.get(carrier), overlay)
         try:
             validate(data, carrier)
         except FixtureError as exc:
-            errors[f"fixtures.{name}"] = [at(["fixtures", name, *path]) + located(path, message)
-                                          for _, path, message in exc.problems]
+            errors[f"fixtures.{name}"] = [
+                at(["fixtures", name, *path]) + located(path, message) for _, path, message in exc.problems
+            ]
             continue
         merged[name] = data
     if errors:
@@ -183,10 +190,16 @@ def _document(namespace: Namespace) -> dict:
     carriers = {}
     for name in state.carriers.names:
         carrier = state.carriers.load(name)
-        carriers[name] = {"base_url": external_url(request, f"{prefix}/{name}"),
-                          **carrier.describe(namespace.fixtures(carrier))}
-    return {"namespace": namespace.name, "seed": namespace.seed, "strict": state.is_strict(namespace),
-            "carriers": carriers}
+        carriers[name] = {
+            "base_url": external_url(request, f"{prefix}/{name}"),
+            **carrier.describe(namespace.fixtures(carrier)),
+        }
+    return {
+        "namespace": namespace.name,
+        "seed": namespace.seed,
+        "strict": state.is_strict(namespace),
+        "carriers": carriers,
+    }
 
 
 @admin.delete("/namespaces/<name>")
@@ -268,10 +281,14 @@ def get_webhooks(name: str):
     namespace = _namespace(name)
     carrier = _carrier_query()
     hub = namespace.webhooks
-    return json_response({"namespace": namespace.name,
-                          "subscriptions": [s.to_dict() for s in hub.subscriptions(carrier)],
-                          "deliveries": [d.to_dict() for d in hub.deliveries(carrier)],
-                          "trimmed": hub.trimmed})
+    return json_response(
+        {
+            "namespace": namespace.name,
+            "subscriptions": [s.to_dict() for s in hub.subscriptions(carrier)],
+            "deliveries": [d.to_dict() for d in hub.deliveries(carrier)],
+            "trimmed": hub.trimmed,
+        }
+    )
 
 
 @admin.post("/namespaces/<name>/webhooks/subscriptions")
@@ -293,15 +310,22 @@ def _subscription_request(body: dict) -> dict:
     if not isinstance(filters, list) or any(f not in carrier.webhook_events for f in filters):
         raise Invalid({"filters": [f"must be a list of: {', '.join(carrier.webhook_events)}"]})
     headers = body.get("headers", {})
-    if not isinstance(headers, dict) or not all(isinstance(k, str) and isinstance(v, str) and k.strip()
-                                                and "\n" not in k + v and "\r" not in k + v
-                                                for k, v in headers.items()):
+    if not isinstance(headers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and "\n" not in k + v and "\r" not in k + v
+        for k, v in headers.items()
+    ):
         raise Invalid({"headers": ["must be an object of header names to string values"]})
     for key in ("secret", "description"):
         if body.get(key) is not None and not isinstance(body[key], str):
             raise Invalid({key: ["must be a string"]})
-    return {"carrier": carrier.name, "url": url, "secret": body.get("secret"), "filters": tuple(filters),
-            "headers": headers, "description": body.get("description") or ""}
+    return {
+        "carrier": carrier.name,
+        "url": url,
+        "secret": body.get("secret"),
+        "filters": tuple(filters),
+        "headers": headers,
+        "description": body.get("description") or "",
+    }
 
 
 def _subscribe(namespace: Namespace, request_: dict):
@@ -322,7 +346,6 @@ def get_journal(name: str):
         limit = int(limit_text)
     entries = namespace.journal.entries(carrier, limit)
     return json_response({"namespace": namespace.name, "entries": [entry.to_dict() for entry in entries]})
-
 
 
 @admin.get("/namespaces/<name>/violations")
@@ -354,8 +377,10 @@ def _fault_catalogue() -> tuple[dict, dict]:
     """What fault rules may name: each carrier's operations and webhook events."""
     state = _state()
     carriers = [state.carriers.load(name) for name in state.carriers.names]
-    return ({carrier.name: [route.operation_id for route in carrier.routes] for carrier in carriers},
-            {carrier.name: carrier.webhook_events for carrier in carriers})
+    return (
+        {carrier.name: [route.operation_id for route in carrier.routes] for carrier in carriers},
+        {carrier.name: carrier.webhook_events for carrier in carriers},
+    )
 
 
 @admin.delete("/namespaces/<name>/faults")
@@ -381,8 +406,10 @@ def apply_scenario(name: str):
     overlays = _gathered(problems, lambda: _checked_overlays(scenario.fixtures, scenario.line_of))
     for index, spec in enumerate(scenario.faults):
         _gathered(problems, lambda spec=spec: parse_rule(spec, *catalogue), scenario, ["faults", index])
-    subscriptions = [_gathered(problems, lambda body=body: _subscription_request(body), scenario, ["webhooks", index])
-                     for index, body in enumerate(scenario.webhooks)]
+    subscriptions = [
+        _gathered(problems, lambda body=body: _subscription_request(body), scenario, ["webhooks", index])
+        for index, body in enumerate(scenario.webhooks)
+    ]
     scratch = VirtualClock()  # the clock steps, tried where nothing happens
     for index, step in enumerate(scenario.clock):
         _gathered(problems, lambda step=step: _change_clock(scratch, step), scenario, ["clock", index])
@@ -395,9 +422,15 @@ def apply_scenario(name: str):
         _subscribe(namespace, subscription)
     for step in scenario.clock:
         _change_clock(namespace.clock, step)
-    return json_response({**_document(namespace), "faults": [rule.to_dict() for rule in namespace.faults.rules()],
-                          "subscriptions": [s.to_dict() for s in namespace.webhooks.subscriptions()],
-                          "clock": _clock_document(namespace)}, 201)
+    return json_response(
+        {
+            **_document(namespace),
+            "faults": [rule.to_dict() for rule in namespace.faults.rules()],
+            "subscriptions": [s.to_dict() for s in namespace.webhooks.subscriptions()],
+            "clock": _clock_document(namespace),
+        },
+        201,
+    )
 
 
 def _gathered(problems: dict[str, list[str]], check, scenario=None, parts: list | None = None):

@@ -26,10 +26,22 @@ SCHEMA = {
         "fixtures": {"type": "object"},
         "faults": {"type": "array", "maxItems": 1000, "items": {"type": "object"}},
         "webhooks": {"type": "array", "maxItems": 100, "items": {"type": "object"}},
-        "clock": {"type": "array", "maxItems": 1000, "items": {"oneOf": [
-            {"enum": ["freeze", "resume"]},
-            {"type": "object", "minProperties": 1, "maxProperties": 1, "additionalProperties": False,
-             "properties": {"advance": {"type": ["string", "number"]}, "set": {"type": "string"}}}]}},
+        "clock": {
+            "type": "array",
+            "maxItems": 1000,
+            "items": {
+                "oneOf": [
+                    {"enum": ["freeze", "resume"]},
+                    {
+                        "type": "object",
+                        "minProperties": 1,
+                        "maxProperties": 1,
+                        "additionalProperties": False,
+                        "properties": {"advance": {"type": ["string", "number"]}, "set": {"type": "string"}},
+                    },
+                ]
+            },
+        },
     },
 }
 
@@ -54,9 +66,12 @@ class Scenario:
         """A part's error, its fields named where they are in the document (`faults[0].probability`)
         and its messages saying the line of that field (else of the part)."""
         where = field_path(parts)
-        return Invalid({f"{where}.{key}": [f"line {self.line_of([*parts, *key.split('.')])}: {message}"
-                                           for message in messages]
-                        for key, messages in error.fields.items()})
+        return Invalid(
+            {
+                f"{where}.{key}": [f"line {self.line_of([*parts, *key.split('.')])}: {message}" for message in messages]
+                for key, messages in error.fields.items()
+            }
+        )
 
 
 def read(raw: bytes) -> Scenario:
@@ -81,9 +96,19 @@ def read(raw: bytes) -> Scenario:
         for line, path, message in schema_words.by_line(found, lines_of(text)):
             fields.setdefault(clip(field_path(path)) if path else "scenario", []).append(f"line {line}: {message}")
         raise Invalid(fields)
-    steps = [{"action": step} if isinstance(step, str) else
-             {"action": next(iter(step)), ("by" if "advance" in step else "to"): next(iter(step.values()))}
-             for step in document.get("clock", [])]
-    return Scenario(text, document.get("namespace"), document.get("seed"), document.get("strict"),
-                    document.get("fixtures") or {},
-                    document.get("faults", []), document.get("webhooks", []), steps)
+    steps = [
+        {"action": step}
+        if isinstance(step, str)
+        else {"action": next(iter(step)), ("by" if "advance" in step else "to"): next(iter(step.values()))}
+        for step in document.get("clock", [])
+    ]
+    return Scenario(
+        text,
+        document.get("namespace"),
+        document.get("seed"),
+        document.get("strict"),
+        document.get("fixtures") or {},
+        document.get("faults", []),
+        document.get("webhooks", []),
+        steps,
+    )

@@ -65,8 +65,10 @@ class Carrier:
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not CARRIER_NAME.match(self.name):
-            raise ValueError(f"Carrier {self.name!r}: field 'name' must be lower-case letters, digits and "
-                             "single hyphens, starting with a letter")
+            raise ValueError(
+                f"Carrier {self.name!r}: field 'name' must be lower-case letters, digits and "
+                "single hyphens, starting with a letter"
+            )
         self._expect("routes", isinstance(self.routes, RouteTable), "a RouteTable")
         if not any(True for _ in self.routes):
             raise ValueError(f"Carrier {self.name!r}: field 'routes' has no routes")
@@ -77,25 +79,35 @@ class Carrier:
             self._expect(name, getattr(self, name) is None or callable(getattr(self, name)), "None or callable")
         self._expect("fixture_schema_path", isinstance(self.fixture_schema_path, Path), "a Path")
         if not self.fixture_schema_path.is_file():
-            raise ValueError(f"Carrier {self.name!r}: field 'fixture_schema_path': "
-                             f"no file at {self.fixture_schema_path}")
+            raise ValueError(
+                f"Carrier {self.name!r}: field 'fixture_schema_path': no file at {self.fixture_schema_path}"
+            )
         lifetime = self.token_lifetime
-        self._expect("token_lifetime", lifetime is None or (isinstance(lifetime, (int, float))
-                                                            and not isinstance(lifetime, bool)), "None or seconds")
+        self._expect(
+            "token_lifetime",
+            lifetime is None or (isinstance(lifetime, (int, float)) and not isinstance(lifetime, bool)),
+            "None or seconds",
+        )
         if lifetime is not None and not lifetime > 0:
             raise ValueError(f"Carrier {self.name!r}: field 'token_lifetime' must be above 0, not {lifetime!r}")
-        self._expect("webhook_events", isinstance(self.webhook_events, tuple)
-                     and all(isinstance(event, str) for event in self.webhook_events), "a tuple of str")
+        self._expect(
+            "webhook_events",
+            isinstance(self.webhook_events, tuple) and all(isinstance(event, str) for event in self.webhook_events),
+            "a tuple of str",
+        )
         if self.retry_after_format not in RETRY_AFTER_FORMATS:
-            raise ValueError(f"Carrier {self.name!r}: field 'retry_after_format' must be one of "
-                             f"{', '.join(RETRY_AFTER_FORMATS)}, not {self.retry_after_format!r}")
+            raise ValueError(
+                f"Carrier {self.name!r}: field 'retry_after_format' must be one of "
+                f"{', '.join(RETRY_AFTER_FORMATS)}, not {self.retry_after_format!r}"
+            )
         self._expect("cors", self.cors is None or isinstance(self.cors, CorsPolicy), "None or a CorsPolicy")
 
     def _expect(self, field_name: str, ok: bool, what: str) -> None:
         if not ok:
             value = getattr(self, field_name)
-            raise TypeError(f"Carrier {self.name!r}: field {field_name!r} must be {what}, "
-                            f"not {type(value).__name__} {value!r:.60}")
+            raise TypeError(
+                f"Carrier {self.name!r}: field {field_name!r} must be {what}, not {type(value).__name__} {value!r:.60}"
+            )
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
         return self.model_factory(fixtures, namespace)

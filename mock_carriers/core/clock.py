@@ -20,8 +20,9 @@ from mock_carriers.core.lanes import Lanes
 
 
 class VirtualClock:
-    def __init__(self, real_time: Callable[[], float] = time.time,
-                 on_timer: Callable[["VirtualClock"], None] | None = None) -> None:
+    def __init__(
+        self, real_time: Callable[[], float] = time.time, on_timer: Callable[["VirtualClock"], None] | None = None
+    ) -> None:
         self._real_time = real_time
         self._offset = 0.0
         self._frozen_at: float | None = None
@@ -115,6 +116,7 @@ class VirtualClock:
                 with self._lock:
                     self._running -= 1
                     self._idle.notify_all()
+
         return run
 
     def _pop_due(self, limit: float, move_to_due: bool) -> Callable[[], None] | None:

@@ -48,8 +48,11 @@ class CorsPolicy:
         methods = self.allow_methods if self.allow_methods is not REQUESTED else _tokens(asked)
         if methods:
             response.headers["Access-Control-Allow-Methods"] = ", ".join(methods)
-        headers = self.allow_headers if self.allow_headers is not REQUESTED else _tokens(
-            request_headers.get("Access-Control-Request-Headers", ""))
+        headers = (
+            self.allow_headers
+            if self.allow_headers is not REQUESTED
+            else _tokens(request_headers.get("Access-Control-Request-Headers", ""))
+        )
         if headers:
             response.headers["Access-Control-Allow-Headers"] = ", ".join(headers)
         if self.max_age is not None:
@@ -72,11 +75,15 @@ class CorsPolicy:
 
     def describe(self) -> dict:
         """The policy as the contracts document it (`x-mock-cors`)."""
-        return {"preflight_status": self.preflight_status, "allow_origin": "echo" if self.echo_origin else "*",
-                "allow_methods": "requested" if self.allow_methods is REQUESTED else list(self.allow_methods),
-                "allow_headers": "requested" if self.allow_headers is REQUESTED else list(self.allow_headers),
-                "expose_headers": list(self.expose_headers), "max_age": self.max_age,
-                "allow_credentials": self.allow_credentials}
+        return {
+            "preflight_status": self.preflight_status,
+            "allow_origin": "echo" if self.echo_origin else "*",
+            "allow_methods": "requested" if self.allow_methods is REQUESTED else list(self.allow_methods),
+            "allow_headers": "requested" if self.allow_headers is REQUESTED else list(self.allow_headers),
+            "expose_headers": list(self.expose_headers),
+            "max_age": self.max_age,
+            "allow_credentials": self.allow_credentials,
+        }
 
 
 def _origin(request_headers: Mapping[str, str]) -> str | None:

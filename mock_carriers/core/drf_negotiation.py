@@ -36,7 +36,7 @@ class MediaType:
             key, equals, value = part.partition("=")
             if equals and key.strip():
                 params.append((key.strip().lower(), value.strip().strip('"')))
-        return cls(main, sub, tuple(params), f"{main}/{sub}" + text[len(head):] if sub else text.strip())
+        return cls(main, sub, tuple(params), f"{main}/{sub}" + text[len(head) :] if sub else text.strip())
 
     @property
     def precedence(self) -> int:

@@ -81,7 +81,7 @@ _ABSENT = object()
 def _field(spec: Field, name: str, values: Mapping[str, list[str]]) -> Any:
     if isinstance(spec, Nested):
         prefix = name + "."
-        inner = {key[len(prefix):]: value for key, value in values.items() if key.startswith(prefix) and key != prefix}
+        inner = {key[len(prefix) :]: value for key, value in values.items() if key.startswith(prefix) and key != prefix}
         return html_input(spec, inner) if inner else _ABSENT
     if isinstance(spec, Many):
         if not isinstance(spec.child, Nested) and values.get(name):
@@ -113,5 +113,7 @@ def _list(spec: Many, name: str, values: Mapping[str, list[str]]) -> Any:
             items[index] = {rest: [sent[-1]]}
     if not items:
         return _ABSENT
-    return [html_input(spec.child, item) if isinstance(item, dict) and isinstance(spec.child, Nested) else item
-            for _, item in sorted(items.items())]
+    return [
+        html_input(spec.child, item) if isinstance(item, dict) and isinstance(spec.child, Nested) else item
+        for _, item in sorted(items.items())
+    ]

@@ -53,8 +53,9 @@ class DrfViews:
         methods = set(methods) | {"OPTIONS"}
         return [method for method in METHOD_ORDER if method in methods] + sorted(methods - set(METHOD_ORDER))
 
-    def dispatch(self, ctx: Any, *, view: Callable[..., Response], rule: str, methods: Iterable[str],
-                 **params: str) -> Response:
+    def dispatch(
+        self, ctx: Any, *, view: Callable[..., Response], rule: str, methods: Iterable[str], **params: str
+    ) -> Response:
         """Run `view` as DRF's `APIView.dispatch` runs a handler."""
         allow = ", ".join(self.allowed(methods))
         try:
@@ -77,8 +78,11 @@ class DrfViews:
         return json_response(metadata(rule, self.renders_by_rule.get(rule, self.renders), self.parses))
 
     def _negotiate(self, request: Request, rule: str):
-        return select_renderer(self.renders_by_rule.get(rule, self.renders), request.headers.get("Accept"),
-                               query_params(request).get("format"))
+        return select_renderer(
+            self.renders_by_rule.get(rule, self.renders),
+            request.headers.get("Accept"),
+            query_params(request).get("format"),
+        )
 
 
 def _render_json(response: Response, accepted) -> None:

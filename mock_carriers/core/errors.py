@@ -170,8 +170,9 @@ class OAuthError(CarrierError):
         self.status = status
 
 
-def json_response(body: object, status: int = 200, headers: Mapping[str, str] | None = None,
-                  content_type: str = JSON_TYPE) -> Response:
+def json_response(
+    body: object, status: int = 200, headers: Mapping[str, str] | None = None, content_type: str = JSON_TYPE
+) -> Response:
     """Compact JSON, UTF-8, as the ASP.NET and Django serializers emit it."""
     return Response(compact_json.encode(body), status=status, headers=dict(headers or {}), content_type=content_type)
 
@@ -313,8 +314,12 @@ class RestFramework(ErrorDialect):
         if isinstance(error, Invalid):
             return json_response(error.fields, 400, content_type=DRF_JSON)
         if isinstance(error, Unauthorized):
-            return json_response({"detail": error.message or "Authentication credentials were not provided."}, 401,
-                                 {"WWW-Authenticate": self._keyword}, DRF_JSON)
+            return json_response(
+                {"detail": error.message or "Authentication credentials were not provided."},
+                401,
+                {"WWW-Authenticate": self._keyword},
+                DRF_JSON,
+            )
         if isinstance(error, (NotFound, RouteNotFound)):
             detail = "Not found."
         elif isinstance(error, MethodNotAllowed):
@@ -358,13 +363,17 @@ class StandardizedErrors(ErrorDialect):
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
         if isinstance(error, Invalid):
-            errors = [{"code": "validation_error", "detail": detail, "attr": attr}
-                      for attr, detail in _flatten(error.fields)]
+            errors = [
+                {"code": "validation_error", "detail": detail, "attr": attr} for attr, detail in _flatten(error.fields)
+            ]
             return json_response({"type": "client_error", "errors": errors}, 400, content_type=DRF_JSON)
         if isinstance(error, Unauthorized):
             code = "not_authenticated" if error.reason == "missing" else "authentication_failed"
-            detail = error.message or ("Authentication credentials were not provided." if code == "not_authenticated"
-                                       else "Incorrect authentication credentials.")
+            detail = error.message or (
+                "Authentication credentials were not provided."
+                if code == "not_authenticated"
+                else "Incorrect authentication credentials."
+            )
         elif isinstance(error, (NotFound, RouteNotFound)):
             code, detail = "not_found", error.message or "Not found."
         elif isinstance(error, MethodNotAllowed):
@@ -375,13 +384,20 @@ class StandardizedErrors(ErrorDialect):
             code, detail = "throttled", throttled_detail(error.retry_after)
         elif isinstance(error, (Internal, Unavailable)):
             detail = error.message or "A server error occurred."
-            return json_response({"type": "server_error", "errors": [
-                {"code": "error", "detail": detail, "attr": None}]}, error.status, content_type=DRF_JSON)
+            return json_response(
+                {"type": "server_error", "errors": [{"code": "error", "detail": detail, "attr": None}]},
+                error.status,
+                content_type=DRF_JSON,
+            )
         else:
             code, detail = error.code, error.message or error.code
         headers = {"WWW-Authenticate": self._keyword} if isinstance(error, Unauthorized) and self._keyword else None
-        return json_response({"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},
-                             error.status, headers, DRF_JSON)
+        return json_response(
+            {"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},
+            error.status,
+            headers,
+            DRF_JSON,
+        )
 
 
 def _flatten(fields: Mapping[str, Any], prefix: str = "") -> list[tuple[str | None, str]]:

@@ -48,8 +48,11 @@ PARAMETERS = {  # effect -> the parameters it takes (the CLI's help lists them)
     "stale_timestamp": ("by",),
 }
 _BOUNDS = {  # parameter -> (default, lowest, highest)
-    "max_ms": (30_000, 0, MAX_HANG_MS), "missing_bytes": (64, 1, 1_000_000),
-    "chunk_bytes": (16, 1, 65_536), "interval_ms": (200, 0, 5_000)}
+    "max_ms": (30_000, 0, MAX_HANG_MS),
+    "missing_bytes": (64, 1, 1_000_000),
+    "chunk_bytes": (16, 1, 65_536),
+    "interval_ms": (200, 0, 5_000),
+}
 
 
 @dataclass
@@ -72,21 +75,36 @@ class FaultRule:
     path_pattern: re.Pattern | None = None  # `path` compiled once
 
     def matches(self, carrier: str, operation: str | None, method: str, path: str) -> bool:
-        return (self.effect not in WEBHOOK and (self.carrier is None or self.carrier == carrier)
-                and (self.operation is None or self.operation == operation)
-                and (self.method is None or self.method == method)
-                and (self.path_pattern is None or self.path_pattern.match(path) is not None))
+        return (
+            self.effect not in WEBHOOK
+            and (self.carrier is None or self.carrier == carrier)
+            and (self.operation is None or self.operation == operation)
+            and (self.method is None or self.method == method)
+            and (self.path_pattern is None or self.path_pattern.match(path) is not None)
+        )
 
     @property
     def retired(self) -> bool:
         return self.times is not None and self.fired >= self.times
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "effect": self.effect, **self.params, "carrier": self.carrier,
-                "operation": self.operation, "method": self.method, "path": self.path, "event": self.event,
-                "probability": self.probability, "times": self.times, "after": self.after,
-                "description": self.description, "matched": self.matched, "fired": self.fired,
-                "retired": self.retired}
+        return {
+            "id": self.id,
+            "effect": self.effect,
+            **self.params,
+            "carrier": self.carrier,
+            "operation": self.operation,
+            "method": self.method,
+            "path": self.path,
+            "event": self.event,
+            "probability": self.probability,
+            "times": self.times,
+            "after": self.after,
+            "description": self.description,
+            "matched": self.matched,
+            "fired": self.fired,
+            "retired": self.retired,
+        }
 
 
 class FaultBook:
@@ -106,8 +124,12 @@ class FaultBook:
         with self._lock:
             return list(self._rules)
 
-    def add(self, spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]],
-            events: Mapping[str, Iterable[str]] | None = None) -> FaultRule:
+    def add(
+        self,
+        spec: Mapping[str, Any],
+        operations: Mapping[str, Iterable[str]],
+        events: Mapping[str, Iterable[str]] | None = None,
+    ) -> FaultRule:
         """Check `spec` against the carriers' operations and webhook events (carrier -> names);
         Invalid names the field."""
         rule = parse_rule(spec, operations, events or {})
@@ -133,12 +155,12 @@ class FaultBook:
     def _index(self) -> None:
         """Per carrier, its rules and the carrier-less ones, in the order they were added."""
         carriers = {rule.carrier for rule in self._rules if rule.carrier is not None}
-        self._by_carrier = {carrier: [rule for rule in self._rules if rule.carrier in (carrier, None)]
-                            for carrier in carriers}
+        self._by_carrier = {
+            carrier: [rule for rule in self._rules if rule.carrier in (carrier, None)] for carrier in carriers
+        }
         self._by_carrier[None] = [rule for rule in self._rules if rule.carrier is None]
 
-    def candidates(self, carrier: str, operation: str | None, method: str,
-                   path: str) -> Iterator[FaultRule]:
+    def candidates(self, carrier: str, operation: str | None, method: str, path: str) -> Iterator[FaultRule]:
         """The rules that may fire for this request, in order: each matched, past its `after`, and
         drawn by its `probability`. Lazy, so a rule the caller never reaches (an earlier one answered
         instead) is not counted as matched and draws nothing. None is counted as fired here: the
@@ -170,8 +192,12 @@ class FaultBook:
         fired = []
         with self._lock:
             for rule in self._rules:
-                if rule.effect not in WEBHOOK or rule.retired or (rule.carrier or carrier) != carrier \
-                        or (rule.event or event) != event:
+                if (
+                    rule.effect not in WEBHOOK
+                    or rule.retired
+                    or (rule.carrier or carrier) != carrier
+                    or (rule.event or event) != event
+                ):
                     continue
                 rule.matched += 1
                 if rule.matched > rule.after and self._rng.random() < rule.probability:
@@ -191,8 +217,9 @@ class FaultBook:
         return min(value, MAX_LATENCY_MS)
 
 
-def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]],
-               events: Mapping[str, Iterable[str]] | None = None) -> FaultRule:
+def parse_rule(
+    spec: Any, operations: Mapping[str, Iterable[str]], events: Mapping[str, Iterable[str]] | None = None
+) -> FaultRule:
     if not isinstance(spec, Mapping):
         raise Invalid({"rule": ["must be a JSON object"]})
     errors: dict[str, list[str]] = {}
@@ -210,7 +237,7 @@ def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]],
         errors["probability"] = ["must be a number from 0 to 1"]
     for name in ("times", "after"):
         value = spec.get(name)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10 ** 9):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**9):
             errors[name] = ["must be a whole number from 0 to 1000000000"]
     description = spec.get("description", "")
     if not isinstance(description, str) or len(description) > 500:
@@ -218,8 +245,16 @@ def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]],
     params = _parameters(effect, spec, errors)
     if errors:
         raise Invalid(errors)
-    rule = FaultRule("", effect, params, probability=float(probability), times=spec.get("times"),
-                     after=spec.get("after") or 0, description=description, **matchers)
+    rule = FaultRule(
+        "",
+        effect,
+        params,
+        probability=float(probability),
+        times=spec.get("times"),
+        after=spec.get("after") or 0,
+        description=description,
+        **matchers,
+    )
     if effect == "quota":
         rule.quota = FixedWindow(params["limit"], parse_duration(params["window"]).total_seconds())
     if rule.path is not None:
@@ -227,8 +262,9 @@ def parse_rule(spec: Any, operations: Mapping[str, Iterable[str]],
     return rule
 
 
-def _matchers(spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]],
-              events: Mapping[str, Iterable[str]], errors: dict) -> dict:
+def _matchers(
+    spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]], events: Mapping[str, Iterable[str]], errors: dict
+) -> dict:
     found = {}
     for name in _MATCHERS:
         value = spec.get(name)
@@ -242,8 +278,11 @@ def _matchers(spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]],
     elif operation is not None:
         known = operations[carrier] if carrier else {op for ops in operations.values() for op in ops}
         if operation not in known:
-            errors["operation"] = [f"no operation {operation[:80]!r}" + (f" in {carrier}" if carrier else "")
-                                   + " (use the operationId from the carrier's contract)"]
+            errors["operation"] = [
+                f"no operation {operation[:80]!r}"
+                + (f" in {carrier}" if carrier else "")
+                + " (use the operationId from the carrier's contract)"
+            ]
     event = found.get("event")
     if event is not None and "carrier" not in errors:
         known = events.get(carrier, ()) if carrier else {name for names in events.values() for name in names}
@@ -271,7 +310,7 @@ def _parameters(effect: str, spec: Mapping[str, Any], errors: dict) -> dict:
         return {"retry_after": retry_after, "retry_after_format": form}
     if effect == "quota":
         limit, window = spec.get("limit"), spec.get("window", "1m")
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 10 ** 6:
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 <= limit <= 10**6:
             errors["limit"] = ["must be a whole number of requests from 0 to 1000000"]
         try:
             if parse_duration(window).total_seconds() <= 0:
@@ -314,10 +353,17 @@ def _latency(spec: Mapping[str, Any], errors: dict) -> dict:
     for name in needed[distribution]:
         value = spec.get(name)
         top = 10.0 if name == "sigma" else MAX_LATENCY_MS
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= top or \
-                (name in ("median_ms", "sigma") and value == 0):
-            errors[name] = [f"must be a number above 0 and at most {top:g}" if name in ("median_ms", "sigma")
-                            else f"must be a number from 0 to {top:g}"]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 <= value <= top
+            or (name in ("median_ms", "sigma") and value == 0)
+        ):
+            errors[name] = [
+                f"must be a number above 0 and at most {top:g}"
+                if name in ("median_ms", "sigma")
+                else f"must be a number from 0 to {top:g}"
+            ]
         params[name] = value
     if distribution == "uniform" and not errors and params["min_ms"] > params["max_ms"]:
         errors["max_ms"] = ["must not be below min_ms"]

@@ -53,22 +53,29 @@ def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> Non
 
     from mock_carriers.core import schema_words
 
-    validator = jsonschema.Draft202012Validator(load_yaml(carrier.fixture_schema_path),
-                                                format_checker=_format_checker(), registry=_shared_schemas())
+    validator = jsonschema.Draft202012Validator(
+        load_yaml(carrier.fixture_schema_path), format_checker=_format_checker(), registry=_shared_schemas()
+    )
     found = schema_words.problems(validator.iter_errors(brief_view(data)))
     if not found and carrier.check_fixtures is not None:  # they assume the schema's shape
         found = [(tuple(path), clip(message)) for path, message in carrier.check_fixtures(data)]
     if not found:
         return
     line_of = lines_of(source.read_text(encoding="utf-8")) if source else (lambda parts: 0)
-    problems = [(line if source else None, path, message)
-                for line, path, message in schema_words.by_line(found, line_of)]
-    raise FixtureError("\n".join(f"{source or 'fixtures'}{f':{line}' if line else ''}: {located(path, message)}"
-                                 for line, path, message in problems), problems)
+    problems = [
+        (line if source else None, path, message) for line, path, message in schema_words.by_line(found, line_of)
+    ]
+    raise FixtureError(
+        "\n".join(
+            f"{source or 'fixtures'}{f':{line}' if line else ''}: {located(path, message)}"
+            for line, path, message in problems
+        ),
+        problems,
+    )
 
 
 def located(path: tuple, message: str) -> str:
-    """"field.path: message", or the message alone for the whole document."""
+    """ "field.path: message", or the message alone for the whole document."""
     return f"{clip(field_path(path))}: {message}" if path else message
 
 
@@ -87,7 +94,8 @@ def _format_checker():
 
     checker = jsonschema.FormatChecker(formats=())
     checker.checks("relative-time", raises=ValueError)(
-        lambda value: not isinstance(value, str) or bool(parse_relative_time(value, EARLIEST)))
+        lambda value: not isinstance(value, str) or bool(parse_relative_time(value, EARLIEST))
+    )
     checker.checks("duration", raises=ValueError)(lambda value: parse_duration(value) is not None)
     checker.checks("regex", raises=re.error)(lambda value: not isinstance(value, str) or bool(re.compile(value)))
     return checker
@@ -122,6 +130,7 @@ def lines_of(text: str) -> Callable[[list], int]:
                 break
             line, node = entry[0].start_mark.line, entry[1]
         return line + 1
+
     return find
 
 

@@ -22,8 +22,10 @@ _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _QUOTED = r'"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"'
 _LEXEME = re.compile(rf"[ \t]*(?:(?P<name>{_TOKEN})=(?P<value>{_TOKEN}|{_QUOTED})|(?P<separator>[;,]))[ \t]*")
 # what Werkzeug itself accepts as a Host (else it reports none, and links lose their host)
-_HOST = re.compile(r"(?P<name>[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f]*:[0-9A-Fa-f.:]{1,44}\])"
-                   r"(?::(?P<port>[1-9][0-9]{0,4}))?\Z")
+_HOST = re.compile(
+    r"(?P<name>[A-Za-z0-9][A-Za-z0-9.-]{0,252}|\[[0-9A-Fa-f]*:[0-9A-Fa-f.:]{1,44}\])"
+    r"(?::(?P<port>[1-9][0-9]{0,4}))?\Z"
+)
 _PORT = re.compile(r"[0-9]{1,5}\Z")
 
 
@@ -38,12 +40,18 @@ class TrustedPeers:
     def parse(cls, values: str | Iterable[str]) -> "TrustedPeers":
         """From addresses and CIDR ranges (each value may hold several, comma-separated), `*` for
         every peer or `none` for nobody; raises ValueError naming a value that is none of these."""
-        parts = [part.strip() for value in ([values] if isinstance(values, str) else values)
-                 for part in value.split(",") if part.strip()]
+        parts = [
+            part.strip()
+            for value in ([values] if isinstance(values, str) else values)
+            for part in value.split(",")
+            if part.strip()
+        ]
         words = [part.lower() for part in parts if part.lower() in ("*", "none")]
         if not parts or (words and len(parts) > 1):
-            raise ValueError(f"{', '.join(parts) or 'nothing'}: give IP addresses or CIDR ranges "
-                             "(like 10.0.0.0/8), or '*' alone (every peer), or 'none' alone (nobody)")
+            raise ValueError(
+                f"{', '.join(parts) or 'nothing'}: give IP addresses or CIDR ranges "
+                "(like 10.0.0.0/8), or '*' alone (every peer), or 'none' alone (nobody)"
+            )
         if words:
             return cls(everyone=words[0] == "*")
         networks = []
@@ -51,8 +59,10 @@ class TrustedPeers:
             try:
                 networks.append(ipaddress.ip_network(part, strict=False))
             except ValueError:
-                raise ValueError(f"{part[:100]!r} is not an IP address or CIDR range (like 10.0.0.0/8); "
-                                 "'*' trusts every peer, 'none' nobody") from None
+                raise ValueError(
+                    f"{part[:100]!r} is not an IP address or CIDR range (like 10.0.0.0/8); "
+                    "'*' trusts every peer, 'none' nobody"
+                ) from None
         return cls(tuple(networks))
 
     def trust(self, address: str | None) -> bool:

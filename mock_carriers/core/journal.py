@@ -55,8 +55,9 @@ class JournalEntry:
             "response": {
                 "status": self.status,
                 "headers": dict(self.response_headers),
-                **_body(self.response_body, dict(self.response_headers).get("Content-Type", ""),
-                        self.response_body_cut),
+                **_body(
+                    self.response_body, dict(self.response_headers).get("Content-Type", ""), self.response_body_cut
+                ),
             },
             "duration_ms": round(self.duration_ms, 3),
             "faults": self.faults,
@@ -66,13 +67,19 @@ class JournalEntry:
 
 def request_headers(environ: dict) -> dict[str, str]:
     """The request's headers as WSGI keeps them: copying these is cheaper than Werkzeug's Headers."""
-    return {key: value for key, value in environ.items()
-            if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")}
+    return {
+        key: value
+        for key, value in environ.items()
+        if key.startswith("HTTP_") or key in ("CONTENT_TYPE", "CONTENT_LENGTH")
+    }
 
 
 def _header_names(environ_headers: dict[str, str]) -> dict[str, str]:
-    return {key.removeprefix("HTTP_").replace("_", "-").title(): value for key, value in environ_headers.items()
-            if value != ""}
+    return {
+        key.removeprefix("HTTP_").replace("_", "-").title(): value
+        for key, value in environ_headers.items()
+        if value != ""
+    }
 
 
 def _body(data: bytes, content_type: str, cut: int) -> dict:
@@ -83,7 +90,7 @@ def _body(data: bytes, content_type: str, cut: int) -> dict:
             return {"body": data.decode("utf-8"), **_cut(cut)}
         except UnicodeDecodeError as exc:
             if cut and exc.reason == "unexpected end of data":
-                return {"body": data[:exc.start].decode("utf-8"), **_cut(cut + len(data) - exc.start)}
+                return {"body": data[: exc.start].decode("utf-8"), **_cut(cut + len(data) - exc.start)}
     return {"body_base64": base64.b64encode(data).decode("ascii"), **_cut(cut)}
 
 
@@ -121,10 +128,18 @@ class Journal:
             entries = list(self._violating)
             if clear:
                 self._violating.clear()
-        return [{"entry": entry.id, "at": format_instant(entry.at), "carrier": entry.carrier,
-                 "request": f"{entry.method} {entry.path}" + (f"?{entry.query}" if entry.query else ""),
-                 "status": entry.status, **violation.to_dict()}
-                for entry in entries for violation in entry.contract_violations]
+        return [
+            {
+                "entry": entry.id,
+                "at": format_instant(entry.at),
+                "carrier": entry.carrier,
+                "request": f"{entry.method} {entry.path}" + (f"?{entry.query}" if entry.query else ""),
+                "status": entry.status,
+                **violation.to_dict(),
+            }
+            for entry in entries
+            for violation in entry.contract_violations
+        ]
 
     def entries(self, carrier: str | None = None, limit: int | None = None) -> list[JournalEntry]:
         """Oldest first; `limit` keeps the newest N."""

@@ -9,13 +9,16 @@ import json
 import re
 from typing import Any
 
-_TOKENS = re.compile(r"""
+_TOKENS = re.compile(
+    r"""
     "[^"\\]*(?:\\.[^"\\]*)*"?     # a string, to its closing quote (or the end, and json refuses it)
   | //[^\n]*                      # a line comment
   | /\*.*?(?:\*/|\Z)              # a block comment (unterminated: to the end, refused below)
   | [^"/]+                        # anything else, up to the next string or comment
   | .                             # a lone "/" (json refuses it)
-""", re.S | re.X)
+""",
+    re.S | re.X,
+)
 
 
 def loads(raw: bytes | str) -> Any:

@@ -28,8 +28,10 @@ class Step:
 
 
 def steps_from_fixture(events: Iterable[Mapping[str, Any]], origin: datetime) -> list[Step]:
-    return [Step(event, parse_relative_time(event["at"], origin) if "at" in event else None,
-                 event.get("after_polls")) for event in events]
+    return [
+        Step(event, parse_relative_time(event["at"], origin) if "at" in event else None, event.get("after_polls"))
+        for event in events
+    ]
 
 
 class Timeline:

@@ -36,7 +36,7 @@ class TooLarge(ValueError):
 
 def clip(text: str, limit: int = MAX_ECHO) -> str:
     """`text`, cut to `limit` characters with an ellipsis where it was cut."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def brief(value: Any) -> str:

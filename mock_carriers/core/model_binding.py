@@ -78,7 +78,8 @@ class Text(Field):
         text = value if isinstance(value, str) else str(value)
         if len(text) > self.max_length:
             errors.setdefault(path, []).append(
-                f"The field {_name(path)} must be a string with a maximum length of {self.max_length}.")
+                f"The field {_name(path)} must be a string with a maximum length of {self.max_length}."
+            )
             return None
         if self.choices:
             match = next((choice for choice in self.choices if choice.lower() == text.strip().lower()), None)
@@ -118,7 +119,8 @@ class Number(Field):
         high = math.inf if self.maximum is None else self.maximum
         if not low <= number <= high:
             errors.setdefault(path, []).append(
-                f"The field {_name(path)} must be between {_bound(low)} and {_bound(high)}.")
+                f"The field {_name(path)} must be between {_bound(low)} and {_bound(high)}."
+            )
             return None
         return int(number) if self.integer else number
 
@@ -167,7 +169,7 @@ def _seven_digit_fraction(text: str) -> str:
     if not dot:
         return text
     digits = len(rest) - len(rest.lstrip("0123456789"))
-    return head + dot + rest[:min(digits, 6)] + rest[digits:] if digits > 6 else text
+    return head + dot + rest[: min(digits, 6)] + rest[digits:] if digits > 6 else text
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,9 @@ class Obj(Field):
         if not isinstance(value, Mapping):
             return self.invalid(value, path, errors)
         by_name = {str(key).lower(): item for key, item in value.items()}
-        return {name: spec.bind(by_name.get(name.lower()), f"{path}.{name}", errors)
-                for name, spec in self.fields.items()}
+        return {
+            name: spec.bind(by_name.get(name.lower()), f"{path}.{name}", errors) for name, spec in self.fields.items()
+        }
 
 
 @dataclass(frozen=True)
@@ -196,7 +199,8 @@ class ListOf(Field):
         if not self.min_items <= len(value) <= self.max_items:
             bound, limit = ("minimum", self.min_items) if len(value) < self.min_items else ("maximum", self.max_items)
             errors.setdefault(path, []).append(  # .NET's MinLengthAttribute and MaxLengthAttribute
-                f"The field {_name(path)} must be a string or array type with a {bound} length of '{limit}'.")
+                f"The field {_name(path)} must be a string or array type with a {bound} length of '{limit}'."
+            )
             return None
         item = self.item if self.item.required else replace(self.item, required=True)  # no null elements
         return [item.bind(element, f"{path}[{index}]", errors) for index, element in enumerate(value)]

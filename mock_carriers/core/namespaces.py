@@ -40,9 +40,17 @@ class CarrierSpec(FixtureSpec, Protocol):
 
 
 class Namespace:
-    def __init__(self, name: str, seed: int, journal_limit: int, fixtures: Callable[[CarrierSpec], Any],
-                 overlays: dict[str, Any] | None = None, scheduler: Scheduler | None = None,
-                 strict: bool | None = None, journal_body_limit: int = DEFAULT_BODY_LIMIT) -> None:
+    def __init__(
+        self,
+        name: str,
+        seed: int,
+        journal_limit: int,
+        fixtures: Callable[[CarrierSpec], Any],
+        overlays: dict[str, Any] | None = None,
+        scheduler: Scheduler | None = None,
+        strict: bool | None = None,
+        journal_body_limit: int = DEFAULT_BODY_LIMIT,
+    ) -> None:
         self.name = name
         self.seed = seed
         self.strict = strict  # check requests against the contracts; None: as the server says
@@ -57,9 +65,14 @@ class Namespace:
         self.faults = FaultBook(seed)
         self.outbound = Outbound()  # every request the namespace sends: cut when it is dropped
         this = weakref.proxy(self)  # the hub's callbacks must not keep the namespace alive (see `model`)
-        self.webhooks = WebhookHub(self.clock, outbox_limit=journal_limit, outbound=self.outbound, faults=self.faults,
-                                   fixtures=lambda carrier: this.fixtures(carrier),
-                                   random_bits=lambda bits: this.random_bits(bits))
+        self.webhooks = WebhookHub(
+            self.clock,
+            outbox_limit=journal_limit,
+            outbound=self.outbound,
+            faults=self.faults,
+            fixtures=lambda carrier: this.fixtures(carrier),
+            random_bits=lambda bits: this.random_bits(bits),
+        )
         self.overlays = dict(overlays or {})  # carrier -> fixtures already merged and checked
         self._base_fixtures = fixtures
         self._models: dict[str, Any] = {}
@@ -101,9 +114,11 @@ class Namespace:
     def call_at(self, when: float, callback: Callable[[], None]) -> None:
         """Run `callback` once this world's clock reaches `when` (a timestamp), holding the
         namespace's lock as a request does: a timeline step changes the state requests read."""
+
         def locked() -> None:
             with self.lock:
                 callback()
+
         self.clock.call_at(when, locked)
 
     def trace_id(self) -> str:
@@ -119,8 +134,11 @@ class NamespacesFull(Unavailable):
     code = "namespaces_full"
 
     def __init__(self, capacity: int, idle_seconds: float, retry_after: int) -> None:
-        super().__init__(503, f"every one of the {capacity} live namespaces is in use (none idle for "
-                              f"{idle_seconds:g} s): drop finished namespaces, or retry in {retry_after} s")
+        super().__init__(
+            503,
+            f"every one of the {capacity} live namespaces is in use (none idle for "
+            f"{idle_seconds:g} s): drop finished namespaces, or retry in {retry_after} s",
+        )
         self.headers["Retry-After"] = str(retry_after)
 
 
@@ -130,8 +148,15 @@ class NamespaceRegistry:
     `idle_seconds` makes room, and past the cap with none idle a new one is refused. `default`
     (always there) and pinned namespaces are never dropped and do not count against the cap."""
 
-    def __init__(self, store: FixtureStore, seed: int, journal_limit: int, capacity: int,
-                 idle_seconds: float = 300.0, journal_body_limit: int = DEFAULT_BODY_LIMIT) -> None:
+    def __init__(
+        self,
+        store: FixtureStore,
+        seed: int,
+        journal_limit: int,
+        capacity: int,
+        idle_seconds: float = 300.0,
+        journal_body_limit: int = DEFAULT_BODY_LIMIT,
+    ) -> None:
         self._scheduler = Scheduler()
         self._store = store
         self._seed = seed
@@ -146,10 +171,19 @@ class NamespaceRegistry:
     def _base_fixtures(self, carrier: CarrierSpec) -> Any:
         return self._store.get(carrier)
 
-    def _new(self, name: str, seed: int | None = None, overlays: dict[str, Any] | None = None,
-             strict: bool | None = None) -> Namespace:
-        return Namespace(name, self._seed if seed is None else seed, self._journal_limit, self._base_fixtures,
-                         overlays, self._scheduler, strict, self._journal_body_limit)
+    def _new(
+        self, name: str, seed: int | None = None, overlays: dict[str, Any] | None = None, strict: bool | None = None
+    ) -> Namespace:
+        return Namespace(
+            name,
+            self._seed if seed is None else seed,
+            self._journal_limit,
+            self._base_fixtures,
+            overlays,
+            self._scheduler,
+            strict,
+            self._journal_body_limit,
+        )
 
     def pin(self, name: str) -> None:
         """Never drop `name` to make room (a start-up scenario's namespace); it still resets when asked."""
@@ -194,8 +228,12 @@ class NamespaceRegistry:
         if idle < self._idle_seconds:  # the least recently used is busy, so every other one is too
             raise NamespacesFull(self._capacity, self._idle_seconds, max(1, math.ceil(self._idle_seconds - idle)))
         del self._live[oldest.name]
-        log.warning("namespace %r dropped: more than %d live namespaces (the least recently used, idle %.0f s, "
-                    "goes first)", oldest.name, self._capacity, idle)
+        log.warning(
+            "namespace %r dropped: more than %d live namespaces (the least recently used, idle %.0f s, goes first)",
+            oldest.name,
+            self._capacity,
+            idle,
+        )
         return [oldest]
 
     def drop(self, name: str) -> bool:

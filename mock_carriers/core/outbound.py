@@ -133,14 +133,21 @@ class Outbound:
         self._in_flight: set[_Call] = set()
         self._closed = False
 
-    def request(self, method: str, url: str, body: bytes | None = None, headers: Mapping[str, str] | None = None,
-                deadline: float = 10.0) -> Answer:
+    def request(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        deadline: float = 10.0,
+    ) -> Answer:
         """Send and read the answer (its first MAX_BODY bytes) within `deadline` seconds, redirects
         not followed; raises DeadlineExceeded, Closed, or what the network raised (OSError,
         http.client's errors, ValueError for a URL it cannot use)."""
         parts = urlsplit(url)
         connection = (HTTPSConnection if parts.scheme == "https" else HTTPConnection)(
-            parts.hostname or "", parts.port, timeout=deadline)
+            parts.hostname or "", parts.port, timeout=deadline
+        )
         call = _Call(connection)
         with self._lock:
             if self._closed:

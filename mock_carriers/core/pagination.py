@@ -40,8 +40,7 @@ class LimitOffset:
             limit = min(limit, self.max_limit)
         return limit, _positive_int(values.get("offset"), strict=False) or 0
 
-    def page(self, items: Sequence[Any], url: str, query: list[tuple[str, str]],
-             render: Callable[[Any], Any]) -> dict:
+    def page(self, items: Sequence[Any], url: str, query: list[tuple[str, str]], render: Callable[[Any], Any]) -> dict:
         """One page of `items` for a request to `url` (no query string) with `query`; only the
         page's items are rendered."""
         limit, offset = self.window(query)
@@ -53,8 +52,12 @@ class LimitOffset:
             previous = _with(url, query, limit=limit, offset=None)
         else:
             previous = _with(url, query, limit=limit, offset=offset - limit)
-        return {"count": count, "next": next_url, "previous": previous,
-                "results": [render(item) for item in items[offset:offset + limit]]}
+        return {
+            "count": count,
+            "next": next_url,
+            "previous": previous,
+            "results": [render(item) for item in items[offset : offset + limit]],
+        }
 
 
 def _with(url: str, query: list[tuple[str, str]], **changes: int | None) -> str:

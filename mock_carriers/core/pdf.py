@@ -16,8 +16,7 @@ def _escape(text: str) -> bytes:
     return escaped.replace(b"\r", b"").replace(b"\n", b" ")
 
 
-def text_pdf(pages: list[list[str]], size: tuple[float, float] = A4, font_size: float = 11,
-             title: str = "") -> bytes:
+def text_pdf(pages: list[list[str]], size: tuple[float, float] = A4, font_size: float = 11, title: str = "") -> bytes:
     """One page per list of lines, top-left aligned with a 12 mm margin."""
     width, height = size
     leading = font_size * 1.35
@@ -30,8 +29,10 @@ def text_pdf(pages: list[list[str]], size: tuple[float, float] = A4, font_size: 
     for page_id, lines in zip(page_ids, pages):
         stream = b"BT /F1 %.1f Tf %.2f TL %.2f %.2f Td " % (font_size, leading, 12 * MM, height - 12 * MM - font_size)
         stream += b" ".join(b"(" + _escape(line) + b") Tj T*" for line in lines) + b" ET"
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R "
-                       b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (width, height, page_id + 1, font_id))
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.2f %.2f] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 %d 0 R >> >> >>" % (width, height, page_id + 1, font_id)
+        )
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     info_id = len(objects) + 1
@@ -45,6 +46,9 @@ def text_pdf(pages: list[list[str]], size: tuple[float, float] = A4, font_size: 
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += (b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
-            % (len(objects) + 1, info_id, xref))
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        info_id,
+        xref,
+    )
     return bytes(out)

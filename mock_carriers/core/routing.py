@@ -48,8 +48,14 @@ class RouteTable:
     `/` still works).
     """
 
-    def __init__(self, case_insensitive: bool, trailing_slash: str = "tolerate", dispatch: str = "method",
-                 options: DrfViews | None = None, merge_slashes: bool = False) -> None:
+    def __init__(
+        self,
+        case_insensitive: bool,
+        trailing_slash: str = "tolerate",
+        dispatch: str = "method",
+        options: DrfViews | None = None,
+        merge_slashes: bool = False,
+    ) -> None:
         if trailing_slash not in ("tolerate", "append") or dispatch not in ("method", "path"):
             raise ValueError((trailing_slash, dispatch))
         self._flags = re.IGNORECASE if case_insensitive else 0
@@ -60,8 +66,15 @@ class RouteTable:
         self._routes: list[Route] = []
         self._views: dict[int, Route] = {}  # a DRF route's index -> that route run as its view
 
-    def add(self, methods: Iterable[str], rule: str, handler: Callable, operation_id: str,
-            dialect: Any = None, locked: bool = True) -> None:
+    def add(
+        self,
+        methods: Iterable[str],
+        rule: str,
+        handler: Callable,
+        operation_id: str,
+        dialect: Any = None,
+        locked: bool = True,
+    ) -> None:
         methods = frozenset(m.upper() for m in methods)
         if "GET" in methods:
             methods |= {"HEAD"}
@@ -76,14 +89,15 @@ class RouteTable:
         if view is None:
             methods = frozenset().union(*(r.methods for r in self._routes if r.rule == route.rule))
             handler = partial(self._options.dispatch, view=route.handler, rule=route.rule, methods=methods)
-            view = self._views[index] = Route(route.methods, route.rule, handler, route.operation_id, route.pattern,
-                                              route.dialect, route.locked)
+            view = self._views[index] = Route(
+                route.methods, route.rule, handler, route.operation_id, route.pattern, route.dialect, route.locked
+            )
         return view
 
     def _compile(self, rule: str) -> re.Pattern:
         parts, position = [], 0
         for placeholder in _PLACEHOLDER.finditer(rule):
-            parts.append(re.escape(rule[position:placeholder.start()]))
+            parts.append(re.escape(rule[position : placeholder.start()]))
             parts.append(f"(?P<{placeholder.group(1)}>[^/]+)")
             position = placeholder.end()
         parts.append(re.escape(rule[position:]))
@@ -144,8 +158,9 @@ def check_namespace_name(name: str) -> str:
     return name
 
 
-def resolve_target(path: str, host: str | None, namespace_header: str | None,
-                   carrier_names: Iterable[str], hosts: Mapping[str, str]) -> Target | None:
+def resolve_target(
+    path: str, host: str | None, namespace_header: str | None, carrier_names: Iterable[str], hosts: Mapping[str, str]
+) -> Target | None:
     """Locate a carrier request from its URL form (prefix, /ns/ prefix, Host); None if it names none."""
     namespace = DEFAULT_NAMESPACE
     carrier = hosts.get((host or "").rsplit(":", 1)[0].lower())
@@ -160,7 +175,7 @@ def resolve_target(path: str, host: str | None, namespace_header: str | None,
             prefix = f"/{name}"
         if name not in carrier_names:
             return None
-        carrier, path = name, path[len(prefix):] or "/"
+        carrier, path = name, path[len(prefix) :] or "/"
     if namespace_header:
         namespace = check_namespace_name(namespace_header)
     return Target(carrier, namespace, path, prefix)

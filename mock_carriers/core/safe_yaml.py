@@ -75,8 +75,9 @@ class _BoundedComposer(Composer):
         nodes, chars, height = size
         self._count(nodes, chars, event)
         if self._depth + height > MAX_DEPTH:
-            raise YamlError(f"nested deeper than {MAX_DEPTH} levels once *{event.anchor[:40]} is expanded",
-                            _line(event))
+            raise YamlError(
+                f"nested deeper than {MAX_DEPTH} levels once *{event.anchor[:40]} is expanded", _line(event)
+            )
         self._reach = max(self._reach, self._depth + height)
 
     def _count(self, nodes: int, chars: int, event: yaml.Event) -> None:

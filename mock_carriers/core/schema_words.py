@@ -13,12 +13,24 @@ from mock_carriers.core.limits import clip
 Problem = tuple[tuple, str]  # (path of parts in the document, message)
 MAX_PROBLEMS = 50  # a file that is wrong everywhere is reported in part: the first fix changes the rest
 
-_TYPES = {"integer": "a whole number", "number": "a number", "string": "text", "boolean": "true or false",
-          "object": "a mapping (key: value)", "array": "a list", "null": "empty"}
-_FORMATS = {"relative-time": 'a time relative to now ("-2d", "+90m") or an ISO 8601 date-time',
-            "duration": 'a duration ("500ms", "90s", "15m", "2h") or a number of seconds',
-            "regex": "a regular expression", "date-time": "an ISO 8601 date-time", "date": "a date (YYYY-MM-DD)",
-            "email": "an email address", "uri": "a URI"}
+_TYPES = {
+    "integer": "a whole number",
+    "number": "a number",
+    "string": "text",
+    "boolean": "true or false",
+    "object": "a mapping (key: value)",
+    "array": "a list",
+    "null": "empty",
+}
+_FORMATS = {
+    "relative-time": 'a time relative to now ("-2d", "+90m") or an ISO 8601 date-time',
+    "duration": 'a duration ("500ms", "90s", "15m", "2h") or a number of seconds',
+    "regex": "a regular expression",
+    "date-time": "an ISO 8601 date-time",
+    "date": "a date (YYYY-MM-DD)",
+    "email": "an email address",
+    "uri": "a URI",
+}
 _LISTED = 12  # allowed values listed in full up to this many
 
 
@@ -52,8 +64,9 @@ def describe(error: Any) -> list[Problem]:
         extras = [key for key in value if repr(key) in error.message] or ["?"]
         allowed = sorted(error.schema.get("properties") or ())
         hint = f"; expected one of {_listed(allowed, 'or', 30)}" if allowed else ""
-        return [((*path, key), f"is not a field here{hint}") for key in extras if key != "?"] or \
-            [(path, "has fields that are not allowed here")]
+        return [((*path, key), f"is not a field here{hint}") for key in extras if key != "?"] or [
+            (path, "has fields that are not allowed here")
+        ]
     if keyword == "required" and isinstance(value, dict):
         missing = [name for name in expected if name not in value]
         return [(path, f"missing the required field {_show(name)}") for name in missing]
@@ -69,8 +82,10 @@ def _rule(keyword: str, expected: Any, value: Any, error: Any) -> str:
         "enum": lambda: f"must be {_one_of(expected)}, not {_show(value)}",
         "const": lambda: f"must be {_show(expected)}, not {_show(value)}",
         "pattern": lambda: f"must match the pattern {expected}, not {_show(value)}",
-        "format": lambda: f"must be {_FORMATS.get(expected, f'a valid {expected}')}, not {_show(value)}"
-                          + _format_cause(expected, error.cause),
+        "format": lambda: (
+            f"must be {_FORMATS.get(expected, f'a valid {expected}')}, not {_show(value)}"
+            + _format_cause(expected, error.cause)
+        ),
         "minimum": lambda: f"must be at least {_show(expected)}, not {_show(value)}",
         "maximum": lambda: f"must be at most {_show(expected)}, not {_show(value)}",
         "exclusiveMinimum": lambda: f"must be more than {_show(expected)}, not {_show(value)}",
@@ -84,9 +99,14 @@ def _rule(keyword: str, expected: Any, value: Any, error: Any) -> str:
         "maxProperties": lambda: f"must have at most {expected} entries",
         "uniqueItems": lambda: "must not list the same item twice",
         "not": lambda: _not_message(expected, value),
-        "dependentRequired": lambda: "needs " + "; ".join(
-            f"{_listed([_show(n) for n in needed], 'and')} when it has {_show(name)}"
-            for name, needed in expected.items() if name in value and any(n not in value for n in needed)),
+        "dependentRequired": lambda: (
+            "needs "
+            + "; ".join(
+                f"{_listed([_show(n) for n in needed], 'and')} when it has {_show(name)}"
+                for name, needed in expected.items()
+                if name in value and any(n not in value for n in needed)
+            )
+        ),
         "false": lambda: "is not allowed here",
     }
     if keyword is None or expected is False and keyword not in words:  # a `false` schema
@@ -101,7 +121,7 @@ def _type_message(expected: Any, value: Any) -> str:
         return f"is empty: it must be {wanted}"
     hint = ""
     if "string" in kinds and isinstance(value, (int, float, bool)):  # YAML read `3121` or `yes` as a number or bool
-        hint = f" (write it in quotes to keep it text: \"{_plain_scalar(value)}\")"
+        hint = f' (write it in quotes to keep it text: "{_plain_scalar(value)}")'
     return f"must be {wanted}, not {_show(value)}{hint}"
 
 

@@ -111,8 +111,12 @@ class Integer(Field):
     def clean(self, value: Any, partial: bool) -> Any:
         """Whole numbers, also as text or as 2.0 (DRF drops a zero fraction)."""
         try:
-            if isinstance(value, bool) or not isinstance(value, (int, float, str)) or \
-                    isinstance(value, str) and not _INTEGER_TEXT.match(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float, str))
+                or isinstance(value, str)
+                and not _INTEGER_TEXT.match(value)
+            ):
                 raise InvalidOperation
             exact = Decimal(str(value).strip())
             # the exponent first: arithmetic on "1e999999999" overflows the decimal context
@@ -137,8 +141,11 @@ class DecimalNumber(Field):
     min_value: Decimal | None = None
 
     def clean(self, value: Any, partial: bool) -> Any:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)) or \
-                (isinstance(value, float) and not math.isfinite(value)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (str, int, float))
+            or (isinstance(value, float) and not math.isfinite(value))
+        ):
             raise FieldError(["A valid number is required."])
         try:
             number = Decimal(str(value).strip())
@@ -206,8 +213,9 @@ class Nested(Field):
 
     def clean(self, value: Any, partial: bool) -> Any:
         if not isinstance(value, Mapping):
-            raise FieldError({"non_field_errors": [
-                f"Invalid data. Expected a dictionary, but got {_type_name(value)}."]})
+            raise FieldError(
+                {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {_type_name(value)}."]}
+            )
         cleaned, errors = {}, {}
         for name, spec in self.fields.items():
             try:
@@ -221,8 +229,9 @@ class Nested(Field):
                 try:
                     check(cleaned)
                 except FieldError as error:
-                    errors.update(error.detail if isinstance(error.detail, dict)
-                                  else {"non_field_errors": error.detail})
+                    errors.update(
+                        error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}
+                    )
                     break
         if errors:
             raise FieldError(errors)
@@ -240,8 +249,11 @@ class Many(Field):
             message = f'Expected a list of items but got type "{_type_name(value)}".'
             raise FieldError({"non_field_errors": [message]} if isinstance(self.child, Nested) else [message])
         if not value and not self.allow_empty:
-            raise FieldError({"non_field_errors": ["This list may not be empty."]} if isinstance(self.child, Nested)
-                             else ["This list may not be empty."])
+            raise FieldError(
+                {"non_field_errors": ["This list may not be empty."]}
+                if isinstance(self.child, Nested)
+                else ["This list may not be empty."]
+            )
         if len(value) > self.max_length:
             raise FieldError([f"Ensure this field has no more than {self.max_length} elements."])
         cleaned, errors, failed = [], [], False
@@ -258,8 +270,15 @@ class Many(Field):
 
 
 def _type_name(value: Any) -> str:
-    return {dict: "dict", list: "list", str: "str", int: "int", float: "float", bool: "bool",
-            type(None): "NoneType"}.get(type(value), type(value).__name__)
+    return {
+        dict: "dict",
+        list: "list",
+        str: "str",
+        int: "int",
+        float: "float",
+        bool: "bool",
+        type(None): "NoneType",
+    }.get(type(value), type(value).__name__)
 
 
 def parse_datetime(text: str) -> datetime | None:
@@ -284,8 +303,12 @@ def validate(data: Any, serializer: Nested, partial: bool = False) -> dict:
         raise Invalid(error.detail if isinstance(error.detail, dict) else {"non_field_errors": error.detail}) from None
 
 
-_TYPE_WORDS = {"string": "Not a valid string.", "integer": "A valid integer is required.",
-               "number": "A valid number is required.", "boolean": "Must be a valid boolean."}
+_TYPE_WORDS = {
+    "string": "Not a valid string.",
+    "integer": "A valid integer is required.",
+    "number": "A valid number is required.",
+    "boolean": "Must be a valid boolean.",
+}
 
 
 def violation_message(violation) -> str:

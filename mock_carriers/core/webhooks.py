@@ -68,7 +68,7 @@ class RetryPolicy:
     @classmethod
     def backoff(cls, first: float, attempts: int, factor: float = 2.0, **options: Any) -> "RetryPolicy":
         """Exponential backoff: `attempts` in all, the first retry `first` seconds after the first try."""
-        return cls(tuple(first * factor ** n for n in range(max(attempts - 1, 0))), **options)
+        return cls(tuple(first * factor**n for n in range(max(attempts - 1, 0))), **options)
 
     def succeeded(self, status: int | None) -> bool:
         if status is None:
@@ -104,8 +104,7 @@ class FixtureRetries:
     success: frozenset[int] | None = None
 
     def resolve(self, fixtures: Any) -> RetryPolicy:
-        return RetryPolicy(retry_delays(fixtures["webhook_retries"]), self.unsubscribe_on, self.timeout,
-                           self.success)
+        return RetryPolicy(retry_delays(fixtures["webhook_retries"]), self.unsubscribe_on, self.timeout, self.success)
 
 
 @dataclass
@@ -122,13 +121,21 @@ class Subscription:
     scope: tuple[str, ...] = ()  # the scope keys (accounts, say) whose events it gets; empty: all
 
     def wants(self, event: str, scope_key: str | None) -> bool:
-        return (self.active and (not self.filters or event in self.filters)
-                and (not self.scope or scope_key in self.scope))
+        return (
+            self.active and (not self.filters or event in self.filters) and (not self.scope or scope_key in self.scope)
+        )
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "carrier": self.carrier, "url": self.url, "filters": list(self.filters),
-                "headers": self.headers, "description": self.description, "active": self.active,
-                "scope": list(self.scope)}
+        return {
+            "id": self.id,
+            "carrier": self.carrier,
+            "url": self.url,
+            "filters": list(self.filters),
+            "headers": self.headers,
+            "description": self.description,
+            "active": self.active,
+            "scope": list(self.scope),
+        }
 
 
 @dataclass
@@ -142,9 +149,15 @@ class Attempt:
     duration_ms: float = 0.0
 
     def to_dict(self) -> dict:
-        return {"number": self.number, "at": format_instant(self.at), "status": self.status, "error": self.error,
-                "duration_ms": round(self.duration_ms, 3), "headers": self.headers,
-                "body": self.body.decode("utf-8", "replace")}
+        return {
+            "number": self.number,
+            "at": format_instant(self.at),
+            "status": self.status,
+            "error": self.error,
+            "duration_ms": round(self.duration_ms, 3),
+            "headers": self.headers,
+            "body": self.body.decode("utf-8", "replace"),
+        }
 
 
 # Builds one attempt's body and headers: (delivery, attempt number, send time) -> (bytes, headers).
@@ -201,19 +214,31 @@ class Delivery:
     started: bool = False
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "carrier": self.carrier, "event": self.event, "url": self.subscription.url,
-                "subscription": self.subscription.id, "state": self.state,
-                "next_attempt_at": format_instant(self.next_attempt_at) if self.next_attempt_at else None,
-                "faults": self.faults, "attempts": [attempt.to_dict() for attempt in self.attempts]}
+        return {
+            "id": self.id,
+            "carrier": self.carrier,
+            "event": self.event,
+            "url": self.subscription.url,
+            "subscription": self.subscription.id,
+            "state": self.state,
+            "next_attempt_at": format_instant(self.next_attempt_at) if self.next_attempt_at else None,
+            "faults": self.faults,
+            "attempts": [attempt.to_dict() for attempt in self.attempts],
+        }
 
 
 class WebhookHub:
     """The subscriptions and outbox of one namespace."""
 
-    def __init__(self, clock: VirtualClock, outbox_limit: int,
-                 outbound: Outbound | None = None, faults: FaultBook | None = None,
-                 fixtures: Callable[[Any], Any] | None = None,
-                 random_bits: Callable[[int], int] | None = None) -> None:
+    def __init__(
+        self,
+        clock: VirtualClock,
+        outbox_limit: int,
+        outbound: Outbound | None = None,
+        faults: FaultBook | None = None,
+        fixtures: Callable[[Any], Any] | None = None,
+        random_bits: Callable[[int], int] | None = None,
+    ) -> None:
         self._clock = clock
         self._fixtures = fixtures  # carrier -> its fixtures in this namespace (for its retry policy)
         self._random_bits = random_bits  # the namespace's seeded draws (ids in envelopes)
@@ -228,12 +253,31 @@ class WebhookHub:
         self._faults = faults
         self._held: dict[str, list[Delivery]] = {}  # subscription -> deliveries waiting to arrive out of order
 
-    def subscribe(self, carrier: str, url: str, secret: str | None = None, filters: tuple[str, ...] = (),
-                  headers: Mapping[str, str] | None = None, description: str = "", active: bool = True,
-                  owner: str | None = None, scope: tuple[str, ...] = ()) -> Subscription:
+    def subscribe(
+        self,
+        carrier: str,
+        url: str,
+        secret: str | None = None,
+        filters: tuple[str, ...] = (),
+        headers: Mapping[str, str] | None = None,
+        description: str = "",
+        active: bool = True,
+        owner: str | None = None,
+        scope: tuple[str, ...] = (),
+    ) -> Subscription:
         with self._lock:
-            subscription = Subscription(f"sub_{next(self._ids)}", carrier, url, secret, tuple(filters),
-                                        dict(headers or {}), description, active, owner, tuple(scope))
+            subscription = Subscription(
+                f"sub_{next(self._ids)}",
+                carrier,
+                url,
+                secret,
+                tuple(filters),
+                dict(headers or {}),
+                description,
+                active,
+                owner,
+                tuple(scope),
+            )
             self._subscriptions[subscription.id] = subscription
             return subscription
 
@@ -261,11 +305,19 @@ class WebhookHub:
     def for_carrier(self, carrier: WebhookSpec) -> "CarrierWebhooks":
         """The emitter a carrier's model calls: its name, envelope and retry policy bound once."""
         fixtures = self._fixtures(carrier) if self._fixtures is not None else None
-        return CarrierWebhooks(self, carrier.name, carrier.webhook_envelope,
-                               carrier.webhook_policy.resolve(fixtures), self._random_bits)
+        return CarrierWebhooks(
+            self, carrier.name, carrier.webhook_envelope, carrier.webhook_policy.resolve(fixtures), self._random_bits
+        )
 
-    def emit(self, carrier: str, event: str, payload: Any, envelope: Envelope, policy: RetryPolicy,
-             scope_key: str | None = None) -> list[Delivery]:
+    def emit(
+        self,
+        carrier: str,
+        event: str,
+        payload: Any,
+        envelope: Envelope,
+        policy: RetryPolicy,
+        scope_key: str | None = None,
+    ) -> list[Delivery]:
         """One delivery per active subscription that wants `event`, first attempt right away
         (on the scheduler, never on the request thread)."""
         created, now = [], self._clock.timestamp()
@@ -276,9 +328,18 @@ class WebhookHub:
                 rules = self._faults.decide_delivery(carrier, event) if self._faults is not None else []
                 effects = {rule.effect: rule.params for rule in rules}
                 for _ in range(2 if "duplicate" in effects else 1):
-                    delivery = Delivery(f"dlv_{next(self._ids)}", carrier, event, payload, subscription, envelope,
-                                        policy, faults=list(effects), forged="bad_signature" in effects,
-                                        stale_by=_seconds(effects.get("stale_timestamp")))
+                    delivery = Delivery(
+                        f"dlv_{next(self._ids)}",
+                        carrier,
+                        event,
+                        payload,
+                        subscription,
+                        envelope,
+                        policy,
+                        faults=list(effects),
+                        forged="bad_signature" in effects,
+                        stale_by=_seconds(effects.get("stale_timestamp")),
+                    )
                     self._outbox.append(delivery)
                     created.append((delivery, effects))
             self._trim()
@@ -295,10 +356,12 @@ class WebhookHub:
 
     def _start_at(self, delivery: Delivery, when: float) -> None:
         """The first attempt at `when`, once, however many times it is planned."""
+
         def first() -> None:
             if not delivery.started:
                 delivery.started = True
                 self.attempt(delivery)
+
         delivery.next_attempt_at = when
         self._clock.call_at(when, first)
 
@@ -315,9 +378,14 @@ class WebhookHub:
             return
         number = len(delivery.attempts) + 1
         sent_at = self._clock.timestamp()
-        signed = replace(delivery, subscription=replace(delivery.subscription,
-                                                        secret=(delivery.subscription.secret or "") + "-forged")) \
-            if delivery.forged else delivery
+        signed = (
+            replace(
+                delivery,
+                subscription=replace(delivery.subscription, secret=(delivery.subscription.secret or "") + "-forged"),
+            )
+            if delivery.forged
+            else delivery
+        )
         body, headers = delivery.envelope(signed, number, sent_at - delivery.stale_by)
         custom = delivery.subscription.headers
         if delivery.forged:  # a forger knows neither the secret nor the receiver's own credentials
@@ -327,8 +395,9 @@ class WebhookHub:
         delivery.attempts.append(attempt)
         started = time.perf_counter()
         try:
-            attempt.status = self._outbound.request("POST", delivery.subscription.url, body, headers,
-                                                    delivery.policy.timeout).status
+            attempt.status = self._outbound.request(
+                "POST", delivery.subscription.url, body, headers, delivery.policy.timeout
+            ).status
         except Exception as exc:  # a dead or misbehaving receiver is an outcome, not a crash
             attempt.error = f"{type(exc).__name__}: {exc}"
         attempt.duration_ms = (time.perf_counter() - started) * 1000
@@ -345,8 +414,9 @@ class WebhookHub:
             self._schedule(delivery, attempt.at + policy.delays[attempt.number - 1])
         else:
             self._finish(delivery, GAVE_UP)
-            log.info("webhook %s to %s gave up after %d attempts", delivery.id, delivery.subscription.url,
-                     attempt.number)
+            log.info(
+                "webhook %s to %s gave up after %d attempts", delivery.id, delivery.subscription.url, attempt.number
+            )
 
     def _finish(self, delivery: Delivery, state: str) -> None:
         with self._lock:

@@ -38,7 +38,7 @@ class RequestBody(io.RawIOBase):
             self._next_chunk()
             if self._done:
                 return 0
-        view = memoryview(buffer)[:min(len(buffer), self._left)]
+        view = memoryview(buffer)[: min(len(buffer), self._left)]
         try:
             got = self._rfile.readinto(view)
         except OSError:  # a timeout or a reset while the body was on its way

@@ -16,8 +16,12 @@ class FramingError(ValueError):
 def body_framing(headers: Message) -> tuple[int | None, bool]:
     """(Content-Length or None, chunked)."""
     lengths = {value.strip() for header in headers.get_all("Content-Length") or [] for value in header.split(",")}
-    codings = [coding.strip().lower() for header in headers.get_all("Transfer-Encoding") or []
-               for coding in header.split(",") if coding.strip()]
+    codings = [
+        coding.strip().lower()
+        for header in headers.get_all("Transfer-Encoding") or []
+        for coding in header.split(",")
+        if coding.strip()
+    ]
     if codings:
         if codings != ["chunked"]:
             raise FramingError("only Transfer-Encoding: chunked is understood")

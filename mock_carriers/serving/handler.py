@@ -155,14 +155,17 @@ class RequestHandler(WSGIRequestHandler):
         if not body.done:
             self._linger()
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None,
-                   *, error: str | None = None) -> None:
+    def send_error(
+        self, code: int, message: str | None = None, explain: str | None = None, *, error: str | None = None
+    ) -> None:
         """A protocol error (bad request line, headers too large, bad framing, a refused proxy
         request) as JSON, then close."""
         self.close_connection = True
         phrase = self.responses.get(code, ("Error", ""))[0]
-        document = {"error": error or phrase.lower().replace(" ", "_").replace("-", "_"),
-                    "message": explain or message or phrase}
+        document = {
+            "error": error or phrase.lower().replace(" ", "_").replace("-", "_"),
+            "message": explain or message or phrase,
+        }
         data = json.dumps(document).encode()
         try:
             self.send_response(code)

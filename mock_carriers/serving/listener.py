@@ -100,8 +100,9 @@ def bind(host: str, port: int, backlog: int = 1024) -> socket.socket:
 class Listener:
     """Accepts on one socket and hands each connection to `serve(client)` on a new thread."""
 
-    def __init__(self, sock: socket.socket, serve: Callable[[Client], None],
-                 connections: Connections, name: str) -> None:
+    def __init__(
+        self, sock: socket.socket, serve: Callable[[Client], None], connections: Connections, name: str
+    ) -> None:
         self.sock = sock
         self._serve = serve
         self._connections = connections
@@ -146,8 +147,9 @@ class Listener:
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # answers go out whole, at once
         client = Client(conn, address)
         self._connections.add(client)
-        threading.Thread(target=self._serve_and_close, args=(client,), name="mock-carriers-connection",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._serve_and_close, args=(client,), name="mock-carriers-connection", daemon=True
+        ).start()
 
     def _serve_and_close(self, client: Client) -> None:
         try:

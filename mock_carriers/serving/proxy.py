@@ -42,15 +42,17 @@ def proxy_namespace(header: str | None) -> str | None:
     try:
         user = base64.b64decode(credential.strip(), validate=True).decode("utf-8").partition(":")[0]
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise Refused(400, "bad_proxy_authorization", "Proxy-Authorization is not valid base64 of user:password") \
-            from None
+        raise Refused(
+            400, "bad_proxy_authorization", "Proxy-Authorization is not valid base64 of user:password"
+        ) from None
     if not user:
         return None
     try:
         return check_namespace_name(user)
     except CarrierError as error:
-        raise Refused(400, "bad_proxy_authorization", f"the proxy user name is the namespace: {error.message}") \
-            from None
+        raise Refused(
+            400, "bad_proxy_authorization", f"the proxy user name is the namespace: {error.message}"
+        ) from None
 
 
 def connect_target(authority: str, carrier_hosts: frozenset[str]) -> str:
@@ -79,9 +81,12 @@ def absolute_target(target: str, carrier_hosts: frozenset[str], own_port: int) -
 def _carrier_host(host: str, carrier_hosts: frozenset[str]) -> str:
     if host in carrier_hosts:
         return host
-    raise Refused(403, "not_a_carrier_host",
-                  f"mock-carriers is offline and forwards nothing: {host[:200]} is not a carrier host. "
-                  f"Carrier hosts: {', '.join(sorted(carrier_hosts))}")
+    raise Refused(
+        403,
+        "not_a_carrier_host",
+        f"mock-carriers is offline and forwards nothing: {host[:200]} is not a carrier host. "
+        f"Carrier hosts: {', '.join(sorted(carrier_hosts))}",
+    )
 
 
 def _is_local(host: str) -> bool:

@@ -59,8 +59,10 @@ class TlsTerminator:
     def _refuse_plain(self, sock: socket.socket) -> None:
         message = f"this port speaks HTTPS; use https://, or plain HTTP on port {self._plain_port}"
         body = json.dumps({"error": "plain_http_on_https_port", "message": message})
-        head = (f"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                "Connection: close\r\n\r\n")
+        head = (
+            f"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n"
+        )
         try:
             sock.sendall(head.encode() + body.encode())
             sock.shutdown(socket.SHUT_WR)

@@ -69,6 +69,7 @@ class CertificateAuthority:
 
         def choose(ssl_object, server_name: str | None, _context) -> int | None:
             return self._choose(served, ssl_object, server_name)
+
         context.sni_callback = choose
         return context
 
@@ -111,8 +112,10 @@ class CertificateAuthority:
         try:
             pem = path.read_bytes()
             leaf = x509.load_pem_x509_certificate(pem)
-            if certs.leaf_is_current(leaf, self._certificate, names, at) and \
-                    certs.load_key(pem).public_key() == leaf.public_key():
+            if (
+                certs.leaf_is_current(leaf, self._certificate, names, at)
+                and certs.load_key(pem).public_key() == leaf.public_key()
+            ):
                 return path, leaf.not_valid_after_utc
         except FileNotFoundError:
             pass

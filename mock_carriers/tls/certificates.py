@@ -34,20 +34,30 @@ def new_key() -> PrivateKey:
 
 def make_ca(key: PrivateKey, at: dt.datetime) -> x509.Certificate:
     """A self-signed CA that may sign leaves only; the random suffix tells two machines' CAs apart."""
-    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "mock-carriers"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, f"mock-carriers local CA {secrets.token_hex(4)}")])
-    return (x509.CertificateBuilder()
-            .subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(at - BACKDATE).not_valid_after(at - BACKDATE + CA_VALIDITY)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-            .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
-            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-            .sign(key, hashes.SHA256()))
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "mock-carriers"),
+            x509.NameAttribute(NameOID.COMMON_NAME, f"mock-carriers local CA {secrets.token_hex(4)}"),
+        ]
+    )
+    return (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(at - BACKDATE)
+        .not_valid_after(at - BACKDATE + CA_VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
 
 
-def make_leaf(ca: x509.Certificate, ca_key: PrivateKey, names: Sequence[str],
-              at: dt.datetime) -> tuple[x509.Certificate, PrivateKey]:
+def make_leaf(
+    ca: x509.Certificate, ca_key: PrivateKey, names: Sequence[str], at: dt.datetime
+) -> tuple[x509.Certificate, PrivateKey]:
     """A server certificate for NAMES (DNS names or IP addresses), signed by CA."""
     key = new_key()
     first = names[0]
@@ -57,16 +67,20 @@ def make_leaf(ca: x509.Certificate, ca_key: PrivateKey, names: Sequence[str],
     ca_ski = ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     certificate = (
         x509.CertificateBuilder()
-        .subject_name(subject).issuer_name(ca.subject).public_key(key.public_key())
+        .subject_name(subject)
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(start).not_valid_after(min(start + LEAF_VALIDITY, ca.not_valid_after_utc))
+        .not_valid_before(start)
+        .not_valid_after(min(start + LEAF_VALIDITY, ca.not_valid_after_utc))
         .add_extension(x509.SubjectAlternativeName([_general_name(name) for name in names]), critical=not subject)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(_key_usage(digital_signature=True), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False)
-        .sign(ca_key, hashes.SHA256()))
+        .sign(ca_key, hashes.SHA256())
+    )
     return certificate, key
 
 
@@ -94,8 +108,9 @@ def certificate_pem(certificate: x509.Certificate) -> bytes:
 
 
 def key_pem(key: PrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def load_key(pem: bytes) -> PrivateKey:
@@ -111,6 +126,15 @@ def _general_name(name: str) -> x509.GeneralName:
 
 
 def _key_usage(**granted: bool) -> x509.KeyUsage:
-    usages = ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement",
-              "key_cert_sign", "crl_sign", "encipher_only", "decipher_only")
+    usages = (
+        "digital_signature",
+        "content_commitment",
+        "key_encipherment",
+        "data_encipherment",
+        "key_agreement",
+        "key_cert_sign",
+        "crl_sign",
+        "encipher_only",
+        "decipher_only",
+    )
     return x509.KeyUsage(**{usage: granted.get(usage, False) for usage in usages})

@@ -8,7 +8,10 @@ import mock_carriers
 
 def test_health(client):
     assert client.get("/__admin/health").get_json() == {
-        "status": "ok", "version": mock_carriers.__version__, "carriers": ["border-express", "bex", "parcel2go", "borderless360", "parcellab"]}
+        "status": "ok",
+        "version": mock_carriers.__version__,
+        "carriers": ["border-express", "bex", "parcel2go", "borderless360", "parcellab"],
+    }
 
 
 def test_put_returns_the_namespace_document(client):
@@ -21,16 +24,19 @@ def test_put_returns_the_namespace_document(client):
     assert be["credentials"] == {"client_id": "mock-be-client", "client_secret": "mock-be-secret"}
     assert set(be["references"]) >= {"delivered", "in_transit", "walking", "exception", "not_found"}
     assert client.get("/__admin/namespaces/t42").get_json() == doc
-    assert client.get("/__admin/namespaces/default").get_json()["carriers"]["border-express"]["base_url"] \
+    assert (
+        client.get("/__admin/namespaces/default").get_json()["carriers"]["border-express"]["base_url"]
         == "http://localhost/border-express"
+    )
 
 
 def test_the_document_is_enough_to_drive_a_client(client):
     doc = client.put("/__admin/namespaces/docs").get_json()["carriers"]["border-express"]
     base = doc["base_url"].removeprefix("http://localhost")
     token = client.post(f"{base}/token", data={"grant_type": "client_credentials", **doc["credentials"]}).get_json()
-    body = client.get(f"{base}/api/v1/consignments/{doc['references']['delivered']}",
-                      headers=bearer(token["access_token"])).get_json()
+    body = client.get(
+        f"{base}/api/v1/consignments/{doc['references']['delivered']}", headers=bearer(token["access_token"])
+    ).get_json()
     assert body["Status"] == "Delivered"
 
 
@@ -52,10 +58,19 @@ def test_reset_drops_every_namespace_and_default_starts_again(client):
 
 
 def test_fixture_overlays_add_consignments(client):
-    overlay = {"border-express": {"consignments": {"MY1": {
-        "sender": {"name": "S", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
-        "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"},
-        "events": [{"status": "Despatched", "at": "-1h", "suburb": "Albury", "state": "NSW", "postcode": "2640"}]}}}}
+    overlay = {
+        "border-express": {
+            "consignments": {
+                "MY1": {
+                    "sender": {"name": "S", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
+                    "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"},
+                    "events": [
+                        {"status": "Despatched", "at": "-1h", "suburb": "Albury", "state": "NSW", "postcode": "2640"}
+                    ],
+                }
+            }
+        }
+    }
     assert client.put("/__admin/namespaces/ov", json={"fixtures": overlay}).status_code == 201
     token = be_token(client, prefix="/ns/ov/border-express")
     assert client.get("/ns/ov/border-express/api/v1/consignments/MY1", headers=bearer(token)).status_code == 200
@@ -63,21 +78,33 @@ def test_fixture_overlays_add_consignments(client):
     assert client.get("/border-express/api/v1/consignments/MY1", headers=bearer(be_token(client))).status_code == 404
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"seed": "x"}, "seed"), ({"seed": True}, "seed"), ({"other": 1}, "other"),
-    ({"fixtures": []}, "fixtures"), ({"fixtures": {"nope": {}}}, "fixtures.nope"),
-    ({"fixtures": {"border-express": {"consignments": {"X": {"events": "no"}}}}}, "fixtures.border-express"),
-    ({"fixtures": {"border-express": {"consignments": {"BE10000001": {"eta": "2026-13-45"}}}}}, "fixtures.border-express"),
-    ({"fixtures": {"border-express": {"consignments": {"BE10000001": {"eta": "+99999999d"}}}}}, "fixtures.border-express"),
-    ({"fixtures": {"bex": {"waybills": {"BEX1000001": {"service": "ZZZ"}}}}}, "fixtures.bex"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"seed": "x"}, "seed"),
+        ({"seed": True}, "seed"),
+        ({"other": 1}, "other"),
+        ({"fixtures": []}, "fixtures"),
+        ({"fixtures": {"nope": {}}}, "fixtures.nope"),
+        ({"fixtures": {"border-express": {"consignments": {"X": {"events": "no"}}}}}, "fixtures.border-express"),
+        (
+            {"fixtures": {"border-express": {"consignments": {"BE10000001": {"eta": "2026-13-45"}}}}},
+            "fixtures.border-express",
+        ),
+        (
+            {"fixtures": {"border-express": {"consignments": {"BE10000001": {"eta": "+99999999d"}}}}},
+            "fixtures.border-express",
+        ),
+        ({"fixtures": {"bex": {"waybills": {"BEX1000001": {"service": "ZZZ"}}}}}, "fixtures.bex"),
+    ],
+)
 def test_bad_namespace_bodies_are_400_and_create_nothing(client, body, field):
     response = client.put("/__admin/namespaces/bad", json=body)
     assert response.status_code == 400 and field in response.get_json()["fields"]
     assert client.get("/__admin/namespaces/bad").status_code == 404
 
 
-@pytest.mark.parametrize("raw", ["{broken", "[1, 2]", "\"text\""])
+@pytest.mark.parametrize("raw", ["{broken", "[1, 2]", '"text"'])
 def test_non_object_bodies_are_400(client, raw):
     response = client.put("/__admin/namespaces/bad", data=raw, content_type="application/json")
     assert response.status_code == 400 and response.get_json()["error"] == "bad_request"
@@ -98,19 +125,30 @@ def test_clock_actions(client):
     clock = "/__admin/namespaces/default/clock"
     assert client.get(clock).get_json()["frozen"] is False
     assert client.post(clock, json={"action": "freeze"}).get_json()["frozen"] is True
-    assert client.post(clock, json={"action": "set", "to": "2026-01-01T00:00:00Z"}).get_json()["now"] \
+    assert (
+        client.post(clock, json={"action": "set", "to": "2026-01-01T00:00:00Z"}).get_json()["now"]
         == "2026-01-01T00:00:00.000Z"
+    )
     assert client.post(clock, json={"action": "advance", "by": "90m"}).get_json()["now"] == "2026-01-01T01:30:00.000Z"
     assert client.post(clock, json={"action": "advance", "by": 30}).get_json()["now"] == "2026-01-01T01:30:30.000Z"
     assert client.post(clock, json={"action": "resume"}).get_json()["frozen"] is False
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"action": "advance", "by": "soon"}, "by"), ({"action": "advance", "by": "-5m"}, "by"),
-    ({"action": "advance"}, "by"), ({"action": "set", "to": "tomorrow"}, "to"), ({"action": "set", "to": 5}, "to"),
-    ({"action": "rewind"}, "action"), ({}, "action"), ({"action": "set", "to": "9999-12-31T23:59:59+00:00"}, "to"),
-    ({"action": "set", "to": "0001-01-01T00:00:00+14:00"}, "to"), ({"action": "advance", "by": "36600d"}, "by"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"action": "advance", "by": "soon"}, "by"),
+        ({"action": "advance", "by": "-5m"}, "by"),
+        ({"action": "advance"}, "by"),
+        ({"action": "set", "to": "tomorrow"}, "to"),
+        ({"action": "set", "to": 5}, "to"),
+        ({"action": "rewind"}, "action"),
+        ({}, "action"),
+        ({"action": "set", "to": "9999-12-31T23:59:59+00:00"}, "to"),
+        ({"action": "set", "to": "0001-01-01T00:00:00+14:00"}, "to"),
+        ({"action": "advance", "by": "36600d"}, "by"),
+    ],
+)
 def test_bad_clock_requests_are_400_and_leave_the_clock(client, body, field):
     clock = "/__admin/namespaces/default/clock"
     client.post(clock, json={"action": "freeze"})
@@ -120,8 +158,15 @@ def test_bad_clock_requests_are_400_and_leave_the_clock(client, body, field):
     assert client.get(clock).get_json() == before
 
 
-@pytest.mark.parametrize("body", [{}, {"carrier": "nope"}, {"carrier": "border-express", "token": 5},
-                                  {"carrier": "border-express", "client_id": ["x"]}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"carrier": "nope"},
+        {"carrier": "border-express", "token": 5},
+        {"carrier": "border-express", "client_id": ["x"]},
+    ],
+)
 def test_bad_token_requests_are_400(client, body):
     assert client.post("/__admin/namespaces/default/tokens/revoke", json=body).status_code == 400
 
@@ -155,8 +200,12 @@ def test_namespace_cap_drops_the_least_recently_used_idle_one(make_app):
 
 def test_admin_token_guards_every_admin_call(make_app):
     client = make_app(admin_token="s3cret").test_client()
-    for method, path in [("GET", "/__admin/health"), ("PUT", "/__admin/namespaces/x"),
-                         ("POST", "/__admin/reset"), ("GET", "/__admin/namespaces/default/journal")]:
+    for method, path in [
+        ("GET", "/__admin/health"),
+        ("PUT", "/__admin/namespaces/x"),
+        ("POST", "/__admin/reset"),
+        ("GET", "/__admin/namespaces/default/journal"),
+    ]:
         response = client.open(path, method=method)
         assert response.status_code == 401 and response.get_json()["error"] == "unauthorized"
         assert client.open(path, method=method, headers={"Authorization": "Bearer wrong"}).status_code == 401
@@ -170,14 +219,18 @@ def test_unknown_admin_routes_and_methods_are_json(client):
     assert response.status_code == 405 and response.get_json()["error"] == "method_not_allowed"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"carrier": "border-express", "url": "http://127.0.0.1:9/x"}, "carrier"),
-    ({"carrier": "bex"}, "url"), ({"carrier": "bex", "url": "ftp://x/y"}, "url"),
-    ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "filters": ["nope"]}, "filters"),
-    ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "headers": {"X": 1}}, "headers"),
-    ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "headers": {"X": "a\r\nInjected: 1"}}, "headers"),
-    ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "secret": 42}, "secret"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"carrier": "border-express", "url": "http://127.0.0.1:9/x"}, "carrier"),
+        ({"carrier": "bex"}, "url"),
+        ({"carrier": "bex", "url": "ftp://x/y"}, "url"),
+        ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "filters": ["nope"]}, "filters"),
+        ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "headers": {"X": 1}}, "headers"),
+        ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "headers": {"X": "a\r\nInjected: 1"}}, "headers"),
+        ({"carrier": "bex", "url": "http://127.0.0.1:9/x", "secret": 42}, "secret"),
+    ],
+)
 def test_bad_subscriptions_are_400_and_subscribe_nothing(client, body, field):
     response = client.post("/__admin/namespaces/default/webhooks/subscriptions", json=body)
     assert response.status_code == 400 and field in response.get_json()["fields"]
@@ -186,8 +239,10 @@ def test_bad_subscriptions_are_400_and_subscribe_nothing(client, body, field):
 
 def test_subscriptions_are_listed_per_namespace(client):
     client.put("/__admin/namespaces/w")
-    created = client.post("/__admin/namespaces/w/webhooks/subscriptions",
-                          json={"carrier": "bex", "url": "http://127.0.0.1:9/x", "filters": ["pod"]}).get_json()
+    created = client.post(
+        "/__admin/namespaces/w/webhooks/subscriptions",
+        json={"carrier": "bex", "url": "http://127.0.0.1:9/x", "filters": ["pod"]},
+    ).get_json()
     listed = client.get("/__admin/namespaces/w/webhooks?carrier=bex").get_json()
     assert listed["subscriptions"] == [created] and listed["deliveries"] == []
     assert client.get("/__admin/namespaces/default/webhooks").get_json()["subscriptions"] == []

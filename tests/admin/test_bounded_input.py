@@ -59,8 +59,10 @@ def test_deep_yaml_is_refused_at_the_depth_bound(client, levels):
 
 def test_deep_json_scenario_is_refused_at_the_depth_bound(client):
     body = b'{"fixtures": {"bex": ' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_000 + b"}}"
-    refusal(client.post("/__admin/namespaces/bounds/scenario", data=body, content_type="application/json"),
-            f"deeper than {MAX_DEPTH}")
+    refusal(
+        client.post("/__admin/namespaces/bounds/scenario", data=body, content_type="application/json"),
+        f"deeper than {MAX_DEPTH}",
+    )
 
 
 def test_yaml_just_within_the_depth_bound_is_read(client):
@@ -69,12 +71,15 @@ def test_yaml_just_within_the_depth_bound_is_read(client):
     assert "deeper" not in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path,method,prefix", [
-    ("/__admin/namespaces/bounds", "put", b'{"fixtures": {"bex": '),
-    ("/__admin/namespaces/default/faults", "post", b'{"effect": "status", "description": '),
-    ("/__admin/namespaces/default/clock", "post", b'{"action": "advance", "by": '),
-    ("/__admin/namespaces/default/webhooks/subscriptions", "post", b'{"carrier": "parcel2go", "headers": '),
-])
+@pytest.mark.parametrize(
+    "path,method,prefix",
+    [
+        ("/__admin/namespaces/bounds", "put", b'{"fixtures": {"bex": '),
+        ("/__admin/namespaces/default/faults", "post", b'{"effect": "status", "description": '),
+        ("/__admin/namespaces/default/clock", "post", b'{"action": "advance", "by": '),
+        ("/__admin/namespaces/default/webhooks/subscriptions", "post", b'{"carrier": "parcel2go", "headers": '),
+    ],
+)
 @pytest.mark.parametrize("levels", [MAX_DEPTH + 1, 100_000])
 def test_deep_json_admin_bodies_are_refused_at_the_depth_bound(client, path, method, prefix, levels):
     body = prefix + b"[" * levels + b"]" * levels + b"}" * prefix.count(b"{")
@@ -84,36 +89,47 @@ def test_deep_json_admin_bodies_are_refused_at_the_depth_bound(client, path, met
 
 def test_a_json_admin_body_past_the_node_bound_is_refused(client):
     body = json.dumps({"fixtures": {"bex": {"services": {"x": [0] * (MAX_NODES + 1)}}}})
-    refusal(client.put("/__admin/namespaces/bounds", data=body, content_type="application/json"),
-            f"more than {MAX_NODES}")
+    refusal(
+        client.put("/__admin/namespaces/bounds", data=body, content_type="application/json"), f"more than {MAX_NODES}"
+    )
 
 
 HUGE = "x" * 100_000
 
 
-@pytest.mark.parametrize("path,method,body", [
-    ("/__admin/namespaces/bounds", "put", {"fixtures": {"bex": {"services": HUGE}}}),
-    ("/__admin/namespaces/bounds", "put", {"fixtures": {"bex": {"services": {"ON": [HUGE] * 50}}}}),
-    ("/__admin/namespaces/bounds", "put", {HUGE: 1}),
-    ("/__admin/namespaces/bounds", "put", {f"{n}{HUGE[:1000]}": 1 for n in range(2000)}),
-    ("/__admin/namespaces/default/clock", "post", {"action": "advance", "by": HUGE}),
-    ("/__admin/namespaces/default/clock", "post", {"action": "advance", "by": [HUGE] * 50}),
-    ("/__admin/namespaces/default/clock", "post", {"action": "set", "to": HUGE}),
-    ("/__admin/namespaces/default/faults", "post", {"effect": "quota", "limit": 1, "window": HUGE}),
-    ("/__admin/namespaces/default/faults", "post", {f"{n}{HUGE[:1000]}": 1 for n in range(2000)} | {"effect": "drop"}),
-])
+@pytest.mark.parametrize(
+    "path,method,body",
+    [
+        ("/__admin/namespaces/bounds", "put", {"fixtures": {"bex": {"services": HUGE}}}),
+        ("/__admin/namespaces/bounds", "put", {"fixtures": {"bex": {"services": {"ON": [HUGE] * 50}}}}),
+        ("/__admin/namespaces/bounds", "put", {HUGE: 1}),
+        ("/__admin/namespaces/bounds", "put", {f"{n}{HUGE[:1000]}": 1 for n in range(2000)}),
+        ("/__admin/namespaces/default/clock", "post", {"action": "advance", "by": HUGE}),
+        ("/__admin/namespaces/default/clock", "post", {"action": "advance", "by": [HUGE] * 50}),
+        ("/__admin/namespaces/default/clock", "post", {"action": "set", "to": HUGE}),
+        ("/__admin/namespaces/default/faults", "post", {"effect": "quota", "limit": 1, "window": HUGE}),
+        (
+            "/__admin/namespaces/default/faults",
+            "post",
+            {f"{n}{HUGE[:1000]}": 1 for n in range(2000)} | {"effect": "drop"},
+        ),
+    ],
+)
 def test_an_error_never_echoes_more_than_a_few_hundred_characters(client, path, method, body):
     response = getattr(client, method)(path, data=json.dumps(body), content_type="application/json")
     refusal(response)
 
 
-@pytest.mark.parametrize("document", [
-    f"seed: {HUGE}\n",
-    f"fixtures: {{bex: {{services: {HUGE}}}}}\n",
-    f"clock: [{{advance: {HUGE}}}]\n",
-    f"faults: [{{effect: drop, carrier: {HUGE}}}]\n",
-    f"{HUGE}: 1\n",
-])
+@pytest.mark.parametrize(
+    "document",
+    [
+        f"seed: {HUGE}\n",
+        f"fixtures: {{bex: {{services: {HUGE}}}}}\n",
+        f"clock: [{{advance: {HUGE}}}]\n",
+        f"faults: [{{effect: drop, carrier: {HUGE}}}]\n",
+        f"{HUGE}: 1\n",
+    ],
+)
 def test_a_scenario_error_never_echoes_more_than_a_few_hundred_characters(client, document):
     refusal(scenario(client, document.encode()))
 

@@ -10,26 +10,33 @@ from mock_carriers.core.fixtures import load_yaml
 from mock_carriers.resources import data_dir
 
 FAULTS = "/__admin/namespaces/default/faults"
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
-                    max_leaves=12)
-FIELDS = sorted(load_yaml(data_dir("contracts") / "admin.openapi.yaml")["components"]["schemas"]["FaultRequest"]
-                ["properties"])  # every field a rule may have, as documented
-NEARLY_RIGHT = st.sampled_from(["fixed", "uniform", "lognormal", "bex", "5m", "GET", 503, 0.5, 1, 10 ** 12])
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+FIELDS = sorted(
+    load_yaml(data_dir("contracts") / "admin.openapi.yaml")["components"]["schemas"]["FaultRequest"]["properties"]
+)  # every field a rule may have, as documented
+NEARLY_RIGHT = st.sampled_from(["fixed", "uniform", "lognormal", "bex", "5m", "GET", 503, 0.5, 1, 10**12])
 
 
 def rules(effect) -> st.SearchStrategy:
     """Rule specs with real field names, each value of any kind or nearly right."""
-    return st.fixed_dictionaries({"effect": effect},
-                                 optional={name: JSON | NEARLY_RIGHT for name in FIELDS if name != "effect"})
+    return st.fixed_dictionaries(
+        {"effect": effect}, optional={name: JSON | NEARLY_RIGHT for name in FIELDS if name != "effect"}
+    )
 
 
-@pytest.mark.parametrize("spec, field", [
-    ({"effect": "latency", "distribution": {}}, "distribution"),
-    ({"effect": "latency", "distribution": []}, "distribution"),
-    ({"effect": "rate_limit", "retry_after_format": {}}, "retry_after_format"),
-    ({"effect": "status", "status": []}, "status"),
-])
+@pytest.mark.parametrize(
+    "spec, field",
+    [
+        ({"effect": "latency", "distribution": {}}, "distribution"),
+        ({"effect": "latency", "distribution": []}, "distribution"),
+        ({"effect": "rate_limit", "retry_after_format": {}}, "retry_after_format"),
+        ({"effect": "status", "status": []}, "status"),
+    ],
+)
 def test_a_value_of_the_wrong_kind_is_a_400_naming_the_field(client, spec, field):
     response = client.post(FAULTS, json=spec)
     assert response.status_code == 400 and field in response.get_json()["fields"]

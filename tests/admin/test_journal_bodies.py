@@ -11,8 +11,11 @@ from support import B360, B360_AUTH, P2G, bearer, p2g_token
 from mock_carriers.cli import main
 from mock_carriers.settings import Settings
 
-QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-         "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}] * 20}
+QUOTE = {
+    "CollectionAddress": {"Country": "GBR"},
+    "DeliveryAddress": {"Country": "GBR"},
+    "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}] * 20,
+}
 
 
 def last_entry(client, namespace="default") -> dict:
@@ -46,17 +49,16 @@ def test_a_body_within_the_limit_is_kept_whole_and_not_marked(make_app):
 
 def test_a_cut_through_a_character_drops_the_broken_character(make_app):
     client = make_app(journal_body_limit=5).test_client()
-    client.post(f"{B360}/products/", data="ééé".encode(), content_type="text/plain; charset=utf-8",
-                headers=B360_AUTH)
+    client.post(f"{B360}/products/", data="ééé".encode(), content_type="text/plain; charset=utf-8", headers=B360_AUTH)
     request = last_entry(client)["request"]
     assert request["body"] == "éé" and request["body_truncated"] == 2
 
 
 def test_a_cut_binary_body_is_base64_of_its_prefix(make_app):
     import base64
+
     client = make_app(journal_body_limit=4).test_client()
-    client.post(f"{B360}/products/", data=bytes(range(256)), content_type="application/octet-stream",
-                headers=B360_AUTH)
+    client.post(f"{B360}/products/", data=bytes(range(256)), content_type="application/octet-stream", headers=B360_AUTH)
     request = last_entry(client)["request"]
     assert base64.b64decode(request["body_base64"]) == bytes(range(4)) and request["body_truncated"] == 252
 
@@ -72,10 +74,18 @@ def test_strict_mode_checks_the_whole_body_not_what_the_journal_keeps(make_app):
 def test_contracts_validate_skips_a_cut_body_instead_of_reporting_it(make_app, tmp_path, live_server):
     url = live_server(journal_body_limit=10)
     import requests
-    token = requests.post(f"{url}/parcel2go/auth/connect/token", timeout=5, data={
-        "grant_type": "client_credentials", "client_id": "mock-p2g-client", "client_secret": "mock-p2g-secret"})
-    requests.post(f"{url}/parcel2go/api/quotes", json=QUOTE, timeout=5,
-                  headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+
+    token = requests.post(
+        f"{url}/parcel2go/auth/connect/token",
+        timeout=5,
+        data={"grant_type": "client_credentials", "client_id": "mock-p2g-client", "client_secret": "mock-p2g-secret"},
+    )
+    requests.post(
+        f"{url}/parcel2go/api/quotes",
+        json=QUOTE,
+        timeout=5,
+        headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+    )
     saved = CliRunner().invoke(main, ["journal", "--json", "--url", url])
     assert saved.exit_code == 0
     (tmp_path / "journal.json").write_text(saved.output)
@@ -98,13 +108,21 @@ def test_serve_takes_the_option():
     import sys
 
     import requests
-    process = subprocess.Popen([sys.executable, "-m", "mock_carriers", "serve", "--port", "0",
-                                "--journal-body-limit", "3"], stdout=subprocess.PIPE, text=True,
-                               env={**os.environ, "MOCK_CARRIERS_JOURNAL_BODY_LIMIT": "999"})
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--journal-body-limit", "3"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "MOCK_CARRIERS_JOURNAL_BODY_LIMIT": "999"},
+    )
     try:
         url = process.stdout.readline().split()[-1]
-        requests.post(f"{url}/borderless360/api/v1/public_api/products/", data="abcdef", timeout=5,
-                      headers={"Content-Type": "text/plain", **B360_AUTH})
+        requests.post(
+            f"{url}/borderless360/api/v1/public_api/products/",
+            data="abcdef",
+            timeout=5,
+            headers={"Content-Type": "text/plain", **B360_AUTH},
+        )
         entry = requests.get(f"{url}/__admin/namespaces/default/journal?limit=1", timeout=5).json()["entries"][0]
         assert entry["request"]["body"] == "abc" and entry["request"]["body_truncated"] == 3
     finally:

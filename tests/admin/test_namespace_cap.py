@@ -8,15 +8,20 @@ from support import B360_AUTH, BEX_LOGIN, P2G_CLIENT, PL_AUTH
 from mock_carriers.settings import Settings
 
 CALLS = {  # carrier -> a call in namespace `ns` that needs nothing made in that namespace first
-    "border-express": lambda c, ns: c.post(f"/ns/{ns}/border-express/token", data={
-        "grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"}),
+    "border-express": lambda c, ns: c.post(
+        f"/ns/{ns}/border-express/token",
+        data={"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"},
+    ),
     "bex": lambda c, ns: c.post(f"/ns/{ns}/bex/api/service/login", json=BEX_LOGIN),
-    "parcel2go": lambda c, ns: c.post(f"/ns/{ns}/parcel2go/auth/connect/token",
-                                      data={"grant_type": "client_credentials", **P2G_CLIENT}),
-    "borderless360": lambda c, ns: c.get(f"/ns/{ns}/borderless360/api/v1/public_api/three_pl/three_pls/",
-                                         headers=B360_AUTH),
-    "parcellab": lambda c, ns: c.get(f"/ns/{ns}/parcellab/v4/track/orders/info/?order_number=ORD-1001"
-                                     "&account=1612197", headers=PL_AUTH),
+    "parcel2go": lambda c, ns: c.post(
+        f"/ns/{ns}/parcel2go/auth/connect/token", data={"grant_type": "client_credentials", **P2G_CLIENT}
+    ),
+    "borderless360": lambda c, ns: c.get(
+        f"/ns/{ns}/borderless360/api/v1/public_api/three_pl/three_pls/", headers=B360_AUTH
+    ),
+    "parcellab": lambda c, ns: c.get(
+        f"/ns/{ns}/parcellab/v4/track/orders/info/?order_number=ORD-1001&account=1612197", headers=PL_AUTH
+    ),
 }
 FULL = {  # carrier -> its own 503 saying why
     "border-express": lambda body: body["status"] == 503 and "in use" in body["detail"],

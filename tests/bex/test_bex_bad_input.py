@@ -12,7 +12,7 @@ NAMES = [name for name, _ in ENDPOINTS]
 GARBAGE = [
     {"data": "{broken", "content_type": "application/json"},
     {"data": "[1, 2, 3]", "content_type": "application/json"},
-    {"data": "\"just text\"", "content_type": "application/json"},
+    {"data": '"just text"', "content_type": "application/json"},
     {"data": b"\xff\xfe\x00", "content_type": "application/json"},
     {"data": "a=1&b", "content_type": "application/x-www-form-urlencoded"},
     {"json": {"searchItems": ["x"], "dimensions": {"a": 1}, "totalWeight": {"x": 1}, "accountNumber": [1]}},
@@ -23,9 +23,12 @@ GARBAGE = [
 
 
 def _state(client):
-    return (client.get("/__admin/namespaces/default/webhooks").get_json(),
-            client.get(f"{BEX}/api/service/waybillquicktrackingv3customtreeview",
-                       query_string={"searchItems": "BEX1000001"}).get_json())
+    return (
+        client.get("/__admin/namespaces/default/webhooks").get_json(),
+        client.get(
+            f"{BEX}/api/service/waybillquicktrackingv3customtreeview", query_string={"searchItems": "BEX1000001"}
+        ).get_json(),
+    )
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -60,21 +63,25 @@ def test_a_body_web_api_cannot_read_is_its_415_before_bex_answers(client, name, 
     response = client.post(f"{BEX}/api/service/{name}", headers={"token": token}, **sent)
     media = sent.get("content_type", "application/octet-stream")
     assert response.status_code == 415 and response.get_json() == {
-        "Message": f"The request entity's media type '{media}' is not supported for this resource."}
+        "Message": f"The request entity's media type '{media}' is not supported for this resource."
+    }
     assert _state(client) == before
 
 
 def test_an_empty_body_of_any_type_is_no_refusal(client):
     """Web API reads an empty body of an unreadable type as no body (the docs' login posts none)."""
-    response = client.post(f"{BEX}/api/service/login", query_string={"username": "mock-bex-user",
-                                                                     "password": "mock-bex-password"},
-                           content_type="text/plain")
+    response = client.post(
+        f"{BEX}/api/service/login",
+        query_string={"username": "mock-bex-user", "password": "mock-bex-password"},
+        content_type="text/plain",
+    )
     assert response.status_code == 200 and "value" in response.get_json()
 
 
 def test_the_webhook_host_refuses_unreadable_bodies_too(client):
-    response = client.post(f"{BEX}/api/ActivateWebHook", data='{"webHookKey": "mock-bex-webhook-key"}',
-                           content_type="text/plain")
+    response = client.post(
+        f"{BEX}/api/ActivateWebHook", data='{"webHookKey": "mock-bex-webhook-key"}', content_type="text/plain"
+    )
     assert response.status_code == 415
 
 
@@ -92,13 +99,38 @@ def test_unknown_routes_are_web_api_404s(client, path):
 
 
 @settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=st.sampled_from(NAMES), body=st.dictionaries(
-    st.sampled_from(["username", "password", "searchItems", "accountNumber", "serviceCode", "totalWeight", "dimMass",
-                     "dimensions", "waybillNumber", "waybillNumbers", "token", "originSuburb", "receiverSuburb",
-                     "originLatCoord", "originLonCoord", "dispatchDate", "autoGenerateWaybillNumber"]),
-    st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-                 lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
-                 max_leaves=8), max_size=8))
+@given(
+    name=st.sampled_from(NAMES),
+    body=st.dictionaries(
+        st.sampled_from(
+            [
+                "username",
+                "password",
+                "searchItems",
+                "accountNumber",
+                "serviceCode",
+                "totalWeight",
+                "dimMass",
+                "dimensions",
+                "waybillNumber",
+                "waybillNumbers",
+                "token",
+                "originSuburb",
+                "receiverSuburb",
+                "originLatCoord",
+                "originLonCoord",
+                "dispatchDate",
+                "autoGenerateWaybillNumber",
+            ]
+        ),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+            lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+            max_leaves=8,
+        ),
+        max_size=8,
+    ),
+)
 def test_any_json_body_gets_a_bex_answer(client, name, body):
     token = bex_token(client)
     response = client.post(f"{BEX}/api/service/{name}", headers={"token": token}, json=body)

@@ -6,8 +6,18 @@ import pytest
 from support import BEX, sandbox
 
 V3 = f"{BEX}/api/service/waybillquicktrackingv3customtreeview"
-HEADER = {"id": 0, "dataTypeId": 4, "groupingIndex": -1, "headerName": "Tracking", "col1": "Date", "col2": "Waybill",
-          "col3": "Senders Ref", "col4": "Tracking Description", "col5": "User", "internalRef": "Internal Ref"}
+HEADER = {
+    "id": 0,
+    "dataTypeId": 4,
+    "groupingIndex": -1,
+    "headerName": "Tracking",
+    "col1": "Date",
+    "col2": "Waybill",
+    "col3": "Senders Ref",
+    "col4": "Tracking Description",
+    "col5": "User",
+    "internalRef": "Internal Ref",
+}
 
 
 def _items(client, search, path=V3):
@@ -20,8 +30,14 @@ def test_rows_are_the_documented_tree_view(client):
     body = _items(client, "BEX1000001")
     rows = body["items"]
     assert body["id"] == 0 and rows[0] == HEADER
-    assert [r["col4"] for r in rows[1:]] == ["Delivered to SAMMY GROBLER", "Loaded for delivery", "Arrived CPT",
-                                           "Departed JNB", "Handed to courier", "Waybill integrated"]
+    assert [r["col4"] for r in rows[1:]] == [
+        "Delivered to SAMMY GROBLER",
+        "Loaded for delivery",
+        "Arrived CPT",
+        "Departed JNB",
+        "Handed to courier",
+        "Waybill integrated",
+    ]
     assert rows[1]["col2"] == "BEX1000001" and all(r["col2"] == "" for r in rows[2:])
     assert all(r["col3"] == "740481" and r["groupingIndex"] == 0 and r["dataTypeId"] == 2 for r in rows[1:])
     assert all(re.fullmatch(r"\d\d-\d\d-\d{4} \d\d:\d\d", r["col1"]) for r in rows[1:])
@@ -35,9 +51,15 @@ def test_every_row_of_a_waybill_carries_the_waybills_id(client):
     assert len(ids) == 2 and (0, 13751791, "13751791") in ids
 
 
-@pytest.mark.parametrize("path", [V3, f"{BEX}/api/waybillquicktrackingv3customtreeview",
-                                  f"{BEX}/api/WaybillQuickTrackingV2CustomTreeview",
-                                  f"{BEX}/api/service/WAYBILLQUICKTRACKINGV2CUSTOMTREEVIEW/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        V3,
+        f"{BEX}/api/waybillquicktrackingv3customtreeview",
+        f"{BEX}/api/WaybillQuickTrackingV2CustomTreeview",
+        f"{BEX}/api/service/WAYBILLQUICKTRACKINGV2CUSTOMTREEVIEW/",
+    ],
+)
 def test_v2_v3_and_both_prefixes_agree(client, path):
     assert _items(client, "BEX1000001", path) == _items(client, "BEX1000001")
 
@@ -67,11 +89,14 @@ def test_unknown_items_give_only_the_header(client):
     assert _items(client, "Item_1,Item_2,Item_3")["items"] == [HEADER]  # `_` is a character, not a wildcard
 
 
-@pytest.mark.parametrize("search, ex", [
-    (",".join(f"BEX{n}" for n in range(11)), "A maximum of 10 search items is allowed."),
-    ("BEX100*", "Wildcard and partial searches are not supported."),
-    ("", "Please supply at least one waybill or reference number in searchItems."),
-])
+@pytest.mark.parametrize(
+    "search, ex",
+    [
+        (",".join(f"BEX{n}" for n in range(11)), "A maximum of 10 search items is allowed."),
+        ("BEX100*", "Wildcard and partial searches are not supported."),
+        ("", "Please supply at least one waybill or reference number in searchItems."),
+    ],
+)
 def test_limits_are_200_with_ex(client, search, ex):
     assert _items(client, search) == {"id": 0, "ex": ex}
 
@@ -81,5 +106,8 @@ def test_ten_items_are_fine(client):
 
 
 def test_tracking_needs_no_token(client):
-    assert client.post(V3, json={"searchItems": "BEX1000004"}).get_json()["items"][1]["col4"].startswith(
-        "Delivery attempt failed")
+    assert (
+        client.post(V3, json={"searchItems": "BEX1000004"})
+        .get_json()["items"][1]["col4"]
+        .startswith("Delivery attempt failed")
+    )

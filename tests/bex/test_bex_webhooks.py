@@ -17,9 +17,14 @@ from mock_carriers.client import MockCarriers, Sandbox
 
 KEY = "mock-bex-webhook-key"
 SECRET = "s" * 40
-SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
-          "receiverContactName": "Priya Naidoo",
-          "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
+SUBMIT = {
+    "accountNumber": "ACC1001",
+    "serviceCode": "ONC",
+    "senderSuburb": "Sandton",
+    "receiverSuburb": "Umhlanga",
+    "receiverContactName": "Priya Naidoo",
+    "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}],
+}
 
 
 class Bex:
@@ -28,16 +33,20 @@ class Bex:
         self.token = requests.post(f"{url}/bex/api/service/login", json=BEX_LOGIN, timeout=5).json()["value"]
 
     def register(self, uri, secret=SECRET, filters=(), key=KEY, activate=True):
-        response = requests.post(f"{self.url}/bex/api/webhooks/registrations", headers={"X-InsightWebHooks-Auth": key},
-                                 json={"WebHookUri": uri, "Secret": secret, "Description": "test",
-                                       "Filters": list(filters)}, timeout=15)
+        response = requests.post(
+            f"{self.url}/bex/api/webhooks/registrations",
+            headers={"X-InsightWebHooks-Auth": key},
+            json={"WebHookUri": uri, "Secret": secret, "Description": "test", "Filters": list(filters)},
+            timeout=15,
+        )
         if activate and response.status_code == 200:
             requests.post(f"{self.url}/bex/api/ActivateWebHook", json={"webHookKey": key}, timeout=5)
         return response
 
     def submit(self):
-        body = requests.post(f"{self.url}/bex/api/service/submitwaybillv4", headers={"token": self.token},
-                             json=SUBMIT, timeout=5).json()
+        body = requests.post(
+            f"{self.url}/bex/api/service/submitwaybillv4", headers={"token": self.token}, json=SUBMIT, timeout=5
+        ).json()
         return body["items"][0]["waybillNumber"]
 
     def outbox(self):
@@ -100,8 +109,12 @@ def test_the_echo_check_holds_up_no_other_request_of_the_namespace(bex, monkeypa
     try:
         registering.start()
         hanging.wait_for(accepted=1)  # the echo check waits on a receiver that never answers
-        rows = requests.get(f"{bex.url}/bex/api/service/waybillquicktrackingv3customtreeview",
-                            params={"searchItems": "BEX1000001"}, headers={"token": bex.token}, timeout=30)
+        rows = requests.get(
+            f"{bex.url}/bex/api/service/waybillquicktrackingv3customtreeview",
+            params={"searchItems": "BEX1000001"},
+            headers={"token": bex.token},
+            timeout=30,
+        )
         assert rows.status_code == 200
     finally:
         hanging.close()  # the echo check fails now
@@ -120,9 +133,14 @@ def test_a_failed_echo_check_says_the_same_whatever_went_wrong(bex, monkeypatch)
     monkeypatch.setattr(api, "ECHO_CHECK", replace(api.ECHO_CHECK, deadline=0.5))
     hanging, wrong = Hanging(), Dribbling(interval=0, body=3)  # 200 with "xxx": not the echo
     try:
-        messages = {name: bex.register(url).json()["Message"] for name, url in (
-            ("closed port", f"http://127.0.0.1:{_closed_port()}/hook"), ("hanging", hanging.url),
-            ("wrong answer", wrong.url))}
+        messages = {
+            name: bex.register(url).json()["Message"]
+            for name, url in (
+                ("closed port", f"http://127.0.0.1:{_closed_port()}/hook"),
+                ("hanging", hanging.url),
+                ("wrong answer", wrong.url),
+            )
+        }
     finally:
         hanging.close()
         wrong.close()
@@ -130,11 +148,16 @@ def test_a_failed_echo_check_says_the_same_whatever_went_wrong(bex, monkeypatch)
     assert messages["hanging"].startswith("WebHook verification failed.")
 
 
-@pytest.mark.parametrize("kwargs, status, field", [
-    ({"key": "wrong"}, 401, None), ({"key": ""}, 401, None),
-    ({"secret": "short"}, 400, "webHook.Secret"), ({"secret": "x" * 65}, 400, "webHook.Secret"),
-    ({"filters": ["everything"]}, 400, "webHook.Filters"),
-])
+@pytest.mark.parametrize(
+    "kwargs, status, field",
+    [
+        ({"key": "wrong"}, 401, None),
+        ({"key": ""}, 401, None),
+        ({"secret": "short"}, 400, "webHook.Secret"),
+        ({"secret": "x" * 65}, 400, "webHook.Secret"),
+        ({"filters": ["everything"]}, 400, "webHook.Filters"),
+    ],
+)
 def test_bad_registrations(bex, webhook_sink, kwargs, status, field):
     response = bex.register(webhook_sink.url, **kwargs)
     assert response.status_code == status
@@ -178,9 +201,15 @@ def test_the_timeline_sends_tracking_events_and_a_pod(bex, webhook_sink):
     actions = _actions(webhook_sink)
     assert actions == ["tracking_event"] * 4 + ["pod"]
     first, pod = webhook_sink.posts()[0].json()["Notifications"][0], webhook_sink.posts()[-1].json()["Notifications"][0]
-    assert first == {"Action": "tracking_event", "WaybillNumber": "BEX1000003", "TrackingDate": first["TrackingDate"],
-                     "TrackingUser": "THABO NKOSI", "TrackingDescription": "Handed to courier",
-                     "TrackingReference": "740530", "TrackingTypeId": 1}
+    assert first == {
+        "Action": "tracking_event",
+        "WaybillNumber": "BEX1000003",
+        "TrackingDate": first["TrackingDate"],
+        "TrackingUser": "THABO NKOSI",
+        "TrackingDescription": "Handed to courier",
+        "TrackingReference": "740530",
+        "TrackingTypeId": 1,
+    }
     assert pod["Signee"] == "JOHAN BOTHA" and pod["PODPieces"] == 1 and len(pod["PODTime"]) == 8
 
 
@@ -246,30 +275,59 @@ def test_a_dead_receiver_is_recorded_and_a_hanging_one_blocks_nothing(bex):
         bex.register(f"http://127.0.0.1:{hanging.getsockname()[1]}/hook?noecho", filters=["waybill_update"])
         bex.submit()
         assert accepted.wait(5)  # the delivery is in flight, waiting on the receiver
-        rows = requests.get(f"{bex.url}/bex/api/service/waybillquicktrackingv3customtreeview",
-                            params={"searchItems": "BEX1000001"}, timeout=5)
+        rows = requests.get(
+            f"{bex.url}/bex/api/service/waybillquicktrackingv3customtreeview",
+            params={"searchItems": "BEX1000001"},
+            timeout=5,
+        )
         assert rows.status_code == 200  # the API still answers
     finally:
         hanging.close()
 
 
 def test_admin_subscriptions_bypass_registration(bex, webhook_sink):
-    response = requests.post(f"{bex.url}/__admin/namespaces/default/webhooks/subscriptions",
-                             json={"carrier": "bex", "url": webhook_sink.url, "secret": SECRET,
-                                   "filters": ["waybill_update"], "headers": {"X-Shared": "k"}}, timeout=5)
+    response = requests.post(
+        f"{bex.url}/__admin/namespaces/default/webhooks/subscriptions",
+        json={
+            "carrier": "bex",
+            "url": webhook_sink.url,
+            "secret": SECRET,
+            "filters": ["waybill_update"],
+            "headers": {"X-Shared": "k"},
+        },
+        timeout=5,
+    )
     assert response.status_code == 201 and response.json()["active"] is True
     bex.submit()
     post = webhook_sink.wait_for(1)[0]
     assert post.headers["X-Shared"] == "k" and json.loads(post.body)["Notifications"][0]["Action"] == "waybill_update"
 
 
-FUTURE_EVENTS = {"bex": {"waybills": {"BEX1000002": {"events": [
-    {"at": "-20h", "type_id": 13, "description": "Waybill integrated", "user": "API"},
-    {"at": "+1h", "note": "Receiver asked for delivery after 10:00", "user": "CALL CENTRE"},
-    {"at": "+2h", "type_id": 9, "description": "Delivery attempt failed", "user": "ANDILE ZULU",
-     "attempted": {"reason": "Premises closed", "comment": "Gate locked"}},
-    {"at": "+3h", "description": "Delivered to PRIYA NAIDOO", "user": "PRIYA NAIDOO",
-     "delivered": {"signee": "PRIYA NAIDOO", "pieces": 2}}]}}}}
+FUTURE_EVENTS = {
+    "bex": {
+        "waybills": {
+            "BEX1000002": {
+                "events": [
+                    {"at": "-20h", "type_id": 13, "description": "Waybill integrated", "user": "API"},
+                    {"at": "+1h", "note": "Receiver asked for delivery after 10:00", "user": "CALL CENTRE"},
+                    {
+                        "at": "+2h",
+                        "type_id": 9,
+                        "description": "Delivery attempt failed",
+                        "user": "ANDILE ZULU",
+                        "attempted": {"reason": "Premises closed", "comment": "Gate locked"},
+                    },
+                    {
+                        "at": "+3h",
+                        "description": "Delivered to PRIYA NAIDOO",
+                        "user": "PRIYA NAIDOO",
+                        "delivered": {"signee": "PRIYA NAIDOO", "pieces": 2},
+                    },
+                ]
+            }
+        }
+    }
+}
 
 
 def test_every_action_matches_the_contract(live_server, webhook_sink):
@@ -291,9 +349,13 @@ def test_every_action_matches_the_contract(live_server, webhook_sink):
     attempted = by_action["attempted_delivery"].json()["Notifications"][0]
     assert attempted["NonDeliveryReason"] == "Premises closed" and attempted["DriverComment"] == "Gate locked"
     contract = ContractBook(data_dir("contracts")).contract("bex")
-    names = {"tracking_event": "TrackingEventDelivery", "pod": "PodDelivery",
-             "attempted_delivery": "AttemptedDeliveryDelivery", "waybill_update": "WaybillUpdateDelivery",
-             "waybill_note": "WaybillNoteDelivery"}
+    names = {
+        "tracking_event": "TrackingEventDelivery",
+        "pod": "PodDelivery",
+        "attempted_delivery": "AttemptedDeliveryDelivery",
+        "waybill_update": "WaybillUpdateDelivery",
+        "waybill_note": "WaybillNoteDelivery",
+    }
     for action, post in by_action.items():
         validator = contract.validator(f"components/requestBodies/{names[action]}/content/application~1json/schema")
         assert not list(validator.iter_errors(post.json())), action

@@ -12,8 +12,10 @@ def _is_401(response, challenge="Bearer"):
     assert response.headers["WWW-Authenticate"].startswith(challenge)
 
 
-@pytest.mark.parametrize("header", [None, "", "bearer", "Basic abc", "bearer  ", "Token abc", "bearer a b",
-                                    "bearer not-a-token", "\u00e9\u00e9"])
+@pytest.mark.parametrize(
+    "header",
+    [None, "", "bearer", "Basic abc", "bearer  ", "Token abc", "bearer a b", "bearer not-a-token", "\u00e9\u00e9"],
+)
 def test_missing_or_garbled_or_unknown_tokens_get_401(client, header):
     headers = {} if header is None else {"Authorization": header}
     _is_401(client.get(DETAIL, headers=headers))
@@ -38,12 +40,16 @@ def test_tokens_expire_after_an_hour_on_the_namespace_clock(client):
 
 def test_admin_expiry_and_revocation(client):
     token, other = be_token(client), be_token(client, client_id="mock-be-other-client", secret="mock-be-other-secret")
-    result = client.post("/__admin/namespaces/default/tokens/expire", json={"carrier": "border-express", "token": token})
+    result = client.post(
+        "/__admin/namespaces/default/tokens/expire", json={"carrier": "border-express", "token": token}
+    )
     assert result.get_json()["affected"] == 1
     _is_401(client.get(DETAIL, headers=bearer(token)))
     assert client.get(DETAIL, headers=bearer(other)).status_code == 200
-    client.post("/__admin/namespaces/default/tokens/revoke",
-                json={"carrier": "border-express", "client_id": "mock-be-other-client"})
+    client.post(
+        "/__admin/namespaces/default/tokens/revoke",
+        json={"carrier": "border-express", "client_id": "mock-be-other-client"},
+    )
     _is_401(client.get(DETAIL, headers=bearer(other)))
     fresh = be_token(client)
     assert client.get(DETAIL, headers=bearer(fresh)).status_code == 200

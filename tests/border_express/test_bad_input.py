@@ -5,8 +5,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import BE, be_token, bearer
 
-VALUES = ["x" * 10_000, "\u00fc\u00f1\u00ee\u00e7\u00f8d\u00e9", "..", "%00", "%2e%2e", "a%2Fb", "'; DROP TABLE--",
-          "\U0001F4E6", " ", "%20"]
+VALUES = [
+    "x" * 10_000,
+    "\u00fc\u00f1\u00ee\u00e7\u00f8d\u00e9",
+    "..",
+    "%00",
+    "%2e%2e",
+    "a%2Fb",
+    "'; DROP TABLE--",
+    "\U0001f4e6",
+    " ",
+    "%20",
+]
 
 
 def _journal_size(client) -> int:
@@ -15,8 +25,10 @@ def _journal_size(client) -> int:
 
 def _state(client, token):
     """What a client can observe of the namespace: its statuses and its token."""
-    return (client.get(f"{BE}/api/v1/consignments/BE10000001/Statuses", headers=bearer(token)).get_json(),
-            client.get(f"{BE}/api/v1/consignments/BE10000001", headers=bearer(token)).status_code)
+    return (
+        client.get(f"{BE}/api/v1/consignments/BE10000001/Statuses", headers=bearer(token)).get_json(),
+        client.get(f"{BE}/api/v1/consignments/BE10000001", headers=bearer(token)).status_code,
+    )
 
 
 def _carrier_shaped(response):
@@ -34,9 +46,17 @@ def test_a_line_break_in_a_path_is_the_carriers_404(client):
 
 
 @pytest.mark.parametrize("value", VALUES)
-@pytest.mark.parametrize("template", ["/api/v1/consignments/{}", "/api/connotes/{}/Statuses",
-                                      "/api/v1/consignments/{}/pods/jpg", "/api/v1/consignments/BE10000001/pods/{}",
-                                      "/api/v1/consignments/BE10000001/pods/{}/png", "/api/v1/barcodes/{}/scans"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "/api/v1/consignments/{}",
+        "/api/connotes/{}/Statuses",
+        "/api/v1/consignments/{}/pods/jpg",
+        "/api/v1/consignments/BE10000001/pods/{}",
+        "/api/v1/consignments/BE10000001/pods/{}/png",
+        "/api/v1/barcodes/{}/scans",
+    ],
+)
 def test_absurd_path_values(client, value, template):
     token = be_token(client)
     before = _state(client, token)
@@ -59,20 +79,24 @@ def test_head_and_trailing_slash_are_tolerated(client):
     assert client.get(f"{BE}/api/v1/consignments/BE10000001/", headers=bearer(token)).status_code == 200
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"data": b"\x00" * 100, "content_type": "application/octet-stream"},
-    {"data": "{not json", "content_type": "application/json"},
-    {"data": "a=" + "b" * 50_000, "content_type": "application/x-www-form-urlencoded"},
-    {"data": "--x\r\nbroken multipart", "content_type": "multipart/form-data; boundary=x"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"data": b"\x00" * 100, "content_type": "application/octet-stream"},
+        {"data": "{not json", "content_type": "application/json"},
+        {"data": "a=" + "b" * 50_000, "content_type": "application/x-www-form-urlencoded"},
+        {"data": "--x\r\nbroken multipart", "content_type": "multipart/form-data; boundary=x"},
+    ],
+)
 def test_broken_bodies_on_the_token_endpoint(client, kwargs):
     response = client.post(f"{BE}/token", **kwargs)
     assert response.status_code == 400 and response.get_json()["error"] == "invalid_client"
 
 
 def test_a_huge_body_is_refused_in_the_carrier_shape(client):
-    response = client.post(f"{BE}/token", data=b"a" * (11 * 1024 * 1024),
-                           content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        f"{BE}/token", data=b"a" * (11 * 1024 * 1024), content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code == 413
     assert response.get_json()["title"] == "Payload Too Large"
 

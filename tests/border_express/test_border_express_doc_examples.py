@@ -31,19 +31,24 @@ def world(sb) -> dict:
 
 def _retrieve_token(client, world, prefix: str = BE, host: dict | None = None) -> dict:
     credentials = world["credentials"]
-    body = f"grant_type=client_credentials&client_id={credentials['client_id']}" \
-           f"&client_secret={credentials['client_secret']}"
-    response = client.post(f"{prefix}/token", data=body,
-                           headers={"Content-Type": "application/x-www-form-urlencoded", **(host or {})})
+    body = (
+        f"grant_type=client_credentials&client_id={credentials['client_id']}"
+        f"&client_secret={credentials['client_secret']}"
+    )
+    response = client.post(
+        f"{prefix}/token", data=body, headers={"Content-Type": "application/x-www-form-urlencoded", **(host or {})}
+    )
     assert response.status_code == 200, response.data
     return response.get_json()
 
 
 @pytest.fixture
 def headers(client, world) -> dict:
-    """"Using Your Token": the two headers the page says to add to every request."""
-    return {"Content-Type": "application/json",
-            "Authorization": f"bearer {_retrieve_token(client, world)['access_token']}"}
+    """ "Using Your Token": the two headers the page says to add to every request."""
+    return {
+        "Content-Type": "application/json",
+        "Authorization": f"bearer {_retrieve_token(client, world)['access_token']}",
+    }
 
 
 def _types(body: dict, expected: dict) -> None:
@@ -56,8 +61,18 @@ def _types(body: dict, expected: dict) -> None:
 def test_retrieving_your_token(client, world, prefix, host):
     """POST /token, form-encoded client credentials; "If successful a result will be returned in JSON"."""
     token = _retrieve_token(client, world, prefix, host)
-    _types(token, {"access_token": str, "token_type": str, "expires_in": int, "scope": str, "userName": str,
-                   ".issued": str, ".expires": str})
+    _types(
+        token,
+        {
+            "access_token": str,
+            "token_type": str,
+            "expires_in": int,
+            "scope": str,
+            "userName": str,
+            ".issued": str,
+            ".expires": str,
+        },
+    )
     assert token["token_type"] == "bearer" and token["expires_in"] == 3599
     issued, expires = parsedate_to_datetime(token[".issued"]), parsedate_to_datetime(token[".expires"])
     assert token[".issued"].endswith(" GMT") and (expires - issued).total_seconds() == 3600  # "valid for an hour"
@@ -70,7 +85,7 @@ def test_using_your_token(client, headers, world):
 
 @pytest.mark.parametrize("how", ["revoke", "expire"])
 def test_renewing_your_token(client, sb, world, headers, how):
-    """"If a token has been revoked by Border Express you will receive a 401 status code" (and
+    """ "If a token has been revoked by Border Express you will receive a 401 status code" (and
     "Tokens must be renewed once expired"); a new token works again."""
     path = f"{BE}/api/v1/consignments/{world['references']['delivered']}"
     assert client.get(path, headers=headers).status_code == 200
@@ -90,14 +105,15 @@ def test_retrieve_pods_actual_images(client, headers, world):
 
 
 def test_retrieve_pods_base64_string(client, headers, world):
-    response = client.get(f"{BE}/api/v1/consignments/{world['references']['delivered']}/pods/jpg?base64=true",
-                          headers=headers)
+    response = client.get(
+        f"{BE}/api/v1/consignments/{world['references']['delivered']}/pods/jpg?base64=true", headers=headers
+    )
     assert response.status_code == 200
     _types(response.get_json(), {"Base64": str})
 
 
 def test_retrieve_pods_metadata(client, headers, world):
-    """"a list of POD details attached to a consignment", each with the Id used below."""
+    """ "a list of POD details attached to a consignment", each with the Id used below."""
     response = client.get(f"{BE}/api/connotes/{world['references']['delivered']}/pods/Metadata", headers=headers)
     assert response.status_code == 200
     pods = response.get_json()
@@ -114,9 +130,8 @@ def test_retrieve_pods_one_by_its_id(client, headers, world):
 
 
 def test_consignment_status_updates_history(client, headers, world):
-    """"the history of status updates for a consignment (Despatched, In Transit, On Board and Delivered)"."""
-    response = client.get(f"{BE}/api/v1/consignments/{world['references']['delivered']}/Statuses",
-                          headers=headers)
+    """ "the history of status updates for a consignment (Despatched, In Transit, On Board and Delivered)"."""
+    response = client.get(f"{BE}/api/v1/consignments/{world['references']['delivered']}/Statuses", headers=headers)
     assert response.status_code == 200
     statuses = response.get_json()["Statuses"]
     for status in statuses:

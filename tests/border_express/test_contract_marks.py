@@ -15,9 +15,16 @@ def _at(pointer: str) -> dict:
     return node
 
 
-@pytest.mark.parametrize("pointer", ["components/headers/CacheControlNoCache", "components/headers/PragmaNoCache",
-                                     "paths/~1token/post/responses/200/headers/Expires",
-                                     "components/schemas/State", "components/schemas/Postcode"])
+@pytest.mark.parametrize(
+    "pointer",
+    [
+        "components/headers/CacheControlNoCache",
+        "components/headers/PragmaNoCache",
+        "paths/~1token/post/responses/200/headers/Expires",
+        "components/schemas/State",
+        "components/schemas/Postcode",
+    ],
+)
 def test_inferred_parts_are_marked_as_guesses(pointer):
     assert _at(pointer)["x-mock-guess"] is True
 

@@ -20,13 +20,16 @@ def get(client):
 @pytest.mark.parametrize("family", ["/api/v1/consignments", "/api/connotes"])
 def test_metadata_lists_pods(get, family):
     pods = get(f"{family}/{DELIVERED}/pods/Metadata").get_json()
-    assert pods == [{"Id": 70001, "ConsignmentNumber": DELIVERED, "DateSigned": pods[0]["DateSigned"],
-                     "SignedBy": "J. NGUYEN"}]
+    assert pods == [
+        {"Id": 70001, "ConsignmentNumber": DELIVERED, "DateSigned": pods[0]["DateSigned"], "SignedBy": "J. NGUYEN"}
+    ]
     assert pods[0]["DateSigned"][-6:] in ("+10:00", "+11:00")
 
 
-@pytest.mark.parametrize("fmt, media, pil_format", [("jpg", "image/jpeg", "JPEG"), ("png", "image/png", "PNG"),
-                                                    ("JPG", "image/jpeg", "JPEG")])
+@pytest.mark.parametrize(
+    "fmt, media, pil_format",
+    [("jpg", "image/jpeg", "JPEG"), ("png", "image/png", "PNG"), ("JPG", "image/jpeg", "JPEG")],
+)
 def test_images_are_real_images(get, fmt, media, pil_format):
     response = get(f"/api/v1/consignments/{DELIVERED}/pods/{fmt}")
     assert response.status_code == 200 and response.mimetype == media
@@ -80,9 +83,14 @@ def test_one_pod_by_id(get):
     assert get(f"/api/v1/consignments/{DELIVERED}/pods/99999/png").status_code == 404
 
 
-@pytest.mark.parametrize("path", [f"/api/v1/consignments/{DELIVERED}/pods/gif",
-                                  "/api/v1/consignments/BE10000002/pods/jpg",
-                                  "/api/v1/consignments/BE10000006/pods/70001/jpg"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/consignments/{DELIVERED}/pods/gif",
+        "/api/v1/consignments/BE10000002/pods/jpg",
+        "/api/v1/consignments/BE10000006/pods/70001/jpg",
+    ],
+)
 def test_unknown_format_or_no_pod_is_404(get, path):
     response = get(path)
     assert response.status_code == 404 and response.get_json()["title"] == "Not Found"

@@ -27,15 +27,21 @@ def test_issues_the_owin_token_document(client):
 
 def test_http_basic_client_authentication_works_too(client):
     basic = base64.b64encode(b"mock-be-client:mock-be-secret").decode()
-    response = client.post(f"{BE}/token", data={"grant_type": "client_credentials"},
-                           headers={"Authorization": f"Basic {basic}"})
+    response = client.post(
+        f"{BE}/token", data={"grant_type": "client_credentials"}, headers={"Authorization": f"Basic {basic}"}
+    )
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("form", [
-    {**FORM, "client_secret": "wrong"}, {**FORM, "client_id": "nobody"}, {"grant_type": "client_credentials"},
-    {**FORM, "client_secret": ""},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {**FORM, "client_secret": "wrong"},
+        {**FORM, "client_id": "nobody"},
+        {"grant_type": "client_credentials"},
+        {**FORM, "client_secret": ""},
+    ],
+)
 def test_bad_client_credentials_are_invalid_client(client, form):
     response = client.post(f"{BE}/token", data=form)
     assert response.status_code == 400
@@ -49,11 +55,16 @@ def test_other_grants_are_unsupported(client, grant):
     assert response.get_json() == {"error": "unsupported_grant_type"}
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"json": FORM}, {}, {"data": "grant_type=client_credentials&client_id", "content_type": "text/plain"},
-    {"data": b"\xff\xfe\x00garbage", "content_type": "application/x-www-form-urlencoded"},
-    {"data": "%%%&&&==", "content_type": "application/x-www-form-urlencoded"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"json": FORM},
+        {},
+        {"data": "grant_type=client_credentials&client_id", "content_type": "text/plain"},
+        {"data": b"\xff\xfe\x00garbage", "content_type": "application/x-www-form-urlencoded"},
+        {"data": "%%%&&&==", "content_type": "application/x-www-form-urlencoded"},
+    ],
+)
 def test_anything_but_a_good_form_is_the_owin_400(client, kwargs):
     response = client.post(f"{BE}/token", **kwargs)
     assert response.status_code == 400

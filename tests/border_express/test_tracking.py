@@ -5,9 +5,15 @@ from datetime import datetime
 import pytest
 from support import BE, be_token, bearer, sandbox
 
-REF = {"delivered": "BE10000001", "in_transit": "BE10000002", "walking": "BE10000003",
-       "walking_by_polls": "BE10000004", "exception": "BE10000005", "unsaved": "BE10000006",
-       "not_found": "BE99999999"}
+REF = {
+    "delivered": "BE10000001",
+    "in_transit": "BE10000002",
+    "walking": "BE10000003",
+    "walking_by_polls": "BE10000004",
+    "exception": "BE10000005",
+    "unsaved": "BE10000006",
+    "not_found": "BE99999999",
+}
 
 
 @pytest.fixture
@@ -90,11 +96,20 @@ def test_unsaved_is_a_status_event_clients_see(get, family):
 
 
 def test_despatch_date_is_the_first_status_after_unsaved(client):
-    overlay = {"border-express": {"consignments": {"MY1": {
-        "sender": {"name": "S", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
-        "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"},
-        "events": [{"status": "Unsaved", "at": "-3h", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
-                   {"status": "Despatched", "at": "+1h", "suburb": "Albury", "state": "NSW", "postcode": "2640"}]}}}}
+    overlay = {
+        "border-express": {
+            "consignments": {
+                "MY1": {
+                    "sender": {"name": "S", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
+                    "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"},
+                    "events": [
+                        {"status": "Unsaved", "at": "-3h", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
+                        {"status": "Despatched", "at": "+1h", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
+                    ],
+                }
+            }
+        }
+    }
     clock = sandbox(client, "ov", fixtures=overlay).clock
     detail = "/ns/ov/border-express/api/v1/consignments/MY1"
     headers = bearer(be_token(client, prefix="/ns/ov/border-express"))
@@ -108,19 +123,34 @@ def test_despatch_date_is_the_first_status_after_unsaved(client):
 
 
 def test_nothing_due_yet_reads_unsaved_with_no_history(client):
-    overlay = {"border-express": {"consignments": {"MY2": {
-        "sender": {"name": "S", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
-        "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"}, "events": []}}}}
+    overlay = {
+        "border-express": {
+            "consignments": {
+                "MY2": {
+                    "sender": {"name": "S", "suburb": "Albury", "state": "NSW", "postcode": "2640"},
+                    "receiver": {"name": "R", "suburb": "Perth", "state": "WA", "postcode": "6000"},
+                    "events": [],
+                }
+            }
+        }
+    }
     client.put("/__admin/namespaces/ov2", json={"fixtures": overlay})
     headers = bearer(be_token(client, prefix="/ns/ov2/border-express"))
     body = client.get("/ns/ov2/border-express/api/v1/consignments/MY2", headers=headers).get_json()
     assert body["Status"] == "Unsaved" and body["StatusDate"] is None and body["DespatchDate"] is None
 
 
-@pytest.mark.parametrize("path", [
-    "/api/v1/consignments/{nf}", "/api/v1/consignments/{nf}/Statuses", "/api/connotes/{nf}/pods/Metadata",
-    "/api/v1/consignments/{nf}/pods/jpg", "/api/v1/consignments/{nf}/scans", "/api/v1/barcodes/{nf}/scans",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/consignments/{nf}",
+        "/api/v1/consignments/{nf}/Statuses",
+        "/api/connotes/{nf}/pods/Metadata",
+        "/api/v1/consignments/{nf}/pods/jpg",
+        "/api/v1/consignments/{nf}/scans",
+        "/api/v1/barcodes/{nf}/scans",
+    ],
+)
 def test_unknown_consignments_get_problem_details(get, path):
     response = get(path.format(nf=REF["not_found"]))
     assert response.status_code == 404
@@ -131,8 +161,10 @@ def test_unknown_consignments_get_problem_details(get, path):
     assert body["traceId"].startswith("00-")
 
 
-@pytest.mark.parametrize("path", ["/api/v2/consignments/BE10000001", "/", "/api", "/api/v1/consignments",
-                                  "/api/v1/consignments/BE10000001/unknown"])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v2/consignments/BE10000001", "/", "/api", "/api/v1/consignments", "/api/v1/consignments/BE10000001/unknown"],
+)
 def test_unknown_routes_get_the_aspnet_empty_404(get, path):
     response = get(path)
     assert response.status_code == 404 and response.data == b""

@@ -12,301 +12,424 @@ from support import B360, CarrierSandbox
 
 HEADERS = {"Authorization": "Token mock-b360-token", "Content-Type": "application/json"}  # the docs' "Header"
 
-OUTBOUND_REQUEST = {'destination_address': {'full_name': 'John Galt',
-                                            'email': 'test@example.com',
-                                            'company': 'My Company',
-                                            'phone': '2312312',
-                                            'address_1': 'Street1',
-                                            'address_2': 'Street2',
-                                            'state': 'VIC',
-                                            'city': 'Melbourne',
-                                            'postal_code': '3000',
-                                            'country': 'AU'},
-                    'source': 'API',
-                    'order_type': 'in_store',
-                    'order_items': [{'sku': 'CHOCO', 'quantity': 1, 'customs_value': '23', 'customs_value_currency': 'AUD'}],
-                    'customer_reference': 'REF50369',
-                    'courier_reference': 'Free shipping',
-                    'notes': 'Please, ship this order asap'}
+OUTBOUND_REQUEST = {
+    "destination_address": {
+        "full_name": "John Galt",
+        "email": "test@example.com",
+        "company": "My Company",
+        "phone": "2312312",
+        "address_1": "Street1",
+        "address_2": "Street2",
+        "state": "VIC",
+        "city": "Melbourne",
+        "postal_code": "3000",
+        "country": "AU",
+    },
+    "source": "API",
+    "order_type": "in_store",
+    "order_items": [{"sku": "CHOCO", "quantity": 1, "customs_value": "23", "customs_value_currency": "AUD"}],
+    "customer_reference": "REF50369",
+    "courier_reference": "Free shipping",
+    "notes": "Please, ship this order asap",
+}
 
-ORDER_RESPONSE = {'id': 383487,
-                  'created': '2019-03-26T04:23:59.302315Z',
-                  'reference': 'GVS0383487',
-                  'customer_reference': 'REF50362',
-                  'order_type': 'in_store',
-                  'actions': ['cancel'],
-                  'status': 'draft',
-                  'status_display': 'Draft',
-                  'state': 'draft',
-                  'state_display': 'Draft',
-                  'source': 'API',
-                  'notes': 'Please, ship this order asap',
-                  'client_id': 9,
-                  'source_address_id': 636463,
-                  'destination_address_id': 1015351,
-                  'fulfilment_id': 383502,
-                  'customs_id': 358843,
-                  'three_pl_id': 9}
+ORDER_RESPONSE = {
+    "id": 383487,
+    "created": "2019-03-26T04:23:59.302315Z",
+    "reference": "GVS0383487",
+    "customer_reference": "REF50362",
+    "order_type": "in_store",
+    "actions": ["cancel"],
+    "status": "draft",
+    "status_display": "Draft",
+    "state": "draft",
+    "state_display": "Draft",
+    "source": "API",
+    "notes": "Please, ship this order asap",
+    "client_id": 9,
+    "source_address_id": 636463,
+    "destination_address_id": 1015351,
+    "fulfilment_id": 383502,
+    "customs_id": 358843,
+    "three_pl_id": 9,
+}
 
-ASN_REQUEST = {'source_address': {'full_name': 'Test Company',
-                                  'company': 'Test Company',
-                                  'phone': '1234567',
-                                  'email': 'test@example.com',
-                                  'address_1': 'Test1',
-                                  'address_2': 'Test2',
-                                  'address_3': '',
-                                  'postal_code': '3000',
-                                  'city': 'MELBOURNE',
-                                  'district': '',
-                                  'state': 'Victoria',
-                                  'country': 'AU'},
-               'customs': {'reason_of_export': 'merchandise'},
-               'fulfilment': {'packages': [{'quantity': 1,
-                                            'length': '100',
-                                            'width': '100',
-                                            'height': '100',
-                                            'weight': '50.00',
-                                            'package_type': 'box'}],
-                              'tracking_number': '123'},
-               'order_items': [{'sku': 'product1', 'quantity': 1, 'order_item_type': 'single'},
-                               {'sku': 'product2', 'quantity': 1, 'quantity_per_item': 10, 'order_item_type': 'carton'}],
-               'asn_details': {'eta_date': '2021-10-06'},
-               'three_pl': 'IN STORE 3PL'}
+ASN_REQUEST = {
+    "source_address": {
+        "full_name": "Test Company",
+        "company": "Test Company",
+        "phone": "1234567",
+        "email": "test@example.com",
+        "address_1": "Test1",
+        "address_2": "Test2",
+        "address_3": "",
+        "postal_code": "3000",
+        "city": "MELBOURNE",
+        "district": "",
+        "state": "Victoria",
+        "country": "AU",
+    },
+    "customs": {"reason_of_export": "merchandise"},
+    "fulfilment": {
+        "packages": [
+            {"quantity": 1, "length": "100", "width": "100", "height": "100", "weight": "50.00", "package_type": "box"}
+        ],
+        "tracking_number": "123",
+    },
+    "order_items": [
+        {"sku": "product1", "quantity": 1, "order_item_type": "single"},
+        {"sku": "product2", "quantity": 1, "quantity_per_item": 10, "order_item_type": "carton"},
+    ],
+    "asn_details": {"eta_date": "2021-10-06"},
+    "three_pl": "IN STORE 3PL",
+}
 
-RETURN_REQUEST = {'order_id': 0,
-                  'email': 'user@example.com',
-                  'customer_reference': 'ARM2393',
-                  'order_items': [{'sku': 'string', 'quantity': 0}],
-                  'notes': 'string',
-                  'source': 'string'}
+RETURN_REQUEST = {
+    "order_id": 0,
+    "email": "user@example.com",
+    "customer_reference": "ARM2393",
+    "order_items": [{"sku": "string", "quantity": 0}],
+    "notes": "string",
+    "source": "string",
+}
 
-RETURN_RESPONSE = {'id': 0,
-                   'reference': 'string',
-                   'created': '2021-11-02T09:21:31Z',
-                   'customer_reference': 'string',
-                   'status': 'draft',
-                   'destination_address': {'address_1': 'string',
-                                           'address_2': 'string',
-                                           'address_3': 'string',
-                                           'postal_code': 'string',
-                                           'city': 'string',
-                                           'district': 'string',
-                                           'state': 'string',
-                                           'country': 'AF',
-                                           'country_display': 'string'},
-                   'fulfillments': [{'courier_service': {'service_name': 'string'},
-                                     'shipping_account': {'name': 'string',
-                                                          'courier': {'logo': 'http://example.com', 'logo_colour': 'string'}},
-                                     'shipping_label': 'http://example.com',
-                                     'tracking_url': 'string',
-                                     'tracking_event': {'tracking_number': 'string',
-                                                        'events': [{'event_time': '2021-11-02T09:21:31Z',
-                                                                    'message': 'string',
-                                                                    'status': 'pending',
-                                                                    'status_display': 'string',
-                                                                    'location': {'city': 'string',
-                                                                                 'country': 'AF',
-                                                                                 'country_display': 'string',
-                                                                                 'postcode': 'string',
-                                                                                 'state': 'string'}}]},
-                                     'tracking_number': 'string',
-                                     'delivery_date': '2021-11-02T09:21:31Z',
-                                     'estimated_delivery_date': '2021-11-02T09:21:31Z',
-                                     'tracking_status': '',
-                                     'tracking_status_display': 'string'}],
-                   'order_items': [{'id': 0, 'quantity': 0, 'title': 'string', 'image': 'http://example.com', 'sku': 'string'}],
-                   'is_return': True,
-                   'is_return_action_available': 'string'}
+RETURN_RESPONSE = {
+    "id": 0,
+    "reference": "string",
+    "created": "2021-11-02T09:21:31Z",
+    "customer_reference": "string",
+    "status": "draft",
+    "destination_address": {
+        "address_1": "string",
+        "address_2": "string",
+        "address_3": "string",
+        "postal_code": "string",
+        "city": "string",
+        "district": "string",
+        "state": "string",
+        "country": "AF",
+        "country_display": "string",
+    },
+    "fulfillments": [
+        {
+            "courier_service": {"service_name": "string"},
+            "shipping_account": {"name": "string", "courier": {"logo": "http://example.com", "logo_colour": "string"}},
+            "shipping_label": "http://example.com",
+            "tracking_url": "string",
+            "tracking_event": {
+                "tracking_number": "string",
+                "events": [
+                    {
+                        "event_time": "2021-11-02T09:21:31Z",
+                        "message": "string",
+                        "status": "pending",
+                        "status_display": "string",
+                        "location": {
+                            "city": "string",
+                            "country": "AF",
+                            "country_display": "string",
+                            "postcode": "string",
+                            "state": "string",
+                        },
+                    }
+                ],
+            },
+            "tracking_number": "string",
+            "delivery_date": "2021-11-02T09:21:31Z",
+            "estimated_delivery_date": "2021-11-02T09:21:31Z",
+            "tracking_status": "",
+            "tracking_status_display": "string",
+        }
+    ],
+    "order_items": [{"id": 0, "quantity": 0, "title": "string", "image": "http://example.com", "sku": "string"}],
+    "is_return": True,
+    "is_return_action_available": "string",
+}
 
-TRACKING_WEBHOOK = {'order_id': 12345678,
-                    'order_reference': 'GVS12345678',
-                    'order_customer_reference': 'GVS12345678',
-                    'courier_name': 'Royal Mail',
-                    'service_name': 'Tracked24',
-                    'tracking_number': 'XXXXXXXXXXXXXXXX',
-                    'tracking_status': 'in_transit',
-                    'tracking_status_display': 'In transit',
-                    'courier_tracking_url': 'https://www.royalmail.com/business/track-your-item#/tracking-results/XXXXXXXXXXXXXXXX',
-                    'shipping_date': '2023-03-06T15:02:44.880639Z',
-                    'delivery_date': None,
-                    'tracking_event_id': 12345678,
-                    'tracking_event': {'eta': '2023-03-08T15:02:45.212958+00:00',
-                                       'tracking_number': 'XXXXXXXXXXXXXXXX',
-                                       'events': [{'status': 'in_transit',
-                                                   'event_time': '2023-03-06T19:30:25Z',
-                                                   'message': 'Item Received',
-                                                   'location_id': 1,
-                                                   'location': {'city': None,
-                                                                'country': None,
-                                                                'postcode': None,
-                                                                'state': None,
-                                                                'country_display': ''}},
-                                                  {'status': 'pending',
-                                                   'event_time': '2023-03-06T11:09:17Z',
-                                                   'message': 'Sender preparing item',
-                                                   'location_id': 1,
-                                                   'location': {'city': None,
-                                                                'country': None,
-                                                                'postcode': None,
-                                                                'state': None,
-                                                                'country_display': ''}}],
-                                       'source_location_id': None,
-                                       'destination_location_id': None}}
+TRACKING_WEBHOOK = {
+    "order_id": 12345678,
+    "order_reference": "GVS12345678",
+    "order_customer_reference": "GVS12345678",
+    "courier_name": "Royal Mail",
+    "service_name": "Tracked24",
+    "tracking_number": "XXXXXXXXXXXXXXXX",
+    "tracking_status": "in_transit",
+    "tracking_status_display": "In transit",
+    "courier_tracking_url": "https://www.royalmail.com/business/track-your-item#/tracking-results/XXXXXXXXXXXXXXXX",
+    "shipping_date": "2023-03-06T15:02:44.880639Z",
+    "delivery_date": None,
+    "tracking_event_id": 12345678,
+    "tracking_event": {
+        "eta": "2023-03-08T15:02:45.212958+00:00",
+        "tracking_number": "XXXXXXXXXXXXXXXX",
+        "events": [
+            {
+                "status": "in_transit",
+                "event_time": "2023-03-06T19:30:25Z",
+                "message": "Item Received",
+                "location_id": 1,
+                "location": {"city": None, "country": None, "postcode": None, "state": None, "country_display": ""},
+            },
+            {
+                "status": "pending",
+                "event_time": "2023-03-06T11:09:17Z",
+                "message": "Sender preparing item",
+                "location_id": 1,
+                "location": {"city": None, "country": None, "postcode": None, "state": None, "country_display": ""},
+            },
+        ],
+        "source_location_id": None,
+        "destination_location_id": None,
+    },
+}
 
-ORDER_WEBHOOK = {'id': 12345678,
-                 'state': 'shipping',
-                 'source_address': {'id': 3540715,
-                                    'full_name': 'Borderless360',
-                                    'company': 'Borderless360',
-                                    'phone': '+442038089103',
-                                    'email': '',
-                                    'address_1': 'XXXXXXXXXXXX',
-                                    'address_2': 'XXXXXXXXXXXX',
-                                    'address_3': '',
-                                    'postal_code': 'SS14 3EL',
-                                    'district': '',
-                                    'city': 'Basildon',
-                                    'state': 'Essex',
-                                    'country': 'GB',
-                                    'passport_urls': [],
-                                    'passport_full_name': '',
-                                    'passport_number': '',
-                                    'gst': ''},
-                 'destination_address': {'id': 7472041,
-                                         'full_name': 'Fiona Roberts',
-                                         'company': 'Fiona Roberts',
-                                         'phone': 'XXXXXXXXXXXX',
-                                         'email': 'XXXXXXXXXXXX',
-                                         'address_1': 'XXXXXXXXXXXX',
-                                         'address_2': '',
-                                         'address_3': '',
-                                         'postal_code': 'HD6 3SW',
-                                         'district': '',
-                                         'city': 'Brighouse',
-                                         'state': 'West Yorkshire',
-                                         'country': 'GB',
-                                         'passport_urls': [],
-                                         'passport_full_name': '',
-                                         'passport_number': '',
-                                         'gst': ''},
-                 'fulfilment': 12345678,
-                 'reference': 'GVS12345678',
-                 'customer_reference': '#12345678',
-                 'courier_reference': 'Standard Shipping',
-                 'order_type': 'in_store',
-                 'source_integration': None,
-                 'notes': '',
-                 'source': 'API',
-                 'order_items': [{'id': 8579178,
-                                  'fulfilment': None,
-                                  'quantity': 1,
-                                  'reserved_stock': 1,
-                                  'quantity_per_item': 1,
-                                  'order_item_type': 'single',
-                                  'product': {'id': 187776,
-                                              'title': 'Camping',
-                                              'image': None,
-                                              'product_type': 'single',
-                                              'sku': 'SKU',
-                                              'barcode': '731788632397',
-                                              'weight': '1.000',
-                                              'width': '1.000',
-                                              'height': '1.000',
-                                              'length': '1.000',
-                                              'country_of_manufacture': 'AU',
-                                              'country_of_manufacture_display': 'Australia',
-                                              'hs_code': '63014090',
-                                              'tax_code': '',
-                                              'customs_description': 'Apparel',
-                                              'local_customs_description': 'Apparel',
-                                              'declared_price': '1.00',
-                                              'wholesale_price': '1.00',
-                                              'retail_price': '1.00',
-                                              'customs_value': '1.00',
-                                              'customs_value_source': 'declared_price',
-                                              'customs_value_source_display': 'Declared price',
-                                              'safety_stock': 0,
-                                              'tags': []},
-                                  'customs_value': '1.00',
-                                  'customs_value_currency': 'USD',
-                                  'product_id': 187776}],
-                 'original_date': None,
-                 'is_return': False,
-                 'tags': [],
-                 'source_address_id': 3540715,
-                 'destination_address_id': 7472041,
-                 'fulfillments': [{'id': 3903781,
-                                   'manifest_id': 2982256,
-                                   'order': 3842703,
-                                   'packages': [{'id': 5129162, 'length': 10, 'width': 10, 'height': 10, 'weight': '1.000'}],
-                                   'created': '2023-03-06T23:46:05.377707Z',
-                                   'tracking_number': 'XXXXXXXXXXXXXXX',
-                                   'tracking_status': 'pending',
-                                   'shipping_label': '',
-                                   'receiving_label': None,
-                                   'commercial_invoice': None,
-                                   'packing_slip': '',
-                                   'tracking_url': '',
-                                   'courier_tracking_url': '',
-                                   'shipping_config': {},
-                                   'courier_service': {'id': 584,
-                                                       'state': 'enabled',
-                                                       'courier': {'id': 380,
-                                                                   'name': 'Royal Mail (B360 Basildon)',
-                                                                   'logo': 'https://gv-media.s3.amazonaws.com/media/courier/logos/2022/8/18/16700d8de40e41439308fb2211d607d9.png',
-                                                                   'tracking_url': 'https://www.globaleco.app/track/{tracking_number}',
-                                                                   'integration': 'hermes_international',
-                                                                   'logo_colour': 'transparent'},
-                                                       'service_name': '48 hours ex Basildon',
-                                                       'service_code': 'TR48_PAR',
-                                                       'courier_id': 380}}],
-                 'customs_id': 1978973}
+ORDER_WEBHOOK = {
+    "id": 12345678,
+    "state": "shipping",
+    "source_address": {
+        "id": 3540715,
+        "full_name": "Borderless360",
+        "company": "Borderless360",
+        "phone": "+442038089103",
+        "email": "",
+        "address_1": "XXXXXXXXXXXX",
+        "address_2": "XXXXXXXXXXXX",
+        "address_3": "",
+        "postal_code": "SS14 3EL",
+        "district": "",
+        "city": "Basildon",
+        "state": "Essex",
+        "country": "GB",
+        "passport_urls": [],
+        "passport_full_name": "",
+        "passport_number": "",
+        "gst": "",
+    },
+    "destination_address": {
+        "id": 7472041,
+        "full_name": "Fiona Roberts",
+        "company": "Fiona Roberts",
+        "phone": "XXXXXXXXXXXX",
+        "email": "XXXXXXXXXXXX",
+        "address_1": "XXXXXXXXXXXX",
+        "address_2": "",
+        "address_3": "",
+        "postal_code": "HD6 3SW",
+        "district": "",
+        "city": "Brighouse",
+        "state": "West Yorkshire",
+        "country": "GB",
+        "passport_urls": [],
+        "passport_full_name": "",
+        "passport_number": "",
+        "gst": "",
+    },
+    "fulfilment": 12345678,
+    "reference": "GVS12345678",
+    "customer_reference": "#12345678",
+    "courier_reference": "Standard Shipping",
+    "order_type": "in_store",
+    "source_integration": None,
+    "notes": "",
+    "source": "API",
+    "order_items": [
+        {
+            "id": 8579178,
+            "fulfilment": None,
+            "quantity": 1,
+            "reserved_stock": 1,
+            "quantity_per_item": 1,
+            "order_item_type": "single",
+            "product": {
+                "id": 187776,
+                "title": "Camping",
+                "image": None,
+                "product_type": "single",
+                "sku": "SKU",
+                "barcode": "731788632397",
+                "weight": "1.000",
+                "width": "1.000",
+                "height": "1.000",
+                "length": "1.000",
+                "country_of_manufacture": "AU",
+                "country_of_manufacture_display": "Australia",
+                "hs_code": "63014090",
+                "tax_code": "",
+                "customs_description": "Apparel",
+                "local_customs_description": "Apparel",
+                "declared_price": "1.00",
+                "wholesale_price": "1.00",
+                "retail_price": "1.00",
+                "customs_value": "1.00",
+                "customs_value_source": "declared_price",
+                "customs_value_source_display": "Declared price",
+                "safety_stock": 0,
+                "tags": [],
+            },
+            "customs_value": "1.00",
+            "customs_value_currency": "USD",
+            "product_id": 187776,
+        }
+    ],
+    "original_date": None,
+    "is_return": False,
+    "tags": [],
+    "source_address_id": 3540715,
+    "destination_address_id": 7472041,
+    "fulfillments": [
+        {
+            "id": 3903781,
+            "manifest_id": 2982256,
+            "order": 3842703,
+            "packages": [{"id": 5129162, "length": 10, "width": 10, "height": 10, "weight": "1.000"}],
+            "created": "2023-03-06T23:46:05.377707Z",
+            "tracking_number": "XXXXXXXXXXXXXXX",
+            "tracking_status": "pending",
+            "shipping_label": "",
+            "receiving_label": None,
+            "commercial_invoice": None,
+            "packing_slip": "",
+            "tracking_url": "",
+            "courier_tracking_url": "",
+            "shipping_config": {},
+            "courier_service": {
+                "id": 584,
+                "state": "enabled",
+                "courier": {
+                    "id": 380,
+                    "name": "Royal Mail (B360 Basildon)",
+                    "logo": "https://gv-media.s3.amazonaws.com/media/courier/logos/2022/8/18/16700d8de40e41439308fb2211d607d9.png",
+                    "tracking_url": "https://www.globaleco.app/track/{tracking_number}",
+                    "integration": "hermes_international",
+                    "logo_colour": "transparent",
+                },
+                "service_name": "48 hours ex Basildon",
+                "service_code": "TR48_PAR",
+                "courier_id": 380,
+            },
+        }
+    ],
+    "customs_id": 1978973,
+}
 
 PALLETS = [{"length": "10", "width": "10", "height": "10", "weight": "1.23", "quantity": 1, "package_type": "pallet"}]
 CONTAINERS = [{"weight": "1.00", "quantity": 1, "package_type": "container", "container_type": "ft20_pallet"}]
-SINGLES_AND_CARTONS = [{"sku": "product1", "quantity": 1, "order_item_type": "single"},
-                       {"sku": "product2", "quantity": 1, "quantity_per_item": 10, "order_item_type": "carton"}]
-PRODUCT_REQUEST = {"country_of_manufacture": "BE", "customs_description": "New product",
-                   "customs_value_source": "declared_price", "declared_price": "10", "height": "3", "hs_code": "",
-                   "image": "https://gv-dev-media.s3.amazonaws.com/media/product/images/2021/10/11/"
-                            "58cf074365e343fa904a1ab94c7e86bf.png",
-                   "inventory_levels": [], "length": "5", "local_customs_description": "New product",
-                   "retail_price": "10", "safety_stock": 10, "sku": "new_test_prod", "tax_code": "",
-                   "title": "New test product", "weight": 0.5, "wholesale_price": "10", "width": "2"}
-THREE_PLS_RESPONSE = {"count": 7, "next": None, "previous": None,
-                      "results": [{"company_name": "Dallas", "country": "US", "id": 52, "is_inventory_enabled": True,
-                                   "preferences_id": 147}]}
-PRODUCT = {"id": 163, "client": 3, "title": "Kangaroo toy",
-           "image": "https://gv-media.s3.amazonaws.com/media/media/product/images/2018/6/7/"
-                    "705a679130d5461d95c6901fb376d680.jpg",
-           "product_type": "", "sku": "WAG4628", "barcode": "", "width": "5.000", "length": "5.000", "height": "5.000",
-           "weight": "0.500", "country_of_manufacture": "AU", "country_of_manufacture_display": "Australia",
-           "hs_code": "23091020", "tax_code": "", "customs_description": "Dog toy", "local_customs_description": "宠物玩具",
-           "state": "valid", "state_display": "Valid", "declared_price": "44.99", "wholesale_price": "44.99",
-           "retail_price": "44.99", "customs_value": "44.99", "customs_value_source": "declared_price",
-           "customs_value_source_display": "Declared price", "source": [], "client_id": 3}
-INVENTORY_RESPONSE = {"count": 79,
-                      "next": " https://api.borderless360.com/api/v1/public_api/inventory/inventory_levels/"
-                              "?expand=product&limit=20&offset=20&three_pl=9",
-                      "previous": None,
-                      "results": [{"id": 17091, "three_pl": 9, "product": PRODUCT, "stock_quantity": 6,
-                                   "product_id": 163, "three_pl_id": 9}]}
+SINGLES_AND_CARTONS = [
+    {"sku": "product1", "quantity": 1, "order_item_type": "single"},
+    {"sku": "product2", "quantity": 1, "quantity_per_item": 10, "order_item_type": "carton"},
+]
+PRODUCT_REQUEST = {
+    "country_of_manufacture": "BE",
+    "customs_description": "New product",
+    "customs_value_source": "declared_price",
+    "declared_price": "10",
+    "height": "3",
+    "hs_code": "",
+    "image": "https://gv-dev-media.s3.amazonaws.com/media/product/images/2021/10/11/"
+    "58cf074365e343fa904a1ab94c7e86bf.png",
+    "inventory_levels": [],
+    "length": "5",
+    "local_customs_description": "New product",
+    "retail_price": "10",
+    "safety_stock": 10,
+    "sku": "new_test_prod",
+    "tax_code": "",
+    "title": "New test product",
+    "weight": 0.5,
+    "wholesale_price": "10",
+    "width": "2",
+}
+THREE_PLS_RESPONSE = {
+    "count": 7,
+    "next": None,
+    "previous": None,
+    "results": [
+        {"company_name": "Dallas", "country": "US", "id": 52, "is_inventory_enabled": True, "preferences_id": 147}
+    ],
+}
+PRODUCT = {
+    "id": 163,
+    "client": 3,
+    "title": "Kangaroo toy",
+    "image": "https://gv-media.s3.amazonaws.com/media/media/product/images/2018/6/7/"
+    "705a679130d5461d95c6901fb376d680.jpg",
+    "product_type": "",
+    "sku": "WAG4628",
+    "barcode": "",
+    "width": "5.000",
+    "length": "5.000",
+    "height": "5.000",
+    "weight": "0.500",
+    "country_of_manufacture": "AU",
+    "country_of_manufacture_display": "Australia",
+    "hs_code": "23091020",
+    "tax_code": "",
+    "customs_description": "Dog toy",
+    "local_customs_description": "宠物玩具",
+    "state": "valid",
+    "state_display": "Valid",
+    "declared_price": "44.99",
+    "wholesale_price": "44.99",
+    "retail_price": "44.99",
+    "customs_value": "44.99",
+    "customs_value_source": "declared_price",
+    "customs_value_source_display": "Declared price",
+    "source": [],
+    "client_id": 3,
+}
+INVENTORY_RESPONSE = {
+    "count": 79,
+    "next": " https://api.borderless360.com/api/v1/public_api/inventory/inventory_levels/"
+    "?expand=product&limit=20&offset=20&three_pl=9",
+    "previous": None,
+    "results": [
+        {"id": 17091, "three_pl": 9, "product": PRODUCT, "stock_quantity": 6, "product_id": 163, "three_pl_id": 9}
+    ],
+}
 ADJUSTMENT = {"id": 2412, "three_pl": 52, "reference": "", "comment": "", "three_pl_id": 52}
 ADJUSTMENTS_RESPONSE = {"count": 11, "next": None, "previous": None, "results": [ADJUSTMENT]}
-ADJUSTMENT_REQUEST = {"three_pl": 11, "reference": "r1", "comment": "comment",  # the docs' sample, its commas mended
-                      "lines": [{"product": 12345, "adjustment_type": "add", "quantity": 6}]}
-TRANSACTIONS_RESPONSE = {"count": 1172,
-                         "next": "https://api.borderless360.com/api/v1/public_api/inventory/stock_transactions/"
-                                 "?limit=20&offset=20",
-                         "previous": None,
-                         "results": [{"id": 4569493, "content_type": "order", "object_id": 2438497,
-                                      "content_object": 2438497, "inventory_level": 18875, "quantity": 1,
-                                      "current_quantity": 9981, "created": "2022-05-27T03:46:58.972450Z",
-                                      "inventory_level_id": 18875}]}
-SERIAL_NUMBERS = [{"id": 1, "order": 3956, "product_sku": "SKU1", "serial_number": "132432492_ABC",
-                   "created": "2024-10-28T15:02:46.774418Z", "modified": "2024-10-28T15:02:46.774418Z"},
-                  {"id": 2, "order": 3956, "product_sku": "SKU2", "serial_number": "FJSD_3434",
-                   "created": "2024-10-28T15:02:47.774418Z", "modified": "2024-10-28T15:02:47.774418Z"}]
+ADJUSTMENT_REQUEST = {
+    "three_pl": 11,
+    "reference": "r1",
+    "comment": "comment",  # the docs' sample, its commas mended
+    "lines": [{"product": 12345, "adjustment_type": "add", "quantity": 6}],
+}
+TRANSACTIONS_RESPONSE = {
+    "count": 1172,
+    "next": "https://api.borderless360.com/api/v1/public_api/inventory/stock_transactions/?limit=20&offset=20",
+    "previous": None,
+    "results": [
+        {
+            "id": 4569493,
+            "content_type": "order",
+            "object_id": 2438497,
+            "content_object": 2438497,
+            "inventory_level": 18875,
+            "quantity": 1,
+            "current_quantity": 9981,
+            "created": "2022-05-27T03:46:58.972450Z",
+            "inventory_level_id": 18875,
+        }
+    ],
+}
+SERIAL_NUMBERS = [
+    {
+        "id": 1,
+        "order": 3956,
+        "product_sku": "SKU1",
+        "serial_number": "132432492_ABC",
+        "created": "2024-10-28T15:02:46.774418Z",
+        "modified": "2024-10-28T15:02:46.774418Z",
+    },
+    {
+        "id": 2,
+        "order": 3956,
+        "product_sku": "SKU2",
+        "serial_number": "FJSD_3434",
+        "created": "2024-10-28T15:02:47.774418Z",
+        "modified": "2024-10-28T15:02:47.774418Z",
+    },
+]
 API = "https://api.borderless360.com/api/v1/public_api"
 
 
@@ -317,6 +440,7 @@ def send(client, method, url, body=None, headers=HEADERS):
 
 
 # Inbound and outbound orders
+
 
 def test_create_an_outbound_order(client):
     response = send(client, "POST", f"{API}/orders/", OUTBOUND_REQUEST)
@@ -353,7 +477,9 @@ def test_specifying_products_as_singles_cartons(client):
     assert response.status_code == 201
     items = send(client, "GET", f"{API}/orders/{response.get_json()['id']}/?expand=order_items").get_json()
     assert [(i["quantity"], i["quantity_per_item"], i["order_item_type"]) for i in items["order_items"]] == [
-        (1, 1, "single"), (1, 10, "carton")]
+        (1, 1, "single"),
+        (1, 10, "carton"),
+    ]
 
 
 @pytest.mark.parametrize("order_id", ["383487", "383499"], ids=["outbound", "inbound"])
@@ -364,6 +490,7 @@ def test_get_an_order_inbound_and_outbound(client, order_id):
 
 
 # Return order, cancel order
+
 
 def test_return_order(client):
     response = send(client, "POST", f"{API}/order/return/", RETURN_REQUEST)
@@ -377,6 +504,7 @@ def test_cancel_order(client):
 
 
 # Products API
+
 
 def test_create_product(client):
     response = send(client, "POST", f"{API}/products/", PRODUCT_REQUEST)
@@ -394,14 +522,18 @@ def test_retrieve_products(client):
 
 # Three PL API (warehouses)
 
+
 def test_three_pl_api_warehouses(client):
-    response = client.get("/api/v1/public_api/three_pl/three_pls/?limit=999",  # as written, to the docs' Host
-                          headers={"Host": "api.borderless360.com", "Authorization": "Token mock-b360-token"})
+    response = client.get(
+        "/api/v1/public_api/three_pl/three_pls/?limit=999",  # as written, to the docs' Host
+        headers={"Host": "api.borderless360.com", "Authorization": "Token mock-b360-token"},
+    )
     assert response.status_code == 200
     assert_shape(THREE_PLS_RESPONSE, response.get_json())
 
 
 # Inventory API
+
 
 def test_inventory_api_retrieve_all_available_stock_for_a_3pl(client):
     response = send(client, "GET", f"{API}/inventory/inventory_levels/?expand=product&three_pl=9")
@@ -453,22 +585,29 @@ def test_all_stock_transactions(client):
 
 # Serial numbers
 
+
 def test_how_to_retrieve_serial_numbers_for_a_specific_order(client):
     response = send(client, "GET", f"{API}/orders/3956/serial_numbers/")  # {order_id}: the docs' example's order
     assert response.status_code == 200
     assert [(s["product_sku"], s["serial_number"]) for s in response.get_json()][::2] == [
-        (s["product_sku"], s["serial_number"]) for s in SERIAL_NUMBERS]
+        (s["product_sku"], s["serial_number"]) for s in SERIAL_NUMBERS
+    ]
     assert_shape(SERIAL_NUMBERS, response.get_json())
 
 
 def test_how_to_retrieve_serial_numbers_for_multiple_orders(client):
-    response = send(client, "GET", f"{API}/orders/orders_serial_numbers/?created_from=2024-10-01T15%3A02%3A46.774418Z"
-                                   "&created_to=&modified_from=&modified_to=&search=680")
+    response = send(
+        client,
+        "GET",
+        f"{API}/orders/orders_serial_numbers/?created_from=2024-10-01T15%3A02%3A46.774418Z"
+        "&created_to=&modified_from=&modified_to=&search=680",
+    )
     assert response.status_code == 200 and response.get_json()
     assert_shape(SERIAL_NUMBERS, response.get_json())
 
 
 # Webhooks: what Borderless360 sends
+
 
 @pytest.fixture
 def deliveries(live_server, webhook_sink):

@@ -5,13 +5,16 @@ import pytest
 from support import B360, B360_AUTH, sandbox
 
 
-@pytest.mark.parametrize("headers, detail", [
-    ({}, "Authentication credentials were not provided."),
-    ({"Authorization": "Bearer mock-b360-token"}, "Authentication credentials were not provided."),
-    ({"Authorization": "Token"}, "Invalid token header. No credentials provided."),
-    ({"Authorization": "Token a b"}, "Invalid token header. Token string should not contain spaces."),
-    ({"Authorization": "Token nope"}, "Invalid token."),
-])
+@pytest.mark.parametrize(
+    "headers, detail",
+    [
+        ({}, "Authentication credentials were not provided."),
+        ({"Authorization": "Bearer mock-b360-token"}, "Authentication credentials were not provided."),
+        ({"Authorization": "Token"}, "Invalid token header. No credentials provided."),
+        ({"Authorization": "Token a b"}, "Invalid token header. Token string should not contain spaces."),
+        ({"Authorization": "Token nope"}, "Invalid token."),
+    ],
+)
 def test_token_authentication(client, headers, detail):
     response = client.get(f"{B360}/orders/", headers=headers)
     assert response.status_code == 401 and response.get_json() == {"detail": detail}
@@ -71,11 +74,14 @@ def test_format_json_is_accepted_and_others_are_not(client):
     assert response.status_code == 404 and response.get_json() == {"detail": "Not found."}
 
 
-@pytest.mark.parametrize("data, content_type, status, start", [
-    ("{bad", "application/json", 400, "JSON parse error - "),
-    ("[" * 5000 + "]" * 5000, "application/json", 400, "JSON parse error - "),
-    ("hello", "text/plain", 415, 'Unsupported media type "text/plain" in request.'),
-])
+@pytest.mark.parametrize(
+    "data, content_type, status, start",
+    [
+        ("{bad", "application/json", 400, "JSON parse error - "),
+        ("[" * 5000 + "]" * 5000, "application/json", 400, "JSON parse error - "),
+        ("hello", "text/plain", 415, 'Unsupported media type "text/plain" in request.'),
+    ],
+)
 def test_unreadable_bodies(client, data, content_type, status, start):
     response = client.post(f"{B360}/products/", data=data, content_type=content_type, headers=B360_AUTH)
     assert response.status_code == status and response.get_json()["detail"].startswith(start)
@@ -87,8 +93,9 @@ def test_a_form_body_is_read_too(client):
 
 
 def test_by_host_header(client):
-    response = client.get("/api/v1/public_api/three_pl/three_pls/", headers={**B360_AUTH,
-                                                                            "Host": "api.borderless360.com"})
+    response = client.get(
+        "/api/v1/public_api/three_pl/three_pls/", headers={**B360_AUTH, "Host": "api.borderless360.com"}
+    )
     assert response.status_code == 200 and response.get_json()["count"] == 4
 
 
@@ -97,15 +104,18 @@ def test_by_host_header(client):
 ORDER_VIEW = "GET, PUT, PATCH, HEAD, OPTIONS"
 
 
-@pytest.mark.parametrize("method, path, kwargs, status", [
-    ("get", "/orders/", {}, 200),
-    ("post", "/products/", {"json": {"sku": "ALLOW-1", "title": "Allowed"}}, 201),
-    ("post", "/products/", {"json": {}}, 400),
-    ("get", "/orders/999999/", {}, 404),
-    ("get", "/orders/383495/", {"headers": {}}, 401),
-    ("patch", "/orders/383487/", {"json": {"notes": "late"}}, 400),
-    ("head", "/orders/383495/", {}, 200),
-])
+@pytest.mark.parametrize(
+    "method, path, kwargs, status",
+    [
+        ("get", "/orders/", {}, 200),
+        ("post", "/products/", {"json": {"sku": "ALLOW-1", "title": "Allowed"}}, 201),
+        ("post", "/products/", {"json": {}}, 400),
+        ("get", "/orders/999999/", {}, 404),
+        ("get", "/orders/383495/", {"headers": {}}, 401),
+        ("patch", "/orders/383487/", {"json": {"notes": "late"}}, 400),
+        ("head", "/orders/383495/", {}, 200),
+    ],
+)
 def test_every_answer_of_a_view_carries_allow_and_drfs_json_type(client, method, path, kwargs, status):
     kwargs.setdefault("headers", B360_AUTH)
     response = getattr(client, method)(f"{B360}{path}", **kwargs)
@@ -120,8 +130,9 @@ def test_answers_that_are_no_views_have_no_allow(client):
     assert "Allow" not in client.get(f"{B360}/orders", headers=B360_AUTH).headers  # Django's redirect
 
 
-@pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/*", "text/html, */*;q=0.8",
-                                    "APPLICATION/JSON"])
+@pytest.mark.parametrize(
+    "accept", [None, "*/*", "application/json", "application/*", "text/html, */*;q=0.8", "APPLICATION/JSON"]
+)
 def test_accept_headers_json_answers(client, accept):
     headers = {**B360_AUTH, **({"Accept": accept} if accept is not None else {})}
     response = client.get(f"{B360}/three_pl/three_pls/", headers=headers)
@@ -133,15 +144,17 @@ def test_an_accept_no_renderer_satisfies_is_406_before_authentication(client, ac
     for headers in ({"Accept": accept}, {**B360_AUTH, "Accept": accept}):
         response = client.get(f"{B360}/orders/", headers=headers)
         assert response.status_code == 406 and response.get_json() == {
-            "detail": "Could not satisfy the request Accept header."}
+            "detail": "Could not satisfy the request Accept header."
+        }
         assert response.headers["Allow"] == "GET, POST, HEAD, OPTIONS"
         assert response.headers["Content-Type"] == "application/json"
     assert client.options(f"{B360}/orders/", headers={**B360_AUTH, "Accept": accept}).status_code == 406
 
 
 def test_an_indent_asked_for_in_accept_is_honoured(client):
-    response = client.get(f"{B360}/three_pl/three_pls/?limit=1",
-                          headers={**B360_AUTH, "Accept": "application/json; indent=4"})
+    response = client.get(
+        f"{B360}/three_pl/three_pls/?limit=1", headers={**B360_AUTH, "Accept": "application/json; indent=4"}
+    )
     assert response.headers["Content-Type"] == "application/json; indent=4"
     assert response.data.startswith(b'{\n    "count": 4,\n    "next": ')
 
@@ -154,8 +167,9 @@ def test_an_unknown_format_is_404_before_authentication(client):
 
 @pytest.mark.parametrize("content_type", ["application/vnd.api+json", "text/plain; charset=utf-8", "application/xml"])
 def test_only_application_json_is_json(client, content_type):
-    response = client.post(f"{B360}/products/", data='{"sku": "X", "title": "Y"}', headers=B360_AUTH,
-                           content_type=content_type)
+    response = client.post(
+        f"{B360}/products/", data='{"sku": "X", "title": "Y"}', headers=B360_AUTH, content_type=content_type
+    )
     assert response.status_code == 415
     assert response.get_json() == {"detail": f'Unsupported media type "{content_type}" in request.'}
 
@@ -166,28 +180,45 @@ def test_a_body_without_a_content_type_is_415(client):
 
 
 def test_json_with_a_charset_is_json(client):
-    response = client.post(f"{B360}/products/", data='{"sku": "CS-1", "title": "Charset"}', headers=B360_AUTH,
-                           content_type="application/json; charset=utf-8")
+    response = client.post(
+        f"{B360}/products/",
+        data='{"sku": "CS-1", "title": "Charset"}',
+        headers=B360_AUTH,
+        content_type="application/json; charset=utf-8",
+    )
     assert response.status_code == 201
 
 
 def test_nan_is_not_json(client):
-    response = client.post(f"{B360}/products/", data='{"sku": "N", "title": "N", "weight": NaN}', headers=B360_AUTH,
-                           content_type="application/json")
+    response = client.post(
+        f"{B360}/products/",
+        data='{"sku": "N", "title": "N", "weight": NaN}',
+        headers=B360_AUTH,
+        content_type="application/json",
+    )
     assert response.status_code == 400 and response.get_json()["detail"].startswith("JSON parse error - ")
 
 
 def test_a_multipart_body_is_parsed(client):
-    response = client.post(f"{B360}/products/", data={"sku": "MP-1", "title": "Multipart", "weight": "1.5"},
-                           headers=B360_AUTH, content_type="multipart/form-data")
+    response = client.post(
+        f"{B360}/products/",
+        data={"sku": "MP-1", "title": "Multipart", "weight": "1.5"},
+        headers=B360_AUTH,
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 201
     assert response.get_json()["sku"] == "MP-1" and response.get_json()["weight"] == "1.500"
 
 
 def test_a_file_is_no_text(client):
     import io
-    response = client.post(f"{B360}/products/", data={"sku": (io.BytesIO(b"x"), "a.txt"), "title": "File"},
-                           headers=B360_AUTH, content_type="multipart/form-data")
+
+    response = client.post(
+        f"{B360}/products/",
+        data={"sku": (io.BytesIO(b"x"), "a.txt"), "title": "File"},
+        headers=B360_AUTH,
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 400 and response.get_json() == {"sku": ["Not a valid string."]}
 
 
@@ -199,22 +230,40 @@ def test_a_multipart_body_without_a_boundary_is_a_parse_error(client):
 
 @pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
 def test_a_form_carries_nested_objects_and_lists_as_drf_reads_html_input(client, content_type):
-    form = {"order_type": "in_store", "customer_reference": f"FORM-{content_type[:4]}",
-            "courier_reference": "Free shipping", "destination_address.full_name": "Form Sender",
-            "destination_address.address_1": "1 Form St", "destination_address.city": "Melbourne",
-            "destination_address.country": "AU", "order_items[0]sku": "CHOCO", "order_items[0]quantity": "2",
-            "order_items[1]sku": "WAG4628", "order_items[1]quantity": "1"}
-    response = client.post(f"{B360}/orders/?expand=destination_address,order_items", data=form, headers=B360_AUTH,
-                           content_type=content_type)
+    form = {
+        "order_type": "in_store",
+        "customer_reference": f"FORM-{content_type[:4]}",
+        "courier_reference": "Free shipping",
+        "destination_address.full_name": "Form Sender",
+        "destination_address.address_1": "1 Form St",
+        "destination_address.city": "Melbourne",
+        "destination_address.country": "AU",
+        "order_items[0]sku": "CHOCO",
+        "order_items[0]quantity": "2",
+        "order_items[1]sku": "WAG4628",
+        "order_items[1]quantity": "1",
+    }
+    response = client.post(
+        f"{B360}/orders/?expand=destination_address,order_items",
+        data=form,
+        headers=B360_AUTH,
+        content_type=content_type,
+    )
     assert response.status_code == 201, response.get_json()
-    order = client.get(f"{B360}/orders/{response.get_json()['id']}/?expand=destination_address,order_items",
-                       headers=B360_AUTH).get_json()
+    order = client.get(
+        f"{B360}/orders/{response.get_json()['id']}/?expand=destination_address,order_items", headers=B360_AUTH
+    ).get_json()
     assert order["destination_address"]["city"] == "Melbourne"
     assert [(i["product"]["sku"], i["quantity"]) for i in order["order_items"]] == [("CHOCO", 2), ("WAG4628", 1)]
 
 
 def test_a_repeated_form_field_counts_its_last_value(client):
     from werkzeug.datastructures import MultiDict
-    response = client.post(f"{B360}/products/", data=MultiDict([("sku", "FIRST"), ("sku", "LAST"), ("title", "T")]),
-                           headers=B360_AUTH, content_type="application/x-www-form-urlencoded")
+
+    response = client.post(
+        f"{B360}/products/",
+        data=MultiDict([("sku", "FIRST"), ("sku", "LAST"), ("title", "T")]),
+        headers=B360_AUTH,
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 201 and response.get_json()["sku"] == "LAST"

@@ -6,27 +6,77 @@ import copy
 import pytest
 from support import B360, B360_AUTH, B360_OTHER, sandbox
 
-OUTBOUND = {"destination_address": {"full_name": "John Galt", "email": "test@example.com", "company": "My Company",
-                                    "phone": "2312312", "address_1": "Street1", "address_2": "Street2", "state": "VIC",
-                                    "city": "Melbourne", "postal_code": "3000", "country": "AU"},
-            "source": "API", "order_type": "in_store",
-            "order_items": [{"sku": "CHOCO", "quantity": 1, "customs_value": "23", "customs_value_currency": "AUD"}],
-            "customer_reference": "REF50369", "courier_reference": "Free shipping",
-            "notes": "Please, ship this order asap"}
-INBOUND = {"source_address": {"full_name": "Test Company", "company": "Test Company", "phone": "1234567",
-                              "email": "test@example.com", "address_1": "Test1", "address_2": "Test2",
-                              "address_3": "", "postal_code": "3000", "city": "MELBOURNE", "district": "",
-                              "state": "Victoria", "country": "AU"},
-           "customs": {"reason_of_export": "merchandise"},
-           "fulfilment": {"packages": [{"quantity": 1, "length": "100", "width": "100", "height": "100",
-                                       "weight": "50.00", "package_type": "box"}], "tracking_number": "123"},
-           "order_items": [{"sku": "WAG4628", "quantity": 1, "order_item_type": "single"},
-                           {"sku": "CHOCO", "quantity": 1, "quantity_per_item": 10, "order_item_type": "carton"}],
-           "asn_details": {"eta_date": "2021-10-06"}, "three_pl": "IN STORE 3PL", "order_type": "asn",
-           "customer_reference": "ASN-2001"}
-ORDER_KEYS = {"id", "created", "reference", "customer_reference", "order_type", "actions", "status", "status_display",
-              "state", "state_display", "source", "notes", "client_id", "source_address_id", "destination_address_id",
-              "fulfilment_id", "customs_id", "three_pl_id"}
+OUTBOUND = {
+    "destination_address": {
+        "full_name": "John Galt",
+        "email": "test@example.com",
+        "company": "My Company",
+        "phone": "2312312",
+        "address_1": "Street1",
+        "address_2": "Street2",
+        "state": "VIC",
+        "city": "Melbourne",
+        "postal_code": "3000",
+        "country": "AU",
+    },
+    "source": "API",
+    "order_type": "in_store",
+    "order_items": [{"sku": "CHOCO", "quantity": 1, "customs_value": "23", "customs_value_currency": "AUD"}],
+    "customer_reference": "REF50369",
+    "courier_reference": "Free shipping",
+    "notes": "Please, ship this order asap",
+}
+INBOUND = {
+    "source_address": {
+        "full_name": "Test Company",
+        "company": "Test Company",
+        "phone": "1234567",
+        "email": "test@example.com",
+        "address_1": "Test1",
+        "address_2": "Test2",
+        "address_3": "",
+        "postal_code": "3000",
+        "city": "MELBOURNE",
+        "district": "",
+        "state": "Victoria",
+        "country": "AU",
+    },
+    "customs": {"reason_of_export": "merchandise"},
+    "fulfilment": {
+        "packages": [
+            {"quantity": 1, "length": "100", "width": "100", "height": "100", "weight": "50.00", "package_type": "box"}
+        ],
+        "tracking_number": "123",
+    },
+    "order_items": [
+        {"sku": "WAG4628", "quantity": 1, "order_item_type": "single"},
+        {"sku": "CHOCO", "quantity": 1, "quantity_per_item": 10, "order_item_type": "carton"},
+    ],
+    "asn_details": {"eta_date": "2021-10-06"},
+    "three_pl": "IN STORE 3PL",
+    "order_type": "asn",
+    "customer_reference": "ASN-2001",
+}
+ORDER_KEYS = {
+    "id",
+    "created",
+    "reference",
+    "customer_reference",
+    "order_type",
+    "actions",
+    "status",
+    "status_display",
+    "state",
+    "state_display",
+    "source",
+    "notes",
+    "client_id",
+    "source_address_id",
+    "destination_address_id",
+    "fulfilment_id",
+    "customs_id",
+    "three_pl_id",
+}
 
 
 def create(client, body=OUTBOUND, headers=B360_AUTH):
@@ -50,8 +100,12 @@ def test_create_an_outbound_order_as_documented(client):
     order = response.get_json()
     assert set(order) == ORDER_KEYS
     assert order["reference"] == f"GVS{order['id']:07d}" and order["actions"] == ["cancel"]
-    assert (order["status"], order["status_display"], order["state"], order["state_display"]) == \
-        ("draft", "Draft", "draft", "Draft")
+    assert (order["status"], order["status_display"], order["state"], order["state_display"]) == (
+        "draft",
+        "Draft",
+        "draft",
+        "Draft",
+    )
     assert order["client_id"] == 9 and order["three_pl_id"] == 9
     assert order["created"].endswith("Z")
     assert get(client, f"/orders/{order['id']}/") == order
@@ -99,27 +153,59 @@ def test_list_orders_newest_first_with_filters(client):
     assert create(client, {**OUTBOUND, "customer_reference": "X"}, headers=B360_OTHER).status_code == 400
 
 
-@pytest.mark.parametrize("changes, errors", [
-    ({"customer_reference": "REF50362"}, {"customer_reference": ["order with this customer reference already exists."]}),
-    ({"order_items": [{"sku": "NOPE-404", "quantity": 1}]},
-     {"order_items": [{"sku": ["Object with sku=NOPE-404 does not exist."]}]}),
-    ({"order_items": [{"sku": "OTHER-1", "quantity": 1}]},
-     {"order_items": [{"sku": ["Object with sku=OTHER-1 does not exist."]}]}),
-    ({"order_items": [{"sku": "CHOCO", "quantity": 0}]},
-     {"order_items": [{"quantity": ["Ensure this value is greater than or equal to 1."]}]}),
-    ({"order_items": []}, {"order_items": {"non_field_errors": ["This list may not be empty."]}}),
-    ({"order_items": [{"sku": "CHOCO", "quantity": 1, "customs_value_currency": "AUD"},
-                      {"sku": "WAG4628", "quantity": 1, "customs_value_currency": "USD"}]},
-     {"order_items": ["The currency must be the same across all ordered items."]}),
-    ({"order_type": "express"}, {"order_type": ['"express" is not a valid choice.']}),
-    ({"destination_address": None}, {"destination_address": ["This field may not be null."]}),
-    ({"destination_address": {"full_name": "A"}},
-     {"destination_address": {"address_1": ["This field is required."], "city": ["This field is required."],
-                              "country": ["This field is required."]}}),
-    ({"destination_address": {**OUTBOUND["destination_address"], "country": "Australia", "email": "nope"}},
-     {"destination_address": {"email": ["Enter a valid email address."], "country": ['"Australia" is not a valid choice.']}}),
-    ({"courier_reference": "Teleport"}, {"courier_reference": ['Shipping option "Teleport" does not exist.']}),
-])
+@pytest.mark.parametrize(
+    "changes, errors",
+    [
+        (
+            {"customer_reference": "REF50362"},
+            {"customer_reference": ["order with this customer reference already exists."]},
+        ),
+        (
+            {"order_items": [{"sku": "NOPE-404", "quantity": 1}]},
+            {"order_items": [{"sku": ["Object with sku=NOPE-404 does not exist."]}]},
+        ),
+        (
+            {"order_items": [{"sku": "OTHER-1", "quantity": 1}]},
+            {"order_items": [{"sku": ["Object with sku=OTHER-1 does not exist."]}]},
+        ),
+        (
+            {"order_items": [{"sku": "CHOCO", "quantity": 0}]},
+            {"order_items": [{"quantity": ["Ensure this value is greater than or equal to 1."]}]},
+        ),
+        ({"order_items": []}, {"order_items": {"non_field_errors": ["This list may not be empty."]}}),
+        (
+            {
+                "order_items": [
+                    {"sku": "CHOCO", "quantity": 1, "customs_value_currency": "AUD"},
+                    {"sku": "WAG4628", "quantity": 1, "customs_value_currency": "USD"},
+                ]
+            },
+            {"order_items": ["The currency must be the same across all ordered items."]},
+        ),
+        ({"order_type": "express"}, {"order_type": ['"express" is not a valid choice.']}),
+        ({"destination_address": None}, {"destination_address": ["This field may not be null."]}),
+        (
+            {"destination_address": {"full_name": "A"}},
+            {
+                "destination_address": {
+                    "address_1": ["This field is required."],
+                    "city": ["This field is required."],
+                    "country": ["This field is required."],
+                }
+            },
+        ),
+        (
+            {"destination_address": {**OUTBOUND["destination_address"], "country": "Australia", "email": "nope"}},
+            {
+                "destination_address": {
+                    "email": ["Enter a valid email address."],
+                    "country": ['"Australia" is not a valid choice.'],
+                }
+            },
+        ),
+        ({"courier_reference": "Teleport"}, {"courier_reference": ['Shipping option "Teleport" does not exist.']}),
+    ],
+)
 def test_rejected_orders_change_nothing(client, changes, errors):
     before_stock, before_count = stock(client), get(client, "/orders/")["count"]
     response = create(client, {**OUTBOUND, **changes})
@@ -130,8 +216,10 @@ def test_rejected_orders_change_nothing(client, changes, errors):
 
 def test_required_fields_of_each_order_type(client):
     missing = {key: value for key, value in OUTBOUND.items() if key not in ("destination_address", "courier_reference")}
-    assert create(client, missing).get_json() == {"destination_address": ["This field is required."],
-                                                  "courier_reference": ["This field is required."]}
+    assert create(client, missing).get_json() == {
+        "destination_address": ["This field is required."],
+        "courier_reference": ["This field is required."],
+    }
     inbound = {key: value for key, value in INBOUND.items() if key != "three_pl"}
     assert create(client, inbound).get_json() == {"three_pl": ["This field is required."]}
     unknown = create(client, {**INBOUND, "three_pl": "Atlantis"}).get_json()
@@ -181,7 +269,8 @@ def test_cancel_only_while_cancel_is_an_action(client):
     assert cancelled.get_json()["state"] == "cancelled" and cancelled.get_json()["actions"] == []
     again = client.post(f"{B360}/orders/{order['id']}/cancel/", headers=B360_AUTH)
     assert again.status_code == 400 and again.get_json() == {
-        "detail": 'Action "cancel" is not available for an order in state "cancelled".'}
+        "detail": 'Action "cancel" is not available for an order in state "cancelled".'
+    }
     clock.freeze()
     clock.advance("3d")
     assert get(client, f"/orders/{order['id']}/")["state"] == "cancelled"  # a cancelled order walks no further
@@ -234,9 +323,18 @@ def test_fixture_orders_are_where_their_timelines_say(client):
 
 
 def test_a_return_of_a_delivered_order(client):
-    response = client.post(f"{B360}/order/return/", headers=B360_AUTH, json={
-        "order_id": 383487, "email": "user@example.com", "customer_reference": "ARM2393",
-        "order_items": [{"sku": "WAG4628", "quantity": 1}], "notes": "too big", "source": "API"})
+    response = client.post(
+        f"{B360}/order/return/",
+        headers=B360_AUTH,
+        json={
+            "order_id": 383487,
+            "email": "user@example.com",
+            "customer_reference": "ARM2393",
+            "order_items": [{"sku": "WAG4628", "quantity": 1}],
+            "notes": "too big",
+            "source": "API",
+        },
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["is_return"] is True and body["status"] == "draft" and body["customer_reference"] == "ARM2393"
@@ -244,9 +342,15 @@ def test_a_return_of_a_delivered_order(client):
     fulfilment = body["fulfillments"][0]
     assert fulfilment["tracking_event"]["events"][0]["status"] == "pending"
     assert fulfilment["tracking_number"].startswith("33RTN")
-    assert body["order_items"] == [{"id": body["order_items"][0]["id"], "quantity": 1, "title": "Kangaroo toy",
-                                    "image": "https://media.mock-carriers.example/borderless360/products/WAG4628.png",
-                                    "sku": "WAG4628"}]
+    assert body["order_items"] == [
+        {
+            "id": body["order_items"][0]["id"],
+            "quantity": 1,
+            "title": "Kangaroo toy",
+            "image": "https://media.mock-carriers.example/borderless360/products/WAG4628.png",
+            "sku": "WAG4628",
+        }
+    ]
     assert fulfilment["shipping_account"]["courier"]["logo"].startswith("https://")
     label = client.get(fulfilment["shipping_label"].removeprefix("http://localhost"))
     assert label.status_code == 200 and label.data.startswith(b"%PDF") and body["reference"].encode() in label.data
@@ -255,18 +359,32 @@ def test_a_return_of_a_delivered_order(client):
     assert again["courier_service"]["courier"]["logo"] == fulfilment["shipping_account"]["courier"]["logo"]
 
 
-@pytest.mark.parametrize("changes, errors", [
-    ({"order_id": 383495}, {"non_field_errors": ["A return is not available for this order."]}),
-    ({"order_id": 999}, {"order_id": ['Invalid pk "999" - object does not exist.']}),
-    ({"order_items": [{"sku": "CHOCO", "quantity": 1}]},
-     {"order_items": [{"sku": ["Object with sku=CHOCO is not in the order."]}]}),
-    ({"order_items": [{"sku": "WAG4628", "quantity": 2}]},
-     {"order_items": [{"quantity": ["Ensure this value is less than or equal to 1."]}]}),
-    ({"customer_reference": "REF50362"}, {"customer_reference": ["order with this customer reference already exists."]}),
-])
+@pytest.mark.parametrize(
+    "changes, errors",
+    [
+        ({"order_id": 383495}, {"non_field_errors": ["A return is not available for this order."]}),
+        ({"order_id": 999}, {"order_id": ['Invalid pk "999" - object does not exist.']}),
+        (
+            {"order_items": [{"sku": "CHOCO", "quantity": 1}]},
+            {"order_items": [{"sku": ["Object with sku=CHOCO is not in the order."]}]},
+        ),
+        (
+            {"order_items": [{"sku": "WAG4628", "quantity": 2}]},
+            {"order_items": [{"quantity": ["Ensure this value is less than or equal to 1."]}]},
+        ),
+        (
+            {"customer_reference": "REF50362"},
+            {"customer_reference": ["order with this customer reference already exists."]},
+        ),
+    ],
+)
 def test_rejected_returns(client, changes, errors):
-    body = {"order_id": 383487, "customer_reference": "RET-1", "order_items": [{"sku": "WAG4628", "quantity": 1}],
-            **changes}
+    body = {
+        "order_id": 383487,
+        "customer_reference": "RET-1",
+        "order_items": [{"sku": "WAG4628", "quantity": 1}],
+        **changes,
+    }
     response = client.post(f"{B360}/order/return/", json=body, headers=B360_AUTH)
     assert response.status_code == 400 and response.get_json() == errors
     assert get(client, "/orders/")["count"] == 7
@@ -278,7 +396,9 @@ def test_serial_numbers_appear_when_packed(client):
     assert get(client, "/orders/383490/serial_numbers/") == []
     clock.advance("1h")
     [serial] = get(client, "/orders/383490/serial_numbers/")
-    assert serial["order"] == 383490 and serial["product_sku"] == "CAM-01" and serial["serial_number"] == "132432492_ABC"
+    assert (
+        serial["order"] == 383490 and serial["product_sku"] == "CAM-01" and serial["serial_number"] == "132432492_ABC"
+    )
     order = create(client, {**OUTBOUND, "order_items": [{"sku": "CAM-01", "quantity": 2}]}).get_json()
     clock.advance("3h")
     numbers = [s["serial_number"] for s in get(client, f"/orders/{order['id']}/serial_numbers/")]
@@ -305,8 +425,9 @@ def test_an_order_body_is_never_changed_by_the_mock(client):
 
 def test_patching_part_of_an_address_keeps_the_rest(client):
     order = create(client).get_json()
-    response = client.patch(f"{B360}/orders/{order['id']}/", json={"destination_address": {"city": "Sydney"}},
-                            headers=B360_AUTH)
+    response = client.patch(
+        f"{B360}/orders/{order['id']}/", json={"destination_address": {"city": "Sydney"}}, headers=B360_AUTH
+    )
     assert response.status_code == 200
     address = get(client, f"/orders/{order['id']}/", expand="destination_address")["destination_address"]
     assert address["city"] == "Sydney" and address["full_name"] == "John Galt" and address["address_1"] == "Street1"
@@ -320,13 +441,21 @@ def test_an_inbound_order_keeps_its_own_tracking_number(client):
     assert [item["reserved_stock"] for item in items] == [0, 0]
 
 
-@pytest.mark.parametrize("path, body", [
-    ("/products/", {"sku": "A", "title": "t", "weight": "1e999999999"}),
-    ("/inventory/stock_adjustments/", {"three_pl": "1e999999999",
-                                       "lines": [{"product": 163, "adjustment_type": "add", "quantity": 1}]}),
-    ("/order/return/", {"order_id": "1e999999999", "customer_reference": "R", "order_items": [{"sku": "A", "quantity": 1}]}),
-    ("/orders/", {**OUTBOUND, "order_items": [{"sku": "CHOCO", "quantity": "-1e999999999"}]}),
-])
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/products/", {"sku": "A", "title": "t", "weight": "1e999999999"}),
+        (
+            "/inventory/stock_adjustments/",
+            {"three_pl": "1e999999999", "lines": [{"product": 163, "adjustment_type": "add", "quantity": 1}]},
+        ),
+        (
+            "/order/return/",
+            {"order_id": "1e999999999", "customer_reference": "R", "order_items": [{"sku": "A", "quantity": 1}]},
+        ),
+        ("/orders/", {**OUTBOUND, "order_items": [{"sku": "CHOCO", "quantity": "-1e999999999"}]}),
+    ],
+)
 def test_numbers_with_huge_exponents_are_field_errors(client, path, body):
     response = client.post(f"{B360}{path}", json=body, headers=B360_AUTH)
     assert response.status_code == 400 and "detail" not in response.get_json()

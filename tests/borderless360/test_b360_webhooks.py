@@ -70,18 +70,22 @@ def test_every_delivery_matches_the_contract(b360, webhook_sink):
     names = {"order_update": "OrderUpdateDelivery", "tracking_update": "TrackingUpdateDelivery"}
     for delivery in b360.deliveries():
         body = delivery["attempts"][0]["body"]
-        validator = contract.validator(f"components/requestBodies/{names[delivery['event']]}/content/"
-                                       "application~1json/schema")
+        validator = contract.validator(
+            f"components/requestBodies/{names[delivery['event']]}/content/application~1json/schema"
+        )
         assert not list(validator.iter_errors(json.loads(body))), body
 
 
 def test_tracking_updates_send_the_full_order_too(b360, webhook_sink):
-    """"We can also send detailed order information on both order status and tracking status updates.\""""
+    """ "We can also send detailed order information on both order status and tracking status updates.\""""
     b360.subscribe(webhook_sink, filters=["order_update"])
     b360.clock.freeze()
     b360.clock.advance("1d1h")  # the walking order: packed, shipping, then out for delivery (no new state)
     orders = [p.json() for p in webhook_sink.posts()]
     assert [(o["state"], o["fulfillments"][0]["tracking_status"]) for o in orders] == [
-        ("packed", "pending"), ("shipping", "in_transit"), ("shipping", "out_for_delivery")]
+        ("packed", "pending"),
+        ("shipping", "in_transit"),
+        ("shipping", "out_for_delivery"),
+    ]
     source = orders[0]["source_address"]  # an outbound order leaves from its 3PL, as the docs' payload shows
     assert source["id"] == orders[0]["source_address_id"] == 636463 and source["passport_urls"] == []

@@ -25,14 +25,19 @@ class Served:
     """A `serve` process whose stdout and stderr lines are read as they come."""
 
     def __init__(self, *args: str, env: dict | None = None) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "mock_carriers", "serve", "--port", "0", *args],
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        env={**os.environ, **(env or {})})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, **(env or {})},
+        )
         self.out: queue.Queue[str] = queue.Queue()
         self.err: queue.Queue[str] = queue.Queue()
         for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
-            threading.Thread(target=lambda s=stream, q=lines: [q.put(line.rstrip("\n")) for line in s],
-                             daemon=True).start()
+            threading.Thread(
+                target=lambda s=stream, q=lines: [q.put(line.rstrip("\n")) for line in s], daemon=True
+            ).start()
         first = self.out.get(timeout=30)
         self.url = json.loads(first)["url"] if first.startswith("{") else first.split()[-1]
 
@@ -62,6 +67,7 @@ def serve():
     def start(*args, env=None) -> Served:
         started.append(Served(*args, env=env))
         return started[-1]
+
     yield start
     for served in started:
         served.stop()
@@ -79,13 +85,17 @@ def test_a_line_per_request(serve):
     served = serve()
     _login(served.url)
     requests.put(f"{served.url}/__admin/namespaces/t9", timeout=5)  # the admin API: no line
-    requests.post(f"{served.url}/__admin/namespaces/t9/faults", timeout=5,
-                  json={"carrier": "bex", "effect": "status", "status": 503, "times": 1})
+    requests.post(
+        f"{served.url}/__admin/namespaces/t9/faults",
+        timeout=5,
+        json={"carrier": "bex", "effect": "status", "status": 503, "times": 1},
+    )
     _login(served.url, "/ns/t9")
     first, second = served.lines(served.out, 2)
     assert re.fullmatch(TIME + r"  default  bex:login  POST /bex/api/service/login  200  \d+\.\d ms", first), first
-    assert re.fullmatch(TIME + r"  t9  bex:login  POST /ns/t9/bex/api/service/login  503  \d+\.\d ms  \[status\]",
-                        second), second
+    assert re.fullmatch(
+        TIME + r"  t9  bex:login  POST /ns/t9/bex/api/service/login  503  \d+\.\d ms  \[status\]", second
+    ), second
     assert served.nothing_more(served.out)
 
 
@@ -93,8 +103,11 @@ def test_strict_mode_violations_print_under_their_request_once(serve):
     served = serve("--strict")
     _bad_quote(served.url)
     line = served.out.get(timeout=10)
-    assert re.fullmatch(TIME + r"  t1  parcel2go:getQuotes  POST /ns/t1/parcel2go/api/quotes  400  \d+\.\d ms  "
-                               r"\d+ violations", line), line
+    assert re.fullmatch(
+        TIME + r"  t1  parcel2go:getQuotes  POST /ns/t1/parcel2go/api/quotes  400  \d+\.\d ms  "
+        r"\d+ violations",
+        line,
+    ), line
     count = int(line.split()[-2])
     details = served.lines(served.out, count)
     assert all(detail.startswith("    ! request body $.") and "[rule: " in detail for detail in details)
@@ -107,8 +120,11 @@ def test_quiet_prints_only_the_violations(serve):
     _login(served.url)
     _bad_quote(served.url)
     line = served.out.get(timeout=10)
-    assert re.match(TIME + r"  WARNING  contract violation: t1  parcel2go:getQuotes  POST /ns/t1/parcel2go/api/quotes"
-                           r"  400: request body \$\.", line), line
+    assert re.match(
+        TIME + r"  WARNING  contract violation: t1  parcel2go:getQuotes  POST /ns/t1/parcel2go/api/quotes"
+        r"  400: request body \$\.",
+        line,
+    ), line
     assert "bex:login" not in line
 
 
@@ -118,10 +134,34 @@ def test_json_lines(serve):
     _bad_quote(served.url)
     login, quote = (json.loads(line) for line in served.lines(served.out, 2))
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", login["time"])
-    assert {key: login[key] for key in ("level", "event", "namespace", "carrier", "operation", "method", "path",
-                                        "status", "faults", "violations", "entry")} == {
-        "level": "info", "event": "request", "namespace": "default", "carrier": "bex", "operation": "login",
-        "method": "POST", "path": "/bex/api/service/login", "status": 200, "faults": [], "violations": 0, "entry": 1}
+    assert {
+        key: login[key]
+        for key in (
+            "level",
+            "event",
+            "namespace",
+            "carrier",
+            "operation",
+            "method",
+            "path",
+            "status",
+            "faults",
+            "violations",
+            "entry",
+        )
+    } == {
+        "level": "info",
+        "event": "request",
+        "namespace": "default",
+        "carrier": "bex",
+        "operation": "login",
+        "method": "POST",
+        "path": "/bex/api/service/login",
+        "status": 200,
+        "faults": [],
+        "violations": 0,
+        "entry": 1,
+    }
     assert quote["level"] == "warning" and quote["violations"] == len(quote["contract_violations"]) > 0
     assert {"in", "json_path", "rule", "message"} <= set(quote["contract_violations"][0])
 
@@ -145,8 +185,12 @@ def test_the_listening_line_in_json_names_the_url(serve):
 
 
 def test_a_bad_log_format_is_refused():
-    result = subprocess.run([sys.executable, "-m", "mock_carriers", "serve", "--log-format", "xml"],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_carriers", "serve", "--log-format", "xml"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 2 and "'xml' is not one of 'text', 'json'" in result.stderr
 
 
@@ -159,7 +203,9 @@ def test_a_console_that_went_away_breaks_no_request(make_app):
 
 def test_the_hook_sees_each_journaled_request_with_its_namespace(make_app):
     seen = []
-    client = make_app(on_request=lambda namespace, entry: seen.append((namespace, entry.operation, entry.status))).test_client()
+    client = make_app(
+        on_request=lambda namespace, entry: seen.append((namespace, entry.operation, entry.status))
+    ).test_client()
     client.post("/ns/hooked/bex/api/service/login", json=BEX_LOGIN)
     client.get("/__admin/health")
     assert seen == [("hooked", "login", 200)]

@@ -36,12 +36,15 @@ def test_a_scenario_with_many_mistakes_gets_all_of_them(client):
     assert response.status_code == 400
     fields = response.get_json()["fields"]
     assert fields == {
-        "seed": [f"line {_line(SCENARIO, b'seed:')}: must be a whole number, not \"seven\""],
-        "strict": [f"line {_line(SCENARIO, b'strict:')}: must be true or false, not \"maybe\""],
-        "clock[1]": [f"line {_line(SCENARIO, b'- later')}: must be \"freeze\", \"resume\" or a mapping (key: value), "
-                     "not \"later\""],
-        "colour": [f"line {_line(SCENARIO, b'colour:')}: is not a field here; expected one of clock, description, "
-                   "faults, fixtures, namespace, seed, strict or webhooks"],
+        "seed": [f'line {_line(SCENARIO, b"seed:")}: must be a whole number, not "seven"'],
+        "strict": [f'line {_line(SCENARIO, b"strict:")}: must be true or false, not "maybe"'],
+        "clock[1]": [
+            f'line {_line(SCENARIO, b"- later")}: must be "freeze", "resume" or a mapping (key: value), not "later"'
+        ],
+        "colour": [
+            f"line {_line(SCENARIO, b'colour:')}: is not a field here; expected one of clock, description, "
+            "faults, fixtures, namespace, seed, strict or webhooks"
+        ],
     }
 
 
@@ -79,9 +82,15 @@ def test_fixtures_check_lists_every_mistake_with_its_line(tmp_path):
     result = CliRunner().invoke(main, ["fixtures", "check", str(tmp_path)])
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if line.startswith("error ")]
-    expected = sorted([(_line(text.encode(), b"postcode: '31210'"), 'must match the pattern ^[0-9]{4}$, not "31210"'),
-                       (_line(text.encode(), b"postcode: 3000"),
-                        'must be text, not 3000 (write it in quotes to keep it text: "3000")')])
+    expected = sorted(
+        [
+            (_line(text.encode(), b"postcode: '31210'"), 'must match the pattern ^[0-9]{4}$, not "31210"'),
+            (
+                _line(text.encode(), b"postcode: 3000"),
+                'must be text, not 3000 (write it in quotes to keep it text: "3000")',
+            ),
+        ]
+    )
     assert len(errors) == 2
     for line, (number, message) in zip(errors, expected):
         assert f"border-express.yaml:{number}: consignments." in line and line.endswith(message), line

@@ -17,14 +17,18 @@ from support import BEX_LOGIN
 
 class Following:
     def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen([sys.executable, "-m", "mock_carriers", "journal", "--follow",
-                                         "--interval", "0.05", *args], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mock_carriers", "journal", "--follow", "--interval", "0.05", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.out: queue.Queue[str] = queue.Queue()
         self.err: queue.Queue[str] = queue.Queue()
         for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
-            threading.Thread(target=lambda s=stream, q=lines: [q.put(line.rstrip("\n")) for line in s],
-                             daemon=True).start()
+            threading.Thread(
+                target=lambda s=stream, q=lines: [q.put(line.rstrip("\n")) for line in s], daemon=True
+            ).start()
 
     def next(self, source: queue.Queue | None = None) -> str:
         return (source or self.out).get(timeout=15)
@@ -41,6 +45,7 @@ def follow():
     def start(*args) -> Following:
         started.append(Following(*args))
         return started[-1]
+
     yield start
     for following in started:
         if following.process.poll() is None:
@@ -82,6 +87,10 @@ def test_it_waits_for_a_namespace_and_prints_json_lines(live_server, follow):
 
 
 def test_a_server_that_is_not_there_is_an_error():
-    result = subprocess.run([sys.executable, "-m", "mock_carriers", "journal", "-f", "--url", "http://127.0.0.1:9"],
-                            capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_carriers", "journal", "-f", "--url", "http://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert result.returncode == 1 and "cannot reach http://127.0.0.1:9" in result.stderr

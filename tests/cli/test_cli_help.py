@@ -61,8 +61,22 @@ def test_fault_list_shows_parameters_and_says_when_there_are_none(live_server):
     ns = ["--url", live_server(), "-n", "default"]
     assert run("fault", "list", *ns).output == "no fault rules in namespace default\n"
     run("fault", "add", "status", "--carrier", "bex", "-p", "status=502", "--times", "2", *ns)
-    run("fault", "add", "latency", "-p", "distribution=uniform", "-p", "min_ms=1", "-p", "max_ms=3",
-        "--probability", "0.5", "--description", "slow sometimes", *ns)
+    run(
+        "fault",
+        "add",
+        "latency",
+        "-p",
+        "distribution=uniform",
+        "-p",
+        "min_ms=1",
+        "-p",
+        "max_ms=3",
+        "--probability",
+        "0.5",
+        "--description",
+        "slow sometimes",
+        *ns,
+    )
     first, second = run("fault", "list", *ns).output.splitlines()
     assert first.split()[:4] == ["fault_1", "status", "carrier=bex", "status=502"] and "times=2" in first
     assert "distribution=uniform min_ms=1 max_ms=3" in second and "probability=0.5" in second

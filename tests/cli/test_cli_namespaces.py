@@ -15,8 +15,11 @@ def run(*args: str):
 
 
 def _token(url: str, namespace: str) -> None:
-    requests.post(f"{url}/ns/{namespace}/border-express/token", timeout=5, data={
-        "grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"})
+    requests.post(
+        f"{url}/ns/{namespace}/border-express/token",
+        timeout=5,
+        data={"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"},
+    )
 
 
 def test_create_list_reset_drop(live_server, tmp_path):

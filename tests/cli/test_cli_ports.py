@@ -50,13 +50,16 @@ def test_settings_refuse_a_port_that_is_not_a_number():
             Settings(port=bad)
 
 
-@pytest.mark.parametrize("url, problem", [
-    ("http://127.0.0.1:80000", "0 to 65535"),
-    ("http://127.0.0.1:-1", "0 to 65535"),
-    ("127.0.0.1:8080", "http:// or https://"),
-    ("ftp://127.0.0.1:8080", "http:// or https://"),
-    ("http://", "no host"),
-])
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("http://127.0.0.1:80000", "0 to 65535"),
+        ("http://127.0.0.1:-1", "0 to 65535"),
+        ("127.0.0.1:8080", "http:// or https://"),
+        ("ftp://127.0.0.1:8080", "http:// or https://"),
+        ("http://", "no host"),
+    ],
+)
 def test_a_bad_url_is_a_usage_error_not_a_network_error(url, problem):
     result = invoke("fault", "list", "--url", url)
     assert result.exit_code == 2 and "Invalid value for '--url'" in result.output and problem in result.output

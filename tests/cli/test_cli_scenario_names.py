@@ -71,9 +71,14 @@ def test_names_are_found_in_an_installed_package(live_server, tmp_path, monkeypa
 
 def test_serve_takes_a_shipped_name_from_any_folder(tmp_path):
     checkout = str(Path(__file__).resolve().parents[2])  # this mock_carriers, not another installed one
-    process = subprocess.Popen([sys.executable, "-m", "mock_carriers", "serve", "--port", "0",
-                                "--scenario", "bex-ex-storm"], cwd=tmp_path, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": checkout})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario", "bex-ex-storm"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": checkout},
+    )
     try:
         assert "applied to namespace qa-bex-ex-storm" in process.stdout.readline()
         url = process.stdout.readline().split()[-1]

@@ -68,7 +68,8 @@ def test_advance_runs_every_timer_at_its_time_while_a_scheduler_watches():
             if clock.timestamp() != due:
                 late.append((number, clock.timestamp() - due))
             if number < 6:
-                clock.call_at(due + 60 * 2 ** number, attempt(number + 1, due + 60 * 2 ** number))
+                clock.call_at(due + 60 * 2**number, attempt(number + 1, due + 60 * 2**number))
+
         return run
 
     def event(at: float):

@@ -11,12 +11,19 @@ from mock_carriers.core.errors import HttpError, NotFound
 JSON = ("application/json",)
 
 
-@pytest.mark.parametrize("accept, answered", [
-    (None, "application/json"), ("*/*", "application/json"), ("application/*", "application/json"),
-    ("application/json", "application/json"), ("text/html, application/json", "application/json"),
-    ("*/*;q=0.8", "application/json;q=0.8"),  # DRF carries the client's parameters onto the renderer's type
-    ("application/json; indent=4", "application/json; indent=4"), ("Application/JSON", "application/json"),
-])
+@pytest.mark.parametrize(
+    "accept, answered",
+    [
+        (None, "application/json"),
+        ("*/*", "application/json"),
+        ("application/*", "application/json"),
+        ("application/json", "application/json"),
+        ("text/html, application/json", "application/json"),
+        ("*/*;q=0.8", "application/json;q=0.8"),  # DRF carries the client's parameters onto the renderer's type
+        ("application/json; indent=4", "application/json; indent=4"),
+        ("Application/JSON", "application/json"),
+    ],
+)
 def test_what_json_answers(accept, answered):
     render, media = select_renderer(JSON, accept, None)
     assert render == "application/json" and media.text == answered

@@ -4,19 +4,34 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_carriers.core.durations import parse_duration, parse_instant, parse_relative_time
+from mock_carriers.core.durations import _MAX_SECONDS, parse_duration, parse_instant, parse_relative_time
 
-UNITS = {"ms": timedelta(milliseconds=1), "s": timedelta(seconds=1), "m": timedelta(minutes=1),
-         "h": timedelta(hours=1), "d": timedelta(days=1)}
+UNITS = {
+    "ms": timedelta(milliseconds=1),
+    "s": timedelta(seconds=1),
+    "m": timedelta(minutes=1),
+    "h": timedelta(hours=1),
+    "d": timedelta(days=1),
+}
 ORIGIN = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("500ms", timedelta(milliseconds=500)), ("90s", timedelta(seconds=90)), ("15m", timedelta(minutes=15)),
-    ("2h", timedelta(hours=2)), ("3d", timedelta(days=3)), ("1h30m", timedelta(minutes=90)),
-    ("1.5h", timedelta(minutes=90)), (" 2h ", timedelta(hours=2)), ("45", timedelta(seconds=45)),
-    (30, timedelta(seconds=30)), (0.25, timedelta(milliseconds=250)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("500ms", timedelta(milliseconds=500)),
+        ("90s", timedelta(seconds=90)),
+        ("15m", timedelta(minutes=15)),
+        ("2h", timedelta(hours=2)),
+        ("3d", timedelta(days=3)),
+        ("1h30m", timedelta(minutes=90)),
+        ("1.5h", timedelta(minutes=90)),
+        (" 2h ", timedelta(hours=2)),
+        ("45", timedelta(seconds=45)),
+        (30, timedelta(seconds=30)),
+        (0.25, timedelta(milliseconds=250)),
+    ],
+)
 def test_known_durations(text, expected):
     assert parse_duration(text) == expected
 
@@ -28,9 +43,14 @@ def test_bad_durations_raise_value_error(bad):
 
 
 @given(st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(list(UNITS))), min_size=1, max_size=4))
-def test_compound_durations_add_up(parts):
+def test_compound_durations_add_up_or_are_refused_as_out_of_range(parts):
     text = "".join(f"{n}{unit}" for n, unit in parts)
-    assert parse_duration(text) == sum((n * UNITS[unit] for n, unit in parts), timedelta())
+    total = sum((n * UNITS[unit] for n, unit in parts), timedelta())
+    if total.total_seconds() > _MAX_SECONDS:
+        with pytest.raises(ValueError, match="out of range"):
+            parse_duration(text)
+    else:
+        assert parse_duration(text) == total
 
 
 @given(st.one_of(st.text(max_size=30), st.integers(), st.floats(), st.none(), st.booleans()))

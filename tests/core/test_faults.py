@@ -23,7 +23,7 @@ def outcomes(seed: int, probability: float, requests: int) -> list[bool]:
     return [fires(book, "bex", "login", "POST", "/api/service/login") for _ in range(requests)]
 
 
-@given(st.integers(0, 10 ** 6), st.floats(0, 1), st.integers(1, 60))
+@given(st.integers(0, 10**6), st.floats(0, 1), st.integers(1, 60))
 def test_the_same_seed_gives_the_same_outcomes(seed, probability, requests):
     assert outcomes(seed, probability, requests) == outcomes(seed, probability, requests)
 
@@ -44,8 +44,9 @@ def test_after_skips_and_times_retires(after, times, requests):
 
 def test_matching_by_carrier_operation_method_and_path_glob():
     book = FaultBook(1)
-    book.add({"effect": "status", "carrier": "bex", "operation": "track", "method": "get", "path": "/api/*"},
-             OPERATIONS)
+    book.add(
+        {"effect": "status", "carrier": "bex", "operation": "track", "method": "get", "path": "/api/*"}, OPERATIONS
+    )
     assert fires(book, "bex", "track", "GET", "/api/service/x")
     assert not fires(book, "bex", "track", "POST", "/api/service/x")
     assert not fires(book, "bex", "login", "GET", "/api/service/x")
@@ -64,23 +65,37 @@ def test_candidates_are_lazy_and_only_a_claim_counts_as_fired():
     assert latency.fired == status.fired == 0  # chosen, not applied
     assert book.claim(status) and not book.claim(status)  # its one time is used
     assert status.retired and [rule.effect for rule in book.candidates("bex", "login", "POST", "/")] == [
-        "latency", "malformed"]
+        "latency",
+        "malformed",
+    ]
 
 
-@pytest.mark.parametrize("spec, field", [
-    ({}, "effect"), ({"effect": "explode"}, "effect"), ({"effect": "status", "status": 404}, "status"),
-    ({"effect": "status", "probability": 1.5}, "probability"), ({"effect": "status", "probability": "1"}, "probability"),
-    ({"effect": "status", "times": -1}, "times"), ({"effect": "status", "after": 1.5}, "after"),
-    ({"effect": "status", "carrier": "dhl"}, "carrier"), ({"effect": "status", "operation": "nope"}, "operation"),
-    ({"effect": "status", "carrier": "bex", "operation": "getQuotes"}, "operation"),
-    ({"effect": "latency", "ms": -5}, "ms"), ({"effect": "latency", "ms": 10 ** 9}, "ms"),
-    ({"effect": "latency", "distribution": "uniform", "min_ms": 9, "max_ms": 1}, "max_ms"),
-    ({"effect": "latency", "distribution": "lognormal", "median_ms": 100}, "sigma"),
-    ({"effect": "rate_limit", "retry_after_format": "minutes"}, "retry_after_format"),
-    ({"effect": "quota"}, "limit"), ({"effect": "quota", "limit": 5, "window": "0s"}, "window"),
-    ({"effect": "status", "ms": 5}, "ms"), ({"effect": "carrier_error", "message": ""}, "message"),
-    ({"effect": "status", "path": ""}, "path"), ({"effect": "status", "description": "x" * 501}, "description"),
-])
+@pytest.mark.parametrize(
+    "spec, field",
+    [
+        ({}, "effect"),
+        ({"effect": "explode"}, "effect"),
+        ({"effect": "status", "status": 404}, "status"),
+        ({"effect": "status", "probability": 1.5}, "probability"),
+        ({"effect": "status", "probability": "1"}, "probability"),
+        ({"effect": "status", "times": -1}, "times"),
+        ({"effect": "status", "after": 1.5}, "after"),
+        ({"effect": "status", "carrier": "dhl"}, "carrier"),
+        ({"effect": "status", "operation": "nope"}, "operation"),
+        ({"effect": "status", "carrier": "bex", "operation": "getQuotes"}, "operation"),
+        ({"effect": "latency", "ms": -5}, "ms"),
+        ({"effect": "latency", "ms": 10**9}, "ms"),
+        ({"effect": "latency", "distribution": "uniform", "min_ms": 9, "max_ms": 1}, "max_ms"),
+        ({"effect": "latency", "distribution": "lognormal", "median_ms": 100}, "sigma"),
+        ({"effect": "rate_limit", "retry_after_format": "minutes"}, "retry_after_format"),
+        ({"effect": "quota"}, "limit"),
+        ({"effect": "quota", "limit": 5, "window": "0s"}, "window"),
+        ({"effect": "status", "ms": 5}, "ms"),
+        ({"effect": "carrier_error", "message": ""}, "message"),
+        ({"effect": "status", "path": ""}, "path"),
+        ({"effect": "status", "description": "x" * 501}, "description"),
+    ],
+)
 def test_a_bad_rule_names_its_field_and_adds_nothing(spec, field):
     book = FaultBook(1)
     book.add({"effect": "malformed"}, OPERATIONS)
@@ -89,10 +104,29 @@ def test_a_bad_rule_names_its_field_and_adds_nothing(spec, field):
     assert field in caught.value.fields and len(book) == 1
 
 
-@given(st.dictionaries(st.sampled_from(["effect", "carrier", "operation", "probability", "times", "after", "ms",
-                                        "status", "limit", "window", "distribution", "message", "path"]),
-                       st.none() | st.booleans() | st.integers(-5, 10 ** 10) | st.floats() | st.text(max_size=10),
-                       max_size=6))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "effect",
+                "carrier",
+                "operation",
+                "probability",
+                "times",
+                "after",
+                "ms",
+                "status",
+                "limit",
+                "window",
+                "distribution",
+                "message",
+                "path",
+            ]
+        ),
+        st.none() | st.booleans() | st.integers(-5, 10**10) | st.floats() | st.text(max_size=10),
+        max_size=6,
+    )
+)
 def test_any_rule_is_added_or_refused_never_crashes(spec):
     book = FaultBook(1)
     try:

@@ -7,9 +7,20 @@ from hypothesis import strategies as st
 
 from mock_carriers.core.fixtures import FixtureError, deep_merge, load_yaml, validate
 
-SCHEMA = {"type": "object", "required": ["clients"], "properties": {
-    "clients": {"type": "object", "additionalProperties": {
-        "type": "object", "required": ["secret"], "properties": {"secret": {"type": "string"}}}}}}
+SCHEMA = {
+    "type": "object",
+    "required": ["clients"],
+    "properties": {
+        "clients": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["secret"],
+                "properties": {"secret": {"type": "string"}},
+            },
+        }
+    },
+}
 
 
 def _no_admins(data):
@@ -31,8 +42,9 @@ def test_a_mistake_names_file_line_and_field(tmp_path, carrier):
     path.write_text("# comment\nclients:\n  one:\n    secret: s\n  two:\n    secret: 42\n")
     with pytest.raises(FixtureError) as raised:
         validate(load_yaml(path), carrier, path)
-    assert str(raised.value) == (f"{path}:6: clients.two.secret: must be text, not 42 "
-                                 f"(write it in quotes to keep it text: \"42\")")
+    assert str(raised.value) == (
+        f'{path}:6: clients.two.secret: must be text, not 42 (write it in quotes to keep it text: "42")'
+    )
 
 
 def test_a_missing_field_points_at_its_parent(tmp_path, carrier):
@@ -56,14 +68,17 @@ def test_broken_yaml_names_the_line(tmp_path):
         load_yaml(path)
 
 
-json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
-                           max_leaves=10)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=10,
+)
 
 
 @given(json_values, json_values)
 def test_deep_merge_leaves_its_inputs_alone_and_overlay_wins(base, overlay):
     import copy
+
     base_before, overlay_before = copy.deepcopy(base), copy.deepcopy(overlay)
     merged = deep_merge(base, overlay)
     assert base == base_before and overlay == overlay_before

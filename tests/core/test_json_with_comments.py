@@ -12,7 +12,8 @@ from mock_carriers.core import json_with_comments
 documents = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
-    max_leaves=20)
+    max_leaves=20,
+)
 comments = st.sampled_from([" // a line comment\n", "/* a block */", "/**/", "/* // */", "\n//\n"])
 
 
@@ -32,8 +33,10 @@ def test_strings_keep_what_looks_like_comments(text):
     assert json_with_comments.loads(json.dumps(document)) == document
 
 
-@pytest.mark.parametrize("raw", ['{"a": 1} /* never closed', "/*/ {}", "{} /", '{"a": "unterminated', b"\xff{}",
-                                 "[" * 100_000 + "]" * 100_000, ""])
+@pytest.mark.parametrize(
+    "raw",
+    ['{"a": 1} /* never closed', "/*/ {}", "{} /", '{"a": "unterminated', b"\xff{}", "[" * 100_000 + "]" * 100_000, ""],
+)
 def test_what_is_not_json_without_its_comments_is_a_value_error(raw):
     with pytest.raises(ValueError):
         json_with_comments.loads(raw)

@@ -16,8 +16,9 @@ def test_time_driven_events_come_due_with_the_clock():
 
 
 def test_poll_driven_events_come_due_after_n_reads_and_keep_their_time():
-    timeline = Timeline(steps_from_fixture([{"n": 1, "at": "-1h"}, {"n": 2, "after_polls": 1},
-                                            {"n": 3, "after_polls": 2}], ORIGIN))
+    timeline = Timeline(
+        steps_from_fixture([{"n": 1, "at": "-1h"}, {"n": 2, "after_polls": 1}, {"n": 3, "after_polls": 2}], ORIGIN)
+    )
     assert len(timeline.poll(ORIGIN)) == 1
     second = timeline.poll(ORIGIN + timedelta(minutes=1))
     assert [e.data["n"] for e in second] == [1, 2]
@@ -26,15 +27,22 @@ def test_poll_driven_events_come_due_after_n_reads_and_keep_their_time():
     assert third[1].at == ORIGIN + timedelta(minutes=1)
 
 
-@given(st.lists(st.one_of(st.integers(-1000, 1000).map(lambda m: {"at": f"{'+' if m >= 0 else '-'}{abs(m)}m"}),
-                          st.integers(0, 5).map(lambda n: {"after_polls": n})), max_size=8),
-       st.lists(st.integers(0, 600), max_size=10))
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-1000, 1000).map(lambda m: {"at": f"{'+' if m >= 0 else '-'}{abs(m)}m"}),
+            st.integers(0, 5).map(lambda n: {"after_polls": n}),
+        ),
+        max_size=8,
+    ),
+    st.lists(st.integers(0, 600), max_size=10),
+)
 def test_events_come_due_in_order_and_never_go_back(events, waits):
     timeline = Timeline(steps_from_fixture(events, ORIGIN))
     now, seen = ORIGIN, 0
     for wait in waits:
         now += timedelta(minutes=wait)
         due = timeline.poll(now)
-        assert [id(e.data) for e in due] == [id(e) for e in events[:len(due)]]
+        assert [id(e.data) for e in due] == [id(e) for e in events[: len(due)]]
         assert len(due) >= seen
         seen = len(due)

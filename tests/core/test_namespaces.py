@@ -6,8 +6,9 @@ from mock_carriers.resources import data_dir
 
 
 def _registry(capacity: int = 10, idle_seconds: float = 300) -> NamespaceRegistry:
-    return NamespaceRegistry(FixtureStore(data_dir("fixtures")), seed=3, journal_limit=5, capacity=capacity,
-                             idle_seconds=idle_seconds)
+    return NamespaceRegistry(
+        FixtureStore(data_dir("fixtures")), seed=3, journal_limit=5, capacity=capacity, idle_seconds=idle_seconds
+    )
 
 
 def test_namespaces_are_created_lazily_and_dropped():

@@ -9,9 +9,11 @@ from hypothesis import strategies as st
 from mock_carriers.core.nesting import nests_deeper
 
 TRICKY_TEXT = st.text(st.sampled_from('[]{}"\\ab:,é'), max_size=8)
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | TRICKY_TEXT,
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TRICKY_TEXT, inner, max_size=3),
-                           max_leaves=30)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | TRICKY_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TRICKY_TEXT, inner, max_size=3),
+    max_leaves=30,
+)
 
 
 def depth(value) -> int:

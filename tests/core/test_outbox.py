@@ -5,8 +5,14 @@ import time
 
 from support import BEX_LOGIN, sandbox
 
-SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
-          "receiverContactName": "P", "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
+SUBMIT = {
+    "accountNumber": "ACC1001",
+    "serviceCode": "ONC",
+    "senderSuburb": "Sandton",
+    "receiverSuburb": "Umhlanga",
+    "receiverContactName": "P",
+    "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}],
+}
 
 
 def _attempted(client, count: int) -> dict:
@@ -25,8 +31,13 @@ def test_pending_deliveries_are_never_evicted_and_finished_ones_are_counted_when
     client = make_app(journal_limit=3).test_client()
     clock = sandbox(client).clock
     webhook_sink.answer(default=500)  # every attempt fails: each delivery stays pending, waiting to retry
-    assert client.post("/__admin/namespaces/default/webhooks/subscriptions", json={
-        "carrier": "bex", "url": webhook_sink.url, "secret": "s" * 40, "filters": ["waybill_update"]}).status_code == 201
+    assert (
+        client.post(
+            "/__admin/namespaces/default/webhooks/subscriptions",
+            json={"carrier": "bex", "url": webhook_sink.url, "secret": "s" * 40, "filters": ["waybill_update"]},
+        ).status_code
+        == 201
+    )
     clock.freeze()
     token = client.post("/bex/api/service/login", json=BEX_LOGIN).get_json()["value"]
     for _ in range(5):
@@ -38,5 +49,6 @@ def test_pending_deliveries_are_never_evicted_and_finished_ones_are_counted_when
     clock.advance("5m")
     outbox = client.get("/__admin/namespaces/default/webhooks").get_json()
     assert [d["state"] for d in outbox["deliveries"]] == ["gave_up"] * 3 and outbox["trimmed"] == 2
-    assert [d["id"] for d in outbox["deliveries"]] == sorted((d["id"] for d in outbox["deliveries"]),
-                                                             key=lambda i: int(i[4:]))
+    assert [d["id"] for d in outbox["deliveries"]] == sorted(
+        (d["id"] for d in outbox["deliveries"]), key=lambda i: int(i[4:])
+    )

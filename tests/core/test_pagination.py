@@ -61,14 +61,25 @@ def _as_int(text):
         return None
 
 
-@given(st.one_of(st.text(max_size=30), st.just("0"), st.just("-5"), st.just("9" * 40), st.just("+2"), st.just(" 3 "),
-                 st.just("1_0"), st.just("-0"), st.just("9" * 5000)),
-       st.one_of(st.text(max_size=30), st.just("-1"), st.just("1e3"), st.just("+4")))
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        st.just("0"),
+        st.just("-5"),
+        st.just("9" * 40),
+        st.just("+2"),
+        st.just(" 3 "),
+        st.just("1_0"),
+        st.just("-0"),
+        st.just("9" * 5000),
+    ),
+    st.one_of(st.text(max_size=30), st.just("-1"), st.just("1e3"), st.just("+4")),
+)
 def test_bad_parameters_fall_back_to_the_defaults(limit, offset):
     page = PAGES.page(list(range(50)), URL, [("limit", limit), ("offset", offset)], lambda i: i)
     expected_limit = _as_int(limit) if (_as_int(limit) or 0) > 0 else 20  # not positive -> the default
     expected_offset = _as_int(offset) if (_as_int(offset) or 0) > 0 else 0
-    assert page["results"] == list(range(50))[expected_offset:expected_offset + expected_limit]
+    assert page["results"] == list(range(50))[expected_offset : expected_offset + expected_limit]
 
 
 def test_a_signed_limit_is_read_as_python_reads_it():

@@ -63,14 +63,17 @@ def test_append_slash_redirects_the_django_way():
         table.match("GET", "/api/nothing")
 
 
-@pytest.mark.parametrize("path, host, header, expected", [
-    ("/border-express/token", None, None, ("border-express", "default", "/token", "/border-express")),
-    ("/ns/t42/bex/api/x", None, None, ("bex", "t42", "/api/x", "/ns/t42/bex")),
-    ("/border-express", None, None, ("border-express", "default", "/", "/border-express")),
-    ("/api/v1/x", "api.borderexpress.com.au:443", None, ("border-express", "default", "/api/v1/x", "")),
-    ("/api/v1/x", "API.BorderExpress.com.au", "t9", ("border-express", "t9", "/api/v1/x", "")),
-    ("/bex/x", None, "other", ("bex", "other", "/x", "/bex")),
-])
+@pytest.mark.parametrize(
+    "path, host, header, expected",
+    [
+        ("/border-express/token", None, None, ("border-express", "default", "/token", "/border-express")),
+        ("/ns/t42/bex/api/x", None, None, ("bex", "t42", "/api/x", "/ns/t42/bex")),
+        ("/border-express", None, None, ("border-express", "default", "/", "/border-express")),
+        ("/api/v1/x", "api.borderexpress.com.au:443", None, ("border-express", "default", "/api/v1/x", "")),
+        ("/api/v1/x", "API.BorderExpress.com.au", "t9", ("border-express", "t9", "/api/v1/x", "")),
+        ("/bex/x", None, "other", ("bex", "other", "/x", "/bex")),
+    ],
+)
 def test_targets(path, host, header, expected):
     target = resolve_target(path, host, header, CARRIERS, HOSTS)
     assert (target.carrier, target.namespace, target.path, target.prefix) == expected
@@ -83,8 +86,9 @@ def test_paths_naming_no_carrier(path):
 
 @given(st.text(min_size=1, max_size=80))
 def test_namespace_names_are_checked(name):
-    valid = len(name) <= 64 and all(c.isascii() and (c.isalnum() or c in "_.-") for c in name) \
-        and name not in (".", "..")  # a path step in a base URL, so refused
+    valid = (
+        len(name) <= 64 and all(c.isascii() and (c.isalnum() or c in "_.-") for c in name) and name not in (".", "..")
+    )  # a path step in a base URL, so refused
     try:
         target = resolve_target("/bex/x", None, name, CARRIERS, HOSTS)
     except BadRequest:

@@ -28,9 +28,41 @@ def test_any_bytes_load_within_bounds_or_are_refused(data):
     loads_within_bounds_or_is_refused(data)
 
 
-YAML_PIECES = st.sampled_from(["[", "]", "{", "}", ", ", ": ", "- ", "\n", "  ", "&a ", "&b ", "*a", "*b", "? ",
-                               "x", "1", "'q'", '"q"', "!!str ", "!!binary ", "!!timestamp ", "<<: ", "|\n ",
-                               "2026-13-45", "---\n", "#", "~", "!!set ", "!!omap ", "%YAML 1.1\n", "\t"])
+YAML_PIECES = st.sampled_from(
+    [
+        "[",
+        "]",
+        "{",
+        "}",
+        ", ",
+        ": ",
+        "- ",
+        "\n",
+        "  ",
+        "&a ",
+        "&b ",
+        "*a",
+        "*b",
+        "? ",
+        "x",
+        "1",
+        "'q'",
+        '"q"',
+        "!!str ",
+        "!!binary ",
+        "!!timestamp ",
+        "<<: ",
+        "|\n ",
+        "2026-13-45",
+        "---\n",
+        "#",
+        "~",
+        "!!set ",
+        "!!omap ",
+        "%YAML 1.1\n",
+        "\t",
+    ]
+)
 
 
 @settings(max_examples=500)
@@ -42,9 +74,10 @@ def test_any_yaml_like_text_loads_within_bounds_or_is_refused(text):
 @given(st.integers(1, 12), st.integers(1, 12))
 def test_any_alias_bomb_is_refused_or_within_bounds(width, levels):
     items = [f"&l0 [{','.join(['x'] * width)}]"] + [
-        f"&l{n} [{','.join([f'*l{n - 1}'] * width)}]" for n in range(1, levels)]
+        f"&l{n} [{','.join([f'*l{n - 1}'] * width)}]" for n in range(1, levels)
+    ]
     text = f"[{', '.join(items)}]"
-    expanded = sum(width ** n for n in range(1, levels + 1)) + sum(width ** n for n in range(levels)) + 1
+    expanded = sum(width**n for n in range(1, levels + 1)) + sum(width**n for n in range(levels)) + 1
     if expanded > MAX_NODES:
         with pytest.raises(YamlError, match=f"more than {MAX_NODES} values"):
             safe_yaml.load(text)
@@ -58,12 +91,15 @@ def test_the_node_bound_is_exact():
         safe_yaml.load("[" + "0," * MAX_NODES + "]")
 
 
-@pytest.mark.parametrize("nested", [
-    lambda n: "[" * n + "]" * n,
-    lambda n: "{a: " * n + "1" + "}" * n,
-    lambda n: "".join("  " * level + "-\n" for level in range(n)),
-    lambda n: "".join("  " * level + "a:\n" for level in range(n)),
-])
+@pytest.mark.parametrize(
+    "nested",
+    [
+        lambda n: "[" * n + "]" * n,
+        lambda n: "{a: " * n + "1" + "}" * n,
+        lambda n: "".join("  " * level + "-\n" for level in range(n)),
+        lambda n: "".join("  " * level + "a:\n" for level in range(n)),
+    ],
+)
 def test_the_depth_bound_is_exact(nested):
     safe_yaml.load(nested(MAX_DEPTH))
     with pytest.raises(YamlError, match=f"nested deeper than {MAX_DEPTH} levels"):
@@ -91,5 +127,7 @@ def test_errors_name_the_line():
 def test_it_reads_what_safe_load_reads():
     import yaml
 
-    text = "a: &x {b: [1, 2.5, true, null, '2026-01-01']}\nc: *x\nd: 2026-01-01T00:00:00Z\ne: {<<: *x, f: !!binary aGk=}\n"
+    text = (
+        "a: &x {b: [1, 2.5, true, null, '2026-01-01']}\nc: *x\nd: 2026-01-01T00:00:00Z\ne: {<<: *x, f: !!binary aGk=}\n"
+    )
     assert safe_yaml.load(text) == yaml.safe_load(text)

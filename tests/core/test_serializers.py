@@ -22,10 +22,16 @@ from mock_carriers.core.serializers import (
 )
 
 ITEM = Nested(fields={"sku": Char(max_length=5), "quantity": Integer(min_value=1)})
-ORDER = Nested(fields={"reference": Char(), "email": Email(required=False, allow_blank=True),
-                       "price": DecimalNumber(places=2, required=False), "eta": Date(required=False),
-                       "address": Nested(required=False, fields={"city": Char()}),
-                       "items": Many(child=ITEM, allow_empty=False)})
+ORDER = Nested(
+    fields={
+        "reference": Char(),
+        "email": Email(required=False, allow_blank=True),
+        "price": DecimalNumber(places=2, required=False),
+        "eta": Date(required=False),
+        "address": Nested(required=False, fields={"city": Char()}),
+        "items": Many(child=ITEM, allow_empty=False),
+    }
+)
 
 
 def errors(data, partial=False):
@@ -36,19 +42,34 @@ def errors(data, partial=False):
 
 def test_drf_messages_and_structure():
     assert errors({}) == {"reference": ["This field is required."], "items": ["This field is required."]}
-    assert errors({"reference": "", "items": []}) == {"reference": ["This field may not be blank."],
-                                                    "items": {"non_field_errors": ["This list may not be empty."]}}
-    assert errors({"reference": None, "email": "x", "price": "abc", "eta": "2024-13-01", "address": {},
-                   "items": [{"sku": "A", "quantity": 1}, {"sku": "TOOLONG", "quantity": "1.5"}]}) == {
-        "reference": ["This field may not be null."], "email": ["Enter a valid email address."],
+    assert errors({"reference": "", "items": []}) == {
+        "reference": ["This field may not be blank."],
+        "items": {"non_field_errors": ["This list may not be empty."]},
+    }
+    assert errors(
+        {
+            "reference": None,
+            "email": "x",
+            "price": "abc",
+            "eta": "2024-13-01",
+            "address": {},
+            "items": [{"sku": "A", "quantity": 1}, {"sku": "TOOLONG", "quantity": "1.5"}],
+        }
+    ) == {
+        "reference": ["This field may not be null."],
+        "email": ["Enter a valid email address."],
         "price": ["A valid number is required."],
         "eta": ["Date has wrong format. Use one of these formats instead: YYYY-MM-DD."],
         "address": {"city": ["This field is required."]},
-        "items": [{}, {"sku": ["Ensure this field has no more than 5 characters."],
-                       "quantity": ["A valid integer is required."]}]}
+        "items": [
+            {},
+            {"sku": ["Ensure this field has no more than 5 characters."], "quantity": ["A valid integer is required."]},
+        ],
+    }
     assert errors([1]) == {"non_field_errors": ["Invalid data. Expected a dictionary, but got list."]}
     assert errors({"reference": "r", "items": "x"}) == {
-        "items": {"non_field_errors": ['Expected a list of items but got type "str".']}}
+        "items": {"non_field_errors": ['Expected a list of items but got type "str".']}
+    }
 
 
 def test_values_are_cleaned():
@@ -60,11 +81,22 @@ def test_partial_validation_requires_nothing():
     assert validate({"price": 1}, ORDER, partial=True) == {"price": Decimal("1.00")}
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-                    lambda c: st.lists(c, max_size=3) | st.dictionaries(
-                        st.sampled_from(["reference", "email", "price", "eta", "address", "city", "items", "sku",
-                                         "quantity"]) | st.text(max_size=5), c, max_size=5),
-                    max_leaves=20), st.booleans())
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+        lambda c: (
+            st.lists(c, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(["reference", "email", "price", "eta", "address", "city", "items", "sku", "quantity"])
+                | st.text(max_size=5),
+                c,
+                max_size=5,
+            )
+        ),
+        max_leaves=20,
+    ),
+    st.booleans(),
+)
 def test_any_json_validates_or_is_invalid(document, partial):
     try:
         validate(document, ORDER, partial)
@@ -81,21 +113,24 @@ def test_numbers_with_any_exponent_are_validated_not_overflowed(text):
         assert set(error.fields) <= {"count", "price"}
 
 
-@pytest.mark.parametrize("rule, value, limit, words", [
-    ("required", None, ["sku"], "This field is required."),
-    ("type", None, "string", "This field may not be null."),
-    ("type", 4, ["string", "null"], "Not a valid string."),
-    ("type", "x", "integer", "A valid integer is required."),
-    ("type", "x", "object", "Invalid data. Expected a dictionary, but got str."),
-    ("type", {}, "array", 'Expected a list of items but got type "dict".'),
-    ("enum", "purple", ["red"], '"purple" is not a valid choice.'),
-    ("maxLength", "abcd", 3, "Ensure this field has no more than 3 characters."),
-    ("minLength", "", 1, "This field may not be blank."),
-    ("minimum", 0, 1, "Ensure this value is greater than or equal to 1."),
-    ("minItems", [], 1, "This list may not be empty."),
-    ("format", "nobody", "email", "Enter a valid email address."),
-    ("pattern", "x", "^y$", "the schema's words"),
-])
+@pytest.mark.parametrize(
+    "rule, value, limit, words",
+    [
+        ("required", None, ["sku"], "This field is required."),
+        ("type", None, "string", "This field may not be null."),
+        ("type", 4, ["string", "null"], "Not a valid string."),
+        ("type", "x", "integer", "A valid integer is required."),
+        ("type", "x", "object", "Invalid data. Expected a dictionary, but got str."),
+        ("type", {}, "array", 'Expected a list of items but got type "dict".'),
+        ("enum", "purple", ["red"], '"purple" is not a valid choice.'),
+        ("maxLength", "abcd", 3, "Ensure this field has no more than 3 characters."),
+        ("minLength", "", 1, "This field may not be blank."),
+        ("minimum", 0, 1, "Ensure this value is greater than or equal to 1."),
+        ("minItems", [], 1, "This list may not be empty."),
+        ("format", "nobody", "email", "Enter a valid email address."),
+        ("pattern", "x", "^y$", "the schema's words"),
+    ],
+)
 def test_a_contract_violation_in_drf_words(rule, value, limit, words):
     violation = Violation("c:op", "request", "body", "$.field", rule, "the schema's words", ("field",), value, limit)
     assert violation_message(violation) == words

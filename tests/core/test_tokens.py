@@ -33,8 +33,12 @@ class TokenMachine(RuleBasedStateMachine):
     def issue(self, world, client):
         token = self.authorities[world].issue(client)
         clock = self.worlds[world][0]
-        self.expected[(world, token.value)] = {"client": client, "expires": clock.timestamp() + LIFETIME,
-                                               "revoked": False, "expired": False}
+        self.expected[(world, token.value)] = {
+            "client": client,
+            "expires": clock.timestamp() + LIFETIME,
+            "revoked": False,
+            "expired": False,
+        }
         return (world, token.value)
 
     @rule(world=st.sampled_from(["a", "b"]), seconds=st.integers(0, 5000))

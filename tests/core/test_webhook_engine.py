@@ -52,7 +52,7 @@ def test_retry_timing_for_any_sequence_of_answers(answers):
     clock.advance(timedelta(hours=1))
     times = [a.at - start for a in delivery.attempts]
     statuses = [a.status for a in delivery.attempts]
-    assert times == [0.0, 60.0, 300.0][:len(times)]
+    assert times == [0.0, 60.0, 300.0][: len(times)]
     for status in statuses[:-1]:
         assert not (status is not None and 200 <= status < 300) and status != 410
     last = statuses[-1]

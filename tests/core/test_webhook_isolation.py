@@ -16,8 +16,14 @@ from mock_carriers.core.lanes import Lanes
 from mock_carriers.core.outbound import Closed, Outbound
 from mock_carriers.core.webhooks import GAVE_UP, RetryPolicy, WebhookHub
 
-SUBMIT = {"accountNumber": "ACC1001", "serviceCode": "ONC", "senderSuburb": "Sandton", "receiverSuburb": "Umhlanga",
-          "receiverContactName": "P", "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}]}
+SUBMIT = {
+    "accountNumber": "ACC1001",
+    "serviceCode": "ONC",
+    "senderSuburb": "Sandton",
+    "receiverSuburb": "Umhlanga",
+    "receiverContactName": "P",
+    "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}],
+}
 
 
 class World:
@@ -29,8 +35,11 @@ class World:
         assert requests.put(self.admin, json={}, timeout=5).status_code == 201
 
     def subscribe(self, receiver_url: str) -> None:
-        response = requests.post(f"{self.admin}/webhooks/subscriptions", timeout=5, json={
-            "carrier": "bex", "url": receiver_url, "secret": "s" * 40, "filters": ["waybill_update"]})
+        response = requests.post(
+            f"{self.admin}/webhooks/subscriptions",
+            timeout=5,
+            json={"carrier": "bex", "url": receiver_url, "secret": "s" * 40, "filters": ["waybill_update"]},
+        )
         assert response.status_code == 201, response.text
 
     def submit(self) -> None:

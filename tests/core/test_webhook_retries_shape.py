@@ -19,7 +19,9 @@ def test_delays_are_read_as_written(delays):
 
 @given(seconds, st.integers(1, 30))
 def test_first_delay_and_attempts_double(first, attempts):
-    assert retry_delays({"first_delay": f"{first}s", "attempts": attempts}) == RetryPolicy.backoff(first, attempts).delays
+    assert (
+        retry_delays({"first_delay": f"{first}s", "attempts": attempts}) == RetryPolicy.backoff(first, attempts).delays
+    )
 
 
 @given(seconds, st.integers(0, 50))
@@ -27,14 +29,17 @@ def test_every_and_retries_repeat(every, retries):
     assert retry_delays({"every": f"{every}s", "retries": retries}) == (float(every),) * retries
 
 
-@pytest.mark.parametrize("carrier, section, status", [
-    ("parcel2go", {"delays": ["10s", "20s"]}, 201),
-    ("parcel2go", {"first_delay": "10s", "attempts": 3}, 201),
-    ("parcellab", {"every": "5m", "retries": 2}, 201),
-    ("borderless360", ["1m", "2m"], 201),
-    ("parcel2go", {"attempts": 3}, 400),  # half an old shape
-    ("parcellab", {"delays": ["soon"]}, 400),
-])
+@pytest.mark.parametrize(
+    "carrier, section, status",
+    [
+        ("parcel2go", {"delays": ["10s", "20s"]}, 201),
+        ("parcel2go", {"first_delay": "10s", "attempts": 3}, 201),
+        ("parcellab", {"every": "5m", "retries": 2}, 201),
+        ("borderless360", ["1m", "2m"], 201),
+        ("parcel2go", {"attempts": 3}, 400),  # half an old shape
+        ("parcellab", {"delays": ["soon"]}, 400),
+    ],
+)
 def test_a_namespace_overlay_takes_every_shape_and_refuses_half_of_one(client, carrier, section, status):
     response = client.put("/__admin/namespaces/retries", json={"fixtures": {carrier: {"webhook_retries": section}}})
     assert response.status_code == status, response.get_json()

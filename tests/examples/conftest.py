@@ -22,7 +22,11 @@ def sleeps() -> list[float]:
 def attempts(carriers):
     """`attempts(operation)`: each journal entry of that operation, as its status and the fault
     effects that hit it."""
+
     def of(operation: str) -> list[tuple[int, list[str]]]:
-        return [(entry["response"]["status"], [fault["effect"] for fault in entry["faults"]])
-                for entry in carriers.journal(operation=operation)]
+        return [
+            (entry["response"]["status"], [fault["effect"] for fault in entry["faults"]])
+            for entry in carriers.journal(operation=operation)
+        ]
+
     return of

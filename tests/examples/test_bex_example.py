@@ -6,17 +6,36 @@ from bex import BexClient, BexError, verify_webhook
 
 CARRIER = "bex"
 SECRET = "a-webhook-secret-of-32-characters-or-more"
-SHIPMENT = {"totalWeight": 2.5, "dimMass": 12000, "originSuburb": "Sandton", "originPostCode": "2196",
-            "destinationSuburb": "Umhlanga", "destinationPostCode": "4319"}
-WAYBILL = {"serviceCode": "ONC", "sendersRef": "PO-9", "senderCompany": "Karoo Coffee", "senderSuburb": "Sandton",
-           "receiverCompany": "Surf Shop", "receiverSuburb": "Umhlanga", "receiverContactName": "Priya Naidoo",
-           "dimensions": [{"dimension1": 40, "dimension2": 30, "dimension3": 20, "weight": 6.5}]}
+SHIPMENT = {
+    "totalWeight": 2.5,
+    "dimMass": 12000,
+    "originSuburb": "Sandton",
+    "originPostCode": "2196",
+    "destinationSuburb": "Umhlanga",
+    "destinationPostCode": "4319",
+}
+WAYBILL = {
+    "serviceCode": "ONC",
+    "sendersRef": "PO-9",
+    "senderCompany": "Karoo Coffee",
+    "senderSuburb": "Sandton",
+    "receiverCompany": "Surf Shop",
+    "receiverSuburb": "Umhlanga",
+    "receiverContactName": "Priya Naidoo",
+    "dimensions": [{"dimension1": 40, "dimension2": 30, "dimension3": 20, "weight": 6.5}],
+}
 
 
 def make_client(carriers, sleep, account=None) -> BexClient:
     creds = carriers.credentials(CARRIER)
-    return BexClient(carriers.url(CARRIER), creds["username"], creds["password"],
-                     account or creds["account_number"], webhook_api_key=creds["webhook_api_key"], sleep=sleep)
+    return BexClient(
+        carriers.url(CARRIER),
+        creds["username"],
+        creds["password"],
+        account or creds["account_number"],
+        webhook_api_key=creds["webhook_api_key"],
+        sleep=sleep,
+    )
 
 
 @pytest.fixture
@@ -68,9 +87,10 @@ def test_webhooks_are_verified_and_forgeries_refused(carriers, client, webhook_s
     carriers.faults.add(carrier=CARRIER, event="waybill_update", effect="bad_signature", times=1)
     client.submit_waybill(WAYBILL)  # sends waybill_update and the first tracking_event
     webhook_sink.wait_for(3)  # the registration's echo check, then the two deliveries
-    verdicts = {post.json()["Notifications"][0]["Action"]: verify_webhook(post.body, post.headers["ms-signature"],
-                                                                          SECRET)
-                for post in webhook_sink.posts()}
+    verdicts = {
+        post.json()["Notifications"][0]["Action"]: verify_webhook(post.body, post.headers["ms-signature"], SECRET)
+        for post in webhook_sink.posts()
+    }
     assert verdicts == {"tracking_event": True, "waybill_update": False}
     genuine = next(p for p in webhook_sink.posts() if p.json()["Notifications"][0]["Action"] == "tracking_event")
     assert not verify_webhook(genuine.body.replace(b"Waybill", b"Waybi11"), genuine.headers["ms-signature"], SECRET)

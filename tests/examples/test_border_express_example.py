@@ -65,7 +65,13 @@ def test_an_http_date_retry_after_is_read_against_the_answers_date(carriers, cli
     the Date the answer carries, as a client should read it."""
     carriers.clock.freeze()
     carriers.clock.set("2030-01-01T00:00:00Z")
-    carriers.faults.add(carrier=CARRIER, operation="getConsignment", effect="rate_limit", retry_after=30,
-                        retry_after_format="http-date", times=1)
+    carriers.faults.add(
+        carrier=CARRIER,
+        operation="getConsignment",
+        effect="rate_limit",
+        retry_after=30,
+        retry_after_format="http-date",
+        times=1,
+    )
     assert client.consignment(carriers.references(CARRIER)["delivered"])["Status"] == "Delivered"
     assert sleeps == [30.0]

@@ -12,11 +12,23 @@ from borderless360 import (
 
 CARRIER = "borderless360"
 SECRET = "a-shared-secret"
-ORDER = {"destination_address": {"full_name": "John Galt", "email": "test@example.com", "phone": "2312312",
-                                 "address_1": "Street1", "state": "VIC", "city": "Melbourne", "postal_code": "3000",
-                                 "country": "AU"},
-         "source": "API", "order_type": "in_store", "order_items": [{"sku": "CHOCO", "quantity": 1}],
-         "customer_reference": "EXAMPLE-1", "courier_reference": "Free shipping"}
+ORDER = {
+    "destination_address": {
+        "full_name": "John Galt",
+        "email": "test@example.com",
+        "phone": "2312312",
+        "address_1": "Street1",
+        "state": "VIC",
+        "city": "Melbourne",
+        "postal_code": "3000",
+        "country": "AU",
+    },
+    "source": "API",
+    "order_type": "in_store",
+    "order_items": [{"sku": "CHOCO", "quantity": 1}],
+    "customer_reference": "EXAMPLE-1",
+    "courier_reference": "Free shipping",
+}
 
 
 @pytest.fixture
@@ -70,8 +82,9 @@ def test_the_client_comes_through_503_and_429(client, sleeps, attempts):
 
 
 def test_webhooks_are_checked_by_their_secret_header(carriers, webhook_sink):
-    carriers.webhooks.subscribe(CARRIER, webhook_sink.url, headers={"X-Webhook-Secret": SECRET},
-              filters=["order_update", "tracking_update"])
+    carriers.webhooks.subscribe(
+        CARRIER, webhook_sink.url, headers={"X-Webhook-Secret": SECRET}, filters=["order_update", "tracking_update"]
+    )
     carriers.clock.freeze()
     carriers.clock.advance("3h")  # the walking order is packed, then ships
     webhook_sink.wait_for(3)

@@ -20,6 +20,7 @@ from examples.test_parcel2go_example import PARCEL, ship_one
 def journal(carriers_proxy):
     def entries(carrier: str) -> list[dict]:
         return [entry for entry in carriers_proxy.journal(carrier)]
+
     return entries
 
 
@@ -33,8 +34,13 @@ def test_border_express(carriers_proxy, journal):
 
 def test_bex(carriers_proxy, journal):
     credentials = carriers_proxy.credentials("bex")
-    client = BexClient("https://api.bex.co.za", credentials["username"], credentials["password"],
-                       credentials["account_number"], webhook_url="https://webhook.bex.co.za")
+    client = BexClient(
+        "https://api.bex.co.za",
+        credentials["username"],
+        credentials["password"],
+        credentials["account_number"],
+        webhook_url="https://webhook.bex.co.za",
+    )
     assert client.quote(SHIPMENT)
     waybill = client.submit_waybill(WAYBILL)
     assert client.track(waybill["waybillNumber"])

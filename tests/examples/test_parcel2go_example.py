@@ -9,18 +9,49 @@ from parcel2go import Parcel2GoClient, Parcel2GoError, WebhookRejected, verify_w
 CARRIER = "parcel2go"
 SECRET = "abcd"
 PARCEL = {"Value": 100, "Weight": 1, "Length": 10, "Width": 10, "Height": 10}
-ADDRESS = {"ContactName": "John Doe", "Email": "j.doe@example.com", "Phone": "07587569852", "Property": "1",
-           "Street": "Raleigh Street", "Town": "Scarborough", "Postcode": "YO12 7JZ", "CountryIsoCode": "GBR"}
+ADDRESS = {
+    "ContactName": "John Doe",
+    "Email": "j.doe@example.com",
+    "Phone": "07587569852",
+    "Property": "1",
+    "Street": "Raleigh Street",
+    "Town": "Scarborough",
+    "Postcode": "YO12 7JZ",
+    "CountryIsoCode": "GBR",
+}
 
 
 def order_for(service: str, collection_date: str) -> dict:
-    delivery = {**ADDRESS, "ContactName": "Test", "Property": "11", "Street": "Saville St", "Town": "Malton",
-                "Postcode": "YO17 7LL"}
-    parcel = {"Id": "00000000-0000-0000-0000-000000000000", "Height": 10, "Length": 10, "Width": 10, "Weight": 1,
-              "EstimatedValue": 100, "DeliveryAddress": delivery, "ContentsSummary": "Slippers"}
-    return {"Items": [{"Id": "9c2f14e4-eae2-47db-8e49-df2aba410268", "CollectionDate": collection_date,
-                       "Service": service, "Parcels": [parcel], "CollectionAddress": ADDRESS}],
-            "CustomerDetails": {"Email": "j.doe@example.com", "Forename": "John", "Surname": "Doe"}}
+    delivery = {
+        **ADDRESS,
+        "ContactName": "Test",
+        "Property": "11",
+        "Street": "Saville St",
+        "Town": "Malton",
+        "Postcode": "YO17 7LL",
+    }
+    parcel = {
+        "Id": "00000000-0000-0000-0000-000000000000",
+        "Height": 10,
+        "Length": 10,
+        "Width": 10,
+        "Weight": 1,
+        "EstimatedValue": 100,
+        "DeliveryAddress": delivery,
+        "ContentsSummary": "Slippers",
+    }
+    return {
+        "Items": [
+            {
+                "Id": "9c2f14e4-eae2-47db-8e49-df2aba410268",
+                "CollectionDate": collection_date,
+                "Service": service,
+                "Parcels": [parcel],
+                "CollectionAddress": ADDRESS,
+            }
+        ],
+        "CustomerDetails": {"Email": "j.doe@example.com", "Forename": "John", "Surname": "Doe"},
+    }
 
 
 @pytest.fixture
@@ -64,8 +95,9 @@ def test_a_dead_token_is_replaced_once(carriers, client, attempts, change):
 
 
 def test_a_missing_scope_is_not_retried(carriers, sleeps, attempts):
-    client = Parcel2GoClient(carriers.url(CARRIER), **carriers.credentials(CARRIER) | {"scope": "public-api"},
-                             sleep=sleeps.append)
+    client = Parcel2GoClient(
+        carriers.url(CARRIER), **carriers.credentials(CARRIER) | {"scope": "public-api"}, sleep=sleeps.append
+    )
     with pytest.raises(Parcel2GoError) as refused:
         client.prepay_balance()
     assert refused.value.status == 403 and attempts("getPrePayBalance") == [(403, [])]

@@ -102,8 +102,13 @@ def test_no_thread_or_socket_is_leaked(bex):
     """Counts sockets through /proc (Linux, where the suite runs)."""
     url, login, fault = bex
     threads, sockets = threading.active_count(), open_sockets()
-    for effect, extra in (("reset", {}), ("drop", {}), ("hang", {"max_ms": 300}), ("truncate", {}),
-                          ("dribble", {"chunk_bytes": 64, "interval_ms": 1})):
+    for effect, extra in (
+        ("reset", {}),
+        ("drop", {}),
+        ("hang", {"max_ms": 300}),
+        ("truncate", {}),
+        ("dribble", {"chunk_bytes": 64, "interval_ms": 1}),
+    ):
         fault(effect=effect, **extra)
         with requests.Session() as session:
             try:
@@ -116,12 +121,21 @@ def test_no_thread_or_socket_is_leaked(bex):
     assert threading.active_count() <= threads and open_sockets() <= sockets
 
 
-@pytest.mark.parametrize("rule, check", [
-    ({"effect": "status", "status": 504}, lambda r: r.status_code == 504 and r.json() == {"Message": "An error has occurred."}),
-    ({"effect": "rate_limit", "retry_after": 9}, lambda r: r.status_code == 429 and r.headers["Retry-After"] == "9"),
-    ({"effect": "carrier_error", "message": "Busy."}, lambda r: r.status_code == 200 and r.json()["ex"] == "Busy."),
-    ({"effect": "quota", "limit": 0}, lambda r: r.status_code == 429 and int(r.headers["Retry-After"]) > 0),
-])
+@pytest.mark.parametrize(
+    "rule, check",
+    [
+        (
+            {"effect": "status", "status": 504},
+            lambda r: r.status_code == 504 and r.json() == {"Message": "An error has occurred."},
+        ),
+        (
+            {"effect": "rate_limit", "retry_after": 9},
+            lambda r: r.status_code == 429 and r.headers["Retry-After"] == "9",
+        ),
+        ({"effect": "carrier_error", "message": "Busy."}, lambda r: r.status_code == 200 and r.json()["ex"] == "Busy."),
+        ({"effect": "quota", "limit": 0}, lambda r: r.status_code == 429 and int(r.headers["Retry-After"]) > 0),
+    ],
+)
 def test_answers_a_real_client_sees(bex, rule, check):
     url, login, fault = bex
     fault(**rule)
@@ -132,8 +146,12 @@ def test_an_expired_token_over_loopback(bex):
     url, login, fault = bex
     token = requests.post(login, json=BEX_LOGIN, timeout=5).json()["value"]
     fault(effect="expire_token", operation="getquoteservicedeliverypricingv2")
-    answer = requests.post(f"{url}/bex/api/service/getquoteservicedeliverypricingv2", headers={"token": token},
-                           json={"accountNumber": "ACC1001"}, timeout=5).json()
+    answer = requests.post(
+        f"{url}/bex/api/service/getquoteservicedeliverypricingv2",
+        headers={"token": token},
+        json={"accountNumber": "ACC1001"},
+        timeout=5,
+    ).json()
     assert "anonymous access" in answer["ex"]
 
 

@@ -33,7 +33,8 @@ class Lane:
 
 def bearer_refusal(response, effect: str) -> bool:
     return response.status_code == 401 and response.headers["WWW-Authenticate"] == (
-        EXPIRED if effect == "expire_token" else REVOKED)
+        EXPIRED if effect == "expire_token" else REVOKED
+    )
 
 
 def bex_anonymous(operation: str) -> Callable[[object, str], bool]:
@@ -43,33 +44,49 @@ def bex_anonymous(operation: str) -> Callable[[object, str], bool]:
 
 LANES = {
     "border-express": Lane(
-        "border-express", lambda c, n: be_token(c),
+        "border-express",
+        lambda c, n: be_token(c),
         lambda c, token: c.get(f"{BE}/api/v1/consignments/BE10000001", headers={"Authorization": f"Bearer {token}"}),
-        bearer_refusal),
+        bearer_refusal,
+    ),
     "parcel2go": Lane(
-        "parcel2go", lambda c, n: p2g_token(c),
+        "parcel2go",
+        lambda c, n: p2g_token(c),
         lambda c, token: c.get(f"{P2G}/api/countries", headers={"Authorization": f"Bearer {token}"}),
-        bearer_refusal),
+        bearer_refusal,
+    ),
     "borderless360": Lane(
-        "borderless360", lambda c, n: ["mock-b360-token", "mock-b360-other-token"][n],
+        "borderless360",
+        lambda c, n: ["mock-b360-token", "mock-b360-other-token"][n],
         lambda c, token: c.get(f"{B360}/three_pl/three_pls/", headers={"Authorization": f"Token {token}"}),
-        lambda r, effect: r.status_code == 401 and r.get_json() == {"detail": "Invalid token."}),
+        lambda r, effect: r.status_code == 401 and r.get_json() == {"detail": "Invalid token."},
+    ),
     "parcellab": Lane(
-        "parcellab", lambda c, n: [("1612197", "mock-pl-token"), ("1700001", "mock-pl-other-token")][n],
-        lambda c, pair: c.get(f"{PL}/v4/track/orders/info/", query_string={"order_number": "ORD-1001",
-                                                                           "account": pair[0]},
-                              headers=parcellab(*pair)),
-        lambda r, effect: r.status_code == 401 and r.get_json()["errors"][0]["code"] == "authentication_failed"),
+        "parcellab",
+        lambda c, n: [("1612197", "mock-pl-token"), ("1700001", "mock-pl-other-token")][n],
+        lambda c, pair: c.get(
+            f"{PL}/v4/track/orders/info/",
+            query_string={"order_number": "ORD-1001", "account": pair[0]},
+            headers=parcellab(*pair),
+        ),
+        lambda r, effect: r.status_code == 401 and r.get_json()["errors"][0]["code"] == "authentication_failed",
+    ),
     "bex": Lane(  # API calls: the `token` header
-        "bex", lambda c, n: bex_token(c),
-        lambda c, token: c.post("/bex/api/service/getquoteservicedeliverypricingv2", headers={"token": token},
-                                json={"accountNumber": "ACC1001"}),
-        bex_anonymous("getquoteservicedeliverypricingv2")),
+        "bex",
+        lambda c, n: bex_token(c),
+        lambda c, token: c.post(
+            "/bex/api/service/getquoteservicedeliverypricingv2",
+            headers={"token": token},
+            json={"accountNumber": "ACC1001"},
+        ),
+        bex_anonymous("getquoteservicedeliverypricingv2"),
+    ),
     "bex download": Lane(  # downloads: the alternate token as a `token` parameter, any case, query or body
-        "bex", lambda c, n: bex_token(c, alternate=True),
-        lambda c, token: c.post("/bex/api/service/downloadewaybill?waybillNumber=BEX9999999",
-                                json={"Token": token}),
-        bex_anonymous("downloadewaybill")),
+        "bex",
+        lambda c, n: bex_token(c, alternate=True),
+        lambda c, token: c.post("/bex/api/service/downloadewaybill?waybillNumber=BEX9999999", json={"Token": token}),
+        bex_anonymous("downloadewaybill"),
+    ),
 }
 
 
@@ -147,6 +164,10 @@ def test_any_credential_under_token_faults_and_a_quota_is_never_a_server_error(c
     add(client, carrier=carrier, effect="quota", limit=1000, window="1m")
     add(client, carrier=carrier, effect="revoke_token")
     method, route = ROUTES[carrier]
-    response = client.open(route, method=method, json={"token": value},
-                           headers={"Authorization": f"{scheme} {value}".strip(), "token": value})
+    response = client.open(
+        route,
+        method=method,
+        json={"token": value},
+        headers={"Authorization": f"{scheme} {value}".strip(), "token": value},
+    )
     assert response.status_code < 500

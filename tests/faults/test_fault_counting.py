@@ -27,8 +27,11 @@ def last_entry(client) -> dict:
 
 def test_a_reset_breaks_an_unauthenticated_answer_and_is_counted_once(live_server):
     url = live_server()
-    rule = requests.post(f"{url}{FAULTS}", json={"carrier": "border-express", "effect": "reset",
-                                                 "operation": "getConsignment", "times": 1}, timeout=5).json()
+    rule = requests.post(
+        f"{url}{FAULTS}",
+        json={"carrier": "border-express", "effect": "reset", "operation": "getConsignment", "times": 1},
+        timeout=5,
+    ).json()
     with pytest.raises(requests.exceptions.ConnectionError) as caught:
         requests.get(f"{url}{CONSIGNMENT}", timeout=5)  # no token: the carrier answers 401
     assert "reset" in str(caught.value).lower()

@@ -44,7 +44,13 @@ def test_status_answers_in_the_carriers_own_shape(client, carrier):
 
 @pytest.mark.parametrize("carrier", list(CALLS))
 def test_rate_limit_answers_429_with_retry_after(client, carrier):
-    add(client, carrier=carrier, effect="rate_limit", retry_after=12, path="/api*" if carrier != "parcellab" else "/v4/*")
+    add(
+        client,
+        carrier=carrier,
+        effect="rate_limit",
+        retry_after=12,
+        path="/api*" if carrier != "parcellab" else "/v4/*",
+    )
     response = CALLS[carrier](client)
     assert response.status_code == 429 and response.headers["Retry-After"] == "12" and response.is_json
 
@@ -59,16 +65,24 @@ def test_retry_after_as_an_http_date_counts_from_the_date_the_response_carries(c
     assert response.headers["Date"] == "Tue, 01 Jan 2030 00:00:00 GMT"  # the namespace's now, not the host's
 
 
-@pytest.mark.parametrize("carrier, check", [
-    ("border-express", lambda r: r.status_code == 400 and r.get_json()["title"] == "Bad Request"),
-    ("bex", lambda r: r.status_code == 200 and r.get_json() == {"id": 0, "ex": "Insufficient credit."}),
-    ("parcel2go", lambda r: r.status_code == 400 and r.get_json()["Errors"][0]["Error"] == "Insufficient credit."),
-    ("borderless360", lambda r: r.get_json() == {"non_field_errors": ["Insufficient credit."]}),
-    ("parcellab", lambda r: r.get_json()["errors"][0]["detail"] == "Insufficient credit."),
-])
+@pytest.mark.parametrize(
+    "carrier, check",
+    [
+        ("border-express", lambda r: r.status_code == 400 and r.get_json()["title"] == "Bad Request"),
+        ("bex", lambda r: r.status_code == 200 and r.get_json() == {"id": 0, "ex": "Insufficient credit."}),
+        ("parcel2go", lambda r: r.status_code == 400 and r.get_json()["Errors"][0]["Error"] == "Insufficient credit."),
+        ("borderless360", lambda r: r.get_json() == {"non_field_errors": ["Insufficient credit."]}),
+        ("parcellab", lambda r: r.get_json()["errors"][0]["detail"] == "Insufficient credit."),
+    ],
+)
 def test_carrier_error_is_the_carriers_business_error(client, carrier, check):
-    add(client, carrier=carrier, effect="carrier_error", message="Insufficient credit.",
-        path="/api*" if carrier != "parcellab" else "/v4/*")
+    add(
+        client,
+        carrier=carrier,
+        effect="carrier_error",
+        message="Insufficient credit.",
+        path="/api*" if carrier != "parcellab" else "/v4/*",
+    )
     assert check(CALLS[carrier](client))
 
 
@@ -96,8 +110,9 @@ def test_the_callers_token_is_spoiled_before_handling(client, effect):
 def test_a_bex_token_parameter_is_spoiled_too(client):
     token = client.post("/bex/api/service/login", json=BEX_LOGIN).get_json()["value"]
     add(client, carrier="bex", effect="revoke_token", operation="getquoteservicedeliverypricingv2", times=1)
-    answer = client.post("/bex/api/service/getquoteservicedeliverypricingv2", headers={"token": token},
-                         json={"accountNumber": "ACC1001"}).get_json()
+    answer = client.post(
+        "/bex/api/service/getquoteservicedeliverypricingv2", headers={"token": token}, json={"accountNumber": "ACC1001"}
+    ).get_json()
     assert "anonymous access" in answer["ex"]
 
 
@@ -117,7 +132,9 @@ def test_rules_are_listed_removed_and_cleared(client):
     CALLS["bex"](client)
     listed = client.get(FAULTS).get_json()["faults"]
     assert [(r["id"], r["matched"], r["fired"], r["retired"]) for r in listed] == [
-        (first["id"], 1, 1, True), ("fault_2", 0, 0, False)]
+        (first["id"], 1, 1, True),
+        ("fault_2", 0, 0, False),
+    ]
     assert client.delete(f"{FAULTS}/{first['id']}").status_code == 204
     assert client.delete(f"{FAULTS}/{first['id']}").status_code == 404
     assert client.delete(FAULTS).get_json() == {"removed": 1} and client.get(FAULTS).get_json() == {"faults": []}

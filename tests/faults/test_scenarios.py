@@ -44,8 +44,9 @@ def test_a_scenario_sets_up_the_whole_world(client):
     assert body["seed"] == 7 and body["clock"] == {"now": "2026-01-05T09:10:00.000Z", "frozen": True}
     assert [rule["effect"] for rule in body["faults"]] == ["status"]
     assert body["subscriptions"][0]["carrier"] == "parcel2go"
-    login = client.post("/ns/qa-1/bex/api/service/login", json={"username": "mock-bex-user",
-                                                                 "password": "mock-bex-password"})
+    login = client.post(
+        "/ns/qa-1/bex/api/service/login", json={"username": "mock-bex-user", "password": "mock-bex-password"}
+    )
     assert login.status_code == 503
 
 
@@ -54,17 +55,20 @@ def test_json_is_a_scenario_too(client):
     assert response.status_code == 201 and len(response.get_json()["faults"]) == 1
 
 
-@pytest.mark.parametrize("data, field, text", [
-    (GOOD.replace(b"status: 503", b"status: 404"), "faults[0].status", "line 6:"),
-    (GOOD.replace(b"effect: status", b"effect: explode"), "faults[0].effect", "line 6:"),
-    (GOOD.replace(b"carrier: bex", b"carrier: dhl"), "faults[0].carrier", "line 6:"),
-    (GOOD.replace(b"http://127.0.0.1:9/hook", b"ftp://x"), "webhooks[0].url", "line 8:"),
-    (GOOD.replace(b"{advance: 10m}", b"{advance: soon}"), "clock[2].by", "line 12:"),
-    (GOOD.replace(b"seed: 7", b"seed: seven"), "seed", "line 2:"),
-    (GOOD + b"extra: 1\n", "extra", "line 13: is not a field here"),
-    (b"faults: [", "scenario", "not valid YAML"),
-    (b"\xff\xfe", "scenario", "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "data, field, text",
+    [
+        (GOOD.replace(b"status: 503", b"status: 404"), "faults[0].status", "line 6:"),
+        (GOOD.replace(b"effect: status", b"effect: explode"), "faults[0].effect", "line 6:"),
+        (GOOD.replace(b"carrier: bex", b"carrier: dhl"), "faults[0].carrier", "line 6:"),
+        (GOOD.replace(b"http://127.0.0.1:9/hook", b"ftp://x"), "webhooks[0].url", "line 8:"),
+        (GOOD.replace(b"{advance: 10m}", b"{advance: soon}"), "clock[2].by", "line 12:"),
+        (GOOD.replace(b"seed: 7", b"seed: seven"), "seed", "line 2:"),
+        (GOOD + b"extra: 1\n", "extra", "line 13: is not a field here"),
+        (b"faults: [", "scenario", "not valid YAML"),
+        (b"\xff\xfe", "scenario", "UTF-8"),
+    ],
+)
 def test_a_mistake_names_the_field_and_line_and_changes_nothing(client, data, field, text):
     assert apply(client, b"faults:\n  - {effect: malformed}\n").status_code == 201
     response = apply(client, data)
@@ -75,8 +79,10 @@ def test_a_mistake_names_the_field_and_line_and_changes_nothing(client, data, fi
 
 
 def test_yaml_bombs_and_huge_files_are_refused(client):
-    bomb = b'a: &a ["x", "x"]\n' + b"".join(b"l%d: &l%d [*%s, *%s, *%s, *%s, *%s]\n" % (
-        i, i, *([b"a" if i == 0 else b"l%d" % (i - 1)] * 5)) for i in range(40))
+    bomb = b'a: &a ["x", "x"]\n' + b"".join(
+        b"l%d: &l%d [*%s, *%s, *%s, *%s, *%s]\n" % (i, i, *([b"a" if i == 0 else b"l%d" % (i - 1)] * 5))
+        for i in range(40)
+    )
     response = apply(client, bomb)
     assert response.status_code == 400 and "aliases" in response.get_json()["message"]
     huge = apply(client, b"# " + b"x" * 10_000_000)
@@ -104,8 +110,11 @@ def test_the_cli_drives_a_running_server(live_server, tmp_path):
     assert bad.exit_code == 1 and "status" in bad.output
     assert run("clock", "advance", "1h", *ns).output.strip() == "2026-01-05T10:10:00.000Z (frozen)"
     assert "frozen" in run("clock", "now", *ns).output
-    requests.post(f"{url}/ns/qa-1/border-express/token", timeout=5, data={
-        "grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"})
+    requests.post(
+        f"{url}/ns/qa-1/border-express/token",
+        timeout=5,
+        data={"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"},
+    )
     assert run("token", "expire", "--carrier", "border-express", *ns).output.strip() == "expired 1 tokens"
     assert "POST   200  border-express:issueToken" in run("journal", *ns).output
     table = run("webhooks", *ns).output
@@ -121,8 +130,12 @@ def test_the_cli_says_when_the_server_is_not_there():
 def test_serve_applies_a_scenario_first(tmp_path):
     scenario = tmp_path / "s.yaml"
     scenario.write_bytes(GOOD)
-    process = subprocess.Popen([sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario",
-                                str(scenario)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario", str(scenario)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout.readline().startswith("scenario ")
         url = process.stdout.readline().split()[-1]
@@ -136,12 +149,16 @@ def test_serve_applies_a_scenario_first(tmp_path):
 def test_serve_refuses_a_bad_scenario(tmp_path):
     scenario = tmp_path / "s.yaml"
     scenario.write_bytes(GOOD.replace(b"status: 503", b"status: 404"))
-    result = subprocess.run([sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario",
-                             str(scenario)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario", str(scenario)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1 and "faults[0].status" in result.stderr
 
 
-MARKER_TEST = '''
+MARKER_TEST = """
 import pytest
 import requests
 
@@ -157,7 +174,7 @@ def test_unmarked(carriers):
     login = requests.post(carriers.url("bex") + "/api/service/login", timeout=5,
                           json={"username": "mock-bex-user", "password": "mock-bex-password"})
     assert login.status_code == 200
-'''
+"""
 
 pytest_plugins = ["pytester"]
 

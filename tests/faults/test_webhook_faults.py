@@ -26,6 +26,7 @@ def p2g(live_server, webhook_sink):
 
     def fault(**rule):
         admin.sandbox.faults.add(carrier="parcel2go", **rule)
+
     return admin, fault
 
 
@@ -83,7 +84,9 @@ def test_out_of_order_lets_the_next_event_overtake(p2g, webhook_sink):
     admin, fault = p2g
     fault(effect="out_of_order", event="Tracking", times=1, by="1d")
     admin.clock.advance("6h")  # DroppedOff at +1h is held; InTransit at +5h goes first
-    stages = [post.json()["Payload"]["TrackingStage"] for post in webhook_sink.posts() if post.json()["Type"] == "Tracking"]
+    stages = [
+        post.json()["Payload"]["TrackingStage"] for post in webhook_sink.posts() if post.json()["Type"] == "Tracking"
+    ]
     assert stages == ["InTransit", "DroppedOff"]
 
 
@@ -96,10 +99,14 @@ def test_a_held_delivery_goes_at_the_latest_after_by(p2g, webhook_sink):
     assert [post.json()["Type"] for post in webhook_sink.posts()] == ["Case"]
 
 
-@pytest.mark.parametrize("rule, field", [
-    ({"effect": "duplicate", "event": "pod"}, "event"),  # not a Parcel2Go event
-    ({"effect": "delay", "by": "0s"}, "by"), ({"effect": "delay", "operation": "getQuotes"}, "operation"),
-])
+@pytest.mark.parametrize(
+    "rule, field",
+    [
+        ({"effect": "duplicate", "event": "pod"}, "event"),  # not a Parcel2Go event
+        ({"effect": "delay", "by": "0s"}, "by"),
+        ({"effect": "delay", "operation": "getQuotes"}, "operation"),
+    ],
+)
 def test_bad_webhook_rules(p2g, rule, field):
     admin, _ = p2g
     with pytest.raises(AdminError) as refused:

@@ -10,8 +10,9 @@ TOKEN = f"{P2G}/auth/connect/token"
 
 
 def test_the_documented_token_request(client):
-    response = client.post(TOKEN, data={"grant_type": "client_credentials", "scope": "public-api payment my-profile",
-                                        **P2G_CLIENT})
+    response = client.post(
+        TOKEN, data={"grant_type": "client_credentials", "scope": "public-api payment my-profile", **P2G_CLIENT}
+    )
     assert response.status_code == 200 and response.headers["Cache-Control"].startswith("no-store")
     body = response.get_json()
     assert set(body) == {"access_token", "expires_in", "token_type"}
@@ -19,21 +20,28 @@ def test_the_documented_token_request(client):
 
 
 def test_basic_authentication_works_too(client):
-    response = client.post(TOKEN, data={"grant_type": "client_credentials"},
-                           auth=("mock-p2g-client", "mock-p2g-secret"))
+    response = client.post(
+        TOKEN, data={"grant_type": "client_credentials"}, auth=("mock-p2g-client", "mock-p2g-secret")
+    )
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("form, error", [
-    ({"grant_type": "client_credentials", "client_id": "mock-p2g-client", "client_secret": "wrong"}, "invalid_client"),
-    ({"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"}, "invalid_client"),
-    ({"grant_type": "client_credentials"}, "invalid_client"),
-    ({"grant_type": "password", **P2G_CLIENT}, "unsupported_grant_type"),
-    ({**P2G_CLIENT}, "unsupported_grant_type"),
-    ({"grant_type": "client_credentials", "scope": "public-api admin", **P2G_CLIENT}, "invalid_scope"),
-    ({"grant_type": "client_credentials", "scope": "openid", **P2G_CLIENT}, "invalid_scope"),
-    ({"grant_type": "client_credentials", "scope": "payment", **P2G_PUBLIC_ONLY}, "invalid_scope"),
-])
+@pytest.mark.parametrize(
+    "form, error",
+    [
+        (
+            {"grant_type": "client_credentials", "client_id": "mock-p2g-client", "client_secret": "wrong"},
+            "invalid_client",
+        ),
+        ({"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "x"}, "invalid_client"),
+        ({"grant_type": "client_credentials"}, "invalid_client"),
+        ({"grant_type": "password", **P2G_CLIENT}, "unsupported_grant_type"),
+        ({**P2G_CLIENT}, "unsupported_grant_type"),
+        ({"grant_type": "client_credentials", "scope": "public-api admin", **P2G_CLIENT}, "invalid_scope"),
+        ({"grant_type": "client_credentials", "scope": "openid", **P2G_CLIENT}, "invalid_scope"),
+        ({"grant_type": "client_credentials", "scope": "payment", **P2G_PUBLIC_ONLY}, "invalid_scope"),
+    ],
+)
 def test_identityserver_errors(client, form, error):
     response = client.post(TOKEN, data=form)
     assert response.status_code == 400 and response.get_json() == {"error": error}
@@ -44,11 +52,14 @@ def test_a_json_token_request_is_not_a_form(client):
     assert response.status_code == 400 and response.get_json() == {"error": "invalid_client"}
 
 
-@pytest.mark.parametrize("headers, challenge", [
-    ({}, "Bearer"),
-    ({"Authorization": "Bearer nonsense"}, 'Bearer error="invalid_token"'),
-    ({"Authorization": "Basic bW9jazpzZWNyZXQ="}, 'Bearer error="invalid_token"'),
-])
+@pytest.mark.parametrize(
+    "headers, challenge",
+    [
+        ({}, "Bearer"),
+        ({"Authorization": "Bearer nonsense"}, 'Bearer error="invalid_token"'),
+        ({"Authorization": "Basic bW9jazpzZWNyZXQ="}, 'Bearer error="invalid_token"'),
+    ],
+)
 def test_api_calls_need_a_bearer_token(client, headers, challenge):
     response = client.get(f"{P2G}/api/countries", headers=headers)
     assert response.status_code == 401 and response.data == b""
@@ -79,15 +90,23 @@ def test_a_client_revokes_its_own_token(client):
     assert client.get(f"{P2G}/api/countries", headers=bearer(token)).status_code == 401
     unknown = client.post(f"{P2G}/auth/connect/revocation", data={"token": "never-issued", **P2G_CLIENT})
     assert unknown.status_code == 200
-    assert client.post(f"{P2G}/auth/connect/revocation", data={"token": token}).get_json() == {"error": "invalid_client"}
+    assert client.post(f"{P2G}/auth/connect/revocation", data={"token": token}).get_json() == {
+        "error": "invalid_client"
+    }
 
 
-@pytest.mark.parametrize("path, method, scope", [
-    ("/api/prepay", "get", "payment"), ("/api/storedcards", "get", "payment"),
-    ("/api/orders/76423942/paywithprepay?hash=x", "post", "payment"),
-    ("/api/me/detail", "get", "my-profile"), ("/api/me/detail", "post", "my-profile"),
-    ("/api/me/deliveryAddresses", "get", "my-profile"), ("/api/me/collectionAddresses", "post", "my-profile"),
-])
+@pytest.mark.parametrize(
+    "path, method, scope",
+    [
+        ("/api/prepay", "get", "payment"),
+        ("/api/storedcards", "get", "payment"),
+        ("/api/orders/76423942/paywithprepay?hash=x", "post", "payment"),
+        ("/api/me/detail", "get", "my-profile"),
+        ("/api/me/detail", "post", "my-profile"),
+        ("/api/me/deliveryAddresses", "get", "my-profile"),
+        ("/api/me/collectionAddresses", "post", "my-profile"),
+    ],
+)
 def test_endpoints_needing_a_scope_answer_403_without_it(client, path, method, scope):
     token = p2g_token(client, P2G_PUBLIC_ONLY)
     response = getattr(client, method)(f"{P2G}{path}", headers=bearer(token))
@@ -113,8 +132,13 @@ def test_discovery_points_at_the_mock(client):
 
 
 def authorize(client, **params):
-    query = {"client_id": "mock-p2g-client", "redirect_uri": "http://127.0.0.1/return", "response_type": "token",
-             "scope": "openid public-api", **params}
+    query = {
+        "client_id": "mock-p2g-client",
+        "redirect_uri": "http://127.0.0.1/return",
+        "response_type": "token",
+        "scope": "openid public-api",
+        **params,
+    }
     return client.get(f"{P2G}/auth/connect/authorize", query_string={k: v for k, v in query.items() if v is not None})
 
 
@@ -135,21 +159,27 @@ def test_a_return_url_with_a_fragment_gets_the_values_appended(client):
     assert location.startswith("http://localhost/#/token?access_token=")
 
 
-@pytest.mark.parametrize("params, error", [
-    ({"response_type": "code"}, "unsupported_response_type"),
-    ({"scope": "openid admin"}, "invalid_scope"),
-])
+@pytest.mark.parametrize(
+    "params, error",
+    [
+        ({"response_type": "code"}, "unsupported_response_type"),
+        ({"scope": "openid admin"}, "invalid_scope"),
+    ],
+)
 def test_flow_errors_go_back_to_the_return_url(client, params, error):
     location = authorize(client, state="s1", **params).headers["Location"]
     assert location == f"http://127.0.0.1/return#error={error}&state=s1"
 
 
-@pytest.mark.parametrize("params, error", [
-    ({"client_id": "nobody"}, "unauthorized_client"),
-    ({"redirect_uri": "http://evil.example/return"}, "invalid_request"),
-    ({"client_id": "mock-p2g-public-only"}, "invalid_request"),
-    ({"redirect_uri": None}, "invalid_request"),
-])
+@pytest.mark.parametrize(
+    "params, error",
+    [
+        ({"client_id": "nobody"}, "unauthorized_client"),
+        ({"redirect_uri": "http://evil.example/return"}, "invalid_request"),
+        ({"client_id": "mock-p2g-public-only"}, "invalid_request"),
+        ({"redirect_uri": None}, "invalid_request"),
+    ],
+)
 def test_an_unknown_client_or_return_url_is_never_redirected_to(client, params, error):
     response = authorize(client, **params)
     assert response.status_code == 400 and response.get_json()["error"] == error

@@ -21,25 +21,41 @@ def auth(client):
     return bearer(p2g_token(client))
 
 
-@pytest.mark.parametrize("path, body, field", [
-    ("/api/quotes", {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"}, "Parcels": [None]},
-     "request.Parcels[0]"),
-    ("/api/quotes", {"Extras": [None]}, "request.Extras[0]"),
-    ("/api/customs", {"Items": [None]}, "request.Items[0]"),
-    ("/api/customs", {"Items": [{"Id": "a", "Parcels": [None]}]}, "request.Items[0].Parcels[0]"),
-    ("/api/orders", {**ORDER, "Items": [None]}, "request.Items[0]"),
-    ("/api/orders/verify", order_with(Upsells=[None]), "request.Items[0].Upsells[0]"),
-    ("/api/orders", order_with(Parcels=[None]), "request.Items[0].Parcels[0]"),
-    ("/api/orders", order_with(Parcels=[{**ORDER["Items"][0]["Parcels"][0], "Contents": [None]}]),
-     "request.Items[0].Parcels[0].Contents[0]"),
-])
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        (
+            "/api/quotes",
+            {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"}, "Parcels": [None]},
+            "request.Parcels[0]",
+        ),
+        ("/api/quotes", {"Extras": [None]}, "request.Extras[0]"),
+        ("/api/customs", {"Items": [None]}, "request.Items[0]"),
+        ("/api/customs", {"Items": [{"Id": "a", "Parcels": [None]}]}, "request.Items[0].Parcels[0]"),
+        ("/api/orders", {**ORDER, "Items": [None]}, "request.Items[0]"),
+        ("/api/orders/verify", order_with(Upsells=[None]), "request.Items[0].Upsells[0]"),
+        ("/api/orders", order_with(Parcels=[None]), "request.Items[0].Parcels[0]"),
+        (
+            "/api/orders",
+            order_with(Parcels=[{**ORDER["Items"][0]["Parcels"][0], "Contents": [None]}]),
+            "request.Items[0].Parcels[0].Contents[0]",
+        ),
+    ],
+)
 def test_null_list_elements_are_model_state_errors(client, auth, path, body, field):
     response = client.post(f"{P2G}{path}", json=body, headers=auth)
     assert response.status_code == 400 and field in response.get_json()["ModelState"]
 
 
-@pytest.mark.parametrize("path", ["/api/tracking/%C2%B2", "/api/labels/%C2%B2?referenceType=OrderLineId",
-                                  "/api/labels/%EF%BC%91", "/api/orders/%C2%B2/parcelnumbers"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/tracking/%C2%B2",
+        "/api/labels/%C2%B2?referenceType=OrderLineId",
+        "/api/labels/%EF%BC%91",
+        "/api/orders/%C2%B2/parcelnumbers",
+    ],
+)
 def test_digits_that_are_not_ascii_are_unknown_ids(client, auth, path):
     method = client.post if path.endswith("parcelnumbers") else client.get
     response = method(f"{P2G}{path}", headers=auth)
@@ -53,8 +69,9 @@ def test_a_line_break_in_an_id_is_an_unknown_id(client, auth):
 
 def test_model_state_names_a_property_with_digits_in_it(client, auth):
     """The contract's ModelState keys once allowed letters only, so this 400 broke it."""
-    response = client.post(f"{P2G}/api/collectiondates", json={"ServiceSlug": "dpd-next-day", "CountryIso3Code": "GBRX"},
-                           headers=auth)
+    response = client.post(
+        f"{P2G}/api/collectiondates", json={"ServiceSlug": "dpd-next-day", "CountryIso3Code": "GBRX"}, headers=auth
+    )
     assert response.status_code == 400 and "request.CountryIso3Code" in response.get_json()["ModelState"]
 
 
@@ -82,12 +99,38 @@ def test_deeply_nested_json_is_refused(client, auth):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(
-        st.sampled_from(["Items", "Parcels", "Id", "Weight", "Service", "CollectionAddress", "DeliveryAddress",
-                         "Country", "CountryIsoCode", "Upsells", "Type", "CollectionDate", "CustomerDetails",
-                         "ServiceSlug", "Contents", "Extras", "Value", "Height"]) | st.text(max_size=8),
-        children, max_size=5),
-    max_leaves=25)
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "Items",
+                    "Parcels",
+                    "Id",
+                    "Weight",
+                    "Service",
+                    "CollectionAddress",
+                    "DeliveryAddress",
+                    "Country",
+                    "CountryIsoCode",
+                    "Upsells",
+                    "Type",
+                    "CollectionDate",
+                    "CustomerDetails",
+                    "ServiceSlug",
+                    "Contents",
+                    "Extras",
+                    "Value",
+                    "Height",
+                ]
+            )
+            | st.text(max_size=8),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=25,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -99,19 +142,28 @@ def test_no_json_body_makes_a_500(client, auth, path, body):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(BODY_ROUTES),
-       st.lists(st.tuples(st.text(max_size=20), st.text(max_size=20)), max_size=8))
+@given(st.sampled_from(BODY_ROUTES), st.lists(st.tuples(st.text(max_size=20), st.text(max_size=20)), max_size=8))
 def test_no_form_makes_a_500(client, auth, path, pairs):
-    response = client.post(f"{P2G}{path}", data=urlencode(pairs), content_type="application/x-www-form-urlencoded",
-                           headers=auth)
+    response = client.post(
+        f"{P2G}{path}", data=urlencode(pairs), content_type="application/x-www-form-urlencoded", headers=auth
+    )
     assert response.status_code in (200, 400), response.data
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.text(min_size=1, max_size=30).filter(lambda t: "/" not in t and t not in (".", "..")),
-       st.sampled_from(["/api/tracking/{}", "/api/labels/{}", "/api/orders/{}/parcelnumbers",
-                        "/api/dropshops/{}/location?location=YO17", "/documents/{}/labels-a4?hash=x",
-                        "/images/couriers/{}"]))
+@given(
+    st.text(min_size=1, max_size=30).filter(lambda t: "/" not in t and t not in (".", "..")),
+    st.sampled_from(
+        [
+            "/api/tracking/{}",
+            "/api/labels/{}",
+            "/api/orders/{}/parcelnumbers",
+            "/api/dropshops/{}/location?location=YO17",
+            "/documents/{}/labels-a4?hash=x",
+            "/images/couriers/{}",
+        ]
+    ),
+)
 def test_no_identifier_makes_a_500(client, auth, text, template):
     url = f"{P2G}{template.format(text)}"
     response = (client.post if "parcelnumbers" in template else client.get)(url, headers=auth)
@@ -125,22 +177,44 @@ def test_a_rejected_payment_changes_nothing(client, auth):
     assert client.get(f"{P2G}/api/prepay", headers=auth).get_json() == before
 
 
-@pytest.mark.parametrize("body, field, message", [
-    ({"CollectionAddress": {"Country": {"a": 1}}}, "request.CollectionAddress.Country",
-     "The value '{\"a\":1}' is not valid for Country."),
-    ({"DeliveryAddress": {"Country": ["GBR"]}}, "request.DeliveryAddress.Country",
-     "The value '[\"GBR\"]' is not valid for Country."),
-    ({"Parcels": {"a": None}}, "request.Parcels", "The value '{\"a\":null}' is not valid for Parcels."),
-    ({"Parcels": []}, "request.Parcels",
-     "The field Parcels must be a string or array type with a minimum length of '1'."),
-    ({"Parcels": [{"Weight": 1, "Length": 1, "Width": 1, "Height": 1}] * 21}, "request.Parcels",
-     "The field Parcels must be a string or array type with a maximum length of '20'."),
-    ({"Parcels": [{"Weight": 1e30, "Length": 1, "Width": 1, "Height": 1}]}, "request.Parcels[0].Weight",
-     "The field Weight must be between 0.01 and 1000."),
-])
+@pytest.mark.parametrize(
+    "body, field, message",
+    [
+        (
+            {"CollectionAddress": {"Country": {"a": 1}}},
+            "request.CollectionAddress.Country",
+            "The value '{\"a\":1}' is not valid for Country.",
+        ),
+        (
+            {"DeliveryAddress": {"Country": ["GBR"]}},
+            "request.DeliveryAddress.Country",
+            "The value '[\"GBR\"]' is not valid for Country.",
+        ),
+        ({"Parcels": {"a": None}}, "request.Parcels", "The value '{\"a\":null}' is not valid for Parcels."),
+        (
+            {"Parcels": []},
+            "request.Parcels",
+            "The field Parcels must be a string or array type with a minimum length of '1'.",
+        ),
+        (
+            {"Parcels": [{"Weight": 1, "Length": 1, "Width": 1, "Height": 1}] * 21},
+            "request.Parcels",
+            "The field Parcels must be a string or array type with a maximum length of '20'.",
+        ),
+        (
+            {"Parcels": [{"Weight": 1e30, "Length": 1, "Width": 1, "Height": 1}]},
+            "request.Parcels[0].Weight",
+            "The field Weight must be between 0.01 and 1000.",
+        ),
+    ],
+)
 def test_model_state_speaks_dotnet_never_python(client, auth, body, field, message):
-    full = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-            "Parcels": [{"Weight": 1, "Length": 1, "Width": 1, "Height": 1}], **body}
+    full = {
+        "CollectionAddress": {"Country": "GBR"},
+        "DeliveryAddress": {"Country": "GBR"},
+        "Parcels": [{"Weight": 1, "Length": 1, "Width": 1, "Height": 1}],
+        **body,
+    }
     response = client.post(f"{P2G}/api/quotes", json=full, headers=auth)
     assert response.status_code == 400 and response.get_json()["ModelState"][field] == [message]
 
@@ -149,8 +223,10 @@ def test_model_state_speaks_dotnet_never_python(client, auth, body, field, messa
 def test_an_unreadable_body_is_web_apis_own_words(client, auth, data):
     response = client.post(f"{P2G}/api/quotes", data=data, content_type="application/json", headers=auth)
     assert response.status_code == 400
-    assert response.get_json() == {"Message": "The request is invalid.",
-                                   "ModelState": {"request": ["An error has occurred."]}}
+    assert response.get_json() == {
+        "Message": "The request is invalid.",
+        "ModelState": {"request": ["An error has occurred."]},
+    }
 
 
 def test_json_comments_are_skipped_as_jsonnet_does(client, auth):
@@ -159,17 +235,41 @@ def test_json_comments_are_skipped_as_jsonnet_does(client, auth):
                /* the parcels */ "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}"""
     with_comments = client.post(f"{P2G}/api/quotes", data=body, content_type="application/json", headers=auth)
     assert with_comments.status_code == 200
-    plain = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-             "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
+    plain = {
+        "CollectionAddress": {"Country": "GBR"},
+        "DeliveryAddress": {"Country": "GBR"},
+        "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}],
+    }
     assert with_comments.get_json() == client.post(f"{P2G}/api/quotes", json=plain, headers=auth).get_json()
 
 
 plain_json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text("abcXYZ019 ", max_size=10),
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(
-        st.sampled_from(["Items", "Parcels", "Weight", "Service", "Country", "Upsells", "Type", "CollectionDate",
-                         "CollectionAddress", "DeliveryAddress", "Extras", "CustomerDetails"]), children, max_size=4),
-    max_leaves=20)
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "Items",
+                    "Parcels",
+                    "Weight",
+                    "Service",
+                    "Country",
+                    "Upsells",
+                    "Type",
+                    "CollectionDate",
+                    "CollectionAddress",
+                    "DeliveryAddress",
+                    "Extras",
+                    "CustomerDetails",
+                ]
+            ),
+            children,
+            max_size=4,
+        )
+    ),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

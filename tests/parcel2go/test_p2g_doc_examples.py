@@ -52,9 +52,16 @@ def world(client) -> dict:
 @pytest.fixture
 def token(client, world) -> str:
     credentials = world["credentials"]
-    response = client.post(f"{P2G}/auth/connect/token", headers=ACCEPT_ANY, data={
-        "grant_type": "client_credentials", "scope": "public-api payment my-profile",
-        "client_id": credentials["client_id"], "client_secret": credentials["client_secret"]})
+    response = client.post(
+        f"{P2G}/auth/connect/token",
+        headers=ACCEPT_ANY,
+        data={
+            "grant_type": "client_credentials",
+            "scope": "public-api payment my-profile",
+            "client_id": credentials["client_id"],
+            "client_secret": credentials["client_secret"],
+        },
+    )
     return response.get_json()["access_token"]
 
 
@@ -68,11 +75,19 @@ def local(url: str) -> str:
 
 # --- Authentication and Authorisation -----------------------------------------------------------
 
+
 def test_authentication_example_token_request(client, world):
     credentials = world["credentials"]
-    response = client.post(f"{P2G}/auth/connect/token", headers=ACCEPT_ANY, data={
-        "grant_type": "client_credentials", "scope": "public-api payment my-profile",
-        "client_id": credentials["client_id"], "client_secret": credentials["client_secret"]})
+    response = client.post(
+        f"{P2G}/auth/connect/token",
+        headers=ACCEPT_ANY,
+        data={
+            "grant_type": "client_credentials",
+            "scope": "public-api payment my-profile",
+            "client_id": credentials["client_id"],
+            "client_secret": credentials["client_secret"],
+        },
+    )
     assert response.status_code == 200
     body = response.get_json()
     same_shape({"access_token": "435435435345SDFS...", "expires_in": 7200, "token_type": "Bearer"}, body)
@@ -80,19 +95,36 @@ def test_authentication_example_token_request(client, world):
 
 
 def test_authentication_example_bearer_request(client, token):
-    body = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-            "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
+    body = {
+        "CollectionAddress": {"Country": "GBR"},
+        "DeliveryAddress": {"Country": "GBR"},
+        "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}],
+    }
     response = client.post(f"{P2G}/api/quotes", json=body, headers=api(token))
     assert response.status_code == 200
     quotes = response.get_json()["Quotes"]
     assert quotes
-    same_shape({"Service": {"Slug": "", "Name": "", "CourierName": "", "Links": {}}, "TotalPrice": 0,
-                "TotalPriceExVat": 0, "TotalVat": 0, "AvailableExtras": [], "Extras": [], "Discount": 0}, quotes[0])
+    same_shape(
+        {
+            "Service": {"Slug": "", "Name": "", "CourierName": "", "Links": {}},
+            "TotalPrice": 0,
+            "TotalPriceExVat": 0,
+            "TotalVat": 0,
+            "AvailableExtras": [],
+            "Extras": [],
+            "Discount": 0,
+        },
+        quotes[0],
+    )
 
 
 def test_implicit_flow_example_authorize_redirect(client, world):
-    query = {"client_id": world["credentials"]["client_id"], "redirect_uri": "http://www.example.com/return",
-             "response_type": "token", "scope": "openid public-api"}
+    query = {
+        "client_id": world["credentials"]["client_id"],
+        "redirect_uri": "http://www.example.com/return",
+        "response_type": "token",
+        "scope": "openid public-api",
+    }
     response = client.get(f"{P2G}/auth/connect/authorize", query_string=query)
     assert response.status_code == 302
     location = response.headers["Location"]
@@ -104,33 +136,74 @@ def test_implicit_flow_example_authorize_redirect(client, world):
 # --- Orders -------------------------------------------------------------------------------------
 
 EXTRAS_ORDER = {
-    "Items": [{
-        "Id": "9c2f14e4-eae2-47db-8e49-df2aba410268",
-        "CollectionDate": "2021-12-13T14:22:14.2108186+00:00",
-        "Service": "24h-example",
-        "Upsells": [{"Type": "Sms"}],
-        "Parcels": [{
-            "Id": "00000000-0000-0000-0000-000000000000", "Height": 10, "Length": 10, "EstimatedValue": 100,
-            "Weight": 1, "Width": 10,
-            "DeliveryAddress": {"ContactName": "Test", "Email": "test@test.com", "Property": "11",
-                                "Street": "Saville St", "Town": "Malton", "County": "North Yorkshire",
-                                "Postcode": "YO17 7LL", "CountryIsoCode": "GBR", "CountryId": 0},
-            "ContentsSummary": "Slippers"}],
-        "CollectionAddress": {"ContactName": "John Doe", "Organisation": "", "Email": "j.doe@yahoo.com",
-                              "Phone": "07587569852", "Property": "1", "Street": "Raleigh Street", "Locality": "",
-                              "Town": "Scarborough", "County": "North Yorkshire", "Postcode": "YO12 7JZ",
-                              "CountryIsoCode": "GBR", "CountryId": 0, "SpecialInstructions": ""}}],
-    "CustomerDetails": {"Email": "j.doe@yahoo.com", "Forename": "John", "Surname": "Doe"}}
+    "Items": [
+        {
+            "Id": "9c2f14e4-eae2-47db-8e49-df2aba410268",
+            "CollectionDate": "2021-12-13T14:22:14.2108186+00:00",
+            "Service": "24h-example",
+            "Upsells": [{"Type": "Sms"}],
+            "Parcels": [
+                {
+                    "Id": "00000000-0000-0000-0000-000000000000",
+                    "Height": 10,
+                    "Length": 10,
+                    "EstimatedValue": 100,
+                    "Weight": 1,
+                    "Width": 10,
+                    "DeliveryAddress": {
+                        "ContactName": "Test",
+                        "Email": "test@test.com",
+                        "Property": "11",
+                        "Street": "Saville St",
+                        "Town": "Malton",
+                        "County": "North Yorkshire",
+                        "Postcode": "YO17 7LL",
+                        "CountryIsoCode": "GBR",
+                        "CountryId": 0,
+                    },
+                    "ContentsSummary": "Slippers",
+                }
+            ],
+            "CollectionAddress": {
+                "ContactName": "John Doe",
+                "Organisation": "",
+                "Email": "j.doe@yahoo.com",
+                "Phone": "07587569852",
+                "Property": "1",
+                "Street": "Raleigh Street",
+                "Locality": "",
+                "Town": "Scarborough",
+                "County": "North Yorkshire",
+                "Postcode": "YO12 7JZ",
+                "CountryIsoCode": "GBR",
+                "CountryId": 0,
+                "SpecialInstructions": "",
+            },
+        }
+    ],
+    "CustomerDetails": {"Email": "j.doe@yahoo.com", "Forename": "John", "Surname": "Doe"},
+}
 
 CREATED_ORDER = {
     "OrderId": "76423942",
-    "Links": {"PayWithPrePay": "https://example.com/api/orders/76423942/paywithprepay?hash=hXJHm9/gsMM8QkLhu7z/Qb",
-              "payment": "https://example.com/order/payment?id=76423942&hash=A0346D798A2AEA71D47776324F44",
-              "help": "https://example.com/help-centre"},
-    "TotalPrice": 7.38, "TotalVat": 1.23, "TotalPriceExVat": 6.15, "Hash": "hXJHm9/gsMM8QkLhu7z/QbRc+IdhzpLXx86f1te9p0o=",
-    "OrderlineIdMap": [{"Hash": "9DXy5SLf6adMMqpZUljifjp92AfLwJuXaK+KYHCw9JA=", "OrderLineId": "115030194",
-                        "ItemId": "48867b5a-016e-4931-956c-e59b6eb84355"}],
-    "TotalDiscount": 0}
+    "Links": {
+        "PayWithPrePay": "https://example.com/api/orders/76423942/paywithprepay?hash=hXJHm9/gsMM8QkLhu7z/Qb",
+        "payment": "https://example.com/order/payment?id=76423942&hash=A0346D798A2AEA71D47776324F44",
+        "help": "https://example.com/help-centre",
+    },
+    "TotalPrice": 7.38,
+    "TotalVat": 1.23,
+    "TotalPriceExVat": 6.15,
+    "Hash": "hXJHm9/gsMM8QkLhu7z/QbRc+IdhzpLXx86f1te9p0o=",
+    "OrderlineIdMap": [
+        {
+            "Hash": "9DXy5SLf6adMMqpZUljifjp92AfLwJuXaK+KYHCw9JA=",
+            "OrderLineId": "115030194",
+            "ItemId": "48867b5a-016e-4931-956c-e59b6eb84355",
+        }
+    ],
+    "TotalDiscount": 0,
+}
 
 
 def test_orders_creating_an_order_successful_response(client, token):
@@ -139,8 +212,10 @@ def test_orders_creating_an_order_successful_response(client, token):
     order = response.get_json()
     same_shape(CREATED_ORDER, order)
     assert order["OrderlineIdMap"][0]["ItemId"] == EXTRAS_ORDER["Items"][0]["Id"]
-    assert local(order["Links"]["PayWithPrePay"]) == \
-        f"{P2G}/api/orders/{order['OrderId']}/paywithprepay?hash={order['Hash']}"
+    assert (
+        local(order["Links"]["PayWithPrePay"])
+        == f"{P2G}/api/orders/{order['OrderId']}/paywithprepay?hash={order['Hash']}"
+    )
 
 
 def test_orders_adding_extras_to_your_order(client, token):
@@ -153,6 +228,7 @@ def test_orders_adding_extras_to_your_order(client, token):
 
 
 # --- Making a Payment and the Links object ------------------------------------------------------
+
 
 def test_making_a_payment_prepay_and_the_links_object(client, token):
     order = client.post(f"{P2G}/api/orders", json=EXTRAS_ORDER, headers=api(token)).get_json()
@@ -257,13 +333,22 @@ def test_customs_example_of_an_order_specifying_customs_data(client, token):
 
 
 def test_customs_example_of_a_failed_international_order(client, token):
-    documented = {"Errors": [
-        {"Type": "Customs", "Error": "Please supply the reason for exporting your parcel.", "ItemId": CUSTOMS_ITEM},
-        {"Type": "Customs", "Error": "Please supply your VAT status.", "ItemId": CUSTOMS_ITEM},
-        {"Type": "Customs", "Error": "Please supply details of your parcel's country of manufacture.",
-         "ItemId": CUSTOMS_ITEM},
-        {"Type": "Customs", "Error": "Please supply details of your international parcel's contents.",
-         "ItemId": CUSTOMS_ITEM}]}
+    documented = {
+        "Errors": [
+            {"Type": "Customs", "Error": "Please supply the reason for exporting your parcel.", "ItemId": CUSTOMS_ITEM},
+            {"Type": "Customs", "Error": "Please supply your VAT status.", "ItemId": CUSTOMS_ITEM},
+            {
+                "Type": "Customs",
+                "Error": "Please supply details of your parcel's country of manufacture.",
+                "ItemId": CUSTOMS_ITEM,
+            },
+            {
+                "Type": "Customs",
+                "Error": "Please supply details of your international parcel's contents.",
+                "ItemId": CUSTOMS_ITEM,
+            },
+        ]
+    }
     body = json.loads("\n".join(line for line in CUSTOMS_ORDER.splitlines() if "//" not in line))
     item = body["Items"][0]
     for name in ("OriginCountry", "ExportReason", "VatStatus"):
@@ -277,8 +362,11 @@ def test_customs_example_of_a_failed_international_order(client, token):
 
 # --- Extras -------------------------------------------------------------------------------------
 
-EXTRAS_QUOTE = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-                "Parcels": [{"Value": 150, "Weight": 1.5, "Length": 9, "Width": 8, "Height": 10}]}
+EXTRAS_QUOTE = {
+    "CollectionAddress": {"Country": "GBR"},
+    "DeliveryAddress": {"Country": "GBR"},
+    "Parcels": [{"Value": 150, "Weight": 1.5, "Length": 9, "Width": 8, "Height": 10}],
+}
 
 
 def example_quote(client, token, extras: list[dict]) -> dict:
@@ -292,10 +380,17 @@ def test_extras_how_do_i_get_a_quote_with_extras_like_text_messages(client, toke
         "AvailableExtras": [
             {"Type": "Cover", "Price": 7.5, "Vat": 1.5, "Total": 9, "Details": None},
             {"Type": "DeliveryGuarantee", "Price": 1.1, "Vat": 0.22, "Total": 1.32, "Details": None},
-            {"Type": "ExtendedBaseCover", "Price": 0.2, "Vat": 0.04, "Total": 0.24,
-             "Details": {"IncludedCover": "20.00", "MaxWeight": "5.00"}}],
+            {
+                "Type": "ExtendedBaseCover",
+                "Price": 0.2,
+                "Vat": 0.04,
+                "Total": 0.24,
+                "Details": {"IncludedCover": "20.00", "MaxWeight": "5.00"},
+            },
+        ],
         "Discount": 0,
-        "Extras": [{"Amount": 0.3, "Type": "Sms"}]}
+        "Extras": [{"Amount": 0.3, "Type": "Sms"}],
+    }
     quote = example_quote(client, token, [{"Type": "Sms"}])
     same_shape(documented, quote)
     assert quote["AvailableExtras"] == documented["AvailableExtras"]  # "The example below shows Sms as £0.30"
@@ -313,13 +408,36 @@ def test_extras_how_do_i_get_parcel_protection(client, token):
 # --- Country Subdivisions -----------------------------------------------------------------------
 
 SUBDIVISIONS = {
-    "Bonaire": "BQ-BO", "Canary Islands": "ES-CN", "Channel Islands": "GB-CI", "St. Eustatius": "BQ-SE",
-    "Crete": "GR-M", "Balearic Islands": "ES-IB", "Ibiza": "ES-IBIZA", "Majorca": "ES-MAJORCA",
-    "Menorca": "ES-MENORCA", "Northern Ireland": "NIR", "Scottish Highlands and Islands": "HIGH", "Azores": "PT-20",
-    "Ceuta": "ES-CE", "Melilla": "ES-ML", "Tenerife": "ES-TF", "Gran Canaria": "ES-GC", "Lanzarote": "ES-LZ",
-    "Fuerteventura": "ES-FU", "La Palma": "ES-LP", "La Gomera": "ES-LG", "El Hierro": "ES-EH", "Madeira": "PT-30",
-    "Sicily": "IT-SI", "Sardinia": "IT-SA", "Isle of Man": "IOM", "Corsica": "FR-COR", "Saint Helena": "SH-HL",
-    "Ascension": "SH-AC", "Tristan da Cunha": "SH-TA"}
+    "Bonaire": "BQ-BO",
+    "Canary Islands": "ES-CN",
+    "Channel Islands": "GB-CI",
+    "St. Eustatius": "BQ-SE",
+    "Crete": "GR-M",
+    "Balearic Islands": "ES-IB",
+    "Ibiza": "ES-IBIZA",
+    "Majorca": "ES-MAJORCA",
+    "Menorca": "ES-MENORCA",
+    "Northern Ireland": "NIR",
+    "Scottish Highlands and Islands": "HIGH",
+    "Azores": "PT-20",
+    "Ceuta": "ES-CE",
+    "Melilla": "ES-ML",
+    "Tenerife": "ES-TF",
+    "Gran Canaria": "ES-GC",
+    "Lanzarote": "ES-LZ",
+    "Fuerteventura": "ES-FU",
+    "La Palma": "ES-LP",
+    "La Gomera": "ES-LG",
+    "El Hierro": "ES-EH",
+    "Madeira": "PT-30",
+    "Sicily": "IT-SI",
+    "Sardinia": "IT-SA",
+    "Isle of Man": "IOM",
+    "Corsica": "FR-COR",
+    "Saint Helena": "SH-HL",
+    "Ascension": "SH-AC",
+    "Tristan da Cunha": "SH-TA",
+}
 
 
 def test_country_subdivisions_table(client, token):
@@ -335,13 +453,28 @@ def test_country_subdivisions_table(client, token):
 
 # --- Webhooks -----------------------------------------------------------------------------------
 
-ENVELOPE = {"Id": "e0363b4a-aead-4dd5-bcc5-73793ad49974", "Timestamp": "2018-08-30T11:37:03.6386334+00:00",
-            "Signature": "ac6cff923966b1dfcb4560e32d9a6683ea9b1c1f41aa3ad9c8e36658f7389703", "Type": "Example",
-            "Payload": {}}
-TRACKING = {"OrderLineId": 1234567, "Timestamp": "2018-08-28T09:36:07.4805536+00:00", "StatusCode": "ABC",
-            "StatusDescription": "Handed to Customer", "TrackingStage": "Delivered"}
-CASE = {"OrderLineId": 1234, "CustomerReference": "ab1234", "CaseId": 12345, "Reference": "ABER343434",
-        "Status": "Approved", "CaseType": "Claim"}  # OrderLineId and CaseId as the table types them: Int, int
+ENVELOPE = {
+    "Id": "e0363b4a-aead-4dd5-bcc5-73793ad49974",
+    "Timestamp": "2018-08-30T11:37:03.6386334+00:00",
+    "Signature": "ac6cff923966b1dfcb4560e32d9a6683ea9b1c1f41aa3ad9c8e36658f7389703",
+    "Type": "Example",
+    "Payload": {},
+}
+TRACKING = {
+    "OrderLineId": 1234567,
+    "Timestamp": "2018-08-28T09:36:07.4805536+00:00",
+    "StatusCode": "ABC",
+    "StatusDescription": "Handed to Customer",
+    "TrackingStage": "Delivered",
+}
+CASE = {
+    "OrderLineId": 1234,
+    "CustomerReference": "ab1234",
+    "CaseId": 12345,
+    "Reference": "ABER343434",
+    "Status": "Approved",
+    "CaseType": "Claim",
+}  # OrderLineId and CaseId as the table types them: Int, int
 
 
 def csharp_sample_hash(envelope: dict, secret: str) -> str:
@@ -361,8 +494,9 @@ def test_webhooks_format_tracking_and_cases(live_server, webhook_sink):
         envelope = posts[kind]
         same_shape(ENVELOPE, envelope)
         same_shape(payload, envelope["Payload"])
-        assert envelope["Timestamp"].endswith("+00:00") and envelope["Payload"].get("Timestamp", "+00:00")[-6:] == \
-            "+00:00"
+        assert (
+            envelope["Timestamp"].endswith("+00:00") and envelope["Payload"].get("Timestamp", "+00:00")[-6:] == "+00:00"
+        )
         assert envelope["Signature"] == csharp_sample_hash(envelope, "abcd")
     assert posts["Case"]["Payload"] == {**CASE, "OrderLineId": 115030194}
 
@@ -370,13 +504,18 @@ def test_webhooks_format_tracking_and_cases(live_server, webhook_sink):
 def test_verifying_webhooks_csharp_sample():
     """The sample's own input: 33bb3c63-..., new DateTime(2018,01,01), "Case", secret "abcd"."""
     from mock_carriers.carriers.parcel2go.webhooks import signature
-    sample = {"Id": "33bb3c63-c2ec-4b69-8db3-301fa8cfe024", "Timestamp": "2018-01-01T00:00:00.0000000+00:00",
-              "Type": "Case"}
+
+    sample = {
+        "Id": "33bb3c63-c2ec-4b69-8db3-301fa8cfe024",
+        "Timestamp": "2018-01-01T00:00:00.0000000+00:00",
+        "Type": "Case",
+    }
     expected = csharp_sample_hash(sample, "abcd")
     assert signature("abcd", sample["Id"], datetime.fromisoformat("2018-01-01T00:00:00+00:00"), "Case") == expected
 
 
 # --- Endpoints ----------------------------------------------------------------------------------
+
 
 def test_endpoints_urls(live_server):
     base = f"{live_server()}/parcel2go"

@@ -12,18 +12,55 @@ from pypdf import PdfReader
 from support import P2G, bearer, p2g_token, sandbox
 
 ITEM_ID = "9c2f14e4-eae2-47db-8e49-df2aba410268"
-ADDRESS = {"ContactName": "Test", "Email": "test@test.com", "Property": "11", "Street": "Saville St", "Town": "Malton",
-           "County": "North Yorkshire", "Postcode": "YO17 7LL", "CountryIsoCode": "GBR", "CountryId": 0}
-ORDER = {"Items": [{
-    "Id": ITEM_ID, "CollectionDate": "2030-12-13T14:22:14.2108186+00:00", "Service": "dpd-next-day",
-    "Upsells": [{"Type": "Sms"}],
-    "Parcels": [{"Id": "00000000-0000-0000-0000-000000000000", "Height": 10, "Length": 10, "EstimatedValue": 100,
-                 "Weight": 1, "Width": 10, "DeliveryAddress": ADDRESS, "ContentsSummary": "Slippers"}],
-    "CollectionAddress": {"ContactName": "John Doe", "Organisation": "", "Email": "j.doe@yahoo.com",
-                          "Phone": "07587569852", "Property": "1", "Street": "Raleigh Street", "Locality": "",
-                          "Town": "Scarborough", "County": "North Yorkshire", "Postcode": "YO12 7JZ",
-                          "CountryIsoCode": "GBR", "CountryId": 0, "SpecialInstructions": ""}}],
-    "CustomerDetails": {"Email": "j.doe@yahoo.com", "Forename": "John", "Surname": "Doe"}}
+ADDRESS = {
+    "ContactName": "Test",
+    "Email": "test@test.com",
+    "Property": "11",
+    "Street": "Saville St",
+    "Town": "Malton",
+    "County": "North Yorkshire",
+    "Postcode": "YO17 7LL",
+    "CountryIsoCode": "GBR",
+    "CountryId": 0,
+}
+ORDER = {
+    "Items": [
+        {
+            "Id": ITEM_ID,
+            "CollectionDate": "2030-12-13T14:22:14.2108186+00:00",
+            "Service": "dpd-next-day",
+            "Upsells": [{"Type": "Sms"}],
+            "Parcels": [
+                {
+                    "Id": "00000000-0000-0000-0000-000000000000",
+                    "Height": 10,
+                    "Length": 10,
+                    "EstimatedValue": 100,
+                    "Weight": 1,
+                    "Width": 10,
+                    "DeliveryAddress": ADDRESS,
+                    "ContentsSummary": "Slippers",
+                }
+            ],
+            "CollectionAddress": {
+                "ContactName": "John Doe",
+                "Organisation": "",
+                "Email": "j.doe@yahoo.com",
+                "Phone": "07587569852",
+                "Property": "1",
+                "Street": "Raleigh Street",
+                "Locality": "",
+                "Town": "Scarborough",
+                "County": "North Yorkshire",
+                "Postcode": "YO12 7JZ",
+                "CountryIsoCode": "GBR",
+                "CountryId": 0,
+                "SpecialInstructions": "",
+            },
+        }
+    ],
+    "CustomerDetails": {"Email": "j.doe@yahoo.com", "Forename": "John", "Surname": "Doe"},
+}
 USA = {**ADDRESS, "Town": "South Jordan", "County": "Utah", "Postcode": "84095", "CountryIsoCode": "USA"}
 
 
@@ -64,12 +101,22 @@ def test_create_an_order_as_documented(client, auth):
     response = create(client, auth)
     assert response.status_code == 200
     order = response.get_json()
-    assert set(order) == {"OrderId", "Links", "TotalPrice", "TotalVat", "TotalPriceExVat", "Hash", "OrderlineIdMap",
-                          "TotalDiscount"}
+    assert set(order) == {
+        "OrderId",
+        "Links",
+        "TotalPrice",
+        "TotalVat",
+        "TotalPriceExVat",
+        "Hash",
+        "OrderlineIdMap",
+        "TotalDiscount",
+    }
     assert order["OrderId"].isdigit() and len(order["Hash"]) == 44
     assert set(order["Links"]) == {"PayWithPrePay", "payment", "help"}
-    assert order["Links"]["PayWithPrePay"] == \
-        f"http://localhost/parcel2go/api/orders/{order['OrderId']}/paywithprepay?hash={order['Hash']}"
+    assert (
+        order["Links"]["PayWithPrePay"]
+        == f"http://localhost/parcel2go/api/orders/{order['OrderId']}/paywithprepay?hash={order['Hash']}"
+    )
     [line] = order["OrderlineIdMap"]
     assert line["ItemId"] == ITEM_ID and line["OrderLineId"].isdigit() and len(line["Hash"]) == 44
     assert order["TotalPriceExVat"] == 6.45 and order["TotalVat"] == 1.29 and order["TotalPrice"] == 7.74
@@ -88,14 +135,22 @@ def test_the_same_seed_gives_the_same_identifiers(make_app):
 
 
 def test_the_official_plugin_posts_orders_as_forms(client, auth):
-    form = {"Items[0][Id]": ITEM_ID, "Items[0][CollectionDate]": "2030-12-13T14:22:14+00:00",
-            "Items[0][Service]": "dpd-next-day", "Items[0][Upsells][0][Type]": "Sms",
-            **{f"Items[0][Parcels][0][{k}]": str(v) for k, v in ORDER["Items"][0]["Parcels"][0].items()
-               if k != "DeliveryAddress"},
-            **{f"Items[0][Parcels][0][DeliveryAddress][{k}]": str(v) for k, v in ADDRESS.items()},
-            **{f"Items[0][CollectionAddress][{k}]": str(v) for k, v in ORDER["Items"][0]["CollectionAddress"].items()},
-            "CustomerDetails[Email]": "j.doe@yahoo.com", "CustomerDetails[Forename]": "John",
-            "CustomerDetails[Surname]": "Doe"}
+    form = {
+        "Items[0][Id]": ITEM_ID,
+        "Items[0][CollectionDate]": "2030-12-13T14:22:14+00:00",
+        "Items[0][Service]": "dpd-next-day",
+        "Items[0][Upsells][0][Type]": "Sms",
+        **{
+            f"Items[0][Parcels][0][{k}]": str(v)
+            for k, v in ORDER["Items"][0]["Parcels"][0].items()
+            if k != "DeliveryAddress"
+        },
+        **{f"Items[0][Parcels][0][DeliveryAddress][{k}]": str(v) for k, v in ADDRESS.items()},
+        **{f"Items[0][CollectionAddress][{k}]": str(v) for k, v in ORDER["Items"][0]["CollectionAddress"].items()},
+        "CustomerDetails[Email]": "j.doe@yahoo.com",
+        "CustomerDetails[Forename]": "John",
+        "CustomerDetails[Surname]": "Doe",
+    }
     response = client.post(f"{P2G}/api/orders", data=form, headers=auth)
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["TotalPrice"] == create(client, auth).get_json()["TotalPrice"]
@@ -106,35 +161,63 @@ def test_an_international_order_without_customs_gets_the_documented_errors(clien
     body["Items"][0]["Parcels"][0]["DeliveryAddress"] = USA
     response = create(client, auth, body)
     assert response.status_code == 400
-    assert response.get_json() == {"Errors": [
-        {"Type": "Customs", "Error": "Please supply the reason for exporting your parcel.", "ItemId": ITEM_ID},
-        {"Type": "Customs", "Error": "Please supply your VAT status.", "ItemId": ITEM_ID},
-        {"Type": "Customs", "Error": "Please supply details of your parcel's country of manufacture.", "ItemId": ITEM_ID},
-        {"Type": "Customs", "Error": "Please supply details of your international parcel's contents.", "ItemId": ITEM_ID},
-    ]}
+    assert response.get_json() == {
+        "Errors": [
+            {"Type": "Customs", "Error": "Please supply the reason for exporting your parcel.", "ItemId": ITEM_ID},
+            {"Type": "Customs", "Error": "Please supply your VAT status.", "ItemId": ITEM_ID},
+            {
+                "Type": "Customs",
+                "Error": "Please supply details of your parcel's country of manufacture.",
+                "ItemId": ITEM_ID,
+            },
+            {
+                "Type": "Customs",
+                "Error": "Please supply details of your international parcel's contents.",
+                "ItemId": ITEM_ID,
+            },
+        ]
+    }
 
 
 def test_an_international_order_with_customs_is_accepted(client, auth):
-    body = order_with(Service="fedex-international-economy", Upsells=[], OriginCountry="GBR", ExportReason="sale",
-                      VatStatus="Individual")
-    body["Items"][0]["Parcels"][0].update(DeliveryAddress=USA, Contents=[
-        {"Description": "Slippers", "Quantity": "1", "EstimatedValue": "10"}])
+    body = order_with(
+        Service="fedex-international-economy",
+        Upsells=[],
+        OriginCountry="GBR",
+        ExportReason="sale",
+        VatStatus="Individual",
+    )
+    body["Items"][0]["Parcels"][0].update(
+        DeliveryAddress=USA, Contents=[{"Description": "Slippers", "Quantity": "1", "EstimatedValue": "10"}]
+    )
     assert create(client, auth, body).status_code == 200
 
 
 def test_a_registered_sender_needs_a_vat_number(client, auth):
-    body = order_with(Service="fedex-international-economy", Upsells=[], OriginCountry="GBR", ExportReason="Gift",
-                      VatStatus="Registered")
+    body = order_with(
+        Service="fedex-international-economy",
+        Upsells=[],
+        OriginCountry="GBR",
+        ExportReason="Gift",
+        VatStatus="Registered",
+    )
     body["Items"][0]["Parcels"][0].update(DeliveryAddress=USA, Contents=[{"Description": "Tea"}])
     assert create(client, auth, body).get_json()["Errors"] == [
-        {"Type": "Customs", "Error": "Please supply your VAT number.", "ItemId": ITEM_ID}]
+        {"Type": "Customs", "Error": "Please supply your VAT number.", "ItemId": ITEM_ID}
+    ]
 
 
-@pytest.mark.parametrize("changes, kind, text", [
-    ({"Service": "no-such-service"}, "Service", "A price could not be found for these specifications."),
-    ({"Service": "evri-parcelshop-drop-off", "Upsells": [{"Type": "Signature"}]}, "Upsell",
-     "The extra 'Signature' is not available on this service."),
-])
+@pytest.mark.parametrize(
+    "changes, kind, text",
+    [
+        ({"Service": "no-such-service"}, "Service", "A price could not be found for these specifications."),
+        (
+            {"Service": "evri-parcelshop-drop-off", "Upsells": [{"Type": "Signature"}]},
+            "Upsell",
+            "The extra 'Signature' is not available on this service.",
+        ),
+    ],
+)
 def test_business_errors(client, auth, changes, kind, text):
     response = create(client, auth, order_with(**changes))
     assert response.status_code == 400
@@ -142,8 +225,9 @@ def test_business_errors(client, auth, changes, kind, text):
 
 
 def first_collection_date(client, auth, service: str = "dpd-next-day") -> str:
-    return client.post(f"{P2G}/api/collectiondates", json={"ServiceSlug": service},
-                       headers=auth).get_json()["CollectionDates"][0]["CollectionDate"]
+    return client.post(f"{P2G}/api/collectiondates", json={"ServiceSlug": service}, headers=auth).get_json()[
+        "CollectionDates"
+    ][0]["CollectionDate"]
 
 
 @pytest.mark.parametrize("asked", [None, "", "2017-02-09T10:09:11.9730419+00:00", "2020-01-01"])
@@ -156,15 +240,17 @@ def test_no_collection_date_or_a_past_one_books_the_first_collection_date(client
     order = create(client, auth, body)
     assert order.status_code == 200, order.get_json()
     order = order.get_json()
-    found = client.get(f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]},
-                       headers=auth).get_json()
+    found = client.get(
+        f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]}, headers=auth
+    ).get_json()
     assert found["Items"][0]["CollectionDate"][:10] == first_collection_date(client, auth)[:10]
 
 
 def test_a_later_collection_date_is_kept(client, auth):
     order = create(client, auth).get_json()
-    found = client.get(f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]},
-                       headers=auth).get_json()
+    found = client.get(
+        f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]}, headers=auth
+    ).get_json()
     assert found["Items"][0]["CollectionDate"].startswith("2030-12-13T14:22:14")
 
 
@@ -173,28 +259,40 @@ def test_upsells_may_be_bare_names_as_the_official_plugin_posts_them(client, aut
     as_names = create(client, auth, order_with(Upsells=["sms", "Cover"]))
     assert as_names.status_code == 200, as_names.get_json()
     assert as_names.get_json()["TotalPrice"] == as_objects["TotalPrice"]
-    form = {"Items[0][Id]": ITEM_ID, "Items[0][Service]": "dpd-next-day", "Items[0][Upsells][0]": "Sms",
-            "Items[0][Upsells][1]": "Cover",
-            **{f"Items[0][Parcels][0][{k}]": str(v) for k, v in ORDER["Items"][0]["Parcels"][0].items()
-               if k != "DeliveryAddress"},
-            **{f"Items[0][Parcels][0][DeliveryAddress][{k}]": str(v) for k, v in ADDRESS.items()},
-            **{f"Items[0][CollectionAddress][{k}]": str(v) for k, v in ORDER["Items"][0]["CollectionAddress"].items()},
-            "CustomerDetails[Email]": "j.doe@yahoo.com", "CustomerDetails[Forename]": "John",
-            "CustomerDetails[Surname]": "Doe"}
+    form = {
+        "Items[0][Id]": ITEM_ID,
+        "Items[0][Service]": "dpd-next-day",
+        "Items[0][Upsells][0]": "Sms",
+        "Items[0][Upsells][1]": "Cover",
+        **{
+            f"Items[0][Parcels][0][{k}]": str(v)
+            for k, v in ORDER["Items"][0]["Parcels"][0].items()
+            if k != "DeliveryAddress"
+        },
+        **{f"Items[0][Parcels][0][DeliveryAddress][{k}]": str(v) for k, v in ADDRESS.items()},
+        **{f"Items[0][CollectionAddress][{k}]": str(v) for k, v in ORDER["Items"][0]["CollectionAddress"].items()},
+        "CustomerDetails[Email]": "j.doe@yahoo.com",
+        "CustomerDetails[Forename]": "John",
+        "CustomerDetails[Surname]": "Doe",
+    }
     as_form = client.post(f"{P2G}/api/orders", data=form, headers=auth)
     assert as_form.status_code == 200, as_form.get_json()
     assert as_form.get_json()["TotalPrice"] == as_objects["TotalPrice"]
     unknown = create(client, auth, order_with(Upsells=["Teleport"]))
     assert unknown.status_code == 400
-    assert unknown.get_json()["ModelState"] == {"request.Items[0].Upsells[0]": [
-        "The value 'Teleport' is not valid for Upsells."]}
+    assert unknown.get_json()["ModelState"] == {
+        "request.Items[0].Upsells[0]": ["The value 'Teleport' is not valid for Upsells."]
+    }
 
 
-@pytest.mark.parametrize("address, text", [
-    ({**ADDRESS, "Postcode": "NOT A CODE"}, "Please supply a valid delivery postcode."),
-    ({**ADDRESS, "Street": ""}, "Please supply the delivery street."),
-    ({**ADDRESS, "CountryIsoCode": "XYZ"}, "Please supply a valid delivery country."),
-])
+@pytest.mark.parametrize(
+    "address, text",
+    [
+        ({**ADDRESS, "Postcode": "NOT A CODE"}, "Please supply a valid delivery postcode."),
+        ({**ADDRESS, "Street": ""}, "Please supply the delivery street."),
+        ({**ADDRESS, "CountryIsoCode": "XYZ"}, "Please supply a valid delivery country."),
+    ],
+)
 def test_address_errors(client, auth, address, text):
     body = order_with()
     body["Items"][0]["Parcels"][0]["DeliveryAddress"] = address
@@ -209,19 +307,27 @@ def test_every_item_is_checked_and_ids_must_be_unique(client, auth):
     assert errors == [{"Type": "Item", "Error": "Each item must have a unique Id.", "ItemId": ITEM_ID}] * 2
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "request.Items"),
-    ({"Items": [], "CustomerDetails": ORDER["CustomerDetails"]}, "request.Items"),
-    ({"Items": ORDER["Items"]}, "request.CustomerDetails"),
-    (order_with(Id="not-a-guid"), "request.Items[0].Id"),
-    (order_with(CollectionDate="tomorrow"), "request.Items[0].CollectionDate"),
-    (order_with(CollectionDate="99999-01-01"), "request.Items[0].CollectionDate"),
-    (order_with(Parcels=[]), "request.Items[0].Parcels"),
-    (order_with(ExportReason="Smuggling"), "request.Items[0].ExportReason"),
-    (order_with(Parcels=[{**ORDER["Items"][0]["Parcels"][0], "Weight": "one"}]), "request.Items[0].Parcels[0].Weight"),
-    (order_with(Parcels=[{**ORDER["Items"][0]["Parcels"][0], "DeliveryAddress": None}]),
-     "request.Items[0].Parcels[0].DeliveryAddress"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "request.Items"),
+        ({"Items": [], "CustomerDetails": ORDER["CustomerDetails"]}, "request.Items"),
+        ({"Items": ORDER["Items"]}, "request.CustomerDetails"),
+        (order_with(Id="not-a-guid"), "request.Items[0].Id"),
+        (order_with(CollectionDate="tomorrow"), "request.Items[0].CollectionDate"),
+        (order_with(CollectionDate="99999-01-01"), "request.Items[0].CollectionDate"),
+        (order_with(Parcels=[]), "request.Items[0].Parcels"),
+        (order_with(ExportReason="Smuggling"), "request.Items[0].ExportReason"),
+        (
+            order_with(Parcels=[{**ORDER["Items"][0]["Parcels"][0], "Weight": "one"}]),
+            "request.Items[0].Parcels[0].Weight",
+        ),
+        (
+            order_with(Parcels=[{**ORDER["Items"][0]["Parcels"][0], "DeliveryAddress": None}]),
+            "request.Items[0].Parcels[0].DeliveryAddress",
+        ),
+    ],
+)
 def test_model_binding_errors(client, auth, body, field):
     response = create(client, auth, body)
     assert response.status_code == 400 and field in response.get_json()["ModelState"]
@@ -238,8 +344,9 @@ def test_verify_prices_without_creating(client, auth):
 
 def test_get_an_order_by_id_and_hash(client, auth):
     order = create(client, auth).get_json()
-    response = client.get(f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]},
-                          headers=auth)
+    response = client.get(
+        f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]}, headers=auth
+    )
     body = response.get_json()
     assert body["OrderId"] == order["OrderId"] and body["PaidDate"] is None and body["TotalPrice"] == 7.74
     assert body["Links"]["PayWithPrePay"] == order["Links"]["PayWithPrePay"]
@@ -274,8 +381,9 @@ def test_pay_with_prepay_debits_the_balance_once_per_payment(client, auth):
     assert links[0]["Name"] == "Labels" and "/api/labels/" in links[0]["Link"]
     assert {link["Name"] for link in links} >= {"labels-a4", "labels-4x6", "invoice", "help"}
     assert balance(client, auth) == round(before - 7.74, 2)
-    paid = client.get(f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]},
-                      headers=auth).get_json()
+    paid = client.get(
+        f"{P2G}/api/orders", query_string={"orderId": order["OrderId"], "hash": order["Hash"]}, headers=auth
+    ).get_json()
     assert paid["PaidDate"] is not None and paid["Items"][0]["Parcels"][0]["TrackingNumber"].startswith("1550")
 
 
@@ -300,8 +408,10 @@ def test_a_namespace_can_reject_repeat_payments(client, auth):
 
 
 def test_insufficient_balance_changes_nothing(client, auth):
-    client.put("/__admin/namespaces/poor", json={"fixtures": {"parcel2go": {
-        "accounts": {"mock-p2g-account": {"prepay_balance": 5}}}}})
+    client.put(
+        "/__admin/namespaces/poor",
+        json={"fixtures": {"parcel2go": {"accounts": {"mock-p2g-account": {"prepay_balance": 5}}}}},
+    )
     prefix = "/ns/poor/parcel2go"
     token = bearer(p2g_token(client, prefix=prefix))
     order = client.post(f"{prefix}/api/orders", json=ORDER, headers=token).get_json()
@@ -351,10 +461,25 @@ def test_parcel_numbers_appear_once_paid(client, auth):
 
 def test_another_accounts_order_needs_its_hash(make_app):
     client = make_app().test_client()
-    client.put("/__admin/namespaces/default", json={"fixtures": {"parcel2go": {
-        "accounts": {"other": {"prepay_balance": 0, "detail": {"Forename": "A", "Surname": "B", "Email": "c"},
-                               "stored_cards": [], "collection_addresses": [], "delivery_addresses": []}},
-        "clients": {"other-client": {"client_secret": "s", "account": "other", "scopes": ["public-api"]}}}}})
+    client.put(
+        "/__admin/namespaces/default",
+        json={
+            "fixtures": {
+                "parcel2go": {
+                    "accounts": {
+                        "other": {
+                            "prepay_balance": 0,
+                            "detail": {"Forename": "A", "Surname": "B", "Email": "c"},
+                            "stored_cards": [],
+                            "collection_addresses": [],
+                            "delivery_addresses": [],
+                        }
+                    },
+                    "clients": {"other-client": {"client_secret": "s", "account": "other", "scopes": ["public-api"]}},
+                }
+            }
+        },
+    )
     mine = bearer(p2g_token(client))
     order = create(client, mine).get_json()
     theirs = bearer(p2g_token(client, {"client_id": "other-client", "client_secret": "s"}))
@@ -374,8 +499,9 @@ def decode(response) -> list[bytes]:
 def test_labels_are_real_documents_showing_the_tracking_number(client, auth):
     order = create(client, auth).get_json()
     pay(client, auth, order)
-    number = client.post(f"{P2G}/api/orders/{order['OrderId']}/parcelnumbers",
-                         headers=auth).get_json()["TrackingNumbers"][0]["TrackingNumber"]
+    number = client.post(f"{P2G}/api/orders/{order['OrderId']}/parcelnumbers", headers=auth).get_json()[
+        "TrackingNumbers"
+    ][0]["TrackingNumber"]
     as_pdf = labels(client, auth, order["OrderId"], labelFormat="PDF", labelMedia="Label4X6")
     assert as_pdf.get_json()["SuccessfulLabels"] == 1 and as_pdf.get_json()["FailedLabels"] == 0
     [pdf] = decode(as_pdf)
@@ -409,8 +535,13 @@ def test_detail_levels_with_nothing_are_404(client, auth):
 
 
 def test_an_international_drop_off_has_every_document(client, auth):
-    body = order_with(Service="fedex-international-economy", Upsells=[], OriginCountry="GBR", ExportReason="Sale",
-                      VatStatus="Individual")
+    body = order_with(
+        Service="fedex-international-economy",
+        Upsells=[],
+        OriginCountry="GBR",
+        ExportReason="Sale",
+        VatStatus="Individual",
+    )
     body["Items"][0]["Parcels"][0].update(DeliveryAddress=USA, Contents=[{"Description": "Slippers", "Quantity": 2}])
     order = create(client, auth, body).get_json()
     pay(client, auth, order)
@@ -426,14 +557,23 @@ def test_labels_by_order_line_with_the_line_hash(client, auth):
     assert response.get_json()["SuccessfulLabels"] == 1
 
 
-@pytest.mark.parametrize("query, field", [({"labelFormat": "GIF"}, "labelFormat"), ({"detailLevel": "Some"}, "detailLevel"),
-                                          ({"labelMedia": "A5"}, "labelMedia"), ({"referenceType": "Hash"}, "referenceType")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"labelFormat": "GIF"}, "labelFormat"),
+        ({"detailLevel": "Some"}, "detailLevel"),
+        ({"labelMedia": "A5"}, "labelMedia"),
+        ({"referenceType": "Hash"}, "referenceType"),
+    ],
+)
 def test_label_parameters_are_checked(client, auth, query, field):
     response = labels(client, auth, "76423942", **query)
     assert response.status_code == 400 and field in response.get_json()["ModelState"]
 
 
-@pytest.mark.parametrize("reference, kind", [("99999999", "OrderId"), ("abc", "OrderLineId"), ("9" * 30, "OrderLineId")])
+@pytest.mark.parametrize(
+    "reference, kind", [("99999999", "OrderId"), ("abc", "OrderLineId"), ("9" * 30, "OrderLineId")]
+)
 def test_labels_of_unknown_references(client, auth, reference, kind):
     assert labels(client, auth, reference, referenceType=kind).status_code == 404
 
@@ -448,8 +588,10 @@ def test_public_documents_need_only_the_hash(client, auth):
     picking = PdfReader(io.BytesIO(client.get(links["picking-list"]).data)).pages[0].extract_text()
     assert "PICKING LIST" in picking and "Contents: Slippers" in picking and "Malton YO17 7LL" in picking
     assert "barcode-printinstore" not in links and "wallet-ios-printinstore" not in links  # collected, not dropped off
-    assert client.get(f"{P2G}/documents/{order['OrderId']}/wallet-ios-printinstore?hash={order['Hash']}").status_code \
+    assert (
+        client.get(f"{P2G}/documents/{order['OrderId']}/wallet-ios-printinstore?hash={order['Hash']}").status_code
         == 404
+    )
     assert client.get(links["labels-a4"].replace("hash=", "hash=x")).status_code == 404
     assert client.get(f"{P2G}/documents/{order['OrderId']}/nothing?hash={order['Hash']}").status_code == 404
 
@@ -479,8 +621,9 @@ def test_a_drop_off_order_gets_a_print_in_store_code(client, auth):
     assert barcode.mimetype == "image/png" and Image.open(io.BytesIO(barcode.data)).size == (384, 576)
     wallet = client.get(links["wallet-ios-printinstore"])
     assert wallet.mimetype == "image/png" and Image.open(io.BytesIO(wallet.data)).size == (375, 667)
-    code = client.get(f"{P2G}/api/orders?orderId={order['OrderId']}&hash={order['Hash']}",
-                      headers=auth).get_json()["Items"][0]["Parcels"][0]["PrintInStoreBarcode"]
+    code = client.get(f"{P2G}/api/orders?orderId={order['OrderId']}&hash={order['Hash']}", headers=auth).get_json()[
+        "Items"
+    ][0]["Parcels"][0]["PrintInStoreBarcode"]
     assert code in Image.open(io.BytesIO(wallet.data)).text["Description"]
     found = client.get(f"{P2G}/api/orders?orderId={order['OrderId']}&hash={order['Hash']}", headers=auth).get_json()
     assert found["Items"][0]["Parcels"][0]["PrintInStoreBarcode"].startswith("P2G")

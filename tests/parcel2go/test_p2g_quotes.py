@@ -6,10 +6,27 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import P2G, bearer, p2g_token, sandbox
 
-DOCUMENTED = {"CollectionAddress": {"Country": "GBR"}, "DeliveryAddress": {"Country": "GBR"},
-              "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}]}
-SERVICE_KEYS = {"Slug", "Name", "CourierName", "CourierSlug", "CollectionType", "DeliveryType", "Classification",
-                "DropOffProviderCode", "IsPrinterRequired", "MaxWeight", "MaxLength", "MaxWidth", "MaxHeight", "Links"}
+DOCUMENTED = {
+    "CollectionAddress": {"Country": "GBR"},
+    "DeliveryAddress": {"Country": "GBR"},
+    "Parcels": [{"Value": 150, "Weight": 2, "Length": 9, "Width": 8, "Height": 10}],
+}
+SERVICE_KEYS = {
+    "Slug",
+    "Name",
+    "CourierName",
+    "CourierSlug",
+    "CollectionType",
+    "DeliveryType",
+    "Classification",
+    "DropOffProviderCode",
+    "IsPrinterRequired",
+    "MaxWeight",
+    "MaxLength",
+    "MaxWidth",
+    "MaxHeight",
+    "Links",
+}
 
 
 @pytest.fixture
@@ -33,8 +50,10 @@ def test_the_documented_quote_request(client, auth):
     dpd = quotes["dpd-next-day"]
     assert set(dpd["Service"]) == SERVICE_KEYS
     assert dpd["Service"]["MaxLength"] == 1.75 and dpd["Service"]["MaxWeight"] == 30  # metres and kg
-    assert dpd["Service"]["DropOffProviderCode"] is None and quotes["evri-parcelshop-drop-off"]["Service"][
-        "DropOffProviderCode"] == "EVRI"
+    assert (
+        dpd["Service"]["DropOffProviderCode"] is None
+        and quotes["evri-parcelshop-drop-off"]["Service"]["DropOffProviderCode"] == "EVRI"
+    )
     assert dpd["TotalPriceExVat"] == 6.33 and dpd["TotalVat"] == 1.27 and dpd["TotalPrice"] == 7.60
     assert dpd["EstimatedDeliveryDate"].endswith("T00:00:00") and dpd["CutOff"].endswith(":00")
     prices = [q["TotalPrice"] for q in response.get_json()["Quotes"]]
@@ -65,7 +84,7 @@ def test_cover_above_the_base_cover_costs_less(client, auth):
 
 @pytest.mark.parametrize("value, cover", [(150, 7.5), (300, 15.0), (301, 15.0), (5000, 15.0)])
 def test_cover_protects_at_most_the_services_maximum(client, auth, value, cover):
-    """"to the value of your item, or maximum protection limit offered by the service - which ever
+    """ "to the value of your item, or maximum protection limit offered by the service - which ever
     is the lowest": Evri's limit in the fixtures is £300."""
     body = {**DOCUMENTED, "Parcels": [{**DOCUMENTED["Parcels"][0], "Value": value}], "Extras": [{"Type": "Cover"}]}
     evri = by_slug(quote(client, auth, body))["evri-parcelshop-drop-off"]
@@ -81,8 +100,11 @@ def test_the_base_cover_counts_only_where_the_service_offers_it(client, auth):
 
 
 def test_the_base_cover_alone_covers_a_cheap_parcel(client, auth):
-    body = {**DOCUMENTED, "Parcels": [{**DOCUMENTED["Parcels"][0], "Value": 15}],
-            "Extras": [{"Type": "ExtendedBaseCover"}, {"Type": "Cover"}]}
+    body = {
+        **DOCUMENTED,
+        "Parcels": [{**DOCUMENTED["Parcels"][0], "Value": 15}],
+        "Extras": [{"Type": "ExtendedBaseCover"}, {"Type": "Cover"}],
+    }
     extras = {e["Type"]: e["Amount"] for e in by_slug(quote(client, auth, body))["dpd-next-day"]["Extras"]}
     assert extras == {"ExtendedBaseCover": 0.2, "Cover": 0}
 
@@ -111,8 +133,9 @@ def test_international_routes_get_international_services(client, auth):
 
 def test_a_subdivision_costs_its_surcharge(client, auth):
     mainland = by_slug(quote(client, auth))["dpd-next-day"]
-    highlands = by_slug(quote(client, auth, {**DOCUMENTED, "DeliveryAddress": {"Country": "GBR",
-                                                                               "Subdivision": "HIGH"}}))
+    highlands = by_slug(
+        quote(client, auth, {**DOCUMENTED, "DeliveryAddress": {"Country": "GBR", "Subdivision": "HIGH"}})
+    )
     assert round(highlands["dpd-next-day"]["TotalPriceExVat"] - mainland["TotalPriceExVat"], 2) == 6.0
 
 
@@ -121,32 +144,57 @@ def test_an_unknown_country_has_no_quotes(client, auth):
 
 
 def test_the_woocommerce_plugin_posts_a_form(client, auth):
-    form = {"CollectionAddress[Country]": "GBR", "DeliveryAddress[Country]": "GBR", "Parcels[0][Value]": "150",
-            "Parcels[0][Weight]": "2", "Parcels[0][Length]": "9", "Parcels[0][Width]": "8", "Parcels[0][Height]": "10"}
+    form = {
+        "CollectionAddress[Country]": "GBR",
+        "DeliveryAddress[Country]": "GBR",
+        "Parcels[0][Value]": "150",
+        "Parcels[0][Weight]": "2",
+        "Parcels[0][Length]": "9",
+        "Parcels[0][Width]": "8",
+        "Parcels[0][Height]": "10",
+    }
     as_form = client.post(f"{P2G}/api/quotes", data=form, headers=auth)
     assert as_form.status_code == 200 and as_form.get_json() == quote(client, auth).get_json()
 
 
 def test_property_names_match_in_any_case(client, auth):
-    lower = {"collectionaddress": {"country": "GBR"}, "DELIVERYADDRESS": {"COUNTRY": "GBR"},
-             "parcels": [{"value": 150, "weight": "2", "length": "9", "width": 8, "height": 10}]}
+    lower = {
+        "collectionaddress": {"country": "GBR"},
+        "DELIVERYADDRESS": {"COUNTRY": "GBR"},
+        "parcels": [{"value": 150, "weight": "2", "length": "9", "width": 8, "height": 10}],
+    }
     assert quote(client, auth, lower).get_json() == quote(client, auth).get_json()
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "request.CollectionAddress"),
-    ({**DOCUMENTED, "Parcels": []}, "request.Parcels"),
-    ({**DOCUMENTED, "Parcels": [{"Weight": "heavy", "Length": 1, "Width": 1, "Height": 1}]}, "request.Parcels[0].Weight"),
-    ({**DOCUMENTED, "Parcels": [{"Weight": 1, "Length": 1, "Width": 1}]}, "request.Parcels[0].Height"),
-    ({**DOCUMENTED, "Parcels": [{"Weight": -1, "Length": 1, "Width": 1, "Height": 1}]}, "request.Parcels[0].Weight"),
-    ({**DOCUMENTED, "Parcels": [{"Weight": 1e308, "Length": 1, "Width": 1, "Height": 1}]}, "request.Parcels[0].Weight"),
-    ({**DOCUMENTED, "Parcels": [{"Weight": True, "Length": 1, "Width": 1, "Height": 1}]}, "request.Parcels[0].Weight"),
-    ({**DOCUMENTED, "Parcels": [DOCUMENTED["Parcels"][0]] * 21}, "request.Parcels"),
-    ({**DOCUMENTED, "Extras": [{"Type": "Teleport"}]}, "request.Extras[0].Type"),
-    ({**DOCUMENTED, "DeliveryAddress": "GBR"}, "request.DeliveryAddress"),
-    ({**DOCUMENTED, "CollectionAddress": {"Country": "GBR" * 100}}, "request.CollectionAddress.Country"),
-    ([1, 2], "request"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "request.CollectionAddress"),
+        ({**DOCUMENTED, "Parcels": []}, "request.Parcels"),
+        (
+            {**DOCUMENTED, "Parcels": [{"Weight": "heavy", "Length": 1, "Width": 1, "Height": 1}]},
+            "request.Parcels[0].Weight",
+        ),
+        ({**DOCUMENTED, "Parcels": [{"Weight": 1, "Length": 1, "Width": 1}]}, "request.Parcels[0].Height"),
+        (
+            {**DOCUMENTED, "Parcels": [{"Weight": -1, "Length": 1, "Width": 1, "Height": 1}]},
+            "request.Parcels[0].Weight",
+        ),
+        (
+            {**DOCUMENTED, "Parcels": [{"Weight": 1e308, "Length": 1, "Width": 1, "Height": 1}]},
+            "request.Parcels[0].Weight",
+        ),
+        (
+            {**DOCUMENTED, "Parcels": [{"Weight": True, "Length": 1, "Width": 1, "Height": 1}]},
+            "request.Parcels[0].Weight",
+        ),
+        ({**DOCUMENTED, "Parcels": [DOCUMENTED["Parcels"][0]] * 21}, "request.Parcels"),
+        ({**DOCUMENTED, "Extras": [{"Type": "Teleport"}]}, "request.Extras[0].Type"),
+        ({**DOCUMENTED, "DeliveryAddress": "GBR"}, "request.DeliveryAddress"),
+        ({**DOCUMENTED, "CollectionAddress": {"Country": "GBR" * 100}}, "request.CollectionAddress.Country"),
+        ([1, 2], "request"),
+    ],
+)
 def test_invalid_quote_requests_name_the_field(client, auth, body, field):
     response = quote(client, auth, body)
     assert response.status_code == 400
@@ -159,9 +207,15 @@ def test_unreadable_bodies_are_model_state_errors(client, auth, data):
     assert response.status_code == 400 and "request" in response.get_json()["ModelState"]
 
 
-parcels = st.fixed_dictionaries({
-    "Value": st.floats(0, 5000), "Weight": st.floats(0.01, 25), "Length": st.floats(1, 120),
-    "Width": st.floats(1, 60), "Height": st.floats(1, 60)})
+parcels = st.fixed_dictionaries(
+    {
+        "Value": st.floats(0, 5000),
+        "Weight": st.floats(0.01, 25),
+        "Length": st.floats(1, 120),
+        "Width": st.floats(1, 60),
+        "Height": st.floats(1, 60),
+    }
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -218,8 +272,11 @@ def test_collection_dates_are_working_days_from_today(client):
     clock.set("2026-11-27T10:00:00Z")  # a Friday
     clock.freeze()
     auth = bearer(p2g_token(client))
-    response = client.post(f"{P2G}/api/collectiondates", json={"ServiceSlug": "dpd-next-day", "Postcode": "YO17 7LL",
-                                                               "CountryIso3Code": "GBR"}, headers=auth)
+    response = client.post(
+        f"{P2G}/api/collectiondates",
+        json={"ServiceSlug": "dpd-next-day", "Postcode": "YO17 7LL", "CountryIso3Code": "GBR"},
+        headers=auth,
+    )
     dates = [d["CollectionDate"] for d in response.get_json()["CollectionDates"]]
     assert dates[:3] == ["2026-11-27T00:00:00", "2026-11-30T00:00:00", "2026-12-01T00:00:00"] and len(dates) == 10
     clock.advance("9h")  # past the 18:00 cut-off
@@ -240,8 +297,11 @@ def test_quote_dates_follow_the_clock(client):
 
 
 def test_drop_shops_near_a_postcode_nearest_first(client, auth):
-    response = client.get(f"{P2G}/api/dropshops/evri/location", query_string={"location": "YO17 7LL",
-                                                                              "iso3CountryCode": "GBR"}, headers=auth)
+    response = client.get(
+        f"{P2G}/api/dropshops/evri/location",
+        query_string={"location": "YO17 7LL", "iso3CountryCode": "GBR"},
+        headers=auth,
+    )
     results = response.get_json()["Results"]
     assert [r["Name"] for r in results][:2] == ["Malton Newsagents", "Norton Co-op"]
     assert results[0]["Distance"] < results[1]["Distance"] < results[2]["Distance"]
@@ -253,13 +313,21 @@ def test_drop_shops_near_a_postcode_nearest_first(client, auth):
 
 
 def test_drop_shops_near_a_point(client, auth):
-    response = client.get(f"{P2G}/api/dropshops/EVRI/geolocation?latitude=54.28&longitude=-0.40&iso3CountryCode=GBR",
-                          headers=auth)
+    response = client.get(
+        f"{P2G}/api/dropshops/EVRI/geolocation?latitude=54.28&longitude=-0.40&iso3CountryCode=GBR", headers=auth
+    )
     assert response.get_json()["Results"][0]["Name"] == "Scarborough Post Stop"
 
 
-@pytest.mark.parametrize("query, field", [("latitude=91&longitude=0", "latitude"), ("latitude=x&longitude=0", "latitude"),
-                                          ("latitude=1&longitude=nan", "longitude"), ("latitude=1", "longitude")])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ("latitude=91&longitude=0", "latitude"),
+        ("latitude=x&longitude=0", "latitude"),
+        ("latitude=1&longitude=nan", "longitude"),
+        ("latitude=1", "longitude"),
+    ],
+)
 def test_bad_coordinates(client, auth, query, field):
     response = client.get(f"{P2G}/api/dropshops/EVRI/geolocation?{query}", headers=auth)
     assert response.status_code == 400 and field in response.get_json()["ModelState"]
@@ -272,14 +340,32 @@ def test_drop_shops_of_an_unknown_provider(client, auth):
 
 
 def test_customs_requirements_by_item(client, auth):
-    body = {"Items": [
-        {"Id": "a", "CollectionAddress": {"CountryIsoCode": "GBR"},
-         "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "USA"}}], "Upsells": ["Cover"]},  # as the plugin posts
-        {"Id": "b", "CollectionAddress": {"CountryIsoCode": "GBR"}, "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "GBR"}}]},
-        {"Id": "c", "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "ESP", "Subdivision": "ES-CN"}}]}]}
+    body = {
+        "Items": [
+            {
+                "Id": "a",
+                "CollectionAddress": {"CountryIsoCode": "GBR"},
+                "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "USA"}}],
+                "Upsells": ["Cover"],
+            },  # as the plugin posts
+            {
+                "Id": "b",
+                "CollectionAddress": {"CountryIsoCode": "GBR"},
+                "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "GBR"}}],
+            },
+            {"Id": "c", "Parcels": [{"DeliveryAddress": {"CountryIsoCode": "ESP", "Subdivision": "ES-CN"}}]},
+        ]
+    }
     answer = client.post(f"{P2G}/api/customs", json=body, headers=auth).get_json()
     assert {key: value["RequiresCustomsDetails"] for key, value in answer.items()} == {"a": True, "b": False, "c": True}
-    assert set(answer["a"]["ReasonsForExport"]) == {"Sale", "Gift", "Sample", "Repair", "Documents",
-                                                    "IntraCompanyTransfer", "TemporaryExport"}
+    assert set(answer["a"]["ReasonsForExport"]) == {
+        "Sale",
+        "Gift",
+        "Sample",
+        "Repair",
+        "Documents",
+        "IntraCompanyTransfer",
+        "TemporaryExport",
+    }
     assert set(answer["a"]["VatStatus"]) == {"Individual", "NotRegistered", "Registered"}
     assert client.post(f"{P2G}/api/customs", json={"Items": []}, headers=auth).status_code == 400

@@ -29,16 +29,25 @@ def verify(body: dict, secret: str) -> bool:
 
 def test_the_documented_signature_vector():
     moment = datetime(2018, 1, 1, tzinfo=timezone.utc)
-    assert signature("abcd", "33bb3c63-c2ec-4b69-8db3-301fa8cfe024", moment, "Case") == \
-        "5055442f8fa1ebbf6d7c74772faa5dcbf3489b00b59269ad5bfd352eb58f2197"
+    assert (
+        signature("abcd", "33bb3c63-c2ec-4b69-8db3-301fa8cfe024", moment, "Case")
+        == "5055442f8fa1ebbf6d7c74772faa5dcbf3489b00b59269ad5bfd352eb58f2197"
+    )
 
 
-@given(st.uuids(), st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(8999, 1, 1),
-                                timezones=st.just(timezone.utc)),
-       st.sampled_from(["Tracking", "Case"]), st.text(min_size=1, max_size=40))
+@given(
+    st.uuids(),
+    st.datetimes(min_value=datetime(1971, 1, 1), max_value=datetime(8999, 1, 1), timezones=st.just(timezone.utc)),
+    st.sampled_from(["Tracking", "Case"]),
+    st.text(min_size=1, max_size=40),
+)
 def test_any_signature_verifies_the_documented_way(webhook_id, moment, kind, secret):
-    body = {"Id": str(webhook_id), "Timestamp": dotnet_utc(moment), "Type": kind,
-            "Signature": signature(secret, str(webhook_id), moment, kind)}
+    body = {
+        "Id": str(webhook_id),
+        "Timestamp": dotnet_utc(moment),
+        "Type": kind,
+        "Signature": signature(secret, str(webhook_id), moment, kind),
+    }
     assert body["Timestamp"].endswith("+00:00") and len(body["Timestamp"]) == 33
     assert verify(body, secret) and not verify(body, secret + "x")
 
@@ -62,8 +71,13 @@ def test_a_case_and_tracking_stages_arrive_signed(p2g, webhook_sink):
     p2g.clock.advance("1h")  # the delivered order's claim (+30m), the walking one's drop-off (+1h)
     case, dropped = [post.json() for post in webhook_sink.posts()]
     assert case["Type"] == "Case" and case["Payload"] == {
-        "OrderLineId": 115030194, "CustomerReference": "ab1234", "CaseId": 12345, "Reference": "ABER343434",
-        "Status": "Approved", "CaseType": "Claim"}
+        "OrderLineId": 115030194,
+        "CustomerReference": "ab1234",
+        "CaseId": 12345,
+        "Reference": "ABER343434",
+        "Status": "Approved",
+        "CaseType": "Claim",
+    }
     assert dropped["Type"] == "Tracking" and dropped["Payload"]["TrackingStage"] == "DroppedOff"
     assert dropped["Payload"]["OrderLineId"] == 115030210 and dropped["Payload"]["StatusCode"] == "DRP"
     assert dropped["Payload"]["Timestamp"].endswith("+00:00")  # UTC, as the docs' August example
@@ -86,9 +100,11 @@ def test_an_order_paid_through_the_api_sends_its_stages(p2g, webhook_sink):
     p2g.subscribe(webhook_sink, filters=["Tracking"])
     p2g.clock.set("2030-12-13T08:00:00Z")
     p2g.clock.freeze()
-    token = requests.post(f"{p2g.url}/parcel2go/auth/connect/token", timeout=5, data={
-        "grant_type": "client_credentials", "client_id": "mock-p2g-client",
-        "client_secret": "mock-p2g-secret"}).json()["access_token"]
+    token = requests.post(
+        f"{p2g.url}/parcel2go/auth/connect/token",
+        timeout=5,
+        data={"grant_type": "client_credentials", "client_id": "mock-p2g-client", "client_secret": "mock-p2g-secret"},
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     order = requests.post(f"{p2g.url}/parcel2go/api/orders", json=ORDER, headers=headers, timeout=5).json()
     assert requests.post(order["Links"]["PayWithPrePay"], headers=headers, timeout=5).status_code == 200
@@ -133,9 +149,11 @@ def test_a_dead_receiver_is_retried_then_given_up(p2g):
     delivery = p2g.deliveries()[0]
     assert delivery["state"] == "gave_up" and len(delivery["attempts"]) == 10
     assert all(a["error"] for a in delivery["attempts"])
-    gaps = [round((datetime.fromisoformat(b["at"]) - datetime.fromisoformat(a["at"])).total_seconds())
-            for a, b in zip(delivery["attempts"], delivery["attempts"][1:])]
-    assert gaps == [60 * 2 ** n for n in range(9)]
+    gaps = [
+        round((datetime.fromisoformat(b["at"]) - datetime.fromisoformat(a["at"])).total_seconds())
+        for a, b in zip(delivery["attempts"], delivery["attempts"][1:])
+    ]
+    assert gaps == [60 * 2**n for n in range(9)]
 
 
 def test_an_unsigned_subscription_signs_with_an_empty_secret(p2g, webhook_sink):

@@ -9,10 +9,17 @@ WIDGET = f"{PL}/v4/track/orders/info-widget/"
 LOOKUP = {"order_number": "ORD-1002", "account": 1612197}
 
 
-@pytest.mark.parametrize("headers, query, status", [
-    (PL_AUTH, LOOKUP, 200), ({}, LOOKUP, 200), (PL_AUTH, {}, 400), ({"Authorization": "Bearer nope"}, LOOKUP, 401),
-    (PL_AUTH, {"order_number": "NOPE", "account": 1612197}, 404), ({**PL_AUTH, "Accept": "text/html"}, LOOKUP, 406),
-])
+@pytest.mark.parametrize(
+    "headers, query, status",
+    [
+        (PL_AUTH, LOOKUP, 200),
+        ({}, LOOKUP, 200),
+        (PL_AUTH, {}, 400),
+        ({"Authorization": "Bearer nope"}, LOOKUP, 401),
+        (PL_AUTH, {"order_number": "NOPE", "account": 1612197}, 404),
+        ({**PL_AUTH, "Accept": "text/html"}, LOOKUP, 406),
+    ],
+)
 def test_every_answer_carries_allow_and_drfs_json_type(client, headers, query, status):
     response = client.get(INFO, query_string=query, headers=headers)
     assert response.status_code == status
@@ -23,8 +30,10 @@ def test_every_answer_carries_allow_and_drfs_json_type(client, headers, query, s
 @pytest.mark.parametrize("accept", ["text/html", "image/png", "application/xml", ""])
 def test_an_accept_the_view_cannot_render_is_406_before_authentication(client, accept):
     response = client.get(INFO, query_string=LOOKUP, headers={"Authorization": "Bearer nope", "Accept": accept})
-    assert response.status_code == 406 and response.get_json() == {"type": "client_error", "errors": [
-        {"code": "not_acceptable", "detail": "Could not satisfy the request Accept header.", "attr": None}]}
+    assert response.status_code == 406 and response.get_json() == {
+        "type": "client_error",
+        "errors": [{"code": "not_acceptable", "detail": "Could not satisfy the request Accept header.", "attr": None}],
+    }
 
 
 def test_the_widget_renders_png_only(client):
@@ -44,9 +53,12 @@ def test_a_format_the_view_has_no_renderer_for_is_404(client):
 def test_options_is_answered_as_drf_does(client):
     response = client.options(INFO, headers={"Authorization": "Basic dXNlcjpwYXNz"})  # another scheme: anonymous
     assert response.status_code == 200 and response.headers["Allow"] == "GET, HEAD, OPTIONS"
-    assert response.get_json() == {"name": "Info List", "description": "", "renders": ["application/json"],
-                                   "parses": ["application/json", "application/x-www-form-urlencoded",
-                                              "multipart/form-data"]}
+    assert response.get_json() == {
+        "name": "Info List",
+        "description": "",
+        "renders": ["application/json"],
+        "parses": ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"],
+    }
 
 
 def test_the_legacy_call_is_no_drf_view(client):

@@ -44,10 +44,17 @@ def test_100_requests_per_minute_per_account_then_429(client):
         assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).status_code == 200
     throttled = client.get(INFO, query_string=WALKING, headers=PL_AUTH)
     assert throttled.status_code == 429 and throttled.headers["Retry-After"] == "60"
-    assert throttled.get_json() == {"type": "client_error", "errors": [
-        {"code": "throttled", "detail": "Request was throttled. Expected available in 60 seconds.", "attr": None}]}
-    other = client.get(INFO, query_string={"order_number": "ORD-2001", "account": 1700001},
-                       headers={"Authorization": "Bearer mock-pl-other-token"})
+    assert throttled.get_json() == {
+        "type": "client_error",
+        "errors": [
+            {"code": "throttled", "detail": "Request was throttled. Expected available in 60 seconds.", "attr": None}
+        ],
+    }
+    other = client.get(
+        INFO,
+        query_string={"order_number": "ORD-2001", "account": 1700001},
+        headers={"Authorization": "Bearer mock-pl-other-token"},
+    )
     assert other.status_code == 200  # another account has its own window
     clock.advance("45s")
     assert client.get(INFO, query_string=WALKING, headers=PL_AUTH).headers["Retry-After"] == "15"
@@ -85,8 +92,9 @@ def test_anonymous_callers_do_not_use_up_the_merchants_limit(client):
 
 
 def test_the_widget_is_a_png_of_the_status(client):
-    response = client.get(f"{PL}/v4/track/orders/info-widget/", query_string={**WALKING, "live_refresh": "true"},
-                          headers=PL_AUTH)
+    response = client.get(
+        f"{PL}/v4/track/orders/info-widget/", query_string={**WALKING, "live_refresh": "true"}, headers=PL_AUTH
+    )
     assert response.status_code == 200 and response.mimetype == "image/png"
     image = Image.open(io.BytesIO(response.data))
     assert image.size[0] == 480 and "STATUS: In transit" in image.text["Description"]
@@ -156,15 +164,26 @@ def test_events_mean_what_parcellabs_webhook_page_says(live_server, webhook_sink
     """onCreated: the retailer's data created the tracking; onUpdated: the retailer's data updated
     it; onScheduled: the carrier announced the delivery day, and again whenever it changes."""
     import requests
+
     url = live_server()
-    tracking = {"tracking_id": "9e9e9e9e9e9e9e9e9e9e9e9e", "tracking_number": "1Z999AA10000000002", "courier": "ups",
-                "created": "+30m", "announced_delivery_date": "+3d",
-                "checkpoints": [{"at": "+1h", "status": "OrderProcessed", "location": "Nürnberg",
-                                 "announced_delivery_date": "+3d"},  # the same day again: nothing to announce
-                                {"at": "+2h", "status": "InTransit", "location": "Nürnberg"},
-                                {"at": "+3h", "status": "Delayed", "location": "Nürnberg",
-                                 "announced_delivery_date": "+4d"}],
-                "updates": [{"at": "+4h30m", "set": {"external_reference": "REF-NEW"}}]}
+    tracking = {
+        "tracking_id": "9e9e9e9e9e9e9e9e9e9e9e9e",
+        "tracking_number": "1Z999AA10000000002",
+        "courier": "ups",
+        "created": "+30m",
+        "announced_delivery_date": "+3d",
+        "checkpoints": [
+            {
+                "at": "+1h",
+                "status": "OrderProcessed",
+                "location": "Nürnberg",
+                "announced_delivery_date": "+3d",
+            },  # the same day again: nothing to announce
+            {"at": "+2h", "status": "InTransit", "location": "Nürnberg"},
+            {"at": "+3h", "status": "Delayed", "location": "Nürnberg", "announced_delivery_date": "+4d"},
+        ],
+        "updates": [{"at": "+4h30m", "set": {"external_reference": "REF-NEW"}}],
+    }
     overlay = {"orders": {"ORD-1002": {"trackings": [tracking]}}}
     admin = CarrierSandbox(url, "parcellab", namespace="ev", fixtures={"parcellab": overlay})
     admin.subscribe(webhook_sink.url)
@@ -174,11 +193,19 @@ def test_events_mean_what_parcellabs_webhook_page_says(live_server, webhook_sink
     admin.clock.advance("6h")
     posts = [post.json() for post in webhook_sink.posts()]
     assert [(p["event"], p["data"]["status_code"]) for p in posts] == [
-        ("onCreated", ""), ("onDispatch", "InTransit"), ("onUpdated", "InTransit"), ("onScheduled", "Delayed"),
-        ("onDelay", "Delayed")]  # parcelLab learns of each scan 2 h after it (sync_delay)
+        ("onCreated", ""),
+        ("onDispatch", "InTransit"),
+        ("onUpdated", "InTransit"),
+        ("onScheduled", "Delayed"),
+        ("onDelay", "Delayed"),
+    ]  # parcelLab learns of each scan 2 h after it (sync_delay)
     days = [p["data"]["announced_delivery_date"] for p in posts]
     assert days[:3] == [days[0]] * 3 and days[3:] == [days[4]] * 2 and days[0] < days[4]  # +3d, then +4d
     found = requests.get(info, headers=PL_AUTH).json()["trackings"][0]
     assert found["announced_delivery_date"] == days[4]
-    assert requests.get(f"{url}/ns/ev/parcellab/v4/track/orders/info/?external_reference=REF-NEW&account=1612197",
-                        headers=PL_AUTH).status_code == 200  # the retailer's update counts
+    assert (
+        requests.get(
+            f"{url}/ns/ev/parcellab/v4/track/orders/info/?external_reference=REF-NEW&account=1612197", headers=PL_AUTH
+        ).status_code
+        == 200
+    )  # the retailer's update counts

@@ -39,13 +39,15 @@ def test_markers(pytester):
     pytester.makepyfile(test_marked=MARKED)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3, errors=2)
-    result.stdout.fnmatch_lines_random([
-        "*ERROR at setup of test_misspelt_strict*",
-        "unknown marker @pytest.mark.carrier_strict (did you mean carriers_strict?): mock-carriers' markers are "
-        "carriers_scenario, carriers_strict",
-        "*ERROR at setup of test_misspelt_scenario*",
-        "unknown marker @pytest.mark.carriers_scenarios (did you mean carriers_scenario?)*",
-        "*PytestDeprecationWarning: @pytest.mark.carrier_scenario is deprecated: spell it "
-        "@pytest.mark.carriers_scenario*",
-    ])
+    result.stdout.fnmatch_lines_random(
+        [
+            "*ERROR at setup of test_misspelt_strict*",
+            "unknown marker @pytest.mark.carrier_strict (did you mean carriers_strict?): mock-carriers' markers are "
+            "carriers_scenario, carriers_strict",
+            "*ERROR at setup of test_misspelt_scenario*",
+            "unknown marker @pytest.mark.carriers_scenarios (did you mean carriers_scenario?)*",
+            "*PytestDeprecationWarning: @pytest.mark.carrier_scenario is deprecated: spell it "
+            "@pytest.mark.carriers_scenario*",
+        ]
+    )
     assert result.stdout.str().count("is deprecated") == 1  # test_the_old_spelling only

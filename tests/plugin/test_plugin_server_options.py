@@ -63,16 +63,19 @@ def usage_error(pytester, *args, tests: str = THREE_TESTS):
 @pytest.mark.parametrize("url", ["localhost:8080", "ftp://127.0.0.1:8080"])
 def test_a_url_without_an_http_scheme_is_one_usage_error(pytester, url):
     line = usage_error(pytester, "--mock-carriers-url", url)
-    assert line == (f"ERROR: --mock-carriers-url (or MOCK_CARRIERS_URL) {url}: give the scheme and host, "
-                    f"such as http://127.0.0.1:8080")
+    assert line == (
+        f"ERROR: --mock-carriers-url (or MOCK_CARRIERS_URL) {url}: give the scheme and host, "
+        f"such as http://127.0.0.1:8080"
+    )
 
 
 @pytest.mark.parametrize("workers", [[], ["-n", "2"]])
 def test_a_url_nothing_answers_is_one_usage_error(pytester, workers):
     url = f"http://127.0.0.1:{closed_port()}"
     line = usage_error(pytester, "--mock-carriers-url", url, *workers)
-    assert line.startswith(f"ERROR: --mock-carriers-url (or MOCK_CARRIERS_URL) {url}: no server answers "
-                           f"(ConnectionError): start one")
+    assert line.startswith(
+        f"ERROR: --mock-carriers-url (or MOCK_CARRIERS_URL) {url}: no server answers (ConnectionError): start one"
+    )
 
 
 def test_the_environment_variable_is_checked_the_same_way(pytester, monkeypatch):
@@ -96,8 +99,9 @@ def test_a_server_with_an_admin_token_needs_it(pytester):
         line = usage_error(pytester, "--mock-carriers-url", mock.url)
         assert "the server has an admin token: give it with --mock-carriers-admin-token" in line
         pytester.makepyfile(test_webhooks=WEBHOOKS_TEST)
-        pytester.runpytest_inprocess("-p", "no:cacheprovider", "--mock-carriers-url", mock.url,
-                                      "--mock-carriers-admin-token", "s3cret").assert_outcomes(passed=4)
+        pytester.runpytest_inprocess(
+            "-p", "no:cacheprovider", "--mock-carriers-url", mock.url, "--mock-carriers-admin-token", "s3cret"
+        ).assert_outcomes(passed=4)
 
 
 def test_a_server_that_is_not_the_mock_is_named_so(pytester):
@@ -109,11 +113,16 @@ def test_a_server_that_is_not_the_mock_is_named_so(pytester):
     assert "not a mock-carriers server? GET /__admin/health answered" in line
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--mock-carriers-port", "70000"], "--mock-carriers-port 70000: a port is 0 (a free one) to 65535"),
-    (["--mock-carriers-url", "http://127.0.0.1:1", "--mock-carriers-port", "8080"],
-     "--mock-carriers-host and --mock-carriers-port are for the server the plugin starts"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--mock-carriers-port", "70000"], "--mock-carriers-port 70000: a port is 0 (a free one) to 65535"),
+        (
+            ["--mock-carriers-url", "http://127.0.0.1:1", "--mock-carriers-port", "8080"],
+            "--mock-carriers-host and --mock-carriers-port are for the server the plugin starts",
+        ),
+    ],
+)
 def test_contradictory_or_impossible_options_are_usage_errors(pytester, args, message):
     assert message in usage_error(pytester, *args)
 
@@ -130,8 +139,10 @@ def test_port(carriers_server, carriers):
 
 def test_the_in_process_server_takes_a_port_one_per_worker(pytester):
     port = free_ports(2)
-    pytester.makepyfile(test_port=PORT_TEST.replace("HOST", "127.0.0.1").replace("PORT", str(port))
-                        + "\n\ndef test_again(carriers_server, carriers):\n    test_port(carriers_server, carriers)\n")
+    pytester.makepyfile(
+        test_port=PORT_TEST.replace("HOST", "127.0.0.1").replace("PORT", str(port))
+        + "\n\ndef test_again(carriers_server, carriers):\n    test_port(carriers_server, carriers)\n"
+    )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--mock-carriers-port", str(port), "-n", "2")
     result.assert_outcomes(passed=2)
 

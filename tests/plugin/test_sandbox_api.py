@@ -36,23 +36,30 @@ def test_a_wrong_carrier_name_names_the_carriers(sb):
     for call in (sb.url, sb.credentials, sb.references, sb.journal, sb.webhooks.deliveries):
         with pytest.raises(KeyError) as wrong:
             call("borderexpress")
-        assert str(wrong.value) == f"no carrier 'borderexpress' (did you mean 'border-express'?): the carriers are {CARRIERS}"
+        assert (
+            str(wrong.value)
+            == f"no carrier 'borderexpress' (did you mean 'border-express'?): the carriers are {CARRIERS}"
+        )
     with pytest.raises(UnknownName, match=f"^no carrier 'ups': the carriers are {CARRIERS}$"):
         sb.webhooks.subscribe("ups", "http://127.0.0.1:9/hook")
 
 
 def test_credentials_are_keyword_arguments_all_or_the_ones_asked_for(sb):
     assert set(sb.credentials("parcellab")) >= {"account", "token"}
-    assert sb.credentials("parcellab", "account", "token") == {key: sb.credentials("parcellab")[key]
-                                                                for key in ("account", "token")}
-    with pytest.raises(UnknownName, match="^no parcel2go credential 'username': the parcel2go credentials are "
-                                          "client_id, client_secret, scope$"):
+    assert sb.credentials("parcellab", "account", "token") == {
+        key: sb.credentials("parcellab")[key] for key in ("account", "token")
+    }
+    with pytest.raises(
+        UnknownName,
+        match="^no parcel2go credential 'username': the parcel2go credentials are client_id, client_secret, scope$",
+    ):
         sb.credentials("parcel2go", "username")
 
 
 def test_webhooks_subscribe_and_the_outbox_need_no_admin_call_of_ones_own(sb, sink):
-    subscription = sb.webhooks.subscribe("parcellab", sink.url, headers={"Authorization": "Bearer receiver"},
-                                         description="the shop's receiver")
+    subscription = sb.webhooks.subscribe(
+        "parcellab", sink.url, headers={"Authorization": "Bearer receiver"}, description="the shop's receiver"
+    )
     assert subscription["url"] == sink.url and subscription["headers"] == {"Authorization": "Bearer receiver"}
     assert sb.webhooks.subscriptions() == [subscription] and sb.webhooks.subscriptions("bex") == []
     sb.clock.freeze()
@@ -75,8 +82,9 @@ def test_a_subscription_the_server_refuses_is_an_admin_error(sb):
 def test_the_journal_by_carrier_and_operation(sb):
     creds = sb.credentials("border-express")
     for _ in range(3):
-        requests.post(sb.url("border-express") + "/token", timeout=5,
-                      data={"grant_type": "client_credentials", **creds})
+        requests.post(
+            sb.url("border-express") + "/token", timeout=5, data={"grant_type": "client_credentials", **creds}
+        )
     requests.get(sb.url("bex") + "/nothing", timeout=5)
     assert [entry["operation"] for entry in sb.journal("border-express")] == ["issueToken"] * 3
     tokens = sb.journal(operation="issueToken")
@@ -102,6 +110,7 @@ def test_start_takes_a_host_and_a_port():
 
 @pytest.mark.parametrize("url", ["localhost:8080", "127.0.0.1", "file:///tmp/x", ""])
 def test_connect_refuses_what_is_no_url(url):
-    with pytest.raises(ValueError, match="is not a mock-carriers URL: give the scheme and host, such as "
-                                         "http://127.0.0.1:8080"):
+    with pytest.raises(
+        ValueError, match="is not a mock-carriers URL: give the scheme and host, such as http://127.0.0.1:8080"
+    ):
         MockCarriers.connect(url)

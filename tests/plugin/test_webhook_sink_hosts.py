@@ -9,8 +9,9 @@ from mock_carriers.webhook_sink import WebhookSink
 pytest_plugins = ["pytester"]
 
 
-@pytest.mark.parametrize("host, local", [("127.0.0.1", "127.0.0.1"), ("0.0.0.0", "127.0.0.1"),
-                                         ("::1", "[::1]"), ("::", "[::1]")])
+@pytest.mark.parametrize(
+    "host, local", [("127.0.0.1", "127.0.0.1"), ("0.0.0.0", "127.0.0.1"), ("::1", "[::1]"), ("::", "[::1]")]
+)
 def test_a_sink_on_any_address(host, local):
     sink = WebhookSink(host=host)
     try:
@@ -47,13 +48,16 @@ def test_a_sink_on_a_chosen_port():
 
 
 def test_the_fixture_binds_the_sink_host_option(pytester):
-    pytester.makepyfile(test_sink="""
+    pytester.makepyfile(
+        test_sink="""
 import requests
 
 def test_sink(webhook_sink):
     assert webhook_sink.url.startswith("http://127.0.0.1:")
     requests.post(webhook_sink.url_for("localhost"), timeout=5)
     assert len(webhook_sink.wait_for(1)) == 1
-""")
+"""
+    )
     pytester.runpytest_inprocess("-p", "no:cacheprovider", "--mock-carriers-sink-host", "0.0.0.0").assert_outcomes(
-        passed=1)
+        passed=1
+    )

@@ -25,8 +25,9 @@ def read_response(sock: socket.socket, buffered: bytes = b"") -> tuple[bytes, by
         assert chunk, f"closed before a whole head: {data!r}"
         data += chunk
     head, _, rest = data.partition(b"\r\n\r\n")
-    length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                  if line.lower().startswith(b"content-length:"))
+    length = next(
+        int(line.split(b":", 1)[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")
+    )
     while len(rest) < length:
         chunk = sock.recv(65536)
         assert chunk, "closed inside the body"
@@ -41,4 +42,3 @@ def wait_until(condition, seconds: float = 5) -> bool:
             return False
         time.sleep(0.02)
     return True
-

@@ -44,14 +44,17 @@ def test_a_head_sent_a_byte_at_a_time_cannot_stretch_the_deadline(start_server):
 
 def _readable(sock: socket.socket, seconds: float) -> bool:
     import select
+
     return bool(select.select([sock], [], [], seconds)[0])
 
 
 def test_an_incomplete_body_gets_the_carriers_400_and_frees_the_thread(start_server):
     server = start_server(request_timeout=0.3)
     sock = connect(server)
-    sock.sendall(b"POST /bex/api/service/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: 100\r\n\r\n{\"user")
+    sock.sendall(
+        b"POST /bex/api/service/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 100\r\n\r\n{"user'
+    )
     head, body, _ = read_response(sock)
     assert head.startswith(b"HTTP/1.1 200") and "ex" in json.loads(body)  # BEX answers every error under 200
     assert read_until_closed(sock) == b""
@@ -92,6 +95,7 @@ def test_a_hang_ends_when_its_client_goes_away(start_server):
     def give_up():
         with pytest.raises(requests.exceptions.ReadTimeout):
             requests.post(f"{url}/bex/api/service/login", json=LOGIN, timeout=0.2)
+
     callers = [threading.Thread(target=give_up) for _ in range(10)]
     for caller in callers:
         caller.start()
@@ -108,9 +112,11 @@ def test_stopping_the_server_ends_hanging_and_idle_connections(make_app):
     url = f"http://127.0.0.1:{server.port}"
     requests.post(f"{url}/__admin/namespaces/default/faults", json={"effect": "hang", "max_ms": 60_000}, timeout=5)
     idle = connect(server)
-    hung = threading.Thread(target=lambda: pytest.raises(requests.exceptions.ConnectionError, requests.post,
-                                                         f"{url}/bex/api/service/login", json=LOGIN,
-                                                         timeout=30))
+    hung = threading.Thread(
+        target=lambda: pytest.raises(
+            requests.exceptions.ConnectionError, requests.post, f"{url}/bex/api/service/login", json=LOGIN, timeout=30
+        )
+    )
     hung.start()
     assert wait_until(lambda: len(server.connections) == 2)
     server.stop()
@@ -140,8 +146,9 @@ def test_more_half_sent_requests_than_descriptors_neither_stop_service_nor_spin(
     """Under a 96-descriptor limit, 150 connections that never finish their request: the server
     serves up to its cap, leaves the rest in the backlog without spinning, and serves again once
     they go."""
-    process = subprocess.Popen([sys.executable, "-c", SERVE_WITH_FEW_DESCRIPTORS], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVE_WITH_FEW_DESCRIPTORS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         port = int(process.stdout.readline())
         slow = []

@@ -34,15 +34,18 @@ def test_framing_is_a_length_chunked_or_a_framing_error(lengths, codings):
         length, chunked = body_framing(_headers(lengths, codings))
     except FramingError:
         return
-    assert (length is None or 0 <= length < 10 ** 18) and not (chunked and length is not None)
+    assert (length is None or 0 <= length < 10**18) and not (chunked and length is not None)
 
 
 def _chunked(pieces: list[bytes], extension: bytes = b"") -> bytes:
     return b"".join(b"%x%s\r\n%s\r\n" % (len(piece), extension, piece) for piece in pieces if piece) + b"0\r\n\r\n"
 
 
-@given(st.lists(st.binary(min_size=1, max_size=50), max_size=8), st.sampled_from([b"", b";name=value"]),
-       st.binary(max_size=20))
+@given(
+    st.lists(st.binary(min_size=1, max_size=50), max_size=8),
+    st.sampled_from([b"", b";name=value"]),
+    st.binary(max_size=20),
+)
 def test_a_chunked_body_reads_back_whole_and_leaves_the_next_request(pieces, extension, following):
     stream = io.BufferedReader(io.BytesIO(_chunked(pieces, extension) + following))
     body = RequestBody(stream, None, True, 10_000)
@@ -87,8 +90,13 @@ def test_any_absolute_target_is_a_carrier_the_mock_or_refused(target, port):
         assert refused.status in (400, 403)
 
 
-@given(st.one_of(st.none(), st.text(max_size=100), st.builds(lambda user: "Basic " + __import__("base64")
-                                                              .b64encode(user.encode()).decode(), st.text(max_size=40))))
+@given(
+    st.one_of(
+        st.none(),
+        st.text(max_size=100),
+        st.builds(lambda user: "Basic " + __import__("base64").b64encode(user.encode()).decode(), st.text(max_size=40)),
+    )
+)
 def test_any_proxy_authorization_is_a_namespace_none_or_refused(header):
     try:
         namespace = proxy_namespace(header)

@@ -12,8 +12,10 @@ LOGIN = b'{"username": "mock-bex-user", "password": "mock-bex-password"}'
 
 
 def _login(length: bytes = b"%d" % len(LOGIN)) -> bytes:
-    return (b"POST /bex/api/service/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-            b"Content-Length: " + length + b"\r\n\r\n" + LOGIN)
+    return (
+        b"POST /bex/api/service/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: " + length + b"\r\n\r\n" + LOGIN
+    )
 
 
 def test_keep_alive_carries_several_requests_on_one_connection(start_server):
@@ -54,8 +56,9 @@ def test_a_client_that_asks_to_close_is_closed_after_its_answer(start_server):
 def test_two_different_content_lengths_are_a_400(start_server):
     server = start_server()
     sock = connect(server)
-    sock.sendall(b"POST /bex/api/service/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-                 b"Content-Length: 7\r\n\r\n" + LOGIN)
+    sock.sendall(
+        b"POST /bex/api/service/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\n" + LOGIN
+    )
     head, body, _ = read_response(sock)
     assert head.startswith(b"HTTP/1.1 400") and b"Content-Length" in json.loads(body)["message"].encode()
     assert read_until_closed(sock) == b""
@@ -74,8 +77,10 @@ def test_the_same_content_length_twice_is_one(start_server):
 def test_content_length_with_chunked_coding_is_a_400(start_server):
     server = start_server()
     sock = connect(server)
-    sock.sendall(b"POST /bex/api/service/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
-                 b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+    sock.sendall(
+        b"POST /bex/api/service/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+        b"Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    )
     head, body, _ = read_response(sock)
     assert head.startswith(b"HTTP/1.1 400") and json.loads(body)["error"] == "bad_request"
 
@@ -86,8 +91,13 @@ def test_a_chunked_body_is_read(start_server):
     def pieces():
         yield LOGIN[:10]
         yield LOGIN[10:]
-    response = requests.post(f"http://127.0.0.1:{server.port}/bex/api/service/login", data=pieces(),
-                             headers={"Content-Type": "application/json"}, timeout=5)
+
+    response = requests.post(
+        f"http://127.0.0.1:{server.port}/bex/api/service/login",
+        data=pieces(),
+        headers={"Content-Type": "application/json"},
+        timeout=5,
+    )
     assert response.status_code == 200 and response.json()["value"]
 
 
@@ -98,8 +108,13 @@ def test_a_chunked_body_over_the_limit_is_the_carriers_413(start_server):
     def pieces():
         for _ in range(11):
             yield piece
-    response = requests.post(f"http://127.0.0.1:{server.port}/parcel2go/api/quotes", data=pieces(),
-                             headers={"Content-Type": "application/json"}, timeout=30)
+
+    response = requests.post(
+        f"http://127.0.0.1:{server.port}/parcel2go/api/quotes",
+        data=pieces(),
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
     assert response.status_code == 413
     assert "Message" in response.json()  # Parcel2Go's own shape, not "bad JSON"
 
@@ -138,8 +153,13 @@ def test_an_oversized_request_line_is_a_414_in_json(start_server):
 
 def test_garbage_gets_a_400_in_json_and_the_server_goes_on(start_server):
     server = start_server()
-    for garbage in (b"NOT A REQUEST LINE HTTP/1.1\r\n\r\n", b"\x00\x01\x02\r\n\r\n", b"GET /\r\n\r\n",
-                    b"GET / HTTP/9.9\r\n\r\n", b"GET / FTP/1.0\r\n\r\n"):
+    for garbage in (
+        b"NOT A REQUEST LINE HTTP/1.1\r\n\r\n",
+        b"\x00\x01\x02\r\n\r\n",
+        b"GET /\r\n\r\n",
+        b"GET / HTTP/9.9\r\n\r\n",
+        b"GET / FTP/1.0\r\n\r\n",
+    ):
         sock = connect(server)
         sock.sendall(garbage)
         data = read_until_closed(sock)

@@ -37,8 +37,9 @@ def proxies(server, namespace: str | None = None) -> dict:
 
 
 def journal(server, namespace: str = "default") -> list[dict]:
-    return requests.get(f"http://127.0.0.1:{server.port}/__admin/namespaces/{namespace}/journal",
-                        timeout=5).json()["entries"]
+    return requests.get(f"http://127.0.0.1:{server.port}/__admin/namespaces/{namespace}/journal", timeout=5).json()[
+        "entries"
+    ]
 
 
 def test_https_through_the_proxy_reaches_the_carrier_by_its_host(mock):
@@ -50,22 +51,31 @@ def test_https_through_the_proxy_reaches_the_carrier_by_its_host(mock):
 
 def test_the_proxy_user_name_is_the_namespace_and_x_mock_namespace_still_wins(mock):
     requests.post(BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock, "t42"), verify=mock.ca, timeout=5)
-    requests.post(BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock, "t42"), verify=mock.ca, timeout=5,
-                  headers={"X-Mock-Namespace": "other"})
+    requests.post(
+        BEX_LOGIN_URL,
+        json=LOGIN,
+        proxies=proxies(mock, "t42"),
+        verify=mock.ca,
+        timeout=5,
+        headers={"X-Mock-Namespace": "other"},
+    )
     assert len(journal(mock, "t42")) == 1 and len(journal(mock, "other")) == 1 and journal(mock) == []
 
 
 def test_several_requests_share_one_tunnel(mock):
     with requests.Session() as session:
         for _ in range(3):
-            assert session.post(BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock), verify=mock.ca,
-                                timeout=5).status_code == 200
+            assert (
+                session.post(BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock), verify=mock.ca, timeout=5).status_code
+                == 200
+            )
         assert len(mock.connections) == 1
 
 
 def test_an_absolute_form_plain_request_is_routed_by_its_host(mock):
-    response = requests.post("http://api.bex.co.za/api/service/login", json=LOGIN, proxies=proxies(mock, "t7"),
-                             timeout=5)
+    response = requests.post(
+        "http://api.bex.co.za/api/service/login", json=LOGIN, proxies=proxies(mock, "t7"), timeout=5
+    )
     assert response.status_code == 200 and len(journal(mock, "t7")) == 1
 
 
@@ -95,8 +105,15 @@ class _nothing:
         return False
 
 
-@pytest.mark.parametrize("line", [b"CONNECT www.parcel2go.com HTTP/1.1", b"CONNECT :443 HTTP/1.1",
-                                  b"CONNECT www.parcel2go.com:https HTTP/1.1", b"CONNECT \xff\xfe:443 HTTP/1.1"])
+@pytest.mark.parametrize(
+    "line",
+    [
+        b"CONNECT www.parcel2go.com HTTP/1.1",
+        b"CONNECT :443 HTTP/1.1",
+        b"CONNECT www.parcel2go.com:https HTTP/1.1",
+        b"CONNECT \xff\xfe:443 HTTP/1.1",
+    ],
+)
 def test_garbage_connect_lines_get_a_400(mock, line):
     sock = connect(mock)
     sock.sendall(line + b"\r\nHost: x\r\n\r\n")
@@ -104,8 +121,10 @@ def test_garbage_connect_lines_get_a_400(mock, line):
     assert head[9:12] in (b"400", b"403") and json.loads(body)["message"]  # not a host:port, or not a carrier's
 
 
-@pytest.mark.parametrize("credential", [b"Basic !!!", b"Bearer abc", b"Basic " + base64.b64encode(b"a b:x"),
-                                        b"Basic " + base64.b64encode(b"..:x")])
+@pytest.mark.parametrize(
+    "credential",
+    [b"Basic !!!", b"Bearer abc", b"Basic " + base64.b64encode(b"a b:x"), b"Basic " + base64.b64encode(b"..:x")],
+)
 def test_a_bad_proxy_authorization_gets_a_400(mock, credential):
     sock = connect(mock)
     sock.sendall(b"CONNECT www.parcel2go.com:443 HTTP/1.1\r\nProxy-Authorization: " + credential + b"\r\n\r\n")
@@ -142,14 +161,20 @@ def _tls_get(port: int, server_name: str | None, ca: str, path: str = "/__admin/
     context.check_hostname = server_name is not None
     with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
         with context.wrap_socket(raw, server_hostname=server_name) as tls:
-            tls.sendall(f"GET {path} HTTP/1.1\r\nHost: {server_name or 'localhost'}\r\nConnection: close\r\n\r\n"
-                        .encode())
+            tls.sendall(
+                f"GET {path} HTTP/1.1\r\nHost: {server_name or 'localhost'}\r\nConnection: close\r\n\r\n".encode()
+            )
             return read_until_closed(tls)
 
 
 def test_the_https_port_serves_each_carrier_host_by_sni(mock):
-    for host in ("www.parcel2go.com", "api.bex.co.za", "api.borderexpress.com.au", "api.borderless360.com",
-                 "api.parcellab.com"):
+    for host in (
+        "www.parcel2go.com",
+        "api.bex.co.za",
+        "api.borderexpress.com.au",
+        "api.borderless360.com",
+        "api.parcellab.com",
+    ):
         answer = _tls_get(mock.https_port, host, mock.ca, "/nothing-here")
         assert answer.startswith(b"HTTP/1.1 404"), host  # the carrier's own 404, reached by its host
     assert b'"status":"ok"' in _tls_get(mock.https_port, "localhost", mock.ca).replace(b" ", b"")
@@ -158,32 +183,61 @@ def test_the_https_port_serves_each_carrier_host_by_sni(mock):
 def test_an_unknown_sni_fails_the_handshake_and_the_server_goes_on(mock):
     with pytest.raises(ssl.SSLError):
         _tls_get(mock.https_port, "www.example.com", mock.ca)
-    assert b"200 OK" in _tls_get(mock.https_port, "www.parcel2go.com", mock.ca, "/api/countries").split(b"\r\n")[0] \
-        or True  # reached: the next handshake works
+    assert (
+        b"200 OK" in _tls_get(mock.https_port, "www.parcel2go.com", mock.ca, "/api/countries").split(b"\r\n")[0] or True
+    )  # reached: the next handshake works
     assert _tls_get(mock.https_port, "api.bex.co.za", mock.ca, "/x").startswith(b"HTTP/1.1")
 
 
 def test_curl_through_the_proxy_and_on_the_https_port(mock):
-    environment = {**os.environ, "CURL_CA_BUNDLE": mock.ca, "HTTPS_PROXY": f"http://t9@127.0.0.1:{mock.port}",
-                   "NO_PROXY": ""}
-    out = subprocess.run(["curl", "-sS", "-X", "POST", "-H", "Content-Type: application/json", "-d", json.dumps(LOGIN),
-                          BEX_LOGIN_URL], env=environment, capture_output=True, text=True, timeout=30)
+    environment = {
+        **os.environ,
+        "CURL_CA_BUNDLE": mock.ca,
+        "HTTPS_PROXY": f"http://t9@127.0.0.1:{mock.port}",
+        "NO_PROXY": "",
+    }
+    out = subprocess.run(
+        ["curl", "-sS", "-X", "POST", "-H", "Content-Type: application/json", "-d", json.dumps(LOGIN), BEX_LOGIN_URL],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["value"] and len(journal(mock, "t9")) == 1
-    out = subprocess.run(["curl", "-sS", "--cacert", mock.ca, "--resolve", f"api.bex.co.za:{mock.https_port}:127.0.0.1",
-                          "-X", "POST", "-H", "Content-Type: application/json", "-d", json.dumps(LOGIN),
-                          f"https://api.bex.co.za:{mock.https_port}/api/service/login"],
-                         capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [
+            "curl",
+            "-sS",
+            "--cacert",
+            mock.ca,
+            "--resolve",
+            f"api.bex.co.za:{mock.https_port}:127.0.0.1",
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/json",
+            "-d",
+            json.dumps(LOGIN),
+            f"https://api.bex.co.za:{mock.https_port}/api/service/login",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["value"]
 
 
 def test_urllib_through_the_proxy(mock):
     context = ssl.create_default_context(cafile=mock.ca)
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({"https": f"http://u5:mock@127.0.0.1:{mock.port}"}),
-                                         urllib.request.HTTPSHandler(context=context))
-    request = urllib.request.Request(BEX_LOGIN_URL, data=json.dumps(LOGIN).encode(),
-                                     headers={"Content-Type": "application/json"})
+    opener = urllib.request.build_opener(
+        urllib.request.ProxyHandler({"https": f"http://u5:mock@127.0.0.1:{mock.port}"}),
+        urllib.request.HTTPSHandler(context=context),
+    )
+    request = urllib.request.Request(
+        BEX_LOGIN_URL, data=json.dumps(LOGIN).encode(), headers={"Content-Type": "application/json"}
+    )
     with opener.open(request, timeout=5) as response:
         assert json.loads(response.read())["value"]
     assert len(journal(mock, "u5")) == 1
@@ -195,17 +249,21 @@ def _fault(server, **rule) -> None:
     assert requests.post(base, json={"carrier": "bex", **rule}, timeout=5).status_code == 201
 
 
-@pytest.mark.parametrize("effect, extra, error", [
-    ("reset", {}, requests.exceptions.ConnectionError),
-    ("drop", {}, requests.exceptions.ConnectionError),
-    ("hang", {"max_ms": 5000}, requests.exceptions.ReadTimeout),
-    ("truncate", {"missing_bytes": 10}, requests.exceptions.ChunkedEncodingError),
-])
+@pytest.mark.parametrize(
+    "effect, extra, error",
+    [
+        ("reset", {}, requests.exceptions.ConnectionError),
+        ("drop", {}, requests.exceptions.ConnectionError),
+        ("hang", {"max_ms": 5000}, requests.exceptions.ReadTimeout),
+        ("truncate", {"missing_bytes": 10}, requests.exceptions.ChunkedEncodingError),
+    ],
+)
 def test_connection_faults_break_the_connection_inside_tls_too(mock, effect, extra, error):
     _fault(mock, effect=effect, **extra)
     with pytest.raises(error):
-        requests.post(BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock), verify=mock.ca,
-                      timeout=0.5 if effect == "hang" else 5)
+        requests.post(
+            BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock), verify=mock.ca, timeout=0.5 if effect == "hang" else 5
+        )
     assert wait_until(lambda: len(mock.connections) == 0)
 
 
@@ -215,12 +273,14 @@ def test_a_dribble_inside_tls_arrives_whole(mock):
     assert response.status_code == 200 and response.json()["id"] == 19696
 
 
-@pytest.mark.parametrize("rule, status", [({"effect": "status", "status": 503}, 503),
-                                          ({"effect": "rate_limit", "retry_after": 3}, 429)])
+@pytest.mark.parametrize(
+    "rule, status", [({"effect": "status", "status": 503}, 503), ({"effect": "rate_limit", "retry_after": 3}, 429)]
+)
 def test_answer_faults_through_the_proxy(mock, rule, status):
     _fault(mock, **rule)
-    assert requests.post(BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock), verify=mock.ca,
-                         timeout=5).status_code == status
+    assert (
+        requests.post(BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock), verify=mock.ca, timeout=5).status_code == status
+    )
 
 
 def test_bad_input_and_faults_leave_no_thread_or_socket_behind(mock):
@@ -230,8 +290,10 @@ def test_bad_input_and_faults_leave_no_thread_or_socket_behind(mock):
         _fault(mock, effect=effect)
         with pytest.raises(requests.exceptions.RequestException):
             requests.post(BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock), verify=mock.ca, timeout=5)
-    for attempt in (lambda: _tls_get(mock.https_port, "www.example.com", mock.ca),
-                    lambda: _tls_get(mock.port, "www.parcel2go.com", mock.ca)):
+    for attempt in (
+        lambda: _tls_get(mock.https_port, "www.example.com", mock.ca),
+        lambda: _tls_get(mock.port, "www.parcel2go.com", mock.ca),
+    ):
         with pytest.raises(ssl.SSLError):
             attempt()
     sock = socket.create_connection(("127.0.0.1", mock.https_port), timeout=5)

@@ -79,12 +79,15 @@ def test_a_leaf_is_short_lived_backdated_and_for_servers(authority):
     leaf = served_leaf(authority, P2G)
     assert leaf.not_valid_after_utc - leaf.not_valid_before_utc <= dt.timedelta(days=397)
     assert leaf.not_valid_before_utc < dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=59)
-    assert x509.oid.ExtendedKeyUsageOID.SERVER_AUTH in leaf.extensions.get_extension_for_class(
-        x509.ExtendedKeyUsage).value
+    assert (
+        x509.oid.ExtendedKeyUsageOID.SERVER_AUTH in leaf.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    )
     assert leaf.extensions.get_extension_for_class(x509.KeyUsage).value.digital_signature
     ca = x509.load_pem_x509_certificate(authority.cert_path.read_bytes())
-    assert (leaf.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
-            == ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.key_identifier)
+    assert (
+        leaf.extensions.get_extension_for_class(x509.AuthorityKeyIdentifier).value.key_identifier
+        == ca.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value.key_identifier
+    )
 
 
 def test_two_cas_differ(tmp_path):
@@ -150,6 +153,7 @@ def test_two_threads_starting_at_once_make_one_ca(tmp_path):
     def start() -> None:
         barrier.wait()
         made.append(CertificateAuthority.load_or_create(tmp_path / "ca").cert_path.read_bytes())
+
     threads = [threading.Thread(target=start) for _ in range(6)]
     for thread in threads:
         thread.start()
@@ -160,11 +164,15 @@ def test_two_threads_starting_at_once_make_one_ca(tmp_path):
 
 
 def test_two_processes_starting_at_once_make_one_ca(tmp_path):
-    script = ("import sys; from pathlib import Path; from mock_carriers.tls import CertificateAuthority; "
-              "ca = CertificateAuthority.load_or_create(Path(sys.argv[1])); ca.leaf_context('localhost'); "
-              "sys.stdout.write(ca.cert_path.read_text())")
-    processes = [subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "ca")], stdout=subprocess.PIPE,
-                                  text=True) for _ in range(4)]
+    script = (
+        "import sys; from pathlib import Path; from mock_carriers.tls import CertificateAuthority; "
+        "ca = CertificateAuthority.load_or_create(Path(sys.argv[1])); ca.leaf_context('localhost'); "
+        "sys.stdout.write(ca.cert_path.read_text())"
+    )
+    processes = [
+        subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "ca")], stdout=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     outputs = {process.communicate(timeout=60)[0] for process in processes}
     assert [process.returncode for process in processes] == [0] * 4
     assert outputs == {(tmp_path / "ca" / "ca.pem").read_text()}
@@ -193,8 +201,19 @@ def test_every_spelling_of_localhost_shares_one_leaf(authority):
     assert len(contexts) == 1
 
 
-@pytest.mark.parametrize("host", ["", "*.parcel2go.com", "a_b.example", "bücher.example", "a..b", "-x.example",
-                                  "x" * 64 + ".example", "fe80::1%eth0"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "",
+        "*.parcel2go.com",
+        "a_b.example",
+        "bücher.example",
+        "a..b",
+        "-x.example",
+        "x" * 64 + ".example",
+        "fe80::1%eth0",
+    ],
+)
 def test_a_bad_host_name_is_refused_clearly(authority, host):
     with pytest.raises(ValueError, match="not a host name"):
         authority.leaf_context(host)
@@ -207,4 +226,5 @@ def test_default_ca_dir():
     assert default_ca_dir({"XDG_DATA_HOME": "/data", "HOME": "/home/u"}) == Path("/data/mock-carriers/ca")
     assert default_ca_dir({"HOME": "/home/u"}) == Path("/home/u/.local/share/mock-carriers/ca")
     assert default_ca_dir({"XDG_DATA_HOME": "relative", "HOME": "/home/u"}) == Path(
-        "/home/u/.local/share/mock-carriers/ca")  # the XDG spec ignores a relative path
+        "/home/u/.local/share/mock-carriers/ca"
+    )  # the XDG spec ignores a relative path

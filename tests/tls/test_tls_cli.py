@@ -30,15 +30,23 @@ def test_ca_env_prints_shell_lines_for_every_client(tmp_path):
     result = run("ca", "--env", ca_dir=tmp_path / "ca")
     bundle, cert = tmp_path / "ca" / "ca-bundle.pem", tmp_path / "ca" / "ca.pem"
     assert result.exit_code == 0
-    assert result.output.splitlines() == [f"export SSL_CERT_FILE={bundle}", f"export REQUESTS_CA_BUNDLE={bundle}",
-                                          f"export CURL_CA_BUNDLE={bundle}", f"export NODE_EXTRA_CA_CERTS={cert}"]
+    assert result.output.splitlines() == [
+        f"export SSL_CERT_FILE={bundle}",
+        f"export REQUESTS_CA_BUNDLE={bundle}",
+        f"export CURL_CA_BUNDLE={bundle}",
+        f"export NODE_EXTRA_CA_CERTS={cert}",
+    ]
 
 
 def test_ca_env_lines_survive_a_folder_with_spaces(tmp_path):
     folder = tmp_path / "my CA's folder"
     lines = run("ca", "--env", ca_dir=folder).output
-    shell = subprocess.run(["sh", "-c", lines + 'printf "%s\\n" "$SSL_CERT_FILE" "$NODE_EXTRA_CA_CERTS"'],
-                           capture_output=True, text=True, timeout=10)
+    shell = subprocess.run(
+        ["sh", "-c", lines + 'printf "%s\\n" "$SSL_CERT_FILE" "$NODE_EXTRA_CA_CERTS"'],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     assert shell.stdout.splitlines() == [str(folder / "ca-bundle.pem"), str(folder / "ca.pem")]
 
 

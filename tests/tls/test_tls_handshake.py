@@ -81,14 +81,24 @@ def test_the_ipv6_loopback_is_in_the_localhost_leaf(authority):
 
 
 def _curl(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["curl", "--silent", "--show-error", "--noproxy", "*", "--max-time", "10", *args],
-                          capture_output=True, text=True, timeout=30, env=env)
+    return subprocess.run(
+        ["curl", "--silent", "--show-error", "--noproxy", "*", "--max-time", "10", *args],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
 
 
 def test_curl_trusts_the_ca_at_the_carriers_real_host(tls_server, authority):
     port = tls_server.port
-    result = _curl("--cacert", str(authority.cert_path), "--resolve", f"www.parcel2go.com:{port}:127.0.0.1",
-                   f"https://www.parcel2go.com:{port}/")
+    result = _curl(
+        "--cacert",
+        str(authority.cert_path),
+        "--resolve",
+        f"www.parcel2go.com:{port}:127.0.0.1",
+        f"https://www.parcel2go.com:{port}/",
+    )
     assert (result.returncode, result.stdout) == (0, BODY.decode()), result.stderr
 
 
@@ -101,8 +111,13 @@ def test_curl_with_the_bundle_from_the_environment(tls_server, authority):
 
 def test_curl_to_an_unknown_host_fails_the_handshake(tls_server, authority):
     port = tls_server.port
-    result = _curl("--cacert", str(authority.cert_path), "--resolve", f"www.example.com:{port}:127.0.0.1",
-                   f"https://www.example.com:{port}/")
+    result = _curl(
+        "--cacert",
+        str(authority.cert_path),
+        "--resolve",
+        f"www.example.com:{port}:127.0.0.1",
+        f"https://www.example.com:{port}/",
+    )
     assert result.returncode == 35 and "unrecognized name" in result.stderr, result.stderr
 
 
@@ -113,6 +128,7 @@ def shared_authority(tmp_path_factory) -> CertificateAuthority:
 
 class _Connection:
     """What the SNI callback sees of a connection: a context it may replace."""
+
     context = None
 
 
@@ -126,10 +142,28 @@ def _is_ip(text: str) -> bool:
 
 carrier_hosts = sorted(CARRIERS.hosts)
 spellings = st.sampled_from(carrier_hosts).flatmap(
-    lambda host: st.sampled_from([host, host.upper(), host + ".", host.title() + "."]))
-host_names = st.one_of(spellings, st.sampled_from(["localhost", "LocalHost.", "127.0.0.1", "::1", "[::1]", "10.1.2.3",
-                                                   "", ".", "*.parcel2go.com", "www.parcel2go.com..", "a_b.example"]),
-                       st.from_regex(r"[A-Za-z0-9.\-_*\[\]:%]{1,40}", fullmatch=True), st.text(max_size=80))
+    lambda host: st.sampled_from([host, host.upper(), host + ".", host.title() + "."])
+)
+host_names = st.one_of(
+    spellings,
+    st.sampled_from(
+        [
+            "localhost",
+            "LocalHost.",
+            "127.0.0.1",
+            "::1",
+            "[::1]",
+            "10.1.2.3",
+            "",
+            ".",
+            "*.parcel2go.com",
+            "www.parcel2go.com..",
+            "a_b.example",
+        ]
+    ),
+    st.from_regex(r"[A-Za-z0-9.\-_*\[\]:%]{1,40}", fullmatch=True),
+    st.text(max_size=80),
+)
 
 
 @given(host=host_names)

@@ -18,7 +18,9 @@ from mock_carriers.tls import CertificateAuthority
 
 BODY = b"served over TLS"
 RESPONSE = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (
-    len(BODY), BODY)
+    len(BODY),
+    BODY,
+)
 
 
 class TinyTLSServer:

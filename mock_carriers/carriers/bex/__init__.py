@@ -14,10 +14,15 @@ from mock_carriers.core.errors import ExField
 
 def describe(fixtures) -> dict:
     username, user = next(iter(fixtures["users"].items()))
-    return {"credentials": {"username": username, "password": user["password"],
-                            "account_number": user["accounts"][0],
-                            "webhook_api_key": next(iter(fixtures["webhook_api_keys"]), None)},
-            "references": dict(fixtures["references"])}
+    return {
+        "credentials": {
+            "username": username,
+            "password": user["password"],
+            "account_number": user["accounts"][0],
+            "webhook_api_key": next(iter(fixtures["webhook_api_keys"]), None),
+        },
+        "references": dict(fixtures["references"]),
+    }
 
 
 CARRIER = Carrier(

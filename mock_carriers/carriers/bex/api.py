@@ -22,8 +22,10 @@ from mock_carriers.core.url_check import EchoCheck
 
 API_SCOPE, DOWNLOAD_SCOPE = "api", "alternate"
 ECHO_CHECK = EchoCheck(param="echo", deadline=10.0)  # Microsoft.AspNet.WebHooks' registration check
-ECHO_FAILED = ("WebHook verification failed. Please ensure that the WebHook URI is valid and that the endpoint "
-               "is accessible. Error encountered: the endpoint did not echo the value it was sent.")
+ECHO_FAILED = (
+    "WebHook verification failed. Please ensure that the WebHook URI is valid and that the endpoint "
+    "is accessible. Error encountered: the endpoint did not echo the value it was sent."
+)
 
 
 def _user(ctx: RequestContext, operation: str, token: str | None, scope: str) -> str:
@@ -62,9 +64,18 @@ def quote(ctx: RequestContext) -> Response:
     categories = (places[0].rate_category, places[1].rate_category)
     today = sast(ctx.clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     dispatch = inputs.dispatch_date(params.text("dispatchDate"), today)
-    items = [outputs.quote_item(model, account, code, places, dispatch, model.price(code, weight, dim_mass, categories),
-                                model.transit_days(code, categories))
-             for code, _ in sorted(model.services.items(), key=lambda item: item[1]["id"])]
+    items = [
+        outputs.quote_item(
+            model,
+            account,
+            code,
+            places,
+            dispatch,
+            model.price(code, weight, dim_mass, categories),
+            model.transit_days(code, categories),
+        )
+        for code, _ in sorted(model.services.items(), key=lambda item: item[1]["id"])
+    ]
     return json_response({"id": 0, "items": items})
 
 
@@ -89,20 +100,36 @@ def _submit(ctx: RequestContext, operation: str, sides: tuple[tuple[str, dict], 
     account = params.text("accountNumber")
     model.check_account(username, account)
     service = inputs.service_code(params, model.services)
-    (sender, origin), (receiver, destination) = (_party(model, inputs.party(params, fields), side)
-                                                 for side, fields in sides)
+    (sender, origin), (receiver, destination) = (
+        _party(model, inputs.party(params, fields), side) for side, fields in sides
+    )
     parcels = inputs.parcels(params.get("dimensions"))
     number = inputs.waybill_number(params, flags["autoGenerateWaybillNumber"])
-    waybill = model.submit(account, service, number, params.text("sendersRef"), sender, receiver, parcels,
-                           (origin.rate_category, destination.rate_category))
+    waybill = model.submit(
+        account,
+        service,
+        number,
+        params.text("sendersRef"),
+        sender,
+        receiver,
+        parcels,
+        (origin.rate_category, destination.rate_category),
+    )
     return json_response(outputs.submitted(waybill))
 
 
 def _party(model: BexModel, values: dict, side: str) -> tuple[dict, Place]:
     """A party as the waybill keeps it, its suburb, postcode and town as the model resolved them."""
     place = model.place(values["suburb"], values["postcode"], values["city"], values["lat"], values["lon"], side)
-    return {"company": values["company"], "contact": values["contact"], "street": values["street"],
-            "suburb": place.suburb, "postcode": place.postcode, "city": place.town, "branch": place.hub}, place
+    return {
+        "company": values["company"],
+        "contact": values["contact"],
+        "street": values["street"],
+        "suburb": place.suburb,
+        "postcode": place.postcode,
+        "city": place.town,
+        "branch": place.hub,
+    }, place
 
 
 def download_waybill(ctx: RequestContext) -> Response:
@@ -135,6 +162,7 @@ def _own_waybill(model: BexModel, username: str, number: str, by_parcel: bool = 
 
 # The webhook registration host: Microsoft.AspNet.WebHooks' controller and BEX's two additions.
 
+
 def _webhook_key(ctx: RequestContext, key: str) -> tuple[str, dict]:
     found = ctx.model.webhook_key(key) if key else None
     if found is None:
@@ -150,8 +178,16 @@ def register_webhook(ctx: RequestContext) -> Response:
     uri, secret, filters = inputs.registration(params)
     if "noecho" not in parse_qs(urlsplit(uri).query, keep_blank_values=True):
         _verify_echo(ctx, uri)
-    subscription = ctx.namespace.webhooks.subscribe("bex", uri, secret, filters, description=params.text("Description"),
-                                                     active=False, owner=key, scope=tuple(owner["accounts"]))
+    subscription = ctx.namespace.webhooks.subscribe(
+        "bex",
+        uri,
+        secret,
+        filters,
+        description=params.text("Description"),
+        active=False,
+        owner=key,
+        scope=tuple(owner["accounts"]),
+    )
     # the library says 201; BEX's docs "a 200 OK"
     return json_response(outputs.registration(subscription.id, uri, secret, subscription.description, filters))
 
@@ -195,8 +231,9 @@ ENDPOINTS = (  # (canonical name, handler): each under /api/service/ and /api/, 
 def build_routes() -> RouteTable:
     routes = RouteTable(case_insensitive=True)
     webhook_dialect = WebApi()
-    routes.add(["POST"], "/api/webhooks/registrations", register_webhook, "registerWebHook", webhook_dialect,
-               locked=False)
+    routes.add(
+        ["POST"], "/api/webhooks/registrations", register_webhook, "registerWebHook", webhook_dialect, locked=False
+    )
     routes.add(["POST"], "/api/ActivateWebHook", activate_webhook, "activateWebHook", webhook_dialect)
     routes.add(["POST"], "/api/UnsubscribeWebHook", unsubscribe_webhook, "unsubscribeWebHook", webhook_dialect)
     for prefix, suffix in (("/api/service", ""), ("/api", "Legacy")):

@@ -28,8 +28,9 @@ def read(request: Request) -> Params:
     application/octet-stream) is refused as Web API refuses it."""
     if request.get_data(cache=True) and request.mimetype not in READABLE:
         media = request.mimetype or "application/octet-stream"
-        raise ShapedError({"Message": f"The request entity's media type '{media}' is not supported "
-                                      "for this resource."}, 415)
+        raise ShapedError(
+            {"Message": f"The request entity's media type '{media}' is not supported for this resource."}, 415
+        )
     return bind(request)
 
 
@@ -98,17 +99,31 @@ def dispatch_date(text: str, today: datetime) -> datetime:
 
 def _party_fields(side: str, suburb: str, contact: str) -> tuple[str, dict]:
     """A party's parameter names: `<side>Company`, ..., the suburb's own name, the contact's prefix."""
-    names = {"company": "Company", "street": "Street", "suburb": suburb, "city": "City", "postcode": "PostCode",
-             "lat": "Lat", "lon": "Lon"}
+    names = {
+        "company": "Company",
+        "street": "Street",
+        "suburb": suburb,
+        "city": "City",
+        "postcode": "PostCode",
+        "lat": "Lat",
+        "lon": "Lon",
+    }
     return side, {**{key: side + name for key, name in names.items()}, "contact": f"{contact}ContactName"}
 
 
 V4_PARTIES = (_party_fields("sender", "Suburb", "sender"), _party_fields("receiver", "Suburb", "receiver"))
 # The older field set: parties are origin and destination, the suburb a LocationName, contacts sender/receiver.
-WIA_PARTIES = (_party_fields("origin", "LocationName", "sender"),
-               _party_fields("destination", "LocationName", "receiver"))
-SUBMIT_FLAGS = ("autoGenerateWaybillNumber", "insuranceRequired", "returnParcelPrintingText", "printParcels",
-                "printParcelsPrintNode")
+WIA_PARTIES = (
+    _party_fields("origin", "LocationName", "sender"),
+    _party_fields("destination", "LocationName", "receiver"),
+)
+SUBMIT_FLAGS = (
+    "autoGenerateWaybillNumber",
+    "insuranceRequired",
+    "returnParcelPrintingText",
+    "printParcels",
+    "printParcelsPrintNode",
+)
 
 
 def party(params: Params, fields: dict) -> dict:
@@ -145,8 +160,15 @@ def parcels(raw: object) -> list[dict]:
             raise BexError(f"dimensions[{index}].weight must be a number of kilograms greater than 0.")
         if any(size is None or size < 0 or size > 10_000 for size in sizes):
             raise BexError(f"dimensions[{index}] needs dimension1, dimension2 and dimension3 in centimetres.")
-        found.append({"dimension1": int(sizes[0]), "dimension2": int(sizes[1]), "dimension3": int(sizes[2]),
-                      "weight": weight, "reference": item.text("reference")})
+        found.append(
+            {
+                "dimension1": int(sizes[0]),
+                "dimension2": int(sizes[1]),
+                "dimension3": int(sizes[2]),
+                "weight": weight,
+                "reference": item.text("reference"),
+            }
+        )
     return found
 
 
@@ -166,8 +188,9 @@ def registration(params: Params) -> tuple[str, str, tuple[str, ...]]:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Invalid({"webHook.WebHookUri": ["The WebHookUri field must be an absolute http or https URI."]})
     if not 32 <= len(secret) <= 64:
-        raise Invalid({"webHook.Secret": [
-            "The WebHook secret key parameter must be between 32 and 64 characters long."]})
+        raise Invalid(
+            {"webHook.Secret": ["The WebHook secret key parameter must be between 32 and 64 characters long."]}
+        )
     filters = params.get("Filters") or []
     if not isinstance(filters, list) or not all(isinstance(f, str) for f in filters):
         raise Invalid({"webHook.Filters": ["Filters must be a list of filter names."]})

@@ -66,9 +66,18 @@ class BexModel:
         for number, data in fixtures["waybills"].items():
             steps = steps_from_fixture(data["events"], namespace.started_at)
             sender, receiver = dict(data["sender"]), dict(data["receiver"])
-            waybill = self._store(number, data["account"], data["service"], data.get("senders_ref", ""), sender,
-                                  receiver, list(data["parcels"]), steps, self._categories(sender, receiver),
-                                  data.get("id"))
+            waybill = self._store(
+                number,
+                data["account"],
+                data["service"],
+                data.get("senders_ref", ""),
+                sender,
+                receiver,
+                list(data["parcels"]),
+                steps,
+                self._categories(sender, receiver),
+                data.get("id"),
+            )
             self._schedule_events(waybill, steps, namespace.clock.now())
 
     # users, accounts and tokens
@@ -140,10 +149,19 @@ class BexModel:
         other = round(sum(self._fixtures["rate_categories"][category]["surcharge"] for category in categories), 2)
         sub_total = round(base + fuel + other, 2)
         vat = round(sub_total * VAT_RATE, 2)
-        return {"actual_weight": round(weight, 2), "volumetric_weight": round(volumetric, 2),
-                "chargeable_weight": chargeable, "base": base, "fuel": fuel, "other": other,
-                "surcharges": round(fuel + other, 2), "sub_total": sub_total, "vat": vat,
-                "total": round(sub_total + vat, 2), "vol_ratio": service["vol_ratio"]}
+        return {
+            "actual_weight": round(weight, 2),
+            "volumetric_weight": round(volumetric, 2),
+            "chargeable_weight": chargeable,
+            "base": base,
+            "fuel": fuel,
+            "other": other,
+            "surcharges": round(fuel + other, 2),
+            "sub_total": sub_total,
+            "vat": vat,
+            "total": round(sub_total + vat, 2),
+            "vol_ratio": service["vol_ratio"],
+        }
 
     def _categories(self, *parties: dict) -> tuple[str, ...]:
         """The rate categories of stored parties (a fixture party the table lacks counts as MAJOR)."""
@@ -180,19 +198,38 @@ class BexModel:
     def events(self, waybill: Waybill) -> list[Occurred]:
         return waybill.timeline.due(self._namespace.clock.now())
 
-    def submit(self, account: str, service: str, number: str, senders_ref: str, sender: dict, receiver: dict,
-               parcels: list[dict], categories: tuple[str, ...]) -> Waybill:
+    def submit(
+        self,
+        account: str,
+        service: str,
+        number: str,
+        senders_ref: str,
+        sender: dict,
+        receiver: dict,
+        parcels: list[dict],
+        categories: tuple[str, ...],
+    ) -> Waybill:
         if not number:
             number = self._new_number()
         elif self.waybill(number) is not None:
             raise BexError(f"Waybill number {number} already exists.")
         now = self._namespace.clock.now()
         names = {"origin": sender["branch"], "destination": receiver["branch"]}
-        steps = [Step({"type_id": type_id, "description": text.format(**names), "user": user}, now + offset)
-                 for offset, type_id, text, user in SUBMITTED_TIMELINE]
+        steps = [
+            Step({"type_id": type_id, "description": text.format(**names), "user": user}, now + offset)
+            for offset, type_id, text, user in SUBMITTED_TIMELINE
+        ]
         signee = receiver.get("contact") or receiver.get("company") or "RECEIVER"
-        steps.append(Step({"description": f"Delivered to {signee.upper()}", "user": signee.upper(),
-                           "delivered": {"signee": signee.upper(), "pieces": len(parcels)}}, now + DELIVERED_AFTER))
+        steps.append(
+            Step(
+                {
+                    "description": f"Delivered to {signee.upper()}",
+                    "user": signee.upper(),
+                    "delivered": {"signee": signee.upper(), "pieces": len(parcels)},
+                },
+                now + DELIVERED_AFTER,
+            )
+        )
         waybill = self._store(number, account, service, senders_ref, sender, receiver, parcels, steps, categories)
         self._emit("waybill_update", waybill)
         self._schedule_events(waybill, steps, now)
@@ -205,13 +242,32 @@ class BexModel:
                 if number not in self._waybills:
                     return number
 
-    def _store(self, number: str, account: str, service: str, senders_ref: str, sender: dict, receiver: dict,
-               parcels: list[dict], steps: list[Step], categories: tuple[str, ...],
-               internal_id: int | None = None) -> Waybill:
+    def _store(
+        self,
+        number: str,
+        account: str,
+        service: str,
+        senders_ref: str,
+        sender: dict,
+        receiver: dict,
+        parcels: list[dict],
+        steps: list[Step],
+        categories: tuple[str, ...],
+        internal_id: int | None = None,
+    ) -> Waybill:
         dim_mass = sum(p["dimension1"] * p["dimension2"] * p["dimension3"] for p in parcels)
-        waybill = Waybill(number.upper(), account, service, senders_ref, sender, receiver, parcels, Timeline(steps),
-                          charges=self.price(service, sum(p["weight"] for p in parcels), dim_mass, categories),
-                          internal_id=internal_id or zlib.crc32(number.upper().encode()) % 90_000_000 + 10_000_000)
+        waybill = Waybill(
+            number.upper(),
+            account,
+            service,
+            senders_ref,
+            sender,
+            receiver,
+            parcels,
+            Timeline(steps),
+            charges=self.price(service, sum(p["weight"] for p in parcels), dim_mass, categories),
+            internal_id=internal_id or zlib.crc32(number.upper().encode()) % 90_000_000 + 10_000_000,
+        )
         self._waybills[waybill.number] = waybill
         return waybill
 
@@ -248,8 +304,10 @@ def check_fixtures(fixtures: Mapping[str, Any]):
     services, accounts, branches = fixtures["services"], fixtures["accounts"], fixtures["branches"]
     for number, waybill in fixtures["waybills"].items():
         if waybill["service"] not in services:
-            yield (("waybills", number, "service"),
-                   f"{waybill['service']!r} is not one of the services: {', '.join(services)}")
+            yield (
+                ("waybills", number, "service"),
+                f"{waybill['service']!r} is not one of the services: {', '.join(services)}",
+            )
         if waybill["account"] not in accounts:
             yield ("waybills", number, "account"), f"{waybill['account']!r} is not one of the accounts"
     for name, user in fixtures["users"].items():

@@ -42,14 +42,38 @@ def packaged_places() -> tuple[Place, ...]:
     """The shipped table, read once per process (and only when a place is first looked up)."""
     with TABLE.open(encoding="utf-8", newline="") as lines:
         rows = csv.DictReader(line for line in lines if not line.startswith("#"))
-        return tuple(Place(row["suburb"], row["postcode"], row["town"], row["province"], float(row["lat"]),
-                           float(row["lon"]), row["hub"], row["rate_category"], row["town_code"]) for row in rows)
+        return tuple(
+            Place(
+                row["suburb"],
+                row["postcode"],
+                row["town"],
+                row["province"],
+                float(row["lat"]),
+                float(row["lon"]),
+                row["hub"],
+                row["rate_category"],
+                row["town_code"],
+            )
+            for row in rows
+        )
 
 
 def fixture_places(places: Mapping[str, Mapping[str, Any]]) -> list[Place]:
     """The fixtures' `places` (suburb -> fields), in the table's shape."""
-    return [Place(name, data["postcode"], data["town"], data["province"], float(data["lat"]), float(data["lon"]),
-                  data["hub"], data["rate_category"], data.get("town_code", "")) for name, data in places.items()]
+    return [
+        Place(
+            name,
+            data["postcode"],
+            data["town"],
+            data["province"],
+            float(data["lat"]),
+            float(data["lon"]),
+            data["hub"],
+            data["rate_category"],
+            data.get("town_code", ""),
+        )
+        for name, data in places.items()
+    ]
 
 
 @functools.lru_cache(maxsize=8)
@@ -71,8 +95,9 @@ class Gazetteer:
             self._by_postcode[place.postcode].append(place)
             self._by_town[place.town.casefold()].append(place)
 
-    def resolve(self, suburb: str, postcode: str, town: str = "", lat: float | None = None,
-                lon: float | None = None) -> Place | None:
+    def resolve(
+        self, suburb: str, postcode: str, town: str = "", lat: float | None = None, lon: float | None = None
+    ) -> Place | None:
         """The place an address means, or None.
 
         Coordinates (both given, not both 0) win when a known place lies within 100 km. Then a
@@ -87,8 +112,11 @@ class Gazetteer:
         named = self._by_suburb.get(suburb.casefold(), []) if suburb else []
         if named:
             return _prefer(named, postcode, town)
-        found = _prefer(self._by_postcode.get(postcode, []), "", town) or _prefer(
-            self._by_town.get(town.casefold(), []) if town else [], "", "") or self._near_postcode(postcode)
+        found = (
+            _prefer(self._by_postcode.get(postcode, []), "", town)
+            or _prefer(self._by_town.get(town.casefold(), []) if town else [], "", "")
+            or self._near_postcode(postcode)
+        )
         if found is None:
             return None
         return replace(found, suburb=suburb or found.suburb, postcode=postcode or found.postcode)

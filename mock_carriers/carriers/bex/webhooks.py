@@ -23,34 +23,70 @@ def notification(action: str, waybill: Waybill, event: Occurred | None) -> dict:
     body: dict = {"Action": action}
     if action == "waybill_update":
         charges = waybill.charges
-        body.update({
-            "WaybillNumber": waybill.number, "Service": waybill.service, "InsuranceRequired": False,
-            "InsuranceValue": 0, "ActualWeight": charges["actual_weight"],
-            "VolumetricWeight": charges["volumetric_weight"], "ChargeableWeight": charges["chargeable_weight"],
-            "BaseRateTotal": charges["base"], "SurchargesTotal": charges["surcharges"],
-            "SubTotal": charges["sub_total"], "Vat": charges["vat"], "TotalCharges": charges["total"],
-            "Parcels": [{"ParcelBarcodeNumber": number, "Dimension1": p["dimension1"], "Dimension2": p["dimension2"],
-                         "Dimension3": p["dimension3"], "Weight": p["weight"],
-                         "ParcelDescription": p.get("reference", "")}
-                        for number, p in zip(waybill.parcel_numbers(), waybill.parcels)]})
+        body.update(
+            {
+                "WaybillNumber": waybill.number,
+                "Service": waybill.service,
+                "InsuranceRequired": False,
+                "InsuranceValue": 0,
+                "ActualWeight": charges["actual_weight"],
+                "VolumetricWeight": charges["volumetric_weight"],
+                "ChargeableWeight": charges["chargeable_weight"],
+                "BaseRateTotal": charges["base"],
+                "SurchargesTotal": charges["surcharges"],
+                "SubTotal": charges["sub_total"],
+                "Vat": charges["vat"],
+                "TotalCharges": charges["total"],
+                "Parcels": [
+                    {
+                        "ParcelBarcodeNumber": number,
+                        "Dimension1": p["dimension1"],
+                        "Dimension2": p["dimension2"],
+                        "Dimension3": p["dimension3"],
+                        "Weight": p["weight"],
+                        "ParcelDescription": p.get("reference", ""),
+                    }
+                    for number, p in zip(waybill.parcel_numbers(), waybill.parcels)
+                ],
+            }
+        )
         return body
     local, data = sast(event.at), event.data
     if action == "tracking_event":
-        body.update({"WaybillNumber": waybill.number, "TrackingDate": local.strftime("%Y-%m-%d %H:%M:%S"),
-                     "TrackingUser": data["user"], "TrackingDescription": data.get("description", ""),
-                     "TrackingReference": waybill.senders_ref, "TrackingTypeId": data["type_id"]})
+        body.update(
+            {
+                "WaybillNumber": waybill.number,
+                "TrackingDate": local.strftime("%Y-%m-%d %H:%M:%S"),
+                "TrackingUser": data["user"],
+                "TrackingDescription": data.get("description", ""),
+                "TrackingReference": waybill.senders_ref,
+                "TrackingTypeId": data["type_id"],
+            }
+        )
     elif action == "pod":
-        body.update({"WaybillNumber": waybill.number, "PODDate": local.strftime("%Y-%m-%d"),
-                     "PODTime": local.strftime("%H:%M:%S"), "Signee": data["delivered"]["signee"],
-                     "PODPieces": data["delivered"]["pieces"]})
+        body.update(
+            {
+                "WaybillNumber": waybill.number,
+                "PODDate": local.strftime("%Y-%m-%d"),
+                "PODTime": local.strftime("%H:%M:%S"),
+                "Signee": data["delivered"]["signee"],
+                "PODPieces": data["delivered"]["pieces"],
+            }
+        )
     elif action == "attempted_delivery":
-        body.update({"WaybillNumber": waybill.number, "AttemptedDate": local.strftime("%Y-%m-%d"),
-                     "AttemptedTime": local.strftime("%H:%M:%S"),
-                     "NonDeliveryReason": data["attempted"]["reason"],
-                     "DriverComment": data["attempted"].get("comment", "")})
+        body.update(
+            {
+                "WaybillNumber": waybill.number,
+                "AttemptedDate": local.strftime("%Y-%m-%d"),
+                "AttemptedTime": local.strftime("%H:%M:%S"),
+                "NonDeliveryReason": data["attempted"]["reason"],
+                "DriverComment": data["attempted"].get("comment", ""),
+            }
+        )
     elif action == "waybill_note":
-        body.update({"PostedBy": data["user"], "NoteDate": local.strftime("%Y-%m-%d %H:%M:%S"),
-                     "NoteText": data["note"]})
+        body.update(
+            {"PostedBy": data["user"], "NoteDate": local.strftime("%Y-%m-%d %H:%M:%S"), "NoteText": data["note"]}
+        )
     return body
 
 
@@ -65,9 +101,15 @@ class BexEnvelope:
 
     def attempt(self, delivery: Delivery, number: int, sent_at: float) -> tuple[bytes, dict[str, str]]:
         """One attempt's exact bytes: .NET's JObject.ToString() (two-space indent, CRLF) and signature."""
-        document = {"Id": delivery.payload["id"], "Attempt": number, "Properties": {},
-                    "Notifications": [delivery.payload["notification"]]}
+        document = {
+            "Id": delivery.payload["id"],
+            "Attempt": number,
+            "Properties": {},
+            "Notifications": [delivery.payload["notification"]],
+        }
         body = json.dumps(document, indent=2, ensure_ascii=False).replace("\n", "\r\n").encode("utf-8")
-        headers = {"Content-Type": "application/json; charset=utf-8",
-                   **self.signer.headers(delivery.subscription.secret, body)}
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            **self.signer.headers(delivery.subscription.secret, body),
+        }
         return body, headers

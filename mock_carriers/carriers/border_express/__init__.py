@@ -14,8 +14,10 @@ from mock_carriers.core.errors import ProblemDetails
 def describe(fixtures) -> dict:
     """The namespace document's part for this carrier: the first client and the magic references."""
     client_id, client = next(iter(fixtures["clients"].items()))
-    return {"credentials": {"client_id": client_id, "client_secret": client["client_secret"]},
-            "references": dict(fixtures["references"])}
+    return {
+        "credentials": {"client_id": client_id, "client_secret": client["client_secret"]},
+        "references": dict(fixtures["references"]),
+    }
 
 
 CARRIER = Carrier(

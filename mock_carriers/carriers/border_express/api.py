@@ -35,9 +35,11 @@ def issue_token(ctx: RequestContext) -> Response:
     client = model.client(grant.client_id)
     scope = client.get("scope", "")
     token = ctx.tokens.issue(grant.client_id, tuple(scope.split()))
-    return json_response(outputs.token(token, TOKEN_LIFETIME, scope, client["user_name"]),
-                         headers={"Cache-Control": "no-cache", "Pragma": "no-cache", "Expires": "-1"},
-                         content_type=OWIN_JSON)
+    return json_response(
+        outputs.token(token, TOKEN_LIFETIME, scope, client["user_name"]),
+        headers={"Cache-Control": "no-cache", "Pragma": "no-cache", "Expires": "-1"},
+        content_type=OWIN_JSON,
+    )
 
 
 def consignment(ctx: RequestContext, number: str) -> Response:

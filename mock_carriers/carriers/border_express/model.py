@@ -53,8 +53,9 @@ class ConsignmentView:
     @property
     def pods(self) -> list[Pod]:
         """Newest first, as "the most recent image" is the one served by default."""
-        return [Pod(e.data["pod"]["id"], e.data["pod"]["signed_by"], e.at)
-                for e in reversed(self.events) if "pod" in e.data]
+        return [
+            Pod(e.data["pod"]["id"], e.data["pod"]["signed_by"], e.at) for e in reversed(self.events) if "pod" in e.data
+        ]
 
     def pod(self, pod_id: str | None = None) -> Pod:
         """The latest POD, or the one with `pod_id`."""

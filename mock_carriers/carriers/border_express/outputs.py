@@ -71,15 +71,27 @@ def _midnight(moment: datetime) -> datetime:
 
 
 def statuses(view: ConsignmentView) -> dict:
-    return {"Statuses": [
-        {"Status": e.data["status"], "DateOccurred": _local(e.at), "Suburb": e.data["suburb"],
-         "State": e.data["state"], "Postcode": e.data["postcode"]}
-        for e in reversed(view.events)]}
+    return {
+        "Statuses": [
+            {
+                "Status": e.data["status"],
+                "DateOccurred": _local(e.at),
+                "Suburb": e.data["suburb"],
+                "State": e.data["state"],
+                "Postcode": e.data["postcode"],
+            }
+            for e in reversed(view.events)
+        ]
+    }
 
 
 def pod_metadata(view: ConsignmentView, pod: Pod) -> dict:
-    return {"Id": pod.id, "ConsignmentNumber": view.number, "DateSigned": _local(pod.signed_at),
-            "SignedBy": pod.signed_by}
+    return {
+        "Id": pod.id,
+        "ConsignmentNumber": view.number,
+        "DateSigned": _local(pod.signed_at),
+        "SignedBy": pod.signed_by,
+    }
 
 
 def pod_file(view: ConsignmentView, pod: Pod, kind: str) -> bytes:
@@ -94,15 +106,20 @@ def _image(kind: str) -> bytes:
 
 def _pdf(view: ConsignmentView, pod: Pod) -> bytes:
     receiver = view.data["receiver"]
-    return text_pdf([[
-        "BORDER EXPRESS - PROOF OF DELIVERY",
-        f"Consignment: {view.number}",
-        f"Reference: {view.data.get('reference', '')}",
-        f"POD Id: {pod.id}",
-        f"Signed by: {pod.signed_by}",
-        f"Date signed: {_local(pod.signed_at)}",
-        f"Delivered to: {receiver['name']}, {receiver['suburb']} {receiver['state']} {receiver['postcode']}",
-    ]], title=f"POD {view.number}")
+    return text_pdf(
+        [
+            [
+                "BORDER EXPRESS - PROOF OF DELIVERY",
+                f"Consignment: {view.number}",
+                f"Reference: {view.data.get('reference', '')}",
+                f"POD Id: {pod.id}",
+                f"Signed by: {pod.signed_by}",
+                f"Date signed: {_local(pod.signed_at)}",
+                f"Delivered to: {receiver['name']}, {receiver['suburb']} {receiver['state']} {receiver['postcode']}",
+            ]
+        ],
+        title=f"POD {view.number}",
+    )
 
 
 def scans(found: list[Scan]) -> dict:
@@ -111,9 +128,15 @@ def scans(found: list[Scan]) -> dict:
 
 def _scan(scan: Scan) -> dict:
     event = scan.occurred
-    return {"Barcode": scan.barcode, "ScanType": scan.scan_type, "Description": scan.description,
-            "DateOccurred": _local(event.at), "Suburb": event.data["suburb"], "State": event.data["state"],
-            "Postcode": event.data["postcode"]}
+    return {
+        "Barcode": scan.barcode,
+        "ScanType": scan.scan_type,
+        "Description": scan.description,
+        "DateOccurred": _local(event.at),
+        "Suburb": event.data["suburb"],
+        "State": event.data["state"],
+        "Postcode": event.data["postcode"],
+    }
 
 
 def scan_types(types: Mapping[str, str]) -> dict:

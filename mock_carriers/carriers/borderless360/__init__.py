@@ -14,8 +14,10 @@ from mock_carriers.core.errors import Invalid, RestFramework
 
 def describe(fixtures) -> dict:
     client_id, client = next(iter(fixtures["clients"].items()))
-    return {"credentials": {"token": client["tokens"][0], "client_id": client_id},
-            "references": dict(fixtures["references"])}
+    return {
+        "credentials": {"token": client["tokens"][0], "client_id": client_id},
+        "references": dict(fixtures["references"]),
+    }
 
 
 def tokens(fixtures) -> list[tuple[str, str]]:
@@ -28,8 +30,9 @@ CARRIER = Carrier(
     routes=build_routes(),
     violation_fields=serializers.field_errors,
     dialect=RestFramework("Token"),
-    model_factory=lambda fixtures, namespace: Borderless360Model(fixtures, namespace,
-                                                                 namespace.webhooks.for_carrier(CARRIER)),
+    model_factory=lambda fixtures, namespace: Borderless360Model(
+        fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)
+    ),
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,

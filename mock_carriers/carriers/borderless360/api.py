@@ -80,6 +80,7 @@ CHOICE = "Select a valid choice. That choice is not one of the available choices
 
 # orders
 
+
 def list_orders(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
     found = model.orders_of(client)
@@ -124,8 +125,9 @@ def cancel_order(ctx: RequestContext, order_id: str) -> Response:
 
 def create_return(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
-    order = model.create_return(client, _body(ctx, inputs.RETURN),
-                                lambda reference: f"{ctx.base_url}/media/return_labels/{reference}.pdf")
+    order = model.create_return(
+        client, _body(ctx, inputs.RETURN), lambda reference: f"{ctx.base_url}/media/return_labels/{reference}.pdf"
+    )
     return json_response(outputs.return_order(model, order), 201)
 
 
@@ -138,11 +140,23 @@ def return_label(ctx: RequestContext, name: str) -> Response:
         raise NotFound()
     option = model.shipping_option(found.shipping_option) or {}
     address = found.data["source_address"] or {}
-    return Response(text_pdf([[
-        f"{option.get('courier', '')} - {option.get('service_name', '')}", f"RETURN {found.reference}",
-        f"Tracking: {found.tracking_number}", f"From: {address.get('full_name', '')}, {address.get('city', '')}",
-        f"To: {found.data['destination_address']['address_1']}, {found.data['destination_address']['city']}"]],
-        LABEL_SIZE, title=f"Return label {found.reference}"), content_type="application/pdf")
+    destination = found.data["destination_address"]
+    return Response(
+        text_pdf(
+            [
+                [
+                    f"{option.get('courier', '')} - {option.get('service_name', '')}",
+                    f"RETURN {found.reference}",
+                    f"Tracking: {found.tracking_number}",
+                    f"From: {address.get('full_name', '')}, {address.get('city', '')}",
+                    f"To: {destination['address_1']}, {destination['city']}",
+                ]
+            ],
+            LABEL_SIZE,
+            title=f"Return label {found.reference}",
+        ),
+        content_type="application/pdf",
+    )
 
 
 def order_serial_numbers(ctx: RequestContext, order_id: str) -> Response:
@@ -157,10 +171,16 @@ def search_serial_numbers(ctx: RequestContext) -> Response:
     search = (_arg(ctx, "search") or "").strip().lower()
     found = []
     for row in model.serials_of(client):
-        if bounds["created_from"] and row["created"] < bounds["created_from"] or \
-                bounds["created_to"] and row["created"] > bounds["created_to"] or \
-                bounds["modified_from"] and row["modified"] < bounds["modified_from"] or \
-                bounds["modified_to"] and row["modified"] > bounds["modified_to"]:
+        if (
+            bounds["created_from"]
+            and row["created"] < bounds["created_from"]
+            or bounds["created_to"]
+            and row["created"] > bounds["created_to"]
+            or bounds["modified_from"]
+            and row["modified"] < bounds["modified_from"]
+            or bounds["modified_to"]
+            and row["modified"] > bounds["modified_to"]
+        ):
             continue
         texts = (model.orders[row["order"]].reference, row["product_sku"], row["serial_number"])
         if search and not any(search in text.lower() for text in texts):
@@ -170,6 +190,7 @@ def search_serial_numbers(ctx: RequestContext) -> Response:
 
 
 # products, 3PLs and stock
+
 
 def list_products(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
@@ -198,8 +219,11 @@ def create_product(ctx: RequestContext) -> Response:
 
 def get_product(ctx: RequestContext, product_id: str) -> Response:
     client, model = _client(ctx)
-    found = model.stock.product(client, int(product_id)) if product_id.isascii() and product_id.isdigit() \
-        and len(product_id) < 12 else None
+    found = (
+        model.stock.product(client, int(product_id))
+        if product_id.isascii() and product_id.isdigit() and len(product_id) < 12
+        else None
+    )
     if found is None:
         raise NotFound()
     return json_response(outputs.product(found))
@@ -231,8 +255,11 @@ def list_inventory_levels(ctx: RequestContext) -> Response:
 def list_stock_adjustments(ctx: RequestContext) -> Response:
     client, model = _client(ctx)
     since, until = _time_filter(ctx, "date_from"), _time_filter(ctx, "date_to")
-    found = [a for a in sorted(model.stock.adjustments.values(), key=lambda a: -a.id) if a.client == client
-             and (since is None or a.created >= since) and (until is None or a.created <= until)]
+    found = [
+        a
+        for a in sorted(model.stock.adjustments.values(), key=lambda a: -a.id)
+        if a.client == client and (since is None or a.created >= since) and (until is None or a.created <= until)
+    ]
     return _page(ctx, found, outputs.adjustment)
 
 
@@ -242,21 +269,29 @@ def create_stock_adjustment(ctx: RequestContext) -> Response:
     errors: dict = {}
     if model.three_pl(data["three_pl"]) is None:
         errors["three_pl"] = [f'Invalid pk "{data["three_pl"]}" - object does not exist.']
-    lines = [{} if model.stock.product(client, line["product"]) else
-             {"product": [f'Invalid pk "{line["product"]}" - object does not exist.']} for line in data["lines"]]
+    lines = [
+        {}
+        if model.stock.product(client, line["product"])
+        else {"product": [f'Invalid pk "{line["product"]}" - object does not exist.']}
+        for line in data["lines"]
+    ]
     if any(lines):
         errors["lines"] = lines
     if errors:
         raise Invalid(errors)
-    adjustment = model.stock.adjust(client, data["three_pl"], data.get("reference", ""), data.get("comment", ""),
-                                    data["lines"], model.now())
+    adjustment = model.stock.adjust(
+        client, data["three_pl"], data.get("reference", ""), data.get("comment", ""), data["lines"], model.now()
+    )
     return json_response(outputs.adjustment(adjustment), 201)
 
 
 def get_stock_adjustment(ctx: RequestContext, adjustment_id: str) -> Response:
     client, model = _client(ctx)
-    found = model.stock.adjustments.get(int(adjustment_id)) if adjustment_id.isascii() and adjustment_id.isdigit() \
-        and len(adjustment_id) < 12 else None
+    found = (
+        model.stock.adjustments.get(int(adjustment_id))
+        if adjustment_id.isascii() and adjustment_id.isdigit() and len(adjustment_id) < 12
+        else None
+    )
     if found is None or found.client != client:
         raise NotFound()
     return json_response(outputs.adjustment(found))
@@ -274,8 +309,12 @@ def list_stock_transactions(ctx: RequestContext) -> Response:
 def build_routes() -> RouteTable:
     """DRF routers: exact case, a trailing slash on every path (Django's APPEND_SLASH redirects)."""
     # JSON only: `format=api` is a 404
-    routes = RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path",
-                        options=DrfViews(_client, prefix=API, renders=("application/json",)))
+    routes = RouteTable(
+        case_insensitive=False,
+        trailing_slash="append",
+        dispatch="path",
+        options=DrfViews(_client, prefix=API, renders=("application/json",)),
+    )
     routes.add(["GET"], f"{API}/orders/", list_orders, "listOrders")
     routes.add(["POST"], f"{API}/orders/", create_order, "createOrder")
     routes.add(["GET"], f"{API}/orders/orders_serial_numbers/", search_serial_numbers, "searchSerialNumbers")
@@ -292,9 +331,9 @@ def build_routes() -> RouteTable:
     routes.add(["GET"], f"{API}/inventory/inventory_levels/", list_inventory_levels, "listInventoryLevels")
     routes.add(["GET"], f"{API}/inventory/stock_adjustments/", list_stock_adjustments, "listStockAdjustments")
     routes.add(["POST"], f"{API}/inventory/stock_adjustments/", create_stock_adjustment, "createStockAdjustment")
-    routes.add(["GET"], f"{API}/inventory/stock_adjustments/<adjustment_id>/", get_stock_adjustment,
-               "getStockAdjustment")
+    routes.add(
+        ["GET"], f"{API}/inventory/stock_adjustments/<adjustment_id>/", get_stock_adjustment, "getStockAdjustment"
+    )
     routes.add(["GET"], f"{API}/inventory/stock_transactions/", list_stock_transactions, "listStockTransactions")
     routes.add(["GET"], "/media/return_labels/<name>", return_label, "getReturnLabel")
     return routes
-

@@ -86,7 +86,7 @@ class Order:
         """When the walk delivers it (None once delivered, or with no delivery ahead)."""
         if self.delivered_at is not None:
             return None
-        return next((step.at for step in self.steps[self.applied:] if step.state == "delivered"), None)
+        return next((step.at for step in self.steps[self.applied :] if step.state == "delivered"), None)
 
 
 class Borderless360Model:
@@ -107,8 +107,12 @@ class Borderless360Model:
             self._load(int(order_id), data)
         for order_id, serials in fixtures.get("serial_numbers", {}).items():
             for serial in serials:
-                self._add_serial(int(order_id), serial["product_sku"], serial["serial_number"],
-                                 parse_relative_time(serial["created"], self._started))
+                self._add_serial(
+                    int(order_id),
+                    serial["product_sku"],
+                    serial["serial_number"],
+                    parse_relative_time(serial["created"], self._started),
+                )
         self.settle()
 
     # reference data
@@ -175,8 +179,14 @@ class Borderless360Model:
                         self.stock.move(order.three_pl, item["product"], -item["quantity"], "order", order.id, step.at)
             if step.state == "received" and not history:
                 for item in order.items:
-                    self.stock.move(order.three_pl, item["product"], item["quantity"] * item["quantity_per_item"],
-                                    "order", order.id, step.at)
+                    self.stock.move(
+                        order.three_pl,
+                        item["product"],
+                        item["quantity"] * item["quantity_per_item"],
+                        "order",
+                        order.id,
+                        step.at,
+                    )
             if step.state == "delivered":
                 order.delivered_at = step.at
         if step.tracking:
@@ -194,7 +204,7 @@ class Borderless360Model:
     def _schedule(self, order: Order) -> None:
         self._queue_next(order)
         now = self.now()
-        for step in order.steps[order.applied:]:
+        for step in order.steps[order.applied :]:
             if step.at >= now:
                 self._namespace.call_at(step.at.timestamp(), self.settle)
 
@@ -204,8 +214,9 @@ class Borderless360Model:
         return sorted((o for o in self.orders.values() if o.client == client), key=lambda o: -o.id)
 
     def order(self, client: str, order_id: str) -> Order:
-        found = self.orders.get(int(order_id)) if order_id.isascii() and order_id.isdigit() and len(order_id) < 12 \
-            else None
+        found = (
+            self.orders.get(int(order_id)) if order_id.isascii() and order_id.isdigit() and len(order_id) < 12 else None
+        )
         if found is None or found.client != client:
             raise NotFound()
         return found
@@ -216,11 +227,22 @@ class Borderless360Model:
         now = self.now()
         order_id = next(self._ids)
         data.setdefault("customer_reference", reference_of(order_id))
-        order = Order(order_id, client, data["order_type"], data["customer_reference"], now, data,
-                      self._new_related(data), items, three_pl, option)
+        order = Order(
+            order_id,
+            client,
+            data["order_type"],
+            data["customer_reference"],
+            now,
+            data,
+            self._new_related(data),
+            items,
+            three_pl,
+            option,
+        )
         walk = self._fixtures["outbound_walk" if order.order_type == "in_store" else "inbound_walk"]
-        order.steps = [Step(now + parse_duration(step["after"]), step.get("state"), step.get("tracking"))
-                       for step in walk]
+        order.steps = [
+            Step(now + parse_duration(step["after"]), step.get("state"), step.get("tracking")) for step in walk
+        ]
         order.tracking_number = (data.get("fulfilment") or {}).get("tracking_number") or None  # an ASN's own
         self.orders[order.id] = order
         self._emit("order_update", order)
@@ -230,12 +252,21 @@ class Borderless360Model:
     def update_order(self, client: str, order: Order, data: dict, partial: bool) -> Order:
         if order.state not in EDITABLE:
             raise BadRequest(f'Order in state "{order.state}" can not be edited.')
-        merged = {**data, "order_type": data.get("order_type") or order.order_type,
-                  "customer_reference": data.get("customer_reference") or order.customer_reference}
+        merged = {
+            **data,
+            "order_type": data.get("order_type") or order.order_type,
+            "customer_reference": data.get("customer_reference") or order.customer_reference,
+        }
         if partial:  # a nested object sent in part updates the fields sent, as a nested serializer's update does
-            merged = {**order.data, **{key: {**order.data[key], **value} if isinstance(value, dict)
-                                       and isinstance(order.data.get(key), dict) else value
-                                       for key, value in data.items()}}
+            merged = {
+                **order.data,
+                **{
+                    key: {**order.data[key], **value}
+                    if isinstance(value, dict) and isinstance(order.data.get(key), dict)
+                    else value
+                    for key, value in data.items()
+                },
+            }
         items, three_pl, option = self._check_order(client, merged, exclude=order)
         order.data = merged
         order.customer_reference, order.order_type = merged["customer_reference"], merged["order_type"]
@@ -248,7 +279,7 @@ class Borderless360Model:
     def cancel(self, order: Order) -> Order:
         if "cancel" not in order.actions:
             raise BadRequest(f'Action "cancel" is not available for an order in state "{order.state}".')
-        order.state, order.steps = "cancelled", order.steps[:order.applied]
+        order.state, order.steps = "cancelled", order.steps[: order.applied]
         self._emit("order_update", order)
         return order
 
@@ -261,8 +292,10 @@ class Borderless360Model:
             if not data.get(name):
                 errors[name] = [REQUIRED]
         if data.get("customer_reference") and any(
-                o.customer_reference == data["customer_reference"] for o in self.orders.values()
-                if o.client == client and o is not exclude):
+            o.customer_reference == data["customer_reference"]
+            for o in self.orders.values()
+            if o.client == client and o is not exclude
+        ):
             errors["customer_reference"] = ["order with this customer reference already exists."]
         option = self.shipping_option(data.get("courier_reference")) if in_store else None
         if in_store and data.get("courier_reference") and option is None:
@@ -278,11 +311,18 @@ class Borderless360Model:
             product = self.stock.by_sku(client, item["sku"])
             item_errors.append({} if product else {"sku": [f"Object with sku={item['sku'][:100]} does not exist."]})
             if product:
-                items.append({"id": next(self._item_ids), "sku": item["sku"], "product": product.id,
-                              "quantity": item["quantity"], "quantity_per_item": item.get("quantity_per_item") or 1,
-                              "order_item_type": item.get("order_item_type") or "single",
-                              "customs_value": item.get("customs_value"),
-                              "currency": item.get("customs_value_currency") or ""})
+                items.append(
+                    {
+                        "id": next(self._item_ids),
+                        "sku": item["sku"],
+                        "product": product.id,
+                        "quantity": item["quantity"],
+                        "quantity_per_item": item.get("quantity_per_item") or 1,
+                        "order_item_type": item.get("order_item_type") or "single",
+                        "customs_value": item.get("customs_value"),
+                        "currency": item.get("customs_value_currency") or "",
+                    }
+                )
         if any(item_errors):
             errors["order_items"] = item_errors
         elif len({item["currency"] for item in items if item["currency"]}) > 1:
@@ -325,15 +365,33 @@ class Borderless360Model:
         now = self.now()
         option_name = "Returns"
         warehouse = self.warehouse_address(original.three_pl)
-        returned = Order(next(self._ids), client, "in_store", data["customer_reference"], now,
-                         {**data, "source": data.get("source") or "API", "notes": data.get("notes") or "",
-                          "destination_address": dict(warehouse),
-                          "source_address": original.data.get("destination_address")},
-                         {"fulfilment": next(self._related_ids), "customs": next(self._related_ids),
-                          "destination_address": warehouse["id"], "source_address": next(self._related_ids)},
-                         [{**shipped[item["sku"]], "id": next(self._item_ids), "quantity": item["quantity"]}
-                          for item in data["order_items"]],
-                         original.three_pl, option_name, is_return=True)
+        returned = Order(
+            next(self._ids),
+            client,
+            "in_store",
+            data["customer_reference"],
+            now,
+            {
+                **data,
+                "source": data.get("source") or "API",
+                "notes": data.get("notes") or "",
+                "destination_address": dict(warehouse),
+                "source_address": original.data.get("destination_address"),
+            },
+            {
+                "fulfilment": next(self._related_ids),
+                "customs": next(self._related_ids),
+                "destination_address": warehouse["id"],
+                "source_address": next(self._related_ids),
+            },
+            [
+                {**shipped[item["sku"]], "id": next(self._item_ids), "quantity": item["quantity"]}
+                for item in data["order_items"]
+            ],
+            original.three_pl,
+            option_name,
+            is_return=True,
+        )
         returned.tracking_number = self._tracking_number(self.shipping_option(option_name))
         returned.shipping_label = label_url(returned.reference)
         returned.tracking.append({"status": "pending", "message": "Return label created", "at": now})
@@ -353,13 +411,23 @@ class Borderless360Model:
                     self._add_serial(order.id, item["sku"], f"{item['sku']}-{order.id}-{unit:03d}", at)
 
     def _add_serial(self, order_id: int, sku: str, number: str, at: datetime) -> None:
-        self.serials.append({"id": next(self._serial_ids), "order": order_id, "product_sku": sku,
-                             "serial_number": number, "created": at, "modified": at})
+        self.serials.append(
+            {
+                "id": next(self._serial_ids),
+                "order": order_id,
+                "product_sku": sku,
+                "serial_number": number,
+                "created": at,
+                "modified": at,
+            }
+        )
 
     def serials_of(self, client: str) -> list[dict]:
         now = self.now()
-        return sorted((s for s in self.serials if s["created"] <= now and self.orders[s["order"]].client == client),
-                      key=lambda s: (s["created"], s["id"]))  # oldest first
+        return sorted(
+            (s for s in self.serials if s["created"] <= now and self.orders[s["order"]].client == client),
+            key=lambda s: (s["created"], s["id"]),
+        )  # oldest first
 
     # fixtures and identifiers
 
@@ -369,22 +437,41 @@ class Borderless360Model:
 
         kind = data.get("order_type", "in_store")
         option = self.shipping_option(data.get("courier_reference"))
-        three_pl = option["three_pl"] if option else next(
-            (t["id"] for t in self.three_pls if t["company_name"] == data.get("three_pl")), None)
+        three_pl = (
+            option["three_pl"]
+            if option
+            else next((t["id"] for t in self.three_pls if t["company_name"] == data.get("three_pl")), None)
+        )
         body = {key: value for key, value in data.items() if key not in ("client", "created", "events")}
         if "asn_details" in body:
             body["asn_details"] = {"eta_date": at(body["asn_details"]["eta_date"]).date()}
         items = []
         for item in data["order_items"]:
             product = self.stock.by_sku(data["client"], item["sku"])
-            items.append({"id": next(self._item_ids), "sku": item["sku"], "product": product.id,
-                          "quantity": item["quantity"], "quantity_per_item": item.get("quantity_per_item", 1),
-                          "order_item_type": item.get("order_item_type", "single"),
-                          "customs_value": Decimal(item["customs_value"]) if "customs_value" in item else None,
-                          "currency": item.get("customs_value_currency", "")})
-        order = Order(order_id, data["client"], kind, data["customer_reference"], at(data["created"]),
-                      {**body, "order_type": kind, "source": data.get("source", "API")}, self._new_related(body),
-                      items, three_pl, data.get("courier_reference"))
+            items.append(
+                {
+                    "id": next(self._item_ids),
+                    "sku": item["sku"],
+                    "product": product.id,
+                    "quantity": item["quantity"],
+                    "quantity_per_item": item.get("quantity_per_item", 1),
+                    "order_item_type": item.get("order_item_type", "single"),
+                    "customs_value": Decimal(item["customs_value"]) if "customs_value" in item else None,
+                    "currency": item.get("customs_value_currency", ""),
+                }
+            )
+        order = Order(
+            order_id,
+            data["client"],
+            kind,
+            data["customer_reference"],
+            at(data["created"]),
+            {**body, "order_type": kind, "source": data.get("source", "API")},
+            self._new_related(body),
+            items,
+            three_pl,
+            data.get("courier_reference"),
+        )
         order.steps = [Step(at(e["at"]), e.get("state"), e.get("tracking")) for e in data["events"]]
         order.tracking_number = (data.get("fulfilment") or {}).get("tracking_number") or None
         self.orders[order_id] = order
@@ -392,7 +479,7 @@ class Borderless360Model:
 
     def _tracking_number(self, option: Mapping[str, Any] | None) -> str:
         with self._namespace.lock:
-            digits = f"{self._namespace.rng.randrange(10 ** 12):012d}"
+            digits = f"{self._namespace.rng.randrange(10**12):012d}"
         return (option["prefix"] if option else "B360") + digits
 
 
@@ -421,8 +508,10 @@ def check_fixtures(fixtures: Mapping[str, Any]):
             yield ("orders", order_id, "three_pl"), "not the company_name of one of the three_pls"
         for index, item in enumerate(order["order_items"]):
             if not any(p["sku"] == item["sku"] and p["client"] == order["client"] for p in products.values()):
-                yield (("orders", order_id, "order_items", index, "sku"),
-                       f"{item['sku']!r} is not a product of the client")
+                yield (
+                    ("orders", order_id, "order_items", index, "sku"),
+                    f"{item['sku']!r} is not a product of the client",
+                )
     for order_id in fixtures.get("serial_numbers", {}):
         if order_id not in fixtures["orders"]:
             yield ("serial_numbers", order_id), "not one of the orders"
@@ -433,6 +522,7 @@ def check_fixtures(fixtures: Mapping[str, Any]):
             yield ("stock_adjustments", index, "three_pl"), f"{adjustment['three_pl']} is not one of the three_pls"
         for position, line in enumerate(adjustment["lines"]):
             if products.get(line["product"], {}).get("client") != adjustment["client"]:
-                yield (("stock_adjustments", index, "lines", position, "product"),
-                       f"{line['product']} is not a product of the client")
-
+                yield (
+                    ("stock_adjustments", index, "lines", position, "product"),
+                    f"{line['product']} is not a product of the client",
+                )

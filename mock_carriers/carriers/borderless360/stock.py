@@ -10,8 +10,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Mapping
 
-PRICE_SOURCES = {"declared_price": "Declared price", "wholesale_price": "Wholesale price",
-                 "retail_price": "Retail price"}
+PRICE_SOURCES = {
+    "declared_price": "Declared price",
+    "wholesale_price": "Wholesale price",
+    "retail_price": "Retail price",
+}
 
 
 @dataclass
@@ -61,7 +64,8 @@ class Stock:
             self.products[row["id"]] = Product(row["id"], row["client"], data, parse_time(row["created"], origin))
         self.levels: dict[tuple[int, int], Level] = {
             (row["three_pl"], row["product"]): Level(row["id"], row["three_pl"], row["product"], row["stock_quantity"])
-            for row in fixtures["inventory"]}
+            for row in fixtures["inventory"]
+        }
         self.adjustments: dict[int, Adjustment] = {}
         self.transactions: list[Transaction] = []
         self._product_ids = itertools.count(max(self.products, default=100) + 1)
@@ -92,46 +96,75 @@ class Stock:
     # levels and their changes
 
     def levels_of(self, client: str) -> list[Level]:
-        return sorted((lv for lv in self.levels.values() if self.products[lv.product].client == client),
-                      key=lambda lv: lv.id)
+        return sorted(
+            (lv for lv in self.levels.values() if self.products[lv.product].client == client), key=lambda lv: lv.id
+        )
 
-    def move(self, three_pl: int, product: int, change: int | None, content_type: str, object_id: int,
-             now: datetime, set_to: int | None = None) -> Transaction:
+    def move(
+        self,
+        three_pl: int,
+        product: int,
+        change: int | None,
+        content_type: str,
+        object_id: int,
+        now: datetime,
+        set_to: int | None = None,
+    ) -> Transaction:
         """Change (or set) one level, creating it if new, and record the transaction."""
         level = self.levels.get((three_pl, product))
         if level is None:
             level = self.levels[(three_pl, product)] = Level(next(self._level_ids), three_pl, product, 0)
         before = level.quantity
         level.quantity = set_to if set_to is not None else before + change
-        transaction = Transaction(next(self._transaction_ids), content_type, object_id, level,
-                                  level.quantity - before, level.quantity, now)
+        transaction = Transaction(
+            next(self._transaction_ids), content_type, object_id, level, level.quantity - before, level.quantity, now
+        )
         self.transactions.append(transaction)
         return transaction
 
-    def adjust(self, client: str, three_pl: int, reference: str, comment: str, lines: list[dict],
-               now: datetime) -> Adjustment:
+    def adjust(
+        self, client: str, three_pl: int, reference: str, comment: str, lines: list[dict], now: datetime
+    ) -> Adjustment:
         adjustment = Adjustment(next(self._adjustment_ids), client, three_pl, reference, comment, now)
         self.adjustments[adjustment.id] = adjustment
         for line in lines:
             add = line["adjustment_type"] == "add"
-            self.move(three_pl, line["product"], line["quantity"] if add else None, "stockadjustment",
-                      adjustment.id, now, set_to=None if add else line["quantity"])
+            self.move(
+                three_pl,
+                line["product"],
+                line["quantity"] if add else None,
+                "stockadjustment",
+                adjustment.id,
+                now,
+                set_to=None if add else line["quantity"],
+            )
         return adjustment
 
     def _remember(self, row: Mapping[str, Any], created: datetime) -> None:
         """A fixture's past adjustment: its transactions are recorded, the levels (which are after
         it) stay as they are."""
-        adjustment = Adjustment(row["id"], row["client"], row["three_pl"], row.get("reference", ""),
-                                row.get("comment", ""), created)
+        adjustment = Adjustment(
+            row["id"], row["client"], row["three_pl"], row.get("reference", ""), row.get("comment", ""), created
+        )
         self.adjustments[adjustment.id] = adjustment
         for line in row["lines"]:
             level = self.levels.get((row["three_pl"], line["product"]))
             if level is None:
                 level = self.levels[(row["three_pl"], line["product"])] = Level(
-                    next(self._level_ids), row["three_pl"], line["product"], 0)
+                    next(self._level_ids), row["three_pl"], line["product"], 0
+                )
             change = line["quantity"] if line["adjustment_type"] == "add" else line["quantity"] - level.quantity
-            self.transactions.append(Transaction(next(self._transaction_ids), "stockadjustment", adjustment.id,
-                                                 level, change, level.quantity, created))
+            self.transactions.append(
+                Transaction(
+                    next(self._transaction_ids),
+                    "stockadjustment",
+                    adjustment.id,
+                    level,
+                    change,
+                    level.quantity,
+                    created,
+                )
+            )
 
     def transactions_of(self, client: str) -> list[Transaction]:
         return [t for t in self.transactions if self.products[t.level.product].client == client]

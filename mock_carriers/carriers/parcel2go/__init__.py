@@ -16,9 +16,14 @@ from mock_carriers.core.errors import WebApi
 
 def describe(fixtures) -> dict:
     client_id, client = next(iter(fixtures["clients"].items()))
-    return {"credentials": {"client_id": client_id, "client_secret": client["client_secret"],
-                            "scope": " ".join(client["scopes"])},
-            "references": dict(fixtures["references"])}
+    return {
+        "credentials": {
+            "client_id": client_id,
+            "client_secret": client["client_secret"],
+            "scope": " ".join(client["scopes"]),
+        },
+        "references": dict(fixtures["references"]),
+    }
 
 
 CARRIER = Carrier(
@@ -26,8 +31,9 @@ CARRIER = Carrier(
     routes=build_routes(),
     violation_fields=model_binding.field_errors("request."),
     dialect=WebApi(bearer_middleware=True),
-    model_factory=lambda fixtures, namespace: Parcel2GoModel(fixtures, namespace,
-                                                             namespace.webhooks.for_carrier(CARRIER)),
+    model_factory=lambda fixtures, namespace: Parcel2GoModel(
+        fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)
+    ),
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=TOKEN_LIFETIME,

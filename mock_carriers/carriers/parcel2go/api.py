@@ -25,9 +25,15 @@ UNREADABLE = "An error has occurred."
 EARTH_RADIUS_M = 6_371_000
 MAX_DROPSHOPS = 20
 VAT_LABELS = {"Individual": "Individual", "NotRegistered": "Not VAT registered", "Registered": "VAT registered"}
-EXPORT_LABELS = {"Sale": "Sale of goods", "Gift": "Gift", "Sample": "Commercial sample", "Repair": "Return for repair",
-                 "Documents": "Documents", "IntraCompanyTransfer": "Intra-company transfer",
-                 "TemporaryExport": "Temporary export"}
+EXPORT_LABELS = {
+    "Sale": "Sale of goods",
+    "Gift": "Gift",
+    "Sample": "Commercial sample",
+    "Repair": "Return for repair",
+    "Documents": "Documents",
+    "IntraCompanyTransfer": "Intra-company transfer",
+    "TemporaryExport": "Temporary export",
+}
 
 
 def _account(ctx: RequestContext, scope: str = auth.API_SCOPE) -> str:
@@ -67,15 +73,23 @@ def _query(ctx: RequestContext, name: str, choices: tuple[str, ...] = (), defaul
 
 # reference data
 
+
 def countries(ctx: RequestContext) -> Response:
     _account(ctx)
     return json_response([_country(c) for c in ctx.model.countries])
 
 
 def _country(country: Mapping[str, Any]) -> dict:
-    return {"Id": country["id"], "Name": country["name"], "Iso2Code": country["iso2"], "Iso3Code": country["iso3"],
-            "Subdivision": country.get("subdivision"), "RequiresCustoms": bool(country.get("requires_customs")),
-            "PostcodeRegex": country.get("postcode_regex"), "PostcodeRequired": bool(country.get("postcode_regex"))}
+    return {
+        "Id": country["id"],
+        "Name": country["name"],
+        "Iso2Code": country["iso2"],
+        "Iso3Code": country["iso3"],
+        "Subdivision": country.get("subdivision"),
+        "RequiresCustoms": bool(country.get("requires_customs")),
+        "PostcodeRegex": country.get("postcode_regex"),
+        "PostcodeRequired": bool(country.get("postcode_regex")),
+    }
 
 
 def services(ctx: RequestContext) -> Response:
@@ -86,12 +100,22 @@ def services(ctx: RequestContext) -> Response:
 def _service(ctx: RequestContext, slug: str, service: Mapping[str, Any]) -> dict:
     length, width, height = service["max_dimensions"]
     image = f"{ctx.base_url}/images/couriers/{service['courier_slug']}"
-    return {"Slug": slug, "Name": service["name"], "CourierName": service["courier"],
-            "CourierSlug": service["courier_slug"], "CollectionType": service["collection_type"],
-            "DeliveryType": service["delivery_type"], "Classification": service["classification"],
-            "DropOffProviderCode": service.get("drop_off_provider"), "IsPrinterRequired": service["printer_required"],
-            "MaxWeight": service["max_weight"], "MaxLength": length, "MaxWidth": width, "MaxHeight": height,
-            "Links": {"ImageSmall": f"{image}.png", "ImageSvg": f"{image}.svg"}}
+    return {
+        "Slug": slug,
+        "Name": service["name"],
+        "CourierName": service["courier"],
+        "CourierSlug": service["courier_slug"],
+        "CollectionType": service["collection_type"],
+        "DeliveryType": service["delivery_type"],
+        "Classification": service["classification"],
+        "DropOffProviderCode": service.get("drop_off_provider"),
+        "IsPrinterRequired": service["printer_required"],
+        "MaxWeight": service["max_weight"],
+        "MaxLength": length,
+        "MaxWidth": width,
+        "MaxHeight": height,
+        "Links": {"ImageSmall": f"{image}.png", "ImageSvg": f"{image}.svg"},
+    }
 
 
 def courier_image(ctx: RequestContext, name: str) -> Response:
@@ -102,8 +126,10 @@ def courier_image(ctx: RequestContext, name: str) -> Response:
         raise NotFound(f"No image '{name[:50]}'.")
     if kind.lower() == "png":
         return Response(text_png([courier], (160, 40), scale=2, margin=8), content_type="image/png")
-    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="8" y="26" '
-           f'font-family="sans-serif" font-size="18">{courier}</text></svg>')
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="8" y="26" '
+        f'font-family="sans-serif" font-size="18">{courier}</text></svg>'
+    )
     return Response(svg, content_type="image/svg+xml")
 
 
@@ -118,13 +144,16 @@ def _quote(ctx: RequestContext, quote: dict) -> dict:
     service = quote["service"]
     price = pricing.total([quote["carriage"], *(charge for _, charge in quote["extras"])])
     collection = quote["collection"]
-    return {"Service": _service(ctx, quote["slug"], service), **price.fields(),
-            "EstimatedDeliveryDate": pricing.dotnet_date(pricing.add_working_days(collection, service["transit_days"])),
-            "CutOff": pricing.dotnet_offset(pricing.cutoff_at(service, collection)),
-            "Collection": pricing.dotnet_date(collection),
-            "AvailableExtras": [_available_extra(ctx.model, kind, charge) for kind, charge in quote["available"]],
-            "Extras": _chosen_extras(quote["extras"]),
-            "Discount": 0}
+    return {
+        "Service": _service(ctx, quote["slug"], service),
+        **price.fields(),
+        "EstimatedDeliveryDate": pricing.dotnet_date(pricing.add_working_days(collection, service["transit_days"])),
+        "CutOff": pricing.dotnet_offset(pricing.cutoff_at(service, collection)),
+        "Collection": pricing.dotnet_date(collection),
+        "AvailableExtras": [_available_extra(ctx.model, kind, charge) for kind, charge in quote["available"]],
+        "Extras": _chosen_extras(quote["extras"]),
+        "Discount": 0,
+    }
 
 
 def _chosen_extras(extras: list[tuple[str, pricing.Charge]]) -> list[dict]:
@@ -137,8 +166,13 @@ def _available_extra(model: Parcel2GoModel, kind: str, charge: pricing.Charge) -
     details = None
     if "included_cover" in terms:
         details = {"IncludedCover": f"{terms['included_cover']:.2f}", "MaxWeight": f"{terms['max_weight']:.2f}"}
-    return {"Type": kind, "Price": pricing.pounds(charge.ex_vat), "Vat": pricing.pounds(charge.vat),
-            "Total": pricing.pounds(charge.total), "Details": details}
+    return {
+        "Type": kind,
+        "Price": pricing.pounds(charge.ex_vat),
+        "Vat": pricing.pounds(charge.vat),
+        "Total": pricing.pounds(charge.total),
+        "Details": details,
+    }
 
 
 def collection_dates(ctx: RequestContext) -> Response:
@@ -176,10 +210,20 @@ def dropshops_near_point(ctx: RequestContext, provider: str) -> Response:
 
 def _nearest(shops: list[Mapping[str, Any]], position: tuple[float, float]) -> list[dict]:
     found = sorted(((_distance(position, (s["Latitude"], s["Longitude"])), s) for s in shops), key=lambda p: p[0])
-    return [{"Id": shop["Id"], "Name": shop["Name"], "Address1": shop["Address1"], "Address2": shop["Address2"],
-             "Postcode": shop["Postcode"], "Distance": round(metres), "Latitude": shop["Latitude"],
-             "Longitude": shop["Longitude"], "ConcatenatedTimes": shop["hours"]}
-            for metres, shop in found[:MAX_DROPSHOPS]]
+    return [
+        {
+            "Id": shop["Id"],
+            "Name": shop["Name"],
+            "Address1": shop["Address1"],
+            "Address2": shop["Address2"],
+            "Postcode": shop["Postcode"],
+            "Distance": round(metres),
+            "Latitude": shop["Latitude"],
+            "Longitude": shop["Longitude"],
+            "ConcatenatedTimes": shop["hours"],
+        }
+        for metres, shop in found[:MAX_DROPSHOPS]
+    ]
 
 
 def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -196,14 +240,19 @@ def customs(ctx: RequestContext) -> Response:
     answer = {}
     for item in request["Items"]:
         destinations = [(p["DeliveryAddress"] or {}) for p in item["Parcels"] or []]
-        needed = any(model.requires_customs(model.country(d.get("CountryIsoCode"), d.get("Subdivision")))
-                     for d in destinations)
-        answer[item["Id"]] = {"RequiresCustomsDetails": needed, "VatStatus": VAT_LABELS,
-                              "ReasonsForExport": EXPORT_LABELS}
+        needed = any(
+            model.requires_customs(model.country(d.get("CountryIsoCode"), d.get("Subdivision"))) for d in destinations
+        )
+        answer[item["Id"]] = {
+            "RequiresCustomsDetails": needed,
+            "VatStatus": VAT_LABELS,
+            "ReasonsForExport": EXPORT_LABELS,
+        }
     return json_response(answer)
 
 
 # orders
+
 
 def verify_order(ctx: RequestContext) -> Response:
     _account(ctx)
@@ -212,11 +261,18 @@ def verify_order(ctx: RequestContext) -> Response:
         priced = ctx.model.price_order(request)
     except Invalid as error:
         raise order_errors(error.fields["Items"]) from None
-    items = [{"ItemId": entry["item"]["Id"], "Service": entry["service"], **entry["charge"].fields(),
-              "Extras": _chosen_extras(entry["extras"])}
-             for entry in priced]
-    return json_response({"Items": items, **pricing.total(entry["charge"] for entry in priced).fields(),
-                          "TotalDiscount": 0})
+    items = [
+        {
+            "ItemId": entry["item"]["Id"],
+            "Service": entry["service"],
+            **entry["charge"].fields(),
+            "Extras": _chosen_extras(entry["extras"]),
+        }
+        for entry in priced
+    ]
+    return json_response(
+        {"Items": items, **pricing.total(entry["charge"] for entry in priced).fields(), "TotalDiscount": 0}
+    )
 
 
 def create_order(ctx: RequestContext) -> Response:
@@ -226,27 +282,44 @@ def create_order(ctx: RequestContext) -> Response:
         order = ctx.model.create_order(account, request)
     except Invalid as error:
         raise order_errors(error.fields["Items"]) from None
-    return json_response({"OrderId": order.id, "Links": _payment_links(ctx, order), **order.charge.fields(),
-                          "Hash": order.hash,
-                          "OrderlineIdMap": [{"Hash": line.hash, "OrderLineId": str(line.id), "ItemId": line.item_id}
-                                             for line in order.lines],
-                          "TotalDiscount": 0})
+    return json_response(
+        {
+            "OrderId": order.id,
+            "Links": _payment_links(ctx, order),
+            **order.charge.fields(),
+            "Hash": order.hash,
+            "OrderlineIdMap": [
+                {"Hash": line.hash, "OrderLineId": str(line.id), "ItemId": line.item_id} for line in order.lines
+            ],
+            "TotalDiscount": 0,
+        }
+    )
 
 
 def _payment_links(ctx: RequestContext, order: Order) -> dict:
-    return {"PayWithPrePay": f"{ctx.base_url}/api/orders/{order.id}/paywithprepay?hash={order.hash}",
-            "payment": f"{ctx.base_url}/order/payment?id={order.id}&hash={order.hash}",
-            "help": f"{ctx.base_url}/help-centre"}
+    return {
+        "PayWithPrePay": f"{ctx.base_url}/api/orders/{order.id}/paywithprepay?hash={order.hash}",
+        "payment": f"{ctx.base_url}/order/payment?id={order.id}&hash={order.hash}",
+        "help": f"{ctx.base_url}/help-centre",
+    }
 
 
 def _document_links(ctx: RequestContext, order: Order) -> list[dict]:
     """After payment: the API labels link first (an A4 PNG of every label), then the documents."""
     model: Parcel2GoModel = ctx.model
-    links = [{"Name": "Labels", "Link": f"{ctx.base_url}/api/labels/{order.id}?referenceType=OrderId"
-                                        f"&detailLevel=Labels&labelMedia=A4&labelFormat=PNG&hash={order.hash}"}]
+    links = [
+        {
+            "Name": "Labels",
+            "Link": f"{ctx.base_url}/api/labels/{order.id}?referenceType=OrderId"
+            f"&detailLevel=Labels&labelMedia=A4&labelFormat=PNG&hash={order.hash}",
+        }
+    ]
     drop_off = any(model.drop_off(line) for line in order.lines)
-    links += [{"Name": kind, "Link": f"{ctx.base_url}/documents/{order.id}/{kind}?hash={order.hash}"}
-              for kind in labels.PUBLIC if drop_off or kind not in labels.DROP_OFF_ONLY]
+    links += [
+        {"Name": kind, "Link": f"{ctx.base_url}/documents/{order.id}/{kind}?hash={order.hash}"}
+        for kind in labels.PUBLIC
+        if drop_off or kind not in labels.DROP_OFF_ONLY
+    ]
     links.append({"Name": "help", "Link": f"{ctx.base_url}/help-centre"})
     return links
 
@@ -254,31 +327,61 @@ def _document_links(ctx: RequestContext, order: Order) -> list[dict]:
 def get_order(ctx: RequestContext) -> Response:
     _account(ctx)
     order = ctx.model.order_with_hash(_query(ctx, "orderId"), _query(ctx, "hash"))
-    links = {link["Name"]: link["Link"] for link in _document_links(ctx, order)} if order.paid_at \
+    links = (
+        {link["Name"]: link["Link"] for link in _document_links(ctx, order)}
+        if order.paid_at
         else _payment_links(ctx, order)
-    return json_response({
-        "OrderId": order.id, "Hash": order.hash, "Created": pricing.dotnet_offset(order.created_at),
-        "PaidDate": pricing.dotnet_offset(order.paid_at) if order.paid_at else None,
-        **order.charge.fields(), "TotalDiscount": 0, "Links": links, "CustomerDetails": order.customer,
-        "Items": [_order_item(ctx, order, line) for line in order.lines]})
+    )
+    return json_response(
+        {
+            "OrderId": order.id,
+            "Hash": order.hash,
+            "Created": pricing.dotnet_offset(order.created_at),
+            "PaidDate": pricing.dotnet_offset(order.paid_at) if order.paid_at else None,
+            **order.charge.fields(),
+            "TotalDiscount": 0,
+            "Links": links,
+            "CustomerDetails": order.customer,
+            "Items": [_order_item(ctx, order, line) for line in order.lines],
+        }
+    )
 
 
 def _order_item(ctx: RequestContext, order: Order, line: OrderLine) -> dict:
     model: Parcel2GoModel = ctx.model
     service = model.services[line.service]
-    return {"ItemId": line.item_id, "OrderLineId": line.id, "Hash": line.hash, "Service": line.service,
-            "ServiceName": service["name"], "CourierName": service["courier"],
-            "CollectionDate": pricing.dotnet_offset(line.collection_date), "Reference": line.reference,
-            "CustomerReference": line.customer_reference, **line.charge.fields(),
-            "Upsells": [{"Type": kind} for kind in line.upsells], "TrackingStage": model.stage(line),
-            "CollectionAddress": line.collection_address,
-            "Parcels": [{"Id": p.id, "ParcelId": p.number, "Weight": p.weight, "Length": p.length, "Width": p.width,
-                         "Height": p.height, "EstimatedValue": p.value, "TrackingNumber": p.tracking_number,
-                         "PrintInStoreBarcode": p.print_in_store_barcode, "DeliveryAddress": p.delivery_address,
-                         "ContentsSummary": p.contents_summary,
-                         "Links": {"tracking-page": f"{ctx.base_url}/tracking/{p.tracking_number}"}
-                         if p.tracking_number else {}}
-                        for p in line.parcels]}
+    return {
+        "ItemId": line.item_id,
+        "OrderLineId": line.id,
+        "Hash": line.hash,
+        "Service": line.service,
+        "ServiceName": service["name"],
+        "CourierName": service["courier"],
+        "CollectionDate": pricing.dotnet_offset(line.collection_date),
+        "Reference": line.reference,
+        "CustomerReference": line.customer_reference,
+        **line.charge.fields(),
+        "Upsells": [{"Type": kind} for kind in line.upsells],
+        "TrackingStage": model.stage(line),
+        "CollectionAddress": line.collection_address,
+        "Parcels": [
+            {
+                "Id": p.id,
+                "ParcelId": p.number,
+                "Weight": p.weight,
+                "Length": p.length,
+                "Width": p.width,
+                "Height": p.height,
+                "EstimatedValue": p.value,
+                "TrackingNumber": p.tracking_number,
+                "PrintInStoreBarcode": p.print_in_store_barcode,
+                "DeliveryAddress": p.delivery_address,
+                "ContentsSummary": p.contents_summary,
+                "Links": {"tracking-page": f"{ctx.base_url}/tracking/{p.tracking_number}"} if p.tracking_number else {},
+            }
+            for p in line.parcels
+        ],
+    }
 
 
 def pay_with_prepay(ctx: RequestContext, order_id: str) -> Response:
@@ -330,9 +433,16 @@ def parcel_numbers(ctx: RequestContext, order_id: str) -> Response:
     account = _account(ctx)
     order = ctx.model.order(order_id)
     _owned_order(ctx, account, order, (order.hash,))
-    return json_response({"TrackingNumbers": [{"ParcelId": parcel.number, "TrackingNumber": parcel.tracking_number}
-                                              for line in order.lines for parcel in line.parcels
-                                              if parcel.tracking_number]})
+    return json_response(
+        {
+            "TrackingNumbers": [
+                {"ParcelId": parcel.number, "TrackingNumber": parcel.tracking_number}
+                for line in order.lines
+                for parcel in line.parcels
+                if parcel.tracking_number
+            ]
+        }
+    )
 
 
 def get_labels(ctx: RequestContext, reference: str) -> Response:
@@ -351,8 +461,13 @@ def get_labels(ctx: RequestContext, reference: str) -> Response:
     _owned_order(ctx, account, order, hashes)
     found = labels.documents(model, order, lines, detail)
     files = labels.render(found.pages, media, file_format, f"Parcel2Go order {order.id}")
-    return json_response({"SuccessfulLabels": found.labels, "FailedLabels": found.failed,
-                          "Base64EncodedLabels": [base64.b64encode(data).decode("ascii") for data in files]})
+    return json_response(
+        {
+            "SuccessfulLabels": found.labels,
+            "FailedLabels": found.failed,
+            "Base64EncodedLabels": [base64.b64encode(data).decode("ascii") for data in files],
+        }
+    )
 
 
 def document(ctx: RequestContext, order_id: str, kind: str) -> Response:
@@ -364,17 +479,28 @@ def document(ctx: RequestContext, order_id: str, kind: str) -> Response:
 
 # tracking
 
+
 def tracking(ctx: RequestContext, line_id: str) -> Response:
     account = _account(ctx)
     order, line = ctx.model.line(line_id)
     _owned_order(ctx, account, order, (order.hash, line.hash))
-    return json_response({"Results": [  # newest first: Parcel2Go's own plugin shows Results[0] as the latest
-        {"Timestamp": pricing.dotnet_offset(event.at), "StatusCode": event.data["code"],
-         "Description": event.data["description"], "TrackingStage": event.data["stage"]}
-        for event in reversed(ctx.model.tracking(line))]})
+    return json_response(
+        {
+            "Results": [  # newest first: Parcel2Go's own plugin shows Results[0] as the latest
+                {
+                    "Timestamp": pricing.dotnet_offset(event.at),
+                    "StatusCode": event.data["code"],
+                    "Description": event.data["description"],
+                    "TrackingStage": event.data["stage"],
+                }
+                for event in reversed(ctx.model.tracking(line))
+            ]
+        }
+    )
 
 
 # me
+
 
 def me_detail(ctx: RequestContext) -> Response:
     return json_response(ctx.model.account(_account(ctx, "my-profile"))["detail"])
@@ -413,9 +539,11 @@ def build_routes() -> RouteTable:
     routes.add(["GET"], "/api/storedcards", stored_cards, "getStoredCards")
     routes.add(["GET"], "/api/labels/<reference>", get_labels, "getLabels")
     routes.add(["GET"], "/api/tracking/<line_id>", tracking, "getTracking")
-    for path, handler, name in (("detail", me_detail, "Detail"),
-                                ("deliveryAddresses", me_delivery_addresses, "DeliveryAddresses"),
-                                ("collectionAddresses", me_collection_addresses, "CollectionAddresses")):
+    for path, handler, name in (
+        ("detail", me_detail, "Detail"),
+        ("deliveryAddresses", me_delivery_addresses, "DeliveryAddresses"),
+        ("collectionAddresses", me_collection_addresses, "CollectionAddresses"),
+    ):
         routes.add(["GET"], f"/api/me/{path}", handler, f"getMe{name}")
         routes.add(["POST"], f"/api/me/{path}", handler, f"postMe{name}")
     routes.add(["GET"], "/documents/<order_id>/<kind>", document, "getDocument")
@@ -426,4 +554,3 @@ def build_routes() -> RouteTable:
     routes.add(["GET"], "/api/docs", pages.api_docs, "getApiDocsPage")
     routes.add(["GET"], "/api/swagger", pages.swagger, "getSwaggerPage")
     return routes
-

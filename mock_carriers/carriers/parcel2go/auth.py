@@ -35,8 +35,9 @@ def issue_token(ctx: RequestContext) -> Response:
     grant = client_credentials_request(ctx.request, ctx.model.client_secrets)
     scopes = _scopes(grant.scope, ctx.model.client(grant.client_id)["scopes"])
     token = ctx.tokens.issue(grant.client_id, scopes)
-    return json_response({"access_token": token.value, "expires_in": int(TOKEN_LIFETIME), "token_type": "Bearer"},
-                         headers=NO_STORE)
+    return json_response(
+        {"access_token": token.value, "expires_in": int(TOKEN_LIFETIME), "token_type": "Bearer"}, headers=NO_STORE
+    )
 
 
 def authorize(ctx: RequestContext) -> Response:
@@ -60,8 +61,12 @@ def authorize(ctx: RequestContext) -> Response:
             answer = {"error": error.code}
         else:
             token = ctx.tokens.issue(client_id, scopes)
-            answer = {"access_token": token.value, "token_type": "Bearer", "expires_in": int(TOKEN_LIFETIME),
-                      "scope": " ".join(scopes)}
+            answer = {
+                "access_token": token.value,
+                "token_type": "Bearer",
+                "expires_in": int(TOKEN_LIFETIME),
+                "scope": " ".join(scopes),
+            }
     if args.get("state"):
         answer["state"] = args["state"]
     return empty_response(302, {"Location": _with_fragment(redirect_uri, answer)})
@@ -85,21 +90,23 @@ def revoke_token(ctx: RequestContext) -> Response:
 
 def discovery(ctx: RequestContext) -> Response:
     auth = f"{ctx.base_url}/auth"
-    return json_response({
-        "issuer": auth,
-        "jwks_uri": f"{auth}/.well-known/openid-configuration/jwks",
-        "authorization_endpoint": f"{auth}/connect/authorize",
-        "token_endpoint": f"{auth}/connect/token",
-        "revocation_endpoint": f"{auth}/connect/revocation",
-        "scopes_supported": [OPENID, API_SCOPE, "payment", "my-profile"],
-        "claims_supported": ["sub"],
-        "grant_types_supported": ["client_credentials", "implicit"],
-        "response_types_supported": ["token"],
-        "response_modes_supported": ["fragment"],
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-    })
+    return json_response(
+        {
+            "issuer": auth,
+            "jwks_uri": f"{auth}/.well-known/openid-configuration/jwks",
+            "authorization_endpoint": f"{auth}/connect/authorize",
+            "token_endpoint": f"{auth}/connect/token",
+            "revocation_endpoint": f"{auth}/connect/revocation",
+            "scopes_supported": [OPENID, API_SCOPE, "payment", "my-profile"],
+            "claims_supported": ["sub"],
+            "grant_types_supported": ["client_credentials", "implicit"],
+            "response_types_supported": ["token"],
+            "response_modes_supported": ["fragment"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+            "subject_types_supported": ["public"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+        }
+    )
 
 
 def jwks(ctx: RequestContext) -> Response:

@@ -25,10 +25,14 @@ PDF_SIZES = {"A4": A4, "Label4X6": (101.6 * MM, 152.4 * MM)}
 PNG_SIZES = {"A4": (794, 1123), "Label4X6": (384, 576), "Wallet": (375, 667)}  # 96 dpi; a phone's screen
 DROP_OFF_ONLY = ("barcode-printinstore", "wallet-ios-printinstore")
 PUBLIC = {  # the Links' public documents [F]: kind -> (what is on the pages, media, format) [I]
-    "labels-a4": ("Labels", "A4", "PDF"), "labels-4x6": ("Labels", "Label4X6", "PDF"),
-    "labels-a4-4x6": ("Labels", "A4", "PDF"), "picking-list": ("PickingList", "A4", "PDF"),
-    "invoice": ("Invoice", "A4", "PDF"), "barcode-printinstore": ("Instructions", "Label4X6", "PNG"),
-    "wallet-ios-printinstore": ("Instructions", "Wallet", "PNG")}
+    "labels-a4": ("Labels", "A4", "PDF"),
+    "labels-4x6": ("Labels", "Label4X6", "PDF"),
+    "labels-a4-4x6": ("Labels", "A4", "PDF"),
+    "picking-list": ("PickingList", "A4", "PDF"),
+    "invoice": ("Invoice", "A4", "PDF"),
+    "barcode-printinstore": ("Instructions", "Label4X6", "PNG"),
+    "wallet-ios-printinstore": ("Instructions", "Wallet", "PNG"),
+}
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,11 @@ def public_document(model: Parcel2GoModel, order: Order, kind: str) -> tuple[byt
     """One of a paid order's public documents (`kind` as `PUBLIC` names it) and its media type;
     NotFound for an unknown kind or one this order does not have."""
     spec = PUBLIC.get(kind.lower())
-    if spec is None or order.paid_at is None or (kind.lower() in DROP_OFF_ONLY and
-                                                 not any(model.drop_off(line) for line in order.lines)):
+    if (
+        spec is None
+        or order.paid_at is None
+        or (kind.lower() in DROP_OFF_ONLY and not any(model.drop_off(line) for line in order.lines))
+    ):
         raise NotFound(f"No document '{kind[:50]}' for order {order.id}.")
     content, media, file_format = spec
     if content == "Invoice":
@@ -113,32 +120,48 @@ def label_page(order: Order, line: OrderLine, service: Mapping[str, Any], parcel
 
 
 def _instructions(line: OrderLine, service: Mapping[str, Any]) -> list[str]:
-    return ["DROP-OFF INSTRUCTIONS", f"Order line {line.id}",
-            f"Take your parcel to a {service['courier']} drop shop or locker.",
-            "Attach the label, or show the print-in-store code at the counter:",
-            *[f"{parcel.tracking_number}  {parcel.print_in_store_barcode or ''}" for parcel in line.parcels]]
+    return [
+        "DROP-OFF INSTRUCTIONS",
+        f"Order line {line.id}",
+        f"Take your parcel to a {service['courier']} drop shop or locker.",
+        "Attach the label, or show the print-in-store code at the counter:",
+        *[f"{parcel.tracking_number}  {parcel.print_in_store_barcode or ''}" for parcel in line.parcels],
+    ]
 
 
 def _customs_declaration(line: OrderLine, parcel: Parcel) -> list[str]:
-    return ["CUSTOMS DECLARATION CN23", f"Order line {line.id}", f"Tracking: {parcel.tracking_number}",
-            f"Contents: {parcel.contents_summary}",
-            *[f"{c.get('Quantity') or 1} x {c['Description']}  {c.get('EstimatedValue') or 0:.2f} GBP"
-              for c in parcel.contents],
-            f"Declared value: {parcel.value:.2f} GBP"]
+    return [
+        "CUSTOMS DECLARATION CN23",
+        f"Order line {line.id}",
+        f"Tracking: {parcel.tracking_number}",
+        f"Contents: {parcel.contents_summary}",
+        *[
+            f"{c.get('Quantity') or 1} x {c['Description']}  {c.get('EstimatedValue') or 0:.2f} GBP"
+            for c in parcel.contents
+        ],
+        f"Declared value: {parcel.value:.2f} GBP",
+    ]
 
 
 def _commercial_invoice(order: Order, line: OrderLine) -> list[str]:
-    return ["COMMERCIAL INVOICE", f"Order {order.id}  line {line.id}",
-            *[f"{parcel.tracking_number}: {parcel.contents_summary}  {parcel.value:.2f} GBP"
-              for parcel in line.parcels]]
+    return [
+        "COMMERCIAL INVOICE",
+        f"Order {order.id}  line {line.id}",
+        *[f"{parcel.tracking_number}: {parcel.contents_summary}  {parcel.value:.2f} GBP" for parcel in line.parcels],
+    ]
 
 
 def _invoice(model: Parcel2GoModel, order: Order) -> list[str]:
     charge = order.charge
-    return ["PARCEL2GO.COM INVOICE", f"Order {order.id}",
-            *[f"{line.id}  {model.services[line.service]['name']}  {pounds(line.charge.total):.2f} GBP"
-              for line in order.lines],
-            f"Net {pounds(charge.ex_vat):.2f}  VAT {pounds(charge.vat):.2f}  Total {pounds(charge.total):.2f} GBP"]
+    return [
+        "PARCEL2GO.COM INVOICE",
+        f"Order {order.id}",
+        *[
+            f"{line.id}  {model.services[line.service]['name']}  {pounds(line.charge.total):.2f} GBP"
+            for line in order.lines
+        ],
+        f"Net {pounds(charge.ex_vat):.2f}  VAT {pounds(charge.vat):.2f}  Total {pounds(charge.total):.2f} GBP",
+    ]
 
 
 def _picking_list(model: Parcel2GoModel, order: Order) -> list[str]:
@@ -147,8 +170,10 @@ def _picking_list(model: Parcel2GoModel, order: Order) -> list[str]:
     for line in order.lines:
         for index, parcel in enumerate(line.parcels, start=1):
             to = parcel.delivery_address
-            lines += [f"{line.id} parcel {index} of {len(line.parcels)}  {model.services[line.service]['name']}",
-                      f"  To: {to.get('ContactName') or ''}, {to.get('Town') or ''} {to.get('Postcode') or ''}",
-                      f"  Contents: {parcel.contents_summary}",
-                      *[f"  [ ] {c.get('Quantity') or 1} x {c['Description']}" for c in parcel.contents]]
+            lines += [
+                f"{line.id} parcel {index} of {len(line.parcels)}  {model.services[line.service]['name']}",
+                f"  To: {to.get('ContactName') or ''}, {to.get('Town') or ''} {to.get('Postcode') or ''}",
+                f"  Contents: {parcel.contents_summary}",
+                *[f"  [ ] {c.get('Quantity') or 1} x {c['Description']}" for c in parcel.contents],
+            ]
     return lines

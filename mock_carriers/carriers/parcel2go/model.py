@@ -86,8 +86,9 @@ class Parcel2GoModel:
         self._namespace = namespace
         self._webhooks = webhooks  # events by their Type, with their Payload
         self._vat_rate = fixtures["vat_rate"]
-        self._balances = {name: pricing.pence(account["prepay_balance"])
-                          for name, account in fixtures["accounts"].items()}
+        self._balances = {
+            name: pricing.pence(account["prepay_balance"]) for name, account in fixtures["accounts"].items()
+        }
         self._positions = {key.upper(): tuple(value) for key, value in fixtures["postcodes"].items()}
         self._rows = {(c["iso3"], c.get("subdivision") or None): c for c in reversed(fixtures["countries"])}
         self._orders: dict[str, Order] = {}
@@ -135,8 +136,9 @@ class Parcel2GoModel:
         return self._fixtures["extras"]
 
     def dropshops(self, provider: str) -> list[Mapping[str, Any]]:
-        found = next((shops for code, shops in self._fixtures["dropshops"].items() if code.upper() == provider.upper()),
-                     None)
+        found = next(
+            (shops for code, shops in self._fixtures["dropshops"].items() if code.upper() == provider.upper()), None
+        )
         if found is None:
             raise NotFound(f"No drop shops were found for the provider '{provider[:50]}'.")
         return found
@@ -148,8 +150,9 @@ class Parcel2GoModel:
 
     # prices
 
-    def route_price(self, service: Mapping[str, Any], parcels: Iterable[Mapping[str, float]],
-                    destination: Mapping[str, Any]) -> Charge | None:
+    def route_price(
+        self, service: Mapping[str, Any], parcels: Iterable[Mapping[str, float]], destination: Mapping[str, Any]
+    ) -> Charge | None:
         """The carriage of `parcels` to `destination`, or None where the service cannot carry them."""
         zone = destination["zone"]
         parcels = list(parcels)
@@ -177,12 +180,23 @@ class Parcel2GoModel:
                 continue
             included = [kind for kind in dict.fromkeys(chosen) if kind in service["extras"]]
             extras = [(kind, self.extra_charge(kind, service, value, included)) for kind in included]
-            found.append({"slug": slug, "service": service, "carriage": carriage, "extras": extras,
-                          "available": [(kind, self.extra_charge(kind, service, value, included))
-                                        for kind in service["extras"] if kind not in included],
-                          "collection": pricing.first_collection(service, now)})
-        return sorted(found, key=lambda q: (pricing.total([q["carriage"], *(c for _, c in q["extras"])]).total,
-                                            q["slug"]))
+            found.append(
+                {
+                    "slug": slug,
+                    "service": service,
+                    "carriage": carriage,
+                    "extras": extras,
+                    "available": [
+                        (kind, self.extra_charge(kind, service, value, included))
+                        for kind in service["extras"]
+                        if kind not in included
+                    ],
+                    "collection": pricing.first_collection(service, now),
+                }
+            )
+        return sorted(
+            found, key=lambda q: (pricing.total([q["carriage"], *(c for _, c in q["extras"])]).total, q["slug"])
+        )
 
     @staticmethod
     def requires_customs(destination: Mapping[str, Any] | None) -> bool:
@@ -190,9 +204,12 @@ class Parcel2GoModel:
         return bool(destination and destination.get("requires_customs"))
 
     def international(self, line: OrderLine) -> bool:
-        return any(self.requires_customs(self.country(p.delivery_address["CountryIsoCode"],
-                                                      p.delivery_address.get("Subdivision")))
-                   for p in line.parcels)
+        return any(
+            self.requires_customs(
+                self.country(p.delivery_address["CountryIsoCode"], p.delivery_address.get("Subdivision"))
+            )
+            for p in line.parcels
+        )
 
     def drop_off(self, line: OrderLine) -> bool:
         """Taken to a drop shop or locker rather than collected."""
@@ -231,14 +248,26 @@ class Parcel2GoModel:
         if carriage is None:
             errors.append(("Service", NO_PRICE))
         else:
-            errors += [("Upsell", f"The extra '{kind}' is not available on this service.")
-                       for kind in upsells if kind not in service["extras"]]
+            errors += [
+                ("Upsell", f"The extra '{kind}' is not available on this service.")
+                for kind in upsells
+                if kind not in service["extras"]
+            ]
         value = sum(p["EstimatedValue"] or 0 for p in item["Parcels"])
-        extras = [(kind, self.extra_charge(kind, service, value, upsells)) for kind in upsells
-                  if kind in self.extras and service is not None]
+        extras = [
+            (kind, self.extra_charge(kind, service, value, upsells))
+            for kind in upsells
+            if kind in self.extras and service is not None
+        ]
         charge = pricing.total([carriage or pricing.NOTHING, *(c for _, c in extras)])
-        return {"item": item, "service": item["Service"].lower(), "charge": charge, "extras": extras,
-                "upsells": upsells, "collection_date": self._collection_date(service, item["CollectionDate"])}
+        return {
+            "item": item,
+            "service": item["Service"].lower(),
+            "charge": charge,
+            "extras": extras,
+            "upsells": upsells,
+            "collection_date": self._collection_date(service, item["CollectionDate"]),
+        }
 
     def _collection_date(self, service: Mapping[str, Any] | None, asked: datetime | None) -> datetime | None:
         """The date asked for; none, or one before the service's first collection date (the docs'
@@ -269,8 +298,9 @@ class Parcel2GoModel:
         return errors
 
     @staticmethod
-    def _check_address(address: Mapping[str, Any], country: Mapping[str, Any], side: str,
-                       errors: list[tuple[str, str]]) -> None:
+    def _check_address(
+        address: Mapping[str, Any], country: Mapping[str, Any], side: str, errors: list[tuple[str, str]]
+    ) -> None:
         for name, label in (("Property", "house name or number"), ("Street", "street"), ("Town", "town")):
             if not (address.get(name) or "").strip():
                 errors.append(("Address", f"Please supply the {side} {label}."))
@@ -282,18 +312,45 @@ class Parcel2GoModel:
     def create_order(self, account: str, request: Mapping[str, Any]) -> Order:
         priced = self.price_order(request)
         now = self._namespace.clock.now()
-        order = Order(self._new_id(self._orders, 76_500_000, 99_999_999), self._new_hash(), account, now,
-                      dict(request["CustomerDetails"]), [])
+        order = Order(
+            self._new_id(self._orders, 76_500_000, 99_999_999),
+            self._new_hash(),
+            account,
+            now,
+            dict(request["CustomerDetails"]),
+            [],
+        )
         for entry in priced:
             item = entry["item"]
-            parcels = [Parcel(p["Id"] or "00000000-0000-0000-0000-000000000000", self._new_parcel_number(),
-                              p["Weight"], p["Length"], p["Width"], p["Height"], p["EstimatedValue"] or 0,
-                              dict(p["DeliveryAddress"]), p["ContentsSummary"] or "", list(p["Contents"] or []))
-                       for p in item["Parcels"]]
-            line = OrderLine(self._new_id(self._lines, 115_100_000, 999_999_999), item["Id"], self._new_hash(),
-                             entry["service"], entry["collection_date"], dict(item["CollectionAddress"]), parcels,
-                             entry["upsells"], entry["charge"], entry["extras"], item["Reference"] or "",
-                             item["CustomerReference"] or "")
+            parcels = [
+                Parcel(
+                    p["Id"] or "00000000-0000-0000-0000-000000000000",
+                    self._new_parcel_number(),
+                    p["Weight"],
+                    p["Length"],
+                    p["Width"],
+                    p["Height"],
+                    p["EstimatedValue"] or 0,
+                    dict(p["DeliveryAddress"]),
+                    p["ContentsSummary"] or "",
+                    list(p["Contents"] or []),
+                )
+                for p in item["Parcels"]
+            ]
+            line = OrderLine(
+                self._new_id(self._lines, 115_100_000, 999_999_999),
+                item["Id"],
+                self._new_hash(),
+                entry["service"],
+                entry["collection_date"],
+                dict(item["CollectionAddress"]),
+                parcels,
+                entry["upsells"],
+                entry["charge"],
+                entry["extras"],
+                item["Reference"] or "",
+                item["CustomerReference"] or "",
+            )
             order.lines.append(line)
         self._store(order)
         return order
@@ -329,8 +386,10 @@ class Parcel2GoModel:
         amount = order.charge.total
         if with_prepay:
             if self._balances[account] < amount:
-                raise Forbidden(f"Your PrePay balance of £{pricing.pounds(self._balances[account]):.2f} is not "
-                                f"enough to pay £{pricing.pounds(amount):.2f}.")
+                raise Forbidden(
+                    f"Your PrePay balance of £{pricing.pounds(self._balances[account]):.2f} is not "
+                    f"enough to pay £{pricing.pounds(amount):.2f}."
+                )
             self._balances[account] -= amount
         if order.paid_at is None:
             order.paid_at = self._namespace.clock.now()
@@ -347,8 +406,11 @@ class Parcel2GoModel:
         start = max(paid_at, line.collection_date)
         steps = []
         for position, step in enumerate(self._fixtures["tracking_walk"]):
-            data = dict(step, stage="DroppedOff", code="DRP", description="Dropped off at the drop shop") \
-                if position == 0 and drop_off else dict(step)
+            data = (
+                dict(step, stage="DroppedOff", code="DRP", description="Dropped off at the drop shop")
+                if position == 0 and drop_off
+                else dict(step)
+            )
             data.pop("after")
             steps.append(Step(data, start + parse_duration(step["after"])))
         self._walk(line, steps)
@@ -375,38 +437,83 @@ class Parcel2GoModel:
         data = step.data
         if "case" in data:
             case = data["case"]
-            self._webhooks.emit("Case", {"OrderLineId": line.id, "CustomerReference": line.customer_reference,
-                                  "CaseId": int(case["CaseId"]), "Reference": case.get("Reference", line.reference),
-                                  "Status": case["Status"], "CaseType": case["CaseType"]})
+            self._webhooks.emit(
+                "Case",
+                {
+                    "OrderLineId": line.id,
+                    "CustomerReference": line.customer_reference,
+                    "CaseId": int(case["CaseId"]),
+                    "Reference": case.get("Reference", line.reference),
+                    "Status": case["Status"],
+                    "CaseType": case["CaseType"],
+                },
+            )
         else:
-            self._webhooks.emit("Tracking", {"OrderLineId": line.id, "Timestamp": pricing.dotnet_utc(step.at),
-                                      "StatusCode": data["code"], "StatusDescription": data["description"],
-                                      "TrackingStage": data["stage"]})
+            self._webhooks.emit(
+                "Tracking",
+                {
+                    "OrderLineId": line.id,
+                    "Timestamp": pricing.dotnet_utc(step.at),
+                    "StatusCode": data["code"],
+                    "StatusDescription": data["description"],
+                    "TrackingStage": data["stage"],
+                },
+            )
 
     # fixtures and identifiers
 
     def _load_order(self, order_id: str, data: Mapping[str, Any]) -> None:
         origin = self._namespace.started_at
-        order = Order(order_id, data["hash"], data["account"], parse_relative_time(data["created"], origin),
-                      dict(data["customer"]), [],
-                      parse_relative_time(data["paid"], origin) if "paid" in data else None)
+        order = Order(
+            order_id,
+            data["hash"],
+            data["account"],
+            parse_relative_time(data["created"], origin),
+            dict(data["customer"]),
+            [],
+            parse_relative_time(data["paid"], origin) if "paid" in data else None,
+        )
         for line_id, line_data in data["lines"].items():
             service = self.services[line_data["service"]]
-            parcels = [Parcel(f"00000000-0000-0000-0000-{index:012d}", int(line_id) * 10 + index, p["weight"],
-                              p["length"], p["width"], p["height"], p["value"], dict(p["delivery_address"]),
-                              p.get("contents", ""), [], p.get("tracking_number"))
-                       for index, p in enumerate(line_data["parcels"], start=1)]
-            destination = self.country(parcels[0].delivery_address["CountryIsoCode"],
-                                       parcels[0].delivery_address.get("Subdivision"))
+            parcels = [
+                Parcel(
+                    f"00000000-0000-0000-0000-{index:012d}",
+                    int(line_id) * 10 + index,
+                    p["weight"],
+                    p["length"],
+                    p["width"],
+                    p["height"],
+                    p["value"],
+                    dict(p["delivery_address"]),
+                    p.get("contents", ""),
+                    [],
+                    p.get("tracking_number"),
+                )
+                for index, p in enumerate(line_data["parcels"], start=1)
+            ]
+            destination = self.country(
+                parcels[0].delivery_address["CountryIsoCode"], parcels[0].delivery_address.get("Subdivision")
+            )
             charge = self.route_price(service, [p.dimensions() for p in parcels], destination) or pricing.NOTHING
-            line = OrderLine(int(line_id), line_data["item_id"], line_data["hash"], line_data["service"],
-                             parse_relative_time(line_data["collection_date"], origin),
-                             dict(line_data["collection_address"]), parcels, (), charge, [],
-                             reference=line_data.get("reference", ""),
-                             customer_reference=line_data.get("customer_reference", ""))
+            line = OrderLine(
+                int(line_id),
+                line_data["item_id"],
+                line_data["hash"],
+                line_data["service"],
+                parse_relative_time(line_data["collection_date"], origin),
+                dict(line_data["collection_address"]),
+                parcels,
+                (),
+                charge,
+                [],
+                reference=line_data.get("reference", ""),
+                customer_reference=line_data.get("customer_reference", ""),
+            )
             order.lines.append(line)
-            steps = [Step({k: v for k, v in event.items() if k != "at"}, parse_relative_time(event["at"], origin))
-                     for event in line_data.get("events", [])]
+            steps = [
+                Step({k: v for k, v in event.items() if k != "at"}, parse_relative_time(event["at"], origin))
+                for event in line_data.get("events", [])
+            ]
             self._walk(line, steps)
         self._store(order)
 
@@ -429,7 +536,7 @@ class Parcel2GoModel:
         return base64.b64encode(self._namespace.rng.getrandbits(256).to_bytes(32, "big")).decode("ascii")
 
     def _digits(self, count: int) -> str:
-        return f"{self._namespace.rng.randrange(10 ** count):0{count}d}"
+        return f"{self._namespace.rng.randrange(10**count):0{count}d}"
 
     def _tracking_number(self, prefix: str) -> str:
         return prefix + self._digits(max(14 - len(prefix), 6))
@@ -455,6 +562,7 @@ def check_fixtures(fixtures: Mapping[str, Any]):
             yield ("orders", order_id, "account"), f"{order['account']!r} is not one of the accounts"
         for line_id, line in order["lines"].items():
             if line["service"] not in fixtures["services"]:
-                yield ("orders", order_id, "lines", line_id, "service"), \
-                    f"{line['service']!r} is not one of the services"
-
+                yield (
+                    ("orders", order_id, "lines", line_id, "service"),
+                    f"{line['service']!r} is not one of the services",
+                )

@@ -12,8 +12,9 @@ from mock_carriers.core.errors import ShapedError
 
 def order_errors(problems: Iterable[tuple[str | None, str, str]]) -> ShapedError:
     """(item id, type, text) for each problem, in the order Parcel2Go lists them."""
-    return ShapedError({"Errors": [{"Type": kind, "Error": text, "ItemId": item_id}
-                                   for item_id, kind, text in problems]})
+    return ShapedError(
+        {"Errors": [{"Type": kind, "Error": text, "ItemId": item_id} for item_id, kind, text in problems]}
+    )
 
 
 def business_error(message: str | None) -> ShapedError:

@@ -20,9 +20,12 @@ def payment(ctx: RequestContext) -> Response:
     model: Parcel2GoModel = ctx.model
     order = model.order_with_hash(ctx.request.args.get("id", ""), ctx.request.args.get("hash", ""))
     state = "paid" if order.paid_at else "not paid yet"
-    return _page("Payment", f"Order {escape(order.id)}: {pounds(order.charge.total):.2f} GBP, {state}.",
-                 "The real link opens Parcel2Go's booking flow, where the customer pays. The mock takes "
-                 "payment through the API only: POST the order's PayWithPrePay link.")
+    return _page(
+        "Payment",
+        f"Order {escape(order.id)}: {pounds(order.charge.total):.2f} GBP, {state}.",
+        "The real link opens Parcel2Go's booking flow, where the customer pays. The mock takes "
+        "payment through the API only: POST the order's PayWithPrePay link.",
+    )
 
 
 def help_centre(ctx: RequestContext) -> Response:
@@ -30,9 +33,12 @@ def help_centre(ctx: RequestContext) -> Response:
 
 
 def tracking(ctx: RequestContext, tracking_number: str) -> Response:
-    return _page("Tracking", f"Parcel {escape(tracking_number[:100])}.",
-                 "The real link opens Parcel2Go's tracking page. In the mock, read the parcel's events from "
-                 "GET /api/tracking/{OrderLineId}.")
+    return _page(
+        "Tracking",
+        f"Parcel {escape(tracking_number[:100])}.",
+        "The real link opens Parcel2Go's tracking page. In the mock, read the parcel's events from "
+        "GET /api/tracking/{OrderLineId}.",
+    )
 
 
 def api_docs(ctx: RequestContext) -> Response:
@@ -43,12 +49,17 @@ def swagger(ctx: RequestContext) -> Response:
     return _page("Swagger", "The real link opens Parcel2Go's Swagger description of its API.", _CONTRACT)
 
 
-_CONTRACT = ("What the mock serves is described by its OpenAPI contract, contracts/parcel2go.openapi.yaml "
-             "(<code>mock-carriers contracts show parcel2go</code>).")
+_CONTRACT = (
+    "What the mock serves is described by its OpenAPI contract, contracts/parcel2go.openapi.yaml "
+    "(<code>mock-carriers contracts show parcel2go</code>)."
+)
 
 
 def _page(title: str, *paragraphs: str) -> Response:
     body = "".join(f"<p>{text}</p>" for text in paragraphs)
-    return Response(f"<!doctype html><html><head><meta charset=\"utf-8\"><title>Parcel2Go {title} (mock-carriers)"
-                    f"</title></head><body><h1>Parcel2Go {title}</h1><p>This is mock-carriers' stand-in for "
-                    f"Parcel2Go's page.</p>{body}</body></html>", content_type="text/html; charset=utf-8")
+    return Response(
+        f'<!doctype html><html><head><meta charset="utf-8"><title>Parcel2Go {title} (mock-carriers)'
+        f"</title></head><body><h1>Parcel2Go {title}</h1><p>This is mock-carriers' stand-in for "
+        f"Parcel2Go's page.</p>{body}</body></html>",
+        content_type="text/html; charset=utf-8",
+    )

@@ -41,8 +41,11 @@ class Charge:
         return Charge(self.ex_vat + other.ex_vat, self.vat + other.vat)
 
     def fields(self, prefix: str = "Total") -> dict[str, float]:
-        return {f"{prefix}Price": pounds(self.total), f"{prefix}Vat": pounds(self.vat),
-                f"{prefix}PriceExVat": pounds(self.ex_vat)}
+        return {
+            f"{prefix}Price": pounds(self.total),
+            f"{prefix}Vat": pounds(self.vat),
+            f"{prefix}PriceExVat": pounds(self.ex_vat),
+        }
 
 
 NOTHING = Charge(0, 0)
@@ -66,15 +69,19 @@ def fits(service: Mapping[str, Any], parcel: Mapping[str, float]) -> bool:
     return parcel["Weight"] <= service["max_weight"] and all(s <= limit * 100 for s, limit in zip(sides, limits))
 
 
-def parcel_price(service: Mapping[str, Any], zone_factor: float, surcharge: float,
-                 parcel: Mapping[str, float]) -> int:
+def parcel_price(service: Mapping[str, Any], zone_factor: float, surcharge: float, parcel: Mapping[str, float]) -> int:
     """Ex-VAT pence: the base price covers the first kilogram, then a rate per chargeable kg."""
     extra_kg = max(chargeable_weight(parcel) - 1, 0)
     return pence((service["base"] + service["per_kg"] * extra_kg) * zone_factor + surcharge)
 
 
-def extra_price(kind: str, extras: Mapping[str, Mapping[str, float]], service: Mapping[str, Any], value: float,
-                chosen: Iterable[str]) -> int:
+def extra_price(
+    kind: str,
+    extras: Mapping[str, Mapping[str, float]],
+    service: Mapping[str, Any],
+    value: float,
+    chosen: Iterable[str],
+) -> int:
     """Ex-VAT pence of one extra for an order line, `chosen` the extras it has. Cover protects "the
     value of your item, or maximum protection limit offered by the service - which ever is the
     lowest"; with ExtendedBaseCover chosen too, only "any protection above" its included cover costs
@@ -88,6 +95,7 @@ def extra_price(kind: str, extras: Mapping[str, Mapping[str, float]], service: M
 
 
 # dates
+
 
 def uk(moment: datetime) -> datetime:
     return moment.astimezone(UK)

@@ -34,58 +34,140 @@ class Extra(Field):
 
 EXTRAS = ListOf(Extra(), max_items=len(EXTRA_TYPES))
 
-QUOTE_ADDRESS = Obj(required=True, fields={
-    "Country": Text(required=True, max_length=3), "Postcode": Text(max_length=20), "Property": Text(),
-    "Street": Text(), "Town": Text(), "VatStatus": Text(choices=VAT_STATUSES), "Subdivision": Text(max_length=20)})
+QUOTE_ADDRESS = Obj(
+    required=True,
+    fields={
+        "Country": Text(required=True, max_length=3),
+        "Postcode": Text(max_length=20),
+        "Property": Text(),
+        "Street": Text(),
+        "Town": Text(),
+        "VatStatus": Text(choices=VAT_STATUSES),
+        "Subdivision": Text(max_length=20),
+    },
+)
 
-QUOTE = Obj(fields={
-    "CollectionAddress": QUOTE_ADDRESS,
-    "DeliveryAddress": QUOTE_ADDRESS,
-    "Parcels": ListOf(Obj(fields={"Value": VALUE, "Weight": WEIGHT_KG, "Length": SIDE_CM, "Width": SIDE_CM,
-                                  "Height": SIDE_CM}),
-                      required=True, min_items=1, max_items=MAX_PARCELS),
-    "Extras": EXTRAS})
+QUOTE = Obj(
+    fields={
+        "CollectionAddress": QUOTE_ADDRESS,
+        "DeliveryAddress": QUOTE_ADDRESS,
+        "Parcels": ListOf(
+            Obj(fields={"Value": VALUE, "Weight": WEIGHT_KG, "Length": SIDE_CM, "Width": SIDE_CM, "Height": SIDE_CM}),
+            required=True,
+            min_items=1,
+            max_items=MAX_PARCELS,
+        ),
+        "Extras": EXTRAS,
+    }
+)
 
-ADDRESS = Obj(required=True, fields={
-    "ContactName": Text(max_length=100), "Organisation": Text(max_length=100), "Email": Text(max_length=200),
-    "Phone": Text(max_length=50), "Property": Text(max_length=100), "Street": Text(max_length=200),
-    "Locality": Text(max_length=100), "Town": Text(max_length=100), "County": Text(max_length=100),
-    "Postcode": Text(max_length=20), "CountryIsoCode": Text(required=True, max_length=3),
-    "CountryId": Number(integer=True), "SpecialInstructions": Text(max_length=500),
-    "Subdivision": Text(max_length=20), "ShopId": Number(integer=True)})
+ADDRESS = Obj(
+    required=True,
+    fields={
+        "ContactName": Text(max_length=100),
+        "Organisation": Text(max_length=100),
+        "Email": Text(max_length=200),
+        "Phone": Text(max_length=50),
+        "Property": Text(max_length=100),
+        "Street": Text(max_length=200),
+        "Locality": Text(max_length=100),
+        "Town": Text(max_length=100),
+        "County": Text(max_length=100),
+        "Postcode": Text(max_length=20),
+        "CountryIsoCode": Text(required=True, max_length=3),
+        "CountryId": Number(integer=True),
+        "SpecialInstructions": Text(max_length=500),
+        "Subdivision": Text(max_length=20),
+        "ShopId": Number(integer=True),
+    },
+)
 
-CONTENTS = ListOf(Obj(fields={
-    "Description": Text(required=True, max_length=200), "Quantity": Number(integer=True, minimum=1, maximum=100_000),
-    "EstimatedValue": VALUE, "TariffCode": Text(max_length=20), "OriginCountry": Text(max_length=3)}),
-    max_items=100)
+CONTENTS = ListOf(
+    Obj(
+        fields={
+            "Description": Text(required=True, max_length=200),
+            "Quantity": Number(integer=True, minimum=1, maximum=100_000),
+            "EstimatedValue": VALUE,
+            "TariffCode": Text(max_length=20),
+            "OriginCountry": Text(max_length=3),
+        }
+    ),
+    max_items=100,
+)
 
-ORDER_PARCEL = Obj(fields={
-    "Id": Guid(), "Weight": WEIGHT_KG, "Length": SIDE_CM, "Width": SIDE_CM, "Height": SIDE_CM,
-    "EstimatedValue": VALUE, "DeliveryAddress": ADDRESS, "ContentsSummary": Text(max_length=200),
-    "Contents": CONTENTS})
+ORDER_PARCEL = Obj(
+    fields={
+        "Id": Guid(),
+        "Weight": WEIGHT_KG,
+        "Length": SIDE_CM,
+        "Width": SIDE_CM,
+        "Height": SIDE_CM,
+        "EstimatedValue": VALUE,
+        "DeliveryAddress": ADDRESS,
+        "ContentsSummary": Text(max_length=200),
+        "Contents": CONTENTS,
+    }
+)
 
-ORDER_ITEM = Obj(fields={
-    "Id": Guid(required=True), "CollectionDate": Instant(), "Service": Text(required=True, max_length=100),
-    "Upsells": EXTRAS, "Reference": Text(max_length=100), "CustomerReference": Text(max_length=100),
-    "OriginCountry": Text(max_length=3), "ExportReason": Text(choices=EXPORT_REASONS),
-    "VatStatus": Text(choices=VAT_STATUSES), "VatNumber": Text(max_length=50), "EoriNumber": Text(max_length=50),
-    "NifNumber": Text(max_length=50), "IOSSCode": Text(max_length=50),
-    "Parcels": ListOf(ORDER_PARCEL, required=True, min_items=1, max_items=MAX_PARCELS),
-    "CollectionAddress": ADDRESS})
+ORDER_ITEM = Obj(
+    fields={
+        "Id": Guid(required=True),
+        "CollectionDate": Instant(),
+        "Service": Text(required=True, max_length=100),
+        "Upsells": EXTRAS,
+        "Reference": Text(max_length=100),
+        "CustomerReference": Text(max_length=100),
+        "OriginCountry": Text(max_length=3),
+        "ExportReason": Text(choices=EXPORT_REASONS),
+        "VatStatus": Text(choices=VAT_STATUSES),
+        "VatNumber": Text(max_length=50),
+        "EoriNumber": Text(max_length=50),
+        "NifNumber": Text(max_length=50),
+        "IOSSCode": Text(max_length=50),
+        "Parcels": ListOf(ORDER_PARCEL, required=True, min_items=1, max_items=MAX_PARCELS),
+        "CollectionAddress": ADDRESS,
+    }
+)
 
-ORDER = Obj(fields={
-    "Items": ListOf(ORDER_ITEM, required=True, min_items=1, max_items=MAX_ITEMS),
-    "CustomerDetails": Obj(required=True, fields={
-        "Email": Text(required=True, max_length=200), "Forename": Text(required=True, max_length=100),
-        "Surname": Text(required=True, max_length=100), "Reference": Text(max_length=100)})})
+ORDER = Obj(
+    fields={
+        "Items": ListOf(ORDER_ITEM, required=True, min_items=1, max_items=MAX_ITEMS),
+        "CustomerDetails": Obj(
+            required=True,
+            fields={
+                "Email": Text(required=True, max_length=200),
+                "Forename": Text(required=True, max_length=100),
+                "Surname": Text(required=True, max_length=100),
+                "Reference": Text(max_length=100),
+            },
+        ),
+    }
+)
 
-COLLECTION_DATES = Obj(fields={
-    "ServiceSlug": Text(required=True, max_length=100), "Postcode": Text(max_length=20),
-    "CountryIso3Code": Text(max_length=3), "Address": Text(), "City": Text()})
+COLLECTION_DATES = Obj(
+    fields={
+        "ServiceSlug": Text(required=True, max_length=100),
+        "Postcode": Text(max_length=20),
+        "CountryIso3Code": Text(max_length=3),
+        "Address": Text(),
+        "City": Text(),
+    }
+)
 
 CUSTOMS_ADDRESS = Obj(fields={"CountryIsoCode": Text(max_length=3), "Subdivision": Text(max_length=20)})
-CUSTOMS = Obj(fields={
-    "Items": ListOf(Obj(fields={
-        "Id": Text(required=True, max_length=100), "CollectionAddress": CUSTOMS_ADDRESS,
-        "Parcels": ListOf(Obj(fields={"DeliveryAddress": CUSTOMS_ADDRESS}), max_items=MAX_PARCELS)}),
-        required=True, min_items=1, max_items=MAX_ITEMS)})
+CUSTOMS = Obj(
+    fields={
+        "Items": ListOf(
+            Obj(
+                fields={
+                    "Id": Text(required=True, max_length=100),
+                    "CollectionAddress": CUSTOMS_ADDRESS,
+                    "Parcels": ListOf(Obj(fields={"DeliveryAddress": CUSTOMS_ADDRESS}), max_items=MAX_PARCELS),
+                }
+            ),
+            required=True,
+            min_items=1,
+            max_items=MAX_ITEMS,
+        )
+    }
+)

@@ -35,9 +35,13 @@ class Parcel2GoEnvelope:
         signed over that stamp; the Id stays the same across retries."""
         sent = datetime.fromtimestamp(sent_at, timezone.utc)
         kind = delivery.event
-        document = {"Id": delivery.payload["id"], "Timestamp": dotnet_utc(sent),
-                    "Signature": signature(delivery.subscription.secret or "", delivery.payload["id"], sent, kind),
-                    "Type": kind, "Payload": delivery.payload["payload"]}
+        document = {
+            "Id": delivery.payload["id"],
+            "Timestamp": dotnet_utc(sent),
+            "Signature": signature(delivery.subscription.secret or "", delivery.payload["id"], sent, kind),
+            "Type": kind,
+            "Payload": delivery.payload["payload"],
+        }
         return compact_json.encode(document), {"Content-Type": "application/json; charset=utf-8"}
 
 

@@ -17,13 +17,20 @@ def describe(fixtures) -> dict:
     """The first account's credentials, and each order's `s` (the mock's own scheme)."""
     account, data = next(iter(fixtures["accounts"].items()))
     token = data["tokens"][0]
-    hashes = {f"s:{number}": security_hash_of(fixtures["security_hash_secret"], order["account"], number)
-              for number, order in fixtures["orders"].items()}
-    return {"credentials": {"account": account, "token": token,
-                            "authorization": "Parcellab-API-Token "
-                                             + base64.b64encode(f"{account}:{token}".encode()).decode(),
-                            "legacy_user": account, "legacy_token": data["legacy_token"]},
-            "references": {**fixtures["references"], **hashes}}
+    hashes = {
+        f"s:{number}": security_hash_of(fixtures["security_hash_secret"], order["account"], number)
+        for number, order in fixtures["orders"].items()
+    }
+    return {
+        "credentials": {
+            "account": account,
+            "token": token,
+            "authorization": "Parcellab-API-Token " + base64.b64encode(f"{account}:{token}".encode()).decode(),
+            "legacy_user": account,
+            "legacy_token": data["legacy_token"],
+        },
+        "references": {**fixtures["references"], **hashes},
+    }
 
 
 def tokens(fixtures) -> list[tuple[str, str]]:
@@ -37,7 +44,8 @@ CARRIER = Carrier(
     violation_fields=serializers.field_errors,
     dialect=StandardizedErrors(auth_keyword="Parcellab-API-Token"),  # the first authentication's keyword: a guess
     model_factory=lambda fixtures, namespace: ParcelLabModel(
-        fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)),
+        fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)
+    ),
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,

@@ -25,8 +25,9 @@ def _lookup(ctx: RequestContext) -> tuple[ParcelLabModel, dict]:
     params = inputs.query(raw)
     order, trackings = model.find(params)
     level = model.access(order, account, params)
-    return model, outputs.order_info(model, order, trackings, level, params.get("lang"),
-                                     bool(params.get("live_refresh")))
+    return model, outputs.order_info(
+        model, order, trackings, level, params.get("lang"), bool(params.get("live_refresh"))
+    )
 
 
 def order_info(ctx: RequestContext) -> Response:
@@ -44,9 +45,14 @@ def security_hash(ctx: RequestContext) -> Response:
     account = model.legacy_account(ctx.request.headers.get("user"), ctx.request.headers.get("token"))
     order, tracking = model.tracking_by_legacy(account, ctx.request.args)
     value, valid_until = model.security_hash(order)
-    return json_response({"_id": tracking.data["tracking_id"],
-                          "_context": [t.data["tracking_id"] for t in order.trackings if t is not tracking],
-                          "securityHash": value, "validUntil": outputs.timestamp(valid_until)})
+    return json_response(
+        {
+            "_id": tracking.data["tracking_id"],
+            "_context": [t.data["tracking_id"] for t in order.trackings if t is not tracking],
+            "securityHash": value,
+            "validUntil": outputs.timestamp(valid_until),
+        }
+    )
 
 
 def _authenticate(ctx: RequestContext) -> str | None:
@@ -58,11 +64,17 @@ WIDGET = "/v4/track/orders/info-widget/"
 
 
 def build_routes() -> RouteTable:
-    routes = RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path",
-                        options=DrfViews(_authenticate, prefix="/v4/", renders=("application/json",),
-                                         renders_by_rule={WIDGET: ("image/png",)}))
+    routes = RouteTable(
+        case_insensitive=False,
+        trailing_slash="append",
+        dispatch="path",
+        options=DrfViews(
+            _authenticate, prefix="/v4/", renders=("application/json",), renders_by_rule={WIDGET: ("image/png",)}
+        ),
+    )
     routes.add(["GET"], "/v4/track/orders/info/", order_info, "getOrderInfo")
     routes.add(["GET"], WIDGET, order_widget, "getOrderInfoWidget")
-    routes.add(["GET"], "/tracking-securityhash", security_hash, "getTrackingSecurityHash",
-               dialect=StandardizedErrors())  # the legacy API: no v4 token challenge
+    routes.add(
+        ["GET"], "/tracking-securityhash", security_hash, "getTrackingSecurityHash", dialect=StandardizedErrors()
+    )  # the legacy API: no v4 token challenge
     return routes

@@ -10,14 +10,28 @@ from mock_carriers.core.errors import Unauthorized
 from mock_carriers.core.serializers import Boolean, Char, Email, Integer, Nested, Uuid, validate
 
 _TEXT = Char(required=False, max_length=255)
-QUERY = Nested(fields={
-    "account": Integer(required=False, min_value=1, max_value=10 ** 12), "order_number": _TEXT,
-    "client_key": _TEXT, "client": _TEXT, "courier": _TEXT, "customer_number": _TEXT,
-    "external_order_id": Uuid(required=False), "external_reference": _TEXT, "lang": Char(required=False, max_length=35),
-    "live_refresh": Boolean(required=False), "recipient_email": Email(required=False, max_length=254),
-    "recipient_postal_code": Char(required=False, max_length=20), "postal_code": Char(required=False, max_length=20),
-    "s": _TEXT, "single_tracking": Boolean(required=False), "show_returns": Boolean(required=False),
-    "tracking_id": _TEXT, "tracking_number": _TEXT})
+QUERY = Nested(
+    fields={
+        "account": Integer(required=False, min_value=1, max_value=10**12),
+        "order_number": _TEXT,
+        "client_key": _TEXT,
+        "client": _TEXT,
+        "courier": _TEXT,
+        "customer_number": _TEXT,
+        "external_order_id": Uuid(required=False),
+        "external_reference": _TEXT,
+        "lang": Char(required=False, max_length=35),
+        "live_refresh": Boolean(required=False),
+        "recipient_email": Email(required=False, max_length=254),
+        "recipient_postal_code": Char(required=False, max_length=20),
+        "postal_code": Char(required=False, max_length=20),
+        "s": _TEXT,
+        "single_tracking": Boolean(required=False),
+        "show_returns": Boolean(required=False),
+        "tracking_id": _TEXT,
+        "tracking_number": _TEXT,
+    }
+)
 
 
 def query(raw: Mapping[str, str]) -> dict[str, Any]:

@@ -16,10 +16,22 @@ from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.tokens import TokenAuthority, TokenState
 from mock_carriers.core.webhooks import CarrierWebhooks, hmac_sha256_hex
 
-PRIMARY = ("order_number", "external_order_id", "external_reference", "tracking_number", "customer_number",
-           "tracking_id")
-NEEDS = {"order_number": "account", "external_order_id": "account", "external_reference": "account",
-         "customer_number": "account", "tracking_number": "courier", "recipient_email": "account"}
+PRIMARY = (
+    "order_number",
+    "external_order_id",
+    "external_reference",
+    "tracking_number",
+    "customer_number",
+    "tracking_id",
+)
+NEEDS = {
+    "order_number": "account",
+    "external_order_id": "account",
+    "external_reference": "account",
+    "customer_number": "account",
+    "tracking_number": "courier",
+    "recipient_email": "account",
+}
 FULL, REDUCED = "full", "reduced"
 
 
@@ -34,8 +46,9 @@ class ParcelLabModel:
         self._namespace = namespace
         self._webhooks = webhooks
         origin = namespace.started_at
-        self.orders = load_orders(fixtures, lambda text: parse_relative_time(text, origin),
-                                  parse_duration(fixtures["sync_delay"]))
+        self.orders = load_orders(
+            fixtures, lambda text: parse_relative_time(text, origin), parse_duration(fixtures["sync_delay"])
+        )
         limit = fixtures["rate_limit"]
         self.rate_limit = SimpleRateThrottle(limit["requests"], parse_duration(limit["per"]).total_seconds())
         self._schedule(namespace.clock.now())
@@ -44,8 +57,9 @@ class ParcelLabModel:
         """An event of a consignment; `checkpoint`: the one it concerns (None: the retailer's data)."""
         from mock_carriers.carriers.parcellab.webhooks import document  # deferred: its outputs read this module
 
-        self._webhooks.emit(event, document(event, order, tracking, checkpoint, self._namespace.clock.now(),
-                                            self._fixtures["statuses"]))
+        self._webhooks.emit(
+            event, document(event, order, tracking, checkpoint, self._namespace.clock.now(), self._fixtures["statuses"])
+        )
 
     def now(self) -> datetime:
         return self._namespace.clock.now()
@@ -94,22 +108,34 @@ class ParcelLabModel:
         if len(given) > 1:
             raise Invalid({"non_field_errors": [f"Only one lookup may be used at a time, got: {', '.join(given)}."]})
         if not given and params.get("recipient_email") is None:
-            raise Invalid({"non_field_errors": [
-                "One of order_number, external_order_id, external_reference, tracking_number, customer_number, "
-                "recipient_email (with account) or tracking_id is required."]})
+            raise Invalid(
+                {
+                    "non_field_errors": [
+                        "One of order_number, external_order_id, external_reference, tracking_number, customer_number, "
+                        "recipient_email (with account) or tracking_id is required."
+                    ]
+                }
+            )
         key = given[0] if given else "recipient_email"
         needed = NEEDS.get(key)
         if needed and params.get(needed) is None:
             raise Invalid({needed: [f"This field is required when looking up by {key}."]})
         now = self.now()
-        matches = [(order, tracking) for order in self.orders if order.order_date <= now
-                   for tracking in order.trackings_at(now) or [None]
-                   if self._matches(key, params, order, tracking, now)]
+        matches = [
+            (order, tracking)
+            for order in self.orders
+            if order.order_date <= now
+            for tracking in order.trackings_at(now) or [None]
+            if self._matches(key, params, order, tracking, now)
+        ]
         if not matches:
             raise NotFound("No order found for the given parameters.")
         order = max((o for o, _ in matches), key=lambda o: o.order_date)  # several orders: the latest
-        named = [t for o, t in matches if o is order] if key in ("tracking_number", "external_reference",
-                                                                  "tracking_id") else []
+        named = (
+            [t for o, t in matches if o is order]
+            if key in ("tracking_number", "external_reference", "tracking_id")
+            else []
+        )
         trackings = named if named and params.get("single_tracking") else order.trackings_at(now)
         if not params.get("show_returns"):  # returns stay hidden, unless the lookup named one
             trackings = [t for t in trackings if not t.data.get("is_return") or t in named]
@@ -147,8 +173,11 @@ class ParcelLabModel:
                 raise NotFound("No order found for the given parameters.")
             return FULL
         s, valid_until = self.security_hash(order)
-        postal_matches = not postal or \
-            postal.replace(" ", "").upper() == (order.data.get("recipient_postal_code") or "").replace(" ", "").upper()
+        postal_matches = (
+            not postal
+            or postal.replace(" ", "").upper()
+            == (order.data.get("recipient_postal_code") or "").replace(" ", "").upper()
+        )
         if params.get("s") == s and self.now() < valid_until and email_matches and postal_matches:
             return FULL
         return REDUCED
@@ -160,11 +189,17 @@ class ParcelLabModel:
                 continue
             for tracking in order.trackings:
                 data = tracking.data
-                if query.get("tid") and data["tracking_id"] == query["tid"] or \
-                        query.get("xid") and order.data.get("external_order_id") == query["xid"].lower() or \
-                        query.get("trackingNo") and data["tracking_number"] == query["trackingNo"] and \
-                        query.get("courier", data["courier"]) == data["courier"] or \
-                        query.get("orderNo") and order.number == query["orderNo"]:
+                if (
+                    query.get("tid")
+                    and data["tracking_id"] == query["tid"]
+                    or query.get("xid")
+                    and order.data.get("external_order_id") == query["xid"].lower()
+                    or query.get("trackingNo")
+                    and data["tracking_number"] == query["trackingNo"]
+                    and query.get("courier", data["courier"]) == data["courier"]
+                    or query.get("orderNo")
+                    and order.number == query["orderNo"]
+                ):
                     return order, tracking
         raise NotFound("No matching tracking found.")
 
@@ -191,8 +226,9 @@ class ParcelLabModel:
         status = self.statuses[checkpoint.status]
         earlier = tracking.checkpoints[:index]
         events = []
-        if status["lifecycle"] == "InTransit" and all(self.statuses[c.status]["lifecycle"] != "InTransit"
-                                                      for c in earlier):
+        if status["lifecycle"] == "InTransit" and all(
+            self.statuses[c.status]["lifecycle"] != "InTransit" for c in earlier
+        ):
             events.append("onDispatch")
         if checkpoint.announced is not None and checkpoint.announced != tracking.announced_after(earlier):
             events.append("onScheduled")
@@ -214,5 +250,7 @@ def check_fixtures(fixtures: Mapping[str, Any]):
                 yield ("orders", number, "trackings", index, "courier"), f"{tracking['courier']!r} is not a courier"
             for position, checkpoint in enumerate(tracking["checkpoints"]):
                 if checkpoint["status"] not in fixtures["statuses"]:
-                    yield (("orders", number, "trackings", index, "checkpoints", position, "status"),
-                           f"{checkpoint['status']!r} is not one of the statuses")
+                    yield (
+                        ("orders", number, "trackings", index, "checkpoints", position, "status"),
+                        f"{checkpoint['status']!r} is not one of the statuses",
+                    )

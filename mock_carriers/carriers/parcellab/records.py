@@ -67,6 +67,7 @@ class Order:
 
 def load_orders(fixtures: Mapping[str, Any], at: Callable[[str], datetime], delay: timedelta) -> list[Order]:
     """The fixtures' orders; `at` reads a fixture's relative time ("-2d")."""
+
     def day(text: str | None) -> date | None:
         return at(text).date() if text else None
 
@@ -74,10 +75,21 @@ def load_orders(fixtures: Mapping[str, Any], at: Callable[[str], datetime], dela
     for number, data in fixtures["orders"].items():
         trackings = []
         for tracking in data["trackings"]:
-            checkpoints = [Checkpoint(at(c["at"]), at(c["at"]) + delay, c["status"], c["location"],
-                                      day(c.get("announced_delivery_date"))) for c in tracking["checkpoints"]]
+            checkpoints = [
+                Checkpoint(
+                    at(c["at"]), at(c["at"]) + delay, c["status"], c["location"], day(c.get("announced_delivery_date"))
+                )
+                for c in tracking["checkpoints"]
+            ]
             updates = [Update(at(u["at"]), u["set"]) for u in tracking.get("updates", [])]
-            trackings.append(Tracking(tracking, at(tracking["created"]), checkpoints, updates,
-                                      day(tracking.get("announced_delivery_date"))))
+            trackings.append(
+                Tracking(
+                    tracking,
+                    at(tracking["created"]),
+                    checkpoints,
+                    updates,
+                    day(tracking.get("announced_delivery_date")),
+                )
+            )
         orders.append(Order(number, data, trackings, at(data["order_date"])))
     return orders

@@ -15,5 +15,16 @@ from mock_carriers.core.contracts.fields import indexed_fields, nested_fields
 from mock_carriers.core.contracts.loading import ContractBook, ContractError, contract_book, load_contract
 from mock_carriers.core.contracts.violations import Violation
 
-__all__ = ["MAX_CHECKED_BODY", "MAX_CHECKED_DEPTH", "Contract", "ContractBook", "ContractError", "Operation",
-           "Violation", "contract_book", "indexed_fields", "load_contract", "nested_fields"]
+__all__ = [
+    "MAX_CHECKED_BODY",
+    "MAX_CHECKED_DEPTH",
+    "Contract",
+    "ContractBook",
+    "ContractError",
+    "Operation",
+    "Violation",
+    "contract_book",
+    "indexed_fields",
+    "load_contract",
+    "nested_fields",
+]

@@ -60,9 +60,11 @@ class Contract:
         if key is None:
             return [report("status", status, "documented status", "not documented for this operation")]
         documented = self._resolve(responses[key])
-        problems = [report("header", name, "required", f"header {name} missing")
-                    for name, header in (documented.get("headers") or {}).items()
-                    if self._resolve(header).get("required") and name not in response.headers]
+        problems = [
+            report("header", name, "required", f"header {name} missing")
+            for name, header in (documented.get("headers") or {}).items()
+            if self._resolve(header).get("required") and name not in response.headers
+        ]
         content = documented.get("content") or {}
         body = response.get_data()
         if not body:
@@ -74,15 +76,27 @@ class Contract:
         media = response.mimetype
         media_key = _media_key(content, media)
         if media_key is None:
-            return problems + [report("header", "Content-Type", "media type",
-                                      f"{media!r} is not among {sorted(content)}")]
+            return problems + [
+                report("header", "Content-Type", "media type", f"{media!r} is not among {sorted(content)}")
+            ]
         if "json" in media and "schema" in content[media_key]:
-            problems += self._body_problems(responses[key], pointer("paths", operation.path, operation.method,
-                                                                    "responses", key), media_key, body, report)
+            problems += self._body_problems(
+                responses[key],
+                pointer("paths", operation.path, operation.method, "responses", key),
+                media_key,
+                body,
+                report,
+            )
         return problems
 
-    def check_request(self, operation_id: str, query: Mapping[str, str | list[str]], headers: Iterable[str],
-                      body: bytes, media: str | None) -> list[Violation]:
+    def check_request(
+        self,
+        operation_id: str,
+        query: Mapping[str, str | list[str]],
+        headers: Iterable[str],
+        body: bytes,
+        media: str | None,
+    ) -> list[Violation]:
         """Violations of a request: required and typed query parameters, required headers (`headers`
         the names sent, in any case), the body's media type and its JSON against the operation's
         request schema."""
@@ -94,21 +108,34 @@ class Contract:
         documented = self._resolve(operation.spec.get("requestBody") or {})
         content = documented.get("content") or {}
         if not body:
-            return problems + ([report("body", "$", "required", "a body is required")]
-                               if documented.get("required") else [])
+            return problems + (
+                [report("body", "$", "required", "a body is required")] if documented.get("required") else []
+            )
         media_key = _media_key(content, media or "")
         if media_key is None:
-            return problems + [report("header", "Content-Type", "media type",
-                                      f"{media or 'no content type'} is not among {sorted(content) or 'none'}")]
+            return problems + [
+                report(
+                    "header",
+                    "Content-Type",
+                    "media type",
+                    f"{media or 'no content type'} is not among {sorted(content) or 'none'}",
+                )
+            ]
         if "json" not in media_key or "schema" not in content[media_key]:
             return problems
         if len(body) > MAX_CHECKED_BODY:  # a client's body is refused rather than validated: never a hang
             return problems + [report("body", "$", "size", f"larger than {MAX_CHECKED_BODY} bytes; not validated")]
-        return problems + self._body_problems(operation.spec["requestBody"], pointer(
-            "paths", operation.path, operation.method, "requestBody"), media_key, body, report)
+        return problems + self._body_problems(
+            operation.spec["requestBody"],
+            pointer("paths", operation.path, operation.method, "requestBody"),
+            media_key,
+            body,
+            report,
+        )
 
-    def _parameter_problems(self, operation: Operation, query: Mapping[str, str | list[str]],
-                            headers: Iterable[str], report: Reporter) -> Iterator[Violation]:
+    def _parameter_problems(
+        self, operation: Operation, query: Mapping[str, str | list[str]], headers: Iterable[str], report: Reporter
+    ) -> Iterator[Violation]:
         header_names = {name.lower() for name in headers}
         values = {(name.lower() if self._fold_query_names else name): value for name, value in query.items()}
         for parameter, where_defined in self._parameters(operation):
@@ -137,14 +164,18 @@ class Contract:
                 for part in owner:
                     node = node[part]
                 for index, parameter in enumerate(node.get("parameters") or []):
-                    where_defined = parameter["$ref"].lstrip("#/") if "$ref" in parameter else pointer(
-                        *owner, "parameters", str(index))
+                    where_defined = (
+                        parameter["$ref"].lstrip("#/")
+                        if "$ref" in parameter
+                        else pointer(*owner, "parameters", str(index))
+                    )
                     found.append((self._resolve(parameter), where_defined))
             self._parameter_lists[operation.operation_id] = found
         return found
 
-    def _body_problems(self, node: dict, where_defined: str, media: str, body: bytes,
-                       report: Reporter) -> list[Violation]:
+    def _body_problems(
+        self, node: dict, where_defined: str, media: str, body: bytes, report: Reporter
+    ) -> list[Violation]:
         """A JSON body against the `media` schema of `node` (a response or request body at
         `where_defined`, or a $ref to one), each violation with its location in the body."""
         if "$ref" in node:
@@ -158,8 +189,11 @@ class Contract:
         if _depth(instance) > MAX_CHECKED_DEPTH:
             return [report("body", "$", "depth", f"nested deeper than {MAX_CHECKED_DEPTH} levels")]
         errors = self._schemas.errors(where_defined + "/" + pointer("content", media, "schema"), instance)
-        return [report("body", json_path(parts), error.validator, error.message, parts, error)
-                for error in errors for parts in [error_parts(error)]]
+        return [
+            report("body", json_path(parts), error.validator, error.message, parts, error)
+            for error in errors
+            for parts in [error_parts(error)]
+        ]
 
     def _resolve(self, node: dict) -> dict:
         return resolve(self.document, node)

@@ -17,6 +17,7 @@ def _schema_words(violation: Violation) -> str:
 def nested_fields(wording: Wording = _schema_words) -> Callable[[list[Violation]], dict]:
     """Invalid-field messages keyed the way serializers nest them: `{"parcels": {"0": {"weight": [..]}}}`;
     violations of the request as a whole under `non_field_errors`."""
+
     def fields(violations: list[Violation]) -> dict:
         nested: dict = {}
         for violation in violations:
@@ -32,12 +33,14 @@ def nested_fields(wording: Wording = _schema_words) -> Callable[[list[Violation]
                 messages = node[parts[-1]] = []
             messages.append(wording(violation))
         return nested
+
     return fields
 
 
 def indexed_fields(prefix: str = "", wording: Wording = _schema_words) -> Callable[[list[Violation]], dict]:
     """Invalid-field messages keyed the way ASP.NET's ModelState names them: `request.Parcels[0].Weight`
     (`prefix` the action's parameter, for body fields); parameters by their own names."""
+
     def fields(violations: list[Violation]) -> dict:
         keyed: dict[str, list[str]] = {}
         for violation in violations:
@@ -48,4 +51,5 @@ def indexed_fields(prefix: str = "", wording: Wording = _schema_words) -> Callab
                 key = violation.json_path
             keyed.setdefault(key, []).append(wording(violation))
         return keyed
+
     return fields

@@ -35,8 +35,11 @@ def contract_problems(document: Any) -> Iterator[str]:
         ref = node.get("$ref")
         if isinstance(ref, str) and ref.startswith("#/") and not resolves(document, ref):
             yield f"{'.'.join(where)}: $ref {ref} leads nowhere"
-    schemas = [(where + ("schema",), node["schema"]) for where, node in walk(document, ())
-               if isinstance(node.get("schema"), dict)]
+    schemas = [
+        (where + ("schema",), node["schema"])
+        for where, node in walk(document, ())
+        if isinstance(node.get("schema"), dict)
+    ]
     components = (document.get("components") or {}).get("schemas") or {}
     schemas += [(("components", "schemas", str(name)), schema) for name, schema in components.items()]
     for where, schema in schemas:

@@ -63,8 +63,9 @@ class ContractBook:
     def has(self, name: str) -> bool:
         return name in self._contracts or self.path(name).is_file()
 
-    def check_response(self, name: str, operation_id: str | None, response: Response,
-                       method: str = "GET") -> list[Violation]:
+    def check_response(
+        self, name: str, operation_id: str | None, response: Response, method: str = "GET"
+    ) -> list[Violation]:
         """Violations of `response` against the contract; none for requests no route matched."""
         if operation_id is None:
             return []
@@ -89,5 +90,6 @@ def _shipped(path: Path) -> Contract:
     except FixtureError as exc:
         raise ContractError(str(exc)) from None
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise ContractError(f"{path}: not a usable contract ({type(exc).__name__}: {exc}); "
-                            "`mock-carriers contracts validate` says more") from None
+        raise ContractError(
+            f"{path}: not a usable contract ({type(exc).__name__}: {exc}); `mock-carriers contracts validate` says more"
+        ) from None

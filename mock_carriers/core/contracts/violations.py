@@ -37,8 +37,14 @@ class Violation:
         return f"{self.operation} {self.kind}: {self.location} {self.json_path}: {self.message}"
 
     def to_dict(self) -> dict:
-        return {"operation": self.operation, "kind": self.kind, "in": self.location, "json_path": self.json_path,
-                "rule": self.rule, "message": self.message}
+        return {
+            "operation": self.operation,
+            "kind": self.kind,
+            "in": self.location,
+            "json_path": self.json_path,
+            "rule": self.rule,
+            "message": self.message,
+        }
 
 
 def json_path(parts: tuple) -> str:
@@ -61,22 +67,33 @@ class Reporter:
     def __init__(self, operation: str, kind: str) -> None:
         self._operation, self._kind = operation, kind
 
-    def __call__(self, location: str, where: str, rule: str, message: str, parts: tuple = (),
-                 error: Any = None) -> Violation:
+    def __call__(
+        self, location: str, where: str, rule: str, message: str, parts: tuple = (), error: Any = None
+    ) -> Violation:
         parts = parts or ((where,) if location in ("query", "header") else ())
         where, message = clip(where), clip(message, 2 * MAX_ECHO)
         if error is None:
             return Violation(self._operation, self._kind, location, where, str(rule), message, parts)
-        return Violation(self._operation, self._kind, location, where, str(rule), message, parts,
-                         error.instance, error.validator_value)
+        return Violation(
+            self._operation,
+            self._kind,
+            location,
+            where,
+            str(rule),
+            message,
+            parts,
+            error.instance,
+            error.validator_value,
+        )
 
 
 def error_parts(error: Any) -> tuple:
     """Where a schema error is: for a missing property, the property itself, not its parent."""
     parts = tuple(error.absolute_path)
     if error.validator == "required" and isinstance(error.instance, dict):
-        missing = next((name for name in error.validator_value
-                        if name not in error.instance and repr(name) in error.message), None)
+        missing = next(
+            (name for name in error.validator_value if name not in error.instance and repr(name) in error.message), None
+        )
         if missing is not None:
             parts += (missing,)
     return parts
