@@ -45,11 +45,11 @@ class Framework:
 
 FRAMEWORKS = {
     "aspnet": Framework(
-        imports="from mock_carriers.core import model_binding\n"
-        "from mock_carriers.core.cors import CorsPolicy\n"
-        "from mock_carriers.core.errors import ProblemDetails",
+        imports="from mock_carriers.core.aspnet import model_validation\n"
+        "from mock_carriers.core.aspnet.dialects import ProblemDetails\n"
+        "from mock_carriers.core.cors import CorsPolicy",
         dialect="ProblemDetails()",
-        violation_fields="model_binding.field_errors()",
+        violation_fields="model_validation.field_errors()",
         route_table="RouteTable(case_insensitive=True)",
         routes_doc="ASP.NET Core: paths match in any case, a trailing slash is tolerated.",
         rule="/api/shipments/<number>",
@@ -65,9 +65,9 @@ FRAMEWORKS = {
         error_check='response.mimetype == "application/problem+json" and response.get_json()["title"] == "Not Found"',
     ),
     "drf": Framework(
-        imports="from mock_carriers.core import serializers\n"
-        "from mock_carriers.core.cors import CorsPolicy\n"
-        "from mock_carriers.core.errors import RestFramework",
+        imports="from mock_carriers.core.cors import CorsPolicy\n"
+        "from mock_carriers.core.drf import serializers\n"
+        "from mock_carriers.core.drf.dialects import RestFramework",
         dialect='RestFramework("Token")',
         violation_fields="serializers.field_errors",
         route_table='RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path")',

@@ -76,7 +76,7 @@ def test_every_contract_is_valid_openapi_3_1(path):
 def test_every_operation_says_how_it_fails(book, name):
     """An operationId, and at least one error response (4xx/5xx or `default`) on every operation;
     a carrier that answers business errors under 200 (BEX's `ex`) documents them in its 200s."""
-    from mock_carriers.core.errors import ExField
+    from mock_carriers.core.aspnet.dialects import ExField
     from mock_carriers.core.fixtures import load_yaml
 
     errors_under_200 = isinstance(CARRIERS.load(name).dialect, ExField)

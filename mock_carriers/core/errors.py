@@ -2,7 +2,8 @@
 
 A model says *what* went wrong (NotFound, Unauthorized, Invalid, ...); the carrier's dialect says
 how its real API shows it (ASP.NET ProblemDetails, a DRF `detail`, ...). So no model knows a wire
-format, and one renderer per framework serves every carrier built on it.
+format, and one renderer per framework serves every carrier built on it: the frameworks' dialects
+live in `core/aspnet/dialects.py` and `core/drf/dialects.py`, on the `ErrorDialect` base below.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from mock_carriers.core import compact_json
 from mock_carriers.core.limits import MAX_ECHO, clip
 
 JSON_TYPE = "application/json; charset=utf-8"
-DRF_JSON = "application/json"  # DRF's JSONRenderer has no charset
 
 
 class CarrierError(Exception):
@@ -158,6 +158,17 @@ class Unavailable(CarrierError):
         self.status = status
 
 
+class TooManyRequests(CarrierError):
+    """A rate limit was hit; `retry_after` is in seconds."""
+
+    status = 429
+    code = "throttled"
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after
+
+
 class OAuthError(CarrierError):
     """An OAuth 2.0 token-endpoint error (RFC 6749 section 5.2): the same wire shape for every carrier."""
 
@@ -205,214 +216,6 @@ class ErrorDialect:
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
         raise NotImplementedError
-
-
-_PROBLEM_TYPES = {
-    400: ("https://tools.ietf.org/html/rfc7231#section-6.5.1", "Bad Request"),
-    403: ("https://tools.ietf.org/html/rfc7231#section-6.5.3", "Forbidden"),
-    404: ("https://tools.ietf.org/html/rfc7231#section-6.5.4", "Not Found"),
-    409: ("https://tools.ietf.org/html/rfc7231#section-6.5.8", "Conflict"),
-    413: ("https://tools.ietf.org/html/rfc7231#section-6.5.11", "Payload Too Large"),
-    429: ("https://tools.ietf.org/html/rfc6585#section-4", "Too Many Requests"),
-    500: ("https://tools.ietf.org/html/rfc7231#section-6.6.1", "An error occurred while processing your request."),
-    502: ("https://tools.ietf.org/html/rfc7231#section-6.6.3", "Bad Gateway"),
-    503: ("https://tools.ietf.org/html/rfc7231#section-6.6.4", "Service Unavailable"),
-    504: ("https://tools.ietf.org/html/rfc7231#section-6.6.5", "Gateway Timeout"),
-}
-PROBLEM_TYPE = "application/problem+json; charset=utf-8"
-
-
-def bearer_challenge(error: Unauthorized | Forbidden) -> Response:
-    """The empty 401/403 of bearer-token middleware (RFC 6750 section 3): `WWW-Authenticate: Bearer`,
-    with `error="invalid_token"` once a token was sent, `insufficient_scope` for a 403."""
-    if isinstance(error, Forbidden):
-        return empty_response(403, {"WWW-Authenticate": 'Bearer error="insufficient_scope"'})
-    challenge = "Bearer" if error.reason == "missing" else 'Bearer error="invalid_token"'
-    if error.reason == "expired":
-        challenge += ', error_description="The token expired"'
-    return empty_response(401, {"WWW-Authenticate": challenge})
-
-
-class ProblemDetails(ErrorDialect):
-    """ASP.NET Core: RFC 7807 bodies from controllers, empty bodies from the framework itself.
-
-    401 is the bearer challenge; an unmatched route or a wrong method is an empty 404/405, as
-    ASP.NET Core's routing answers.
-    """
-
-    def render_error(self, error: CarrierError, trace_id: str) -> Response:
-        if isinstance(error, Unauthorized):
-            return bearer_challenge(error)
-        if isinstance(error, (RouteNotFound, MethodNotAllowed, Forbidden)):
-            return empty_response(error.status)
-        status = error.status if error.status in _PROBLEM_TYPES else 500
-        problem_type, title = _PROBLEM_TYPES[status]
-        body: dict = {"type": problem_type, "title": title, "status": status}
-        if isinstance(error, Invalid):
-            body["title"] = "One or more validation errors occurred."
-            body["errors"] = error.fields
-        elif isinstance(error, (Internal, Unavailable)) and error.message:
-            body["detail"] = error.message
-        body["traceId"] = trace_id
-        return json_response(body, status, content_type=PROBLEM_TYPE)
-
-
-class WebApi(ErrorDialect):
-    """ASP.NET Web API 2: `{"Message": ...}` bodies, `ModelState` for invalid input.
-
-    With `bearer_middleware`, 401 and 403 come from the OAuth middleware in front of Web API
-    (IdentityServer's token validation) as empty bearer challenges instead.
-    """
-
-    def __init__(self, bearer_middleware: bool = False) -> None:
-        self._bearer_middleware = bearer_middleware
-
-    def render_error(self, error: CarrierError, trace_id: str) -> Response:
-        if self._bearer_middleware and isinstance(error, (Unauthorized, Forbidden)):
-            return bearer_challenge(error)
-        if isinstance(error, RouteNotFound):
-            message = f"No HTTP resource was found that matches the request URI '{error.url}'."
-        elif isinstance(error, MethodNotAllowed):
-            message = "The requested resource does not support http method '{}'.".format(error.message or "")
-        elif isinstance(error, Unauthorized):
-            message = error.message or "Authorization has been denied for this request."
-        elif isinstance(error, (Internal, Unavailable)):
-            message = error.message or "An error has occurred."
-        elif isinstance(error, TooManyRequests):
-            message = error.message or "Too many requests."
-        else:
-            message = error.message or error.code
-        body: dict = {"Message": message}
-        if isinstance(error, Invalid):
-            body = {"Message": "The request is invalid.", "ModelState": error.fields}
-        return json_response(body, error.status)
-
-
-class ExField(ErrorDialect):
-    """HTTP 200 with `{"id": 0, "ex": "<reason>"}` for every request that reaches a route;
-    only transport-level failures (no such route, a crash) get a real status, in Web API's shape."""
-
-    def __init__(self) -> None:
-        self._transport = WebApi()
-
-    def render_error(self, error: CarrierError, trace_id: str) -> Response:
-        if isinstance(error, (RouteNotFound, MethodNotAllowed, Internal, Unavailable, TooManyRequests)):
-            return self._transport.render_error(error, trace_id)
-        return json_response({"id": 0, "ex": error.message or error.code})
-
-
-class RestFramework(ErrorDialect):
-    """Django REST Framework: `{"detail": ...}`, a serializer's field errors as they are, and a
-    `WWW-Authenticate: <keyword>` challenge on 401. Django's own HTML pages (an unknown URL, a
-    crash) are given DRF's JSON instead: a client parses both the same way. JSON as DRF's
-    JSONRenderer types it: `application/json`, no charset."""
-
-    def __init__(self, auth_keyword: str = "Token") -> None:
-        self._keyword = auth_keyword
-
-    def render_error(self, error: CarrierError, trace_id: str) -> Response:
-        if isinstance(error, Invalid):
-            return json_response(error.fields, 400, content_type=DRF_JSON)
-        if isinstance(error, Unauthorized):
-            return json_response(
-                {"detail": error.message or "Authentication credentials were not provided."},
-                401,
-                {"WWW-Authenticate": self._keyword},
-                DRF_JSON,
-            )
-        if isinstance(error, (NotFound, RouteNotFound)):
-            detail = "Not found."
-        elif isinstance(error, MethodNotAllowed):
-            detail = f'Method "{error.message}" not allowed.'
-        elif isinstance(error, Forbidden):
-            detail = error.message or "You do not have permission to perform this action."
-        elif isinstance(error, (Internal, Unavailable)):
-            detail = error.message or "A server error occurred."
-        elif isinstance(error, TooManyRequests):
-            detail = throttled_detail(error.retry_after)
-        else:
-            detail = error.message or error.code
-        return json_response({"detail": detail}, error.status, content_type=DRF_JSON)
-
-
-class TooManyRequests(CarrierError):
-    """A rate limit was hit; `retry_after` is in seconds."""
-
-    status = 429
-    code = "throttled"
-
-    def __init__(self, retry_after: int, message: str | None = None) -> None:
-        super().__init__(message, headers={"Retry-After": str(retry_after)})
-        self.retry_after = retry_after
-
-
-def throttled_detail(wait: int) -> str:
-    """DRF's `Throttled` text, "second" in the singular."""
-    return f"Request was throttled. Expected available in {wait} second{'' if wait == 1 else 's'}."
-
-
-class StandardizedErrors(ErrorDialect):
-    """DRF with standardized errors (drf-standardized-errors style): `{"type": "client_error",
-    "errors": [{"code", "detail", "attr"}]}`, one entry per field message (`attr` the field, nested
-    fields joined by dots, None for the request as a whole) with code `validation_error`;
-    `server_error` for 5xx; a 401 challenges with `WWW-Authenticate: <auth_keyword>` when there is one.
-    JSON as DRF's JSONRenderer types it: `application/json`, no charset."""
-
-    def __init__(self, auth_keyword: str | None = None) -> None:
-        self._keyword = auth_keyword
-
-    def render_error(self, error: CarrierError, trace_id: str) -> Response:
-        if isinstance(error, Invalid):
-            errors = [
-                {"code": "validation_error", "detail": detail, "attr": attr} for attr, detail in _flatten(error.fields)
-            ]
-            return json_response({"type": "client_error", "errors": errors}, 400, content_type=DRF_JSON)
-        if isinstance(error, Unauthorized):
-            code = "not_authenticated" if error.reason == "missing" else "authentication_failed"
-            detail = error.message or (
-                "Authentication credentials were not provided."
-                if code == "not_authenticated"
-                else "Incorrect authentication credentials."
-            )
-        elif isinstance(error, (NotFound, RouteNotFound)):
-            code, detail = "not_found", error.message or "Not found."
-        elif isinstance(error, MethodNotAllowed):
-            code, detail = "method_not_allowed", f'Method "{(error.message or "").lower()}" not allowed.'
-        elif isinstance(error, Forbidden):
-            code, detail = "permission_denied", error.message or "You do not have permission to perform this action."
-        elif isinstance(error, TooManyRequests):
-            code, detail = "throttled", throttled_detail(error.retry_after)
-        elif isinstance(error, (Internal, Unavailable)):
-            detail = error.message or "A server error occurred."
-            return json_response(
-                {"type": "server_error", "errors": [{"code": "error", "detail": detail, "attr": None}]},
-                error.status,
-                content_type=DRF_JSON,
-            )
-        else:
-            code, detail = error.code, error.message or error.code
-        headers = {"WWW-Authenticate": self._keyword} if isinstance(error, Unauthorized) and self._keyword else None
-        return json_response(
-            {"type": "client_error", "errors": [{"code": code, "detail": detail, "attr": None}]},
-            error.status,
-            headers,
-            DRF_JSON,
-        )
-
-
-def _flatten(fields: Mapping[str, Any], prefix: str = "") -> list[tuple[str | None, str]]:
-    """(attr, message) pairs: `{"a": {"b": ["x"]}}` -> ("a.b", "x"); `non_field_errors` -> attr None."""
-    pairs: list[tuple[str | None, str]] = []
-    for key, value in fields.items():
-        attr = None if key == "non_field_errors" and not prefix else f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            pairs += _flatten(value, f"{attr}.")
-        elif isinstance(value, list) and value and isinstance(value[0], (dict, list)):
-            for index, item in enumerate(value):
-                pairs += _flatten(item, f"{attr}.{index}.") if isinstance(item, Mapping) else []
-        else:
-            pairs += [(attr, str(message)) for message in (value if isinstance(value, list) else [value])]
-    return pairs
 
 
 class AdminDialect(ErrorDialect):

@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any, Callable, Iterable, Mapping
 from urllib.parse import quote
 
-from mock_carriers.core.drf_views import DrfViews
+from mock_carriers.core.drf.views import DrfViews
 from mock_carriers.core.errors import BadRequest, MethodNotAllowed, Redirect, RouteNotFound
 
 NAMESPACE_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}\Z")

@@ -7,10 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_carriers.core.binding import MAX_FORM_DEPTH, form_tree
-from mock_carriers.core.contracts import Violation
-from mock_carriers.core.errors import BadRequest, Invalid
-from mock_carriers.core.model_binding import (
+from mock_carriers.core.aspnet.model_validation import (
     Flag,
     Guid,
     Instant,
@@ -21,6 +18,9 @@ from mock_carriers.core.model_binding import (
     bind_model,
     violation_message,
 )
+from mock_carriers.core.aspnet.request_values import MAX_FORM_DEPTH, form_tree
+from mock_carriers.core.contracts import Violation
+from mock_carriers.core.errors import BadRequest, Invalid
 
 names = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,8}", fullmatch=True)
 leaves = st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF), max_size=12)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_carriers.core.drf_negotiation import MediaType, select_renderer
+from mock_carriers.core.drf.negotiation import MediaType, select_renderer
 from mock_carriers.core.errors import HttpError, NotFound
 
 JSON = ("application/json",)

@@ -5,8 +5,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
-from mock_carriers.core.drf_parsers import html_input
-from mock_carriers.core.serializers import Char, Many, Nested
+from mock_carriers.core.drf.parsers import html_input
+from mock_carriers.core.drf.serializers import Char, Many, Nested
 
 ITEM = Nested(fields={"sku": Char(), "quantity": Char(required=False)})
 ORDER = Nested(

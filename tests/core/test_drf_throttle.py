@@ -4,7 +4,7 @@ window of `duration`, and the wait it names is until the oldest request leaves."
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_carriers.core.drf_throttle import SimpleRateThrottle
+from mock_carriers.core.drf.throttle import SimpleRateThrottle
 
 
 @given(st.integers(1, 20), st.lists(st.floats(0, 5), max_size=200))

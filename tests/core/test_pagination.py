@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_carriers.core.pagination import LimitOffset
+from mock_carriers.core.drf.pagination import LimitOffset
 
 PAGES = LimitOffset(default_limit=20)
 URL = "http://mock/api/things/"

@@ -7,8 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_carriers.core.contracts import Violation
-from mock_carriers.core.errors import Invalid
-from mock_carriers.core.serializers import (
+from mock_carriers.core.drf.serializers import (
     Boolean,
     Char,
     Date,
@@ -20,6 +19,7 @@ from mock_carriers.core.serializers import (
     validate,
     violation_message,
 )
+from mock_carriers.core.errors import Invalid
 
 ITEM = Nested(fields={"sku": Char(max_length=5), "quantity": Integer(min_value=1)})
 ORDER = Nested(

@@ -7,9 +7,9 @@ from mock_carriers.carriers.bex.api import build_routes
 from mock_carriers.carriers.bex.inputs import credentials
 from mock_carriers.carriers.bex.model import BexError, BexModel, check_fixtures
 from mock_carriers.carriers.bex.webhooks import ACTIONS, RETRY_POLICY, BexEnvelope
-from mock_carriers.core import model_binding
+from mock_carriers.core.aspnet import model_validation
+from mock_carriers.core.aspnet.dialects import ExField
 from mock_carriers.core.cors import CorsPolicy
-from mock_carriers.core.errors import ExField
 
 
 def describe(fixtures) -> dict:
@@ -28,7 +28,7 @@ def describe(fixtures) -> dict:
 CARRIER = Carrier(
     name="bex",
     routes=build_routes(),
-    violation_fields=model_binding.field_errors(),
+    violation_fields=model_validation.field_errors(),
     dialect=ExField(),
     model_factory=lambda fixtures, namespace: BexModel(fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)),
     describe=describe,

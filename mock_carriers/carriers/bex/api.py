@@ -15,7 +15,8 @@ from mock_carriers.carriers.bex import inputs, outputs
 from mock_carriers.carriers.bex.inputs import flag, read
 from mock_carriers.carriers.bex.model import BexError, BexModel, Waybill, anonymous, sast
 from mock_carriers.carriers.bex.places import Place
-from mock_carriers.core.errors import BadRequest, Unauthorized, WebApi, json_response
+from mock_carriers.core.aspnet.dialects import WebApi
+from mock_carriers.core.errors import BadRequest, Unauthorized, json_response
 from mock_carriers.core.routing import RouteTable
 from mock_carriers.core.tokens import TokenState
 from mock_carriers.core.url_check import EchoCheck

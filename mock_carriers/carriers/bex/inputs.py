@@ -14,7 +14,7 @@ from flask import Request
 
 from mock_carriers.carriers.bex.model import BexError
 from mock_carriers.carriers.bex.webhooks import ACTIONS
-from mock_carriers.core.binding import FORM_TYPE, Params, bind
+from mock_carriers.core.aspnet.request_values import FORM_TYPE, Params, bind
 from mock_carriers.core.durations import check_instant
 from mock_carriers.core.errors import CarrierError, Invalid, ShapedError
 

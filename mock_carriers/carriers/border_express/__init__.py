@@ -5,10 +5,10 @@ from pathlib import Path
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.border_express.api import TOKEN_LIFETIME, build_routes
 from mock_carriers.carriers.border_express.model import BorderExpressModel
-from mock_carriers.core import model_binding
+from mock_carriers.core.aspnet import model_validation
+from mock_carriers.core.aspnet.dialects import ProblemDetails
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
-from mock_carriers.core.errors import ProblemDetails
 
 
 def describe(fixtures) -> dict:
@@ -23,7 +23,7 @@ def describe(fixtures) -> dict:
 CARRIER = Carrier(
     name="border-express",
     routes=build_routes(),
-    violation_fields=model_binding.field_errors(),
+    violation_fields=model_validation.field_errors(),
     dialect=ProblemDetails(),
     model_factory=BorderExpressModel,
     describe=describe,

@@ -15,8 +15,8 @@ from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.border_express import outputs
 from mock_carriers.carriers.border_express.inputs import bool_query
 from mock_carriers.carriers.border_express.model import BorderExpressModel
+from mock_carriers.core.aspnet.oauth import client_credentials_request, require_bearer
 from mock_carriers.core.errors import NotFound, json_response
-from mock_carriers.core.oauth import client_credentials_request, require_bearer
 from mock_carriers.core.routing import RouteTable
 
 TOKEN_LIFETIME = 3600.0  # "valid for an hour"; OWIN reports expires_in one second short: 3599

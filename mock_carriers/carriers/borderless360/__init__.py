@@ -6,10 +6,11 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.borderless360.api import build_routes
 from mock_carriers.carriers.borderless360.model import Borderless360Model, check_fixtures
 from mock_carriers.carriers.borderless360.webhooks import EVENTS
-from mock_carriers.core import serializers
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
-from mock_carriers.core.errors import Invalid, RestFramework
+from mock_carriers.core.drf import serializers
+from mock_carriers.core.drf.dialects import RestFramework
+from mock_carriers.core.errors import Invalid
 
 
 def describe(fixtures) -> dict:

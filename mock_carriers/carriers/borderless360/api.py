@@ -12,14 +12,14 @@ from werkzeug.wrappers import Response
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.borderless360 import inputs, outputs
 from mock_carriers.carriers.borderless360.model import Borderless360Model
-from mock_carriers.core.drf_parsers import Form, html_input, parse_body
-from mock_carriers.core.drf_views import DrfViews, query_params
+from mock_carriers.core.drf.pagination import LimitOffset
+from mock_carriers.core.drf.parsers import Form, html_input, parse_body
+from mock_carriers.core.drf.serializers import Nested, parse_datetime, validate
+from mock_carriers.core.drf.token_auth import keyword_token
+from mock_carriers.core.drf.views import DrfViews, query_params
 from mock_carriers.core.errors import Invalid, NotFound, json_response
-from mock_carriers.core.pagination import LimitOffset
 from mock_carriers.core.pdf import MM, text_pdf
 from mock_carriers.core.routing import RouteTable
-from mock_carriers.core.serializers import Nested, parse_datetime, validate
-from mock_carriers.core.token_auth import keyword_token
 
 API = "/api/v1/public_api"
 PAGES = LimitOffset(default_limit=20)

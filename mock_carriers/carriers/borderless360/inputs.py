@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from mock_carriers.core.serializers import Char, Date, DecimalNumber, Email, FieldError, Integer, Many, Nested
+from mock_carriers.core.drf.serializers import Char, Date, DecimalNumber, Email, FieldError, Integer, Many, Nested
 
 COUNTRY = re.compile(r"[A-Z]{2}\Z")
 PACKAGE_TYPES = ("box", "pallet", "container")

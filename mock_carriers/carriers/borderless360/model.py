@@ -18,10 +18,10 @@ from decimal import Decimal
 from typing import Any, Callable, Mapping
 
 from mock_carriers.carriers.borderless360.stock import Stock
+from mock_carriers.core.drf.serializers import REQUIRED
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import BadRequest, Invalid, NotFound
 from mock_carriers.core.namespaces import Namespace
-from mock_carriers.core.serializers import REQUIRED
 from mock_carriers.core.webhooks import CarrierWebhooks
 
 ACTIONS = {"draft": ["cancel"], "processing": ["cancel"], "shipping": ["return"], "delivered": ["return"]}

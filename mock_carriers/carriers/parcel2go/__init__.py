@@ -8,10 +8,10 @@ from mock_carriers.carriers.parcel2go.auth import TOKEN_LIFETIME
 from mock_carriers.carriers.parcel2go.model import Parcel2GoModel, check_fixtures
 from mock_carriers.carriers.parcel2go.outputs import business_error
 from mock_carriers.carriers.parcel2go.webhooks import RETRY_POLICY, TYPES, Parcel2GoEnvelope
-from mock_carriers.core import model_binding
+from mock_carriers.core.aspnet import model_validation
+from mock_carriers.core.aspnet.dialects import WebApi
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
-from mock_carriers.core.errors import WebApi
 
 
 def describe(fixtures) -> dict:
@@ -29,7 +29,7 @@ def describe(fixtures) -> dict:
 CARRIER = Carrier(
     name="parcel2go",
     routes=build_routes(),
-    violation_fields=model_binding.field_errors("request."),
+    violation_fields=model_validation.field_errors("request."),
     dialect=WebApi(bearer_middleware=True),
     model_factory=lambda fixtures, namespace: Parcel2GoModel(
         fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)

@@ -14,10 +14,10 @@ from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.parcel2go import auth, labels, pages, pricing, request_models
 from mock_carriers.carriers.parcel2go.model import Order, OrderLine, Parcel2GoModel
 from mock_carriers.carriers.parcel2go.outputs import order_errors, payment_error
-from mock_carriers.core import json_with_comments
-from mock_carriers.core.binding import read_body
+from mock_carriers.core.aspnet import dates, json_with_comments
+from mock_carriers.core.aspnet.model_validation import bind_model
+from mock_carriers.core.aspnet.request_values import read_body
 from mock_carriers.core.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, json_response
-from mock_carriers.core.model_binding import bind_model
 from mock_carriers.core.raster import text_png
 from mock_carriers.core.routing import RouteTable
 
@@ -147,9 +147,9 @@ def _quote(ctx: RequestContext, quote: dict) -> dict:
     return {
         "Service": _service(ctx, quote["slug"], service),
         **price.fields(),
-        "EstimatedDeliveryDate": pricing.dotnet_date(pricing.add_working_days(collection, service["transit_days"])),
-        "CutOff": pricing.dotnet_offset(pricing.cutoff_at(service, collection)),
-        "Collection": pricing.dotnet_date(collection),
+        "EstimatedDeliveryDate": dates.date_text(pricing.add_working_days(collection, service["transit_days"])),
+        "CutOff": dates.offset_text(pricing.uk(pricing.cutoff_at(service, collection))),
+        "Collection": dates.date_text(collection),
         "AvailableExtras": [_available_extra(ctx.model, kind, charge) for kind, charge in quote["available"]],
         "Extras": _chosen_extras(quote["extras"]),
         "Discount": 0,
@@ -182,7 +182,7 @@ def collection_dates(ctx: RequestContext) -> Response:
     if service is None:
         raise Invalid({"request.ServiceSlug": [f"The service '{request['ServiceSlug'][:100]}' could not be found."]})
     days = pricing.collection_dates(service, ctx.clock.now())
-    return json_response({"CollectionDates": [{"CollectionDate": pricing.dotnet_date(day)} for day in days]})
+    return json_response({"CollectionDates": [{"CollectionDate": dates.date_text(day)} for day in days]})
 
 
 def dropshops_near_postcode(ctx: RequestContext, provider: str) -> Response:
@@ -336,8 +336,8 @@ def get_order(ctx: RequestContext) -> Response:
         {
             "OrderId": order.id,
             "Hash": order.hash,
-            "Created": pricing.dotnet_offset(order.created_at),
-            "PaidDate": pricing.dotnet_offset(order.paid_at) if order.paid_at else None,
+            "Created": dates.offset_text(pricing.uk(order.created_at)),
+            "PaidDate": dates.offset_text(pricing.uk(order.paid_at)) if order.paid_at else None,
             **order.charge.fields(),
             "TotalDiscount": 0,
             "Links": links,
@@ -357,7 +357,7 @@ def _order_item(ctx: RequestContext, order: Order, line: OrderLine) -> dict:
         "Service": line.service,
         "ServiceName": service["name"],
         "CourierName": service["courier"],
-        "CollectionDate": pricing.dotnet_offset(line.collection_date),
+        "CollectionDate": dates.offset_text(pricing.uk(line.collection_date)),
         "Reference": line.reference,
         "CustomerReference": line.customer_reference,
         **line.charge.fields(),
@@ -488,7 +488,7 @@ def tracking(ctx: RequestContext, line_id: str) -> Response:
         {
             "Results": [  # newest first: Parcel2Go's own plugin shows Results[0] as the latest
                 {
-                    "Timestamp": pricing.dotnet_offset(event.at),
+                    "Timestamp": dates.offset_text(pricing.uk(event.at)),
                     "StatusCode": event.data["code"],
                     "Description": event.data["description"],
                     "TrackingStage": event.data["stage"],

@@ -9,9 +9,9 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
-from mock_carriers.core.binding import form_of
+from mock_carriers.core.aspnet.oauth import authenticate_client, client_credentials_request, require_bearer
+from mock_carriers.core.aspnet.request_values import form_of
 from mock_carriers.core.errors import Forbidden, OAuthError, empty_response, json_response
-from mock_carriers.core.oauth import authenticate_client, client_credentials_request, require_bearer
 from mock_carriers.core.tokens import Token
 
 TOKEN_LIFETIME = 7200.0

@@ -13,6 +13,7 @@ from typing import Any, Iterable, Mapping
 
 from mock_carriers.carriers.parcel2go import pricing
 from mock_carriers.carriers.parcel2go.pricing import Charge
+from mock_carriers.core.aspnet import dates
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Conflict, Forbidden, Invalid, NotFound
 from mock_carriers.core.lifecycle import Occurred, Step, Timeline
@@ -453,7 +454,7 @@ class Parcel2GoModel:
                 "Tracking",
                 {
                     "OrderLineId": line.id,
-                    "Timestamp": pricing.dotnet_utc(step.at),
+                    "Timestamp": dates.utc_text(step.at),
                     "StatusCode": data["code"],
                     "StatusDescription": data["description"],
                     "TrackingStage": data["stage"],

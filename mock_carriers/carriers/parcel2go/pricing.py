@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -128,20 +128,3 @@ def collection_dates(service: Mapping[str, Any], now: datetime) -> list[date]:
 
 def cutoff_at(service: Mapping[str, Any], day: date) -> datetime:
     return datetime.combine(day, time.fromisoformat(service["cutoff"]), UK)
-
-
-def dotnet_date(day: date) -> str:
-    """A .NET DateTime with no time and no zone, as Json.NET writes it."""
-    return f"{day.isoformat()}T00:00:00"
-
-
-def dotnet_offset(moment: datetime) -> str:
-    """A .NET DateTimeOffset in UK time with seven fractional digits, as Json.NET writes it."""
-    text = uk(moment).isoformat(timespec="microseconds")
-    return text[:26] + "0" + text[26:]
-
-
-def dotnet_utc(moment: datetime) -> str:
-    """`2018-08-30T11:37:03.6386334+00:00`: a DateTimeOffset in UTC, seven fractional digits, as
-    the webhooks' times are (the docs' August examples say `+00:00`)."""
-    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")[:26] + "0+00:00"

@@ -8,7 +8,7 @@ enough that no request can make the mock do unbounded work.
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from mock_carriers.core.model_binding import Errors, Field, Guid, Instant, ListOf, Number, Obj, Text
+from mock_carriers.core.aspnet.model_validation import Errors, Field, Guid, Instant, ListOf, Number, Obj, Text
 
 EXTRA_TYPES = ("Sms", "Signature", "Cover", "DeliveryGuarantee", "ExtendedBaseCover", "PrintInStore")
 EXPORT_REASONS = ("Sale", "Gift", "Sample", "Repair", "Documents", "IntraCompanyTransfer", "TemporaryExport")

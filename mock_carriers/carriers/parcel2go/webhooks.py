@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from mock_carriers.carriers.parcel2go.pricing import dotnet_utc
 from mock_carriers.core import compact_json
+from mock_carriers.core.aspnet.dates import utc_text
 from mock_carriers.core.webhooks import Delivery, FixtureRetries, hmac_sha256_hex
 
 TYPES = ("Tracking", "Case")
@@ -37,7 +37,7 @@ class Parcel2GoEnvelope:
         kind = delivery.event
         document = {
             "Id": delivery.payload["id"],
-            "Timestamp": dotnet_utc(sent),
+            "Timestamp": utc_text(sent),
             "Signature": signature(delivery.subscription.secret or "", delivery.payload["id"], sent, kind),
             "Type": kind,
             "Payload": delivery.payload["payload"],

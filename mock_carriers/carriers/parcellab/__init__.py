@@ -7,10 +7,11 @@ from mock_carriers.carriers.base import Carrier
 from mock_carriers.carriers.parcellab.api import build_routes
 from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixtures, security_hash_of
 from mock_carriers.carriers.parcellab.webhooks import EVENTS
-from mock_carriers.core import serializers
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
-from mock_carriers.core.errors import Invalid, StandardizedErrors
+from mock_carriers.core.drf import serializers
+from mock_carriers.core.drf.dialects import StandardizedErrors
+from mock_carriers.core.errors import Invalid
 
 
 def describe(fixtures) -> dict:

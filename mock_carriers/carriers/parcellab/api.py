@@ -8,8 +8,9 @@ from werkzeug.wrappers import Response
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.parcellab import inputs, outputs
 from mock_carriers.carriers.parcellab.model import ParcelLabModel
-from mock_carriers.core.drf_views import DrfViews, query_params
-from mock_carriers.core.errors import StandardizedErrors, TooManyRequests, json_response
+from mock_carriers.core.drf.dialects import StandardizedErrors
+from mock_carriers.core.drf.views import DrfViews, query_params
+from mock_carriers.core.errors import TooManyRequests, json_response
 from mock_carriers.core.routing import RouteTable
 
 

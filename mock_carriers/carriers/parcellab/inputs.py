@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from mock_carriers.core.credentials import decode_pair
+from mock_carriers.core.drf.serializers import Boolean, Char, Email, Integer, Nested, Uuid, validate
 from mock_carriers.core.errors import Unauthorized
-from mock_carriers.core.serializers import Boolean, Char, Email, Integer, Nested, Uuid, validate
 
 _TEXT = Char(required=False, max_length=255)
 QUERY = Nested(

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable, Mapping
 
 from mock_carriers.carriers.parcellab.records import Checkpoint, Order, Tracking, load_orders
-from mock_carriers.core.drf_throttle import SimpleRateThrottle
+from mock_carriers.core.drf.throttle import SimpleRateThrottle
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
 from mock_carriers.core.namespaces import Namespace

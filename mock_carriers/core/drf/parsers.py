@@ -19,9 +19,9 @@ from flask import Request
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from mock_carriers.core.drf_negotiation import MediaType
+from mock_carriers.core.drf.negotiation import MediaType
+from mock_carriers.core.drf.serializers import Field, Many, Nested
 from mock_carriers.core.errors import BadRequest, HttpError, PayloadTooLarge
-from mock_carriers.core.serializers import Field, Many, Nested
 
 PARSES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 

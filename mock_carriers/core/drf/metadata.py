@@ -1,6 +1,6 @@
 """Django REST Framework's own answer to a plain `OPTIONS` (no preflight), its `SimpleMetadata`:
 `{"name", "description", "renders", "parses"}`. Every DRF view takes OPTIONS, after its content
-negotiation, authentication and permission checks (see drf_views.py).
+negotiation, authentication and permission checks (see views.py).
 
 The view's name comes from its class, which the mock cannot know: it is made the way DRF names a
 router's views (`<Resource> List`, `<Resource> Instance`, an action's own name), from the path.

@@ -1,7 +1,8 @@
-"""ASP.NET model binding, as far as clients notice it: a request's parameters come from the query
-string and from a JSON (or form) body alike, names match case-insensitively, and a form's
-`Items[0][Weight]` (PHP's http_build_query) or `Items[0].Weight` keys build the same nested body as
-JSON would."""
+"""Where ASP.NET's model binding finds a request's values (its value providers), as far as clients
+notice it: a request's parameters come from the query string and from a JSON (or form) body alike,
+names match case-insensitively, and a form's `Items[0][Weight]` (PHP's http_build_query) or
+`Items[0].Weight` keys build the same nested body as JSON would. Checking those values against a
+typed model is `model_validation.py`'s job."""
 
 from __future__ import annotations
 

@@ -19,10 +19,10 @@ from typing import Any, Callable, Iterable, Mapping
 from flask import Request
 from werkzeug.wrappers import Response
 
-from mock_carriers.core.drf_negotiation import json_indent, select_renderer
-from mock_carriers.core.drf_parsers import PARSES
+from mock_carriers.core.drf.metadata import metadata
+from mock_carriers.core.drf.negotiation import json_indent, select_renderer
+from mock_carriers.core.drf.parsers import PARSES
 from mock_carriers.core.errors import CarrierError, json_response
-from mock_carriers.core.view_metadata import metadata
 
 METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")  # APIView.http_method_names
 JSON = "application/json"

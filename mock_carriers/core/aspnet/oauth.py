@@ -13,7 +13,7 @@ from urllib.parse import unquote_plus
 
 from flask import Request
 
-from mock_carriers.core.binding import form_of
+from mock_carriers.core.aspnet.request_values import form_of
 from mock_carriers.core.credentials import decode_pair
 from mock_carriers.core.errors import OAuthError, Unauthorized
 from mock_carriers.core.tokens import Token, TokenAuthority

@@ -1,4 +1,5 @@
-"""Typed request models, bound the way ASP.NET binds a body to a C# class.
+"""Typed request models, bound and validated the way ASP.NET binds a body to a C# class and fills
+ModelState (the values come from `request_values.py`).
 
 A carrier declares its request model as data (`Obj(Weight=Number(required=True), ...)`); binding
 matches property names case-insensitively, converts text to numbers and dates (form bodies are
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
-from mock_carriers.core.binding import is_index
+from mock_carriers.core.aspnet.request_values import is_index
 from mock_carriers.core.contracts.fields import indexed_fields
 from mock_carriers.core.durations import EARLIEST, LATEST
 from mock_carriers.core.errors import Invalid
