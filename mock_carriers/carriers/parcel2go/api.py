@@ -11,17 +11,14 @@ from typing import Any, Mapping
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
-from mock_carriers.carriers.parcel2go import auth, labels, pages, pricing, request_models
+from mock_carriers.carriers.parcel2go import auth, inputs, labels, pages, pricing
 from mock_carriers.carriers.parcel2go.model import Order, OrderLine, Parcel2GoModel
 from mock_carriers.carriers.parcel2go.outputs import order_errors, payment_error
-from mock_carriers.core.aspnet import dates, json_with_comments
-from mock_carriers.core.aspnet.model_validation import bind_model
-from mock_carriers.core.aspnet.request_values import read_body
-from mock_carriers.core.errors import BadRequest, Conflict, Forbidden, Invalid, NotFound, json_response
+from mock_carriers.core.aspnet import dates
+from mock_carriers.core.errors import Conflict, Forbidden, Invalid, NotFound, json_response
 from mock_carriers.core.raster import text_png
 from mock_carriers.core.routing import RouteTable
 
-UNREADABLE = "An error has occurred."
 EARTH_RADIUS_M = 6_371_000
 MAX_DROPSHOPS = 20
 VAT_LABELS = {"Individual": "Individual", "NotRegistered": "Not VAT registered", "Registered": "VAT registered"}
@@ -40,35 +37,6 @@ def _account(ctx: RequestContext, scope: str = auth.API_SCOPE) -> str:
     """The account of the request's token, once its scopes allow the call."""
     token = auth.authorized(ctx, scope)
     return ctx.model.account_for(token.client_id)
-
-
-def _body(ctx: RequestContext, model) -> dict:
-    """The bound body. Json.NET reads `//` and `/* */` comments (the docs' own customs example has
-    them); JSON that still does not parse is a ModelState error in Web API's words for a remote
-    caller ("An error has occurred.")."""
-    try:
-        body = read_body(ctx.request)
-    except BadRequest:
-        try:
-            body = json_with_comments.loads(ctx.request.get_data(cache=True))
-        except ValueError:
-            raise Invalid({"request": [UNREADABLE]}) from None
-    return bind_model(body, model)
-
-
-def _query(ctx: RequestContext, name: str, choices: tuple[str, ...] = (), default: str | None = None) -> str:
-    """A query parameter bound like a C# argument: any case for names and enum values."""
-    value = next((v for k, v in ctx.request.args.items() if k.lower() == name.lower()), None)
-    if value is None or value == "":
-        if default is None:
-            raise Invalid({name: [f"The {name} field is required."]})
-        return default
-    if choices:
-        match = next((c for c in choices if c.lower() == value.strip().lower()), None)
-        if match is None:
-            raise Invalid({name: [f"The value '{value[:100]}' is not valid for {name}."]})
-        return match
-    return value
 
 
 # reference data
@@ -135,7 +103,7 @@ def courier_image(ctx: RequestContext, name: str) -> Response:
 
 def quotes(ctx: RequestContext) -> Response:
     _account(ctx)
-    request = _body(ctx, request_models.QUOTE)
+    request = inputs.body(ctx.request, inputs.QUOTE)
     model: Parcel2GoModel = ctx.model
     return json_response({"Quotes": [_quote(ctx, q) for q in model.quotes(request)]})
 
@@ -177,7 +145,7 @@ def _available_extra(model: Parcel2GoModel, kind: str, charge: pricing.Charge) -
 
 def collection_dates(ctx: RequestContext) -> Response:
     _account(ctx)
-    request = _body(ctx, request_models.COLLECTION_DATES)
+    request = inputs.body(ctx.request, inputs.COLLECTION_DATES)
     service = ctx.model.service(request["ServiceSlug"])
     if service is None:
         raise Invalid({"request.ServiceSlug": [f"The service '{request['ServiceSlug'][:100]}' could not be found."]})
@@ -188,24 +156,14 @@ def collection_dates(ctx: RequestContext) -> Response:
 def dropshops_near_postcode(ctx: RequestContext, provider: str) -> Response:
     _account(ctx)
     shops = ctx.model.dropshops(provider)
-    position = ctx.model.locate(_query(ctx, "location"))
+    position = ctx.model.locate(inputs.query(ctx.request, "location"))
     return json_response({"Results": _nearest(shops, position) if position else []})
 
 
 def dropshops_near_point(ctx: RequestContext, provider: str) -> Response:
     _account(ctx)
     shops = ctx.model.dropshops(provider)
-    position = []
-    for name, limit in (("latitude", 90), ("longitude", 180)):
-        text = _query(ctx, name)
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not -limit <= value <= limit:
-            raise Invalid({name: [f"The value '{text[:100]}' is not valid for {name}."]})
-        position.append(value)
-    return json_response({"Results": _nearest(shops, tuple(position))})
+    return json_response({"Results": _nearest(shops, inputs.position(ctx.request))})
 
 
 def _nearest(shops: list[Mapping[str, Any]], position: tuple[float, float]) -> list[dict]:
@@ -235,7 +193,7 @@ def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 def customs(ctx: RequestContext) -> Response:
     _account(ctx)
-    request = _body(ctx, request_models.CUSTOMS)
+    request = inputs.body(ctx.request, inputs.CUSTOMS)
     model: Parcel2GoModel = ctx.model
     answer = {}
     for item in request["Items"]:
@@ -256,7 +214,7 @@ def customs(ctx: RequestContext) -> Response:
 
 def verify_order(ctx: RequestContext) -> Response:
     _account(ctx)
-    request = _body(ctx, request_models.ORDER)
+    request = inputs.body(ctx.request, inputs.ORDER)
     try:
         priced = ctx.model.price_order(request)
     except Invalid as error:
@@ -277,7 +235,7 @@ def verify_order(ctx: RequestContext) -> Response:
 
 def create_order(ctx: RequestContext) -> Response:
     account = _account(ctx)
-    request = _body(ctx, request_models.ORDER)
+    request = inputs.body(ctx.request, inputs.ORDER)
     try:
         order = ctx.model.create_order(account, request)
     except Invalid as error:
@@ -326,7 +284,7 @@ def _document_links(ctx: RequestContext, order: Order) -> list[dict]:
 
 def get_order(ctx: RequestContext) -> Response:
     _account(ctx)
-    order = ctx.model.order_with_hash(_query(ctx, "orderId"), _query(ctx, "hash"))
+    order = ctx.model.order_with_hash(inputs.query(ctx.request, "orderId"), inputs.query(ctx.request, "hash"))
     links = (
         {link["Name"]: link["Link"] for link in _document_links(ctx, order)}
         if order.paid_at
@@ -396,10 +354,10 @@ def _pay(ctx: RequestContext, order_id: str, with_prepay: bool) -> Response:
     account = _account(ctx, "payment")
     model: Parcel2GoModel = ctx.model
     order = model.order(order_id)
-    if _query(ctx, "hash", default="").replace(" ", "+") != order.hash:
+    if inputs.order_hash(ctx.request) != order.hash:
         raise payment_error("InvalidHash", "The hash supplied is not valid for this order.")
     if not with_prepay:
-        card = _query(ctx, "storedCardId", default="")
+        card = inputs.query(ctx.request, "storedCardId", default="")
         cards = model.account(account)["stored_cards"]
         if not any(str(c["Id"]) == card.strip() for c in cards):
             raise payment_error("StoredCardNotFound", "The stored card could not be found.")
@@ -424,7 +382,7 @@ def stored_cards(ctx: RequestContext) -> Response:
 
 def _owned_order(ctx: RequestContext, account: str, order: Order, hashes: tuple[str, ...]) -> None:
     """An order is the caller's when its account made it, or when the caller knows its hash."""
-    given = _query(ctx, "hash", default="").replace(" ", "+")
+    given = inputs.order_hash(ctx.request)
     if order.account != account and (not given or given not in hashes):
         raise NotFound(f"The order '{order.id}' could not be found.")
 
@@ -448,10 +406,10 @@ def parcel_numbers(ctx: RequestContext, order_id: str) -> Response:
 def get_labels(ctx: RequestContext, reference: str) -> Response:
     account = _account(ctx)
     model: Parcel2GoModel = ctx.model
-    kind = _query(ctx, "referenceType", ("OrderId", "OrderLineId"), "OrderId")
-    detail = _query(ctx, "detailLevel", labels.DETAIL_LEVELS, "Labels")
-    media = _query(ctx, "labelMedia", labels.MEDIA, "A4")
-    file_format = _query(ctx, "labelFormat", labels.FORMATS, "PNG")
+    kind = inputs.query(ctx.request, "referenceType", ("OrderId", "OrderLineId"), "OrderId")
+    detail = inputs.query(ctx.request, "detailLevel", labels.DETAIL_LEVELS, "Labels")
+    media = inputs.query(ctx.request, "labelMedia", labels.MEDIA, "A4")
+    file_format = inputs.query(ctx.request, "labelFormat", labels.FORMATS, "PNG")
     if kind == "OrderId":
         order = model.order(reference)
         lines, hashes = order.lines, (order.hash,)
@@ -472,7 +430,7 @@ def get_labels(ctx: RequestContext, reference: str) -> Response:
 
 def document(ctx: RequestContext, order_id: str, kind: str) -> Response:
     """The Links' public documents: no token, the order's hash is the key."""
-    order = ctx.model.order_with_hash(order_id, _query(ctx, "hash", default=""))
+    order = ctx.model.order_with_hash(order_id, inputs.query(ctx.request, "hash", default=""))
     data, media_type = labels.public_document(ctx.model, order, kind)
     return Response(data, content_type=media_type)
 

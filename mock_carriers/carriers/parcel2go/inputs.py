@@ -1,14 +1,35 @@
-"""The request bodies Parcel2Go's API binds (carriers.md section 4.2), as model-binding specs.
+"""What Parcel2Go's API reads from a request (carriers.md section 4.2): the bodies it binds, as
+model-binding specs, and its query parameters, bound like C# arguments.
 
 Field names are the documented PascalCase ones; clients may send any case, and forms too.
 Limits are the mock's (marked as guesses in the contract): generous for real parcels, small
 enough that no request can make the mock do unbounded work.
 """
 
+from __future__ import annotations
+
+import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from mock_carriers.core.aspnet.model_validation import Errors, Field, Guid, Instant, ListOf, Number, Obj, Text
+from flask import Request
+
+from mock_carriers.core.aspnet import json_with_comments
+from mock_carriers.core.aspnet.model_validation import (
+    Errors,
+    Field,
+    Guid,
+    Instant,
+    ListOf,
+    Number,
+    Obj,
+    Text,
+    bind_model,
+)
+from mock_carriers.core.aspnet.request_values import read_body
+from mock_carriers.core.errors import BadRequest, Invalid
+
+UNREADABLE = "An error has occurred."
 
 EXTRA_TYPES = ("Sms", "Signature", "Cover", "DeliveryGuarantee", "ExtendedBaseCover", "PrintInStore")
 EXPORT_REASONS = ("Sale", "Gift", "Sample", "Repair", "Documents", "IntraCompanyTransfer", "TemporaryExport")
@@ -171,3 +192,53 @@ CUSTOMS = Obj(
         )
     }
 )
+
+
+def body(request: Request, model: Obj) -> dict:
+    """The bound body. Json.NET reads `//` and `/* */` comments (the docs' own customs example has
+    them); JSON that still does not parse is a ModelState error in Web API's words for a remote
+    caller ("An error has occurred.")."""
+    try:
+        sent = read_body(request)
+    except BadRequest:
+        try:
+            sent = json_with_comments.loads(request.get_data(cache=True))
+        except ValueError:
+            raise Invalid({"request": [UNREADABLE]}) from None
+    return bind_model(sent, model)
+
+
+def query(request: Request, name: str, choices: tuple[str, ...] = (), default: str | None = None) -> str:
+    """A query parameter bound like a C# argument: any case for names and enum values."""
+    value = next((v for k, v in request.args.items() if k.lower() == name.lower()), None)
+    if value is None or value == "":
+        if default is None:
+            raise Invalid({name: [f"The {name} field is required."]})
+        return default
+    if choices:
+        match = next((c for c in choices if c.lower() == value.strip().lower()), None)
+        if match is None:
+            raise Invalid({name: [f"The value '{value[:100]}' is not valid for {name}."]})
+        return match
+    return value
+
+
+def order_hash(request: Request) -> str:
+    """The `hash` parameter (optional): a query string turns the hash's `+` into a space, and the
+    real API still accepts it, so spaces count as `+`."""
+    return query(request, "hash", default="").replace(" ", "+")
+
+
+def position(request: Request) -> tuple[float, float]:
+    """`latitude` and `longitude`, each a number within its range."""
+    found = []
+    for name, limit in (("latitude", 90), ("longitude", 180)):
+        text = query(request, name)
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not -limit <= value <= limit:
+            raise Invalid({name: [f"The value '{text[:100]}' is not valid for {name}."]})
+        found.append(value)
+    return found[0], found[1]
