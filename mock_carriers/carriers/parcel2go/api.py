@@ -1,36 +1,23 @@
 """Parcel2Go over HTTP: `/auth` (IdentityServer) and `/api` (ASP.NET Web API, PascalCase JSON,
 case-insensitive routes), as carriers.md section 4.2 lists them. Bodies bind from JSON or from
-the PHP-style forms the official WooCommerce plugin posts."""
+the PHP-style forms the official WooCommerce plugin posts. Each route parses (`inputs`), calls the
+model and renders (`outputs`)."""
 
 from __future__ import annotations
 
-import base64
 import math
-from typing import Any, Mapping
+from typing import Any
 
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
-from mock_carriers.carriers.parcel2go import auth, inputs, labels, pages, pricing
-from mock_carriers.carriers.parcel2go.model import Order, OrderLine, Parcel2GoModel
-from mock_carriers.carriers.parcel2go.outputs import order_errors, payment_error
-from mock_carriers.core.aspnet import dates
+from mock_carriers.carriers.parcel2go import auth, inputs, labels, outputs, pages, pricing
+from mock_carriers.carriers.parcel2go.model import Order, Parcel2GoModel
 from mock_carriers.core.errors import Conflict, Forbidden, Invalid, NotFound, json_response
-from mock_carriers.core.raster import text_png
 from mock_carriers.core.routing import RouteTable
 
 EARTH_RADIUS_M = 6_371_000
 MAX_DROPSHOPS = 20
-VAT_LABELS = {"Individual": "Individual", "NotRegistered": "Not VAT registered", "Registered": "VAT registered"}
-EXPORT_LABELS = {
-    "Sale": "Sale of goods",
-    "Gift": "Gift",
-    "Sample": "Commercial sample",
-    "Repair": "Return for repair",
-    "Documents": "Documents",
-    "IntraCompanyTransfer": "Intra-company transfer",
-    "TemporaryExport": "Temporary export",
-}
 
 
 def _account(ctx: RequestContext, scope: str = auth.API_SCOPE) -> str:
@@ -44,103 +31,29 @@ def _account(ctx: RequestContext, scope: str = auth.API_SCOPE) -> str:
 
 def countries(ctx: RequestContext) -> Response:
     _account(ctx)
-    return json_response([_country(c) for c in ctx.model.countries])
-
-
-def _country(country: Mapping[str, Any]) -> dict:
-    return {
-        "Id": country["id"],
-        "Name": country["name"],
-        "Iso2Code": country["iso2"],
-        "Iso3Code": country["iso3"],
-        "Subdivision": country.get("subdivision"),
-        "RequiresCustoms": bool(country.get("requires_customs")),
-        "PostcodeRegex": country.get("postcode_regex"),
-        "PostcodeRequired": bool(country.get("postcode_regex")),
-    }
+    return json_response([outputs.country(c) for c in ctx.model.countries])
 
 
 def services(ctx: RequestContext) -> Response:
     _account(ctx)
-    return json_response([_service(ctx, slug, service) for slug, service in ctx.model.services.items()])
-
-
-def _service(ctx: RequestContext, slug: str, service: Mapping[str, Any]) -> dict:
-    length, width, height = service["max_dimensions"]
-    image = f"{ctx.base_url}/images/couriers/{service['courier_slug']}"
-    return {
-        "Slug": slug,
-        "Name": service["name"],
-        "CourierName": service["courier"],
-        "CourierSlug": service["courier_slug"],
-        "CollectionType": service["collection_type"],
-        "DeliveryType": service["delivery_type"],
-        "Classification": service["classification"],
-        "DropOffProviderCode": service.get("drop_off_provider"),
-        "IsPrinterRequired": service["printer_required"],
-        "MaxWeight": service["max_weight"],
-        "MaxLength": length,
-        "MaxWidth": width,
-        "MaxHeight": height,
-        "Links": {"ImageSmall": f"{image}.png", "ImageSvg": f"{image}.svg"},
-    }
+    return json_response([outputs.service(ctx.base_url, slug, terms) for slug, terms in ctx.model.services.items()])
 
 
 def courier_image(ctx: RequestContext, name: str) -> Response:
-    """The courier logos the services' Links point at: the courier's name, drawn."""
+    """The courier logos the services' Links point at."""
     stem, _, kind = name.rpartition(".")
     courier = next((s["courier"] for s in ctx.model.services.values() if s["courier_slug"] == stem.lower()), None)
     if courier is None or kind.lower() not in ("png", "svg"):
         raise NotFound(f"No image '{name[:50]}'.")
-    if kind.lower() == "png":
-        return Response(text_png([courier], (160, 40), scale=2, margin=8), content_type="image/png")
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><text x="8" y="26" '
-        f'font-family="sans-serif" font-size="18">{courier}</text></svg>'
-    )
-    return Response(svg, content_type="image/svg+xml")
+    data, media_type = outputs.courier_logo(courier, kind.lower())
+    return Response(data, content_type=media_type)
 
 
 def quotes(ctx: RequestContext) -> Response:
     _account(ctx)
     request = inputs.body(ctx.request, inputs.QUOTE)
     model: Parcel2GoModel = ctx.model
-    return json_response({"Quotes": [_quote(ctx, q) for q in model.quotes(request)]})
-
-
-def _quote(ctx: RequestContext, quote: dict) -> dict:
-    service = quote["service"]
-    price = pricing.total([quote["carriage"], *(charge for _, charge in quote["extras"])])
-    collection = quote["collection"]
-    return {
-        "Service": _service(ctx, quote["slug"], service),
-        **price.fields(),
-        "EstimatedDeliveryDate": dates.date_text(pricing.add_working_days(collection, service["transit_days"])),
-        "CutOff": dates.offset_text(pricing.uk(pricing.cutoff_at(service, collection))),
-        "Collection": dates.date_text(collection),
-        "AvailableExtras": [_available_extra(ctx.model, kind, charge) for kind, charge in quote["available"]],
-        "Extras": _chosen_extras(quote["extras"]),
-        "Discount": 0,
-    }
-
-
-def _chosen_extras(extras: list[tuple[str, pricing.Charge]]) -> list[dict]:
-    """`Amount` ex VAT, as the docs' example shows Sms: 0.3, the £0.30 an order adds before VAT."""
-    return [{"Type": kind, "Amount": pricing.pounds(charge.ex_vat)} for kind, charge in extras]
-
-
-def _available_extra(model: Parcel2GoModel, kind: str, charge: pricing.Charge) -> dict:
-    terms = model.extras[kind]
-    details = None
-    if "included_cover" in terms:
-        details = {"IncludedCover": f"{terms['included_cover']:.2f}", "MaxWeight": f"{terms['max_weight']:.2f}"}
-    return {
-        "Type": kind,
-        "Price": pricing.pounds(charge.ex_vat),
-        "Vat": pricing.pounds(charge.vat),
-        "Total": pricing.pounds(charge.total),
-        "Details": details,
-    }
+    return json_response(outputs.quotes(ctx.base_url, model.extras, model.quotes(request)))
 
 
 def collection_dates(ctx: RequestContext) -> Response:
@@ -149,39 +62,25 @@ def collection_dates(ctx: RequestContext) -> Response:
     service = ctx.model.service(request["ServiceSlug"])
     if service is None:
         raise Invalid({"request.ServiceSlug": [f"The service '{request['ServiceSlug'][:100]}' could not be found."]})
-    days = pricing.collection_dates(service, ctx.clock.now())
-    return json_response({"CollectionDates": [{"CollectionDate": dates.date_text(day)} for day in days]})
+    return json_response(outputs.collection_dates(pricing.collection_dates(service, ctx.clock.now())))
 
 
 def dropshops_near_postcode(ctx: RequestContext, provider: str) -> Response:
     _account(ctx)
     shops = ctx.model.dropshops(provider)
     position = ctx.model.locate(inputs.query(ctx.request, "location"))
-    return json_response({"Results": _nearest(shops, position) if position else []})
+    return json_response(outputs.dropshops(_nearest(shops, position) if position else []))
 
 
 def dropshops_near_point(ctx: RequestContext, provider: str) -> Response:
     _account(ctx)
     shops = ctx.model.dropshops(provider)
-    return json_response({"Results": _nearest(shops, inputs.position(ctx.request))})
+    return json_response(outputs.dropshops(_nearest(shops, inputs.position(ctx.request))))
 
 
-def _nearest(shops: list[Mapping[str, Any]], position: tuple[float, float]) -> list[dict]:
+def _nearest(shops: list[Any], position: tuple[float, float]) -> list[tuple[float, Any]]:
     found = sorted(((_distance(position, (s["Latitude"], s["Longitude"])), s) for s in shops), key=lambda p: p[0])
-    return [
-        {
-            "Id": shop["Id"],
-            "Name": shop["Name"],
-            "Address1": shop["Address1"],
-            "Address2": shop["Address2"],
-            "Postcode": shop["Postcode"],
-            "Distance": round(metres),
-            "Latitude": shop["Latitude"],
-            "Longitude": shop["Longitude"],
-            "ConcatenatedTimes": shop["hours"],
-        }
-        for metres, shop in found[:MAX_DROPSHOPS]
-    ]
+    return found[:MAX_DROPSHOPS]
 
 
 def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -195,18 +94,13 @@ def customs(ctx: RequestContext) -> Response:
     _account(ctx)
     request = inputs.body(ctx.request, inputs.CUSTOMS)
     model: Parcel2GoModel = ctx.model
-    answer = {}
+    needed = {}
     for item in request["Items"]:
         destinations = [(p["DeliveryAddress"] or {}) for p in item["Parcels"] or []]
-        needed = any(
+        needed[item["Id"]] = any(
             model.requires_customs(model.country(d.get("CountryIsoCode"), d.get("Subdivision"))) for d in destinations
         )
-        answer[item["Id"]] = {
-            "RequiresCustomsDetails": needed,
-            "VatStatus": VAT_LABELS,
-            "ReasonsForExport": EXPORT_LABELS,
-        }
-    return json_response(answer)
+    return json_response(outputs.customs(needed))
 
 
 # orders
@@ -218,19 +112,8 @@ def verify_order(ctx: RequestContext) -> Response:
     try:
         priced = ctx.model.price_order(request)
     except Invalid as error:
-        raise order_errors(error.fields["Items"]) from None
-    items = [
-        {
-            "ItemId": entry["item"]["Id"],
-            "Service": entry["service"],
-            **entry["charge"].fields(),
-            "Extras": _chosen_extras(entry["extras"]),
-        }
-        for entry in priced
-    ]
-    return json_response(
-        {"Items": items, **pricing.total(entry["charge"] for entry in priced).fields(), "TotalDiscount": 0}
-    )
+        raise outputs.order_errors(error.fields["Items"]) from None
+    return json_response(outputs.verified_order(priced))
 
 
 def create_order(ctx: RequestContext) -> Response:
@@ -239,107 +122,14 @@ def create_order(ctx: RequestContext) -> Response:
     try:
         order = ctx.model.create_order(account, request)
     except Invalid as error:
-        raise order_errors(error.fields["Items"]) from None
-    return json_response(
-        {
-            "OrderId": order.id,
-            "Links": _payment_links(ctx, order),
-            **order.charge.fields(),
-            "Hash": order.hash,
-            "OrderlineIdMap": [
-                {"Hash": line.hash, "OrderLineId": str(line.id), "ItemId": line.item_id} for line in order.lines
-            ],
-            "TotalDiscount": 0,
-        }
-    )
-
-
-def _payment_links(ctx: RequestContext, order: Order) -> dict:
-    return {
-        "PayWithPrePay": f"{ctx.base_url}/api/orders/{order.id}/paywithprepay?hash={order.hash}",
-        "payment": f"{ctx.base_url}/order/payment?id={order.id}&hash={order.hash}",
-        "help": f"{ctx.base_url}/help-centre",
-    }
-
-
-def _document_links(ctx: RequestContext, order: Order) -> list[dict]:
-    """After payment: the API labels link first (an A4 PNG of every label), then the documents."""
-    model: Parcel2GoModel = ctx.model
-    links = [
-        {
-            "Name": "Labels",
-            "Link": f"{ctx.base_url}/api/labels/{order.id}?referenceType=OrderId"
-            f"&detailLevel=Labels&labelMedia=A4&labelFormat=PNG&hash={order.hash}",
-        }
-    ]
-    drop_off = any(model.drop_off(line) for line in order.lines)
-    links += [
-        {"Name": kind, "Link": f"{ctx.base_url}/documents/{order.id}/{kind}?hash={order.hash}"}
-        for kind in labels.PUBLIC
-        if drop_off or kind not in labels.DROP_OFF_ONLY
-    ]
-    links.append({"Name": "help", "Link": f"{ctx.base_url}/help-centre"})
-    return links
+        raise outputs.order_errors(error.fields["Items"]) from None
+    return json_response(outputs.created_order(ctx.base_url, order))
 
 
 def get_order(ctx: RequestContext) -> Response:
     _account(ctx)
     order = ctx.model.order_with_hash(inputs.query(ctx.request, "orderId"), inputs.query(ctx.request, "hash"))
-    links = (
-        {link["Name"]: link["Link"] for link in _document_links(ctx, order)}
-        if order.paid_at
-        else _payment_links(ctx, order)
-    )
-    return json_response(
-        {
-            "OrderId": order.id,
-            "Hash": order.hash,
-            "Created": dates.offset_text(pricing.uk(order.created_at)),
-            "PaidDate": dates.offset_text(pricing.uk(order.paid_at)) if order.paid_at else None,
-            **order.charge.fields(),
-            "TotalDiscount": 0,
-            "Links": links,
-            "CustomerDetails": order.customer,
-            "Items": [_order_item(ctx, order, line) for line in order.lines],
-        }
-    )
-
-
-def _order_item(ctx: RequestContext, order: Order, line: OrderLine) -> dict:
-    model: Parcel2GoModel = ctx.model
-    service = model.services[line.service]
-    return {
-        "ItemId": line.item_id,
-        "OrderLineId": line.id,
-        "Hash": line.hash,
-        "Service": line.service,
-        "ServiceName": service["name"],
-        "CourierName": service["courier"],
-        "CollectionDate": dates.offset_text(pricing.uk(line.collection_date)),
-        "Reference": line.reference,
-        "CustomerReference": line.customer_reference,
-        **line.charge.fields(),
-        "Upsells": [{"Type": kind} for kind in line.upsells],
-        "TrackingStage": model.stage(line),
-        "CollectionAddress": line.collection_address,
-        "Parcels": [
-            {
-                "Id": p.id,
-                "ParcelId": p.number,
-                "Weight": p.weight,
-                "Length": p.length,
-                "Width": p.width,
-                "Height": p.height,
-                "EstimatedValue": p.value,
-                "TrackingNumber": p.tracking_number,
-                "PrintInStoreBarcode": p.print_in_store_barcode,
-                "DeliveryAddress": p.delivery_address,
-                "ContentsSummary": p.contents_summary,
-                "Links": {"tracking-page": f"{ctx.base_url}/tracking/{p.tracking_number}"} if p.tracking_number else {},
-            }
-            for p in line.parcels
-        ],
-    }
+    return json_response(outputs.order_details(ctx.base_url, ctx.model, order))
 
 
 def pay_with_prepay(ctx: RequestContext, order_id: str) -> Response:
@@ -355,19 +145,19 @@ def _pay(ctx: RequestContext, order_id: str, with_prepay: bool) -> Response:
     model: Parcel2GoModel = ctx.model
     order = model.order(order_id)
     if inputs.order_hash(ctx.request) != order.hash:
-        raise payment_error("InvalidHash", "The hash supplied is not valid for this order.")
+        raise outputs.payment_error("InvalidHash", "The hash supplied is not valid for this order.")
     if not with_prepay:
         card = inputs.query(ctx.request, "storedCardId", default="")
         cards = model.account(account)["stored_cards"]
         if not any(str(c["Id"]) == card.strip() for c in cards):
-            raise payment_error("StoredCardNotFound", "The stored card could not be found.")
+            raise outputs.payment_error("StoredCardNotFound", "The stored card could not be found.")
     try:
         model.pay(order, account, with_prepay)
     except Conflict as error:
-        raise payment_error("OrderAlreadyPaid", error.message) from None
+        raise outputs.payment_error("OrderAlreadyPaid", error.message) from None
     except Forbidden as error:
-        raise payment_error("InsufficientFunds", error.message) from None
-    return json_response({"Links": _document_links(ctx, order)})
+        raise outputs.payment_error("InsufficientFunds", error.message) from None
+    return json_response(outputs.paid(ctx.base_url, model, order))
 
 
 def prepay_balance(ctx: RequestContext) -> Response:
@@ -391,16 +181,7 @@ def parcel_numbers(ctx: RequestContext, order_id: str) -> Response:
     account = _account(ctx)
     order = ctx.model.order(order_id)
     _owned_order(ctx, account, order, (order.hash,))
-    return json_response(
-        {
-            "TrackingNumbers": [
-                {"ParcelId": parcel.number, "TrackingNumber": parcel.tracking_number}
-                for line in order.lines
-                for parcel in line.parcels
-                if parcel.tracking_number
-            ]
-        }
-    )
+    return json_response(outputs.parcel_numbers(order))
 
 
 def get_labels(ctx: RequestContext, reference: str) -> Response:
@@ -419,13 +200,7 @@ def get_labels(ctx: RequestContext, reference: str) -> Response:
     _owned_order(ctx, account, order, hashes)
     found = labels.documents(model, order, lines, detail)
     files = labels.render(found.pages, media, file_format, f"Parcel2Go order {order.id}")
-    return json_response(
-        {
-            "SuccessfulLabels": found.labels,
-            "FailedLabels": found.failed,
-            "Base64EncodedLabels": [base64.b64encode(data).decode("ascii") for data in files],
-        }
-    )
+    return json_response(outputs.label_files(found, files))
 
 
 def document(ctx: RequestContext, order_id: str, kind: str) -> Response:
@@ -442,19 +217,7 @@ def tracking(ctx: RequestContext, line_id: str) -> Response:
     account = _account(ctx)
     order, line = ctx.model.line(line_id)
     _owned_order(ctx, account, order, (order.hash, line.hash))
-    return json_response(
-        {
-            "Results": [  # newest first: Parcel2Go's own plugin shows Results[0] as the latest
-                {
-                    "Timestamp": dates.offset_text(pricing.uk(event.at)),
-                    "StatusCode": event.data["code"],
-                    "Description": event.data["description"],
-                    "TrackingStage": event.data["stage"],
-                }
-                for event in reversed(ctx.model.tracking(line))
-            ]
-        }
-    )
+    return json_response(outputs.tracking(ctx.model.tracking(line)))
 
 
 # me
