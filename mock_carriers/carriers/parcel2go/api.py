@@ -5,19 +5,13 @@ model and renders (`outputs`)."""
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.parcel2go import auth, inputs, labels, outputs, pages, pricing
-from mock_carriers.carriers.parcel2go.model import Order, Parcel2GoModel
-from mock_carriers.core.errors import Conflict, Forbidden, Invalid, NotFound, json_response
+from mock_carriers.carriers.parcel2go.model import OrderRejected, Parcel2GoModel, PaymentRefused
+from mock_carriers.core.errors import Invalid, NotFound, json_response
 from mock_carriers.core.routing import RouteTable
-
-EARTH_RADIUS_M = 6_371_000
-MAX_DROPSHOPS = 20
 
 
 def _account(ctx: RequestContext, scope: str = auth.API_SCOPE) -> str:
@@ -69,37 +63,23 @@ def dropshops_near_postcode(ctx: RequestContext, provider: str) -> Response:
     _account(ctx)
     shops = ctx.model.dropshops(provider)
     position = ctx.model.locate(inputs.query(ctx.request, "location"))
-    return json_response(outputs.dropshops(_nearest(shops, position) if position else []))
+    return json_response(outputs.dropshops(ctx.model.nearest(shops, position) if position else []))
 
 
 def dropshops_near_point(ctx: RequestContext, provider: str) -> Response:
     _account(ctx)
     shops = ctx.model.dropshops(provider)
-    return json_response(outputs.dropshops(_nearest(shops, inputs.position(ctx.request))))
-
-
-def _nearest(shops: list[Any], position: tuple[float, float]) -> list[tuple[float, Any]]:
-    found = sorted(((_distance(position, (s["Latitude"], s["Longitude"])), s) for s in shops), key=lambda p: p[0])
-    return found[:MAX_DROPSHOPS]
-
-
-def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in metres (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+    return json_response(outputs.dropshops(ctx.model.nearest(shops, inputs.position(ctx.request))))
 
 
 def customs(ctx: RequestContext) -> Response:
     _account(ctx)
     request = inputs.body(ctx.request, inputs.CUSTOMS)
     model: Parcel2GoModel = ctx.model
-    needed = {}
-    for item in request["Items"]:
-        destinations = [(p["DeliveryAddress"] or {}) for p in item["Parcels"] or []]
-        needed[item["Id"]] = any(
-            model.requires_customs(model.country(d.get("CountryIsoCode"), d.get("Subdivision"))) for d in destinations
-        )
+    needed = {
+        item["Id"]: model.customs_needed(p["DeliveryAddress"] or {} for p in item["Parcels"] or [])
+        for item in request["Items"]
+    }
     return json_response(outputs.customs(needed))
 
 
@@ -111,8 +91,8 @@ def verify_order(ctx: RequestContext) -> Response:
     request = inputs.body(ctx.request, inputs.ORDER)
     try:
         priced = ctx.model.price_order(request)
-    except Invalid as error:
-        raise outputs.order_errors(error.fields["Items"]) from None
+    except OrderRejected as error:
+        raise outputs.order_rejected(error) from None
     return json_response(outputs.verified_order(priced))
 
 
@@ -121,8 +101,8 @@ def create_order(ctx: RequestContext) -> Response:
     request = inputs.body(ctx.request, inputs.ORDER)
     try:
         order = ctx.model.create_order(account, request)
-    except Invalid as error:
-        raise outputs.order_errors(error.fields["Items"]) from None
+    except OrderRejected as error:
+        raise outputs.order_rejected(error) from None
     return json_response(outputs.created_order(ctx.base_url, order))
 
 
@@ -144,19 +124,11 @@ def _pay(ctx: RequestContext, order_id: str, with_prepay: bool) -> Response:
     account = _account(ctx, "payment")
     model: Parcel2GoModel = ctx.model
     order = model.order(order_id)
-    if inputs.order_hash(ctx.request) != order.hash:
-        raise outputs.payment_error("InvalidHash", "The hash supplied is not valid for this order.")
-    if not with_prepay:
-        card = inputs.query(ctx.request, "storedCardId", default="")
-        cards = model.account(account)["stored_cards"]
-        if not any(str(c["Id"]) == card.strip() for c in cards):
-            raise outputs.payment_error("StoredCardNotFound", "The stored card could not be found.")
+    card = None if with_prepay else inputs.query(ctx.request, "storedCardId", default="")
     try:
-        model.pay(order, account, with_prepay)
-    except Conflict as error:
-        raise outputs.payment_error("OrderAlreadyPaid", error.message) from None
-    except Forbidden as error:
-        raise outputs.payment_error("InsufficientFunds", error.message) from None
+        model.pay(order, account, inputs.order_hash(ctx.request), card)
+    except PaymentRefused as error:
+        raise outputs.payment_refused(error) from None
     return json_response(outputs.paid(ctx.base_url, model, order))
 
 
@@ -170,17 +142,9 @@ def stored_cards(ctx: RequestContext) -> Response:
     return json_response(ctx.model.account(account)["stored_cards"])
 
 
-def _owned_order(ctx: RequestContext, account: str, order: Order, hashes: tuple[str, ...]) -> None:
-    """An order is the caller's when its account made it, or when the caller knows its hash."""
-    given = inputs.order_hash(ctx.request)
-    if order.account != account and (not given or given not in hashes):
-        raise NotFound(f"The order '{order.id}' could not be found.")
-
-
 def parcel_numbers(ctx: RequestContext, order_id: str) -> Response:
     account = _account(ctx)
-    order = ctx.model.order(order_id)
-    _owned_order(ctx, account, order, (order.hash,))
+    order = ctx.model.owned_order(account, order_id, inputs.order_hash(ctx.request))
     return json_response(outputs.parcel_numbers(order))
 
 
@@ -192,12 +156,11 @@ def get_labels(ctx: RequestContext, reference: str) -> Response:
     media = inputs.query(ctx.request, "labelMedia", labels.MEDIA, "A4")
     file_format = inputs.query(ctx.request, "labelFormat", labels.FORMATS, "PNG")
     if kind == "OrderId":
-        order = model.order(reference)
-        lines, hashes = order.lines, (order.hash,)
+        order = model.owned_order(account, reference, inputs.order_hash(ctx.request))
+        lines = order.lines
     else:
-        order, line = model.line(reference)
-        lines, hashes = [line], (order.hash, line.hash)
-    _owned_order(ctx, account, order, hashes)
+        order, line = model.owned_line(account, reference, inputs.order_hash(ctx.request))
+        lines = [line]
     found = labels.documents(model, order, lines, detail)
     files = labels.render(found.pages, media, file_format, f"Parcel2Go order {order.id}")
     return json_response(outputs.label_files(found, files))
@@ -215,8 +178,7 @@ def document(ctx: RequestContext, order_id: str, kind: str) -> Response:
 
 def tracking(ctx: RequestContext, line_id: str) -> Response:
     account = _account(ctx)
-    order, line = ctx.model.line(line_id)
-    _owned_order(ctx, account, order, (order.hash, line.hash))
+    _, line = ctx.model.owned_line(account, line_id, inputs.order_hash(ctx.request))
     return json_response(outputs.tracking(ctx.model.tracking(line)))
 
 

@@ -1,11 +1,14 @@
 """Parcel2Go state and rules: clients and accounts, countries and services, quotes, orders and
 their validation, PrePay payments, and paid order lines walking their tracking stages (each stage
-and case a webhook event). No Flask here: the model answers plain values and raises core errors.
+and case a webhook event). No Flask and no wire formats here: the model answers plain values and
+raises core's errors (or the two below, which say which of Parcel2Go's refusals it is); outputs.py
+and webhooks.py write them as Parcel2Go does.
 """
 
 from __future__ import annotations
 
 import base64
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, time
@@ -13,9 +16,9 @@ from typing import Any, Iterable, Mapping
 
 from mock_carriers.carriers.parcel2go import pricing
 from mock_carriers.carriers.parcel2go.pricing import Charge
-from mock_carriers.core.aspnet import dates
+from mock_carriers.carriers.parcel2go.webhooks import case_document, tracking_document
 from mock_carriers.core.durations import parse_duration, parse_relative_time
-from mock_carriers.core.errors import Conflict, Forbidden, Invalid, NotFound
+from mock_carriers.core.errors import BadRequest, Invalid, NotFound
 from mock_carriers.core.lifecycle import Occurred, Step, Timeline
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.webhooks import CarrierWebhooks
@@ -28,6 +31,38 @@ CUSTOMS_ERRORS = (  # (field, text) in the order Parcel2Go lists them
 )
 CONTENTS_ERROR = "Please supply details of your international parcel's contents."
 NO_PRICE = "A price could not be found for these specifications."
+EARTH_RADIUS_M = 6_371_000
+MAX_DROPSHOPS = 20
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an order: `kind` is Parcel2Go's class of it (Item, Address, Customs,
+    Service, Upsell), `item_id` the order item it is about (None for the order as a whole)."""
+
+    item_id: str | None
+    kind: str
+    text: str
+
+
+class OrderRejected(Invalid):
+    """An order Parcel2Go refuses, with every problem in the order Parcel2Go lists them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        fields: dict[str, list[str]] = {}
+        for problem in problems:
+            fields.setdefault(problem.item_id or "request", []).append(problem.text)
+        super().__init__(fields)
+        self.problems = problems
+
+
+class PaymentRefused(BadRequest):
+    """A payment Parcel2Go refuses; `reason` is which refusal (InvalidHash, StoredCardNotFound,
+    OrderAlreadyPaid, InsufficientFunds)."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass
@@ -144,6 +179,12 @@ class Parcel2GoModel:
             raise NotFound(f"No drop shops were found for the provider '{provider[:50]}'.")
         return found
 
+    @staticmethod
+    def nearest(shops: list[Mapping[str, Any]], position: tuple[float, float]) -> list[tuple[float, Mapping[str, Any]]]:
+        """The nearest of `shops` to `position` with their distance in metres, nearest first."""
+        found = sorted(((_distance(position, (s["Latitude"], s["Longitude"])), s) for s in shops), key=lambda p: p[0])
+        return found[:MAX_DROPSHOPS]
+
     def locate(self, postcode: str) -> tuple[float, float] | None:
         """A postcode's position, else its outward code's (the part before the space)."""
         normal = " ".join(postcode.upper().split())
@@ -204,6 +245,12 @@ class Parcel2GoModel:
         """Whether a parcel from the UK mainland to `destination` needs customs details."""
         return bool(destination and destination.get("requires_customs"))
 
+    def customs_needed(self, destinations: Iterable[Mapping[str, Any]]) -> bool:
+        """Whether parcels to these addresses (`CountryIsoCode`, `Subdivision`) need customs details."""
+        return any(
+            self.requires_customs(self.country(d.get("CountryIsoCode"), d.get("Subdivision"))) for d in destinations
+        )
+
     def international(self, line: OrderLine) -> bool:
         return any(
             self.requires_customs(
@@ -219,9 +266,8 @@ class Parcel2GoModel:
     # orders
 
     def price_order(self, request: Mapping[str, Any]) -> list[dict]:
-        """Validate an order's items as Parcel2Go does and price each; raises Invalid whose `Items`
-        lists (item id, type, text) for every problem, in the order Parcel2Go lists them."""
-        errors: list[tuple[str, str, str]] = []
+        """Validate an order's items as Parcel2Go does and price each; OrderRejected with every problem."""
+        problems: list[Problem] = []
         priced = []
         ids = [item["Id"] for item in request["Items"]]
         for item in request["Items"]:
@@ -229,9 +275,9 @@ class Parcel2GoModel:
             if ids.count(item["Id"]) > 1:
                 item_errors.append(("Item", "Each item must have a unique Id."))
             priced.append(self._price_item(item, item_errors))
-            errors += [(item["Id"], kind, text) for kind, text in item_errors]
-        if errors:
-            raise Invalid({"Items": errors})
+            problems += [Problem(item["Id"], kind, text) for kind, text in item_errors]
+        if problems:
+            raise OrderRejected(problems)
         return priced
 
     def _price_item(self, item: Mapping[str, Any], errors: list[tuple[str, str]]) -> dict:
@@ -376,20 +422,42 @@ class Parcel2GoModel:
             raise NotFound(f"The order line '{line_id[:50]}' could not be found.")
         return found
 
+    def owned_order(self, account: str, order_id: str, hash_: str) -> Order:
+        """The order, when it is the caller's: its account made it, or the caller knows its hash."""
+        order = self.order(order_id)
+        self._check_owner(account, order, hash_, (order.hash,))
+        return order
+
+    def owned_line(self, account: str, line_id: str, hash_: str) -> tuple[Order, OrderLine]:
+        """The order line, when the caller's account made its order or the caller knows either hash."""
+        order, line = self.line(line_id)
+        self._check_owner(account, order, hash_, (order.hash, line.hash))
+        return order, line
+
+    @staticmethod
+    def _check_owner(account: str, order: Order, hash_: str, hashes: tuple[str, ...]) -> None:
+        if order.account != account and (not hash_ or hash_ not in hashes):
+            raise NotFound(f"The order '{order.id}' could not be found.")
+
     # payment
 
-    def pay(self, order: Order, account: str, with_prepay: bool) -> None:
-        """Pay by PrePay (debits the account's balance) or by a stored card (no balance change).
-        Conflict when the order was paid and fixtures reject a repeat; Forbidden when PrePay
-        cannot cover it."""
+    def pay(self, order: Order, account: str, hash_: str, card: str | None = None) -> None:
+        """Pay by PrePay (debits the account's balance), or by the stored card `card` (no balance
+        change), given the order's hash. PaymentRefused says why not: a wrong hash, an unknown card,
+        an order paid already (when fixtures reject a repeat), or a balance that cannot cover it."""
+        if hash_ != order.hash:
+            raise PaymentRefused("InvalidHash", "The hash supplied is not valid for this order.")
+        if card is not None and not any(str(c["Id"]) == card.strip() for c in self.account(account)["stored_cards"]):
+            raise PaymentRefused("StoredCardNotFound", "The stored card could not be found.")
         if order.paid_at is not None and self._fixtures["repeat_payment"] == "reject":
-            raise Conflict("This order has already been paid for.")
+            raise PaymentRefused("OrderAlreadyPaid", "This order has already been paid for.")
         amount = order.charge.total
-        if with_prepay:
+        if card is None:
             if self._balances[account] < amount:
-                raise Forbidden(
+                raise PaymentRefused(
+                    "InsufficientFunds",
                     f"Your PrePay balance of £{pricing.pounds(self._balances[account]):.2f} is not "
-                    f"enough to pay £{pricing.pounds(amount):.2f}."
+                    f"enough to pay £{pricing.pounds(amount):.2f}.",
                 )
             self._balances[account] -= amount
         if order.paid_at is None:
@@ -435,31 +503,10 @@ class Parcel2GoModel:
                 self._namespace.call_at(step.at.timestamp(), lambda s=step: self._happened(line, s))
 
     def _happened(self, line: OrderLine, step: Step) -> None:
-        data = step.data
-        if "case" in data:
-            case = data["case"]
-            self._webhooks.emit(
-                "Case",
-                {
-                    "OrderLineId": line.id,
-                    "CustomerReference": line.customer_reference,
-                    "CaseId": int(case["CaseId"]),
-                    "Reference": case.get("Reference", line.reference),
-                    "Status": case["Status"],
-                    "CaseType": case["CaseType"],
-                },
-            )
+        if "case" in step.data:
+            self._webhooks.emit("Case", case_document(line, step.data["case"]))
         else:
-            self._webhooks.emit(
-                "Tracking",
-                {
-                    "OrderLineId": line.id,
-                    "Timestamp": dates.utc_text(step.at),
-                    "StatusCode": data["code"],
-                    "StatusDescription": data["description"],
-                    "TrackingStage": data["stage"],
-                },
-            )
+            self._webhooks.emit("Tracking", tracking_document(line, step.data, step.at))
 
     # fixtures and identifiers
 
@@ -541,6 +588,13 @@ class Parcel2GoModel:
 
     def _tracking_number(self, prefix: str) -> str:
         return prefix + self._digits(max(14 - len(prefix), 6))
+
+
+def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in metres (haversine)."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
 def check_fixtures(fixtures: Mapping[str, Any]):

@@ -11,7 +11,15 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 from mock_carriers.carriers.parcel2go import labels, pricing
-from mock_carriers.carriers.parcel2go.model import NO_PRICE, Order, OrderLine, Parcel2GoModel
+from mock_carriers.carriers.parcel2go.model import (
+    NO_PRICE,
+    Order,
+    OrderLine,
+    OrderRejected,
+    Parcel2GoModel,
+    PaymentRefused,
+    Problem,
+)
 from mock_carriers.core.aspnet import dates
 from mock_carriers.core.errors import ShapedError
 from mock_carriers.core.lifecycle import Occurred
@@ -305,17 +313,18 @@ def tracking(events: list[Occurred]) -> dict:
 # business errors
 
 
-def order_errors(problems: Iterable[tuple[str | None, str, str]]) -> ShapedError:
-    """(item id, type, text) for each problem, in the order Parcel2Go lists them."""
-    return ShapedError(
-        {"Errors": [{"Type": kind, "Error": text, "ItemId": item_id} for item_id, kind, text in problems]}
-    )
+def order_errors(problems: Iterable[Problem]) -> ShapedError:
+    return ShapedError({"Errors": [{"Type": p.kind, "Error": p.text, "ItemId": p.item_id} for p in problems]})
+
+
+def order_rejected(error: OrderRejected) -> ShapedError:
+    return order_errors(error.problems)
 
 
 def business_error(message: str | None) -> ShapedError:
     """A scripted business failure: the service could not be priced."""
-    return order_errors([(None, "Service", message or NO_PRICE)])
+    return order_errors([Problem(None, "Service", message or NO_PRICE)])
 
 
-def payment_error(name: str, description: str) -> ShapedError:
-    return ShapedError({"Errors": [{"Name": name, "Description": description}]})
+def payment_refused(error: PaymentRefused) -> ShapedError:
+    return ShapedError({"Errors": [{"Name": error.reason, "Description": error.message}]})
