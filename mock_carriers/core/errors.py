@@ -1,4 +1,4 @@
-"""Semantic errors raised by carrier models, and the dialects that render them on the wire.
+"""Semantic errors raised by carrier models, and the base of the dialects that render them on the wire.
 
 A model says *what* went wrong (NotFound, Unauthorized, Invalid, ...); the carrier's dialect says
 how its real API shows it (ASP.NET ProblemDetails, a DRF `detail`, ...). So no model knows a wire
