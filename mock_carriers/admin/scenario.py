@@ -19,7 +19,7 @@ SCHEMA = {
     "type": "object",
     "additionalProperties": False,
     "properties": {
-        "namespace": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,64}$", "not": {"enum": [".", ".."]}},
+        "namespace": {"type": "string", "pattern": r"^[A-Za-z0-9_.-]{1,64}(?!\n)$", "not": {"enum": [".", ".."]}},
         "description": {"type": "string"},
         "seed": {"type": "integer"},
         "strict": {"type": "boolean"},
