@@ -241,6 +241,9 @@ MODEL = '''
 """{{title}} state and rules: shipments walking their timelines.
 
 No Flask here: the model answers plain values and raises core errors; api.py renders them.
+These timelines only answer reads; events that must send a webhook (or change state) as they
+fall due start their timeline on the namespace instead: `namespace.timelines.start(steps, on_due)`
+(docs/adding-a-carrier.md).
 """
 
 from __future__ import annotations

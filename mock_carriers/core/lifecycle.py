@@ -1,8 +1,10 @@
 """Timelines that walk: a shipment's events come due by clock time or by how often it is read.
 
 Fixtures describe each event with `at` (a time relative to the namespace's start) or
-`after_polls: N` (due once the object has been read more than N times). Events come due in
-order: one cannot be due before the one before it.
+`after_polls: N` (due once the object has been read more than N times); a template walk that a
+new object follows gives each step `after` (a duration from the object's start). Events come due
+in order: one cannot be due before the one before it. This module answers what is due; making each
+step's webhooks leave when it falls due is `core/timelines.py`'s job.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterable, Mapping
 
-from mock_carriers.core.durations import parse_relative_time
+from mock_carriers.core.durations import parse_duration, parse_relative_time
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,11 @@ def steps_from_fixture(events: Iterable[Mapping[str, Any]], origin: datetime) ->
     ]
 
 
+def steps_after(walk: Iterable[Mapping[str, Any]], start: datetime) -> list[Step]:
+    """The steps of a template walk for an object starting at `start`: each `after` a duration."""
+    return [Step(step, start + parse_duration(step["after"])) for step in walk]
+
+
 class Timeline:
     """The walking state of one object in one namespace (the steps themselves are shared)."""
 
@@ -52,7 +59,7 @@ class Timeline:
         for index, step in enumerate(self._steps):
             if step.after_polls is not None:
                 if index not in self._reached:
-                    if self._polls <= step.after_polls:
+                    if not self._polled_past(step):
                         break
                     self._reached[index] = now
                 occurred.append(Occurred(self._reached[index], step.data))
@@ -61,3 +68,7 @@ class Timeline:
             else:
                 break
         return occurred
+
+    def _polled_past(self, step: Step) -> bool:
+        """Whether the object was read often enough for a poll-driven step to come due."""
+        return step.after_polls is not None and self._polls > step.after_polls

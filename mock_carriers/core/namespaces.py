@@ -23,6 +23,7 @@ from mock_carriers.core.fixtures import FixtureSpec, FixtureStore
 from mock_carriers.core.journal import DEFAULT_BODY_LIMIT, Journal
 from mock_carriers.core.outbound import Outbound
 from mock_carriers.core.routing import DEFAULT_NAMESPACE
+from mock_carriers.core.timelines import Timelines
 from mock_carriers.core.tokens import TokenAuthority
 from mock_carriers.core.webhooks import WebhookHub
 
@@ -61,6 +62,7 @@ class Namespace:
         self.rng = random.Random(seed)
         self._trace_rng = random.Random(f"trace:{seed}")  # errors must not shift the ids the models draw
         self.lock = threading.RLock()
+        self.timelines = Timelines(self.clock, self.lock)  # objects' steps falling due, under the lock
         self.journal = Journal(journal_limit, journal_body_limit)
         self.faults = FaultBook(seed)
         self.outbound = Outbound()  # every request the namespace sends: cut when it is dropped
@@ -110,16 +112,6 @@ class Namespace:
         """The next `bits` of the namespace's seeded sequence (the one the models draw ids from)."""
         with self.lock:
             return self.rng.getrandbits(bits)
-
-    def call_at(self, when: float, callback: Callable[[], None]) -> None:
-        """Run `callback` once this world's clock reaches `when` (a timestamp), holding the
-        namespace's lock as a request does: a timeline step changes the state requests read."""
-
-        def locked() -> None:
-            with self.lock:
-                callback()
-
-        self.clock.call_at(when, locked)
 
     def trace_id(self) -> str:
         """A W3C trace id (as ASP.NET Core puts in ProblemDetails), seeded like everything else but
@@ -277,6 +269,7 @@ def _dispose(doomed: list[Namespace | None]) -> None:
     for namespace in doomed:
         if namespace is not None:
             namespace.clock.close()
+            namespace.timelines.close()
             namespace.outbound.close()
     if any(namespace is not None for namespace in doomed):
         timer = threading.Timer(_DISPOSE_DELAY, doomed.clear)

@@ -49,13 +49,16 @@ def test_shipped_fixtures_exist():
     assert Path(data_dir("fixtures") / "border-express.yaml").is_file()
 
 
-def test_a_timer_of_the_world_runs_holding_the_namespace_lock():
+def test_a_step_of_the_world_falls_due_holding_the_namespace_lock():
     """Timeline steps change what requests read, so they run under the lock requests take."""
     from datetime import timedelta
+
+    from mock_carriers.core.lifecycle import Step
 
     namespace = _registry().get("t1")
     namespace.clock.freeze()
     held = []
-    namespace.call_at(namespace.clock.timestamp() + 60, lambda: held.append(namespace.lock._is_owned()))
+    step = Step({}, namespace.clock.now() + timedelta(minutes=1))
+    namespace.timelines.start([step], lambda event: held.append(namespace.lock._is_owned()))
     namespace.clock.advance(timedelta(minutes=2))
     assert held == [True]

@@ -11,8 +11,9 @@ from typing import Any, Mapping
 
 from mock_carriers.carriers.bex.places import RATE_CATEGORIES, Place, fixture_places, gazetteer, packaged_places
 from mock_carriers.core.errors import BadRequest
-from mock_carriers.core.lifecycle import Occurred, Step, Timeline, steps_from_fixture
+from mock_carriers.core.lifecycle import Occurred, Step, steps_from_fixture
 from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.timelines import StartedTimeline
 from mock_carriers.core.tokens import TokenAuthority, TokenState
 from mock_carriers.core.webhooks import CarrierWebhooks
 
@@ -47,7 +48,7 @@ class Waybill:
     sender: dict
     receiver: dict
     parcels: list[dict]
-    timeline: Timeline
+    timeline: StartedTimeline
     charges: dict = field(default_factory=dict)
     internal_id: int = 0
 
@@ -64,9 +65,8 @@ class BexModel:
         self._logins: dict[tuple[str, str], str] = {}  # (username, scope) -> the token login hands out
         self._waybills: dict[str, Waybill] = {}
         for number, data in fixtures["waybills"].items():
-            steps = steps_from_fixture(data["events"], namespace.started_at)
             sender, receiver = dict(data["sender"]), dict(data["receiver"])
-            waybill = self._store(
+            self._store(
                 number,
                 data["account"],
                 data["service"],
@@ -74,11 +74,10 @@ class BexModel:
                 sender,
                 receiver,
                 list(data["parcels"]),
-                steps,
+                steps_from_fixture(data["events"], namespace.started_at),
                 self._categories(sender, receiver),
-                data.get("id"),
+                internal_id=data.get("id"),
             )
-            self._schedule_events(waybill, steps, namespace.clock.now())
 
     # users, accounts and tokens
 
@@ -230,9 +229,8 @@ class BexModel:
                 now + DELIVERED_AFTER,
             )
         )
-        waybill = self._store(number, account, service, senders_ref, sender, receiver, parcels, steps, categories)
+        waybill = self._store(number, account, service, senders_ref, sender, receiver, parcels, steps, categories, now)
         self._emit("waybill_update", waybill)
-        self._schedule_events(waybill, steps, now)
         return waybill
 
     def _new_number(self) -> str:
@@ -253,33 +251,32 @@ class BexModel:
         parcels: list[dict],
         steps: list[Step],
         categories: tuple[str, ...],
+        since: datetime | None = None,
         internal_id: int | None = None,
     ) -> Waybill:
+        """A waybill whose steps from `since` on (default: now) send their webhooks as the namespace
+        clock reaches them."""
         dim_mass = sum(p["dimension1"] * p["dimension2"] * p["dimension3"] for p in parcels)
+        key = number.upper()
         waybill = Waybill(
-            number.upper(),
+            key,
             account,
             service,
             senders_ref,
             sender,
             receiver,
             parcels,
-            Timeline(steps),
+            self._namespace.timelines.start(
+                steps, lambda event: self._step_happened(self._waybills[key], event), history_before=since
+            ),
             charges=self.price(service, sum(p["weight"] for p in parcels), dim_mass, categories),
             internal_id=internal_id or zlib.crc32(number.upper().encode()) % 90_000_000 + 10_000_000,
         )
         self._waybills[waybill.number] = waybill
         return waybill
 
-    def _schedule_events(self, waybill: Waybill, steps: list[Step], now: datetime) -> None:
-        """Each step from `now` on sends its webhooks when the namespace clock reaches it."""
-        for step in steps:
-            if step.at is not None and step.at >= now:
-                self._namespace.call_at(step.at.timestamp(), lambda s=step: self._step_happened(waybill, s))
-
-    def _step_happened(self, waybill: Waybill, step: Step) -> None:
-        event = Occurred(step.at, step.data)
-        data = step.data
+    def _step_happened(self, waybill: Waybill, event: Occurred) -> None:
+        data = event.data
         if "note" in data:
             self._emit("waybill_note", waybill, event)
             return

@@ -30,7 +30,7 @@ def _client(ctx: RequestContext) -> tuple[str, Borderless360Model]:
     """The caller's client id, once its token checks out and the world is settled to now."""
     token = keyword_token(ctx.tokens, ctx.request.headers.get("Authorization"))
     model: Borderless360Model = ctx.model
-    model.settle()
+    ctx.namespace.timelines.settle()
     return token.client_id, model
 
 

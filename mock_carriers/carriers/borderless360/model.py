@@ -1,16 +1,15 @@
 """Borderless360 state and rules: clients, 3PLs, stock (stock.py), orders walking their states on
 the namespace clock, returns and serial numbers. No Flask here.
 
-Every public call first settles the world up to now: the steps that fell due are applied in time
-order, each with its effects (state, tracking, stock) and webhooks. Timers settle it too, so
-webhooks leave on time even when nobody calls the API. Steps before the namespace started are
-history: they set states and tracking but neither move stock (the fixture's stock is after them)
-nor send webhooks.
+Each order walks a timeline on the namespace (core/timelines.py): as a step falls due it is
+applied, with its effects (state, tracking, stock) and webhooks. Every public call first settles
+the namespace up to now, so a read after the clock was set sees every step before it. Steps before
+the namespace started are history: they set states and tracking but neither move stock (the
+fixture's stock is after them) nor send webhooks.
 """
 
 from __future__ import annotations
 
-import heapq
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,9 +18,11 @@ from typing import Any, Callable, Mapping
 
 from mock_carriers.carriers.borderless360.stock import Stock
 from mock_carriers.core.drf.serializers import REQUIRED
-from mock_carriers.core.durations import parse_duration, parse_relative_time
+from mock_carriers.core.durations import parse_relative_time
 from mock_carriers.core.errors import BadRequest, Invalid, NotFound
+from mock_carriers.core.lifecycle import Occurred, Step, steps_after, steps_from_fixture
 from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.timelines import StartedTimeline
 from mock_carriers.core.webhooks import CarrierWebhooks
 
 ACTIONS = {"draft": ["cancel"], "processing": ["cancel"], "shipping": ["return"], "delivered": ["return"]}
@@ -45,13 +46,6 @@ def display(value: str) -> str:
 
 
 @dataclass
-class Step:
-    at: datetime
-    state: str | None = None
-    tracking: dict | None = None  # {status, message}
-
-
-@dataclass
 class Order:
     id: int
     client: str
@@ -64,8 +58,7 @@ class Order:
     three_pl: int | None
     shipping_option: str | None
     state: str = "draft"
-    steps: list[Step] = field(default_factory=list)
-    applied: int = 0
+    timeline: StartedTimeline | None = None  # its walk: steps of {state, tracking ({status, message})}
     tracking: list[dict] = field(default_factory=list)  # {status, message, at}, oldest first
     tracking_number: str | None = None
     shipped_at: datetime | None = None
@@ -84,9 +77,9 @@ class Order:
     @property
     def eta(self) -> datetime | None:
         """When the walk delivers it (None once delivered, or with no delivery ahead)."""
-        if self.delivered_at is not None:
+        if self.delivered_at is not None or self.timeline is None:
             return None
-        return next((step.at for step in self.steps[self.applied :] if step.state == "delivered"), None)
+        return next((step.at for step in self.timeline.pending() if step.data.get("state") == "delivered"), None)
 
 
 class Borderless360Model:
@@ -97,7 +90,6 @@ class Borderless360Model:
         self._started = namespace.started_at
         self.stock = Stock(fixtures, self._started, parse_relative_time)
         self.orders: dict[int, Order] = {}
-        self._due: list[tuple[datetime, int, int]] = []  # (when, order id, step index): the next step of each walk
         self.serials: list[dict] = []
         self._ids = itertools.count(max(map(int, fixtures["orders"]), default=383_000) + 1)
         self._related_ids = itertools.count(1_015_352)
@@ -113,7 +105,7 @@ class Borderless360Model:
                     serial["serial_number"],
                     parse_relative_time(serial["created"], self._started),
                 )
-        self.settle()
+        namespace.timelines.settle()  # the history, and what fell due since the namespace started
 
     # reference data
 
@@ -146,38 +138,28 @@ class Borderless360Model:
 
     # the walk
 
-    def settle(self) -> None:
-        """Apply every step due by now, in time order across all orders (ties: the older order first)."""
-        now = self.now()
-        while self._due and self._due[0][0] <= now:
-            _, order_id, index = heapq.heappop(self._due)
-            order = self.orders[order_id]
-            if order.applied != index or index >= len(order.steps):
-                continue  # the walk was cut short (a cancelled order)
-            step = order.steps[index]
-            order.applied += 1
-            self._apply(order, step, history=step.at < self._started)
-            self._queue_next(order)
+    def _walk(self, order: Order, steps: list[Step]) -> None:
+        order.timeline = self._namespace.timelines.start(
+            steps,
+            on_due=lambda event: self._apply(order, event, history=False),
+            on_history=lambda event: self._apply(order, event, history=True),
+            history_before=self._started,
+        )
 
-    def _queue_next(self, order: Order) -> None:
-        """Put the order's next step on the queue settling reads, so a request costs what fell due,
-        not a pass over every order."""
-        if order.applied < len(order.steps):
-            heapq.heappush(self._due, (order.steps[order.applied].at, order.id, order.applied))
-
-    def _apply(self, order: Order, step: Step, history: bool) -> None:
+    def _apply(self, order: Order, event: Occurred, history: bool) -> None:
         option = self.shipping_option(order.shipping_option)
-        if step.state:
-            order.state = step.state
-            if step.state == "packed" and not history:
-                self._serialise(order, step.at)
-            if step.state == "shipping":
-                order.shipped_at = step.at
+        state, tracking, at = event.data.get("state"), event.data.get("tracking"), event.at
+        if state:
+            order.state = state
+            if state == "packed" and not history:
+                self._serialise(order, at)
+            if state == "shipping":
+                order.shipped_at = at
                 order.tracking_number = order.tracking_number or self._tracking_number(option)
                 if not history:
                     for item in order.items:
-                        self.stock.move(order.three_pl, item["product"], -item["quantity"], "order", order.id, step.at)
-            if step.state == "received" and not history:
+                        self.stock.move(order.three_pl, item["product"], -item["quantity"], "order", order.id, at)
+            if state == "received" and not history:
                 for item in order.items:
                     self.stock.move(
                         order.three_pl,
@@ -185,28 +167,21 @@ class Borderless360Model:
                         item["quantity"] * item["quantity_per_item"],
                         "order",
                         order.id,
-                        step.at,
+                        at,
                     )
-            if step.state == "delivered":
-                order.delivered_at = step.at
-        if step.tracking:
-            order.tracking.append({**step.tracking, "at": step.at})
+            if state == "delivered":
+                order.delivered_at = at
+        if tracking:
+            order.tracking.append({**tracking, "at": at})
         if not history:  # the full order on state and tracking changes alike, as the docs say
             self._emit("order_update", order)
-            if step.tracking:
+            if tracking:
                 self._emit("tracking_update", order)
 
     def _emit(self, event: str, order: Order) -> None:
         from mock_carriers.carriers.borderless360.webhooks import document  # deferred: its outputs read this module
 
         self._webhooks.emit(event, document(event, self, order))
-
-    def _schedule(self, order: Order) -> None:
-        self._queue_next(order)
-        now = self.now()
-        for step in order.steps[order.applied :]:
-            if step.at >= now:
-                self._namespace.call_at(step.at.timestamp(), self.settle)
 
     # orders
 
@@ -240,13 +215,10 @@ class Borderless360Model:
             option,
         )
         walk = self._fixtures["outbound_walk" if order.order_type == "in_store" else "inbound_walk"]
-        order.steps = [
-            Step(now + parse_duration(step["after"]), step.get("state"), step.get("tracking")) for step in walk
-        ]
         order.tracking_number = (data.get("fulfilment") or {}).get("tracking_number") or None  # an ASN's own
         self.orders[order.id] = order
         self._emit("order_update", order)
-        self._schedule(order)
+        self._walk(order, steps_after(walk, now))
         return order
 
     def update_order(self, client: str, order: Order, data: dict, partial: bool) -> Order:
@@ -279,7 +251,9 @@ class Borderless360Model:
     def cancel(self, order: Order) -> Order:
         if "cancel" not in order.actions:
             raise BadRequest(f'Action "cancel" is not available for an order in state "{order.state}".')
-        order.state, order.steps = "cancelled", order.steps[: order.applied]
+        order.state = "cancelled"
+        if order.timeline is not None:
+            order.timeline.stop()
         self._emit("order_update", order)
         return order
 
@@ -472,10 +446,9 @@ class Borderless360Model:
             three_pl,
             data.get("courier_reference"),
         )
-        order.steps = [Step(at(e["at"]), e.get("state"), e.get("tracking")) for e in data["events"]]
         order.tracking_number = (data.get("fulfilment") or {}).get("tracking_number") or None
         self.orders[order_id] = order
-        self._schedule(order)
+        self._walk(order, steps_from_fixture(data["events"], self._started))
 
     def _tracking_number(self, option: Mapping[str, Any] | None) -> str:
         with self._namespace.lock:

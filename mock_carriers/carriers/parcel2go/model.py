@@ -17,10 +17,11 @@ from typing import Any, Iterable, Mapping
 from mock_carriers.carriers.parcel2go import pricing
 from mock_carriers.carriers.parcel2go.pricing import Charge
 from mock_carriers.carriers.parcel2go.webhooks import case_document, tracking_document
-from mock_carriers.core.durations import parse_duration, parse_relative_time
+from mock_carriers.core.durations import parse_relative_time
 from mock_carriers.core.errors import BadRequest, Invalid, NotFound
-from mock_carriers.core.lifecycle import Occurred, Step, Timeline
+from mock_carriers.core.lifecycle import Occurred, Step, steps_after, steps_from_fixture
 from mock_carriers.core.namespaces import Namespace
+from mock_carriers.core.timelines import StartedTimeline
 from mock_carriers.core.webhooks import CarrierWebhooks
 
 DROP_OFF_TYPES = ("Shop", "Locker")
@@ -98,7 +99,7 @@ class OrderLine:
     extras: list[tuple[str, Charge]]
     reference: str = ""
     customer_reference: str = ""
-    timeline: Timeline | None = None
+    timeline: StartedTimeline | None = None
 
 
 @dataclass
@@ -472,17 +473,13 @@ class Parcel2GoModel:
             parcel.tracking_number = self._tracking_number(self.services[line.service]["tracking_prefix"])
             if drop_off:
                 parcel.print_in_store_barcode = f"P2G{self._digits(10)}"
-        start = max(paid_at, line.collection_date)
-        steps = []
-        for position, step in enumerate(self._fixtures["tracking_walk"]):
-            data = (
-                dict(step, stage="DroppedOff", code="DRP", description="Dropped off at the drop shop")
-                if position == 0 and drop_off
-                else dict(step)
+        steps = steps_after(self._fixtures["tracking_walk"], max(paid_at, line.collection_date))
+        if drop_off:
+            first = steps[0]
+            steps[0] = Step(
+                dict(first.data, stage="DroppedOff", code="DRP", description="Dropped off at the drop shop"), first.at
             )
-            data.pop("after")
-            steps.append(Step(data, start + parse_duration(step["after"])))
-        self._walk(line, steps)
+        self._walk(line, steps, since=paid_at)
 
     # tracking
 
@@ -495,18 +492,18 @@ class Parcel2GoModel:
         events = self.tracking(line)
         return events[-1].data["stage"] if events else None
 
-    def _walk(self, line: OrderLine, steps: list[Step]) -> None:
-        line.timeline = Timeline(steps)
-        now = self._namespace.clock.now()
-        for step in steps:
-            if step.at is not None and step.at >= now:
-                self._namespace.call_at(step.at.timestamp(), lambda s=step: self._happened(line, s))
+    def _walk(self, line: OrderLine, steps: list[Step], since: datetime | None = None) -> None:
+        """The line's stages and cases from `since` on (default: now), each sending its webhook as
+        the namespace clock reaches it."""
+        line.timeline = self._namespace.timelines.start(
+            steps, lambda event: self._happened(line, event), history_before=since
+        )
 
-    def _happened(self, line: OrderLine, step: Step) -> None:
-        if "case" in step.data:
-            self._webhooks.emit("Case", case_document(line, step.data["case"]))
+    def _happened(self, line: OrderLine, event: Occurred) -> None:
+        if "case" in event.data:
+            self._webhooks.emit("Case", case_document(line, event.data["case"]))
         else:
-            self._webhooks.emit("Tracking", tracking_document(line, step.data, step.at))
+            self._webhooks.emit("Tracking", tracking_document(line, event.data, event.at))
 
     # fixtures and identifiers
 
@@ -558,11 +555,7 @@ class Parcel2GoModel:
                 customer_reference=line_data.get("customer_reference", ""),
             )
             order.lines.append(line)
-            steps = [
-                Step({k: v for k, v in event.items() if k != "at"}, parse_relative_time(event["at"], origin))
-                for event in line_data.get("events", [])
-            ]
-            self._walk(line, steps)
+            self._walk(line, steps_from_fixture(line_data.get("events", []), origin))
         self._store(order)
 
     def _store(self, order: Order) -> None:

@@ -6,12 +6,14 @@ No Flask here."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Callable, Mapping
+from functools import partial
+from typing import Any, Mapping
 
 from mock_carriers.carriers.parcellab.records import Checkpoint, Order, Tracking, load_orders
 from mock_carriers.core.drf.throttle import SimpleRateThrottle
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
+from mock_carriers.core.lifecycle import Occurred, Step
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.tokens import TokenAuthority, TokenState
 from mock_carriers.core.webhooks import CarrierWebhooks, hmac_sha256_hex
@@ -51,7 +53,7 @@ class ParcelLabModel:
         )
         limit = fixtures["rate_limit"]
         self.rate_limit = SimpleRateThrottle(limit["requests"], parse_duration(limit["per"]).total_seconds())
-        self._schedule(namespace.clock.now())
+        self._schedule()
 
     def _emit(self, event: str, order: Order, tracking: Tracking, checkpoint: Checkpoint | None) -> None:
         """An event of a consignment; `checkpoint`: the one it concerns (None: the retailer's data)."""
@@ -208,18 +210,26 @@ class ParcelLabModel:
     # learns of it: onDispatch (once), onScheduled (the announced delivery day changed), onDelay,
     # onDelivered. Events before the namespace started are history: none is sent.
 
-    def _schedule(self, now: datetime) -> None:
-        def at(moment: datetime, event: Callable[[], None]) -> None:
-            if moment >= now:
-                self._namespace.call_at(moment.timestamp(), event)
-
+    def _schedule(self) -> None:
+        """Each tracking's timeline: its creation, the retailer's updates and the checkpoints as
+        parcelLab learns of them, in time order (at one instant, in that order)."""
         for order in self.orders:
             for tracking in order.trackings:
-                at(tracking.created, lambda o=order, t=tracking: self._emit("onCreated", o, t, None))
-                for update in tracking.updates:
-                    at(update.at, lambda o=order, t=tracking: self._emit("onUpdated", o, t, None))
-                for index, checkpoint in enumerate(tracking.checkpoints):
-                    at(checkpoint.known_at, lambda o=order, t=tracking, i=index: self._learned(o, t, i))
+                moments: list[tuple[datetime, Mapping[str, Any]]] = [
+                    (tracking.created, {"event": "onCreated"}),
+                    *((update.at, {"event": "onUpdated"}) for update in tracking.updates),
+                    *((c.known_at, {"checkpoint": index}) for index, c in enumerate(tracking.checkpoints)),
+                ]
+                self._namespace.timelines.start(
+                    [Step(data, at) for at, data in sorted(moments, key=lambda moment: moment[0])],
+                    partial(self._fell_due, order, tracking),
+                )
+
+    def _fell_due(self, order: Order, tracking: Tracking, event: Occurred) -> None:
+        if "checkpoint" in event.data:
+            self._learned(order, tracking, event.data["checkpoint"])
+        else:
+            self._emit(event.data["event"], order, tracking, None)
 
     def _learned(self, order: Order, tracking: Tracking, index: int) -> None:
         checkpoint = tracking.checkpoints[index]
