@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 from werkzeug.wrappers import Response
 
@@ -73,7 +73,7 @@ class CorsPolicy:
         if self.expose_headers and not is_preflight:
             response.headers["Access-Control-Expose-Headers"] = ", ".join(self.expose_headers)
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """The policy as the contracts document it (`x-mock-cors`)."""
         return {
             "preflight_status": self.preflight_status,

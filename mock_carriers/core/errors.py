@@ -247,7 +247,7 @@ class ProblemDetails(ErrorDialect):
             return empty_response(error.status)
         status = error.status if error.status in _PROBLEM_TYPES else 500
         problem_type, title = _PROBLEM_TYPES[status]
-        body: dict = {"type": problem_type, "title": title, "status": status}
+        body: dict[str, Any] = {"type": problem_type, "title": title, "status": status}
         if isinstance(error, Invalid):
             body["title"] = "One or more validation errors occurred."
             body["errors"] = error.fields
@@ -282,7 +282,7 @@ class WebApi(ErrorDialect):
             message = error.message or "Too many requests."
         else:
             message = error.message or error.code
-        body: dict = {"Message": message}
+        body: dict[str, Any] = {"Message": message}
         if isinstance(error, Invalid):
             body = {"Message": "The request is invalid.", "ModelState": error.fields}
         return json_response(body, error.status)
@@ -419,7 +419,10 @@ class AdminDialect(ErrorDialect):
     """The admin API's own errors: `{"error": code, "message": text}`."""
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
-        body = {"error": error.code, "message": clip(error.message or error.code.replace("_", " "), 2 * MAX_ECHO)}
+        body: dict[str, Any] = {
+            "error": error.code,
+            "message": clip(error.message or error.code.replace("_", " "), 2 * MAX_ECHO),
+        }
         if isinstance(error, Invalid):
             body["fields"] = _brief_fields(error.fields)
         return json_response(body, error.status)

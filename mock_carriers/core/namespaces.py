@@ -268,7 +268,7 @@ class NamespaceRegistry:
 _DISPOSE_DELAY = 0.05  # seconds: lets the reset's own response go out before the freeing starts
 
 
-def _dispose(doomed: list[Namespace | None]) -> None:
+def _dispose(doomed: list[Namespace] | list[Namespace | None]) -> None:
     """Stop dropped namespaces' timers and cut their requests in flight (no webhook of a reset
     world goes out, no socket of it stays open), then free them on a timer thread, so a reset
     costs the caller O(1) instead of the time to deallocate every token and journal entry they
