@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping
 
 from mock_carriers.core.durations import parse_duration
 from mock_carriers.core.journal import DEFAULT_BODY_LIMIT, JournalEntry
@@ -56,10 +56,10 @@ class Settings:
                 raise ValueError(f"{name} must be {PORT_RANGE}, not {value!r:.40}")
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
         """Defaults, then MOCK_CARRIERS_<FIELD> variables, then explicit overrides (CLI flags)."""
         environ = os.environ if environ is None else environ
-        values = {}
+        values: dict[str, Any] = {}
         for item in fields(cls):
             raw = environ.get(_ENV_PREFIX + item.name.upper())
             if raw is None or item.name in ("on_contract_violation", "on_request"):
@@ -69,7 +69,7 @@ class Settings:
         return cls(**values)
 
 
-def _convert(name: str, raw: str):
+def _convert(name: str, raw: str) -> Any:  # the field's value: an int, float, bool, Path or text
     if name in ("port", "https_port"):
         value = int(raw) if re.fullmatch(r"\s*-?[0-9]{1,6}\s*", raw) else None
         if not is_port(value):
