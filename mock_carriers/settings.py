@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypeGuard
 
 from mock_carriers.core.durations import parse_duration
 from mock_carriers.core.journal import DEFAULT_BODY_LIMIT, JournalEntry
@@ -15,7 +15,7 @@ _ENV_PREFIX = "MOCK_CARRIERS_"
 PORT_RANGE = "a whole number from 0 to 65535 (0 picks a free one)"
 
 
-def is_port(value: object) -> bool:
+def is_port(value: object) -> TypeGuard[int]:
     """A TCP port (0: the system picks a free one); a bool is not a number here."""
     return type(value) is int and 0 <= value <= 65535
 

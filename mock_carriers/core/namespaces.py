@@ -14,7 +14,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Literal, Protocol, overload
 
 from mock_carriers.core.clock import Scheduler, VirtualClock
 from mock_carriers.core.errors import Unavailable
@@ -190,6 +190,10 @@ class NamespaceRegistry:
         with self._lock:
             self._pinned.add(name)
 
+    @overload
+    def get(self, name: str, create: Literal[True] = True) -> Namespace: ...
+    @overload
+    def get(self, name: str, create: bool) -> Namespace | None: ...
     def get(self, name: str, create: bool = True) -> Namespace | None:
         """The live namespace `name`, now in use; created if need be (NamespacesFull if there is no room)."""
         with self._lock:

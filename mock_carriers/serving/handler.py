@@ -185,7 +185,7 @@ class RequestHandler(WSGIRequestHandler):
         """Keep the head to go out with the body's first bytes: one packet, not a head left
         waiting on the peer's delayed ACK."""
         self._head += b"".join(getattr(self, "_headers_buffer", []))
-        self._headers_buffer = []
+        self._headers_buffer: list[bytes] = []
 
     def send_bytes(self, data: bytes) -> None:
         head, self._head = self._head, b""

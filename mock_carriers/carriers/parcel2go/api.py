@@ -205,7 +205,7 @@ def dropshops_near_point(ctx: RequestContext, provider: str) -> Response:
         if not -limit <= value <= limit:
             raise Invalid({name: [f"The value '{text[:100]}' is not valid for {name}."]})
         position.append(value)
-    return json_response({"Results": _nearest(shops, tuple(position))})
+    return json_response({"Results": _nearest(shops, (position[0], position[1]))})
 
 
 def _nearest(shops: list[Mapping[str, Any]], position: tuple[float, float]) -> list[dict]:
@@ -452,6 +452,7 @@ def get_labels(ctx: RequestContext, reference: str) -> Response:
     detail = _query(ctx, "detailLevel", labels.DETAIL_LEVELS, "Labels")
     media = _query(ctx, "labelMedia", labels.MEDIA, "A4")
     file_format = _query(ctx, "labelFormat", labels.FORMATS, "PNG")
+    hashes: tuple[str, ...]  # the order's, and the line's when one is named
     if kind == "OrderId":
         order = model.order(reference)
         lines, hashes = order.lines, (order.hash,)

@@ -22,5 +22,5 @@ def business_error(message: str | None) -> ShapedError:
     return order_errors([(None, "Service", message or NO_PRICE)])
 
 
-def payment_error(name: str, description: str) -> ShapedError:
+def payment_error(name: str, description: str | None) -> ShapedError:
     return ShapedError({"Errors": [{"Name": name, "Description": description}]})
