@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import PathConverter
+from werkzeug.wrappers import Response
 
 from mock_carriers import pipeline
 from mock_carriers.admin.api import admin
@@ -62,7 +63,8 @@ def create_app(settings: Settings | None = None) -> Flask:
             state.contracts.contract(entry.name)
 
     app = Flask("mock_carriers")
-    app.wsgi_app = ForwardedHeaders(app.wsgi_app, peers)  # before anything reads the scheme or Host
+    # before anything reads the scheme or Host (Flask's documented way to add WSGI middleware)
+    app.wsgi_app = ForwardedHeaders(app.wsgi_app, peers)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False  # OPTIONS on an admin route is its 405, not HTML
     app.url_map.merge_slashes = False
@@ -71,11 +73,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["mock_carriers"] = state
     app.register_blueprint(admin, url_prefix="/__admin")
 
-    def carrier_gateway(path: str = ""):
+    def carrier_gateway(path: str = "") -> Response:
         return pipeline.handle(state, request)
 
     @app.before_request
-    def other_methods():
+    def other_methods() -> Response | None:
         """TRACE, PROPFIND and any other method no route lists reach the carrier, which answers
         its own 405 with Allow (and the journal records them)."""
         if request.method not in ALL_METHODS and not request.path.startswith("/__admin"):
@@ -86,17 +88,17 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.add_url_rule(rule, "carrier_gateway", carrier_gateway, methods=ALL_METHODS, provide_automatic_options=False)
 
     @app.errorhandler(HTTPException)
-    def framework_error(error: HTTPException):
+    def framework_error(error: HTTPException) -> Response:
         """Werkzeug's own 404/405/400 (admin routes) as JSON, never its HTML page."""
         code = (error.name or "error").lower().replace(" ", "_")
         return ADMIN_DIALECT.render(HttpError(error.code or 500, code, error.description), "")
 
     @app.errorhandler(CarrierError)
-    def admin_error(error: CarrierError):
+    def admin_error(error: CarrierError) -> Response:
         return ADMIN_DIALECT.render(error, "")
 
     @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):
+    def unexpected_error(error: Exception) -> Response:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         return ADMIN_DIALECT.render(Internal("internal error; see the server log"), "")
 

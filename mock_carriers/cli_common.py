@@ -72,7 +72,7 @@ class NamespaceName(click.ParamType):
         try:
             return check_namespace_name(value)
         except CarrierError as error:
-            self.fail(error.message, param, ctx)
+            self.fail(error.message or error.code, param, ctx)
 
 
 class ScenarioSource(click.ParamType):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -120,7 +121,7 @@ def create_namespace(
     admin_token: str | None,
 ) -> None:
     """Create NAME, or replace it with a fresh world; prints each carrier's base URL."""
-    body = {key: value for key, value in (("seed", seed), ("strict", strict)) if value is not None}
+    body: dict[str, Any] = {key: value for key, value in (("seed", seed), ("strict", strict)) if value is not None}
     if overlay is not None:
         body["fixtures"] = _read_overlay(overlay)
     document = call(url, admin_token, "PUT", f"/namespaces/{name}", json=body)

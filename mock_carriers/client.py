@@ -15,10 +15,14 @@ import hashlib
 import os
 import tempfile
 import uuid
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, cast
 from urllib.parse import urlsplit
 
 import requests
+
+if TYPE_CHECKING:
+    from mock_carriers.server import Server
+    from mock_carriers.settings import Settings
 
 
 class AdminError(Exception):
@@ -61,7 +65,7 @@ class _Admin:
         if admin_token:
             self.session.headers["Authorization"] = f"Bearer {admin_token}"
 
-    def call(self, method: str, path: str, timeout: float = 30, **kwargs) -> Any:
+    def call(self, method: str, path: str, timeout: float = 30, **kwargs: Any) -> Any:
         response = self.session.request(method, f"{self.url}/__admin{path}", timeout=timeout, **kwargs)
         try:
             body = response.json() if response.content else None
@@ -94,7 +98,11 @@ class MockCarriers:
     """A running mock: started in this process (`start`) or reached over HTTP (`connect`)."""
 
     def __init__(
-        self, url: str, admin_token: str | None = None, server: Any = None, session: requests.Session | None = None
+        self,
+        url: str,
+        admin_token: str | None = None,
+        server: Server | None = None,
+        session: requests.Session | None = None,
     ) -> None:
         """`session`: the requests.Session the admin calls go through (a transport of your own)."""
         self.url = url.rstrip("/")
@@ -103,7 +111,7 @@ class MockCarriers:
 
     @classmethod
     def start(
-        cls, settings: Any = None, *, host: str | None = None, port: int | None = None, **overrides
+        cls, settings: Settings | None = None, *, host: str | None = None, port: int | None = None, **overrides: Any
     ) -> "MockCarriers":
         """A real server in a background thread of this process: on 127.0.0.1 and a free port unless
         `host` / `port` say otherwise (`host="0.0.0.0"` for a client in a container). `overrides` are
@@ -115,11 +123,8 @@ class MockCarriers:
         if settings is None:
             settings = Settings(host=host or "127.0.0.1", port=0 if port is None else port, **overrides)
         else:
-            settings = dataclasses.replace(
-                settings,
-                **overrides,
-                **{key: value for key, value in (("host", host), ("port", port)) if value is not None},
-            )
+            given: dict[str, Any] = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
+            settings = dataclasses.replace(settings, **overrides, **given)
         server = Server(create_app(settings), settings.host, settings.port).start()
         return cls(server.url, settings.admin_token, server)
 
@@ -128,11 +133,15 @@ class MockCarriers:
         """A server already running (a container, say); ValueError if `url` is no http(s) URL."""
         return cls(check_url(url), admin_token)
 
-    def health(self, timeout: float = 10) -> dict:
-        return self._admin.call("GET", "/health", timeout=timeout)
+    def health(self, timeout: float = 10) -> dict[str, Any]:
+        return cast("dict[str, Any]", self._admin.call("GET", "/health", timeout=timeout))
 
     def sandbox(
-        self, name: str | None = None, seed: int | None = None, fixtures: dict | None = None, strict: bool | None = None
+        self,
+        name: str | None = None,
+        seed: int | None = None,
+        fixtures: dict[str, Any] | None = None,
+        strict: bool | None = None,
     ) -> "Sandbox":
         """A fresh namespace (created or replaced); a random name if none is given. `strict` checks
         every request against the carriers' contracts (None: as the server says)."""
@@ -145,7 +154,7 @@ class MockCarriers:
         return Sandbox(self._admin, self._admin.call("PUT", f"/namespaces/{name}", json=body))
 
     def reset(self) -> int:
-        return self._admin.call("POST", "/reset")["reset"]
+        return cast(int, self._admin.call("POST", "/reset")["reset"])
 
     def stop(self) -> None:
         if self._server is not None:
@@ -155,14 +164,14 @@ class MockCarriers:
     def __enter__(self) -> "MockCarriers":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
 
 class Sandbox:
     """One namespace: its base URLs, credentials, magic references, clock, tokens and journal."""
 
-    def __init__(self, admin: _Admin, document: dict) -> None:
+    def __init__(self, admin: _Admin, document: dict[str, Any]) -> None:
         self._admin = admin
         self.document = document
         self.name: str = document["namespace"]
@@ -171,17 +180,17 @@ class Sandbox:
         self.faults = SandboxFaults(admin, self.name)
         self.webhooks = SandboxWebhooks(self, admin)
 
-    def carrier(self, name: str) -> dict:
+    def carrier(self, name: str) -> dict[str, Any]:
         """The namespace document's part for one carrier (UnknownName, naming the carriers, if none)."""
-        carriers = self.document["carriers"]
+        carriers: dict[str, dict[str, Any]] = self.document["carriers"]
         if name not in carriers:
             raise UnknownName("carrier", name, carriers)
         return carriers[name]
 
     def url(self, carrier: str) -> str:
-        return self.carrier(carrier)["base_url"]
+        return cast(str, self.carrier(carrier)["base_url"])
 
-    def credentials(self, carrier: str, *keys: str) -> dict:
+    def credentials(self, carrier: str, *keys: str) -> dict[str, Any]:
         """The carrier's test credentials, to pass to a client as keyword arguments: all of them, or
         only `keys` for a client that takes fewer (`credentials("parcellab", "account", "token")`)."""
         credentials = dict(self.carrier(carrier)["credentials"])
@@ -190,7 +199,7 @@ class Sandbox:
                 raise UnknownName(f"{carrier} credential", key, credentials)
         return {key: credentials[key] for key in keys} if keys else credentials
 
-    def references(self, carrier: str) -> dict:
+    def references(self, carrier: str) -> dict[str, Any]:
         return dict(self.carrier(carrier)["references"])
 
     def proxy_env(self) -> dict[str, str]:
@@ -229,7 +238,9 @@ class Sandbox:
                 else:
                     os.environ[name] = value
 
-    def journal(self, carrier: str | None = None, limit: int | None = None, operation: str | None = None) -> list[dict]:
+    def journal(
+        self, carrier: str | None = None, limit: int | None = None, operation: str | None = None
+    ) -> list[dict[str, Any]]:
         """The namespace's requests and answers, oldest first: every one, or a carrier's, or one
         operation's (its operationId, "getConsignment", or as violations name it,
         "border-express:getConsignment"); `limit` keeps the newest."""
@@ -245,16 +256,17 @@ class Sandbox:
             for key, value in (("carrier", carrier), ("limit", limit))
             if value is not None and not (key == "limit" and operation is not None)
         }
-        entries = self._admin.call("GET", f"/namespaces/{self.name}/journal", params=params)["entries"]
+        answer = self._admin.call("GET", f"/namespaces/{self.name}/journal", params=params)
+        entries: list[dict[str, Any]] = answer["entries"]
         if operation is not None:
             entries = [entry for entry in entries if entry["operation"] == operation]
             entries = entries[-limit:] if limit else entries
         return entries
 
-    def apply_scenario(self, path) -> dict:
+    def apply_scenario(self, path: str | os.PathLike[str]) -> dict[str, Any]:
         """Replace this namespace's world with a scenario file's; the answer tells what it holds now."""
         with open(path, "rb") as handle:
-            result = self._admin.call(
+            result: dict[str, Any] = self._admin.call(
                 "POST",
                 f"/namespaces/{self.name}/scenario",
                 data=handle.read(),
@@ -263,11 +275,13 @@ class Sandbox:
         self.document = {key: result[key] for key in ("namespace", "seed", "strict", "carriers")}
         return result
 
-    def violations(self, clear: bool = False) -> list[dict]:
+    def violations(self, clear: bool = False) -> list[dict[str, Any]]:
         """The contract violations of this namespace's requests (strict mode); `clear` forgets the
         ones returned, for a test that broke the contract on purpose."""
         method = "DELETE" if clear else "GET"
-        return self._admin.call(method, f"/namespaces/{self.name}/violations")["violations"]
+        return cast(
+            "list[dict[str, Any]]", self._admin.call(method, f"/namespaces/{self.name}/violations")["violations"]
+        )
 
     def drop(self) -> None:
         """Reset the namespace: its next use starts again from the fixtures."""
@@ -294,7 +308,7 @@ class SandboxWebhooks:
         filters: Iterable[str] | None = None,
         headers: dict[str, str] | None = None,
         description: str | None = None,
-    ) -> dict:
+    ) -> dict[str, Any]:
         """Subscribe `url` to the carrier's events as its portal (or support desk) would, for the
         carriers that sign up receivers that way; answers the subscription."""
         self._sandbox.carrier(carrier)
@@ -306,22 +320,24 @@ class SandboxWebhooks:
             "description": description,
             "filters": list(filters) if filters is not None else None,
         }
-        return self._admin.call(
+        subscription: dict[str, Any] = self._admin.call(
             "POST", f"{self._path}/subscriptions", json={key: value for key, value in body.items() if value is not None}
         )
+        return subscription
 
-    def outbox(self, carrier: str | None = None) -> dict:
+    def outbox(self, carrier: str | None = None) -> dict[str, Any]:
         """The whole outbox document: `subscriptions`, `deliveries` (each with every attempt) and
         `trimmed` (finished deliveries that made room for newer ones)."""
         if carrier is not None:
             self._sandbox.carrier(carrier)
-        return self._admin.call("GET", self._path, params={"carrier": carrier} if carrier else None)
+        outbox: dict[str, Any] = self._admin.call("GET", self._path, params={"carrier": carrier} if carrier else None)
+        return outbox
 
-    def subscriptions(self, carrier: str | None = None) -> list[dict]:
-        return self.outbox(carrier)["subscriptions"]
+    def subscriptions(self, carrier: str | None = None) -> list[dict[str, Any]]:
+        return cast("list[dict[str, Any]]", self.outbox(carrier)["subscriptions"])
 
-    def deliveries(self, carrier: str | None = None) -> list[dict]:
-        return self.outbox(carrier)["deliveries"]
+    def deliveries(self, carrier: str | None = None) -> list[dict[str, Any]]:
+        return cast("list[dict[str, Any]]", self.outbox(carrier)["deliveries"])
 
 
 class SandboxClock:
@@ -329,21 +345,21 @@ class SandboxClock:
         self._admin, self._path = admin, f"/namespaces/{namespace}/clock"
 
     def now(self) -> str:
-        return self._admin.call("GET", self._path)["now"]
+        return cast(str, self._admin.call("GET", self._path)["now"])
 
-    def _act(self, **body) -> dict:
-        return self._admin.call("POST", self._path, json=body)
+    def _act(self, **body: Any) -> dict[str, Any]:
+        return cast("dict[str, Any]", self._admin.call("POST", self._path, json=body))
 
-    def freeze(self) -> dict:
+    def freeze(self) -> dict[str, Any]:
         return self._act(action="freeze")
 
-    def resume(self) -> dict:
+    def resume(self) -> dict[str, Any]:
         return self._act(action="resume")
 
-    def advance(self, by: str | float) -> dict:
+    def advance(self, by: str | float) -> dict[str, Any]:
         return self._act(action="advance", by=by)
 
-    def set(self, to: str) -> dict:
+    def set(self, to: str) -> dict[str, Any]:
         return self._act(action="set", to=to)
 
 
@@ -359,9 +375,10 @@ class SandboxTokens:
 
     def _change(self, action: str, carrier: str, token: str | None, client_id: str | None) -> int:
         body = {"carrier": carrier, "token": token, "client_id": client_id}
-        return self._admin.call(
+        affected: int = self._admin.call(
             "POST", f"{self._path}/{action}", json={k: v for k, v in body.items() if v is not None}
         )["affected"]
+        return affected
 
 
 class SandboxFaults:
@@ -370,20 +387,20 @@ class SandboxFaults:
     def __init__(self, admin: _Admin, namespace: str) -> None:
         self._admin, self._path = admin, f"/namespaces/{namespace}/faults"
 
-    def add(self, **rule) -> "FaultHandle":
+    def add(self, **rule: Any) -> "FaultHandle":
         return FaultHandle(self._admin, self._path, self._admin.call("POST", self._path, json=rule))
 
-    def list(self) -> list[dict]:
-        return self._admin.call("GET", self._path)["faults"]
+    def list(self) -> list[dict[str, Any]]:
+        return cast("list[dict[str, Any]]", self._admin.call("GET", self._path)["faults"])
 
     def clear(self) -> int:
-        return self._admin.call("DELETE", self._path)["removed"]
+        return cast(int, self._admin.call("DELETE", self._path)["removed"])
 
 
 class FaultHandle:
     """One rule as added; `remove()` takes it out again (a rule already gone is fine)."""
 
-    def __init__(self, admin: _Admin, path: str, rule: dict) -> None:
+    def __init__(self, admin: _Admin, path: str, rule: dict[str, Any]) -> None:
         self._admin, self._path, self.rule = admin, path, rule
         self.id: str = rule["id"]
 
@@ -395,7 +412,7 @@ class FaultHandle:
                 raise
 
 
-def violation_report(violations: list[dict]) -> str:
+def violation_report(violations: list[dict[str, Any]]) -> str:
     """Strict mode's violations (as the admin API lists them) for a person: grouped by request,
     each with where it is, the rule and the operation."""
     count = f"{len(violations)} violation{'' if len(violations) == 1 else 's'}"

@@ -64,8 +64,8 @@ def validate_request(
     values: dict[str, list[str]] = {}
     for name, value in parse_qsl(path.partition("?")[2], keep_blank_values=True):
         values.setdefault(name, []).append(value)
-    for name, value in (query or {}).items():
-        values[name] = value if isinstance(value, list) else [value]
+    for name, given in (query or {}).items():
+        values[name] = given if isinstance(given, list) else [given]
     return _book().contract(carrier).check_request(operation, values, list(headers or {}), raw, media)
 
 

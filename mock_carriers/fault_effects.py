@@ -24,6 +24,7 @@ def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Names
     request used up meanwhile). A rule is claimed (counted as fired) only when it acts."""
     effect, params, book = rule.effect, rule.params, namespace.faults
     if effect == "quota":
+        assert rule.quota is not None  # parse_rule gives every quota rule its window
         retry_after = rule.quota.hit(_quota_key(request, carrier), namespace.clock.timestamp())
         if retry_after is None or not book.claim(rule):
             return False

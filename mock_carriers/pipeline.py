@@ -82,7 +82,9 @@ def handle(state: AppState, request: Request) -> Response:
             faults.append(rule)
             if not fault_effects.before(rule, request, carrier, namespace):
                 faults.pop()  # a quota with room left: nothing happened
-        refusal = violations and strict_mode.refusal(state, carrier, dialect, operation, violations)
+        refusal = (
+            violations and operation is not None and strict_mode.refusal(state, carrier, dialect, operation, violations)
+        )
         if refusal:
             raise refusal
         context = RequestContext(request, carrier, namespace, target)

@@ -21,8 +21,13 @@ from __future__ import annotations
 
 import difflib
 import os
+from typing import TYPE_CHECKING, Generator, Iterator
 
 import pytest
+
+if TYPE_CHECKING:
+    from mock_carriers.client import MockCarriers, Sandbox
+    from mock_carriers.webhook_sink import WebhookSink
 
 SCENARIO = "carriers_scenario"
 SCENARIO_ALIAS = "carrier_scenario"  # the first spelling, kept working with a deprecation warning
@@ -128,7 +133,7 @@ def _unusable(url: str, token: str | None) -> str | None:
 
 
 @pytest.fixture(scope="session")
-def carriers_server(request: pytest.FixtureRequest):
+def carriers_server(request: pytest.FixtureRequest) -> Iterator[MockCarriers]:
     """The MockCarriers server of this test session (per xdist worker)."""
     from mock_carriers.client import MockCarriers
 
@@ -146,7 +151,7 @@ def carriers_server(request: pytest.FixtureRequest):
 
 
 @pytest.fixture
-def carriers(carriers_server, request: pytest.FixtureRequest):
+def carriers(carriers_server: MockCarriers, request: pytest.FixtureRequest) -> Iterator[Sandbox]:
     """A fresh Sandbox (namespace) for one test, dropped after it; with the `carriers_scenario`
     marker, the scenario's world (its own `namespace` is ignored: each test keeps its own)."""
     sandbox = carriers_server.sandbox(strict=_strict(request))
@@ -168,7 +173,8 @@ def _strict(request: pytest.FixtureRequest) -> bool:
     marker = request.node.get_closest_marker(STRICT)
     if marker is not None:
         return bool(marker.args[0]) if marker.args else True
-    return request.config.getoption("--mock-carriers-strict") == "on"
+    option: str = request.config.getoption("--mock-carriers-strict")
+    return option == "on"
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -188,7 +194,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_call(item: pytest.Item):
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """After a test passes, fail it if its requests broke a carrier's contract; after it fails for
     another reason, keep the violations for its report, since they often are the reason."""
     try:
@@ -224,19 +230,22 @@ def _violation_report(item: pytest.Item) -> str | None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     text = item.stash.get(_REPORT, None)
     if call.when == "call" and text and report.failed:
-        if hasattr(report.longrepr, "addsection"):
-            report.longrepr.addsection("mock-carriers strict mode", text)
+        addsection = getattr(report.longrepr, "addsection", None)  # a traceback's report has sections
+        if addsection is not None:
+            addsection("mock-carriers strict mode", text)
         else:
             report.longrepr = f"{report.longrepr}\n\n{text}"
     return report
 
 
 @pytest.fixture
-def carriers_proxy(carriers, monkeypatch: pytest.MonkeyPatch):
+def carriers_proxy(carriers: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
     """The test's `carriers` namespace, with the environment set (for the test only) so that a
     client calling the carriers' real hosts over HTTPS reaches it through the mock as a proxy,
     trusting the mock's CA: the client runs with no change at all."""
@@ -246,7 +255,7 @@ def carriers_proxy(carriers, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
-def webhook_sink(request: pytest.FixtureRequest):
+def webhook_sink(request: pytest.FixtureRequest) -> Iterator[WebhookSink]:
     """A real webhook receiver (on 127.0.0.1, or --mock-carriers-sink-host) that records requests
     and answers chosen statuses."""
     from mock_carriers.webhook_sink import WebhookSink

@@ -16,7 +16,7 @@ from flask import Flask
 from mock_carriers import __version__
 from mock_carriers.connection_faults import ConnectionFaults
 from mock_carriers.serving.handler import Endpoint, RequestHandler
-from mock_carriers.serving.listener import Client, Connections, Listener, bind, default_connection_limit
+from mock_carriers.serving.listener import Address, Client, Connections, Listener, bind, default_connection_limit
 from mock_carriers.serving.secure import TlsTerminator
 
 WRITE_TIMEOUT = 30.0  # seconds a client may leave one write of its answer unread
@@ -120,6 +120,6 @@ class Server:
 _WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1"}  # a wildcard bind, and where this machine reaches it
 
 
-def _local_url(scheme: str, address: tuple) -> str:
+def _local_url(scheme: str, address: Address) -> str:
     host = _WILDCARDS.get(address[0], address[0])
     return f"{scheme}://[{host}]:{address[1]}" if ":" in host else f"{scheme}://{host}:{address[1]}"

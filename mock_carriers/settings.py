@@ -6,7 +6,7 @@ import os
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Mapping, TypeGuard
 
 from mock_carriers.core.durations import parse_duration
 from mock_carriers.core.journal import DEFAULT_BODY_LIMIT, JournalEntry
@@ -15,7 +15,7 @@ _ENV_PREFIX = "MOCK_CARRIERS_"
 PORT_RANGE = "a whole number from 0 to 65535 (0 picks a free one)"
 
 
-def is_port(value: object) -> bool:
+def is_port(value: object) -> TypeGuard[int]:
     """A TCP port (0: the system picks a free one); a bool is not a number here."""
     return type(value) is int and 0 <= value <= 65535
 
@@ -56,10 +56,10 @@ class Settings:
                 raise ValueError(f"{name} must be {PORT_RANGE}, not {value!r:.40}")
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
         """Defaults, then MOCK_CARRIERS_<FIELD> variables, then explicit overrides (CLI flags)."""
         environ = os.environ if environ is None else environ
-        values = {}
+        values: dict[str, Any] = {}
         for item in fields(cls):
             raw = environ.get(_ENV_PREFIX + item.name.upper())
             if raw is None or item.name in ("on_contract_violation", "on_request"):
@@ -69,7 +69,7 @@ class Settings:
         return cls(**values)
 
 
-def _convert(name: str, raw: str):
+def _convert(name: str, raw: str) -> Any:  # the field's value: an int, float, bool, Path or text
     if name in ("port", "https_port"):
         value = int(raw) if re.fullmatch(r"\s*-?[0-9]{1,6}\s*", raw) else None
         if not is_port(value):

@@ -21,6 +21,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 
@@ -33,12 +34,13 @@ class Received:
     body: bytes
     status: int  # what the sink answered
 
-    def json(self):
+    def json(self) -> Any:
         return json.loads(self.body)
 
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    server_address: tuple[str, int] | tuple[str, int, int, int]  # an IPv4 or IPv6 socket's: the host as text
 
     def server_bind(self) -> None:
         """As HTTPServer's, without its getfqdn(): a reverse DNS lookup for a name nothing uses."""
@@ -136,7 +138,7 @@ class WebhookSink:
             self._lock.notify_all()
         return status, reply
 
-    def _handler(self):
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -150,7 +152,7 @@ class WebhookSink:
 
             do_GET = do_POST = do_PUT = _answer
 
-            def log_message(self, format, *args) -> None:
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         return Handler

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
+from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
 
 from mock_carriers.core.errors import empty_response
@@ -39,7 +40,7 @@ class CorsPolicy:
     max_age: int | None = None  # seconds a browser may keep a preflight's answer
     allow_credentials: bool = False
 
-    def preflight(self, request_headers: Mapping[str, str], method: str) -> Response | None:
+    def preflight(self, request_headers: Headers | Mapping[str, str], method: str) -> Response | None:
         """The answer to a preflight, None for any other request (it goes on to the app)."""
         asked = request_headers.get("Access-Control-Request-Method")
         if method != "OPTIONS" or asked is None or _origin(request_headers) is None:
@@ -59,7 +60,7 @@ class CorsPolicy:
             response.headers["Access-Control-Max-Age"] = str(self.max_age)
         return response
 
-    def decorate(self, request_headers: Mapping[str, str], method: str, response: Response) -> None:
+    def decorate(self, request_headers: Headers | Mapping[str, str], method: str, response: Response) -> None:
         """Add the Access-Control headers to an answer (a preflight's included) of a request with an Origin."""
         origin = _origin(request_headers)
         if origin is None:
@@ -73,7 +74,7 @@ class CorsPolicy:
         if self.expose_headers and not is_preflight:
             response.headers["Access-Control-Expose-Headers"] = ", ".join(self.expose_headers)
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """The policy as the contracts document it (`x-mock-cors`)."""
         return {
             "preflight_status": self.preflight_status,
@@ -86,7 +87,7 @@ class CorsPolicy:
         }
 
 
-def _origin(request_headers: Mapping[str, str]) -> str | None:
+def _origin(request_headers: Headers | Mapping[str, str]) -> str | None:
     origin = request_headers.get("Origin")
     return origin if origin is not None and _ORIGIN.match(origin) else None
 

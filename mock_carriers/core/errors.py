@@ -222,7 +222,10 @@ class AdminDialect(ErrorDialect):
     """The admin API's own errors: `{"error": code, "message": text}`."""
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
-        body = {"error": error.code, "message": clip(error.message or error.code.replace("_", " "), 2 * MAX_ECHO)}
+        body: dict[str, Any] = {
+            "error": error.code,
+            "message": clip(error.message or error.code.replace("_", " "), 2 * MAX_ECHO),
+        }
         if isinstance(error, Invalid):
             body["fields"] = _brief_fields(error.fields)
         return json_response(body, error.status)

@@ -59,7 +59,7 @@ _BOUNDS = {  # parameter -> (default, lowest, highest)
 class FaultRule:
     id: str
     effect: str
-    params: dict
+    params: dict[str, Any]
     carrier: str | None = None
     operation: str | None = None
     method: str | None = None
@@ -72,7 +72,7 @@ class FaultRule:
     matched: int = 0
     fired: int = 0
     quota: FixedWindow | None = None
-    path_pattern: re.Pattern | None = None  # `path` compiled once
+    path_pattern: re.Pattern[str] | None = None  # `path` compiled once
 
     def matches(self, carrier: str, operation: str | None, method: str, path: str) -> bool:
         return (
@@ -87,7 +87,7 @@ class FaultRule:
     def retired(self) -> bool:
         return self.times is not None and self.fired >= self.times
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "effect": self.effect,
@@ -226,8 +226,8 @@ def parse_rule(
     effect = spec.get("effect")
     if effect not in EFFECTS:
         raise Invalid({"effect": [f"must be one of {', '.join(EFFECTS)}"]})
-    matchers = ("carrier", "event") if effect in WEBHOOK else ("carrier", "operation", "method", "path")
-    allowed = set(_DECISION) | set(matchers) | set(PARAMETERS.get(effect, ()))
+    matcher_names = ("carrier", "event") if effect in WEBHOOK else ("carrier", "operation", "method", "path")
+    allowed = set(_DECISION) | set(matcher_names) | set(PARAMETERS.get(effect, ()))
     for name in spec:
         if name not in allowed:
             errors[str(name)[:60]] = [f"not a field of a {effect} rule"]
@@ -263,9 +263,12 @@ def parse_rule(
 
 
 def _matchers(
-    spec: Mapping[str, Any], operations: Mapping[str, Iterable[str]], events: Mapping[str, Iterable[str]], errors: dict
-) -> dict:
-    found = {}
+    spec: Mapping[str, Any],
+    operations: Mapping[str, Iterable[str]],
+    events: Mapping[str, Iterable[str]],
+    errors: dict[str, list[str]],
+) -> dict[str, Any]:  # keyword arguments of FaultRule: text or None
+    found: dict[str, Any] = {}
     for name in _MATCHERS:
         value = spec.get(name)
         if value is not None and (not isinstance(value, str) or not value or len(value) > 300):
@@ -288,12 +291,12 @@ def _matchers(
         known = events.get(carrier, ()) if carrier else {name for names in events.values() for name in names}
         if event not in known:
             errors["event"] = [f"no webhook event {event[:80]!r}" + (f" of {carrier}" if carrier else "")]
-    if found.get("method"):
-        found["method"] = found["method"].upper()
+    if method := found.get("method"):
+        found["method"] = method.upper()
     return found
 
 
-def _parameters(effect: str, spec: Mapping[str, Any], errors: dict) -> dict:
+def _parameters(effect: str, spec: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
     if effect == "latency":
         return _latency(spec, errors)
     if effect == "status":
@@ -343,13 +346,13 @@ def _parameters(effect: str, spec: Mapping[str, Any], errors: dict) -> dict:
     return {}
 
 
-def _latency(spec: Mapping[str, Any], errors: dict) -> dict:
+def _latency(spec: Mapping[str, Any], errors: dict[str, list[str]]) -> dict[str, Any]:
     distribution = spec.get("distribution", "fixed")
     needed = {"fixed": ("ms",), "uniform": ("min_ms", "max_ms"), "lognormal": ("median_ms", "sigma")}
     if not isinstance(distribution, str) or distribution not in needed:  # {} or [] cannot be looked up
         errors["distribution"] = ["must be fixed, uniform or lognormal"]
         return {}
-    params: dict = {"distribution": distribution}
+    params: dict[str, Any] = {"distribution": distribution}
     for name in needed[distribution]:
         value = spec.get(name)
         top = 10.0 if name == "sigma" else MAX_LATENCY_MS

@@ -8,17 +8,23 @@ import copy
 import re
 import threading
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol
 
 from mock_carriers.core.durations import EARLIEST, parse_duration, parse_relative_time
 from mock_carriers.core.limits import brief_view, clip
+
+if TYPE_CHECKING:
+    import jsonschema
+    from referencing import Registry
 
 
 class FixtureError(ValueError):
     """A fixture document that does not fit its schema (or is not YAML at all). `problems` holds
     each mistake as (line or None, path of parts, message in plain words), one per line of the text."""
 
-    def __init__(self, message: str, problems: list[tuple[int | None, tuple, str]] | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[tuple[int | None, tuple[str | int, ...], str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.problems = problems or []
 
@@ -35,7 +41,7 @@ def load_yaml(path: Path) -> Any:
 
 
 # A carrier's checks beyond its schema (references between keys): yields (field path, message).
-CrossCheck = Callable[[Any], Iterable[tuple[tuple, str]]]
+CrossCheck = Callable[[Any], Iterable[tuple[tuple[str | int, ...], str]]]
 
 
 class FixtureSpec(Protocol):
@@ -74,20 +80,21 @@ def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> Non
     )
 
 
-def located(path: tuple, message: str) -> str:
+def located(path: tuple[str | int, ...], message: str) -> str:
     """ "field.path: message", or the message alone for the whole document."""
     return f"{clip(field_path(path))}: {message}" if path else message
 
 
-def _shared_schemas():
+def _shared_schemas() -> Registry[Any]:
     """Schema parts every carrier's fixtures share, referred to by their `$id`."""
     from referencing import Registry, Resource
 
     shared = load_yaml(Path(__file__).with_name("webhook_retries.schema.yaml"))
-    return Registry().with_resource(shared["$id"], Resource.from_contents(shared))
+    registry: Registry[Any] = Registry().with_resource(shared["$id"], Resource.from_contents(shared))
+    return registry
 
 
-def _format_checker():
+def _format_checker() -> jsonschema.FormatChecker:
     """Formats our schemas use, checked by the parsers that read them (a pattern alone would let
     "2026-13-45" or "+99999999d" through, to fail later on every read)."""
     import jsonschema
@@ -101,14 +108,14 @@ def _format_checker():
     return checker
 
 
-def field_path(parts) -> str:
+def field_path(parts: Iterable[str | int]) -> str:
     text = ""
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text or "(document)"
 
 
-def lines_of(text: str) -> Callable[[list], int]:
+def lines_of(text: str) -> Callable[[list[str | int]], int]:
     """For the YAML text (parsed once), the 1-based line of the deepest node on a path of parts that
     exists in it: a mapping's entry at its key's line (where the reader looks for it), an item of a
     list at its own."""
@@ -118,7 +125,7 @@ def lines_of(text: str) -> Callable[[list], int]:
 
     root = safe_yaml.compose(text)
 
-    def find(parts: list) -> int:
+    def find(parts: list[str | int]) -> int:
         node, line = root, root.start_mark.line if root is not None else 0
         for part in parts:
             entry = None

@@ -16,7 +16,10 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication
 
 _TOKEN = r"[!#$%&'*+.^_`|~0-9A-Za-z-]+"
 _QUOTED = r'"(?:[\t !#-\[\]-~\x80-\xff]|\\[\t -~\x80-\xff])*"'
@@ -89,8 +92,8 @@ def apply_forwarded(environ: dict[str, Any]) -> None:
         environ["HTTP_HOST"] = host
     if port:
         current = _host(environ.get("HTTP_HOST"))
-        if current:
-            environ["HTTP_HOST"] = f"{_HOST.match(current)['name']}:{port}"
+        if current and (found := _HOST.match(current)):
+            environ["HTTP_HOST"] = f"{found['name']}:{port}"
         else:
             environ["SERVER_PORT"] = port
 
@@ -98,10 +101,10 @@ def apply_forwarded(environ: dict[str, Any]) -> None:
 class ForwardedHeaders:
     """WSGI middleware: a trusted peer's forwarded headers applied, then the app."""
 
-    def __init__(self, app: Callable, peers: TrustedPeers) -> None:
+    def __init__(self, app: WSGIApplication, peers: TrustedPeers) -> None:
         self.app, self.peers = app, peers
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if self.peers.trust(environ.get("REMOTE_ADDR")):
             apply_forwarded(environ)
         return self.app(environ, start_response)

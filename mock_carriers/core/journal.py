@@ -7,6 +7,7 @@ import itertools
 import threading
 from collections import deque
 from dataclasses import dataclass, field
+from typing import Any, Mapping
 
 from mock_carriers.core.contracts.violations import Violation
 from mock_carriers.core.durations import format_instant
@@ -33,13 +34,13 @@ class JournalEntry:
     response_body: bytes
     at: float
     duration_ms: float
-    faults: list[dict] = field(default_factory=list)  # the fault rules applied: {id, effect}
+    faults: list[dict[str, Any]] = field(default_factory=list)  # the fault rules applied: {id, effect}
     contract_violations: list[Violation] = field(default_factory=list)
     id: int = 0
     request_body_cut: int = 0  # bytes of the body not kept
     response_body_cut: int = 0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "at": format_instant(self.at),
@@ -65,7 +66,7 @@ class JournalEntry:
         }
 
 
-def request_headers(environ: dict) -> dict[str, str]:
+def request_headers(environ: Mapping[str, Any]) -> dict[str, str]:
     """The request's headers as WSGI keeps them: copying these is cheaper than Werkzeug's Headers."""
     return {
         key: value
@@ -82,7 +83,7 @@ def _header_names(environ_headers: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _body(data: bytes, content_type: str, cut: int) -> dict:
+def _body(data: bytes, content_type: str, cut: int) -> dict[str, Any]:
     """Text bodies as text, binary ones (images, PDFs) as base64; `body_truncated` says how many
     bytes were not kept (a character the cut went through is not shown, and counts as cut)."""
     if any(kind in content_type for kind in _TEXT_TYPES) or not content_type:
@@ -94,7 +95,7 @@ def _body(data: bytes, content_type: str, cut: int) -> dict:
     return {"body_base64": base64.b64encode(data).decode("ascii"), **_cut(cut)}
 
 
-def _cut(count: int) -> dict:
+def _cut(count: int) -> dict[str, int]:
     return {"body_truncated": count} if count else {}
 
 
@@ -122,7 +123,7 @@ class Journal:
             with self._violating_lock:
                 self._violating.append(entry)
 
-    def violations(self, clear: bool = False) -> list[dict]:
+    def violations(self, clear: bool = False) -> list[dict[str, Any]]:
         """Every contract violation kept, oldest first, each with the request it came from."""
         with self._violating_lock:
             entries = list(self._violating)

@@ -7,7 +7,7 @@ build gigabytes (a YAML alias bomb) or recurse once per level of a deeply nested
 from __future__ import annotations
 
 import reprlib
-from typing import Any
+from typing import Any, Callable
 
 MAX_NODES = 100_000  # values in one document, aliases expanded: a shipped contract has about 6,000
 MAX_DEPTH = 64  # nesting levels: no fixture, scenario or carrier document comes near it
@@ -21,7 +21,8 @@ class _Brief(reprlib.Repr):
     def repr1(self, x: Any, level: int) -> str:
         for kind in (str, dict, list, tuple, int):
             if isinstance(x, kind):
-                return getattr(self, f"repr_{kind.__name__}")(x, level)
+                method: Callable[[Any, int], str] = getattr(self, f"repr_{kind.__name__}")
+                return method(x, level)
         return self.repr_instance(x, level)
 
 
@@ -49,12 +50,12 @@ class _Str(str):
     __repr__ = brief
 
 
-class _List(list):
+class _List(list[Any]):
     __slots__ = ()
     __repr__ = brief
 
 
-class _Dict(dict):
+class _Dict(dict[Any, Any]):
     __slots__ = ()
     __repr__ = brief
 

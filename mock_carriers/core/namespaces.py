@@ -14,7 +14,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Literal, Protocol, overload
 
 from mock_carriers.core.clock import Scheduler, VirtualClock
 from mock_carriers.core.errors import Unavailable
@@ -182,6 +182,10 @@ class NamespaceRegistry:
         with self._lock:
             self._pinned.add(name)
 
+    @overload
+    def get(self, name: str, create: Literal[True] = True) -> Namespace: ...
+    @overload
+    def get(self, name: str, create: bool) -> Namespace | None: ...
     def get(self, name: str, create: bool = True) -> Namespace | None:
         """The live namespace `name`, now in use; created if need be (NamespacesFull if there is no room)."""
         with self._lock:
@@ -260,7 +264,7 @@ class NamespaceRegistry:
 _DISPOSE_DELAY = 0.05  # seconds: lets the reset's own response go out before the freeing starts
 
 
-def _dispose(doomed: list[Namespace | None]) -> None:
+def _dispose(doomed: list[Namespace] | list[Namespace | None]) -> None:
     """Stop dropped namespaces' timers and cut their requests in flight (no webhook of a reset
     world goes out, no socket of it stays open), then free them on a timer thread, so a reset
     costs the caller O(1) instead of the time to deallocate every token and journal entry they

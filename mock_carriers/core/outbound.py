@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from http.client import HTTPConnection, HTTPSConnection
 from typing import Callable, Mapping
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import SplitResult, quote, unquote, urlsplit
 
 from mock_carriers import __version__
 
@@ -77,7 +77,8 @@ class _Call:
         """Close the connection (no cut can touch it after this); answers why it was cut, if it was."""
         with self._lock:
             connection, self._connection = self._connection, None
-        connection.close()
+        if connection is not None:  # None only if it was already finished
+            connection.close()
         return self.cut_by
 
 
@@ -185,13 +186,13 @@ class Outbound:
             call.cut("closed")
 
 
-def _target(parts) -> str:
+def _target(parts: SplitResult) -> str:
     """The request target, with characters a URL may not hold quoted (as browsers and requests do)."""
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return quote(target, safe="!#$%&'()*+,/:;=?@[]~")
 
 
-def _headers(parts, headers: Mapping[str, str] | None) -> dict[str, str]:
+def _headers(parts: SplitResult, headers: Mapping[str, str] | None) -> dict[str, str]:
     sent = {"User-Agent": USER_AGENT, "Accept": "*/*", "Connection": "close"}
     if parts.username is not None:  # http://user:pass@host/: basic auth, as every HTTP client does
         credentials = f"{unquote(parts.username)}:{unquote(parts.password or '')}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 from mock_carriers.core.drf.views import DrfViews
@@ -27,9 +27,9 @@ _REPEATED_SLASHES = re.compile(r"//+")
 class Route:
     methods: frozenset[str]
     rule: str
-    handler: Callable
+    handler: Callable[..., Any]  # called with the request's context and the rule's placeholders
     operation_id: str | None  # None: the framework's own answer (DRF's OPTIONS), no operation of the contract
-    pattern: re.Pattern = field(compare=False)
+    pattern: re.Pattern[str] = field(compare=False)
     dialect: Any = None  # an ErrorDialect for this route only (None: the carrier's)
     locked: bool = True  # False: a handler that waits on the network takes the namespace's lock itself, briefly
 
@@ -70,7 +70,7 @@ class RouteTable:
         self,
         methods: Iterable[str],
         rule: str,
-        handler: Callable,
+        handler: Callable[..., Any],
         operation_id: str,
         dialect: Any = None,
         locked: bool = True,
@@ -94,7 +94,7 @@ class RouteTable:
             )
         return view
 
-    def _compile(self, rule: str) -> re.Pattern:
+    def _compile(self, rule: str) -> re.Pattern[str]:
         parts, position = [], 0
         for placeholder in _PLACEHOLDER.finditer(rule):
             parts.append(re.escape(rule[position : placeholder.start()]))
@@ -136,7 +136,7 @@ class RouteTable:
                 raise Redirect(quote(path, safe="/:@&+$,-_.!~*'()") + "/" + query)
         raise RouteNotFound()
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Route]:
         return iter(self._routes)
 
 

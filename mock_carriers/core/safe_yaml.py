@@ -5,7 +5,7 @@ refused at the bound, as it is read: before anything has expanded, walked or rec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml.composer import Composer
@@ -15,7 +15,8 @@ from yaml.resolver import Resolver
 from mock_carriers.core.limits import MAX_CHARS, MAX_DEPTH, MAX_NODES, clip
 
 try:
-    from yaml.cyaml import CParser as _Parser  # libyaml's: five times faster than PyYAML's own
+    # libyaml's: five times faster than PyYAML's own (PyYAML's stub leaves it out of cyaml's names)
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]
 except ImportError:  # a PyYAML built without libyaml
     from yaml.parser import Parser
     from yaml.reader import Reader
@@ -39,6 +40,9 @@ class YamlError(ValueError):
 class _BoundedComposer(Composer):
     """PyYAML's composer, counting every node as an alias would expand it: an alias adds the size
     and height of the node it names, so sharing buys an attacker nothing."""
+
+    # the parser's, which the loader mixes in; while a node is composed, the next event is that node's
+    peek_event: Callable[[], yaml.NodeEvent]
 
     def __init__(self) -> None:
         super().__init__()
@@ -69,15 +73,14 @@ class _BoundedComposer(Composer):
         node = self.anchors.get(event.anchor)
         if node is None:
             return  # an undefined alias: the composer's own error says so
+        name = str(event.anchor)[:40]  # an alias always names an anchor (the stub allows None)
         size = self._sizes.get(id(node))
         if size is None:
-            raise YamlError(f"the alias *{event.anchor[:40]} is inside its own anchor", _line(event))
+            raise YamlError(f"the alias *{name} is inside its own anchor", _line(event))
         nodes, chars, height = size
         self._count(nodes, chars, event)
         if self._depth + height > MAX_DEPTH:
-            raise YamlError(
-                f"nested deeper than {MAX_DEPTH} levels once *{event.anchor[:40]} is expanded", _line(event)
-            )
+            raise YamlError(f"nested deeper than {MAX_DEPTH} levels once *{name} is expanded", _line(event))
         self._reach = max(self._reach, self._depth + height)
 
     def _count(self, nodes: int, chars: int, event: yaml.Event) -> None:
@@ -106,7 +109,8 @@ def load(text: str | bytes) -> Any:
 
 def compose(text: str) -> yaml.Node | None:
     """The node tree of `text` (to find the line of a field), within the same bounds as load."""
-    return _run(text, "get_single_node")
+    node: yaml.Node | None = _run(text, "get_single_node")
+    return node
 
 
 def _run(text: str, step: str) -> Any:

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable
 
 from mock_carriers.core.limits import clip
 
-Problem = tuple[tuple, str]  # (path of parts in the document, message)
+Problem = tuple[tuple[str | int, ...], str]  # (path of parts in the document, message)
 MAX_PROBLEMS = 50  # a file that is wrong everywhere is reported in part: the first fix changes the rest
 
 _TYPES = {
@@ -43,7 +43,9 @@ def problems(errors: Iterable[Any]) -> list[Problem]:
     return list(found)
 
 
-def by_line(found: list[Problem], line_of: Callable[[list], int]) -> list[tuple[int, tuple, str]]:
+def by_line(
+    found: list[Problem], line_of: Callable[[list[str | int]], int]
+) -> list[tuple[int, tuple[str | int, ...], str]]:
     """The problems with their lines, in the document's order; past MAX_PROBLEMS, a last one
     (on the last line shown) says how many more there were."""
     lined = sorted((line_of(list(path)), index, path, message) for index, (path, message) in enumerate(found))
@@ -142,7 +144,7 @@ def _not_message(expected: Any, value: Any) -> str:
     return f"{_show(value)} is not allowed here"
 
 
-def _alternatives(error: Any, path: tuple) -> list[Problem]:
+def _alternatives(error: Any, path: tuple[str | int, ...]) -> list[Problem]:
     """oneOf / anyOf: say what the alternatives want, or the closest one's own problem."""
     branches = error.validator_value
     if all(isinstance(branch, dict) and set(branch) == {"required"} for branch in branches):

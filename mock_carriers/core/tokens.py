@@ -66,7 +66,7 @@ class TokenAuthority:
         """The valid token `value` names, else Unauthorized whose reason says why: "expired",
         "revoked", or "invalid" for one never issued. `message` is the carrier's wording of it."""
         state, token = self.check(value)
-        if state is TokenState.VALID:
+        if state is TokenState.VALID and token is not None:  # a valid state always comes with its token
             return token
         raise Unauthorized(_REASONS[state], message)
 

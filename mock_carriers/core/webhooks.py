@@ -90,7 +90,8 @@ def retry_delays(section: Any) -> tuple[float, ...]:
         first = parse_duration(section["first_delay"]).total_seconds()
         return RetryPolicy.backoff(first, section["attempts"]).delays
     if "every" in section:
-        return (parse_duration(section["every"]).total_seconds(),) * section["retries"]
+        every: tuple[float, ...] = (parse_duration(section["every"]).total_seconds(),) * section["retries"]
+        return every
     return tuple(parse_duration(delay).total_seconds() for delay in section["delays"])
 
 
@@ -125,7 +126,7 @@ class Subscription:
             self.active and (not self.filters or event in self.filters) and (not self.scope or scope_key in self.scope)
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "carrier": self.carrier,
@@ -148,7 +149,7 @@ class Attempt:
     error: str | None = None
     duration_ms: float = 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "number": self.number,
             "at": format_instant(self.at),
@@ -213,7 +214,7 @@ class Delivery:
     stale_by: float = 0.0  # stale_timestamp: the envelope is stamped this many seconds early
     started: bool = False
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "carrier": self.carrier,

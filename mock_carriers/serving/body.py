@@ -5,7 +5,6 @@ can carry the next request only once this one's body is read to its end."""
 from __future__ import annotations
 
 import io
-from typing import BinaryIO
 
 from werkzeug.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge
 
@@ -14,7 +13,7 @@ MAX_TRAILERS = 64
 
 
 class RequestBody(io.RawIOBase):
-    def __init__(self, rfile: BinaryIO, length: int | None, chunked: bool, max_bytes: int) -> None:
+    def __init__(self, rfile: io.BufferedIOBase, length: int | None, chunked: bool, max_bytes: int) -> None:
         self._rfile = rfile
         self._chunked = chunked
         self._left = 0 if chunked else (length or 0)  # bytes left in the body, or in the current chunk
@@ -31,7 +30,7 @@ class RequestBody(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         if self._done:
             return 0
         if self._chunked and self._left == 0:

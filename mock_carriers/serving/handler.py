@@ -19,7 +19,7 @@ from mock_carriers.connection_faults import ENVIRON_KEY
 from mock_carriers.pipeline import DATED, PROXY_NAMESPACE
 from mock_carriers.serving.body import RequestBody
 from mock_carriers.serving.framing import FramingError, body_framing
-from mock_carriers.serving.listener import Client
+from mock_carriers.serving.listener import Address, Client
 from mock_carriers.serving.proxy import Refused, absolute_target, connect_target, proxy_namespace
 from mock_carriers.serving.secure import TlsTerminator
 from mock_carriers.serving.streams import DeadlineReader, SocketWriter
@@ -38,7 +38,7 @@ class Endpoint:
     builder reads)."""
 
     app: Callable
-    server_address: tuple
+    server_address: Address
     request_timeout: float
     write_timeout: float
     max_body_bytes: int
@@ -60,7 +60,11 @@ class RequestHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     default_request_version = "HTTP/1.0"  # errors before the version is read still get a status line
     server: Endpoint  # type: ignore[assignment]
-    request: Client  # type: ignore[assignment]
+    request: Client
+
+    def __init__(self, client: Client, address: Address, endpoint: Endpoint) -> None:
+        # Werkzeug's handler takes a socket and a server: a Client and an Endpoint stand in for them
+        super().__init__(client, address, endpoint)  # type: ignore[arg-type]
 
     def setup(self) -> None:
         self.connection = self.request.sock
@@ -181,7 +185,7 @@ class RequestHandler(WSGIRequestHandler):
         """Keep the head to go out with the body's first bytes: one packet, not a head left
         waiting on the peer's delayed ACK."""
         self._head += b"".join(getattr(self, "_headers_buffer", []))
-        self._headers_buffer = []
+        self._headers_buffer: list[bytes] = []
 
     def send_bytes(self, data: bytes) -> None:
         head, self._head = self._head, b""

@@ -13,6 +13,9 @@ import threading
 from dataclasses import dataclass
 from typing import Callable
 
+# a socket's address: (host, port) for IPv4, (host, port, flowinfo, scope_id) for IPv6
+Address = tuple[str, int] | tuple[str, int, int, int]
+
 log = logging.getLogger("mock_carriers.server")
 
 _OUT_OF_DESCRIPTORS = (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM)
@@ -34,7 +37,7 @@ class Client:
     HTTPS port, or a CONNECT tunnel), and then so do `tunnel_host` and `namespace`."""
 
     sock: socket.socket
-    address: tuple
+    address: Address
     tunnel_host: str | None = None  # the carrier host a CONNECT named: requests inside are to it, over TLS
     namespace: str | None = None  # the namespace the proxy's user name chose
 
@@ -112,8 +115,9 @@ class Listener:
         self._thread: threading.Thread | None = None
 
     @property
-    def address(self) -> tuple:
-        return self.sock.getsockname()
+    def address(self) -> Address:
+        address: Address = self.sock.getsockname()
+        return address
 
     def start(self) -> "Listener":
         self._thread = threading.Thread(target=self.run, name=f"mock-carriers-{self._name}", daemon=True)

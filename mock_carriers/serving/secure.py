@@ -10,7 +10,10 @@ import socket
 import ssl
 import threading
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+if TYPE_CHECKING:
+    from mock_carriers.tls import CertificateAuthority
 
 log = logging.getLogger("mock_carriers.server")
 
@@ -23,10 +26,10 @@ class TlsTerminator:
         self._hosts = frozenset(hosts)
         self._plain_port = plain_port
         self._lock = threading.Lock()
-        self._authority = None
+        self._authority: CertificateAuthority | None = None
         self._context: ssl.SSLContext | None = None
 
-    def authority(self):
+    def authority(self) -> CertificateAuthority:
         """The CA, made or loaded once (a broken folder raises here, at start-up for --https-port)."""
         with self._lock:
             if self._authority is None:

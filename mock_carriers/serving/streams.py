@@ -31,7 +31,7 @@ class DeadlineReader(io.RawIOBase):
     def arm(self, seconds: float) -> None:
         self.deadline = time.monotonic() + seconds
 
-    def readinto(self, buffer) -> int:  # type: ignore[override]
+    def readinto(self, buffer) -> int:
         if self.deadline is not None:
             remaining = self.deadline - time.monotonic()
             if remaining <= 0:
@@ -53,7 +53,7 @@ class SocketWriter(io.BufferedIOBase):
     def writable(self) -> bool:
         return True
 
-    def write(self, data) -> int:  # type: ignore[override]
+    def write(self, data) -> int:
         self._sock.settimeout(self._timeout)
         self._sock.sendall(data)
         return len(data)

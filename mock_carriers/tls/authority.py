@@ -79,7 +79,7 @@ class CertificateAuthority:
         name = leaf_name(host)
         with self._lock:
             context, renew_after = self._leaves.get(name, (None, None))
-            if context is None or certs.now() >= renew_after:
+            if context is None or renew_after is None or certs.now() >= renew_after:
                 path, expires = self._leaf_file(name)
                 context = _context(path)
                 self._leaves[name] = context, expires - certs.RENEW_BEFORE

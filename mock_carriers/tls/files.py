@@ -12,7 +12,7 @@ from typing import Iterator
 try:
     import fcntl
 except ImportError:  # Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]  # the module, or None where there is none
     import msvcrt
 
 

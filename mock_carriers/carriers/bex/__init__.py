@@ -25,7 +25,7 @@ def describe(fixtures) -> dict:
     }
 
 
-CARRIER = Carrier(
+CARRIER: Carrier = Carrier(
     name="bex",
     routes=build_routes(),
     violation_fields=model_validation.field_errors(),

@@ -32,7 +32,7 @@ ECHO_FAILED = (
 def _user(ctx: RequestContext, operation: str, token: str | None, scope: str) -> str:
     """The username a valid token of `scope` belongs to, else the "anonymous access" `ex`."""
     state, found = ctx.tokens.check(token)
-    if state is not TokenState.VALID or scope not in found.scopes:
+    if state is not TokenState.VALID or found is None or scope not in found.scopes:
         raise anonymous(operation)
     return found.client_id
 
@@ -43,7 +43,11 @@ def login(ctx: RequestContext) -> Response:
     scope = DOWNLOAD_SCOPE if flag(params, "preferAlternateToken") else API_SCOPE
     username = model.username(params.text("username"))
     user = model.user(username) if username else None
-    if user is None or not hmac.compare_digest(params.text("password").encode(), user["password"].encode()):
+    if (
+        username is None
+        or user is None
+        or not hmac.compare_digest(params.text("password").encode(), user["password"].encode())
+    ):
         raise BexError("Invalid username or password.")
     return json_response(outputs.login(user, model.login_token(ctx.tokens, username, scope)))
 
@@ -61,7 +65,8 @@ def quote(ctx: RequestContext) -> Response:
     username = _user(ctx, operation, ctx.request.headers.get("token"), API_SCOPE)
     account = model.account(username, params.text("accountNumber"))
     weight, dim_mass = inputs.quote_measures(params)
-    places = tuple(model.place(*inputs.quote_place(params, side), side) for side in ("origin", "destination"))
+    origin, destination = (model.place(*inputs.quote_place(params, side), side) for side in ("origin", "destination"))
+    places = (origin, destination)
     categories = (places[0].rate_category, places[1].rate_category)
     today = sast(ctx.clock.now()).replace(hour=0, minute=0, second=0, microsecond=0)
     dispatch = inputs.dispatch_date(params.text("dispatchDate"), today)
@@ -156,7 +161,9 @@ def _own_waybill(model: BexModel, username: str, number: str, by_parcel: bool = 
     if not number:
         raise BexError("waybillNumber is required.")
     waybill = model.waybill_of_parcel(number) if by_parcel else model.waybill(number)
-    if waybill is None or waybill.account not in model.user(username)["accounts"]:
+    user = model.user(username)
+    assert user is not None  # a valid token's username is a user's
+    if waybill is None or waybill.account not in user["accounts"]:
         raise BexError(f"Waybill '{number[:40]}' was not found.")
     return waybill
 

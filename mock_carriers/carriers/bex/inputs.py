@@ -160,11 +160,12 @@ def parcels(raw: object) -> list[dict]:
             raise BexError(f"dimensions[{index}].weight must be a number of kilograms greater than 0.")
         if any(size is None or size < 0 or size > 10_000 for size in sizes):
             raise BexError(f"dimensions[{index}] needs dimension1, dimension2 and dimension3 in centimetres.")
+        whole = [int(size) for size in sizes if size is not None]  # all three: checked just above
         found.append(
             {
-                "dimension1": int(sizes[0]),
-                "dimension2": int(sizes[1]),
-                "dimension3": int(sizes[2]),
+                "dimension1": whole[0],
+                "dimension2": whole[1],
+                "dimension3": whole[2],
                 "weight": weight,
                 "reference": item.text("reference"),
             }

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 from werkzeug.wrappers import Response
 
@@ -36,7 +36,7 @@ def _stamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
-def login(user: dict, token: str) -> dict:
+def login(user: Mapping[str, Any], token: str) -> dict:
     return {
         "id": user["id"],
         "value": token,

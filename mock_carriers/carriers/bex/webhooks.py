@@ -51,6 +51,7 @@ def notification(action: str, waybill: Waybill, event: Occurred | None) -> dict:
             }
         )
         return body
+    assert event is not None  # every action but waybill_update comes with its event
     local, data = sast(event.at), event.data
     if action == "tracking_event":
         body.update(

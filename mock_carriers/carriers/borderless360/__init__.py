@@ -26,7 +26,7 @@ def tokens(fixtures) -> list[tuple[str, str]]:
     return [(token, client_id) for client_id, client in fixtures["clients"].items() for token in client["tokens"]]
 
 
-CARRIER = Carrier(
+CARRIER: Carrier = Carrier(
     name="borderless360",
     routes=build_routes(),
     violation_fields=serializers.field_errors,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import AbstractSet, Any, Mapping
 
 from mock_carriers.carriers.borderless360.model import Borderless360Model, Order, display
 from mock_carriers.carriers.borderless360.stock import PRICE_SOURCES, Adjustment, Level, Product, Transaction
@@ -83,7 +83,7 @@ def product(item: Product) -> dict:
     }
 
 
-def level(model: Borderless360Model, row: Level, expand: set[str]) -> dict:
+def level(model: Borderless360Model, row: Level, expand: AbstractSet[str]) -> dict:
     found = model.stock.products[row.product]
     return {
         "id": row.id,
@@ -130,7 +130,7 @@ def serial(row: Mapping[str, Any]) -> dict:
     }
 
 
-def order(model: Borderless360Model, found: Order, expand: set[str] = frozenset()) -> dict:
+def order(model: Borderless360Model, found: Order, expand: AbstractSet[str] = frozenset()) -> dict:
     """The order as create, update, get and cancel answer it; `expand` adds nested objects."""
     body = {
         "id": found.id,

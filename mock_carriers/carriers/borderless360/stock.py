@@ -115,7 +115,7 @@ class Stock:
         if level is None:
             level = self.levels[(three_pl, product)] = Level(next(self._level_ids), three_pl, product, 0)
         before = level.quantity
-        level.quantity = set_to if set_to is not None else before + change
+        level.quantity = set_to if set_to is not None else before + (change or 0)
         transaction = Transaction(
             next(self._transaction_ids), content_type, object_id, level, level.quantity - before, level.quantity, now
         )

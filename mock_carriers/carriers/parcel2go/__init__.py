@@ -26,7 +26,7 @@ def describe(fixtures) -> dict:
     }
 
 
-CARRIER = Carrier(
+CARRIER: Carrier = Carrier(
     name="parcel2go",
     routes=build_routes(),
     violation_fields=model_validation.field_errors("request."),

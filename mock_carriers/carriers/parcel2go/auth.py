@@ -4,6 +4,7 @@ scope checks `/api` makes on every bearer token."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.wrappers import Response
@@ -51,7 +52,7 @@ def authorize(ctx: RequestContext) -> Response:
         raise OAuthError("unauthorized_client", "Unknown client or client not enabled")
     if redirect_uri not in client.get("redirect_uris", []):
         raise OAuthError("invalid_request", "Invalid redirect_uri")
-    answer = {}
+    answer: dict[str, Any] = {}
     if args.get("response_type") != "token":
         answer = {"error": "unsupported_response_type"}
     else:

@@ -102,7 +102,8 @@ def uk(moment: datetime) -> datetime:
 
 
 def working_days_from(start: date, count: int) -> list[date]:
-    days, day = [], start
+    days: list[date] = []
+    day = start
     while len(days) < count:
         if day.weekday() < 5:
             days.append(day)

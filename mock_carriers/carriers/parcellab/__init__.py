@@ -39,7 +39,7 @@ def tokens(fixtures) -> list[tuple[str, str]]:
     return [(token, account) for account, data in fixtures["accounts"].items() for token in data["tokens"]]
 
 
-CARRIER = Carrier(
+CARRIER: Carrier = Carrier(
     name="parcellab",
     routes=build_routes(),
     violation_fields=serializers.field_errors,

@@ -5,6 +5,8 @@ one as their `dialect`; the errors themselves are core's (`core/errors.py`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from werkzeug.wrappers import Response
 
 from mock_carriers.core.errors import (
@@ -62,7 +64,7 @@ class ProblemDetails(ErrorDialect):
             return empty_response(error.status)
         status = error.status if error.status in _PROBLEM_TYPES else 500
         problem_type, title = _PROBLEM_TYPES[status]
-        body: dict = {"type": problem_type, "title": title, "status": status}
+        body: dict[str, Any] = {"type": problem_type, "title": title, "status": status}
         if isinstance(error, Invalid):
             body["title"] = "One or more validation errors occurred."
             body["errors"] = error.fields
@@ -97,7 +99,7 @@ class WebApi(ErrorDialect):
             message = error.message or "Too many requests."
         else:
             message = error.message or error.code
-        body: dict = {"Message": message}
+        body: dict[str, Any] = {"Message": message}
         if isinstance(error, Invalid):
             body = {"Message": "The request is invalid.", "ModelState": error.fields}
         return json_response(body, error.status)

@@ -15,10 +15,11 @@ import math
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from mock_carriers.core.aspnet.request_values import is_index
 from mock_carriers.core.contracts.fields import indexed_fields
+from mock_carriers.core.contracts.violations import Violation
 from mock_carriers.core.durations import EARLIEST, LATEST
 from mock_carriers.core.errors import Invalid
 
@@ -207,16 +208,16 @@ class ListOf(Field):
         return [item.bind(element, f"{path}[{index}]", errors) for index, element in enumerate(value)]
 
 
-def bind_model(body: Any, model: Obj, parameter: str = "request") -> dict:
+def bind_model(body: Any, model: Obj, parameter: str = "request") -> dict[str, Any]:
     """The bound model, or Invalid with every failure by path (ASP.NET's ModelState)."""
     errors: Errors = {}
-    bound = replace(model, required=True).bind(body, parameter, errors)
+    bound: dict[str, Any] = replace(model, required=True).bind(body, parameter, errors)
     if errors:
         raise Invalid(errors)
     return bound
 
 
-def violation_message(violation) -> str:
+def violation_message(violation: Violation) -> str:
     """What ASP.NET model binding says of a value a contract's schema refuses (a
     contracts.Violation); the schema's own words where it has none."""
     name = next((str(part) for part in reversed(violation.parts) if isinstance(part, str)), violation.json_path)
@@ -229,7 +230,7 @@ def violation_message(violation) -> str:
     return violation.message
 
 
-def field_errors(prefix: str = ""):
+def field_errors(prefix: str = "") -> Callable[[list[Violation]], dict[str, Any]]:
     """How an ASP.NET API names the fields of a request its contract refuses: ModelState keys
     (`prefix` the action's parameter), in model binding's words."""
     return indexed_fields(prefix, violation_message)

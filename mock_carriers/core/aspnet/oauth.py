@@ -34,7 +34,7 @@ def authenticate_client(request: Request, client_secrets: Mapping[str, str]) -> 
     if not client_id:
         client_id, secret = _basic_credentials(request.headers.get("Authorization"))
     expected = client_secrets.get(client_id) if client_id else None
-    if expected is None or not hmac.compare_digest((secret or "").encode(), expected.encode()):
+    if not client_id or expected is None or not hmac.compare_digest((secret or "").encode(), expected.encode()):
         raise OAuthError("invalid_client")
     return client_id
 

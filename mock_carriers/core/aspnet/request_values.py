@@ -75,7 +75,7 @@ def is_index(key: object) -> bool:
     return isinstance(key, str) and _INDEX.match(key) is not None
 
 
-def form_of(request: Request) -> MultiDict:
+def form_of(request: Request) -> MultiDict[str, str]:
     """The request's form fields (empty unless the body is a form); a form too large to parse is
     the carrier's 413, not Werkzeug's HTML page."""
     if request.mimetype != FORM_TYPE:
@@ -86,7 +86,7 @@ def form_of(request: Request) -> MultiDict:
         raise PayloadTooLarge("request form too large") from None
 
 
-def form_tree(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+def form_tree(pairs: list[tuple[str, str]]) -> dict[str, Any] | list[Any]:
     """Nested dicts and lists from form keys such as `Parcels[0][Weight]` or `Parcels[0].Weight`.
 
     Numeric parts make lists, in index order (gaps closed, so a huge index costs nothing); where
@@ -105,11 +105,12 @@ def form_tree(pairs: list[tuple[str, str]]) -> dict[str, Any]:
                 child = node[part] = {}
             node = child
         node[parts[-1] or str(len(node))] = value
-    return _lists(root)
+    tree: dict[str, Any] | list[Any] = _lists(root)  # a list when every top-level key is an index
+    return tree
 
 
 def _key_parts(key: str) -> list[str] | None:
-    head = re.match(r"[^\[.]*", key).group(0)
+    head = re.split(r"[\[.]", key, maxsplit=1)[0]  # the name before any bracket or dot
     if not head:
         return None
     parts, position = [head], len(head)

@@ -24,13 +24,13 @@ class Operation:
     operation_id: str
     path: str
     method: str
-    spec: dict
+    spec: dict[str, Any]
 
 
 class Contract:
     """One OpenAPI document, its operations by operationId."""
 
-    def __init__(self, name: str, document: dict) -> None:
+    def __init__(self, name: str, document: dict[str, Any]) -> None:
         self.name = name
         self.document = document
         self.uri = f"urn:mock-carriers:contract:{name}"
@@ -43,7 +43,7 @@ class Contract:
                     self.operations[spec["operationId"]] = Operation(name, spec["operationId"], path, method, spec)
         # ASP.NET binds query parameters whatever their case; the contract says so for its carrier
         self._fold_query_names = document.get("x-mock-parameter-names") == "case-insensitive"
-        self._parameter_lists: dict[str, list[tuple[dict, str]]] = {}
+        self._parameter_lists: dict[str, list[tuple[dict[str, Any], str]]] = {}
 
     def validator(self, pointer: str) -> Any:
         """A JSON Schema validator for the schema at `pointer` of this document (`components/schemas/X`)."""
@@ -73,7 +73,7 @@ class Contract:
             return problems
         if not content:
             return problems + [report("body", "$", "content", f"status {status} documents no body; one was sent")]
-        media = response.mimetype
+        media = response.mimetype or ""  # Werkzeug's None when there is no Content-Type at all
         media_key = _media_key(content, media)
         if media_key is None:
             return problems + [
@@ -154,7 +154,7 @@ class Contract:
             for error in self._schemas.errors(where_defined + "/schema", instance):
                 yield report("query", name, error.validator, error.message, error=error)
 
-    def _parameters(self, operation: Operation) -> list[tuple[dict, str]]:
+    def _parameters(self, operation: Operation) -> list[tuple[dict[str, Any], str]]:
         """Each parameter of the operation (path-level ones too), with the pointer to its definition."""
         found = self._parameter_lists.get(operation.operation_id)
         if found is None:
@@ -174,7 +174,7 @@ class Contract:
         return found
 
     def _body_problems(
-        self, node: dict, where_defined: str, media: str, body: bytes, report: Reporter
+        self, node: dict[str, Any], where_defined: str, media: str, body: bytes, report: Reporter
     ) -> list[Violation]:
         """A JSON body against the `media` schema of `node` (a response or request body at
         `where_defined`, or a $ref to one), each violation with its location in the body."""
@@ -195,11 +195,11 @@ class Contract:
             for parts in [error_parts(error)]
         ]
 
-    def _resolve(self, node: dict) -> dict:
+    def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
         return resolve(self.document, node)
 
 
-def _media_key(content: dict, media: str) -> str | None:
+def _media_key(content: dict[str, Any], media: str) -> str | None:
     """The documented media type a body of type `media` falls under (`image/*` covers `image/png`)."""
     if media in content:
         return media
@@ -219,7 +219,7 @@ def _depth(instance: Any) -> int:
     return deepest
 
 
-def _from_query(value: str | list[str], schema: dict, items: dict) -> Any:
+def _from_query(value: str | list[str], schema: dict[str, Any], items: dict[str, Any]) -> Any:
     """A query value as the JSON its schema describes: `"5"` for an integer is 5 (form style)."""
     if schema.get("type") == "array":
         values = value if isinstance(value, list) else value.split(",")
@@ -227,7 +227,7 @@ def _from_query(value: str | list[str], schema: dict, items: dict) -> Any:
     return _scalar(value[-1] if isinstance(value, list) else value, schema)
 
 
-def _scalar(text: str, schema: dict) -> Any:
+def _scalar(text: str, schema: dict[str, Any]) -> Any:
     kinds = schema.get("type")
     kinds = kinds if isinstance(kinds, list) else [kinds]
     if "integer" in kinds and re.fullmatch(r"-?[0-9]+", text):

@@ -3,7 +3,7 @@ way its server framework does, and words them its own way (a Wording)."""
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from mock_carriers.core.contracts.violations import Violation, json_path
 
@@ -14,12 +14,12 @@ def _schema_words(violation: Violation) -> str:
     return violation.message
 
 
-def nested_fields(wording: Wording = _schema_words) -> Callable[[list[Violation]], dict]:
+def nested_fields(wording: Wording = _schema_words) -> Callable[[list[Violation]], dict[str, Any]]:
     """Invalid-field messages keyed the way serializers nest them: `{"parcels": {"0": {"weight": [..]}}}`;
     violations of the request as a whole under `non_field_errors`."""
 
-    def fields(violations: list[Violation]) -> dict:
-        nested: dict = {}
+    def fields(violations: list[Violation]) -> dict[str, Any]:
+        nested: dict[str, Any] = {}
         for violation in violations:
             parts = [str(part) for part in violation.parts] or ["non_field_errors"]
             node = nested
@@ -37,11 +37,11 @@ def nested_fields(wording: Wording = _schema_words) -> Callable[[list[Violation]
     return fields
 
 
-def indexed_fields(prefix: str = "", wording: Wording = _schema_words) -> Callable[[list[Violation]], dict]:
+def indexed_fields(prefix: str = "", wording: Wording = _schema_words) -> Callable[[list[Violation]], dict[str, Any]]:
     """Invalid-field messages keyed the way ASP.NET's ModelState names them: `request.Parcels[0].Weight`
     (`prefix` the action's parameter, for body fields); parameters by their own names."""
 
-    def fields(violations: list[Violation]) -> dict:
+    def fields(violations: list[Violation]) -> dict[str, Any]:
         keyed: dict[str, list[str]] = {}
         for violation in violations:
             if violation.location == "body":

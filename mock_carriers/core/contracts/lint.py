@@ -19,7 +19,7 @@ def contract_problems(document: Any) -> Iterator[str]:
     if not isinstance(document.get("paths") or {}, dict):
         yield "`paths` is not a mapping"
         return
-    seen: set[str] = set()
+    seen: set[object] = set()  # operationIds as the document gives them (None where one is missing)
     for path, item in (document.get("paths") or {}).items():
         for method in METHODS:
             spec = (item or {}).get(method)

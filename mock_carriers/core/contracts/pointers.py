@@ -13,7 +13,7 @@ def pointer(*parts: str) -> str:
     return "/".join(part.replace("~", "~0").replace("/", "~1") for part in parts)
 
 
-def at(document: dict, ref: str) -> Any:
+def at(document: dict[str, Any], ref: str) -> Any:
     """The node a local $ref (`#/a/b/0`) points at, one step: its own $ref is not followed."""
     target: Any = document
     for part in ref.lstrip("#/").split("/"):
@@ -22,14 +22,14 @@ def at(document: dict, ref: str) -> Any:
     return target
 
 
-def resolve(document: dict, node: dict) -> dict:
+def resolve(document: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     """What a node stands for, following $refs to the end (for parameters and responses)."""
     while isinstance(node, dict) and "$ref" in node:
         node = at(document, node["$ref"])
     return node
 
 
-def resolves(document: dict, ref: str) -> bool:
+def resolves(document: dict[str, Any], ref: str) -> bool:
     """Whether a local $ref leads to a node of the document's mappings."""
     target: Any = document
     for part in ref.lstrip("#/").split("/"):
@@ -40,7 +40,7 @@ def resolves(document: dict, ref: str) -> bool:
     return True
 
 
-def walk(node: Any, where: tuple) -> Iterator[tuple[tuple, dict]]:
+def walk(node: Any, where: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
     """Every mapping under `node` with the keys that lead to it, without recursion."""
     stack = [(node, where)]
     while stack:

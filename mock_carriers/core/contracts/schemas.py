@@ -15,7 +15,7 @@ _UNBUILT = object()
 class Schemas:
     """Validators for the schemas of `document` by pointer, built on first use and kept."""
 
-    def __init__(self, document: dict, uri: str) -> None:
+    def __init__(self, document: dict[str, Any], uri: str) -> None:
         from referencing import Registry, Resource
         from referencing.jsonschema import DRAFT202012
 
@@ -37,7 +37,7 @@ class Schemas:
             self._validators[pointer] = found
         return found
 
-    def errors(self, pointer: str, instance: Any) -> list:
+    def errors(self, pointer: str, instance: Any) -> list[Any]:
         """The schema errors of `instance`: a compiled validator says whether it fits (a hundred
         times faster), the reference one says why not."""
         fast = self._fast.get(pointer, _UNBUILT)
@@ -66,7 +66,7 @@ class Schemas:
         return {"allOf": [target], **siblings}
 
 
-def compiled(schema: dict) -> Any:
+def compiled(schema: dict[str, Any]) -> Any:
     """jsonschema-rs's validator for a schema whose $refs are inlined; None for one it cannot take
     (a recursive schema's $ref to the whole document), which the reference validator then checks."""
     import jsonschema_rs

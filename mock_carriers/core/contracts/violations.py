@@ -29,14 +29,14 @@ class Violation:
     json_path: str
     rule: str
     message: str
-    parts: tuple = ()
+    parts: tuple[str | int, ...] = ()
     value: Any = field(default=None, repr=False, compare=False)  # what broke the rule
     limit: Any = field(default=None, repr=False, compare=False)  # the rule's own value (a type, a length ...)
 
     def __str__(self) -> str:
         return f"{self.operation} {self.kind}: {self.location} {self.json_path}: {self.message}"
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "operation": self.operation,
             "kind": self.kind,
@@ -47,7 +47,7 @@ class Violation:
         }
 
 
-def json_path(parts: tuple) -> str:
+def json_path(parts: tuple[str | int, ...]) -> str:
     """`("Parcels", 0, "Weight")` -> `$.Parcels[0].Weight` (names that are not identifiers quoted)."""
     text = "$"
     for part in parts:
@@ -68,7 +68,7 @@ class Reporter:
         self._operation, self._kind = operation, kind
 
     def __call__(
-        self, location: str, where: str, rule: str, message: str, parts: tuple = (), error: Any = None
+        self, location: str, where: str, rule: str, message: str, parts: tuple[str | int, ...] = (), error: Any = None
     ) -> Violation:
         parts = parts or ((where,) if location in ("query", "header") else ())
         where, message = clip(where), clip(message, 2 * MAX_ECHO)
@@ -87,7 +87,7 @@ class Reporter:
         )
 
 
-def error_parts(error: Any) -> tuple:
+def error_parts(error: Any) -> tuple[str | int, ...]:
     """Where a schema error is: for a missing property, the property itself, not its parent."""
     parts = tuple(error.absolute_path)
     if error.validator == "required" and isinstance(error.instance, dict):

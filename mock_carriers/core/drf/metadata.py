@@ -9,11 +9,12 @@ router's views (`<Resource> List`, `<Resource> Instance`, an action's own name),
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _PLACEHOLDER = re.compile(r"<[^>]+>\Z")
 
 
-def metadata(rule: str, renders: tuple[str, ...], parses: tuple[str, ...]) -> dict:
+def metadata(rule: str, renders: tuple[str, ...], parses: tuple[str, ...]) -> dict[str, Any]:
     return {"name": view_name(rule), "description": "", "renders": list(renders), "parses": list(parses)}
 
 

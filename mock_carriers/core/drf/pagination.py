@@ -40,7 +40,9 @@ class LimitOffset:
             limit = min(limit, self.max_limit)
         return limit, _positive_int(values.get("offset"), strict=False) or 0
 
-    def page(self, items: Sequence[Any], url: str, query: list[tuple[str, str]], render: Callable[[Any], Any]) -> dict:
+    def page(
+        self, items: Sequence[Any], url: str, query: list[tuple[str, str]], render: Callable[[Any], Any]
+    ) -> dict[str, Any]:
         """One page of `items` for a request to `url` (no query string) with `query`; only the
         page's items are rendered."""
         limit, offset = self.window(query)

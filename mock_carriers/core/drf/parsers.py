@@ -26,7 +26,7 @@ from mock_carriers.core.errors import BadRequest, HttpError, PayloadTooLarge
 PARSES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
 
 
-class Form(MultiDict):
+class Form(MultiDict[str, Any]):
     """A parsed form (urlencoded or multipart): DRF's serializers read it as HTML input."""
 
 
@@ -63,7 +63,7 @@ def _strict_constant(name: str) -> float:
     raise ValueError(f"Out of range float values are not JSON compliant: '{name}'")
 
 
-def html_input(serializer: Nested, form: Mapping[str, list[str]] | MultiDict) -> dict:
+def html_input(serializer: Nested, form: Mapping[str, list[str]] | MultiDict[str, Any]) -> dict[str, Any]:
     """A form as `serializer` reads HTML input: each field's value (the last one sent), nested
     objects from `name.field` keys, lists from `name[0]` / `name[0]field` keys (in index order)."""
     values = form.to_dict(flat=False) if isinstance(form, MultiDict) else dict(form)

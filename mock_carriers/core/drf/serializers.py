@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
 from mock_carriers.core.contracts.fields import nested_fields
+from mock_carriers.core.contracts.violations import Violation
 from mock_carriers.core.durations import EARLIEST, LATEST
 from mock_carriers.core.errors import Invalid
 
@@ -209,9 +210,10 @@ class Date(Field):
 @dataclass(frozen=True)
 class Nested(Field):
     fields: Mapping[str, Field] = field(default_factory=dict)
-    checks: tuple[Callable[[dict], None], ...] = ()  # object-level checks: raise FieldError for non_field_errors
+    # object-level checks: raise FieldError for non_field_errors
+    checks: tuple[Callable[[dict[str, Any]], None], ...] = ()
 
-    def clean(self, value: Any, partial: bool) -> Any:
+    def clean(self, value: Any, partial: bool) -> dict[str, Any]:
         if not isinstance(value, Mapping):
             raise FieldError(
                 {"non_field_errors": [f"Invalid data. Expected a dictionary, but got {_type_name(value)}."]}
@@ -256,7 +258,8 @@ class Many(Field):
             )
         if len(value) > self.max_length:
             raise FieldError([f"Ensure this field has no more than {self.max_length} elements."])
-        cleaned, errors, failed = [], [], False
+        errors: list[Any] = []  # each element's own, {} for one without
+        cleaned, failed = [], False
         for element in value:
             try:
                 cleaned.append(self.child.run(True, element, False))
@@ -295,7 +298,7 @@ def parse_datetime(text: str) -> datetime | None:
     return moment if EARLIEST <= moment < LATEST else None
 
 
-def validate(data: Any, serializer: Nested, partial: bool = False) -> dict:
+def validate(data: Any, serializer: Nested, partial: bool = False) -> dict[str, Any]:
     """The cleaned body, or Invalid with DRF's error structure."""
     try:
         return serializer.clean({} if data is None else data, partial)  # an empty body is an empty form
@@ -311,7 +314,7 @@ _TYPE_WORDS = {
 }
 
 
-def violation_message(violation) -> str:
+def violation_message(violation: Violation) -> str:
     """What DRF says of a value a contract's schema refuses (a contracts.Violation); the schema's
     own words where DRF has none."""
     rule, value, limit = violation.rule, violation.value, violation.limit
@@ -325,7 +328,7 @@ def violation_message(violation) -> str:
             return f"Invalid data. Expected a dictionary, but got {_type_name(value)}."
         if expected == "array":
             return f'Expected a list of items but got type "{_type_name(value)}".'
-        return _TYPE_WORDS.get(expected, violation.message)
+        return _TYPE_WORDS.get(expected or "", violation.message)
     words = {
         "enum": f'"{value}" is not a valid choice.',
         "maxLength": f"Ensure this field has no more than {limit} characters.",

@@ -20,7 +20,7 @@ from flask import Request
 from werkzeug.wrappers import Response
 
 from mock_carriers.core.drf.metadata import metadata
-from mock_carriers.core.drf.negotiation import json_indent, select_renderer
+from mock_carriers.core.drf.negotiation import MediaType, json_indent, select_renderer
 from mock_carriers.core.drf.parsers import PARSES
 from mock_carriers.core.errors import CarrierError, json_response
 
@@ -77,7 +77,7 @@ class DrfViews:
         self.authenticate(ctx)
         return json_response(metadata(rule, self.renders_by_rule.get(rule, self.renders), self.parses))
 
-    def _negotiate(self, request: Request, rule: str):
+    def _negotiate(self, request: Request, rule: str) -> tuple[str, MediaType]:
         return select_renderer(
             self.renders_by_rule.get(rule, self.renders),
             request.headers.get("Accept"),
@@ -85,7 +85,7 @@ class DrfViews:
         )
 
 
-def _render_json(response: Response, accepted) -> None:
+def _render_json(response: Response, accepted: MediaType) -> None:
     """The JSON body in the accepted media type, indented when it asks (`application/json; indent=4`)."""
     indent = json_indent(accepted)
     if indent is not None:
