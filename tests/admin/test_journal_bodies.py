@@ -120,10 +120,10 @@ def test_serve_takes_the_option():
         requests.post(
             f"{url}/borderless360/api/v1/public_api/products/",
             data="abcdef",
-            timeout=5,
+            timeout=30,
             headers={"Content-Type": "text/plain", **B360_AUTH},
         )
-        entry = requests.get(f"{url}/__admin/namespaces/default/journal?limit=1", timeout=5).json()["entries"][0]
+        entry = requests.get(f"{url}/__admin/namespaces/default/journal?limit=1", timeout=30).json()["entries"][0]
         assert entry["request"]["body"] == "abc" and entry["request"]["body_truncated"] == 3
     finally:
         process.terminate()
