@@ -1,22 +1,12 @@
-"""BEX, `book`: submit one waybill (the client never makes two, even when the answer is lost)."""
+"""BEX, `book`: submit the waybill, once (its `waybillNumber` is given, so the client tracks it
+before sending again when an answer is lost, and BEX refuses a repeat)."""
 
 import protocol
 from bex_quote import client_for
 
-WAYBILL = {
-    "serviceCode": "ONC",
-    "sendersRef": "PO-9",
-    "senderCompany": "Karoo Coffee",
-    "senderSuburb": "Sandton",
-    "receiverCompany": "Surf Shop",
-    "receiverSuburb": "Umhlanga",
-    "receiverContactName": "Priya Naidoo",
-    "dimensions": [{"dimension1": 40, "dimension2": 30, "dimension3": 20, "weight": 6.5}],
-}
-
 
 def main(task: protocol.Task) -> dict:
-    return {"waybill_number": client_for(task).submit_waybill(WAYBILL)["waybillNumber"]}
+    return {"waybill_number": client_for(task).submit_waybill(task.references["waybill"])["waybillNumber"]}
 
 
 if __name__ == "__main__":

@@ -1,16 +1,7 @@
-"""BEX, `quote`: every service priced for one consignment from Sandton to Umhlanga."""
+"""BEX, `quote`: every service priced for the shipment, for the account in the credentials."""
 
 import protocol
 from bex import BexClient
-
-SHIPMENT = {
-    "totalWeight": 2.5,
-    "dimMass": 12000,
-    "originSuburb": "Sandton",
-    "originPostCode": "2196",
-    "destinationSuburb": "Umhlanga",
-    "destinationPostCode": "4319",
-}
 
 
 def client_for(task: protocol.Task) -> BexClient:
@@ -18,7 +9,7 @@ def client_for(task: protocol.Task) -> BexClient:
 
 
 def main(task: protocol.Task) -> dict:
-    items = client_for(task).quote(SHIPMENT)
+    items = client_for(task).quote(task.references["shipment"])
     if not items:
         raise LookupError("BEX quoted no service")
     return {"quotes": [{"service": item["serviceCodeStr"], "price": item["totalCharges"]} for item in items]}

@@ -6,7 +6,7 @@ from bex import BexClient
 
 def main(task: protocol.Task) -> dict:
     client = BexClient(task.base_url, **task.client_options("username", "password", "account_number"))
-    number = task.reference("waybill", "delivered")
+    number = task.references["waybill"]
     events = client.track(number).get(number)
     if not events:
         raise LookupError(f"BEX has no waybill {number}")

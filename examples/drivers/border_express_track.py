@@ -6,7 +6,7 @@ from border_express import BorderExpressClient
 
 def main(task: protocol.Task) -> dict:
     client = BorderExpressClient(task.base_url, **task.client_options("client_id", "client_secret"))
-    number = task.reference("consignment", "delivered")
+    number = task.references["consignment"]
     statuses = client.statuses(number)
     return {"reference": number, "status": client.consignment(number)["Status"], "events": len(statuses)}
 

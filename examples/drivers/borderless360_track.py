@@ -6,7 +6,7 @@ from borderless360 import Borderless360Client
 
 def main(task: protocol.Task) -> dict:
     client = Borderless360Client(task.base_url, **task.client_options("token"))
-    order = task.reference("order", "delivered_order")
+    order = task.references["order"]
     shipments = client.shipments(int(order))
     return {"reference": order, "shipments": shipments}
 

@@ -6,7 +6,7 @@ from parcel2go import Parcel2GoClient
 
 def main(task: protocol.Task) -> dict:
     client = Parcel2GoClient(task.base_url, **task.client_options("client_id", "client_secret", "scope"))
-    line = task.reference("order_line", "delivered_order_line")
+    line = task.references["order_line"]
     events = client.tracking(line)
     return {"reference": line, "status": events[0]["TrackingStage"] if events else None, "events": len(events)}
 

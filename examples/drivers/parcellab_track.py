@@ -6,7 +6,7 @@ from parcellab import ParcelLabClient, latest_statuses
 
 def main(task: protocol.Task) -> dict:
     client = ParcelLabClient(task.base_url, **task.client_options("account", "token"))
-    order = task.reference("order", "delivered_order")
+    order = task.references["order_number"]
     return {"reference": order, "statuses": latest_statuses(client.order_status(order))}
 
 

@@ -1,28 +1,36 @@
-"""The driver's side of mock-carriers' conformance protocol, shared by the example drivers here.
+"""The driver's side of mock-carriers' conformance protocol (docs/conformance.md), shared by the
+example drivers here so that each of them is only what its task needs.
 
-The kit runs a driver once per check with these environment variables:
+The kit runs a driver once per check with `MOCK_CARRIERS_CARRIER`, `MOCK_CARRIERS_TASK`,
+`MOCK_CARRIERS_BASE_URL`, `MOCK_CARRIERS_CONTEXT` (a JSON file: `credentials`, `references`,
+`timeouts`, and for webhooks `listen_host`, `listen_port`, `secret`) and `MOCK_CARRIERS_RESULT`
+(where the result goes) in its environment.
 
-* `MOCK_CARRIERS_CARRIER`, `MOCK_CARRIERS_TASK`: what to do (`parcel2go`, `book`, ...);
-* `MOCK_CARRIERS_BASE_URL`: the carrier's base URL in the check's namespace;
-* `MOCK_CARRIERS_CONTEXT`: a JSON file with `credentials`, `references` and, for webhook tasks,
-  `listen_host`, `listen_port` and `secret`;
-* `MOCK_CARRIERS_RESULT`: where the driver may write its JSON result.
+* `run(main)`: calls `main(task)`; what it answers is written as the result, exit 0. An exception
+  is the driver reporting failure: `{"error": "<one line>"}` written, the same line on stderr,
+  exit 1 (a traceback would make it look like a crash).
+* `receive(task, accept)`: the `receive-webhooks` task, called from `main`. Listens on `listen_host:listen_port`;
+  `accept(headers, body)` answers a genuine delivery's id or raises to refuse it (401). A
+  delivery seen before is answered 200 again (else the carrier retries) but not processed twice.
+  On SIGTERM (or Ctrl-C) it writes `{"processed": [ids]}` and exits 0.
 
-`run(main)` reads them, calls `main(task)`, writes what it answers as the result and exits 0; any
-exception is the driver reporting failure: one line on stderr (no traceback: the kit shows it) and
-exit status 1. The example clients live one folder up and are imported from there as they are.
+The example clients live one folder up and are imported from there, unchanged.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import Callable, Mapping, NoReturn
+from urllib.parse import parse_qs, urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # examples/: the clients, unchanged
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # examples/: the clients
 
 
 @dataclass(frozen=True)
@@ -41,18 +49,12 @@ class Task:
     def references(self) -> dict:
         return self.context.get("references") or {}
 
-    def reference(self, *names: str) -> str:
-        """The first of these references the context holds."""
-        for name in names:
-            if self.references.get(name):
-                return str(self.references[name])
-        raise KeyError(f"the context has none of the references {', '.join(names)}")
-
     def client_options(self, *credentials: str) -> dict:
-        """The named credentials, and the context's `timeout` (seconds) when it gives one."""
+        """The named credentials, and `timeouts.request` as the client's timeout when the kit gives one."""
         options = {name: self.credentials[name] for name in credentials if name in self.credentials}
-        if self.context.get("timeout"):
-            options["timeout"] = float(self.context["timeout"])
+        request_timeout = (self.context.get("timeouts") or {}).get("request")
+        if request_timeout:
+            options["timeout"] = float(request_timeout)
         return options
 
 
@@ -69,14 +71,67 @@ def load() -> Task:
     )
 
 
+def finish(result: dict, status: int = 0) -> NoReturn:
+    path = os.environ.get("MOCK_CARRIERS_RESULT")
+    if path:
+        Path(path).write_text(json.dumps(result), encoding="utf-8")
+    sys.exit(status)
+
+
 def run(main: Callable[[Task], dict]) -> NoReturn:
-    """Run one task: its result written and exit 0, or its failure told and exit 1."""
+    """Run one task: its result written and exit 0, or its failure written and exit 1."""
     try:
-        task = load()
-        result = main(task)
+        result = main(load())
     except Exception as error:  # the driver's verdict on the task: it failed, and why
-        print(f"failed: {type(error).__name__}: {error}", file=sys.stderr)
-        sys.exit(1)
-    if task.result_path:
-        Path(task.result_path).write_text(json.dumps(result), encoding="utf-8")
-    sys.exit(0)
+        line = f"{type(error).__name__}: {error}".replace("\n", " ")
+        print(f"failed: {line}", file=sys.stderr)
+        finish({"error": line}, 1)
+    finish(result)
+
+
+def receive(task: Task, accept: Callable[[Mapping[str, str], bytes], str], echo: bool = False) -> NoReturn:
+    """Serve webhook deliveries until told to stop, then write the ids processed. `echo`: answer
+    `GET ?echo=<value>` with the value, the check BEX makes of a receiver before it registers it."""
+    processed: list[str] = []
+    seen: set[str] = set()
+    lock = threading.Lock()
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            try:
+                delivery = accept(self.headers, body)
+            except Exception as refused:  # forged, stale, or not a delivery at all: never processed
+                self._answer(401, f"refused: {refused}")
+                return
+            with lock:
+                if delivery not in seen:  # a carrier repeats a delivery it thinks failed: act once
+                    seen.add(delivery)
+                    processed.append(delivery)
+            self._answer(200, "ok")
+
+        def do_GET(self) -> None:
+            value = parse_qs(urlsplit(self.path).query).get("echo")
+            self._answer(200, value[0]) if echo and value else self._answer(404, "not found")
+
+        def _answer(self, status: int, text: str) -> None:
+            data = text.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args) -> None:  # quiet: the kit captures output, and needs none
+            pass
+
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    server = HTTPServer((task.context["listen_host"], int(task.context["listen_port"])), Receiver)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    while not stop.wait(1):
+        pass
+    server.shutdown()
+    with lock:
+        finish({"processed": list(processed)})
