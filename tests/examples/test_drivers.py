@@ -119,7 +119,7 @@ def test_a_503_is_retried_and_a_429_waited_out(carriers, drive, attempts):
     carriers.faults.add(carrier="parcel2go", operation="createOrder", effect="status", status=503, times=1)
     run = drive("parcel2go", "book")
     assert run.returncode == 0, run.stderr
-    assert statuses(attempts, "getQuotes")[-2:] == [429, 200] and statuses(attempts, "createOrder") == [503, 200]
+    assert statuses(attempts, "getQuotes") == [429, 200] and statuses(attempts, "createOrder") == [503, 200]
 
 
 def test_a_carrier_that_stays_down_is_a_reported_failure(carriers, drive, attempts):
@@ -136,6 +136,7 @@ def test_a_revoked_credential_is_reported_without_a_loop(carriers, drive, attemp
     run = drive(carrier, task)
     assert run.returncode == 1 and run.result["error"]
     assert len(attempts(operation)) == (2 if carrier in TOKENS else 1)  # a new token once, where there are tokens
+    assert carrier not in TOKENS or len(attempts(TOKENS[carrier])) == 2
 
 
 def test_an_expired_token_is_replaced_once(carriers, drive, attempts):
