@@ -6,9 +6,10 @@ It shows:
   Tokens live one hour; on a 401 the client gets a new token once and repeats the call.
 * The main flow: a consignment's current status, its status history (newest first) and its proofs
   of delivery (metadata, then the POD file itself).
-* Retries: a 429 waits as long as `Retry-After` says (seconds or an HTTP date); a 5xx is retried
-  after a short exponential backoff, a bounded number of times. Every call here is a GET, so
-  repeating one is always safe. `sleep` is injectable so tests do not wait.
+* Retries: a 429 waits as long as `Retry-After` says (seconds or an HTTP date); a 5xx, a broken
+  connection, a timeout (every call has one: `timeout`, 10 s by default) or a garbled JSON answer
+  is retried after a short exponential backoff, a bounded number of times. Every call here reads
+  (or asks for a token), so repeating one is always safe. `sleep` is injectable so tests do not wait.
 * No webhooks: Border Express documents none, so there is nothing to verify; poll `statuses()`.
 
 Point it at the real carrier (`https://api.borderexpress.com.au`) or at mock-carriers
@@ -24,17 +25,21 @@ from email.utils import parsedate_to_datetime
 import requests
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+# the answer never arrived whole: a broken connection, a timeout, a body cut short
+LOST = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 class BorderExpressError(Exception):
-    """The API refused a call; `status` and `title` (the ProblemDetails title, when there is one) say why."""
+    """The API refused a call (or answered garbled JSON); `status` and `title` (the ProblemDetails
+    title, when there is one) say why."""
 
-    def __init__(self, response: requests.Response) -> None:
+    def __init__(self, response: requests.Response, reason: str = "") -> None:
         try:
             title = response.json().get("title") or response.json().get("error")
-        except ValueError:
+        except (ValueError, AttributeError):
             title = None
-        super().__init__(f"{response.request.method} {response.url}: {response.status_code} {title or ''}".strip())
+        detail = reason or title or ""
+        super().__init__(f"{response.request.method} {response.url}: {response.status_code} {detail}".strip())
         self.status, self.title = response.status_code, title
 
 
@@ -47,12 +52,13 @@ class BorderExpressClient:
         *,
         max_attempts: int = 4,
         backoff: float = 0.5,
+        timeout: float = 10.0,
         sleep=time.sleep,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.client_id, self.client_secret = client_id, client_secret
-        self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
+        self.max_attempts, self.backoff, self.timeout, self.sleep = max_attempts, backoff, timeout, sleep
         self.http = session or requests.Session()
         self._token: str | None = None
 
@@ -88,7 +94,8 @@ class BorderExpressClient:
         return response.json()["access_token"]
 
     def _get(self, path: str) -> requests.Response:
-        """GET with the token; on a 401 (expired or revoked) get a new token once and try again."""
+        """GET with the token; on a 401 (expired or revoked) get a new token once and try again (a
+        second 401 is raised: the credentials themselves are no good)."""
         if self._token is None:
             self._token = self._new_token()
         response = self._send("GET", path, headers={"Authorization": f"bearer {self._token}"})
@@ -100,14 +107,38 @@ class BorderExpressClient:
         return response
 
     def _send(self, method: str, path: str, **kwargs) -> requests.Response:
-        """One call, repeated on 429 and 5xx up to `max_attempts` times in all."""
+        """One call, repeated on a 429, a 5xx, a lost answer or a garbled one, up to `max_attempts`
+        times in all. A JSON 200 is only returned whole: it parses."""
         attempt = 1
         while True:
-            response = self.http.request(method, self.base_url + path, timeout=30, **kwargs)
-            if response.status_code not in RETRY_STATUSES or attempt >= self.max_attempts:
-                return response
-            self.sleep(retry_delay(response, self.backoff * 2 ** (attempt - 1)))
+            backoff = self.backoff * 2 ** (attempt - 1)
+            try:
+                response = self.http.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+            except LOST:
+                if attempt >= self.max_attempts:
+                    raise
+                self.sleep(backoff)
+                attempt += 1
+                continue
+            garbled = response.status_code == 200 and not _whole(response)
+            if not (garbled or response.status_code in RETRY_STATUSES) or attempt >= self.max_attempts:
+                break
+            self.sleep(retry_delay(response, backoff))
             attempt += 1
+        if garbled:
+            raise BorderExpressError(response, "the answer is not valid JSON")
+        return response
+
+
+def _whole(response: requests.Response) -> bool:
+    """False for a JSON answer that does not parse (a POD file is not JSON, and is not checked)."""
+    if "json" not in response.headers.get("Content-Type", ""):
+        return True
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
 
 
 def retry_delay(response: requests.Response, backoff: float) -> float:
@@ -116,8 +147,9 @@ def retry_delay(response: requests.Response, backoff: float) -> float:
     value = response.headers.get("Retry-After", "").strip()
     if value.isdigit():
         return float(value)
-    if value:
+    try:
         sent = response.headers.get("Date")
         now = parsedate_to_datetime(sent) if sent else datetime.now(UTC)
         return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
-    return backoff
+    except (TypeError, ValueError):  # none, or not a date
+        return backoff

@@ -8,10 +8,11 @@ It shows:
   once and repeats the call. A 403 means the token lacks a scope: that is raised, not retried.
 * The main flow: quote, collection dates, create an order, pay it from the PrePay balance, fetch
   its labels (base64 in JSON) and track its line.
-* Retries: a 429 waits as long as `Retry-After` says (seconds); a 5xx is retried after a short
-  exponential backoff, a bounded number of times (`sleep` is injectable for tests). Paying is the
-  exception: Parcel2Go charges again for a second payment, so a payment whose answer was lost (a
-  5xx or a broken connection) is not repeated blindly; the order is looked up first.
+* Retries: a 429 waits as long as `Retry-After` says (seconds, or an HTTP date); a 5xx, a broken
+  connection, a timeout (every call has one: `timeout`, 10 s by default) or a garbled JSON answer
+  is retried after a short exponential backoff, a bounded number of times (`sleep` is injectable
+  for tests). Paying is the exception: Parcel2Go charges again for a second payment, so a payment
+  whose answer was lost (any of those) is not repeated blindly; the order is looked up first.
 * Webhooks: each delivery carries `Signature`, the lower-case hex HMAC-SHA256 of
   `Id:Timestamp(yyyy-MM-dd HH:mm:ss):Type` with your secret. The signature does **not** cover
   `Payload`, so also refuse stale timestamps, keep the `Id`s you processed (retries repeat them),
@@ -29,22 +30,27 @@ import hmac
 import json
 import time
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import requests
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+# the call may have been carried out, but its answer never arrived whole
+LOST = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 class Parcel2GoError(Exception):
-    """The API refused a call: `status`, and the `Errors` Parcel2Go listed (if any)."""
+    """The API refused a call (or answered garbled JSON): `status`, and the `Errors` Parcel2Go
+    listed (if any)."""
 
-    def __init__(self, response: requests.Response) -> None:
+    def __init__(self, response: requests.Response, reason: str = "") -> None:
         try:
             errors = response.json().get("Errors") or []
         except (ValueError, AttributeError):
             errors = []
         texts = [e.get("Error") or e.get("Description") for e in errors]
-        super().__init__(f"{response.request.method} {response.url}: {response.status_code} {texts or ''}".strip())
+        detail = reason or texts or ""
+        super().__init__(f"{response.request.method} {response.url}: {response.status_code} {detail}".strip())
         self.status, self.errors = response.status_code, errors
 
 
@@ -58,12 +64,13 @@ class Parcel2GoClient:
         *,
         max_attempts: int = 4,
         backoff: float = 0.5,
+        timeout: float = 10.0,
         sleep=time.sleep,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.client_id, self.client_secret, self.scope = client_id, client_secret, scope
-        self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
+        self.max_attempts, self.backoff, self.timeout, self.sleep = max_attempts, backoff, timeout, sleep
         self.http = session or requests.Session()
         self._token: str | None = None
 
@@ -96,13 +103,13 @@ class Parcel2GoClient:
         path = f"/api/orders/{order['OrderId']}/paywithprepay"
         for attempt in range(1, self.max_attempts + 1):
             try:
-                self._api("POST", path, params={"hash": order["Hash"]}, retry_5xx=False)
+                self._api("POST", path, params={"hash": order["Hash"]}, retry=False)
                 return
-            except requests.ConnectionError:
+            except LOST:
                 if attempt == self.max_attempts:
                     raise
-            except Parcel2GoError as error:
-                if error.status < 500 or attempt == self.max_attempts:
+            except Parcel2GoError as error:  # a 5xx, or a 200 whose answer came garbled
+                if 400 <= error.status < 500 or attempt == self.max_attempts:
                     raise
             if self.order(order["OrderId"], order["Hash"])["PaidDate"]:
                 return  # the payment went through; only its answer was lost
@@ -136,29 +143,68 @@ class Parcel2GoClient:
             raise Parcel2GoError(response)
         return response.json()["access_token"]
 
-    def _api(self, method: str, path: str, retry_5xx: bool = True, **kwargs):
-        """Call with the token; on a 401 (expired or revoked) get a new token once and try again."""
+    def _api(self, method: str, path: str, retry: bool = True, **kwargs):
+        """Call with the token; on a 401 (expired or revoked) get a new token once and try again (a
+        second 401 is raised: the credentials themselves are no good)."""
         if self._token is None:
             self._token = self._new_token()
-        response = self._send(method, path, retry_5xx, headers={"Authorization": f"Bearer {self._token}"}, **kwargs)
+        response = self._send(method, path, retry, headers={"Authorization": f"Bearer {self._token}"}, **kwargs)
         if response.status_code == 401:
             self._token = self._new_token()
-            response = self._send(method, path, retry_5xx, headers={"Authorization": f"Bearer {self._token}"}, **kwargs)
+            response = self._send(method, path, retry, headers={"Authorization": f"Bearer {self._token}"}, **kwargs)
         if response.status_code != 200:
             raise Parcel2GoError(response)
         return response.json()
 
-    def _send(self, method: str, path: str, retry_5xx: bool = True, **kwargs) -> requests.Response:
-        """One call, repeated on 429 (and on 5xx if `retry_5xx`) up to `max_attempts` times in all."""
+    def _send(self, method: str, path: str, retry: bool = True, **kwargs) -> requests.Response:
+        """One call, repeated up to `max_attempts` times in all on a 429, and if `retry` (the call is
+        safe to repeat) on a 5xx, a lost answer or a garbled one. A JSON 200 is only returned whole:
+        it parses."""
         attempt = 1
         while True:
-            response = self.http.request(method, self.base_url + path, timeout=30, **kwargs)
-            retry = response.status_code == 429 or (retry_5xx and response.status_code in RETRY_STATUSES)
-            if not retry or attempt >= self.max_attempts:
-                return response
-            retry_after = response.headers.get("Retry-After", "")  # seconds, as Parcel2Go sends it
-            self.sleep(float(retry_after) if retry_after.isdigit() else self.backoff * 2 ** (attempt - 1))
+            backoff = self.backoff * 2 ** (attempt - 1)
+            try:
+                response = self.http.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+            except LOST:
+                if not retry or attempt >= self.max_attempts:
+                    raise
+                self.sleep(backoff)
+                attempt += 1
+                continue
+            garbled = response.status_code == 200 and not _whole(response)
+            again = response.status_code == 429 or (retry and (garbled or response.status_code in RETRY_STATUSES))
+            if not again or attempt >= self.max_attempts:
+                break
+            self.sleep(retry_delay(response, backoff))
             attempt += 1
+        if garbled:
+            raise Parcel2GoError(response, "the answer is not valid JSON")
+        return response
+
+
+def _whole(response: requests.Response) -> bool:
+    """False for a JSON answer that does not parse."""
+    if "json" not in response.headers.get("Content-Type", ""):
+        return True
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
+
+
+def retry_delay(response: requests.Response, backoff: float) -> float:
+    """Seconds to wait: `Retry-After` (seconds, or an HTTP date read against the answer's own
+    `Date`, so clock skew does not matter) when the server sent one, else the backoff."""
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        sent = response.headers.get("Date")
+        now = parsedate_to_datetime(sent) if sent else datetime.now(UTC)
+        return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
+    except (TypeError, ValueError):  # none, or not a date
+        return backoff
 
 
 class WebhookRejected(Exception):

@@ -8,8 +8,10 @@ It shows:
 * The main flow: `GET /v4/track/orders/info/` by one lookup set (order number and account, or
   tracking number and courier), and reading each tracking's latest status from the answer.
 * Retries: parcelLab allows 100 requests a minute per account; the 101st gets a 429 with
-  `Retry-After` (seconds), which the client waits out. A 5xx is retried after a short exponential
-  backoff, a bounded number of times (`sleep` is injectable for tests).
+  `Retry-After` (seconds, or an HTTP date), which the client waits out. A 5xx, a broken
+  connection, a timeout (every call has one: `timeout`, 10 s by default) or a garbled JSON answer
+  is retried after a short exponential backoff, a bounded number of times (`sleep` is injectable
+  for tests). Every call here reads, so repeating one is always safe.
 * Webhooks: parcelLab signs nothing. When you set the webhook up in parcelLab's app, give it a
   credential for your receiver (`Authorization: Bearer <secret>`, Basic auth, or a header such as
   `X-Api-Key`) and check it on every delivery with `verify_webhook`. parcelLab posts only over
@@ -25,21 +27,26 @@ import base64
 import hmac
 import time
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import requests
 
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+# the answer never arrived whole: a broken connection, a timeout, a body cut short
+LOST = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
 
 
 class ParcelLabError(Exception):
-    """The API refused a call: `status` and parcelLab's `errors` (`code`, `detail`, `attr`)."""
+    """The API refused a call (or answered garbled JSON): `status` and parcelLab's `errors`
+    (`code`, `detail`, `attr`)."""
 
-    def __init__(self, response: requests.Response) -> None:
+    def __init__(self, response: requests.Response, reason: str = "") -> None:
         try:
             self.errors = response.json().get("errors") or []
         except (ValueError, AttributeError):
             self.errors = []
-        details = "; ".join(f"{e.get('code')}: {e.get('detail')}" for e in self.errors)
+        details = reason or "; ".join(f"{e.get('code')}: {e.get('detail')}" for e in self.errors)
         super().__init__(f"{response.request.method} {response.url}: {response.status_code} {details}".strip())
         self.status = response.status_code
 
@@ -57,11 +64,12 @@ class ParcelLabClient:
         *,
         max_attempts: int = 4,
         backoff: float = 0.5,
+        timeout: float = 10.0,
         sleep=time.sleep,
         session: requests.Session | None = None,
     ) -> None:
         self.base_url, self.account = base_url.rstrip("/"), str(account)
-        self.max_attempts, self.backoff, self.sleep = max_attempts, backoff, sleep
+        self.max_attempts, self.backoff, self.timeout, self.sleep = max_attempts, backoff, timeout, sleep
         self.http = session or requests.Session()
         key = base64.b64encode(f"{account}:{token}".encode()).decode()
         self.http.headers["Authorization"] = f"Parcellab-API-Token {key}"
@@ -78,20 +86,56 @@ class ParcelLabClient:
         return self._get("/v4/track/orders/info/", params).json()
 
     def _get(self, path: str, params: dict) -> requests.Response:
-        """One GET, repeated on 429 and 5xx up to `max_attempts` times in all."""
+        """One GET, repeated on a 429, a 5xx, a lost answer or a garbled one, up to `max_attempts`
+        times in all. A JSON answer is only returned whole: it parses."""
         attempt = 1
         while True:
-            response = self.http.get(self.base_url + path, params=params, timeout=30)
-            if response.status_code not in RETRY_STATUSES or attempt >= self.max_attempts:
+            backoff = self.backoff * 2 ** (attempt - 1)
+            try:
+                response = self.http.get(self.base_url + path, params=params, timeout=self.timeout)
+            except LOST:
+                if attempt >= self.max_attempts:
+                    raise
+                self.sleep(backoff)
+                attempt += 1
+                continue
+            garbled = response.status_code == 200 and not _whole(response)
+            if not (garbled or response.status_code in RETRY_STATUSES) or attempt >= self.max_attempts:
                 break
-            retry_after = response.headers.get("Retry-After", "")  # seconds
-            self.sleep(float(retry_after) if retry_after.isdigit() else self.backoff * 2 ** (attempt - 1))
+            self.sleep(retry_delay(response, backoff))
             attempt += 1
         if response.status_code == 401:
             raise AuthenticationFailed(response)
         if response.status_code != 200:
             raise ParcelLabError(response)
+        if garbled:
+            raise ParcelLabError(response, "the answer is not valid JSON")
         return response
+
+
+def _whole(response: requests.Response) -> bool:
+    """False for a JSON answer that does not parse."""
+    if "json" not in response.headers.get("Content-Type", ""):
+        return True
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
+
+
+def retry_delay(response: requests.Response, backoff: float) -> float:
+    """Seconds to wait: `Retry-After` (seconds, or an HTTP date read against the answer's own
+    `Date`, so clock skew does not matter) when the server sent one, else the backoff."""
+    value = response.headers.get("Retry-After", "").strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        sent = response.headers.get("Date")
+        now = parsedate_to_datetime(sent) if sent else datetime.now(UTC)
+        return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
+    except (TypeError, ValueError):  # none, or not a date
+        return backoff
 
 
 def latest_statuses(order: dict) -> dict[str, str | None]:

@@ -1,0 +1,140 @@
+"""What every example client does when the carrier misbehaves, called in-process with `sleep`
+recorded (so nothing waits): Retry-After read in either form, lost and garbled answers of reads
+retried after a backoff, retries bounded, and the calls that must not happen twice (a Parcel2Go
+payment, a BEX waybill) looked up instead of repeated."""
+
+import pytest
+from bex import BexClient, BexError
+from border_express import BorderExpressClient, BorderExpressError
+from borderless360 import Borderless360Client, Borderless360Error
+from parcel2go import Parcel2GoClient, Parcel2GoError
+from parcellab import ParcelLabClient, ParcelLabError
+
+from examples.test_bex_example import SHIPMENT, WAYBILL
+from examples.test_parcel2go_example import ship_one
+
+LOST = ["reset", "drop", "truncate", "malformed", "hang"]
+
+
+def be(sb, **options):
+    client = BorderExpressClient(sb.url("border-express"), **sb.credentials("border-express"), **options)
+    return client, lambda: client.statuses(sb.references("border-express")["delivered"]), "getConsignmentStatuses"
+
+
+def bex(sb, **options):
+    client = BexClient(sb.url("bex"), **sb.credentials("bex"), **options)
+    return client, lambda: client.quote(SHIPMENT), "getquoteservicedeliverypricingv2"
+
+
+def p2g(sb, **options):
+    client = Parcel2GoClient(sb.url("parcel2go"), **sb.credentials("parcel2go"), **options)
+    return client, lambda: client.tracking(sb.references("parcel2go")["delivered_order_line"]), "getTracking"
+
+
+def b360(sb, **options):
+    client = Borderless360Client(sb.url("borderless360"), sb.credentials("borderless360")["token"], **options)
+    return client, lambda: client.orders(page_size=2), "listOrders"
+
+
+def parcellab(sb, **options):
+    client = ParcelLabClient(sb.url("parcellab"), **sb.credentials("parcellab", "account", "token"), **options)
+    return client, lambda: client.order_status(sb.references("parcellab")["delivered_order"]), "getOrderInfo"
+
+
+CLIENTS = {"border-express": be, "bex": bex, "parcel2go": p2g, "borderless360": b360, "parcellab": parcellab}
+ERRORS = {
+    "border-express": BorderExpressError,
+    "bex": BexError,
+    "parcel2go": Parcel2GoError,
+    "borderless360": Borderless360Error,
+    "parcellab": ParcelLabError,
+}
+
+
+def lost(effect: str) -> dict:
+    """The fault rule: a hang outlasts the client's timeout by far."""
+    return {"effect": effect, "max_ms": 10_000} if effect == "hang" else {"effect": effect}
+
+
+def timeout(effect: str) -> dict:
+    """The client's timeout: short for a hang, so the test does not wait long (yet long enough
+    that a busy machine answers every other call in time); the client's default otherwise."""
+    return {"timeout": 1.0} if effect == "hang" else {}
+
+
+@pytest.mark.parametrize("carrier", CLIENTS)
+def test_retry_after_as_an_http_date(carriers, sleeps, attempts, carrier):
+    _, read, operation = CLIENTS[carrier](carriers, sleep=sleeps.append)
+    carriers.clock.freeze()
+    carriers.faults.add(
+        carrier=carrier,
+        operation=operation,
+        effect="rate_limit",
+        retry_after=2,
+        retry_after_format="http-date",
+        times=1,
+    )
+    assert read()
+    assert sleeps == [2.0] and [status for status, _ in attempts(operation)][:2] == [429, 200]
+
+
+@pytest.mark.parametrize("effect", LOST)
+@pytest.mark.parametrize("carrier", CLIENTS)
+def test_a_read_whose_answer_is_lost_or_garbled_is_retried(carriers, sleeps, attempts, carrier, effect):
+    _, read, operation = CLIENTS[carrier](carriers, sleep=sleeps.append, **timeout(effect))
+    carriers.faults.add(carrier=carrier, operation=operation, **lost(effect), times=1)
+    assert read()
+    assert [faults for _, faults in attempts(operation)][:2] == [[effect], []] and sleeps[-1:] == [0.5]
+
+
+@pytest.mark.parametrize("carrier", CLIENTS)
+def test_retries_end(carriers, sleeps, attempts, carrier):
+    _, read, operation = CLIENTS[carrier](carriers, sleep=sleeps.append)
+    carriers.faults.add(carrier=carrier, operation=operation, effect="malformed")
+    with pytest.raises(ERRORS[carrier], match="not valid JSON"):
+        read()
+    assert len(attempts(operation)) == 4 and sleeps == [0.5, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("effect", ["reset", "drop", "hang", "truncate", "malformed"])
+def test_parcel2go_never_pays_twice(carriers, sleeps, attempts, effect):
+    client, _, _ = p2g(carriers, sleep=sleeps.append, **timeout(effect))
+    carriers.faults.add(carrier="parcel2go", operation="payWithPrePay", **lost(effect), times=1)
+    before = client.prepay_balance()
+    order = ship_one(carriers, client)
+    assert [faults for _, faults in attempts("payWithPrePay")] == [[effect]]
+    assert client.prepay_balance() == round(before - order["TotalPrice"], 2)
+
+
+def test_parcel2go_pays_again_when_the_first_payment_never_arrived(carriers, sleeps, attempts):
+    client, _, _ = p2g(carriers, sleep=sleeps.append)
+    carriers.faults.add(carrier="parcel2go", operation="payWithPrePay", effect="status", status=503, times=1)
+    ship_one(carriers, client)
+    assert [status for status, _ in attempts("payWithPrePay")] == [503, 200]
+    assert [status for status, _ in attempts("getOrder")] == [200]  # looked up in between: unpaid
+
+
+@pytest.mark.parametrize("effect", ["reset", "drop", "hang", "truncate", "malformed"])
+def test_bex_never_books_a_waybill_twice(carriers, sleeps, attempts, effect):
+    client, _, _ = bex(carriers, sleep=sleeps.append, **timeout(effect))
+    carriers.faults.add(carrier="bex", operation="submitwaybillv4", **lost(effect), times=1)
+    waybill = client.submit_waybill(WAYBILL)
+    assert [faults for _, faults in attempts("submitwaybillv4")] == [[effect]]
+    assert waybill == {"waybillNumber": waybill["waybillNumber"]}  # tracked, found: only the number is known
+    assert list(client.track(waybill["waybillNumber"])) == [waybill["waybillNumber"]]
+
+
+def test_bex_submits_again_when_the_first_never_arrived(carriers, sleeps, attempts):
+    client, _, _ = bex(carriers, sleep=sleeps.append)
+    carriers.faults.add(carrier="bex", operation="submitwaybillv4", effect="status", status=502, times=1)
+    assert client.submit_waybill(WAYBILL | {"waybillNumber": "MINE42"})["totalCharges"] > 0
+    assert [status for status, _ in attempts("submitwaybillv4")] == [502, 200]
+    assert [status for status, _ in attempts("waybillquicktrackingv3customtreeview")] == [200]
+
+
+def test_a_bex_submit_that_stays_down_ends(carriers, sleeps, attempts):
+    client, _, _ = bex(carriers, sleep=sleeps.append)
+    carriers.faults.add(carrier="bex", operation="submitwaybillv4", effect="status", status=503)
+    with pytest.raises(BexError, match="HTTP 503"):
+        client.submit_waybill(WAYBILL)
+    assert len(attempts("submitwaybillv4")) == 4 and len(attempts("waybillquicktrackingv3customtreeview")) == 3
