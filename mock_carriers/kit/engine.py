@@ -16,6 +16,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from mock_carriers.client import MockCarriers, Sandbox
 from mock_carriers.kit import deliveries, prepare
@@ -126,7 +127,7 @@ def _exercise(
 ) -> Evidence:
     """Set the namespace up, run the driver once, and gather what the judge needs."""
     resolve = prepare.resolver(spec, sandbox, options.seed, check.id)
-    notes: dict = {"request_timeout": options.request_timeout}
+    notes: dict = {"request_timeout": options.request_timeout, "prefix": urlsplit(sandbox.url(spec.carrier)).path}
     if check.setup.get("fill_rate_limit"):
         notes["setup"] = prepare.fill_rate_limit(spec, sandbox, resolve)
     if spec.pages:

@@ -14,7 +14,12 @@ from mock_carriers.kit.catalogue import Check, TaskSpec
 from mock_carriers.kit.deliveries import Sent
 from mock_carriers.kit.driver import Outcome
 
-_VARIANT_SUFFIXES = ("ViaGet", "Legacy")  # BEX serves each endpoint under older paths and by GET too
+_VARIANT_SUFFIXES = ("ViaGet", "Legacy")
+_ANSWER_LOST = {
+    "reset",
+    "drop",
+    "hang",
+}  # the carrier handled the request; its answer was lost  # BEX serves each endpoint under older paths and by GET too
 
 
 def family(operation: str | None) -> str | None:
@@ -84,13 +89,17 @@ class Evidence:
     def cite(self, entry: dict) -> str:
         """`#7 +1.204 s POST /api/quotes -> 503 [status]`: the journal entry as a report line."""
         request, response = entry["request"], entry["response"]
-        faults = ",".join(f["effect"] for f in entry["faults"])
-        refusal = ""
+        effects = [f["effect"] for f in entry["faults"]]
+        note = ""
         if self.error_field and 200 <= response["status"] < 300 and not self.ok(entry):
-            refusal = f" ({self.error_field})"
+            note = f" ({self.error_field})"
+        if set(effects) & _ANSWER_LOST:
+            note += " (handled, but the answer never reached the client)"
+        path = request["path"].removeprefix(self.notes.get("prefix", ""))
+        query = f"?{request['query']}" if request["query"] and len(request["query"]) <= 60 else ""
         return (
-            f"#{entry['id']} +{self.at(entry) - self._origin:.3f} s {request['method']} {request['path']}"
-            f" -> {response['status']}{refusal}" + (f" [{faults}]" if faults else "")
+            f"#{entry['id']} +{self.at(entry) - self._origin:.3f} s {request['method']} {path}{query}"
+            f" -> {response['status']}{note}" + (f" [{','.join(effects)}]" if effects else "")
         )
 
     def ids(self, entries: list[dict]) -> str:

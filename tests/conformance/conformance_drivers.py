@@ -97,6 +97,11 @@ class Client:
             wait = min(wait, self.naive.max_wait)
         return max(wait, 0.0)
 
+    def pause(self, attempt: int) -> float:
+        if self.naive.instant_retry:
+            return 0.0
+        return 0.05 if self.naive.retry_forever else BACKOFF * 2 ** (attempt - 1)
+
     def send(
         self, method: str, path: str, *, authorised: bool = True, retry: bool = True, **kwargs
     ) -> requests.Response:
@@ -118,7 +123,7 @@ class Client:
                 time.sleep(self.wait_for(response, attempt))
                 continue
             if response.status_code >= 500 and retry and attempt < limit:
-                time.sleep(0 if self.naive.instant_retry else BACKOFF * 2 ** (attempt - 1))
+                time.sleep(self.pause(attempt))
                 continue
             return response
         return response
@@ -278,18 +283,14 @@ class Bex(Client):
         waybill = {"accountNumber": self.credentials["account_number"], **self.run.references["waybill"]}
         for attempt in range(3):
             try:  # safe to repeat: BEX refuses a second waybill of the same number
-                answer = self.endpoint("submitwaybillv4", waybill, retry=not self.naive.blind_commit)
+                answer = self.endpoint("submitwaybillv4", waybill)
                 return {"waybill_number": answer.get("items", [{}])[0].get("waybillNumber")}
-            except Lost:
-                if attempt == 2:
-                    raise
             except TaskFailed as failure:
-                if "already exists" in str(failure) and self.losses:
+                if "already exists" not in str(failure) or not self.losses:
+                    raise
+                if not self.naive.blind_commit:
                     return {"waybill_number": waybill["waybillNumber"]}  # the lost submit went through
-                raise
-            if self.naive.blind_commit:
                 waybill = {key: value for key, value in waybill.items() if key != "waybillNumber"}
-            time.sleep(BACKOFF)
         raise TaskFailed("the waybill was not submitted")
 
 
