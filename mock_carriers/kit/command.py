@@ -38,7 +38,13 @@ def _catalogue_listing(carrier: str | None, task: str | None) -> str:
 @click.command(context_settings={"ignore_unknown_options": False})
 @click.option("--carrier", help="the carrier the driver's client talks to (border-express, bex, parcel2go, ...)")
 @click.option("--task", help="the task the driver performs: track, quote, book, sync or receive-webhooks")
-@click.option("--url", type=ServerUrl(), default=None, help="a mock-carriers server to use (default: one in-process)")
+@click.option(
+    "--url",
+    type=ServerUrl(),
+    envvar="MOCK_CARRIERS_URL",
+    default=None,
+    help="a running server to use; reads MOCK_CARRIERS_URL (default: one started in this process)",
+)
 @click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None, help="that server's admin token")
 @click.option("--only", multiple=True, help="run only these checks (repeatable, or comma-separated)")
 @click.option("--skip", multiple=True, help="skip these checks (repeatable, or comma-separated)")

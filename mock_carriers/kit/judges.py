@@ -69,6 +69,9 @@ def _first_fault(ev: Evidence, effect: str) -> dict | Finding:
     faulted = ev.faulted(effect)
     if faulted:
         return faulted[0]
+    crashed = _unusable_outcome(ev, (SUCCEEDED, REPORTED))  # a crash or a time-out explains it best
+    if crashed:
+        return crashed
     return _fail(
         ev,
         f"the driver never sent the request the {effect} fault waits for ({'/'.join(ev.spec.target)})",
@@ -87,8 +90,6 @@ def succeeds(ev: Evidence, params: dict) -> Finding:
 
 @judge
 def keeps_contract(ev: Evidence, params: dict) -> Finding:
-    if not ev.entries:
-        return _fail(ev, "the driver sent no request, so nothing could be checked")
     if ev.violations:
         lines = [
             f"#{v['entry']} {v['request']} -> {v['status']}: {v['in']} {v['json_path']}: {v['message']} "
@@ -97,6 +98,11 @@ def keeps_contract(ev: Evidence, params: dict) -> Finding:
         ]
         count = len(ev.violations)
         return _fail(ev, f"{count} contract violation{'s' if count > 1 else ''} in the driver's requests", *lines)
+    problem = _unusable_outcome(ev, (SUCCEEDED, REPORTED))
+    if problem:
+        return problem
+    if not ev.entries:
+        return _fail(ev, "the driver sent no request, so nothing could be checked")
     return _pass(ev, f"{len(ev.entries)} requests, none broke the contract")
 
 

@@ -100,7 +100,7 @@ class Client:
     def pause(self, attempt: int) -> float:
         if self.naive.instant_retry:
             return 0.0
-        return 0.05 if self.naive.retry_forever else BACKOFF * 2 ** (attempt - 1)
+        return BACKOFF if self.naive.retry_forever else BACKOFF * 2 ** (attempt - 1)  # forever: no doubling
 
     def send(
         self, method: str, path: str, *, authorised: bool = True, retry: bool = True, **kwargs
