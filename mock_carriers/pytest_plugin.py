@@ -279,7 +279,7 @@ def carriers_conformance(carriers_server):
         seed: int = 0,
         request_timeout: float = 5.0,
         task_timeout: float = 20.0,
-        workers: int = 4,
+        workers: int = 6,
         fail: bool = True,
     ):
         options = Options(

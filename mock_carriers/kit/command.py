@@ -66,7 +66,7 @@ def _catalogue_listing(carrier: str | None, task: str | None) -> str:
     show_default=True,
     help="seconds a driver run may take before it is killed",
 )
-@click.option("--workers", type=click.IntRange(1, 32), default=4, show_default=True, help="checks run at once")
+@click.option("--workers", type=click.IntRange(1, 32), default=6, show_default=True, help="checks run at once")
 @click.option("--verbose", "-v", is_flag=True, help="show the evidence of passing checks too")
 @click.option("--list", "list_only", is_flag=True, help="list the checks (and which apply to --carrier/--task)")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)

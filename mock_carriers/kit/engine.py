@@ -37,7 +37,7 @@ class Options:
     skip: tuple[str, ...] = ()
     request_timeout: float = REQUEST_TIMEOUT
     task_timeout: float = TASK_TIMEOUT
-    workers: int = 4
+    workers: int = 6
     listen_host: str = "127.0.0.1"
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
 

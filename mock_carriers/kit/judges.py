@@ -186,7 +186,8 @@ def waits_retry_after(ev: Evidence, params: dict) -> Finding:
         return problem
     if not throttled:
         return _pass(ev, "no request was throttled: the driver stayed under the limit")
-    return _pass(ev, f"waited as Retry-After asked after {len(throttled)} 429, then succeeded", *lines)
+    count = f"{len(throttled)} throttled request{'s' if len(throttled) > 1 else ''}"
+    return _pass(ev, f"waited as Retry-After asked after {count}, then succeeded", *lines)
 
 
 @judge
