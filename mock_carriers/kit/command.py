@@ -54,7 +54,7 @@ def _catalogue_listing(carrier: str | None, task: str | None) -> str:
 @click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="write the report as one HTML page")
 @click.option(
     "--request-timeout",
-    type=click.FloatRange(0.5, 60),
+    type=click.FloatRange(0.5, 25),
     default=5.0,
     show_default=True,
     help="seconds the driver is told to give each request (the hang check holds an answer longer)",

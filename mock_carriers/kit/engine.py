@@ -132,7 +132,7 @@ def _exercise(
         notes["setup"] = prepare.fill_rate_limit(spec, sandbox, resolve)
     if spec.pages:
         notes["count"] = prepare.list_size(spec, sandbox, resolve)
-    for rule in prepare.fault_rules(check, spec, options.request_timeout):
+    for rule in prepare.fault_rules(check, spec):
         sandbox.faults.add(**rule)
     watermark = prepare.last_entry(sandbox)
     task_timeout = prepare.scaled(check.setup.get("task_timeout"), options.request_timeout) or options.task_timeout

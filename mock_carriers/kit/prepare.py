@@ -35,21 +35,21 @@ def overlay(spec: TaskSpec) -> dict | None:
     return {spec.carrier: {extra["section"]: items}}
 
 
-def scaled(value: Any, request_timeout: float, unit: float = 1.0) -> Any:
-    """`{request_timeouts: 3}` is three request timeouts (in `unit`s: 1000 for milliseconds)."""
-    if isinstance(value, dict) and set(value) == {"request_timeouts"}:
-        return int(value["request_timeouts"] * request_timeout * unit)
+def scaled(value: Any, request_timeout: float) -> Any:
+    """`{request_timeouts: 4, plus: 2}` is four request timeouts and two seconds, in seconds."""
+    if isinstance(value, dict) and set(value) <= {"request_timeouts", "plus"} and "request_timeouts" in value:
+        return value["request_timeouts"] * request_timeout + value.get("plus", 0)
     return value
 
 
-def fault_rules(check: Check, spec: TaskSpec, request_timeout: float) -> list[dict]:
+def fault_rules(check: Check, spec: TaskSpec) -> list[dict]:
     """The check's faults as admin API rules: `at: target` (or `commit`) becomes one rule per
     operation of the task's, each variant of it included (BEX's ...Legacy and ...ViaGet)."""
     known = [route.operation_id for route in CARRIERS.load(spec.carrier).routes]
     rules = []
     for fault in check.setup.get("faults", ()):
         aimed = {"target": spec.target, "commit": spec.commit}[fault["at"]]
-        params = {key: scaled(value, request_timeout, 1000) for key, value in fault.items() if key != "at"}
+        params = {key: value for key, value in fault.items() if key != "at"}
         for operation in dict.fromkeys(op for op in known if family(op) in aimed):
             rules.append({"carrier": spec.carrier, "operation": operation, **params})
     return rules
