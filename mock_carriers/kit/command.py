@@ -36,39 +36,39 @@ def _catalogue_listing(carrier: str | None, task: str | None) -> str:
 
 
 @click.command(context_settings={"ignore_unknown_options": False})
-@click.option("--carrier", help="the carrier the driver's client talks to (border-express, bex, parcel2go, ...)")
-@click.option("--task", help="the task the driver performs: track, quote, book, sync or receive-webhooks")
+@click.option("--carrier", help="The carrier the driver's client talks to (border-express, bex, parcel2go, ...)")
+@click.option("--task", help="The task the driver performs: track, quote, book, sync or receive-webhooks")
 @click.option(
     "--url",
     type=ServerUrl(),
     envvar="MOCK_CARRIERS_URL",
     default=None,
-    help="a running server to use; reads MOCK_CARRIERS_URL (default: one started in this process)",
+    help="A running server to use; reads MOCK_CARRIERS_URL (default: one started in this process)",
 )
-@click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None, help="that server's admin token")
-@click.option("--only", multiple=True, help="run only these checks (repeatable, or comma-separated)")
-@click.option("--skip", multiple=True, help="skip these checks (repeatable, or comma-separated)")
-@click.option("--seed", type=int, default=0, show_default=True, help="seed of the namespaces, events and secrets")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="write the report as JSON")
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="write the report as JUnit XML")
-@click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="write the report as one HTML page")
+@click.option("--admin-token", envvar="MOCK_CARRIERS_ADMIN_TOKEN", default=None, help="That server's admin token")
+@click.option("--only", multiple=True, help="Run only these checks (repeatable, or comma-separated)")
+@click.option("--skip", multiple=True, help="Skip these checks (repeatable, or comma-separated)")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the namespaces, events and secrets")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as JSON")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as JUnit XML")
+@click.option("--html", type=click.Path(dir_okay=False, path_type=Path), help="Write the report as one HTML page")
 @click.option(
     "--request-timeout",
     type=click.FloatRange(0.5, 25),
     default=5.0,
     show_default=True,
-    help="seconds the driver is told to give each request (the hang check holds an answer longer)",
+    help="Seconds the driver is told to give each request (the hang check holds an answer longer)",
 )
 @click.option(
     "--task-timeout",
     type=click.FloatRange(1, 600),
     default=20.0,
     show_default=True,
-    help="seconds a driver run may take before it is killed",
+    help="Seconds a driver run may take before it is killed",
 )
-@click.option("--workers", type=click.IntRange(1, 32), default=6, show_default=True, help="checks run at once")
-@click.option("--verbose", "-v", is_flag=True, help="show the evidence of passing checks too")
-@click.option("--list", "list_only", is_flag=True, help="list the checks (and which apply to --carrier/--task)")
+@click.option("--workers", type=click.IntRange(1, 32), default=6, show_default=True, help="Checks run at once")
+@click.option("--verbose", "-v", is_flag=True, help="Show the evidence of passing checks too")
+@click.option("--list", "list_only", is_flag=True, help="List the checks (and which apply to --carrier/--task)")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def conform(
     carrier, task, url, admin_token, only, skip, seed, json_path, junit, html, request_timeout, task_timeout,
