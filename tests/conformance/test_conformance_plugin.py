@@ -37,7 +37,7 @@ def test_inspecting_without_failing(carriers_conformance):
 
 
 def test_the_fixture_grades_a_callable_and_fails_the_test_with_the_report_card(pytester):
-    pytester.makepyfile(test_client=SUITE)
+    pytester.makepyfile(test_graded_client=SUITE)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2, failed=1)
     result.stdout.fnmatch_lines(
