@@ -89,7 +89,7 @@ def _play(carrier_name: str, seed: int) -> list[Sealed]:
     state = app.extensions["mock_carriers"]
     carrier = state.carriers.load(carrier_name)
     client = app.test_client()
-    overlay = {carrier_name: {"webhook_retries": {"delays": []}}} if _fixture_retries(carrier) else {}
+    overlay: dict = {carrier_name: {"webhook_retries": {"delays": []}}} if _fixture_retries(carrier) else {}
     deaf = socket.socket()  # bound, never listening: every attempt is refused at once, on this machine
     try:
         deaf.bind(("127.0.0.1", 0))

@@ -50,7 +50,7 @@ class Run:
 
     def context(self) -> dict:
         """The context file's document."""
-        document = {
+        document: dict[str, Any] = {
             "carrier": self.carrier,
             "task": self.task,
             "base_url": self.base_url,
@@ -96,7 +96,7 @@ class Outcome:
         if self.kind == SUCCEEDED:
             return f"succeeded (exit 0) {took}"
         if self.kind == REPORTED:
-            return f"reported a failure {took}: {self.error[:200]}"
+            return f"reported a failure {took}: {(self.error or '')[:200]}"
         if self.kind == TIMED_OUT:
             return f"timed out: still running {took}, killed"
         return f"crashed {took}: {self.detail}"
@@ -204,6 +204,8 @@ class CommandHandle:
         folder = os.path.dirname(run.result_path)
         self._out, self._err = os.path.join(folder, "stdout"), os.path.join(folder, "stderr")
         self._stop_sent = False
+        self.process: subprocess.Popen | None = None
+        self.failed_to_start: str | None = None
         with open(self._out, "wb") as out, open(self._err, "wb") as err:
             try:
                 self.process = subprocess.Popen(
@@ -215,9 +217,7 @@ class CommandHandle:
                     stderr=err,
                     start_new_session=True,
                 )
-                self.failed_to_start: str | None = None
             except OSError as exc:
-                self.process = None
                 self.failed_to_start = f"could not start {command.argv[0]!r}: {exc.strerror or exc}"
 
     def alive(self) -> bool:
@@ -233,6 +233,8 @@ class CommandHandle:
             return False
 
     def _signal_group(self, number: int) -> None:
+        if self.process is None:
+            return
         try:
             os.killpg(self.process.pid, number)
         except (ProcessLookupError, PermissionError):

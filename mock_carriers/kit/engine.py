@@ -177,6 +177,7 @@ def _drive(
     specs = check.setup.get("deliveries")
     if not specs:
         return handle.finish(deadline)
+    assert run.listen_host is not None and run.listen_port is not None and run.secret is not None
     problem = deliveries.wait_listening(run.listen_host, run.listen_port, handle.alive, deadline)
     if problem is None:
         events = deliveries.choose(deliveries.harvest(run.carrier, options.seed), specs, plan)

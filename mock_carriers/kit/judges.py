@@ -214,10 +214,10 @@ def one_new_token(ev: Evidence, params: dict) -> Finding:
             f"call #{recovered['id']}; exactly one expected",
             *cited,
         )
-    problem = _unusable_outcome(ev, (SUCCEEDED,)) or _goal(ev)
-    if problem:
-        problem.evidence[:0] = cited
-        return problem
+    finding = _unusable_outcome(ev, (SUCCEEDED,)) or _goal(ev)
+    if finding:
+        finding.evidence[:0] = cited
+        return finding
     return _pass(ev, f"one new token (#{new[0]['id']}) after the expiry, then #{recovered['id']} succeeded", *cited)
 
 
@@ -314,20 +314,18 @@ def copes(ev: Evidence, params: dict) -> Finding:
 @judge
 def pages_once(ev: Evidence, params: dict) -> Finding:
     count = ev.notes["count"]
-    pages = [entry for entry in ev.of([ev.spec.pages["operation"]]) if ev.ok(entry)]
+    pages = [entry for entry in ev.of([(ev.spec.pages or {})["operation"]]) if ev.ok(entry)]
     windows = []
     for entry in pages:
         limit, offset = _PAGER.window(parse_qsl(entry["request"]["query"], keep_blank_values=True))
         windows.append((offset, min(offset + limit, count), entry))
-    seen: dict[int, dict] = {}
-    repeated, beyond, covered = [], [], set()
+    repeated, beyond, covered = [], [], set[int]()
     for start, end, entry in windows:
         if start >= count and count:
             beyond.append(entry)
         elif any(position in covered for position in range(start, end)):
             repeated.append(entry)
         covered.update(range(start, end))
-        seen.setdefault(start, entry)
     missing = count - len(covered)
     summary_lines = [ev.cite(entry) + f" offset {start}, {end - start} orders" for start, end, entry in windows[:25]]
     if repeated:

@@ -95,7 +95,7 @@ def fill_rate_limit(spec: TaskSpec, sandbox: Sandbox, resolve) -> str:
     """Use up the carrier's rate limit for the driver's credential, then move the namespace clock
     to three seconds before the window frees it, so the driver's first request meets the carrier's
     own 429 with a short Retry-After. Answers what it did, for the report."""
-    limit = spec.rate_limit
+    limit = spec.rate_limit or {}
     sandbox.clock.freeze()
     statuses = [_call(sandbox, spec, limit, resolve).status_code for _ in range(limit["limit"])]
     sandbox.clock.advance(limit["window"] - 3)
@@ -105,7 +105,7 @@ def fill_rate_limit(spec: TaskSpec, sandbox: Sandbox, resolve) -> str:
 
 def list_size(spec: TaskSpec, sandbox: Sandbox, resolve) -> int:
     """How many items the task's paged list holds for the driver's credential."""
-    answer = _call(sandbox, spec, spec.pages, resolve, {"limit": 1})
+    answer = _call(sandbox, spec, spec.pages or {}, resolve, {"limit": 1})
     answer.raise_for_status()
     return answer.json()["count"]
 
