@@ -1,5 +1,6 @@
-"""The `mock-carriers` command: serve the mock, check fixture files and contracts, and (commands of
-cli_world.py and cli_records.py) drive a running server through its admin API."""
+"""The `mock-carriers` command: serve the mock, check fixture files and contracts, (commands of
+cli_world.py and cli_records.py) drive a running server through its admin API, and (kit/command.py)
+grade a client with the conformance kit."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import click
 
 from mock_carriers import __version__, cli_records, cli_world
 from mock_carriers.cli_common import Duration, Port, ScenarioSource, problem, scenario_namespace
+from mock_carriers.kit.command import conform
 
 
 @click.group()
@@ -422,7 +424,7 @@ def scaffold_carrier(name: str, framework: str, root: Path, hosts: tuple[str, ..
     click.echo(f"next: python -m pytest tests/{package} tests/test_contracts.py, then docs/adding-a-carrier.md")
 
 
-for _command in (*cli_world.COMMANDS, *cli_records.COMMANDS):
+for _command in (*cli_world.COMMANDS, *cli_records.COMMANDS, conform):
     main.add_command(_command)
 
 

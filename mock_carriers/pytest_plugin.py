@@ -1,4 +1,5 @@
-"""pytest plugin (auto-registered): `carriers_server`, `carriers` and `webhook_sink` fixtures.
+"""pytest plugin (auto-registered): `carriers_server`, `carriers`, `carriers_proxy`, `webhook_sink`
+and `carriers_conformance` fixtures.
 
     def test_tracking(carriers):
         client = MyClient(carriers.url("border-express"), **carriers.credentials("border-express"))
@@ -15,6 +16,10 @@ The namespace is in strict mode: a request that breaks its carrier's contract fa
 sent it, with the rule and the JSON path, and a test that failed anyway (its client raising on the
 refusal, say) shows them too (`--mock-carriers-strict=off`, or the marker `carriers_strict(False)`,
 turns that off).
+
+`carriers_conformance` grades a driver (a Python callable, or a command) with the client
+conformance kit against the session's server, and fails the test with the report card when a
+required check fails.
 """
 
 from __future__ import annotations
@@ -263,3 +268,40 @@ def webhook_sink(request: pytest.FixtureRequest) -> Iterator[WebhookSink]:
     sink = WebhookSink(host=request.config.getoption("--mock-carriers-sink-host"))
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def carriers_conformance(carriers_server):
+    """`carriers_conformance(carrier, task, driver, **options)`: run the conformance kit's checks
+    against `driver` (a callable `driver(run)`, or a command as a list of arguments) on the
+    session's server, the same engine as `mock-carriers conform`. Fails the test with the report
+    card when a required check fails (`fail=False` does not); answers the Report either way."""
+    from mock_carriers.kit import Options, conform, table
+
+    def grade(
+        carrier: str,
+        task: str,
+        driver,
+        *,
+        only: tuple[str, ...] = (),
+        skip: tuple[str, ...] = (),
+        seed: int = 0,
+        request_timeout: float = 5.0,
+        task_timeout: float = 20.0,
+        workers: int = 6,
+        fail: bool = True,
+    ):
+        options = Options(
+            seed=seed,
+            only=tuple(only),
+            skip=tuple(skip),
+            request_timeout=request_timeout,
+            task_timeout=task_timeout,
+            workers=workers,
+        )
+        report = conform(carriers_server, carrier, task, driver, options)
+        if fail and not report.passed:
+            pytest.fail(table(report), pytrace=False)
+        return report
+
+    return grade

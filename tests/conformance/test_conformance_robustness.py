@@ -1,0 +1,122 @@
+"""Whatever a driver does (crash, hang with children, ignore SIGTERM, print garbage, write a result
+that is no JSON object, do nothing, fail to start) it gets a clear verdict, and the kit returns."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from mock_carriers.kit import Options, TaskFailed, conform
+from mock_carriers.kit.driver import Command
+
+DRIVER = [sys.executable, str(Path(__file__).with_name("command_driver.py"))]
+TWO = ("baseline", "server-error-once")
+
+
+def grade(server, carrier, task, driver, only=TWO, task_timeout=8.0):
+    options = Options(only=only, request_timeout=1.0, task_timeout=task_timeout, workers=4)
+    return conform(server, carrier, task, driver, options)
+
+
+def gone(pid: int) -> bool:
+    """No such process, or only its zombie left for init to reap."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
+def test_a_crashing_driver_fails_every_check_showing_its_traceback(carriers_server):
+    report = grade(carriers_server, "parcel2go", "quote", [*DRIVER, "--misbehave", "crash"])
+    for check in TWO:
+        verdict = report.verdict(check)
+        assert verdict.status == "fail" and "crashed: exit 1 without an error in its result" in verdict.summary
+        assert "RuntimeError: the driver fell over" in verdict.outcome["stderr"]
+    assert not report.passed
+
+
+def test_a_hanging_driver_and_its_children_are_killed_at_the_time_limit(carriers_server, tmp_path, monkeypatch):
+    pids = tmp_path / "pids"
+    monkeypatch.setenv("KIT_TEST_PIDS", str(pids))
+    report = grade(
+        carriers_server, "bex", "track", [*DRIVER, "--misbehave", "hang"], only=("baseline",), task_timeout=3
+    )
+    verdict = report.verdict("baseline")
+    assert verdict.status == "fail" and verdict.summary == "the driver was still running after 3.0 s and was killed"
+    assert verdict.outcome["kind"] == "timed out"
+    assert all(gone(int(pid)) for pid in pids.read_text().split())
+
+
+def test_a_webhook_driver_that_ignores_sigterm_is_killed_and_said_to(carriers_server, tmp_path, monkeypatch):
+    monkeypatch.setenv("KIT_TEST_PIDS", str(tmp_path / "pids"))
+    report = grade(
+        carriers_server, "bex", "receive-webhooks", [*DRIVER, "--misbehave", "hang"], only=("webhook-genuine",)
+    )
+    verdict = report.verdict("webhook-genuine")
+    assert verdict.status == "fail"
+    assert "nothing listened on 127.0.0.1" in verdict.summary
+
+
+def test_a_driver_killed_by_a_signal_is_a_crash(carriers_server):
+    report = grade(carriers_server, "border-express", "track", [*DRIVER, "--misbehave", "killed"], only=("baseline",))
+    assert "killed by signal 9 (SIGKILL)" in report.verdict("baseline").summary
+
+
+def test_a_driver_that_does_nothing_is_told_what_it_missed(carriers_server):
+    report = grade(carriers_server, "parcel2go", "quote", [*DRIVER, "--misbehave", "nothing"])
+    assert report.verdict("baseline").summary == "the driver exited 0, but no getQuotes request answered success"
+    assert (
+        "never sent the request the status fault waits for (getQuotes)" in report.verdict("server-error-once").summary
+    )
+
+
+def test_a_result_that_is_not_an_object_is_named(carriers_server):
+    report = grade(carriers_server, "bex", "track", [*DRIVER, "--misbehave", "list-result"], only=("baseline",))
+    outcome = report.verdict("baseline").outcome
+    assert (
+        outcome["kind"] == "succeeded"
+        and outcome["result_problem"] == "the result file holds a list, not a JSON object"
+    )
+
+
+def test_garbage_output_and_an_unreadable_result_are_contained(carriers_server):
+    report = grade(carriers_server, "bex", "track", [*DRIVER, "--misbehave", "garbage"], only=("baseline",))
+    outcome = report.verdict("baseline").outcome
+    assert outcome["result_problem"].startswith("the result file is not JSON")
+    assert len(outcome["stdout"]) <= 4096 + 3 and outcome["stdout"].startswith("...")
+
+
+def test_a_command_that_cannot_start_is_named(carriers_server):
+    report = grade(carriers_server, "bex", "track", Command(["/nonexistent/driver"]), only=("baseline",))
+    assert "could not start '/nonexistent/driver'" in report.verdict("baseline").summary
+
+
+@pytest.mark.parametrize(
+    "behaviour, expected",
+    [
+        (lambda run: 1 / 0, "the driver crashed: raised ZeroDivisionError: division by zero"),
+        (lambda run: ["not", "a", "dict"], "a driver returns a dict (its result) or None, not list"),
+        (lambda run: threading.Event().wait(), "timed out"),
+    ],
+    ids=["raises", "returns-a-list", "hangs"],
+)
+def test_a_misbehaving_callable_gets_a_clear_verdict(carriers_server, behaviour, expected):
+    report = grade(carriers_server, "bex", "track", behaviour, only=("baseline",), task_timeout=2)
+    verdict = report.verdict("baseline")
+    assert verdict.status == "fail" and expected in verdict.summary + verdict.outcome["kind"]
+
+
+def test_a_callable_reports_a_failure_with_task_failed(carriers_server):
+    def refuses(run):
+        raise TaskFailed("my client refused")
+
+    report = grade(carriers_server, "bex", "track", refuses, only=("baseline", "business-error"))
+    assert (
+        report.verdict("baseline").summary
+        == "the driver reported a failure where it should have succeeded: my client refused"
+    )
+    assert report.verdict("business-error").status == "fail"  # it never reached the call the fault waits for
