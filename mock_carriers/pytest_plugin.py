@@ -26,12 +26,13 @@ from __future__ import annotations
 
 import difflib
 import os
-from typing import TYPE_CHECKING, Generator, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Generator, Iterator
 
 import pytest
 
 if TYPE_CHECKING:
     from mock_carriers.client import MockCarriers, Sandbox
+    from mock_carriers.kit import Report
     from mock_carriers.webhook_sink import WebhookSink
 
 SCENARIO = "carriers_scenario"
@@ -271,7 +272,7 @@ def webhook_sink(request: pytest.FixtureRequest) -> Iterator[WebhookSink]:
 
 
 @pytest.fixture
-def carriers_conformance(carriers_server):
+def carriers_conformance(carriers_server: MockCarriers) -> Callable[..., Report]:
     """`carriers_conformance(carrier, task, driver, **options)`: run the conformance kit's checks
     against `driver` (a callable `driver(run)`, or a command as a list of arguments) on the
     session's server, the same engine as `mock-carriers conform`. Fails the test with the report
@@ -281,7 +282,7 @@ def carriers_conformance(carriers_server):
     def grade(
         carrier: str,
         task: str,
-        driver,
+        driver: Any,
         *,
         only: tuple[str, ...] = (),
         skip: tuple[str, ...] = (),
@@ -290,7 +291,7 @@ def carriers_conformance(carriers_server):
         task_timeout: float = 20.0,
         workers: int = 6,
         fail: bool = True,
-    ):
+    ) -> Report:
         options = Options(
             seed=seed,
             only=tuple(only),

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import parse_qsl
 
-from mock_carriers.core.pagination import LimitOffset
+from mock_carriers.core.drf.pagination import LimitOffset
 from mock_carriers.kit.driver import REPORTED, SUCCEEDED, TIMED_OUT
 from mock_carriers.kit.evidence import Evidence
 from mock_carriers.kit.reports import FAIL, PASS
