@@ -116,15 +116,22 @@
     element.replaceChildren(problem);
   }
 
+  // One load at a time per element; a full reload asked for meanwhile (new filters) runs after it.
   const loading = new WeakSet();
+  const fullAgain = new WeakSet();
   async function load(element, full) {
-    if (loading.has(element) || waitingForToken) return;
+    if (waitingForToken) return;
+    if (loading.has(element)) {
+      if (full) fullAgain.add(element);
+      return;
+    }
     loading.add(element);
     try {
       if (element.dataset.mode === "append") await loadNewer(element, full);
       else await loadWhole(element);
     } finally {
       loading.delete(element);
+      if (fullAgain.delete(element)) load(element, true);
     }
   }
 
