@@ -6,9 +6,33 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import core_platform, faults, https, memory, plugin, server_layer, strict, tls, webhook_isolation, webhooks
+from bench import (
+    core_platform,
+    dashboard,
+    faults,
+    https,
+    memory,
+    plugin,
+    server_layer,
+    strict,
+    tls,
+    webhook_isolation,
+    webhooks,
+)
 
-SUITES = [core_platform, server_layer, https, webhooks, webhook_isolation, faults, strict, tls, memory, plugin]
+SUITES = [
+    core_platform,
+    server_layer,
+    https,
+    webhooks,
+    webhook_isolation,
+    faults,
+    strict,
+    tls,
+    memory,
+    plugin,
+    dashboard,
+]
 
 
 def main() -> None:

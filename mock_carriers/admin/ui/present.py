@@ -54,6 +54,39 @@ def seconds(value: float) -> str:
     return f"{value:g}s"
 
 
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One journal entry as its line in the traffic view, worded once in Python: a template reading
+    plain attributes renders a thousand of them several times faster than one digging in dicts."""
+
+    id: int
+    at: str
+    time: str
+    operation: str
+    request: str
+    status: str
+    status_class: str
+    duration: str
+    faults: tuple[str, ...]
+    violations: tuple[dict, ...]
+
+
+def line(entry: dict[str, Any]) -> Line:
+    request, status = entry["request"], entry["response"]["status"]
+    return Line(
+        entry["id"],
+        entry["at"],
+        short_time(entry["at"]),
+        f"{entry['carrier'] or '-'}:{entry['operation'] or '-'}",
+        f"{request['method']} {request['path']}" + (f"?{request['query']}" if request["query"] else ""),
+        status_text(status),
+        status_class(status),
+        duration(entry["duration_ms"]),
+        tuple(f"{fault['effect']} ({fault['id']})" for fault in entry["faults"]),
+        tuple(entry["contract_violations"]),
+    )
+
+
 @dataclass(frozen=True)
 class Body:
     """One request or response body as the page shows it."""

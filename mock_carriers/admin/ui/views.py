@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from typing import Callable
+from urllib.parse import quote
 
 import jinja2
 from flask import Response, current_app, request, send_from_directory
@@ -125,13 +126,13 @@ def _traffic() -> Response:
         limit=TRAFFIC_LIMIT,
         **{key: args.get(key) for key in ("carrier", "operation", "status", "faulted", "violated")},
     )
-    entries = list(reversed(journal["entries"]))
-    newest = entries[0]["id"] if entries else since
+    lines = [present.line(entry) for entry in reversed(journal["entries"])]
+    newest = lines[0].id if lines else since
     return _html(
         "fragments/traffic.html",
         headers={"X-Journal-Last-Id": str(journal["last_id"]), "X-Journal-Newest": str(newest)},
-        ns=journal["namespace"],
-        entries=entries,
+        ns_query=quote(journal["namespace"], safe=""),
+        lines=lines,
     )
 
 
