@@ -179,3 +179,24 @@ print(before, after)
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.split() == ["[]", "True"]
+
+
+def test_the_wheel_and_the_docker_build_keep_the_dashboards_files():
+    """The wheel takes every file under mock_carriers/ that git does not ignore, and the image
+    installs from the build context `.dockerignore` leaves: neither may leave the dashboard out."""
+    from fnmatch import fnmatch
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    files = [
+        path.relative_to(root).as_posix()
+        for path in (root / "mock_carriers" / "admin" / "ui").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    ]
+    assert {"mock_carriers/admin/ui/static/dashboard.js", "mock_carriers/admin/ui/templates/base.html"} <= set(files)
+    for ignore in (".gitignore", ".dockerignore"):
+        patterns = [line.strip().rstrip("/") for line in (root / ignore).read_text().splitlines() if line.strip()]
+        for name in files:
+            parts = name.split("/")
+            hit = [p for p in patterns if fnmatch(name, p) or any(fnmatch(part, p.lstrip("*/")) for part in parts)]
+            assert not hit, (ignore, name, hit)
