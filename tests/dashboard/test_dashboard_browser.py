@@ -90,14 +90,37 @@ class Page:
     def all(self, css: str):
         return self.driver.find_elements(self.by.CSS_SELECTOR, css)
 
-    def wait_for(self, css: str, text: str = ""):
-        """The first element matching `css` whose text holds `text`, once there is one."""
+    def wait_until(self, condition, what: str):
+        """What `condition(driver)` answers once it is truthy (a fragment redrawn meanwhile is read again)."""
+        from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        def found(driver):
-            return next((e for e in driver.find_elements(self.by.CSS_SELECTOR, css) if text in e.text), False)
+        waiting = WebDriverWait(self.driver, WAIT, ignored_exceptions=[StaleElementReferenceException])
+        return waiting.until(condition, what)
 
-        return WebDriverWait(self.driver, WAIT).until(found, f"no {css!r} showing {text!r}")
+    def wait_for(self, css: str, text: str = "") -> str:
+        """The text of the first element matching `css` that holds `text`, once there is one (the
+        text, not the element: a fragment the page redraws replaces its elements)."""
+
+        def found(driver):
+            return next((e.text for e in driver.find_elements(self.by.CSS_SELECTOR, css) if text in e.text), False)
+
+        return self.wait_until(found, f"no {css!r} showing {text!r}")
+
+    def click(self, css: str, text: str = "") -> None:
+        """Click the first element matching `css` that holds `text`, once there is one."""
+
+        def clicked(driver):
+            element = next((e for e in driver.find_elements(self.by.CSS_SELECTOR, css) if text in e.text), None)
+            if element is None:
+                return False
+            element.click()
+            return True
+
+        self.wait_until(clicked, f"no {css!r} showing {text!r} to click")
+
+    def texts(self, css: str) -> list[str]:
+        return [element.text for element in self.all(css)]
 
     def fill(self, field_id: str, value: str) -> None:
         field = self.find(f"#{field_id}")
@@ -138,8 +161,9 @@ def test_a_latency_fault_added_in_the_form_marks_the_next_request(site, browser,
     page.choose("fault-carrier", "border-express")
     page.fill("fault-ms", "slow")
     page.press("Add the rule")
-    refused = page.wait_for("#fault-form .field-problem", "must be a number")
-    assert refused.get_attribute("id") in page.find("#fault-ms").get_attribute("aria-describedby")
+    page.wait_for("#fault-form .field-problem", "must be a number")
+    note = page.find("#fault-form .field-problem").get_attribute("id")
+    assert note in page.find("#fault-ms").get_attribute("aria-describedby")
     assert "No fault rules" in page.find("[data-fragment='faults']").text  # nothing changed
 
     page.fill("fault-ms", "5")
@@ -154,13 +178,12 @@ def test_a_latency_fault_added_in_the_form_marks_the_next_request(site, browser,
     token = _be_token(site, "ui-latency")  # the next request: the fault's one firing
     requests.get(f"{site}/ns/ui-latency{STATUSES}", headers={"Authorization": f"bearer {token}"}, timeout=10)
     marked = traffic.wait_for("details.entry", "#1")  # appears without a reload
-    assert "fault: latency (fault_1)" in marked.text and "POST /ns/ui-latency/border-express/token" in marked.text
+    assert "fault: latency (fault_1)" in marked and "POST /ns/ui-latency/border-express/token" in marked
     second = traffic.wait_for("details.entry", "#2")
-    assert "fault:" not in second.text and "200 OK" in second.text
+    assert "fault:" not in second and "200 OK" in second
 
     rules = Page(browser, site, "faults", "ui-latency")
-    row = rules.wait_for("[data-fragment='faults'] tbody tr", "fault_1")
-    cells = [cell.text for cell in row.find_elements(rules.by.TAG_NAME, "td")]
+    cells = rules.wait_until(lambda _: rules.texts("[data-fragment='faults'] tbody td") or False, "the rule")
     assert cells[3:6] == ["1", "1", "retired"]  # matched once, fired once, its one time used
     rules.shoot(screenshots, "faults")
 
@@ -197,24 +220,25 @@ def test_five_minutes_on_the_clock_show_a_bex_webhooks_two_retries(site, browser
 
         outbox = Page(browser, site, "webhooks", "ui-webhooks")
         delivery = outbox.wait_for("details.delivery", "delivered")
-        assert first in delivery.text and "3 attempts" in delivery.text
-        delivery.find_element(outbox.by.TAG_NAME, "summary").click()
-        rows = [row.text for row in delivery.find_elements(outbox.by.CSS_SELECTOR, "table.attempts tbody tr")]
+        assert first in delivery and "3 attempts" in delivery
+        outbox.click(f"#delivery-{first} > summary")
+        rows = outbox.wait_until(
+            lambda _: (found := outbox.texts(f"#delivery-{first}[open] table.attempts tbody tr")) and found, "attempts"
+        )
         assert [
             "500 Internal Server Error" in rows[0],
             "500 Internal Server Error" in rows[1],
             "200 OK" in rows[2],
         ] == [True] * 3
-        assert all("ms-signature: sha256=" in row for row in rows)
-        timeline = delivery.find_element(outbox.by.CSS_SELECTOR, "svg.timeline")
-        assert len(timeline.find_elements(outbox.by.CSS_SELECTOR, "circle")) == 3
-        assert "Retry schedule: 1m, 4m" in delivery.text
+        assert len(rows) == 3 and all("ms-signature: sha256=" in row for row in rows)
+        assert len(outbox.all(f"#delivery-{first} svg.timeline circle")) == 3
+        assert "Retry schedule: 1m, 4m" in outbox.wait_for(f"#delivery-{first}")
         outbox.shoot(screenshots, "webhooks")
 
         outbox.press(f"Redeliver {first}")
         outbox.wait_for("#status", "Sent again as dlv_")
         again = outbox.wait_for("details.delivery", f"redelivery of {first}")
-        assert again.text.split()[0] != first  # a delivery of its own
+        assert again.split()[0] != first  # a delivery of its own
         wait_for(lambda: len(sink.posts()) == 4, what="the redelivery's POST")
     finally:
         sink.stop()
@@ -233,10 +257,12 @@ def test_a_revoked_token_gets_the_clients_next_call_a_401_in_the_traffic_view(si
     read = requests.get(f"{site}/ns/ui-tokens{STATUSES}", headers={"Authorization": f"bearer {token}"}, timeout=10)
     assert read.status_code == 401
     traffic = Page(browser, site, "traffic", "ui-tokens")
+    traffic.wait_for("details.entry", "#3")
     traffic.choose("filter-status", "4xx")
-    refused = traffic.wait_for("details.entry", "401 Unauthorized")
-    assert "#3" in refused.text and "getConsignmentStatuses" in refused.text
-    assert len(traffic.all("details.entry")) == 1  # the filter leaves only the 401
+    [refused] = traffic.wait_until(
+        lambda _: (shown := traffic.texts("details.entry")) and len(shown) == 1 and shown, "only the 401 listed"
+    )
+    assert "#3" in refused and "401 Unauthorized" in refused and "getConsignmentStatuses" in refused
 
 
 def test_a_contract_violation_shows_beside_its_request(site, browser, screenshots):
@@ -259,15 +285,15 @@ def test_a_contract_violation_shows_beside_its_request(site, browser, screenshot
 
     traffic = Page(browser, site, "traffic", "ui-strict")
     entry = traffic.wait_for("details.entry", "contract violation")
-    assert "violation: request body $.Parcels" in entry.text and "[rule: type; parcel2go:getQuotes]" in entry.text
-    entry.find_element(traffic.by.TAG_NAME, "summary").click()
+    assert "violation: request body $.Parcels" in entry and "[rule: type; parcel2go:getQuotes]" in entry
+    traffic.click("details.entry > summary", "contract violation")
     table = traffic.wait_for("table.violations", "$.Parcels")
-    assert "type" in table.text and "is not of type 'array'" in table.text
+    assert "type" in table and "is not of type 'array'" in table
     traffic.shoot(screenshots, "traffic")
 
     overview = Page(browser, site, "", "ui-strict")
     row = overview.wait_for("[data-fragment='namespaces'] tbody tr", "ui-strict")
-    assert " on " in f" {row.text} "  # strict mode
+    assert " on " in f" {row} "  # strict mode
     overview.shoot(screenshots, "namespaces")
 
 
@@ -278,7 +304,7 @@ def test_markup_in_names_headers_and_bodies_is_shown_as_text_never_run(site, bro
     named = Page(browser, site, "traffic", MARKUP)
     assert MARKUP in named.find("h1").text
     refusal = named.wait_for("[data-fragment='traffic'] .problem", "invalid namespace name")
-    assert MARKUP in refusal.text
+    assert MARKUP in refusal
 
     page = Page(browser, site, "", "ui-xss")
     page.fill("create-name", "<img src=x onerror=window.__pwned=2>")
@@ -301,14 +327,10 @@ def test_markup_in_names_headers_and_bodies_is_shown_as_text_never_run(site, bro
         timeout=10,
     )
     traffic = Page(browser, site, "traffic", "ui-xss")
-    entry = traffic.wait_for("details.entry", "login")
-    entry.find_element(traffic.by.TAG_NAME, "summary").click()
+    traffic.click("details.entry > summary", "login")
     detail = traffic.wait_for(".entry-detail", "X-Note")
-    assert "<img src=x onerror=window.__pwned=5>" in detail.text
-    assert (
-        "<img src=x onerror=window.__pwned=3>" in detail.text
-        and "</pre><script>window.__pwned=4</script>" in detail.text
-    )
+    assert "<img src=x onerror=window.__pwned=5>" in detail
+    assert "<img src=x onerror=window.__pwned=3>" in detail and "</pre><script>window.__pwned=4</script>" in detail
     faults = Page(browser, site, "faults", "ui-xss")
     faults.wait_for("[data-fragment='faults'] tr", "<img src=x onerror=window.__pwned=6>")
     assert faults.ran() is None and traffic.ran() is None
@@ -347,8 +369,8 @@ def test_a_page_of_another_origin_cannot_change_the_mock(site, browser):
 
 def test_with_an_admin_token_nothing_shows_until_it_is_given(guarded_site, browser, screenshots):
     page = Page(browser, guarded_site, "", "default")
-    panel = page.wait_for("#token-panel", "Admin token needed")
-    assert panel.is_displayed() and not page.find("#main").is_displayed()
+    page.wait_for("#token-panel", "Admin token needed")
+    assert page.find("#token-panel").is_displayed() and not page.find("#main").is_displayed()
     assert page.all("[data-fragment='namespaces'] table") == []
     page.shoot(screenshots, "token")
 
