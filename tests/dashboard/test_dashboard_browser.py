@@ -107,14 +107,18 @@ class Page:
 
         return self.wait_until(found, f"no {css!r} showing {text!r}")
 
-    def click(self, css: str, text: str = "") -> None:
-        """Click the first element matching `css` that holds `text`, once there is one."""
+    def click(self, css: str, text: str = "", keys: str | None = None) -> None:
+        """Click the first element matching `css` that holds `text`, once there is one (or, given
+        `keys`, type them into it, as a keyboard user would)."""
 
         def clicked(driver):
             element = next((e for e in driver.find_elements(self.by.CSS_SELECTOR, css) if text in e.text), None)
             if element is None:
                 return False
-            element.click()
+            if keys:
+                element.send_keys(keys)
+            else:
+                element.click()
             return True
 
         self.wait_until(clicked, f"no {css!r} showing {text!r} to click")
@@ -266,6 +270,8 @@ def test_a_revoked_token_gets_the_clients_next_call_a_401_in_the_traffic_view(si
 
 
 def test_a_contract_violation_shows_beside_its_request(site, browser, screenshots):
+    from selenium.webdriver.common.keys import Keys
+
     page = Page(browser, site, "", "ui-strict")
     page.fill("create-name", "ui-strict")
     page.choose("create-strict", "true")
@@ -286,7 +292,7 @@ def test_a_contract_violation_shows_beside_its_request(site, browser, screenshot
     traffic = Page(browser, site, "traffic", "ui-strict")
     entry = traffic.wait_for("details.entry", "contract violation")
     assert "violation: request body $.Parcels" in entry and "[rule: type; parcel2go:getQuotes]" in entry
-    traffic.click("details.entry > summary", "contract violation")
+    traffic.click("details.entry > summary", "contract violation", keys=Keys.ENTER)  # from the keyboard
     table = traffic.wait_for("table.violations", "$.Parcels")
     assert "type" in table and "is not of type 'array'" in table
     traffic.shoot(screenshots, "traffic")

@@ -200,3 +200,35 @@ def test_the_wheel_and_the_docker_build_keep_the_dashboards_files():
             parts = name.split("/")
             hit = [p for p in patterns if fnmatch(name, p) or any(fnmatch(part, p.lstrip("*/")) for part in parts)]
             assert not hit, (ignore, name, hit)
+
+
+class _Controls(HTMLParser):
+    """Every form control of a page, and the ids its labels name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict] = []
+        self.labelled: set[str] = set()
+        self._in_label = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "label":
+            self._in_label += 1
+            if attrs.get("for"):
+                self.labelled.add(attrs["for"])
+        if tag in ("input", "select", "textarea") and attrs.get("type") != "hidden":
+            self.controls.append({**attrs, "wrapped": self._in_label > 0})
+
+    def handle_endtag(self, tag):
+        if tag == "label":
+            self._in_label -= 1
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_every_control_has_a_label(client, view):
+    page = _Controls()
+    page.feed(client.get(UI + view).get_data(as_text=True))
+    assert page.controls
+    unlabelled = [c for c in page.controls if not c["wrapped"] and c.get("id") not in page.labelled]
+    assert not unlabelled, unlabelled
