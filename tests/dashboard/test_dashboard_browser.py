@@ -303,6 +303,30 @@ def test_a_contract_violation_shows_beside_its_request(site, browser, screenshot
     overview.shoot(screenshots, "namespaces")
 
 
+def test_scenarios_apply_by_name_or_from_a_file(site, browser, tmp_path):
+    page = Page(browser, site, "", "default")
+    page.wait_for("#scenario-name option", "parcel2go-429")
+    page.choose("scenario-name", "parcel2go-429")
+    page.click("form[data-scenario='shipped'] button")
+    page.wait_for("form[data-scenario='shipped'] [data-result]", "Scenario applied to qa-p2g-429: 1 fault rules")
+    rules = requests.get(f"{site}/__admin/namespaces/qa-p2g-429/faults", timeout=10).json()["faults"]
+    assert [rule["effect"] for rule in rules] == ["rate_limit"]
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("seed: 1\nfaults:\n  - {effect: latency, ms: slow}\n")
+    page.fill("scenario-file-namespace", "ui-upload")
+    page.find("#scenario-file").send_keys(str(broken))
+    page.click("form[data-scenario='upload'] button")
+    refused = page.wait_for("form[data-scenario='upload'] [data-result]", "faults[0].ms")
+    assert "line 3: must be a number from 0 to 30000" in refused  # the admin API's words, with the line
+    fixed = tmp_path / "fixed.yaml"
+    fixed.write_text("seed: 1\nfaults:\n  - {effect: latency, ms: 5}\nclock: [freeze]\n")
+    page.find("#scenario-file").send_keys(str(fixed))
+    page.click("form[data-scenario='upload'] button")
+    page.wait_for("form[data-scenario='upload'] [data-result]", "Scenario applied to ui-upload: 1 fault rules")
+    assert requests.get(f"{site}/__admin/namespaces/ui-upload/clock", timeout=10).json()["frozen"] is True
+
+
 MARKUP = "<img src=x onerror=window.__pwned=1>"
 
 

@@ -16,7 +16,10 @@
   let waitingForToken = false;
 
   const token = () => sessionStorage.getItem(TOKEN_KEY);
-  const say = (text) => { statusLine.textContent = text; };
+  const say = (text, problem) => {
+    statusLine.textContent = text;
+    statusLine.classList.toggle("problem", Boolean(problem));
+  };
 
   function authorization(extra) {
     const headers = { ...extra };
@@ -352,7 +355,7 @@
     if (!button || button.form) return; // a form's own buttons go through its submit
     if (button.dataset.confirm && !confirm(button.dataset.confirm)) return;
     const result = await send(button.dataset.call, button.dataset.path, button.dataset.json ? JSON.parse(button.dataset.json) : undefined);
-    say(result.ok ? said(button.dataset.done || "Done.", result.data) : problemText(result));
+    say(result.ok ? said(button.dataset.done || "Done.", result.data) : problemText(result), !result.ok);
     if (result.ok) refreshAll(false);
   });
 
