@@ -1,8 +1,9 @@
-"""The dashboard's cost (issue 20): nothing at start-up when nobody opens it (create_app plus a first
-request in a fresh interpreter, with its routes mounted as shipped and with them taken out, and how
-many of its modules are loaded then), what the first opening costs, the server-side render of a
-traffic view of 1,000 journal entries (target under 200 ms) and of its charts, and the bytes of the
-whole dashboard. `python -m bench.dashboard` runs it alone."""
+"""The dashboard's cost (issue 20). Nothing at start-up when nobody opens it: `serve` to its first
+200, and create_app plus a first request in a fresh interpreter, each with the dashboard's routes
+mounted as shipped and with them taken out, and how many of its modules are loaded then. Then what
+the first opening costs, the server-side render of a traffic view of 1,000 journal entries (target
+under 200 ms) and of its charts, and the bytes of the whole dashboard. `python -m bench.dashboard`
+runs it alone."""
 
 from __future__ import annotations
 
@@ -11,7 +12,18 @@ import subprocess
 import sys
 import time
 
+import requests
+
 from bench.core_platform import _as_installed
+
+_SERVE = """
+import sys
+if %(without)r:
+    import mock_carriers.admin.dashboard as dashboard
+    dashboard.mount = lambda app: None
+from mock_carriers.cli import main
+main(["serve", "--port", "0", "--quiet"])
+"""
 
 _START = """
 import sys, time
@@ -47,6 +59,32 @@ def start_up(runs: int) -> dict[str, float]:
                 assert out[3] == "200", out
                 samples["loaded"].append(float(out[1]))
                 samples["first_open"].append(float(out[2]))
+    return {key: statistics.median(values) for key, values in samples.items()}
+
+
+def serve_start(runs: int) -> dict[str, float]:
+    """Median ms from spawning `serve --port 0` to its first 200, alternating with and without the
+    dashboard's routes."""
+    samples: dict[str, list[float]] = {"with": [], "without": []}
+    for _ in range(runs):
+        for without in (False, True):
+            started = time.perf_counter()
+            process = subprocess.Popen(
+                [sys.executable, "-c", _SERVE % {"without": without}],
+                stdout=subprocess.PIPE,
+                text=True,
+                env=_as_installed(),
+            )
+            url = process.stdout.readline().split()[-1]
+            while True:
+                try:
+                    if requests.get(f"{url}/__admin/health", timeout=1).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.001)
+            samples["without" if without else "with"].append((time.perf_counter() - started) * 1000)
+            process.terminate()
+            process.wait()
     return {key: statistics.median(values) for key, values in samples.items()}
 
 
@@ -98,8 +136,11 @@ def traffic_render(runs: int, entries: int = 1000) -> dict[str, float]:
 
 def run(quick: bool = False) -> list[dict]:
     started = start_up(5 if quick else 15)
+    served = serve_start(5 if quick else 15)
     render = traffic_render(5 if quick else 20)
     return [
+        {"name": "cold start: serve to first 200, with the dashboard", "value": served["with"], "unit": "ms"},
+        {"name": "cold start: serve to first 200, without it", "value": served["without"], "unit": "ms"},
         {"name": "create_app + first request, with the dashboard's routes", "value": started["with"], "unit": "ms"},
         {"name": "create_app + first request, without them", "value": started["without"], "unit": "ms"},
         {"name": "dashboard modules loaded at start-up", "value": started["loaded"], "unit": "", "target": "0"},
