@@ -13,7 +13,6 @@ from flask import Blueprint, Response, current_app, request
 from mock_carriers import __version__
 from mock_carriers.admin import journal_query, origin
 from mock_carriers.admin import scenario as scenarios
-from mock_carriers.admin.scenario import read as read_scenario
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.durations import format_instant, parse_duration, parse_instant
 from mock_carriers.core.errors import (
@@ -482,7 +481,7 @@ def apply_scenario(name: str):
     """Replace the namespace with a scenario's world: everything is checked first, so a mistake
     (a 400 naming, for every mistake, the line and the field) leaves the namespace as it was."""
     check_namespace_name(name)
-    scenario = read_scenario(request.get_data(cache=True))
+    scenario = scenarios.read(request.get_data(cache=True))
     catalogue = _fault_catalogue()
     problems: dict[str, list[str]] = {}
     overlays = _gathered(problems, lambda: _checked_overlays(scenario.fixtures, scenario.line_of))
