@@ -9,6 +9,7 @@ from pathlib import Path
 from bench import (
     conformance,
     core_platform,
+    dashboard,
     faults,
     https,
     memory,
@@ -32,6 +33,7 @@ SUITES = [
     memory,
     plugin,
     conformance,
+    dashboard,
 ]
 
 

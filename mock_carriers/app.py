@@ -8,6 +8,7 @@ from werkzeug.routing import PathConverter
 from werkzeug.wrappers import Response
 
 from mock_carriers import pipeline
+from mock_carriers.admin import dashboard
 from mock_carriers.admin.api import admin
 from mock_carriers.carriers import CARRIERS
 from mock_carriers.core.contracts.loading import contract_book
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.url_map.converters["carrier_path"] = CarrierPath
     app.extensions["mock_carriers"] = state
     app.register_blueprint(admin, url_prefix="/__admin")
+    dashboard.mount(app)  # its routes only: the dashboard itself is imported when first opened
 
     def carrier_gateway(path: str = "") -> Response:
         return pipeline.handle(state, request)

@@ -149,6 +149,8 @@ def serve(
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     console.install_logging()  # only now: a start-up that fails leaves the process's logging as it was
     console.info(f"mock-carriers {__version__} listening on {server.listening_on()}", event="listening", url=server.url)
+    dashboard = f"{server.url}/__admin/ui/"
+    console.info(f"dashboard: {dashboard}", event="dashboard", url=dashboard)
     if server.https_url is not None:
         console.info(
             f"HTTPS for the carriers' hosts on {server.https_url} (trust {server.ca_cert_path})",

@@ -95,9 +95,9 @@ class ScenarioSource(click.ParamType):
 
 
 def shipped_scenarios() -> dict[str, Path]:
-    from mock_carriers.resources import data_dir
+    from mock_carriers.admin.scenario import shipped
 
-    return {path.stem: path for path in sorted(data_dir("scenarios").glob("*.yaml"))}
+    return shipped()
 
 
 def scenario_namespace(raw: bytes) -> str:

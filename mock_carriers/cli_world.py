@@ -29,23 +29,11 @@ def scenario() -> None:
 @scenario.command("list")
 def list_scenarios() -> None:
     """The shipped scenarios: name, namespace, and what each sets up."""
-    from mock_carriers.core import safe_yaml
+    from mock_carriers.admin.scenario import summary
 
     for name, path in shipped_scenarios().items():
-        raw = path.read_bytes()
-        document = safe_yaml.load(raw)
-        click.echo(f"{name:<32} {document.get('namespace') or 'default':<20} {_purpose(raw.decode(), document)}")
-
-
-def _purpose(text: str, document: dict) -> str:
-    """A scenario's `description`, else the first sentence of its leading comment."""
-    if document.get("description"):
-        return str(document["description"])
-    comment = " ".join(
-        line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#") and line.strip("# ")
-    )
-    head, dot, _ = comment.partition(". ")
-    return head + "." if dot else comment
+        found = summary(name, path)
+        click.echo(f"{name:<32} {found['namespace']:<20} {found['description']}")
 
 
 @scenario.command("show")

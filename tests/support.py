@@ -5,7 +5,9 @@ import (that breaks under `--import-mode=importlib`)."""
 from __future__ import annotations
 
 import os
+import threading
 import time
+from pathlib import Path
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -150,3 +152,65 @@ def open_sockets() -> int:
         except OSError:  # closed between listing and reading
             pass
     return count
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+def chromium_driver(*flags: str, size: str = "1280,1000"):
+    """Headless Chromium from Debian's `chromium`, driven by selenium through Debian's
+    `chromium-driver` (nothing is downloaded). Without them the test is skipped, except under CI,
+    where a missing browser is a failure. The caller quits the driver."""
+    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
+        message = (
+            f"{CHROMIUM} or {CHROMEDRIVER} is missing: install Debian's chromium and chromium-driver (.ci/run does)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in [
+        "--headless=new",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-dev-shm-usage",
+        f"--window-size={size}",
+        *(["--no-sandbox"] if os.geteuid() == 0 else []),
+        *flags,
+    ]:
+        options.add_argument(flag)
+    return webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+
+
+class PageServer:
+    """One static HTML page at `url` on 127.0.0.1 (another origin than the mock's), for browser tests."""
+
+    def __init__(self, page: bytes) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Page(BaseHTTPRequestHandler):
+            def do_GET(self):
+                found = self.path == "/"
+                self.send_response(200 if found else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page) if found else 0))
+                self.end_headers()
+                if found:
+                    self.wfile.write(page)
+
+            def log_message(self, *args):
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

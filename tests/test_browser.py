@@ -9,17 +9,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import requests
+from support import PageServer, chromium_driver
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 WAIT_SECONDS = 60  # a page that never answers fails after this (a loaded CI machine starts Chromium slowly)
 QUOTE = {
     "CollectionAddress": {"Country": "GBR"},
@@ -86,61 +82,24 @@ def serve_page():
     servers = []
 
     def serve(page: bytes) -> str:
-        class Page(BaseHTTPRequestHandler):
-            def do_GET(self):
-                found = self.path == "/"
-                self.send_response(200 if found else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(page) if found else 0))
-                self.end_headers()
-                if found:
-                    self.wfile.write(page)
-
-            def log_message(self, *args):
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Page)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}/"
+        servers.append(PageServer(page))
+        return servers[-1].url
 
     yield serve
     for server in servers:
-        server.shutdown()
-        server.server_close()
+        server.close()
 
 
 @pytest.fixture
 def chromium():
     """A function that opens a URL in headless Chromium and answers the page's #result, parsed."""
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        message = (
-            f"{CHROMIUM} or {CHROMEDRIVER} is missing: install Debian's chromium and chromium-driver (.ci/run does)"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     drivers = []
 
     def open_page(url: str, flags: list[str]) -> dict:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        for flag in [
-            "--headless=new",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-dev-shm-usage",
-            *(["--no-sandbox"] if os.geteuid() == 0 else []),
-            *flags,
-        ]:
-            options.add_argument(flag)
-        driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+        driver = chromium_driver(*flags)
         drivers.append(driver)
         driver.get(url)
         text = WebDriverWait(driver, WAIT_SECONDS).until(lambda d: d.find_element(By.ID, "result").text)

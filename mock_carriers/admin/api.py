@@ -11,10 +11,19 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, request
 
 from mock_carriers import __version__
-from mock_carriers.admin.scenario import read as read_scenario
+from mock_carriers.admin import journal_query, origin
+from mock_carriers.admin import scenario as scenarios
 from mock_carriers.core.clock import VirtualClock
 from mock_carriers.core.durations import format_instant, parse_duration, parse_instant
-from mock_carriers.core.errors import BadRequest, Invalid, NotFound, Unauthorized, empty_response, json_response
+from mock_carriers.core.errors import (
+    BadRequest,
+    HttpError,
+    Invalid,
+    NotFound,
+    Unauthorized,
+    empty_response,
+    json_response,
+)
 from mock_carriers.core.faults import parse_rule
 from mock_carriers.core.fixtures import FixtureError, deep_merge, located, validate
 from mock_carriers.core.limits import MAX_DEPTH, TooLarge, check_document
@@ -29,6 +38,14 @@ admin = Blueprint("admin", __name__)
 
 def _state() -> AppState:
     return current_app.extensions["mock_carriers"]
+
+
+@admin.before_request
+def refuse_cross_site_changes():
+    """A change a browser sends for a page of another origin is refused (see origin.py)."""
+    reason = origin.cross_site(request.method, request.headers, request.host_url)
+    if reason is not None:
+        raise HttpError(403, "cross_origin", reason)
 
 
 @admin.before_request
@@ -123,14 +140,44 @@ def ca_certificate():
 
 @admin.get("/namespaces")
 def list_namespaces():
+    """Each live namespace with its clock, strict mode and how much it holds, for an overview
+    (the dashboard's) without a call per namespace. Reading them does not count as using them."""
+    state = _state()
     return json_response(
         {
             "namespaces": [
-                {"namespace": ns.name, "seed": ns.seed, "created": format_instant(ns.created_at)}
-                for ns in _state().namespaces.live()
+                {
+                    "namespace": ns.name,
+                    "seed": ns.seed,
+                    "created": format_instant(ns.created_at),
+                    "strict": state.is_strict(ns),
+                    "clock": _clock_document(ns),
+                    "counts": {
+                        "requests": ns.journal.recorded,
+                        "faults": len(ns.faults),
+                        "deliveries": len(ns.webhooks.deliveries()) + ns.webhooks.trimmed,
+                        "violations": ns.journal.violation_count(),
+                    },
+                }
+                for ns in state.namespaces.live()
             ]
         }
     )
+
+
+@admin.get("/scenarios")
+def list_scenarios():
+    """The scenarios shipped with the package: name, namespace and what each sets up."""
+    return json_response({"scenarios": [scenarios.summary(name, path) for name, path in scenarios.shipped().items()]})
+
+
+@admin.get("/scenarios/<scenario>")
+def get_scenario(scenario: str):
+    """A shipped scenario's file, to apply with POST .../scenario (as it is, or changed)."""
+    path = scenarios.shipped().get(scenario)
+    if path is None:
+        raise NotFound(f"no shipped scenario {scenario[:80]!r}; GET /__admin/scenarios lists them")
+    return Response(path.read_bytes(), 200, mimetype="application/yaml")
 
 
 @admin.put("/namespaces/<name>")
@@ -334,6 +381,16 @@ def _subscribe(namespace: Namespace, request_: dict):
     return subscription
 
 
+@admin.post("/namespaces/<name>/webhooks/deliveries/<delivery_id>/redeliver")
+def redeliver(name: str, delivery_id: str):
+    """Send a delivery's event again to its subscription, as a new delivery (its `redelivery_of`
+    names the first): for a receiver fixed after the retries ran out."""
+    delivery = _namespace(name).webhooks.redeliver(delivery_id)
+    if delivery is None:
+        raise NotFound(f"no delivery {delivery_id[:80]!r} in the outbox")
+    return json_response(delivery.to_dict(), 201)
+
+
 @admin.get("/namespaces/<name>/journal")
 def get_journal(name: str):
     namespace = _namespace(name)
@@ -344,8 +401,32 @@ def get_journal(name: str):
         if not re.fullmatch(r"[0-9]{1,9}", limit_text) or int(limit_text) < 1:
             raise Invalid({"limit": ["must be a whole number of at least 1"]})
         limit = int(limit_text)
-    entries = namespace.journal.entries(carrier, limit)
-    return json_response({"namespace": namespace.name, "entries": [entry.to_dict() for entry in entries]})
+    query = journal_query.parse(request.args)
+    if query == journal_query.JournalQuery():
+        entries = namespace.journal.entries(carrier, limit)
+    else:
+        entries = [entry for entry in namespace.journal.entries(carrier) if query.matches(entry)]
+        entries = entries[-limit:] if limit else entries
+    return json_response(
+        {
+            "namespace": namespace.name,
+            "entries": [entry.to_dict() for entry in entries],
+            "last_id": namespace.journal.recorded,
+        }
+    )
+
+
+@admin.get("/namespaces/<name>/journal/<entry_id>")
+def get_journal_entry(name: str, entry_id: str):
+    """One journal entry by its id, while the journal still keeps it."""
+    namespace = _namespace(name)
+    if not re.fullmatch(r"[0-9]{1,9}", entry_id):
+        raise Invalid({"entry_id": ["must be a whole number (a journal entry id)"]})
+    wanted = int(entry_id)
+    entry = next((entry for entry in namespace.journal.entries() if entry.id == wanted), None)
+    if entry is None:
+        raise NotFound(f"no journal entry {wanted} in {namespace.name!r} (the journal keeps the newest entries only)")
+    return json_response(entry.to_dict())
 
 
 @admin.get("/namespaces/<name>/violations")
@@ -400,7 +481,7 @@ def apply_scenario(name: str):
     """Replace the namespace with a scenario's world: everything is checked first, so a mistake
     (a 400 naming, for every mistake, the line and the field) leaves the namespace as it was."""
     check_namespace_name(name)
-    scenario = read_scenario(request.get_data(cache=True))
+    scenario = scenarios.read(request.get_data(cache=True))
     catalogue = _fault_catalogue()
     problems: dict[str, list[str]] = {}
     overlays = _gathered(problems, lambda: _checked_overlays(scenario.fixtures, scenario.line_of))

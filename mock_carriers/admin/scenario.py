@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Callable
 
 from mock_carriers.core.errors import HttpError, Invalid
@@ -112,3 +113,31 @@ def read(raw: bytes) -> Scenario:
         document.get("webhooks", []),
         steps,
     )
+
+
+def shipped() -> dict[str, Path]:
+    """The scenarios shipped with the package, by name (the file's stem)."""
+    from mock_carriers.resources import data_dir
+
+    return {path.stem: path for path in sorted(data_dir("scenarios").glob("*.yaml"))}
+
+
+def summary(name: str, path: Path) -> dict:
+    """A shipped scenario's name, namespace (`default` when it names none) and purpose."""
+    from mock_carriers.core import safe_yaml
+
+    text = path.read_text(encoding="utf-8")
+    document = safe_yaml.load(text.encode())
+    document = document if isinstance(document, dict) else {}
+    return {"name": name, "namespace": document.get("namespace") or "default", "description": purpose(text, document)}
+
+
+def purpose(text: str, document: dict) -> str:
+    """A scenario's `description`, else the first sentence of its leading comment."""
+    if document.get("description"):
+        return str(document["description"])
+    comment = " ".join(
+        line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#") and line.strip("# ")
+    )
+    head, dot, _ = comment.partition(". ")
+    return head + "." if dot else comment

@@ -109,6 +109,7 @@ class Journal:
         self._violating: deque[JournalEntry] = deque(maxlen=limit)
         self._violating_lock = threading.Lock()  # taking them must not lose one recorded meanwhile
         self._ids = itertools.count(1)
+        self.recorded = 0  # requests recorded since the namespace started (the newest entry's id)
 
     def record(self, entry: JournalEntry) -> None:
         """Keep `entry`, its bodies cut to the body limit (the checks that need them whole are done)."""
@@ -117,7 +118,7 @@ class Journal:
             entry.request_body_cut, entry.request_body = len(entry.request_body) - limit, entry.request_body[:limit]
         if len(entry.response_body) > limit:
             entry.response_body_cut, entry.response_body = len(entry.response_body) - limit, entry.response_body[:limit]
-        entry.id = next(self._ids)
+        entry.id = self.recorded = next(self._ids)
         self._entries.append(entry)
         if entry.contract_violations:
             with self._violating_lock:
@@ -141,6 +142,11 @@ class Journal:
             for entry in entries
             for violation in entry.contract_violations
         ]
+
+    def violation_count(self) -> int:
+        """How many contract violations are kept (what `violations()` would list)."""
+        with self._violating_lock:
+            return sum(len(entry.contract_violations) for entry in self._violating)
 
     def entries(self, carrier: str | None = None, limit: int | None = None) -> list[JournalEntry]:
         """Oldest first; `limit` keeps the newest N."""

@@ -213,6 +213,7 @@ class Delivery:
     forged: bool = False  # bad_signature: signed with the wrong secret, the subscription's headers spoiled
     stale_by: float = 0.0  # stale_timestamp: the envelope is stamped this many seconds early
     started: bool = False
+    redelivery_of: str | None = None  # the delivery this one sends again (the admin API's redeliver)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -225,6 +226,8 @@ class Delivery:
             "next_attempt_at": format_instant(self.next_attempt_at) if self.next_attempt_at else None,
             "faults": self.faults,
             "attempts": [attempt.to_dict() for attempt in self.attempts],
+            "retry_delays": list(self.policy.delays),
+            "redelivery_of": self.redelivery_of,
         }
 
 
@@ -354,6 +357,29 @@ class WebhookHub:
                 for held in self._held.pop(delivery.subscription.id, []):
                     self._start_at(held, when + HELD_GAP)
         return [delivery for delivery, _ in created]
+
+    def redeliver(self, delivery_id: str) -> Delivery | None:
+        """Send a delivery's event again to its subscription, as a new delivery: the same sealed
+        payload (so the same event id), attempts counted afresh, no webhook faults, the first attempt
+        right away. None if the outbox has no such delivery (never made, or trimmed)."""
+        with self._lock:
+            original = next((d for d in self._outbox if d.id == delivery_id), None)
+            if original is None:
+                return None
+            delivery = Delivery(
+                f"dlv_{next(self._ids)}",
+                original.carrier,
+                original.event,
+                original.payload,
+                original.subscription,
+                original.envelope,
+                original.policy,
+                redelivery_of=original.id,
+            )
+            self._outbox.append(delivery)
+            self._trim()
+            self._start_at(delivery, self._clock.timestamp())
+        return delivery
 
     def _start_at(self, delivery: Delivery, when: float) -> None:
         """The first attempt at `when`, once, however many times it is planned."""

@@ -38,8 +38,9 @@ class Served:
             threading.Thread(
                 target=lambda s=stream, q=lines: [q.put(line.rstrip("\n")) for line in s], daemon=True
             ).start()
-        first = self.out.get(timeout=30)
+        first, second = self.out.get(timeout=30), self.out.get(timeout=30)
         self.url = json.loads(first)["url"] if first.startswith("{") else first.split()[-1]
+        self.dashboard = json.loads(second)["url"] if second.startswith("{") else second.split()[-1]
 
     def lines(self, source: queue.Queue, count: int) -> list[str]:
         return [source.get(timeout=10) for _ in range(count)]
@@ -182,6 +183,14 @@ def test_the_servers_warnings_take_the_same_form(serve, log_format):
 def test_the_listening_line_in_json_names_the_url(serve):
     served = serve("--log-format", "json")
     assert served.url.startswith("http://127.0.0.1:") and _login(served.url).ok
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_the_next_line_links_the_dashboard(serve, log_format):
+    served = serve("--log-format", log_format)
+    assert served.dashboard == f"{served.url}/__admin/ui/"
+    page = requests.get(served.dashboard, timeout=10)
+    assert page.status_code == 200 and "<title>Namespaces" in page.text
 
 
 def test_a_bad_log_format_is_refused():
