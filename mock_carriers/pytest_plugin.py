@@ -290,6 +290,7 @@ def carriers_conformance(carriers_server: MockCarriers) -> Callable[..., Report]
         request_timeout: float = 5.0,
         task_timeout: float = 20.0,
         workers: int = 6,
+        proxy: bool = False,
         fail: bool = True,
     ) -> Report:
         options = Options(
@@ -299,6 +300,7 @@ def carriers_conformance(carriers_server: MockCarriers) -> Callable[..., Report]
             request_timeout=request_timeout,
             task_timeout=task_timeout,
             workers=workers,
+            proxy=proxy,
         )
         report = conform(carriers_server, carrier, task, driver, options)
         if fail and not report.passed:

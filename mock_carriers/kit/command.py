@@ -67,12 +67,18 @@ def _catalogue_listing(carrier: str | None, task: str | None) -> str:
     help="Seconds a driver run may take before it is killed",
 )
 @click.option("--workers", type=click.IntRange(1, 32), default=6, show_default=True, help="Checks run at once")
+@click.option(
+    "--proxy",
+    is_flag=True,
+    help="For clients with hard-coded hosts: the base URL is the carrier's real https:// one, reached "
+    "through the mock as HTTPS proxy (HTTPS_PROXY and the CA bundle variables are set for the driver)",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show the evidence of passing checks too")
 @click.option("--list", "list_only", is_flag=True, help="List the checks (and which apply to --carrier/--task)")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def conform(
     carrier, task, url, admin_token, only, skip, seed, json_path, junit, html, request_timeout, task_timeout,
-    workers, verbose, list_only, command,
+    workers, proxy, verbose, list_only, command,
 ) -> None:  # fmt: skip
     """Grade a carrier client: run COMMAND (a driver, see docs/conformance.md) once per check, each
     in a fresh namespace, and judge it from the journal, the deliveries and its outcome.
@@ -113,6 +119,7 @@ def conform(
         request_timeout=request_timeout,
         task_timeout=task_timeout,
         workers=workers,
+        proxy=proxy,
     )
     report = _grade(url, admin_token, carrier, task, list(command), options, run)
     _write(report, json_path, junit, html)

@@ -46,6 +46,7 @@ class Run:
     listen_host: str | None = None
     listen_port: int | None = None
     secret: str | None = None
+    proxy_env: dict[str, str] = field(default_factory=dict)  # set in proxy mode: HTTPS_PROXY and the CA
     stop: threading.Event = field(default_factory=threading.Event)
 
     def context(self) -> dict:
@@ -69,6 +70,7 @@ class Run:
             "MOCK_CARRIERS_BASE_URL": self.base_url,
             "MOCK_CARRIERS_CONTEXT": self.context_path,
             "MOCK_CARRIERS_RESULT": self.result_path,
+            **self.proxy_env,
         }
 
 

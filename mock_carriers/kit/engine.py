@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from mock_carriers.carriers import CARRIERS
 from mock_carriers.client import MockCarriers, Sandbox
 from mock_carriers.kit import deliveries, prepare
 from mock_carriers.kit.catalogue import Catalogue, Check, TaskSpec, load
@@ -39,6 +40,7 @@ class Options:
     task_timeout: float = TASK_TIMEOUT
     workers: int = 6
     listen_host: str = "127.0.0.1"
+    proxy: bool = False  # drive the carrier's real https:// host through the mock as HTTPS proxy
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
 
 
@@ -142,7 +144,8 @@ def _exercise(
         run = Run(
             carrier=spec.carrier,
             task=spec.task,
-            base_url=sandbox.url(spec.carrier),
+            base_url=real_base_url(spec.carrier) if options.proxy else sandbox.url(spec.carrier),
+            proxy_env=sandbox.proxy_env() if options.proxy else {},
             credentials=sandbox.credentials(spec.carrier),
             references=resolve(spec.references),
             timeouts={"request": options.request_timeout, "task": task_timeout},
@@ -159,6 +162,14 @@ def _exercise(
     entries = [entry for entry in sandbox.journal(spec.carrier) if entry["id"] > watermark]
     violations = [v for v in sandbox.violations() if v["entry"] > watermark] if check.setup.get("strict") else []
     return Evidence(check, spec, outcome, entries, violations, sent, notes, catalogue.error_fields.get(spec.carrier))
+
+
+def real_base_url(carrier: str) -> str:
+    """The carrier's own API address (its first registered host), for clients with hard-coded hosts."""
+    hosts = CARRIERS.entry(carrier).hosts
+    if not hosts:
+        raise ValueError(f"{carrier} has no real host to reach through the proxy")
+    return f"https://{hosts[0]}"
 
 
 def _drive(

@@ -61,6 +61,9 @@ def main(argv: list[str]) -> int:
         listen_host=context.get("listen_host"),
         listen_port=context.get("listen_port"),
         secret=context.get("secret"),
+        proxy_env={
+            key: os.environ[key] for key in ("HTTPS_PROXY", "REQUESTS_CA_BUNDLE") if "HTTPS_PROXY" in os.environ
+        },
     )
     signal.signal(signal.SIGTERM, lambda *_: run.stop.set())
     try:

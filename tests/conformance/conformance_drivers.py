@@ -63,6 +63,9 @@ class Client:
         self.credentials = run.credentials
         self.http = requests.Session()
         self.http.trust_env = False
+        if run.proxy_env:  # the kit's --proxy: the carrier's real host, through the mock
+            self.http.proxies = {"https": run.proxy_env["HTTPS_PROXY"]}
+            self.http.verify = run.proxy_env["REQUESTS_CA_BUNDLE"]
         self.token: str | None = None
         self.losses = 0  # connections lost (or timed out) before an answer
 
