@@ -204,3 +204,13 @@ def test_after_a_reset_default_is_listed_and_the_scenarios_namespace_is_still_ne
     for name in ("qa", "x", "y"):  # made by first use on a carrier route, each idle at once
         assert requests.post(f"{url}/ns/{name}/bex/api/service/login", json=login, timeout=5).status_code == 200
     assert listed() == ["default", "qa", "y"]
+
+
+def test_the_command_line_loads_no_carrier_nor_the_conformance_kit_until_a_command_needs_them():
+    """Start-up cost: `mock-carriers serve` pays for the app, not for every command's machinery."""
+    script = (
+        "import sys, mock_carriers.cli; "
+        "print(sorted({m for m in sys.modules if m.startswith(('mock_carriers.kit.', 'mock_carriers.carriers.'))}))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == "['mock_carriers.kit.command']"  # the `conform` command itself only

@@ -18,8 +18,30 @@ sends), `evidence` and `judges` (verdicts), `engine` (runs it all), `reports` (t
 `command` (`mock-carriers conform`).
 """
 
-from mock_carriers.kit.driver import Run, TaskFailed
-from mock_carriers.kit.engine import Options, conform
-from mock_carriers.kit.reports import Report, Verdict, as_json, junit, page, table
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what a type checker sees; at run time __getattr__ imports on first use
+    from mock_carriers.kit.driver import Run, TaskFailed
+    from mock_carriers.kit.engine import Options, conform
+    from mock_carriers.kit.reports import Report, Verdict, as_json, junit, page, table
+
+# Lazy, so `mock-carriers serve` (whose CLI registers `conform`) does not load the engine, Flask's
+# test tooling and every carrier at start-up.
+_HOMES = {
+    "Run": "driver",
+    "TaskFailed": "driver",
+    "Options": "engine",
+    "conform": "engine",
+    **dict.fromkeys(("Report", "Verdict", "as_json", "junit", "page", "table"), "reports"),
+}
 
 __all__ = ["Options", "Report", "Run", "TaskFailed", "Verdict", "as_json", "conform", "junit", "page", "table"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"mock_carriers.kit.{_HOMES[name]}"), name)
