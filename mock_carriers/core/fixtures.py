@@ -5,8 +5,10 @@ reading it is a QA engineer looking at the YAML, not at a Python traceback."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
@@ -25,10 +27,14 @@ class FixtureError(ValueError):
 
 def load_yaml(path: Path) -> Any:
     """A YAML file, read within the bounds of core/limits.py; FixtureError names the file and line."""
+    return _parse_yaml(path.read_bytes(), path)
+
+
+def _parse_yaml(text: bytes, path: Path) -> Any:
     from mock_carriers.core import safe_yaml  # deferred: a server that never reads a fixture does not pay for it
 
     try:
-        return safe_yaml.load(path.read_bytes())
+        return safe_yaml.load(text)
     except safe_yaml.YamlError as exc:
         line = f":{exc.line}" if exc.line else ""
         raise FixtureError(f"{path}{line}: {exc.problem}") from None
@@ -144,6 +150,77 @@ def deep_merge(base: Any, overlay: Any) -> Any:
     return copy.deepcopy(overlay)
 
 
+class FrozenDict(dict):
+    """A mapping of a parsed fixture file, which every namespace of every app in the process shares:
+    changing it in place is a TypeError (a model that did would leak its state into other tests).
+    `copy.deepcopy` answers a plain, changeable copy."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("shared fixture data is read-only: deep-copy it to change it")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def __copy__(self) -> dict:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {key: copy.deepcopy(value, memo) for key, value in self.items()}
+
+    def __reduce__(self):
+        return dict, (dict(self),)
+
+
+class FrozenList(list):
+    """A list of a parsed fixture file: read-only like FrozenDict, for the same reason."""
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("shared fixture data is read-only: deep-copy it to change it")
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = append = clear = extend = insert = pop = remove = _refuse
+    reverse = sort = _refuse
+
+    def __copy__(self) -> list:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict) -> list:
+        return [copy.deepcopy(value, memo) for value in self]
+
+    def __reduce__(self):
+        return list, (list(self),)
+
+
+def frozen(data: Any) -> Any:
+    """`data` (as YAML parses it) with every mapping and list made read-only, all the way down."""
+    if isinstance(data, dict):
+        return FrozenDict((key, frozen(value)) for key, value in data.items())
+    if isinstance(data, list):
+        return FrozenList(frozen(value) for value in data)
+    return data
+
+
+_PARSED: OrderedDict[bytes, Any] = OrderedDict()  # file content digest -> frozen document, latest used last
+_PARSED_KEPT = 32  # distinct fixture files a process keeps parsed (the shipped five and a test's few own)
+_PARSED_LOCK = threading.Lock()
+
+
+def load_fixture_file(path: Path) -> Any:
+    """A fixture file's document, frozen, parsed once per process for each content: every app a test
+    suite builds reads the same few files, and parsing the largest costs more than building the app.
+    Keyed by what the file holds, so a file edited in place is read afresh."""
+    text = path.read_bytes()
+    digest = hashlib.sha256(text).digest()
+    with _PARSED_LOCK:
+        if digest in _PARSED:
+            _PARSED.move_to_end(digest)
+            return _PARSED[digest]
+    data = frozen(_parse_yaml(text, path))
+    with _PARSED_LOCK:
+        _PARSED[digest] = data
+        while len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return data
+
+
 class FixtureStore:
     """The default world of each carrier, read once and shared read-only by every namespace.
 
@@ -175,7 +252,7 @@ class FixtureStore:
                 data = self._loaded.get(carrier.name)
                 if data is None:
                     path = self.path_for(carrier.name)
-                    data = load_yaml(path)
+                    data = load_fixture_file(path)
                     if self.is_overridden(carrier.name):
                         validate(data, carrier, path)
                     self._loaded[carrier.name] = data
