@@ -3,12 +3,15 @@ here), and a test that caused a contract violation fails at teardown."""
 
 from __future__ import annotations
 
+import importlib
 import os
+import pkgutil
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+import mock_carriers
 from mock_carriers import create_app
 from mock_carriers.server import Server
 from mock_carriers.settings import Settings
@@ -21,8 +24,25 @@ settings.load_profile("mock-carriers")
 ROOT = Path(__file__).resolve().parents[1]
 
 
+# What the package imports only when first needed (inside functions).
+LAZY_IMPORTS = ("yaml", "yaml.cyaml", "jsonschema", "jsonschema_rs", "referencing", "referencing.jsonschema", "certifi")
+
+
+@pytest.fixture(scope="session")
+def _everything_loaded() -> None:
+    """pytester drops every module first imported while it lives (its runs in this process, and the
+    test around them). A module of the package, or one it imports lazily, loaded then would later be
+    imported a second time, and objects of the first copy (a YAML node, a schema error) would fail
+    isinstance checks against the second: so they are all loaded before the first pytester."""
+    for module in pkgutil.walk_packages(mock_carriers.__path__, "mock_carriers."):
+        if module.name != "mock_carriers.__main__":
+            importlib.import_module(module.name)
+    for name in LAZY_IMPORTS:
+        importlib.import_module(name)
+
+
 @pytest.fixture
-def pytester(pytester, monkeypatch):
+def pytester(_everything_loaded, pytester, monkeypatch):
     """pytester, with its subprocesses importing this checkout's mock_carriers (and so its plugin)
     rather than whichever copy is installed in the environment."""
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))

@@ -94,6 +94,12 @@ PL = "/parcellab"
 PL_AUTH = {"Authorization": "Parcellab-API-Token " + __import__("base64").b64encode(b"1612197:mock-pl-token").decode()}
 
 
+# What a user's suite needs in a process pytester starts (xdist's workers, say) is pytest, xdist and
+# this plugin. Each other plugin installed here would be imported, and its modules assertion-rewritten,
+# by every such process: about two seconds of CPU each, for nothing the tests look at.
+OTHER_PLUGINS_OFF = ("-p", "no:schemathesis", "-p", "no:anyio", "-p", "no:hypothesispytest")
+
+
 IN_PROCESS = "http://in-process.invalid"
 
 
