@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from bodies import P2G_QUOTE_PARCEL, p2g_order_with
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -54,6 +55,19 @@ def p2g_token(client, credentials: dict = P2G_CLIENT, scope: str | None = None, 
     response = client.post(f"{prefix}/auth/connect/token", data=form)
     assert response.status_code == 200, response.data
     return response.get_json()["access_token"]
+
+
+def p2g_checkout(carriers, client) -> dict:
+    """The example Parcel2Go client's whole checkout in a namespace (`carriers`): quote, a collection
+    date, order, pay. Answers the order."""
+    service = carriers.references("parcel2go")["domestic_service"]
+    quotes = client.quote([P2G_QUOTE_PARCEL])
+    assert service in [q["Service"]["Slug"] for q in quotes]
+    assert quotes == sorted(quotes, key=lambda q: q["TotalPrice"])
+    first_date = client.collection_dates(service, "YO12 7JZ")[0]
+    order = client.create_order(p2g_order_with(Service=service, CollectionDate=first_date, Upsells=[]))
+    client.pay_with_prepay(order)
+    return order
 
 
 def settled(deliveries: Callable[[], list[dict]], attempts: int) -> list[dict]:

@@ -2,29 +2,12 @@
 decimals as strings, and stock that always equals the initial stock plus every change."""
 
 import pytest
+from bodies import B360_PRODUCT_EXAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import B360, B360_AUTH, B360_OTHER, sandbox
 
-PRODUCT = {
-    "country_of_manufacture": "BE",
-    "customs_description": "New product",
-    "customs_value_source": "declared_price",
-    "declared_price": "10",
-    "height": "3",
-    "hs_code": "",
-    "inventory_levels": [],
-    "length": "5",
-    "local_customs_description": "New product",
-    "retail_price": "10",
-    "safety_stock": 10,
-    "sku": "new_test_prod",
-    "tax_code": "",
-    "title": "New test product",
-    "weight": 0.5,
-    "wholesale_price": "10",
-    "width": "2",
-}
+PRODUCT = {key: value for key, value in B360_PRODUCT_EXAMPLE.items() if key != "image"}
 
 
 def get(client, path, **query):

@@ -6,10 +6,11 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from bodies import P2G_ORDER as ORDER
+from bodies import p2g_order_with as order_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from support import P2G, bearer, p2g_token
-from test_p2g_orders import ORDER, order_with
 
 from mock_carriers.app import MAX_BODY_BYTES
 
