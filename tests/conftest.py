@@ -84,9 +84,21 @@ def make_app(make_settings):
         app.extensions["mock_carriers"].namespaces.close()
 
 
+@pytest.fixture(scope="session")
+def _shared_app(_violations):
+    app = create_app(Settings(check_responses=True, on_contract_violation=_violations.append))
+    yield app
+    app.extensions["mock_carriers"].namespaces.close()
+
+
 @pytest.fixture
-def app(make_app):
-    return make_app()
+def app(_shared_app):
+    """An app with the default settings. Building one costs more than most tests (werkzeug compiles
+    every route), so the tests of a process share it, and every namespace is reset after each test:
+    each starts from the shipped world, as in an app of its own. A test that wants other settings,
+    or a server (stopping one closes its app), uses make_app."""
+    yield _shared_app
+    _shared_app.extensions["mock_carriers"].namespaces.clear()
 
 
 @pytest.fixture
