@@ -17,7 +17,9 @@ from mock_carriers.server import Server
 from mock_carriers.settings import Settings
 
 # No deadline: a deadline is a timed assertion, and a loaded CI machine would fail it at random.
+# `--hypothesis-profile=thorough` gives every property ten times its examples (see support.examples).
 settings.register_profile("mock-carriers", deadline=None)
+settings.register_profile("thorough", deadline=None, max_examples=1000)
 settings.load_profile("mock-carriers")
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from bodies import P2G_QUOTE_PARCEL, p2g_order_with
+from hypothesis import settings
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -150,6 +151,12 @@ def sandbox(client, name: str = "default", **options) -> Sandbox:
     session = requests.Session()
     session.mount(IN_PROCESS, _TestClientAdapter(client))
     return MockCarriers(IN_PROCESS, session=session).sandbox(name, **options)
+
+
+def examples(default: int) -> int:
+    """How many examples a property gets that has `default` in the suite's default hypothesis profile:
+    ten times as many under `pytest --hypothesis-profile=thorough` (which sets max_examples to 1000)."""
+    return max(1, round(default * settings().max_examples / 100))
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "the condition") -> None:
