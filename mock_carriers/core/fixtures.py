@@ -60,7 +60,7 @@ def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> Non
     from mock_carriers.core import schema_words
 
     validator = jsonschema.Draft202012Validator(
-        load_yaml(carrier.fixture_schema_path), format_checker=_format_checker(), registry=_shared_schemas()
+        load_frozen(carrier.fixture_schema_path), format_checker=_format_checker(), registry=_shared_schemas()
     )
     found = schema_words.problems(validator.iter_errors(brief_view(data)))
     if not found and carrier.check_fixtures is not None:  # they assume the schema's shape
@@ -89,7 +89,7 @@ def _shared_schemas():
     """Schema parts every carrier's fixtures share, referred to by their `$id`."""
     from referencing import Registry, Resource
 
-    shared = load_yaml(Path(__file__).with_name("webhook_retries.schema.yaml"))
+    shared = load_frozen(Path(__file__).with_name("webhook_retries.schema.yaml"))
     return Registry().with_resource(shared["$id"], Resource.from_contents(shared))
 
 
@@ -199,14 +199,15 @@ def frozen(data: Any) -> Any:
 
 
 _PARSED: OrderedDict[bytes, Any] = OrderedDict()  # file content digest -> frozen document, latest used last
-_PARSED_KEPT = 32  # distinct fixture files a process keeps parsed (the shipped five and a test's few own)
+_PARSED_KEPT = 32  # distinct files a process keeps parsed (the shipped fixtures and schemas, a test's few own)
 _PARSED_LOCK = threading.Lock()
 
 
-def load_fixture_file(path: Path) -> Any:
-    """A fixture file's document, frozen, parsed once per process for each content: every app a test
-    suite builds reads the same few files, and parsing the largest costs more than building the app.
-    Keyed by what the file holds, so a file edited in place is read afresh."""
+def load_frozen(path: Path) -> Any:
+    """A YAML file's document, frozen, parsed once per process for each content: every app a test
+    suite builds reads the same few fixture files, and parsing the largest costs more than building
+    the app; every overlay checked reads its carrier's schema. Keyed by what the file holds, so a
+    file edited in place is read afresh."""
     text = path.read_bytes()
     digest = hashlib.sha256(text).digest()
     with _PARSED_LOCK:
@@ -252,7 +253,7 @@ class FixtureStore:
                 data = self._loaded.get(carrier.name)
                 if data is None:
                     path = self.path_for(carrier.name)
-                    data = load_fixture_file(path)
+                    data = load_frozen(path)
                     if self.is_overridden(carrier.name):
                         validate(data, carrier, path)
                     self._loaded[carrier.name] = data
