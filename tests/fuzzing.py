@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 from support import examples
 
-from mock_carriers.core.fixtures import load_yaml
+from mock_carriers.core.fixtures import load_frozen
 
 CHECKS = [
     not_a_server_error,
@@ -38,7 +38,7 @@ def operations(contract: Path, prefix: str = "") -> list:
     """A pytest.param (method, path) per operation of the contract, named `prefix` + its operationId."""
     return [
         pytest.param(method.upper(), path, id=f"{prefix}{operation['operationId']}")
-        for path, item in load_yaml(contract)["paths"].items()
+        for path, item in load_frozen(contract)["paths"].items()
         for method, operation in item.items()
         if isinstance(operation, dict) and "operationId" in operation
     ]

@@ -199,15 +199,15 @@ def frozen(data: Any) -> Any:
 
 
 _PARSED: OrderedDict[bytes, Any] = OrderedDict()  # file content digest -> frozen document, latest used last
-_PARSED_KEPT = 32  # distinct files a process keeps parsed (the shipped fixtures and schemas, a test's few own)
+_PARSED_KEPT = 32  # distinct files a process keeps parsed (the 17 shipped fixtures, schemas, contracts; a few own)
 _PARSED_LOCK = threading.Lock()
 
 
 def load_frozen(path: Path) -> Any:
     """A YAML file's document, frozen, parsed once per process for each content: every app a test
-    suite builds reads the same few fixture files, and parsing the largest costs more than building
-    the app; every overlay checked reads its carrier's schema. Keyed by what the file holds, so a
-    file edited in place is read afresh."""
+    suite builds reads the same few fixture files and contracts, and parsing the largest costs more
+    than building the app; every overlay checked reads its carrier's schema. Keyed by what the file
+    holds, so a file edited in place is read afresh."""
     text = path.read_bytes()
     digest = hashlib.sha256(text).digest()
     with _PARSED_LOCK:
