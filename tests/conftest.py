@@ -3,6 +3,7 @@ here), and a test that caused a contract violation fails at teardown."""
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import pkgutil
@@ -24,6 +25,14 @@ settings.load_profile("mock-carriers")
 
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_finish(session):
+    """What collection built (every module, test item, parsed contract) lives to the end of the run:
+    moved out of the cycle collector's sight, each full collection during the tests walks only what
+    the tests make (the suite spent a tenth of its CPU re-walking it)."""
+    gc.collect()
+    gc.freeze()
 
 
 # What the package imports only when first needed (inside functions).
