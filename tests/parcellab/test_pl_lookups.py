@@ -346,7 +346,7 @@ def test_a_complete_set_finds_its_order_and_a_partial_one_names_what_is_missing(
         assert errors(info(client, **partial)) == [("validation_error", dropped)]
 
 
-@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.dictionaries(
         st.sampled_from(
