@@ -181,7 +181,7 @@ INIT = '''
 
 from pathlib import Path
 
-from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.base import Carrier, described
 from mock_carriers.carriers.{{package}}.api import build_routes
 from mock_carriers.carriers.{{package}}.model import {{class_name}}Model
 {{framework_imports}}
@@ -189,7 +189,7 @@ from mock_carriers.carriers.{{package}}.model import {{class_name}}Model
 
 def describe(fixtures) -> dict:
     """The namespace document's part for this carrier: its credentials (none yet) and magic references."""
-    return {"credentials": {}, "references": dict(fixtures["references"])}
+    return described(fixtures, {})
 
 
 CARRIER = Carrier(

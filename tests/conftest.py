@@ -3,26 +3,57 @@ here), and a test that caused a contract violation fails at teardown."""
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
+import pkgutil
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
 
+import mock_carriers
 from mock_carriers import create_app
 from mock_carriers.server import Server
 from mock_carriers.settings import Settings
 
 # No deadline: a deadline is a timed assertion, and a loaded CI machine would fail it at random.
+# `--hypothesis-profile=thorough` gives every property ten times its examples (see support.examples).
 settings.register_profile("mock-carriers", deadline=None)
+settings.register_profile("thorough", deadline=None, max_examples=1000)
 settings.load_profile("mock-carriers")
 
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_collection_finish(session):
+    """What collection built (every module, test item, parsed contract) lives to the end of the run:
+    moved out of the cycle collector's sight, each full collection during the tests walks only what
+    the tests make (the suite spent a tenth of its CPU re-walking it)."""
+    gc.collect()
+    gc.freeze()
+
+
+# What the package imports only when first needed (inside functions).
+LAZY_IMPORTS = ("yaml", "yaml.cyaml", "jsonschema", "jsonschema_rs", "referencing", "referencing.jsonschema", "certifi")
+
+
+@pytest.fixture(scope="session")
+def _everything_loaded() -> None:
+    """pytester drops every module first imported while it lives (its runs in this process, and the
+    test around them). A module of the package, or one it imports lazily, loaded then would later be
+    imported a second time, and objects of the first copy (a YAML node, a schema error) would fail
+    isinstance checks against the second: so they are all loaded before the first pytester."""
+    for module in pkgutil.walk_packages(mock_carriers.__path__, "mock_carriers."):
+        if module.name != "mock_carriers.__main__":
+            importlib.import_module(module.name)
+    for name in LAZY_IMPORTS:
+        importlib.import_module(name)
+
+
 @pytest.fixture
-def pytester(pytester, monkeypatch):
+def pytester(_everything_loaded, pytester, monkeypatch):
     """pytester, with its subprocesses importing this checkout's mock_carriers (and so its plugin)
     rather than whichever copy is installed in the environment."""
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
@@ -64,9 +95,21 @@ def make_app(make_settings):
         app.extensions["mock_carriers"].namespaces.close()
 
 
+@pytest.fixture(scope="session")
+def _shared_app(_violations):
+    app = create_app(Settings(check_responses=True, on_contract_violation=_violations.append))
+    yield app
+    app.extensions["mock_carriers"].namespaces.close()
+
+
 @pytest.fixture
-def app(make_app):
-    return make_app()
+def app(_shared_app):
+    """An app with the default settings. Building one costs more than most tests (werkzeug compiles
+    every route), so the tests of a process share it, and every namespace is reset after each test:
+    each starts from the shipped world, as in an app of its own. A test that wants other settings,
+    or a server (stopping one closes its app), uses make_app."""
+    yield _shared_app
+    _shared_app.extensions["mock_carriers"].namespaces.clear()
 
 
 @pytest.fixture

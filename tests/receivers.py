@@ -36,6 +36,10 @@ class Receiver:
             connections, self._connections = self._connections, []
         self._listener.close()
         for connection in connections:
+            try:  # ends it at once: close() alone frees nothing while a handler thread still reads it
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:  # the client hung up already
+                pass
             connection.close()
 
     def _accept(self) -> None:

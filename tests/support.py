@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
+from bodies import P2G_QUOTE_PARCEL, p2g_order_with
+from hypothesis import settings
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -58,6 +60,19 @@ def p2g_token(client, credentials: dict = P2G_CLIENT, scope: str | None = None, 
     return response.get_json()["access_token"]
 
 
+def p2g_checkout(carriers, client) -> dict:
+    """The example Parcel2Go client's whole checkout in a namespace (`carriers`): quote, a collection
+    date, order, pay. Answers the order."""
+    service = carriers.references("parcel2go")["domestic_service"]
+    quotes = client.quote([P2G_QUOTE_PARCEL])
+    assert service in [q["Service"]["Slug"] for q in quotes]
+    assert quotes == sorted(quotes, key=lambda q: q["TotalPrice"])
+    first_date = client.collection_dates(service, "YO12 7JZ")[0]
+    order = client.create_order(p2g_order_with(Service=service, CollectionDate=first_date, Upsells=[]))
+    client.pay_with_prepay(order)
+    return order
+
+
 def settled(deliveries: Callable[[], list[dict]], attempts: int) -> list[dict]:
     """The outbox's deliveries once the first has recorded the answer to its attempt number
     `attempts` (the receiver gets a POST a moment before the mock has read the answer)."""
@@ -96,6 +111,12 @@ PL = "/parcellab"
 PL_AUTH = {"Authorization": "Parcellab-API-Token " + __import__("base64").b64encode(b"1612197:mock-pl-token").decode()}
 
 
+# What a user's suite needs in a process pytester starts (xdist's workers, say) is pytest, xdist and
+# this plugin. Each other plugin installed here would be imported, and its modules assertion-rewritten,
+# by every such process: about two seconds of CPU each, for nothing the tests look at.
+OTHER_PLUGINS_OFF = ("-p", "no:schemathesis", "-p", "no:anyio", "-p", "no:hypothesispytest")
+
+
 IN_PROCESS = "http://in-process.invalid"
 
 
@@ -132,6 +153,12 @@ def sandbox(client, name: str = "default", **options) -> Sandbox:
     session = requests.Session()
     session.mount(IN_PROCESS, _TestClientAdapter(client))
     return MockCarriers(IN_PROCESS, session=session).sandbox(name, **options)
+
+
+def examples(default: int) -> int:
+    """How many examples a property gets that has `default` in the suite's default hypothesis profile:
+    ten times as many under `pytest --hypothesis-profile=thorough` (which sets max_examples to 1000)."""
+    return max(1, round(default * settings().max_examples / 100))
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str = "the condition") -> None:

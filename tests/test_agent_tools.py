@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from mock_carriers.agent_tools import AdminCaller, ToolCallError, admin_tools
 
 TOOLS = {tool.name: tool for tool in admin_tools()}
-PROPERTY = settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(max_examples=examples(150), suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture

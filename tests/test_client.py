@@ -1,6 +1,7 @@
 """MockCarriers / Sandbox over a real server, and the pytest plugin as a user's suite sees it."""
 
 import requests
+from support import OTHER_PLUGINS_OFF
 
 from mock_carriers import MockCarriers
 from mock_carriers.client import AdminError
@@ -63,18 +64,18 @@ def test_{n}_gets_a_fresh_world(carriers, carriers_server):
 
 def test_the_plugin_gives_each_test_a_fresh_namespace(pytester):
     pytester.makepyfile(**{f"test_{n}": PLUGIN_TESTS.format(n=n) for n in range(4)})
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=4)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=4)
 
 
 def test_the_plugin_is_safe_under_xdist(pytester):
     pytester.makepyfile(**{f"test_{n}": PLUGIN_TESTS.format(n=n) for n in range(6)})
-    pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider").assert_outcomes(passed=6)
+    pytester.runpytest_inprocess("-n", "2", "-p", "no:cacheprovider", *OTHER_PLUGINS_OFF).assert_outcomes(passed=6)
 
 
 def test_the_plugin_can_use_a_running_server(pytester):
     with MockCarriers.start() as mock:
         pytester.makepyfile(test_remote=PLUGIN_TESTS.format(n=0))
-        result = pytester.runpytest_subprocess("--mock-carriers-url", mock.url, "-p", "no:cacheprovider")
+        result = pytester.runpytest_inprocess("--mock-carriers-url", mock.url, "-p", "no:cacheprovider")
         result.assert_outcomes(passed=1)
 
 
@@ -104,7 +105,7 @@ def test_a_lenient_test(carriers):
 
 def test_the_plugin_fails_a_test_whose_requests_break_a_contract(pytester):
     pytester.makepyfile(test_strict=STRICT_TESTS)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -114,7 +115,7 @@ def test_the_plugin_fails_a_test_whose_requests_break_a_contract(pytester):
             "*body $.sku: 7 is not of type 'string' [[]rule: type; borderless360:createProduct[]]",
         ]
     )
-    lenient = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rf", "--mock-carriers-strict=off")
+    lenient = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-rf", "--mock-carriers-strict=off")
     lenient.assert_outcomes(passed=3, failed=1)  # no violations recorded: the one that expects them fails
     lenient.stdout.fnmatch_lines(["FAILED *test_a_test_that_breaks_it_on_purpose*"])
 

@@ -1,6 +1,7 @@
 """`mock-carriers contracts validate FILE` (recorded traffic, or a contract of one's own) and
 `serve --contracts DIR`: a broken contract stops start-up, naming the file and the problem."""
 
+import copy
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from support import P2G, bearer, p2g_token
 from mock_carriers import traffic
 from mock_carriers.cli import main
 from mock_carriers.core.contracts import ContractError
+from mock_carriers.core.fixtures import load_frozen
 from mock_carriers.resources import data_dir
 
 QUOTE = {
@@ -98,7 +100,8 @@ def test_a_document_that_is_neither_is_refused(tmp_path):
 
 
 def shipped(name: str) -> dict:
-    return yaml.safe_load((data_dir("contracts") / f"{name}.openapi.yaml").read_text(encoding="utf-8"))
+    """A shipped contract, as a copy of its own to spoil."""
+    return copy.deepcopy(load_frozen(data_dir("contracts") / f"{name}.openapi.yaml"))
 
 
 @pytest.mark.parametrize(

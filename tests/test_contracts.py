@@ -65,9 +65,9 @@ CONTRACTS = sorted(data_dir("contracts").glob("*.openapi.yaml"))
 def test_every_contract_is_valid_openapi_3_1(path):
     from openapi_spec_validator import OpenAPIV31SpecValidator, validate
 
-    from mock_carriers.core.fixtures import load_yaml
+    from mock_carriers.core.fixtures import load_frozen
 
-    document = load_yaml(path)
+    document = load_frozen(path)
     assert document["openapi"].startswith("3.1")
     validate(document, cls=OpenAPIV31SpecValidator)
 
@@ -77,10 +77,10 @@ def test_every_operation_says_how_it_fails(book, name):
     """An operationId, and at least one error response (4xx/5xx or `default`) on every operation;
     a carrier that answers business errors under 200 (BEX's `ex`) documents them in its 200s."""
     from mock_carriers.core.aspnet.dialects import ExField
-    from mock_carriers.core.fixtures import load_yaml
+    from mock_carriers.core.fixtures import load_frozen
 
     errors_under_200 = isinstance(CARRIERS.load(name).dialect, ExField)
-    document = load_yaml(data_dir("contracts") / f"{name}.openapi.yaml")
+    document = load_frozen(data_dir("contracts") / f"{name}.openapi.yaml")
     for path, item in document["paths"].items():
         for method, operation in item.items():
             if method not in ("get", "put", "post", "delete", "patch", "head", "options"):
@@ -98,12 +98,12 @@ def test_every_operation_says_how_it_fails(book, name):
 
 @pytest.mark.parametrize("name", CARRIERS.names)
 def test_every_contract_marks_its_guesses_and_has_webhooks_where_the_carrier_sends_them(name):
-    from mock_carriers.core.fixtures import load_yaml
+    from mock_carriers.core.fixtures import load_frozen
 
     text = (data_dir("contracts") / f"{name}.openapi.yaml").read_text(encoding="utf-8")
     assert "x-mock-guess: true" in text
     if CARRIERS.load(name).webhook_events:
-        assert load_yaml(data_dir("contracts") / f"{name}.openapi.yaml").get("webhooks")
+        assert load_frozen(data_dir("contracts") / f"{name}.openapi.yaml").get("webhooks")
 
 
 def _mentions_ex(document: dict, response: dict) -> bool:

@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from mock_carriers.cli import main
 from mock_carriers.settings import Settings
@@ -15,7 +16,9 @@ from mock_carriers.settings import Settings
 DISCOVERY = "/ns/t42/parcel2go/auth/.well-known/openid-configuration"
 PLAIN = "http://127.0.0.1:8080"
 UNCHANGED = f"{PLAIN}/ns/t42/parcel2go/auth"
-PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+PROPERTY = settings(
+    max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 def issuer(http, headers: dict, peer: str = "127.0.0.1", path: str = DISCOVERY) -> str:

@@ -1,47 +1,28 @@
 """Schemathesis fuzzes every carrier operation in-process against its contract: no server errors,
 every response as documented, and schema-violating requests rejected in the carrier's error shape.
-Each operation runs with strict mode off and on. A bounded number of derandomized examples per
-operation and mode keeps CI quick and repeatable; MOCK_CARRIERS_FUZZ_EXAMPLES=N asks for N (a
-nightly run)."""
+Each case is sent with strict mode off and on (in a namespace of each, so what one case changes
+cannot make another fail). A bounded number of derandomized cases per operation keeps CI quick and
+repeatable; tests/fuzzing.py says how to ask for more."""
 
 from __future__ import annotations
 
 import functools
 import importlib
 import itertools
-import os
 import pkgutil
 
 import hypothesis
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, Phase
-from hypothesis import strategies as st
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    negative_data_rejection,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from fuzzing import CHECKS, fuzz, operations
+from schemathesis.specs.openapi.checks import negative_data_rejection
 from support import B360_AUTH, PL_AUTH, be_token, bex_token, p2g_token
 
 import mock_carriers
+from mock_carriers import create_app
 from mock_carriers.carriers import CARRIERS
-from mock_carriers.core.fixtures import load_yaml
 from mock_carriers.resources import data_dir
-
-EXAMPLES = int(os.environ.get("MOCK_CARRIERS_FUZZ_EXAMPLES", "3"))
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    negative_data_rejection,
-]
+from mock_carriers.settings import Settings
 
 CREDENTIALS = {
     "border-express": lambda http, prefix: {"Authorization": f"bearer {be_token(http, prefix)}"},
@@ -80,48 +61,53 @@ def _excluded(carrier: str, operation) -> list:
     return []
 
 
-def _operations():
-    for carrier in CARRIERS.names:
-        for path, item in load_yaml(data_dir("contracts") / f"{carrier}.openapi.yaml")["paths"].items():
-            for method, operation in item.items():
-                if isinstance(operation, dict) and "operationId" in operation:
-                    yield pytest.param(carrier, method.upper(), path, id=f"{carrier}-{operation['operationId']}")
-
-
 @functools.cache
 def _schema(carrier: str):
     return schemathesis.openapi.from_path(data_dir("contracts") / f"{carrier}.openapi.yaml")
 
 
-@pytest.mark.parametrize("strict", [False, True], ids=["lenient", "strict"])
-@pytest.mark.parametrize(("carrier", "method", "path"), list(_operations()))
-def test_fuzz(make_app, carrier, method, path, strict):
-    """Each example runs in a namespace of its own, so what one example changes cannot make
-    another fail; a case that drops or breaks the credentials on purpose is sent without ours.
-    In strict mode the contract check refuses schema-breaking requests before the carrier sees
-    them: that refusal must be the carrier's own, as documented."""
-    app = make_app(strict=strict)
-    http = app.test_client()
+@pytest.fixture(scope="module")
+def strict_app(_violations):
+    """The app with strict mode on; like the `app` fixture, shared, its namespaces reset after each test."""
+    app = create_app(Settings(strict=True, check_responses=True, on_contract_violation=_violations.append))
+    yield app
+    app.extensions["mock_carriers"].namespaces.close()
+
+
+@pytest.fixture
+def apps(app, strict_app):
+    yield {"off": app, "on": strict_app}
+    strict_app.extensions["mock_carriers"].namespaces.clear()
+
+
+OPERATIONS = [
+    pytest.param(carrier, *param.values, id=param.id)
+    for carrier in CARRIERS.names
+    for param in operations(data_dir("contracts") / f"{carrier}.openapi.yaml", f"{carrier}-")
+]
+NAMESPACES = itertools.count()
+
+
+@pytest.mark.parametrize(("carrier", "method", "path"), OPERATIONS)
+def test_fuzz(apps, carrier, method, path):
+    """Every case goes to the lenient app and the strict one, each time in a new namespace; a case
+    that drops or breaks the credentials on purpose is sent without ours. In strict mode the contract
+    check refuses schema-breaking requests before the carrier sees them: that refusal must be the
+    carrier's own, as documented."""
     schema = _schema(carrier)
     operation = schema[path][method]
+    checks = [*CHECKS, negative_data_rejection]
     excluded = _excluded(carrier, operation)
-    namespaces = itertools.count()
+    credentials = CREDENTIALS.get(carrier, lambda http, prefix: {})  # none: a carrier without authentication
 
-    @hypothesis.settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.generate, Phase.shrink],
-    )
-    @hypothesis.given(case=st.one_of([operation.as_strategy(generation_mode=mode) for mode in GenerationMode]))
-    def fuzz(case):
-        prefix = f"/ns/fuzz-{next(namespaces)}/{carrier}"
-        credentials = CREDENTIALS.get(carrier, lambda http, prefix: {})  # none: a carrier without authentication
-        headers = {} if schema.is_security_param_negated(case) else credentials(http, prefix)
-        case.call_and_validate(
-            base_url=f"http://localhost{prefix}", headers=headers, app=app, checks=CHECKS, excluded_checks=excluded
-        )
+    @fuzz(operation, default=3)
+    def each_mode(case):
+        for strict, app in apps.items():
+            hypothesis.note(f"strict mode {strict}")
+            prefix = f"/ns/fuzz-{next(NAMESPACES)}/{carrier}"
+            headers = {} if schema.is_security_param_negated(case) else credentials(app.test_client(), prefix)
+            case.call_and_validate(
+                base_url=f"http://localhost{prefix}", headers=headers, app=app, checks=checks, excluded_checks=excluded
+            )
 
-    fuzz()
+    each_mode()

@@ -1,47 +1,20 @@
 """Schemathesis fuzzes every admin operation in-process against contracts/admin.openapi.yaml: no
 server errors, and every status, header and body the admin API answers is one the contract lists.
-Like the carriers' fuzzing (test_fuzz.py): a bounded number of derandomized examples per operation;
-MOCK_CARRIERS_FUZZ_EXAMPLES=N asks for N."""
+Like the carriers' fuzzing (test_fuzz.py, and tests/fuzzing.py for more cases): a bounded number of
+derandomized cases per operation."""
 
 from __future__ import annotations
 
 import functools
-import os
 
-import hypothesis
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, Phase
-from hypothesis import strategies as st
-from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from fuzzing import CHECKS, fuzz, operations
 
-from mock_carriers.core.fixtures import load_yaml
 from mock_carriers.resources import data_dir
 
-EXAMPLES = int(os.environ.get("MOCK_CARRIERS_FUZZ_EXAMPLES", "10"))
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
 CONTRACT = data_dir("contracts") / "admin.openapi.yaml"
-
-
-def _operations():
-    for path, item in load_yaml(CONTRACT)["paths"].items():
-        for method, operation in item.items():
-            if isinstance(operation, dict) and "operationId" in operation:
-                yield pytest.param(method.upper(), path, id=operation["operationId"])
 
 
 @functools.cache
@@ -59,21 +32,10 @@ def no_network(monkeypatch):
     monkeypatch.setattr(requests.Session, "post", refuse)
 
 
-@pytest.mark.parametrize(("method", "path"), list(_operations()))
-def test_fuzz_admin(no_network, make_app, method, path):
-    app = make_app()
-    operation = _schema()[path][method]
-
-    @hypothesis.settings(
-        max_examples=EXAMPLES,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.generate, Phase.shrink],
-    )
-    @hypothesis.given(case=st.one_of([operation.as_strategy(generation_mode=mode) for mode in GenerationMode]))
-    def fuzz(case):
+@pytest.mark.parametrize(("method", "path"), operations(CONTRACT))
+def test_fuzz_admin(no_network, app, method, path):
+    @fuzz(_schema()[path][method], default=10)
+    def each(case):
         case.call_and_validate(base_url="http://localhost", app=app, checks=CHECKS)
 
-    fuzz()
+    each()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from bodies import p2g_order_with
 
 from mock_carriers.carriers import CARRIERS
 
@@ -23,38 +24,7 @@ PROXY_HOST = "mock.example.test"
 MOCK_HOSTS = {*CARRIERS.hosts, "127.0.0.1", "localhost", PROXY_HOST}  # a link to any of these must be in form
 LOOPBACK_HTTP = "http://127.0.0.1:8080"
 UNTRUSTED = "10.0.0.5"
-ADDRESS = {
-    "ContactName": "Test",
-    "Email": "test@test.com",
-    "Property": "11",
-    "Street": "Saville St",
-    "Town": "Malton",
-    "Postcode": "YO17 7LL",
-    "CountryIsoCode": "GBR",
-}
-ORDER = {
-    "Items": [
-        {
-            "Id": "9c2f14e4-eae2-47db-8e49-df2aba410268",
-            "CollectionDate": "2030-12-13T14:22:14+00:00",
-            "Service": "dpd-next-day",
-            "CollectionAddress": {**ADDRESS, "Postcode": "YO12 7JZ"},
-            "Parcels": [
-                {
-                    "Id": "00000000-0000-0000-0000-000000000000",
-                    "Height": 10,
-                    "Length": 10,
-                    "Width": 10,
-                    "Weight": 1,
-                    "EstimatedValue": 100,
-                    "DeliveryAddress": ADDRESS,
-                    "ContentsSummary": "Slippers",
-                }
-            ],
-        }
-    ],
-    "CustomerDetails": {"Email": "j.doe@yahoo.com", "Forename": "John", "Surname": "Doe"},
-}
+ORDER = p2g_order_with(Upsells=[])
 SPOOF = {
     "X-Forwarded-Proto": "https",
     "X-Forwarded-Host": "spoofed.example",

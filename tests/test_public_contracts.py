@@ -7,6 +7,7 @@ import sys
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from mock_carriers import conformance
 from mock_carriers.core.contracts.loading import contract_book
@@ -155,7 +156,7 @@ def _located(instance, parts) -> bool:
     return True
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(operation=st.sampled_from(BODY_OPERATIONS), body=JSON)
 def test_every_body_violation_points_into_the_body(operation, body):
     """Whatever the JSON, the check answers, and each violation's path leads into the document
@@ -178,7 +179,7 @@ def _component_schemas() -> list[tuple[str, str]]:
 COMPONENTS = _component_schemas()
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(300))
 @given(component=st.sampled_from(COMPONENTS), instance=JSON)
 def test_the_compiled_validator_agrees_with_the_reference_one(component, instance):
     """Strict mode asks a compiled validator whether a value fits and the reference one why not:

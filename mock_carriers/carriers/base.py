@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from flask import Request
 
@@ -45,7 +45,8 @@ class Carrier:
     name: str
     routes: RouteTable
     dialect: ErrorDialect
-    model_factory: Callable[[Any, Namespace], Any]  # (fixtures, namespace) -> the carrier's state
+    # (fixtures, namespace) -> the carrier's state; (fixtures, namespace, webhooks) if it sends webhooks
+    model_factory: Callable[..., Any]
     describe: Callable[[Any], dict]  # fixtures -> {"credentials": ..., "references": ...}
     fixture_schema_path: Path
     token_lifetime: float | None = None  # seconds; None: tokens live until expired or revoked
@@ -110,10 +111,29 @@ class Carrier:
             )
 
     def create_model(self, fixtures: Any, namespace: Namespace) -> Any:
+        if self.webhook_events:  # its model emits through the namespace's hub, bound to this carrier
+            return self.model_factory(fixtures, namespace, namespace.webhooks.for_carrier(self))
         return self.model_factory(fixtures, namespace)
 
     def preissued_tokens(self, fixtures: Any) -> list[tuple[str, str]]:
         return self.fixed_tokens(fixtures) if self.fixed_tokens else []
+
+
+def first(section: Mapping[str, Any]) -> tuple[str, Any]:
+    """The first entry of a fixtures section, (key, value): the client a namespace document shows."""
+    return next(iter(section.items()))
+
+
+def described(fixtures: Any, credentials: dict[str, Any], references: Mapping[str, str] | None = None) -> dict:
+    """What a carrier's `describe` answers: the credentials its clients use, and the fixtures' magic
+    references (with those the carrier works out itself, `references`)."""
+    return {"credentials": credentials, "references": {**fixtures["references"], **(references or {})}}
+
+
+def tokens_of(section: str) -> Callable[[Any], list[tuple[str, str]]]:
+    """`fixed_tokens` for fixtures that list each client's API tokens, `{section: {client: {tokens: [...]}}}`:
+    keys made in the carrier's own app, there from the start and valid until revoked."""
+    return lambda fixtures: [(token, client) for client, data in fixtures[section].items() for token in data["tokens"]]
 
 
 @dataclass

@@ -5,10 +5,12 @@ reading it is a QA engineer looking at the YAML, not at a Python traceback."""
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 import threading
+from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NoReturn, Protocol
 
 from mock_carriers.core.durations import EARLIEST, parse_duration, parse_relative_time
 from mock_carriers.core.limits import brief_view, clip
@@ -31,10 +33,14 @@ class FixtureError(ValueError):
 
 def load_yaml(path: Path) -> Any:
     """A YAML file, read within the bounds of core/limits.py; FixtureError names the file and line."""
+    return _parse_yaml(path.read_bytes(), path)
+
+
+def _parse_yaml(text: bytes, path: Path) -> Any:
     from mock_carriers.core import safe_yaml  # deferred: a server that never reads a fixture does not pay for it
 
     try:
-        return safe_yaml.load(path.read_bytes())
+        return safe_yaml.load(text)
     except safe_yaml.YamlError as exc:
         line = f":{exc.line}" if exc.line else ""
         raise FixtureError(f"{path}{line}: {exc.problem}") from None
@@ -60,7 +66,7 @@ def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> Non
     from mock_carriers.core import schema_words
 
     validator = jsonschema.Draft202012Validator(
-        load_yaml(carrier.fixture_schema_path), format_checker=_format_checker(), registry=_shared_schemas()
+        load_frozen(carrier.fixture_schema_path), format_checker=_format_checker(), registry=_shared_schemas()
     )
     found = schema_words.problems(validator.iter_errors(brief_view(data)))
     if not found and carrier.check_fixtures is not None:  # they assume the schema's shape
@@ -89,7 +95,7 @@ def _shared_schemas() -> Registry[Any]:
     """Schema parts every carrier's fixtures share, referred to by their `$id`."""
     from referencing import Registry, Resource
 
-    shared = load_yaml(Path(__file__).with_name("webhook_retries.schema.yaml"))
+    shared = load_frozen(Path(__file__).with_name("webhook_retries.schema.yaml"))
     registry: Registry[Any] = Registry().with_resource(shared["$id"], Resource.from_contents(shared))
     return registry
 
@@ -151,6 +157,78 @@ def deep_merge(base: Any, overlay: Any) -> Any:
     return copy.deepcopy(overlay)
 
 
+class FrozenDict(dict[Any, Any]):
+    """A mapping of a parsed fixture file, which every namespace of every app in the process shares:
+    changing it in place is a TypeError (a model that did would leak its state into other tests).
+    `copy.deepcopy` answers a plain, changeable copy."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("shared fixture data is read-only: deep-copy it to change it")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def __copy__(self) -> dict[Any, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[Any, Any]:
+        return {key: copy.deepcopy(value, memo) for key, value in self.items()}
+
+    def __reduce__(self) -> tuple[type[dict[Any, Any]], tuple[dict[Any, Any]]]:
+        return dict, (dict(self),)
+
+
+class FrozenList(list[Any]):
+    """A list of a parsed fixture file: read-only like FrozenDict, for the same reason."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError("shared fixture data is read-only: deep-copy it to change it")
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = append = clear = extend = insert = pop = remove = _refuse
+    reverse = sort = _refuse
+
+    def __copy__(self) -> list[Any]:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
+        return [copy.deepcopy(value, memo) for value in self]
+
+    def __reduce__(self) -> tuple[type[list[Any]], tuple[list[Any]]]:
+        return list, (list(self),)
+
+
+def frozen(data: Any) -> Any:
+    """`data` (as YAML parses it) with every mapping and list made read-only, all the way down."""
+    if isinstance(data, dict):
+        return FrozenDict((key, frozen(value)) for key, value in data.items())
+    if isinstance(data, list):
+        return FrozenList(frozen(value) for value in data)
+    return data
+
+
+_PARSED: OrderedDict[bytes, Any] = OrderedDict()  # file content digest -> frozen document, latest used last
+_PARSED_KEPT = 32  # distinct files a process keeps parsed (the 17 shipped fixtures, schemas, contracts; a few own)
+_PARSED_LOCK = threading.Lock()
+
+
+def load_frozen(path: Path) -> Any:
+    """A YAML file's document, frozen, parsed once per process for each content: every app a test
+    suite builds reads the same few fixture files and contracts, and parsing the largest costs more
+    than building the app; every overlay checked reads its carrier's schema. Keyed by what the file
+    holds, so a file edited in place is read afresh."""
+    text = path.read_bytes()
+    digest = hashlib.sha256(text).digest()
+    with _PARSED_LOCK:
+        if digest in _PARSED:
+            _PARSED.move_to_end(digest)
+            return _PARSED[digest]
+    data = frozen(_parse_yaml(text, path))
+    with _PARSED_LOCK:
+        _PARSED[digest] = data
+        while len(_PARSED) > _PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return data
+
+
 class FixtureStore:
     """The default world of each carrier, read once and shared read-only by every namespace.
 
@@ -182,7 +260,7 @@ class FixtureStore:
                 data = self._loaded.get(carrier.name)
                 if data is None:
                     path = self.path_for(carrier.name)
-                    data = load_yaml(path)
+                    data = load_frozen(path)
                     if self.is_overridden(carrier.name):
                         validate(data, carrier, path)
                     self._loaded[carrier.name] = data

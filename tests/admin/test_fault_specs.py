@@ -4,6 +4,7 @@ the field, never a 500."""
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from mock_carriers.core.faults import EFFECTS
 from mock_carriers.core.fixtures import load_yaml
@@ -53,13 +54,13 @@ def post(client, spec) -> None:
 
 
 @pytest.mark.parametrize("effect", EFFECTS)
-@settings(max_examples=20, suppress_health_check=REUSED_CLIENT)
+@settings(max_examples=examples(8), suppress_health_check=REUSED_CLIENT)  # per effect: 18 effects
 @given(data=st.data())
 def test_any_rule_of_an_effect_is_a_rule_or_a_400(client, effect, data):
     post(client, data.draw(rules(st.just(effect))))
 
 
-@settings(max_examples=60, suppress_health_check=REUSED_CLIENT)
+@settings(max_examples=examples(60), suppress_health_check=REUSED_CLIENT)
 @given(spec=JSON | rules(JSON))
 def test_any_json_is_a_rule_or_a_400(client, spec):
     post(client, spec)

@@ -4,7 +4,7 @@ for a body it cannot read), never a 500, and changes nothing."""
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import BEX, bex_token
+from support import BEX, bex_token, examples
 
 from mock_carriers.carriers.bex.api import ENDPOINTS
 
@@ -98,7 +98,7 @@ def test_unknown_routes_are_web_api_404s(client, path):
     assert response.status_code == 404 and response.get_json()["Message"].startswith("No HTTP resource was found")
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(80), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     name=st.sampled_from(NAMES),
     body=st.dictionaries(

@@ -16,6 +16,7 @@ import json
 
 import pytest
 import requests
+from bodies import BEX_TRACKING_HEADER
 from pypdf import PdfReader
 from support import BEX
 
@@ -104,18 +105,7 @@ def _row(col1: str, col2: str, col4: str, col5: str) -> dict:
 DOCUMENTED_TRACKING = {
     "id": 0,
     "items": [  # "Sample json tracking response", both generations
-        {
-            "id": 0,
-            "dataTypeId": 4,
-            "groupingIndex": -1,
-            "headerName": "Tracking",
-            "col1": "Date",
-            "col2": "Waybill",
-            "col3": "Senders Ref",
-            "col4": "Tracking Description",
-            "col5": "User",
-            "internalRef": "Internal Ref",
-        },
+        BEX_TRACKING_HEADER,
         _row("06-09-2021 08:03", "ACP1055352", "Delivered to PRTER ME.A at 08:26 on 03 Sep 2021", "SAMMY GROBLER"),
         _row("03-09-2021 08:26", "", "Driver confirmed successful delivery", "JACKIE MATHOLE"),
         _row("03-09-2021 07:06", "", "Loaded onto vehicle for delivery", "MORAKA RAMOKGOPA"),

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import BEX, BEX_LOGIN, sandbox
+from support import BEX, BEX_LOGIN, examples, sandbox
 
 
 @pytest.mark.parametrize("path", ["/api/service/login", "/api/login", "/API/Service/Login/", "/api/LOGIN"])
@@ -137,7 +137,7 @@ def test_json_values_that_are_not_bools_are_refused(client, value):
     )
 
 
-@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(80), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     value=st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
     | st.sampled_from(["true", "FALSE", " True ", "1", "0", "-1", "tRuE"])

@@ -5,7 +5,7 @@ postcode or town."""
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import BEX, bex_token
+from support import BEX, bex_token, examples
 
 from mock_carriers.carriers.bex.places import packaged_places
 
@@ -132,7 +132,7 @@ def test_suburbs_are_found_by_name_and_postcode(quote, suburb, postcode, found):
 PLACES = packaged_places()
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(place=st.sampled_from(PLACES), by=st.sampled_from(["name", "coordinates"]))
 def test_every_packaged_place_quotes_by_name_or_coordinates(quote, place, by):
     where = (
@@ -146,7 +146,7 @@ def test_every_packaged_place_quotes_by_name_or_coordinates(quote, place, by):
     assert item["destinationHub"] == place.hub and item["destinationRateCategory"] == place.rate_category
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lat=st.floats(-90, 90), lon=st.floats(-180, 180))
 def test_any_coordinates_find_a_place_within_100_km_or_none(quote, lat, lon):
     body = quote({**BODY, "destinationSuburb": "", "destinationLatCoord": lat, "destinationLonCoord": lon})

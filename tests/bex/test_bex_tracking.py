@@ -3,21 +3,10 @@
 import re
 
 import pytest
+from bodies import BEX_TRACKING_HEADER as HEADER
 from support import BEX, sandbox
 
 V3 = f"{BEX}/api/service/waybillquicktrackingv3customtreeview"
-HEADER = {
-    "id": 0,
-    "dataTypeId": 4,
-    "groupingIndex": -1,
-    "headerName": "Tracking",
-    "col1": "Date",
-    "col2": "Waybill",
-    "col3": "Senders Ref",
-    "col4": "Tracking Description",
-    "col5": "User",
-    "internalRef": "Internal Ref",
-}
 
 
 def _items(client, search, path=V3):

@@ -3,18 +3,13 @@
 import io
 
 import pytest
+from bodies import BEX_WAYBILL
 from pypdf import PdfReader
 from support import BEX, bex_token, sandbox
 
 V4 = {
     "accountNumber": "ACC1001",
-    "serviceCode": "ONC",
-    "sendersRef": "PO-9",
-    "senderCompany": "Karoo Coffee",
-    "senderSuburb": "Sandton",
-    "receiverCompany": "Surf Shop",
-    "receiverSuburb": "Umhlanga",
-    "receiverContactName": "Priya Naidoo",
+    **BEX_WAYBILL,
     "dimensions": [
         {"dimension1": "40", "dimension2": 30, "dimension3": 20, "weight": "6.5"},
         {"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 1},

@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import BE, be_token, bearer
+from support import BE, be_token, bearer, examples
 
 VALUES = [
     "x" * 10_000,
@@ -108,7 +108,7 @@ def test_failed_token_requests_issue_no_token(client):
     assert result.get_json()["affected"] == 0
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(path=st.text(max_size=200), auth=st.text(max_size=60))
 def test_any_path_and_auth_header_gets_a_carrier_shaped_answer(client, path, auth):
     auth = auth.encode("latin-1", "replace").decode("latin-1").replace("\n", "").replace("\r", "")

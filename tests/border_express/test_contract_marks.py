@@ -2,10 +2,10 @@
 
 import pytest
 
-from mock_carriers.core.fixtures import load_yaml
+from mock_carriers.core.fixtures import load_frozen
 from mock_carriers.resources import data_dir
 
-CONTRACT = load_yaml(data_dir("contracts") / "border-express.openapi.yaml")
+CONTRACT = load_frozen(data_dir("contracts") / "border-express.openapi.yaml")
 
 
 def _at(pointer: str) -> dict:

@@ -3,7 +3,7 @@ list, any identifier in any path gets a DRF-shaped answer, never a 500."""
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import B360, B360_AUTH
+from support import B360, B360_AUTH, examples
 
 WRITES = [
     ("post", "/orders/"),
@@ -47,7 +47,7 @@ KEYS = [
     "address_1",
     "city",
 ]
-FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FAST = settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),

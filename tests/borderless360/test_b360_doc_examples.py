@@ -7,31 +7,11 @@ document's section. Only the token is the mock's (and `{id}` placeholders name a
 import copy
 
 import pytest
+from bodies import B360_ASN_EXAMPLE, B360_OUTBOUND_EXAMPLE, B360_PRODUCT_EXAMPLE
 from doc_example_shapes import assert_shape
 from support import B360, CarrierSandbox
 
 HEADERS = {"Authorization": "Token mock-b360-token", "Content-Type": "application/json"}  # the docs' "Header"
-
-OUTBOUND_REQUEST = {
-    "destination_address": {
-        "full_name": "John Galt",
-        "email": "test@example.com",
-        "company": "My Company",
-        "phone": "2312312",
-        "address_1": "Street1",
-        "address_2": "Street2",
-        "state": "VIC",
-        "city": "Melbourne",
-        "postal_code": "3000",
-        "country": "AU",
-    },
-    "source": "API",
-    "order_type": "in_store",
-    "order_items": [{"sku": "CHOCO", "quantity": 1, "customs_value": "23", "customs_value_currency": "AUD"}],
-    "customer_reference": "REF50369",
-    "courier_reference": "Free shipping",
-    "notes": "Please, ship this order asap",
-}
 
 ORDER_RESPONSE = {
     "id": 383487,
@@ -52,36 +32,6 @@ ORDER_RESPONSE = {
     "fulfilment_id": 383502,
     "customs_id": 358843,
     "three_pl_id": 9,
-}
-
-ASN_REQUEST = {
-    "source_address": {
-        "full_name": "Test Company",
-        "company": "Test Company",
-        "phone": "1234567",
-        "email": "test@example.com",
-        "address_1": "Test1",
-        "address_2": "Test2",
-        "address_3": "",
-        "postal_code": "3000",
-        "city": "MELBOURNE",
-        "district": "",
-        "state": "Victoria",
-        "country": "AU",
-    },
-    "customs": {"reason_of_export": "merchandise"},
-    "fulfilment": {
-        "packages": [
-            {"quantity": 1, "length": "100", "width": "100", "height": "100", "weight": "50.00", "package_type": "box"}
-        ],
-        "tracking_number": "123",
-    },
-    "order_items": [
-        {"sku": "product1", "quantity": 1, "order_item_type": "single"},
-        {"sku": "product2", "quantity": 1, "quantity_per_item": 10, "order_item_type": "carton"},
-    ],
-    "asn_details": {"eta_date": "2021-10-06"},
-    "three_pl": "IN STORE 3PL",
 }
 
 RETURN_REQUEST = {
@@ -318,27 +268,6 @@ SINGLES_AND_CARTONS = [
     {"sku": "product1", "quantity": 1, "order_item_type": "single"},
     {"sku": "product2", "quantity": 1, "quantity_per_item": 10, "order_item_type": "carton"},
 ]
-PRODUCT_REQUEST = {
-    "country_of_manufacture": "BE",
-    "customs_description": "New product",
-    "customs_value_source": "declared_price",
-    "declared_price": "10",
-    "height": "3",
-    "hs_code": "",
-    "image": "https://gv-dev-media.s3.amazonaws.com/media/product/images/2021/10/11/"
-    "58cf074365e343fa904a1ab94c7e86bf.png",
-    "inventory_levels": [],
-    "length": "5",
-    "local_customs_description": "New product",
-    "retail_price": "10",
-    "safety_stock": 10,
-    "sku": "new_test_prod",
-    "tax_code": "",
-    "title": "New test product",
-    "weight": 0.5,
-    "wholesale_price": "10",
-    "width": "2",
-}
 THREE_PLS_RESPONSE = {
     "count": 7,
     "next": None,
@@ -443,20 +372,20 @@ def send(client, method, url, body=None, headers=HEADERS):
 
 
 def test_create_an_outbound_order(client):
-    response = send(client, "POST", f"{API}/orders/", OUTBOUND_REQUEST)
+    response = send(client, "POST", f"{API}/orders/", B360_OUTBOUND_EXAMPLE)
     assert response.status_code == 201
     assert_shape(ORDER_RESPONSE, response.get_json())
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH"])
 def test_available_requests_to_create_and_edit_the_order(client, method):
-    response = send(client, method, f"{API}/orders/383495/", OUTBOUND_REQUEST)  # {id}: a draft order
+    response = send(client, method, f"{API}/orders/383495/", B360_OUTBOUND_EXAMPLE)  # {id}: a draft order
     assert response.status_code == 200
     assert_shape(ORDER_RESPONSE, response.get_json())
 
 
 def test_create_an_inbound_order_asn(client):
-    response = send(client, "POST", f"{API}/orders/", ASN_REQUEST)
+    response = send(client, "POST", f"{API}/orders/", B360_ASN_EXAMPLE)
     assert response.status_code == 201
     order = response.get_json()
     assert_shape(ORDER_RESPONSE, order)
@@ -465,7 +394,7 @@ def test_create_an_inbound_order_asn(client):
 
 @pytest.mark.parametrize("packages", [PALLETS, CONTAINERS], ids=["pallets", "containers"])
 def test_providing_containers_parcels_pallets(client, packages):
-    body = copy.deepcopy(ASN_REQUEST)
+    body = copy.deepcopy(B360_ASN_EXAMPLE)
     body["fulfilment"]["packages"] = packages
     response = send(client, "POST", f"{API}/orders/", body)
     assert response.status_code == 201
@@ -473,7 +402,7 @@ def test_providing_containers_parcels_pallets(client, packages):
 
 
 def test_specifying_products_as_singles_cartons(client):
-    response = send(client, "POST", f"{API}/orders/", {**ASN_REQUEST, "order_items": SINGLES_AND_CARTONS})
+    response = send(client, "POST", f"{API}/orders/", {**B360_ASN_EXAMPLE, "order_items": SINGLES_AND_CARTONS})
     assert response.status_code == 201
     items = send(client, "GET", f"{API}/orders/{response.get_json()['id']}/?expand=order_items").get_json()
     assert [(i["quantity"], i["quantity_per_item"], i["order_item_type"]) for i in items["order_items"]] == [
@@ -507,10 +436,10 @@ def test_cancel_order(client):
 
 
 def test_create_product(client):
-    response = send(client, "POST", f"{API}/products/", PRODUCT_REQUEST)
+    response = send(client, "POST", f"{API}/products/", B360_PRODUCT_EXAMPLE)
     assert response.status_code == 201
     assert_shape({key: value for key, value in PRODUCT.items() if key != "image"}, response.get_json())
-    assert response.get_json()["image"] == PRODUCT_REQUEST["image"]
+    assert response.get_json()["image"] == B360_PRODUCT_EXAMPLE["image"]
 
 
 def test_retrieve_products(client):

@@ -4,56 +4,16 @@ tracking and stock, returns and serial numbers. A rejected request changes nothi
 import copy
 
 import pytest
+from bodies import B360_ASN_EXAMPLE, B360_OUTBOUND_EXAMPLE
 from support import B360, B360_AUTH, B360_OTHER, sandbox
 
-OUTBOUND = {
-    "destination_address": {
-        "full_name": "John Galt",
-        "email": "test@example.com",
-        "company": "My Company",
-        "phone": "2312312",
-        "address_1": "Street1",
-        "address_2": "Street2",
-        "state": "VIC",
-        "city": "Melbourne",
-        "postal_code": "3000",
-        "country": "AU",
-    },
-    "source": "API",
-    "order_type": "in_store",
-    "order_items": [{"sku": "CHOCO", "quantity": 1, "customs_value": "23", "customs_value_currency": "AUD"}],
-    "customer_reference": "REF50369",
-    "courier_reference": "Free shipping",
-    "notes": "Please, ship this order asap",
-}
+OUTBOUND = B360_OUTBOUND_EXAMPLE
 INBOUND = {
-    "source_address": {
-        "full_name": "Test Company",
-        "company": "Test Company",
-        "phone": "1234567",
-        "email": "test@example.com",
-        "address_1": "Test1",
-        "address_2": "Test2",
-        "address_3": "",
-        "postal_code": "3000",
-        "city": "MELBOURNE",
-        "district": "",
-        "state": "Victoria",
-        "country": "AU",
-    },
-    "customs": {"reason_of_export": "merchandise"},
-    "fulfilment": {
-        "packages": [
-            {"quantity": 1, "length": "100", "width": "100", "height": "100", "weight": "50.00", "package_type": "box"}
-        ],
-        "tracking_number": "123",
-    },
+    **B360_ASN_EXAMPLE,
     "order_items": [
         {"sku": "WAG4628", "quantity": 1, "order_item_type": "single"},
         {"sku": "CHOCO", "quantity": 1, "quantity_per_item": 10, "order_item_type": "carton"},
     ],
-    "asn_details": {"eta_date": "2021-10-06"},
-    "three_pl": "IN STORE 3PL",
     "order_type": "asn",
     "customer_reference": "ASN-2001",
 }

@@ -2,29 +2,12 @@
 decimals as strings, and stock that always equals the initial stock plus every change."""
 
 import pytest
+from bodies import B360_PRODUCT_EXAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import B360, B360_AUTH, B360_OTHER, sandbox
+from support import B360, B360_AUTH, B360_OTHER, examples, sandbox
 
-PRODUCT = {
-    "country_of_manufacture": "BE",
-    "customs_description": "New product",
-    "customs_value_source": "declared_price",
-    "declared_price": "10",
-    "height": "3",
-    "hs_code": "",
-    "inventory_levels": [],
-    "length": "5",
-    "local_customs_description": "New product",
-    "retail_price": "10",
-    "safety_stock": 10,
-    "sku": "new_test_prod",
-    "tax_code": "",
-    "title": "New test product",
-    "weight": 0.5,
-    "wholesale_price": "10",
-    "width": "2",
-}
+PRODUCT = {key: value for key, value in B360_PRODUCT_EXAMPLE.items() if key != "image"}
 
 
 def get(client, path, **query):
@@ -247,7 +230,7 @@ lines = st.lists(
 )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from([9, 52, 61]), lines), min_size=1, max_size=5))
 def test_stock_is_the_initial_stock_plus_every_adjustment(make_app, adjustments):
     client = make_app().test_client()
@@ -266,7 +249,7 @@ def test_stock_is_the_initial_stock_plus_every_adjustment(make_app, adjustments)
     assert sum(t["quantity"] for t in transactions) - history == sum(expected.values()) - sum(initial.values())
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.integers(1, 7), st.integers(0, 9))
 def test_walking_next_links_lists_every_product_once(client, limit, offset):
     for number in range(12 - len(get(client, "/products/", limit=100)["results"])):

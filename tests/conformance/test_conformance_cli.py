@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from mock_carriers.cli import main
 
-DRIVER = [sys.executable, str(Path(__file__).with_name("command_driver.py"))]
+DRIVER = [sys.executable, str(Path(__file__).parents[1] / "conformance_command_driver.py")]
 FAST = ["--request-timeout", "1", "--task-timeout", "8", "--workers", "6"]
 
 

@@ -13,7 +13,7 @@ import requests
 
 from mock_carriers.kit import Options, TaskFailed, conform
 
-DRIVER = [sys.executable, str(Path(__file__).with_name("command_driver.py"))]
+DRIVER = [sys.executable, str(Path(__file__).parents[1] / "conformance_command_driver.py")]
 TRACK = "/api/service/waybillquicktrackingv3customtreeview"
 
 

@@ -12,7 +12,7 @@ import pytest
 from mock_carriers.kit import Options, TaskFailed, conform
 from mock_carriers.kit.driver import Command
 
-DRIVER = [sys.executable, str(Path(__file__).with_name("command_driver.py"))]
+DRIVER = [sys.executable, str(Path(__file__).parents[1] / "conformance_command_driver.py")]
 TWO = ("baseline", "server-error-once")
 
 

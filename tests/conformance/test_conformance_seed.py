@@ -13,7 +13,7 @@ from conformance_drivers import driver
 from mock_carriers.cli import main
 from mock_carriers.kit import Options, conform
 
-COMMAND = [sys.executable, str(Path(__file__).with_name("command_driver.py"))]
+COMMAND = [sys.executable, str(Path(__file__).parents[1] / "conformance_command_driver.py")]
 
 
 def seen(server, carrier, task, seed, only):

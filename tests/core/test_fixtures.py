@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_carriers.core.fixtures import FixtureError, deep_merge, load_yaml, validate
+from mock_carriers.core.fixtures import FixtureError, FixtureStore, deep_merge, frozen, load_yaml, validate
 
 SCHEMA = {
     "type": "object",
@@ -88,3 +88,33 @@ def test_deep_merge_leaves_its_inputs_alone_and_overlay_wins(base, overlay):
             assert merged[key] == base[key]
     else:
         assert merged == overlay
+
+
+@given(json_values, json_values)
+def test_frozen_data_is_equal_read_only_and_deep_copies_are_plain_and_changeable(data, overlay):
+    import copy
+
+    shared = frozen(data)
+    assert shared == data and json.dumps(shared) == json.dumps(data)
+    if isinstance(shared, (dict, list)):
+        with pytest.raises(TypeError, match="read-only"):
+            shared.clear()
+        own = copy.deepcopy(shared)
+        assert own == data and type(own) in (dict, list)
+        own.clear()
+        assert shared == data
+    assert deep_merge(shared, overlay) == deep_merge(data, overlay)
+
+
+def test_stores_share_one_read_only_parse_and_read_a_changed_file_afresh(tmp_path, carrier):
+    """Every app has its own store; a file they all read is parsed once and shared frozen, so no
+    namespace of any app can change another's world. A file edited in place is read again."""
+    path = tmp_path / "carrier.yaml"
+    path.write_text("clients:\n  one:\n    secret: s\n")
+    first, second = FixtureStore(tmp_path).get(carrier), FixtureStore(tmp_path).get(carrier)
+    assert first is second and first == {"clients": {"one": {"secret": "s"}}}
+    with pytest.raises(TypeError, match="read-only"):
+        first["clients"]["one"]["secret"] = "changed"
+    path.write_text("clients:\n  one:\n    secret: t\n")
+    assert FixtureStore(tmp_path).get(carrier) == {"clients": {"one": {"secret": "t"}}}
+    assert first == {"clients": {"one": {"secret": "s"}}}

@@ -6,6 +6,7 @@ import zlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
+from support import examples
 
 from mock_carriers.core.raster import CELL_HEIGHT, CELL_WIDTH, FONT, GLYPH_HEIGHT, GLYPH_WIDTH, glyph, text_png
 
@@ -31,7 +32,7 @@ def test_every_glyph_is_distinct():
     assert len(set(FONT.values())) == len(FONT)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(
     st.lists(st.text(alphabet=sorted(FONT), min_size=1, max_size=20), min_size=1, max_size=4),
     st.sampled_from([1, 2, 3]),

@@ -3,6 +3,7 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import examples
 
 from mock_carriers.core import safe_yaml
 from mock_carriers.core.limits import MAX_CHARS, MAX_DEPTH, MAX_NODES, check_document
@@ -65,7 +66,7 @@ YAML_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=500)
+@settings(max_examples=examples(500))
 @given(st.lists(YAML_PIECES, max_size=40).map("".join))
 def test_any_yaml_like_text_loads_within_bounds_or_is_refused(text):
     loads_within_bounds_or_is_refused(text)

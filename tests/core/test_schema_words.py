@@ -140,11 +140,11 @@ def test_the_carriers_fixtures_spoiled_anywhere_are_told_in_plain_words(data):
     import copy
 
     from mock_carriers.carriers import CARRIERS
-    from mock_carriers.core.fixtures import FixtureError, load_yaml, validate
+    from mock_carriers.core.fixtures import FixtureError, load_frozen, validate
     from mock_carriers.resources import data_dir
 
     carrier = CARRIERS.load(data.draw(st.sampled_from(list(CARRIERS.names))))
-    document = copy.deepcopy(load_yaml(data_dir("fixtures") / f"{carrier.name}.yaml"))
+    document = copy.deepcopy(load_frozen(data_dir("fixtures") / f"{carrier.name}.yaml"))  # parsed once, a copy to spoil
     path = data.draw(st.sampled_from([p for p in _leaves(document) if p]))
     parent = document
     for part in path[:-1]:

@@ -3,27 +3,11 @@
 
 import pytest
 from bex import BexClient, BexError, verify_webhook
+from bodies import BEX_SHIPMENT as SHIPMENT
+from bodies import BEX_WAYBILL as WAYBILL
 
 CARRIER = "bex"
 SECRET = "a-webhook-secret-of-32-characters-or-more"
-SHIPMENT = {
-    "totalWeight": 2.5,
-    "dimMass": 12000,
-    "originSuburb": "Sandton",
-    "originPostCode": "2196",
-    "destinationSuburb": "Umhlanga",
-    "destinationPostCode": "4319",
-}
-WAYBILL = {
-    "serviceCode": "ONC",
-    "sendersRef": "PO-9",
-    "senderCompany": "Karoo Coffee",
-    "senderSuburb": "Sandton",
-    "receiverCompany": "Surf Shop",
-    "receiverSuburb": "Umhlanga",
-    "receiverContactName": "Priya Naidoo",
-    "dimensions": [{"dimension1": 40, "dimension2": 30, "dimension3": 20, "weight": 6.5}],
-}
 
 
 def make_client(carriers, sleep, account=None) -> BexClient:

@@ -2,6 +2,7 @@
 and cancel; a revoked key fails fast; retries; webhooks checked by their secret header."""
 
 import pytest
+from bodies import B360_OUTBOUND_EXAMPLE
 from borderless360 import (
     AuthenticationFailed,
     Borderless360Client,
@@ -12,23 +13,7 @@ from borderless360 import (
 
 CARRIER = "borderless360"
 SECRET = "a-shared-secret"
-ORDER = {
-    "destination_address": {
-        "full_name": "John Galt",
-        "email": "test@example.com",
-        "phone": "2312312",
-        "address_1": "Street1",
-        "state": "VIC",
-        "city": "Melbourne",
-        "postal_code": "3000",
-        "country": "AU",
-    },
-    "source": "API",
-    "order_type": "in_store",
-    "order_items": [{"sku": "CHOCO", "quantity": 1}],
-    "customer_reference": "EXAMPLE-1",
-    "courier_reference": "Free shipping",
-}
+ORDER = {**B360_OUTBOUND_EXAMPLE, "customer_reference": "EXAMPLE-1"}
 
 
 @pytest.fixture

@@ -10,11 +10,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 from bex import BexClient
+from bodies import BEX_SHIPMENT as SHIPMENT
+from bodies import BEX_WAYBILL as WAYBILL
+from bodies import P2G_QUOTE_PARCEL as PARCEL
+from bodies import p2g_order_with
 from parcel2go import Parcel2GoClient
 from support import wait_for
 
-from examples.test_bex_example import SHIPMENT, WAYBILL
-from examples.test_parcel2go_example import PARCEL, order_for
 from mock_carriers.carriers.parcel2go.webhooks import signature
 
 # each task, and the operation its faults aim at (the first of the task's calls that can fail)
@@ -49,7 +51,7 @@ def references(carriers, carrier: str, task: str) -> dict:
         quote = {"parcels": [PARCEL], "collection_country": "GBR", "delivery_country": "GBR"}
         if task == "quote":
             return quote
-        order = order_for(fixtures["domestic_service"], "")
+        order = p2g_order_with(Service=fixtures["domestic_service"], CollectionDate="", Upsells=[])
         for item in order["Items"]:
             del item["CollectionDate"]
         return quote | {"service": fixtures["domestic_service"], "order": order}

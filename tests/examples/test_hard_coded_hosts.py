@@ -7,13 +7,14 @@ from __future__ import annotations
 import pytest
 import requests
 from bex import BexClient
+from bodies import BEX_SHIPMENT as SHIPMENT
+from bodies import BEX_WAYBILL as WAYBILL
+from bodies import P2G_QUOTE_PARCEL
 from border_express import BorderExpressClient
 from borderless360 import Borderless360Client
 from parcel2go import Parcel2GoClient
 from parcellab import ParcelLabClient
-
-from examples.test_bex_example import SHIPMENT, WAYBILL
-from examples.test_parcel2go_example import PARCEL, ship_one
+from support import p2g_checkout
 
 
 @pytest.fixture
@@ -51,8 +52,8 @@ def test_bex(carriers_proxy, journal):
 def test_parcel2go_and_its_links(carriers_proxy, journal):
     credentials = carriers_proxy.credentials("parcel2go")
     client = Parcel2GoClient("https://www.parcel2go.com", credentials["client_id"], credentials["client_secret"])
-    assert client.quote([PARCEL])
-    order = ship_one(carriers_proxy, client)  # PrePay through the link the order hands out
+    assert client.quote([P2G_QUOTE_PARCEL])
+    order = p2g_checkout(carriers_proxy, client)  # PrePay through the link the order hands out
     links = order["Links"]
     assert all(link.startswith("https://www.parcel2go.com/") for link in links.values()), links
     assert requests.get(links["payment"], timeout=10).status_code == 200  # a browser's link, followed too

@@ -5,53 +5,10 @@ from datetime import datetime, timedelta
 
 import pytest
 from parcel2go import Parcel2GoClient, Parcel2GoError, WebhookRejected, verify_webhook
+from support import p2g_checkout
 
 CARRIER = "parcel2go"
 SECRET = "abcd"
-PARCEL = {"Value": 100, "Weight": 1, "Length": 10, "Width": 10, "Height": 10}
-ADDRESS = {
-    "ContactName": "John Doe",
-    "Email": "j.doe@example.com",
-    "Phone": "07587569852",
-    "Property": "1",
-    "Street": "Raleigh Street",
-    "Town": "Scarborough",
-    "Postcode": "YO12 7JZ",
-    "CountryIsoCode": "GBR",
-}
-
-
-def order_for(service: str, collection_date: str) -> dict:
-    delivery = {
-        **ADDRESS,
-        "ContactName": "Test",
-        "Property": "11",
-        "Street": "Saville St",
-        "Town": "Malton",
-        "Postcode": "YO17 7LL",
-    }
-    parcel = {
-        "Id": "00000000-0000-0000-0000-000000000000",
-        "Height": 10,
-        "Length": 10,
-        "Width": 10,
-        "Weight": 1,
-        "EstimatedValue": 100,
-        "DeliveryAddress": delivery,
-        "ContentsSummary": "Slippers",
-    }
-    return {
-        "Items": [
-            {
-                "Id": "9c2f14e4-eae2-47db-8e49-df2aba410268",
-                "CollectionDate": collection_date,
-                "Service": service,
-                "Parcels": [parcel],
-                "CollectionAddress": ADDRESS,
-            }
-        ],
-        "CustomerDetails": {"Email": "j.doe@example.com", "Forename": "John", "Surname": "Doe"},
-    }
 
 
 @pytest.fixture
@@ -60,22 +17,10 @@ def client(carriers, sleeps):
     return Parcel2GoClient(carriers.url(CARRIER), creds["client_id"], creds["client_secret"], sleep=sleeps.append)
 
 
-def ship_one(carriers, client) -> dict:
-    """The whole checkout: quote, a collection date, order, pay. Answers the order."""
-    service = carriers.references(CARRIER)["domestic_service"]
-    quotes = client.quote([PARCEL])
-    assert service in [q["Service"]["Slug"] for q in quotes]
-    assert quotes == sorted(quotes, key=lambda q: q["TotalPrice"])
-    first_date = client.collection_dates(service, "YO12 7JZ")[0]
-    order = client.create_order(order_for(service, first_date))
-    client.pay_with_prepay(order)
-    return order
-
-
 def test_quote_order_pay_label_and_track(carriers, client):
     carriers.clock.freeze()
     before = client.prepay_balance()
-    order = ship_one(carriers, client)
+    order = p2g_checkout(carriers, client)
     assert client.prepay_balance() == round(before - order["TotalPrice"], 2)
     [pdf] = client.labels(order["OrderId"])
     assert pdf.startswith(b"%PDF")
@@ -106,7 +51,7 @@ def test_a_missing_scope_is_not_retried(carriers, sleeps, attempts):
 @pytest.mark.carriers_scenario("parcel2go_faults.yaml")
 def test_throttled_quotes_and_a_lost_payment_answer(carriers, client, sleeps, attempts):
     before = client.prepay_balance()
-    order = ship_one(carriers, client)
+    order = p2g_checkout(carriers, client)
     assert attempts("getQuotes") == [(429, ["rate_limit"]), (503, ["status"]), (200, [])]
     assert sleeps == [30.0, 1.0]  # Retry-After, then the backoff of the second attempt
     assert [faults for _, faults in attempts("payWithPrePay")] == [["reset"]]  # the answer was lost...

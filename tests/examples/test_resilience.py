@@ -5,13 +5,13 @@ payment, a BEX waybill) looked up instead of repeated."""
 
 import pytest
 from bex import BexClient, BexError
+from bodies import BEX_SHIPMENT as SHIPMENT
+from bodies import BEX_WAYBILL as WAYBILL
 from border_express import BorderExpressClient, BorderExpressError
 from borderless360 import Borderless360Client, Borderless360Error
 from parcel2go import Parcel2GoClient, Parcel2GoError
 from parcellab import ParcelLabClient, ParcelLabError
-
-from examples.test_bex_example import SHIPMENT, WAYBILL
-from examples.test_parcel2go_example import ship_one
+from support import p2g_checkout
 
 LOST = ["reset", "drop", "truncate", "malformed", "hang"]
 
@@ -101,7 +101,7 @@ def test_parcel2go_never_pays_twice(carriers, sleeps, attempts, effect):
     client, _, _ = p2g(carriers, sleep=sleeps.append, **timeout(effect))
     carriers.faults.add(carrier="parcel2go", operation="payWithPrePay", **lost(effect), times=1)
     before = client.prepay_balance()
-    order = ship_one(carriers, client)
+    order = p2g_checkout(carriers, client)
     assert [faults for _, faults in attempts("payWithPrePay")] == [[effect]]
     assert client.prepay_balance() == round(before - order["TotalPrice"], 2)
 
@@ -109,7 +109,7 @@ def test_parcel2go_never_pays_twice(carriers, sleeps, attempts, effect):
 def test_parcel2go_pays_again_when_the_first_payment_never_arrived(carriers, sleeps, attempts):
     client, _, _ = p2g(carriers, sleep=sleeps.append)
     carriers.faults.add(carrier="parcel2go", operation="payWithPrePay", effect="status", status=503, times=1)
-    ship_one(carriers, client)
+    p2g_checkout(carriers, client)
     assert [status for status, _ in attempts("payWithPrePay")] == [503, 200]
     assert [status for status, _ in attempts("getOrder")] == [200]  # looked up in between: unpaid
 

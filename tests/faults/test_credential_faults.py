@@ -8,7 +8,7 @@ from typing import Callable
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import B360, BE, P2G, PL, be_token, bex_token, p2g_token, sandbox
+from support import B360, BE, P2G, PL, be_token, bex_token, examples, p2g_token, sandbox
 
 FAULTS = "/__admin/namespaces/default/faults"
 EXPIRED = 'Bearer error="invalid_token", error_description="The token expired"'
@@ -157,7 +157,7 @@ ROUTES = {  # carrier -> (method, a route that needs a credential)
 
 
 @pytest.mark.parametrize("carrier", list(ROUTES))
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=30)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=examples(30))
 @given(scheme=SCHEMES, value=HEADER_TEXT)
 def test_any_credential_under_token_faults_and_a_quota_is_never_a_server_error(client, carrier, scheme, value):
     client.delete(FAULTS)

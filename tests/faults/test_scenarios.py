@@ -182,4 +182,4 @@ pytest_plugins = ["pytester"]
 def test_the_pytest_marker_applies_a_scenario(pytester):
     pytester.makefile(".yaml", scenario="faults:\n  - {carrier: bex, effect: status, status: 503}\n")
     pytester.makepyfile(test_marker=MARKER_TEST)
-    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=2)

@@ -6,10 +6,11 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from bodies import P2G_ORDER as ORDER
+from bodies import p2g_order_with as order_with
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import P2G, bearer, p2g_token
-from test_p2g_orders import ORDER, order_with
+from support import P2G, bearer, examples, p2g_token
 
 from mock_carriers.app import MAX_BODY_BYTES
 
@@ -133,7 +134,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(BODY_ROUTES), json_values)
 def test_no_json_body_makes_a_500(client, auth, path, body):
     response = client.post(f"{P2G}{path}", json=body, headers=auth)
@@ -141,7 +142,7 @@ def test_no_json_body_makes_a_500(client, auth, path, body):
     assert response.is_json
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(BODY_ROUTES), st.lists(st.tuples(st.text(max_size=20), st.text(max_size=20)), max_size=8))
 def test_no_form_makes_a_500(client, auth, path, pairs):
     response = client.post(
@@ -150,7 +151,7 @@ def test_no_form_makes_a_500(client, auth, path, pairs):
     assert response.status_code in (200, 400), response.data
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.text(min_size=1, max_size=30).filter(lambda t: "/" not in t and t not in (".", "..")),
     st.sampled_from(
@@ -272,7 +273,7 @@ plain_json = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(BODY_ROUTES), plain_json)
 def test_no_model_state_message_holds_a_python_repr(client, auth, path, body):
     """A value shown back is the text sent or the JSON sent, never Python's repr of it."""

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from bodies import P2G_ORDER_EXAMPLE
 from PIL import Image
 from support import P2G, CarrierSandbox
 
@@ -135,55 +136,6 @@ def test_implicit_flow_example_authorize_redirect(client, world):
 
 # --- Orders -------------------------------------------------------------------------------------
 
-EXTRAS_ORDER = {
-    "Items": [
-        {
-            "Id": "9c2f14e4-eae2-47db-8e49-df2aba410268",
-            "CollectionDate": "2021-12-13T14:22:14.2108186+00:00",
-            "Service": "24h-example",
-            "Upsells": [{"Type": "Sms"}],
-            "Parcels": [
-                {
-                    "Id": "00000000-0000-0000-0000-000000000000",
-                    "Height": 10,
-                    "Length": 10,
-                    "EstimatedValue": 100,
-                    "Weight": 1,
-                    "Width": 10,
-                    "DeliveryAddress": {
-                        "ContactName": "Test",
-                        "Email": "test@test.com",
-                        "Property": "11",
-                        "Street": "Saville St",
-                        "Town": "Malton",
-                        "County": "North Yorkshire",
-                        "Postcode": "YO17 7LL",
-                        "CountryIsoCode": "GBR",
-                        "CountryId": 0,
-                    },
-                    "ContentsSummary": "Slippers",
-                }
-            ],
-            "CollectionAddress": {
-                "ContactName": "John Doe",
-                "Organisation": "",
-                "Email": "j.doe@yahoo.com",
-                "Phone": "07587569852",
-                "Property": "1",
-                "Street": "Raleigh Street",
-                "Locality": "",
-                "Town": "Scarborough",
-                "County": "North Yorkshire",
-                "Postcode": "YO12 7JZ",
-                "CountryIsoCode": "GBR",
-                "CountryId": 0,
-                "SpecialInstructions": "",
-            },
-        }
-    ],
-    "CustomerDetails": {"Email": "j.doe@yahoo.com", "Forename": "John", "Surname": "Doe"},
-}
-
 CREATED_ORDER = {
     "OrderId": "76423942",
     "Links": {
@@ -207,11 +159,11 @@ CREATED_ORDER = {
 
 
 def test_orders_creating_an_order_successful_response(client, token):
-    response = client.post(f"{P2G}/api/orders", json=EXTRAS_ORDER, headers=api(token))
+    response = client.post(f"{P2G}/api/orders", json=P2G_ORDER_EXAMPLE, headers=api(token))
     assert response.status_code == 200
     order = response.get_json()
     same_shape(CREATED_ORDER, order)
-    assert order["OrderlineIdMap"][0]["ItemId"] == EXTRAS_ORDER["Items"][0]["Id"]
+    assert order["OrderlineIdMap"][0]["ItemId"] == P2G_ORDER_EXAMPLE["Items"][0]["Id"]
     assert (
         local(order["Links"]["PayWithPrePay"])
         == f"{P2G}/api/orders/{order['OrderId']}/paywithprepay?hash={order['Hash']}"
@@ -219,9 +171,9 @@ def test_orders_creating_an_order_successful_response(client, token):
 
 
 def test_orders_adding_extras_to_your_order(client, token):
-    with_sms = client.post(f"{P2G}/api/orders", json=EXTRAS_ORDER, headers=api(token)).get_json()
+    with_sms = client.post(f"{P2G}/api/orders", json=P2G_ORDER_EXAMPLE, headers=api(token)).get_json()
     assert (with_sms["TotalPrice"], with_sms["TotalVat"], with_sms["TotalPriceExVat"]) == (3.47, 0.58, 2.89)
-    plain = copy.deepcopy(EXTRAS_ORDER)
+    plain = copy.deepcopy(P2G_ORDER_EXAMPLE)
     del plain["Items"][0]["Upsells"]
     without = client.post(f"{P2G}/api/orders", json=plain, headers=api(token)).get_json()
     assert (without["TotalPrice"], without["TotalVat"], without["TotalPriceExVat"]) == (3.11, 0.52, 2.59)
@@ -231,7 +183,7 @@ def test_orders_adding_extras_to_your_order(client, token):
 
 
 def test_making_a_payment_prepay_and_the_links_object(client, token):
-    order = client.post(f"{P2G}/api/orders", json=EXTRAS_ORDER, headers=api(token)).get_json()
+    order = client.post(f"{P2G}/api/orders", json=P2G_ORDER_EXAMPLE, headers=api(token)).get_json()
     for name in ("payment", "help"):  # the deep link into the booking flow, the help centre
         page = client.get(local(order["Links"][name]))
         assert page.status_code == 200 and page.mimetype == "text/html", name
@@ -248,7 +200,7 @@ def test_making_a_payment_prepay_and_the_links_object(client, token):
 
 
 def test_links_object_print_in_store_documents(client, token):
-    drop_off = copy.deepcopy(EXTRAS_ORDER)
+    drop_off = copy.deepcopy(P2G_ORDER_EXAMPLE)
     drop_off["Items"][0].update(Service="evri-parcelshop-drop-off", Upsells=[{"Type": "PrintInStore"}])
     order = client.post(f"{P2G}/api/orders", json=drop_off, headers=api(token)).get_json()
     paid = client.post(local(order["Links"]["PayWithPrePay"]), headers=api(token)).get_json()

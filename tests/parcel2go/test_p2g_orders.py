@@ -7,67 +7,15 @@ import copy
 import io
 
 import pytest
+from bodies import P2G_ADDRESS as ADDRESS
+from bodies import P2G_ORDER as ORDER
+from bodies import p2g_order_with as order_with
 from PIL import Image
 from pypdf import PdfReader
 from support import P2G, bearer, p2g_token, sandbox
 
-ITEM_ID = "9c2f14e4-eae2-47db-8e49-df2aba410268"
-ADDRESS = {
-    "ContactName": "Test",
-    "Email": "test@test.com",
-    "Property": "11",
-    "Street": "Saville St",
-    "Town": "Malton",
-    "County": "North Yorkshire",
-    "Postcode": "YO17 7LL",
-    "CountryIsoCode": "GBR",
-    "CountryId": 0,
-}
-ORDER = {
-    "Items": [
-        {
-            "Id": ITEM_ID,
-            "CollectionDate": "2030-12-13T14:22:14.2108186+00:00",
-            "Service": "dpd-next-day",
-            "Upsells": [{"Type": "Sms"}],
-            "Parcels": [
-                {
-                    "Id": "00000000-0000-0000-0000-000000000000",
-                    "Height": 10,
-                    "Length": 10,
-                    "EstimatedValue": 100,
-                    "Weight": 1,
-                    "Width": 10,
-                    "DeliveryAddress": ADDRESS,
-                    "ContentsSummary": "Slippers",
-                }
-            ],
-            "CollectionAddress": {
-                "ContactName": "John Doe",
-                "Organisation": "",
-                "Email": "j.doe@yahoo.com",
-                "Phone": "07587569852",
-                "Property": "1",
-                "Street": "Raleigh Street",
-                "Locality": "",
-                "Town": "Scarborough",
-                "County": "North Yorkshire",
-                "Postcode": "YO12 7JZ",
-                "CountryIsoCode": "GBR",
-                "CountryId": 0,
-                "SpecialInstructions": "",
-            },
-        }
-    ],
-    "CustomerDetails": {"Email": "j.doe@yahoo.com", "Forename": "John", "Surname": "Doe"},
-}
+ITEM_ID = ORDER["Items"][0]["Id"]
 USA = {**ADDRESS, "Town": "South Jordan", "County": "Utah", "Postcode": "84095", "CountryIsoCode": "USA"}
-
-
-def order_with(**changes) -> dict:
-    body = copy.deepcopy(ORDER)
-    body["Items"][0].update(changes)
-    return body
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ customs requirements. Prices are deterministic; property tests hold the pricing 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import P2G, bearer, p2g_token, sandbox
+from support import P2G, bearer, examples, p2g_token, sandbox
 
 DOCUMENTED = {
     "CollectionAddress": {"Country": "GBR"},
@@ -218,7 +218,7 @@ parcels = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(parcels, min_size=1, max_size=3), st.sampled_from(["GBR", "FRA", "USA"]))
 def test_vat_plus_ex_vat_is_the_total(client, auth, boxes, country):
     response = quote(client, auth, {**DOCUMENTED, "DeliveryAddress": {"Country": country}, "Parcels": boxes})
@@ -227,7 +227,7 @@ def test_vat_plus_ex_vat_is_the_total(client, auth, boxes, country):
         assert q["TotalVat"] == round(q["TotalPriceExVat"] * 0.2 + 1e-9, 2)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parcels, st.floats(0.01, 10))
 def test_a_heavier_parcel_never_costs_less(client, auth, box, more):
     light = by_slug(quote(client, auth, {**DOCUMENTED, "Parcels": [box]}))

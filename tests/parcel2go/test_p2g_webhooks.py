@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import pytest
 import requests
+from bodies import P2G_ORDER
 from hypothesis import given
 from hypothesis import strategies as st
 from support import CarrierSandbox, settled
@@ -96,8 +97,6 @@ def test_a_walk_sends_every_stage_in_order(p2g, webhook_sink):
 
 
 def test_an_order_paid_through_the_api_sends_its_stages(p2g, webhook_sink):
-    from test_p2g_orders import ORDER  # one documented order body for every test
-
     p2g.subscribe(webhook_sink, filters=["Tracking"])
     p2g.clock.set("2030-12-13T08:00:00Z")
     p2g.clock.freeze()
@@ -107,7 +106,7 @@ def test_an_order_paid_through_the_api_sends_its_stages(p2g, webhook_sink):
         data={"grant_type": "client_credentials", "client_id": "mock-p2g-client", "client_secret": "mock-p2g-secret"},
     ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
-    order = requests.post(f"{p2g.url}/parcel2go/api/orders", json=ORDER, headers=headers, timeout=5).json()
+    order = requests.post(f"{p2g.url}/parcel2go/api/orders", json=P2G_ORDER, headers=headers, timeout=5).json()
     assert requests.post(order["Links"]["PayWithPrePay"], headers=headers, timeout=5).status_code == 200
     p2g.clock.advance("2d")
     line = int(order["OrderlineIdMap"][0]["OrderLineId"])

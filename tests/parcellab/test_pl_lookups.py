@@ -6,7 +6,7 @@ import base64
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import PL, PL_AUTH, sandbox
+from support import PL, PL_AUTH, examples, sandbox
 
 INFO = f"{PL}/v4/track/orders/info/"
 BEARER = {"Authorization": "Bearer mock-pl-token"}
@@ -322,7 +322,7 @@ LOOKUPS = [
 ]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.sampled_from(LOOKUPS), st.data())
 def test_a_complete_set_finds_its_order_and_a_partial_one_names_what_is_missing(make_app, lookup, data):
     client = make_app().test_client()
@@ -346,7 +346,7 @@ def test_a_complete_set_finds_its_order_and_a_partial_one_names_what_is_missing(
         assert errors(info(client, **partial)) == [("validation_error", dropped)]
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(50), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     st.dictionaries(
         st.sampled_from(

@@ -4,6 +4,7 @@ is one usage error before any test runs; the in-process server's host and port c
 import socket
 
 import pytest
+from support import OTHER_PLUGINS_OFF
 
 from mock_carriers import MockCarriers
 from mock_carriers.webhook_sink import WebhookSink
@@ -49,10 +50,9 @@ def free_ports(count: int) -> int:
 
 def usage_error(pytester, *args, tests: str = THREE_TESTS):
     """The one ERROR line of a run that stopped before any test (in this process: it is quicker,
-    and the plugin is the same; with -n, a subprocess)."""
+    and the plugin is the same; with -n, xdist's workers are processes of their own)."""
     pytester.makepyfile(test_three=tests)
-    run = pytester.runpytest_subprocess if "-n" in args else pytester.runpytest_inprocess
-    result = run("-p", "no:cacheprovider", *args)
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *OTHER_PLUGINS_OFF, *args)
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert "test_one" not in result.stdout.str()  # no test ran
@@ -143,7 +143,9 @@ def test_the_in_process_server_takes_a_port_one_per_worker(pytester):
         test_port=PORT_TEST.replace("HOST", "127.0.0.1").replace("PORT", str(port))
         + "\n\ndef test_again(carriers_server, carriers):\n    test_port(carriers_server, carriers)\n"
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--mock-carriers-port", str(port), "-n", "2")
+    result = pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", *OTHER_PLUGINS_OFF, "--mock-carriers-port", str(port), "-n", "2"
+    )
     result.assert_outcomes(passed=2)
 
 

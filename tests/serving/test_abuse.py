@@ -12,7 +12,8 @@ import threading
 
 import pytest
 import requests
-from serving_support import connect, read_response, read_until_closed, wait_until
+from serving_support import connect, read_response, read_until_closed
+from support import wait_for
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 
@@ -22,7 +23,7 @@ def test_a_half_sent_head_is_closed_after_the_deadline(start_server):
     sock = connect(server)
     sock.sendall(b"POST /border-express/token HTTP/1.1\r\nHost: x\r\n")  # and nothing more
     assert read_until_closed(sock) == b""
-    assert wait_until(lambda: len(server.connections) == 0)
+    wait_for(lambda: len(server.connections) == 0)
 
 
 def test_a_head_sent_a_byte_at_a_time_cannot_stretch_the_deadline(start_server):
@@ -58,7 +59,7 @@ def test_an_incomplete_body_gets_the_carriers_400_and_frees_the_thread(start_ser
     head, body, _ = read_response(sock)
     assert head.startswith(b"HTTP/1.1 200") and "ex" in json.loads(body)  # BEX answers every error under 200
     assert read_until_closed(sock) == b""
-    assert wait_until(lambda: len(server.connections) == 0)
+    wait_for(lambda: len(server.connections) == 0)
 
 
 def test_an_idle_keep_alive_connection_is_closed_after_the_deadline(start_server):
@@ -72,7 +73,7 @@ def test_an_idle_keep_alive_connection_is_closed_after_the_deadline(start_server
 def test_past_the_cap_new_connections_wait_in_the_backlog_then_are_served(start_server):
     server = start_server(max_connections=3)
     idle = [connect(server) for _ in range(3)]
-    assert wait_until(lambda: len(server.connections) == 3)
+    wait_for(lambda: len(server.connections) == 3)
     waiting = connect(server, timeout=0.3)
     waiting.sendall(b"GET /__admin/health HTTP/1.1\r\nHost: x\r\n\r\n")
     with pytest.raises(TimeoutError):
@@ -101,8 +102,8 @@ def test_a_hang_ends_when_its_client_goes_away(start_server):
         caller.start()
     for caller in callers:
         caller.join(5)
-    assert wait_until(lambda: len(server.connections) == 0)  # not after the hang's full 60 s
-    assert wait_until(lambda: threading.active_count() <= threads)
+    wait_for(lambda: len(server.connections) == 0)  # not after the hang's full 60 s
+    wait_for(lambda: threading.active_count() <= threads)
 
 
 def test_stopping_the_server_ends_hanging_and_idle_connections(make_app):
@@ -118,7 +119,7 @@ def test_stopping_the_server_ends_hanging_and_idle_connections(make_app):
         )
     )
     hung.start()
-    assert wait_until(lambda: len(server.connections) == 2)
+    wait_for(lambda: len(server.connections) == 2)
     server.stop()
     assert len(server.connections) == 0
     hung.join(5)

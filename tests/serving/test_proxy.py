@@ -16,8 +16,8 @@ import urllib.request
 
 import pytest
 import requests
-from serving_support import connect, read_response, read_until_closed, wait_until
-from support import open_sockets
+from serving_support import connect, read_response, read_until_closed
+from support import open_sockets, wait_for
 
 LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 BEX_LOGIN_URL = "https://api.bex.co.za/api/service/login"
@@ -138,7 +138,7 @@ def test_a_connect_that_never_speaks_tls_is_closed_after_the_deadline(start_serv
     sock.sendall(b"CONNECT www.parcel2go.com:443 HTTP/1.1\r\n\r\n")
     assert sock.recv(1024).startswith(b"HTTP/1.1 200 Connection established")
     assert read_until_closed(sock) == b""
-    assert wait_until(lambda: len(server.connections) == 0)
+    wait_for(lambda: len(server.connections) == 0)
 
 
 def test_plain_http_to_the_tls_port_gets_a_400_that_says_so(mock):
@@ -264,7 +264,7 @@ def test_connection_faults_break_the_connection_inside_tls_too(mock, effect, ext
         requests.post(
             BEX_LOGIN_URL, json=LOGIN, proxies=proxies(mock), verify=mock.ca, timeout=0.5 if effect == "hang" else 5
         )
-    assert wait_until(lambda: len(mock.connections) == 0)
+    wait_for(lambda: len(mock.connections) == 0)
 
 
 def test_a_dribble_inside_tls_arrives_whole(mock):
@@ -300,5 +300,5 @@ def test_bad_input_and_faults_leave_no_thread_or_socket_behind(mock):
     sock.sendall(b"GET / HTTP/1.1\r\n\r\n")
     read_until_closed(sock)
     sock.close()
-    assert wait_until(lambda: len(mock.connections) == 0)
-    assert wait_until(lambda: threading.active_count() <= threads and open_sockets() <= sockets)
+    wait_for(lambda: len(mock.connections) == 0)
+    wait_for(lambda: threading.active_count() <= threads and open_sockets() <= sockets)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.base import Carrier, described, first
 from mock_carriers.carriers.bex.api import build_routes
 from mock_carriers.carriers.bex.inputs import credentials
 from mock_carriers.carriers.bex.model import BexError, BexModel, check_fixtures
@@ -13,16 +13,11 @@ from mock_carriers.core.cors import CorsPolicy
 
 
 def describe(fixtures) -> dict:
-    username, user = next(iter(fixtures["users"].items()))
-    return {
-        "credentials": {
-            "username": username,
-            "password": user["password"],
-            "account_number": user["accounts"][0],
-            "webhook_api_key": next(iter(fixtures["webhook_api_keys"]), None),
-        },
-        "references": dict(fixtures["references"]),
-    }
+    """The first user's login, account and the first webhook API key."""
+    username, user = first(fixtures["users"])
+    webhook_api_key = next(iter(fixtures["webhook_api_keys"]), None)
+    login = {"username": username, "password": user["password"], "account_number": user["accounts"][0]}
+    return described(fixtures, {**login, "webhook_api_key": webhook_api_key})
 
 
 CARRIER: Carrier = Carrier(
@@ -30,7 +25,7 @@ CARRIER: Carrier = Carrier(
     routes=build_routes(),
     violation_fields=model_validation.field_errors(),
     dialect=ExField(),
-    model_factory=lambda fixtures, namespace: BexModel(fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)),
+    model_factory=BexModel,
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,  # "The token will not expire so once generated can be persisted"

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.base import Carrier, described, first
 from mock_carriers.carriers.border_express.api import TOKEN_LIFETIME, build_routes
 from mock_carriers.carriers.border_express.model import BorderExpressModel
 from mock_carriers.core.aspnet import model_validation
@@ -12,12 +12,9 @@ from mock_carriers.core.credentials import authorization
 
 
 def describe(fixtures) -> dict:
-    """The namespace document's part for this carrier: the first client and the magic references."""
-    client_id, client = next(iter(fixtures["clients"].items()))
-    return {
-        "credentials": {"client_id": client_id, "client_secret": client["client_secret"]},
-        "references": dict(fixtures["references"]),
-    }
+    """The first client's OAuth credentials."""
+    client_id, client = first(fixtures["clients"])
+    return described(fixtures, {"client_id": client_id, "client_secret": client["client_secret"]})
 
 
 CARRIER = Carrier(

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.base import Carrier, described, first
 from mock_carriers.carriers.parcel2go.api import build_routes
 from mock_carriers.carriers.parcel2go.auth import TOKEN_LIFETIME
 from mock_carriers.carriers.parcel2go.model import Parcel2GoModel, check_fixtures
@@ -15,15 +15,10 @@ from mock_carriers.core.credentials import authorization
 
 
 def describe(fixtures) -> dict:
-    client_id, client = next(iter(fixtures["clients"].items()))
-    return {
-        "credentials": {
-            "client_id": client_id,
-            "client_secret": client["client_secret"],
-            "scope": " ".join(client["scopes"]),
-        },
-        "references": dict(fixtures["references"]),
-    }
+    """The first client's OAuth credentials, with every scope it may ask for."""
+    client_id, client = first(fixtures["clients"])
+    scope = " ".join(client["scopes"])
+    return described(fixtures, {"client_id": client_id, "client_secret": client["client_secret"], "scope": scope})
 
 
 CARRIER: Carrier = Carrier(
@@ -31,9 +26,7 @@ CARRIER: Carrier = Carrier(
     routes=build_routes(),
     violation_fields=model_validation.field_errors("request."),
     dialect=WebApi(bearer_middleware=True),
-    model_factory=lambda fixtures, namespace: Parcel2GoModel(
-        fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)
-    ),
+    model_factory=Parcel2GoModel,
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=TOKEN_LIFETIME,

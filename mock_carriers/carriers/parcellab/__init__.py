@@ -3,7 +3,7 @@
 import base64
 from pathlib import Path
 
-from mock_carriers.carriers.base import Carrier
+from mock_carriers.carriers.base import Carrier, described, first, tokens_of
 from mock_carriers.carriers.parcellab.api import build_routes
 from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixtures, security_hash_of
 from mock_carriers.carriers.parcellab.webhooks import EVENTS
@@ -16,27 +16,15 @@ from mock_carriers.core.errors import Invalid
 
 def describe(fixtures) -> dict:
     """The first account's credentials, and each order's `s` (the mock's own scheme)."""
-    account, data = next(iter(fixtures["accounts"].items()))
+    account, data = first(fixtures["accounts"])
     token = data["tokens"][0]
     hashes = {
         f"s:{number}": security_hash_of(fixtures["security_hash_secret"], order["account"], number)
         for number, order in fixtures["orders"].items()
     }
-    return {
-        "credentials": {
-            "account": account,
-            "token": token,
-            "authorization": "Parcellab-API-Token " + base64.b64encode(f"{account}:{token}".encode()).decode(),
-            "legacy_user": account,
-            "legacy_token": data["legacy_token"],
-        },
-        "references": {**fixtures["references"], **hashes},
-    }
-
-
-def tokens(fixtures) -> list[tuple[str, str]]:
-    """API tokens are made in parcelLab's app and stay valid until revoked: they exist from the start."""
-    return [(token, account) for account, data in fixtures["accounts"].items() for token in data["tokens"]]
+    authorization = "Parcellab-API-Token " + base64.b64encode(f"{account}:{token}".encode()).decode()
+    legacy = {"legacy_user": account, "legacy_token": data["legacy_token"]}
+    return described(fixtures, {"account": account, "token": token, "authorization": authorization, **legacy}, hashes)
 
 
 CARRIER: Carrier = Carrier(
@@ -44,16 +32,13 @@ CARRIER: Carrier = Carrier(
     routes=build_routes(),
     violation_fields=serializers.field_errors,
     dialect=StandardizedErrors(auth_keyword="Parcellab-API-Token"),  # the first authentication's keyword: a guess
-    model_factory=lambda fixtures, namespace: ParcelLabModel(
-        fixtures, namespace, namespace.webhooks.for_carrier(CARRIER)
-    ),
+    model_factory=ParcelLabModel,
     describe=describe,
     fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
-    token_lifetime=None,
     cors=CorsPolicy(max_age=86400),  # django-cors-headers; that it answers CORS at all is a guess
     webhook_events=EVENTS,
     check_fixtures=check_fixtures,
-    fixed_tokens=tokens,
+    fixed_tokens=tokens_of("accounts"),  # API tokens made in parcelLab's app
     business_error=lambda message: Invalid({"non_field_errors": [message or "The order status can not be retrieved."]}),
     credentials=authorization("Bearer", pairs=("Parcellab-API-Token",)),  # base64(account:token)
 )

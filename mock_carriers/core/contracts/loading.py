@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from mock_carriers.core.contracts.checking import Contract
 from mock_carriers.core.contracts.lint import contract_problems
 from mock_carriers.core.contracts.violations import Violation
-from mock_carriers.core.fixtures import FixtureError, load_yaml
+from mock_carriers.core.fixtures import FixtureError, load_frozen
 
 
 class ContractError(ValueError):
@@ -23,7 +23,7 @@ class ContractError(ValueError):
 def load_contract(path: Path) -> Contract:
     """A contract file read and checked: ContractError names the file and the problem."""
     try:
-        document = load_yaml(path)
+        document = load_frozen(path)
     except OSError as exc:
         raise ContractError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except FixtureError as exc:
@@ -84,7 +84,7 @@ def _shipped(path: Path) -> Contract:
     """A shipped contract, read without the full check (the test suite makes that); a broken one
     still names the file and the problem."""
     try:
-        return Contract(path.name.removesuffix(".openapi.yaml"), load_yaml(path))
+        return Contract(path.name.removesuffix(".openapi.yaml"), load_frozen(path))
     except OSError as exc:
         raise ContractError(f"{path}: cannot be read: {exc.strerror or exc}") from None
     except FixtureError as exc:

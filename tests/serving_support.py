@@ -1,9 +1,9 @@
-"""Raw-socket helpers: what a client that speaks HTTP badly, slowly or cleverly sends."""
+"""Raw-socket helpers for the serving tests (tests/serving/): what a client that speaks HTTP badly,
+slowly or cleverly sends, and reading what comes back."""
 
 from __future__ import annotations
 
 import socket
-import time
 
 
 def connect(server, timeout: float = 5) -> socket.socket:
@@ -33,12 +33,3 @@ def read_response(sock: socket.socket, buffered: bytes = b"") -> tuple[bytes, by
         assert chunk, "closed inside the body"
         rest += chunk
     return head, rest[:length], rest[length:]
-
-
-def wait_until(condition, seconds: float = 5) -> bool:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True

@@ -1,4 +1,4 @@
-"""Shared by the TLS tests (imported by name: a conftest.py here would shadow tests/conftest.py's helpers):
+"""Shared by the TLS tests (tests/tls/; fixtures too, imported by name):
 a CA in the test's own folder, and a tiny TLS server that uses it: a plain socket wrapped with
 `server_context`, answering every request with one fixed HTTP response."""
 
