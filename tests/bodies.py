@@ -182,3 +182,26 @@ BEX_TRACKING_HEADER = {  # the first row of every tree-view tracking answer ("Sa
     "col5": "User",
     "internalRef": "Internal Ref",
 }
+BEX_NEXT_EVENTS = {  # a fixtures overlay (the docs' words): what happens next to a waybill, an event of each kind
+    "waybills": {
+        "BEX1000002": {
+            "events": [
+                {"at": "-20h", "type_id": 13, "description": "Shipment integrated to courier system", "user": "API"},
+                {"at": "+1h", "note": "Customer will phone when home", "user": "CALL CENTRE"},
+                {
+                    "at": "+2h",
+                    "type_id": 9,
+                    "description": "Delivery attempt failed",
+                    "user": "ANDILE ZULU",
+                    "attempted": {"reason": "Wrong route", "comment": "driver"},
+                },
+                {
+                    "at": "+3h",
+                    "description": "Delivered to PRIYA NAIDOO",
+                    "user": "PRIYA NAIDOO",
+                    "delivered": {"signee": "PRIYA NAIDOO", "pieces": 2},
+                },
+            ]
+        }
+    }
+}

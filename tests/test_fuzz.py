@@ -100,7 +100,7 @@ def test_fuzz(apps, carrier, method, path):
     excluded = _excluded(carrier, operation)
     credentials = CREDENTIALS.get(carrier, lambda http, prefix: {})  # none: a carrier without authentication
 
-    @fuzz(operation, default=3)
+    @fuzz(operation, default=2)
     def each_mode(case):
         for strict, app in apps.items():
             hypothesis.note(f"strict mode {strict}")

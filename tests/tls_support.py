@@ -29,19 +29,17 @@ class TinyTLSServer:
     def __init__(self, context: ssl.SSLContext, address: str = "127.0.0.1") -> None:
         self.context = context
         self.listener = socket.create_server((address, 0), family=socket.AF_INET6 if ":" in address else socket.AF_INET)
-        self.listener.settimeout(0.1)
         self.port = self.listener.getsockname()[1]
         self.failures: list[Exception] = []
-        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
     def _serve(self) -> None:
-        while not self._stop.is_set():
+        while True:
             try:
                 connection, _ = self.listener.accept()
-            except TimeoutError:
-                continue
+            except OSError:  # closed (the listener is shut down to wake this accept)
+                return
             with connection:
                 connection.settimeout(5)
                 try:
@@ -57,7 +55,7 @@ class TinyTLSServer:
                     self.failures.append(exc)
 
     def close(self) -> None:
-        self._stop.set()
+        self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept at once, instead of a polling timeout
         self._thread.join(timeout=5)
         self.listener.close()
 

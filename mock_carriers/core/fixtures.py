@@ -10,7 +10,7 @@ import re
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Mapping, NoReturn, Protocol
 
 from mock_carriers.core.durations import EARLIEST, parse_duration, parse_relative_time
 from mock_carriers.core.limits import brief_view, clip
@@ -48,6 +48,16 @@ def _parse_yaml(text: bytes, path: Path) -> Any:
 
 # A carrier's checks beyond its schema (references between keys): yields (field path, message).
 CrossCheck = Callable[[Any], Iterable[tuple[tuple[str | int, ...], str]]]
+
+
+def unknown(
+    value: Any, known: Collection[Any], where: tuple[str | int, ...], named: str, listed: bool = False
+) -> list[tuple[tuple[str | int, ...], str]]:
+    """A cross check of one reference: nothing if `value` is one of `known`, else the finding at
+    `where`, "'value' is not one of the <named>" (with the choices after it if `listed`)."""
+    if value in known:
+        return []
+    return [(where, f"{value!r} is not one of the {named}" + (f": {', '.join(map(str, known))}" if listed else ""))]
 
 
 class FixtureSpec(Protocol):

@@ -16,7 +16,7 @@ import json
 
 import pytest
 import requests
-from bodies import BEX_TRACKING_HEADER
+from bodies import BEX_NEXT_EVENTS, BEX_TRACKING_HEADER
 from pypdf import PdfReader
 from support import BEX
 
@@ -661,30 +661,6 @@ def test_waybill_downloads_labels_downloads(client, bex):
 
 SECRET = "a-secret-key-that-you-generate-of-32-chars"  # "A secret key that you generate"
 
-NEXT_EVENTS = {
-    "waybills": {
-        "BEX1000002": {
-            "events": [
-                {"at": "-20h", "type_id": 13, "description": "Shipment integrated to courier system", "user": "API"},
-                {"at": "+1h", "note": "Customer will phone when home", "user": "CALL CENTRE"},
-                {
-                    "at": "+2h",
-                    "type_id": 9,
-                    "description": "Delivery attempt failed",
-                    "user": "ANDILE ZULU",
-                    "attempted": {"reason": "Wrong route", "comment": "driver"},
-                },
-                {
-                    "at": "+3h",
-                    "description": "Delivered to PRIYA NAIDOO",
-                    "user": "PRIYA NAIDOO",
-                    "delivered": {"signee": "PRIYA NAIDOO", "pieces": 2},
-                },
-            ]
-        }
-    }
-}
-
 DOCUMENTED_NOTIFICATIONS = {  # "Event Types/Payloads", both generations
     "tracking_event": {
         "Action": "tracking_event",
@@ -797,7 +773,7 @@ def test_webhooks_payloads_and_signature(live_server, webhook_sink):
     Properties, Notifications:[{Action, ...}]}`, signed as the C# sample verifies it:
     `ms-signature: sha256=` + hex HMAC-SHA256 of the body with the registration's secret."""
     url = live_server()
-    hooks = Hooks(url, "doc-payloads", NEXT_EVENTS)
+    hooks = Hooks(url, "doc-payloads", BEX_NEXT_EVENTS)
     hooks.post(
         "/api/webhooks/registrations",
         {"WebHookUri": webhook_sink.url, "Secret": SECRET, "Description": "all", "Filters": []},

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 import requests
+from bodies import BEX_NEXT_EVENTS
 from receivers import Dribbling, Hanging
 from support import BEX_LOGIN, settled
 
@@ -303,39 +304,12 @@ def test_admin_subscriptions_bypass_registration(bex, webhook_sink):
     assert post.headers["X-Shared"] == "k" and json.loads(post.body)["Notifications"][0]["Action"] == "waybill_update"
 
 
-FUTURE_EVENTS = {
-    "bex": {
-        "waybills": {
-            "BEX1000002": {
-                "events": [
-                    {"at": "-20h", "type_id": 13, "description": "Waybill integrated", "user": "API"},
-                    {"at": "+1h", "note": "Receiver asked for delivery after 10:00", "user": "CALL CENTRE"},
-                    {
-                        "at": "+2h",
-                        "type_id": 9,
-                        "description": "Delivery attempt failed",
-                        "user": "ANDILE ZULU",
-                        "attempted": {"reason": "Premises closed", "comment": "Gate locked"},
-                    },
-                    {
-                        "at": "+3h",
-                        "description": "Delivered to PRIYA NAIDOO",
-                        "user": "PRIYA NAIDOO",
-                        "delivered": {"signee": "PRIYA NAIDOO", "pieces": 2},
-                    },
-                ]
-            }
-        }
-    }
-}
-
-
 def test_every_action_matches_the_contract(live_server, webhook_sink):
     from mock_carriers.core.contracts import ContractBook
     from mock_carriers.resources import data_dir
 
     url = live_server()
-    bex = Bex(MockCarriers.connect(url).sandbox("hooks", fixtures=FUTURE_EVENTS), f"{url}/ns/hooks")
+    bex = Bex(MockCarriers.connect(url).sandbox("hooks", fixtures={"bex": BEX_NEXT_EVENTS}), f"{url}/ns/hooks")
     bex.register(webhook_sink.url)
     bex.clock.freeze()
     bex.submit()
@@ -344,10 +318,12 @@ def test_every_action_matches_the_contract(live_server, webhook_sink):
     for post in webhook_sink.posts():
         by_action.setdefault(post.json()["Notifications"][0]["Action"], post)
     assert set(by_action) == {"tracking_event", "pod", "attempted_delivery", "waybill_update", "waybill_note"}
+    _, noted, failed, _ = BEX_NEXT_EVENTS["waybills"]["BEX1000002"]["events"]
     note = by_action["waybill_note"].json()["Notifications"][0]
-    assert note["PostedBy"] == "CALL CENTRE" and note["NoteText"] == "Receiver asked for delivery after 10:00"
+    assert note["PostedBy"] == noted["user"] and note["NoteText"] == noted["note"]
     attempted = by_action["attempted_delivery"].json()["Notifications"][0]
-    assert attempted["NonDeliveryReason"] == "Premises closed" and attempted["DriverComment"] == "Gate locked"
+    assert attempted["NonDeliveryReason"] == failed["attempted"]["reason"]
+    assert attempted["DriverComment"] == failed["attempted"]["comment"]
     contract = ContractBook(data_dir("contracts")).contract("bex")
     names = {
         "tracking_event": "TrackingEventDelivery",

@@ -368,27 +368,29 @@ def send(client, method, url, body=None, headers=HEADERS):
     return client.open(path, method=method, headers=headers, json=body)
 
 
+def answered(client, method, url, documented, status=200, body=None):
+    """The example sent (`send`): the documented status, and the documented answer's every field with
+    its JSON type. Answers the body."""
+    response = send(client, method, url, body)
+    assert response.status_code == status, response.get_json()
+    assert_shape(documented, response.get_json())
+    return response.get_json()
+
+
 # Inbound and outbound orders
 
 
 def test_create_an_outbound_order(client):
-    response = send(client, "POST", f"{API}/orders/", B360_OUTBOUND_EXAMPLE)
-    assert response.status_code == 201
-    assert_shape(ORDER_RESPONSE, response.get_json())
+    answered(client, "POST", f"{API}/orders/", ORDER_RESPONSE, 201, B360_OUTBOUND_EXAMPLE)
 
 
 @pytest.mark.parametrize("method", ["PUT", "PATCH"])
 def test_available_requests_to_create_and_edit_the_order(client, method):
-    response = send(client, method, f"{API}/orders/383495/", B360_OUTBOUND_EXAMPLE)  # {id}: a draft order
-    assert response.status_code == 200
-    assert_shape(ORDER_RESPONSE, response.get_json())
+    answered(client, method, f"{API}/orders/383495/", ORDER_RESPONSE, body=B360_OUTBOUND_EXAMPLE)  # {id}: a draft
 
 
 def test_create_an_inbound_order_asn(client):
-    response = send(client, "POST", f"{API}/orders/", B360_ASN_EXAMPLE)
-    assert response.status_code == 201
-    order = response.get_json()
-    assert_shape(ORDER_RESPONSE, order)
+    order = answered(client, "POST", f"{API}/orders/", ORDER_RESPONSE, 201, B360_ASN_EXAMPLE)
     assert order["order_type"] == "asn" and order["three_pl_id"] == 9
 
 
@@ -396,9 +398,7 @@ def test_create_an_inbound_order_asn(client):
 def test_providing_containers_parcels_pallets(client, packages):
     body = copy.deepcopy(B360_ASN_EXAMPLE)
     body["fulfilment"]["packages"] = packages
-    response = send(client, "POST", f"{API}/orders/", body)
-    assert response.status_code == 201
-    assert_shape(ORDER_RESPONSE, response.get_json())
+    answered(client, "POST", f"{API}/orders/", ORDER_RESPONSE, 201, body)
 
 
 def test_specifying_products_as_singles_cartons(client):
@@ -413,18 +413,14 @@ def test_specifying_products_as_singles_cartons(client):
 
 @pytest.mark.parametrize("order_id", ["383487", "383499"], ids=["outbound", "inbound"])
 def test_get_an_order_inbound_and_outbound(client, order_id):
-    response = send(client, "GET", f"{API}/orders/{order_id}/")
-    assert response.status_code == 200
-    assert_shape(ORDER_RESPONSE, response.get_json())
+    answered(client, "GET", f"{API}/orders/{order_id}/", ORDER_RESPONSE)
 
 
 # Return order, cancel order
 
 
 def test_return_order(client):
-    response = send(client, "POST", f"{API}/order/return/", RETURN_REQUEST)
-    assert response.status_code == 201
-    assert_shape(RETURN_RESPONSE, response.get_json())
+    answered(client, "POST", f"{API}/order/return/", RETURN_RESPONSE, 201, RETURN_REQUEST)
 
 
 def test_cancel_order(client):
@@ -478,21 +474,16 @@ def test_inventory_api_filters_by_three_pl_id(client):
 
 
 def test_stock_adjustment_list(client):
-    response = send(client, "GET", f"{API}/inventory/stock_adjustments/")
-    assert response.status_code == 200 and response.get_json()["results"]
-    assert_shape(ADJUSTMENTS_RESPONSE, response.get_json())
+    assert answered(client, "GET", f"{API}/inventory/stock_adjustments/", ADJUSTMENTS_RESPONSE)["results"]
 
 
 def test_new_stock_adjustments_sample_request(client):
-    response = send(client, "POST", f"{API}/inventory/stock_adjustments/", ADJUSTMENT_REQUEST)
-    assert response.status_code == 201
-    assert_shape(ADJUSTMENT, response.get_json())
+    answered(client, "POST", f"{API}/inventory/stock_adjustments/", ADJUSTMENT, 201, ADJUSTMENT_REQUEST)
 
 
 def test_stock_adjustments_filtered_by_creation_date(client):
-    response = send(client, "GET", f"{API}/inventory/stock_adjustments/?date_from=2022-06-06T15:33:00Z")
-    assert response.status_code == 200 and response.get_json()["results"]
-    assert_shape(ADJUSTMENTS_RESPONSE, response.get_json())
+    url = f"{API}/inventory/stock_adjustments/?date_from=2022-06-06T15:33:00Z"
+    assert answered(client, "GET", url, ADJUSTMENTS_RESPONSE)["results"]
 
 
 def test_stock_adjustment(client):
@@ -501,15 +492,12 @@ def test_stock_adjustment(client):
 
 
 def test_stock_transactions_for_a_particular_stock_adjustment(client):
-    response = send(client, "GET", f"{API}/inventory/stock_transactions/?stock_adjustment_id=12345")
-    assert response.status_code == 200 and response.get_json()["results"]
-    assert_shape(TRANSACTIONS_RESPONSE, response.get_json())
+    url = f"{API}/inventory/stock_transactions/?stock_adjustment_id=12345"
+    assert answered(client, "GET", url, TRANSACTIONS_RESPONSE)["results"]
 
 
 def test_all_stock_transactions(client):
-    response = send(client, "GET", f"{API}/inventory/stock_transactions/")
-    assert response.status_code == 200 and response.get_json()["results"]
-    assert_shape(TRANSACTIONS_RESPONSE, response.get_json())
+    assert answered(client, "GET", f"{API}/inventory/stock_transactions/", TRANSACTIONS_RESPONSE)["results"]
 
 
 # Serial numbers

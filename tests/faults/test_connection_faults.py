@@ -2,11 +2,10 @@
 client raises; the server keeps serving others meanwhile and leaks no thread or socket."""
 
 import threading
-import time
 
 import pytest
 import requests
-from support import open_sockets
+from support import open_sockets, wait_for
 
 BEX_LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
 
@@ -28,13 +27,12 @@ def bex(live_server):
 def _being_answered_with(url: str, effect: str) -> None:
     """Waits until the journal shows a request the carrier answered with `effect`: the journal records
     it before the server applies the effect, so from then on that request holds its connection."""
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
+
+    def answered() -> bool:
         entries = requests.get(f"{url}/__admin/namespaces/default/journal?limit=1", timeout=5).json()["entries"]
-        if entries and any(fault["effect"] == effect for fault in entries[0]["faults"]):
-            return
-        time.sleep(0.01)
-    raise AssertionError(f"no request answered with {effect} in the journal")
+        return bool(entries) and any(fault["effect"] == effect for fault in entries[0]["faults"])
+
+    wait_for(answered, what=f"a request answered with {effect} in the journal")
 
 
 def test_reset_is_a_connection_reset(bex):
@@ -60,7 +58,7 @@ def test_hang_runs_into_the_clients_timeout_while_others_are_served(bex):
 
     def hung_call():
         try:
-            requests.post(login, json=BEX_LOGIN, timeout=2)
+            requests.post(login, json=BEX_LOGIN, timeout=1)  # the hang lasts 3 s
         except requests.exceptions.ReadTimeout as error:
             outcome["error"] = error
 
@@ -115,10 +113,7 @@ def test_no_thread_or_socket_is_leaked(bex):
                 session.post(login, json=BEX_LOGIN, timeout=0.1 if effect == "hang" else 5)
             except requests.exceptions.RequestException:
                 pass
-    deadline = time.monotonic() + 5
-    while (threading.active_count() > threads or open_sockets() > sockets) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert threading.active_count() <= threads and open_sockets() <= sockets
+    wait_for(lambda: threading.active_count() <= threads and open_sockets() <= sockets, 5, "no thread nor socket left")
 
 
 @pytest.mark.parametrize(

@@ -50,10 +50,10 @@ def world(client) -> dict:
     return client.get("/__admin/namespaces/default").get_json()["carriers"]["parcel2go"]
 
 
-@pytest.fixture
-def token(client, world) -> str:
+def token_request(client, world):
+    """The docs' "Example token request", with the namespace's credentials."""
     credentials = world["credentials"]
-    response = client.post(
+    return client.post(
         f"{P2G}/auth/connect/token",
         headers=ACCEPT_ANY,
         data={
@@ -63,7 +63,11 @@ def token(client, world) -> str:
             "client_secret": credentials["client_secret"],
         },
     )
-    return response.get_json()["access_token"]
+
+
+@pytest.fixture
+def token(client, world) -> str:
+    return token_request(client, world).get_json()["access_token"]
 
 
 def api(token: str, content_type: str = "application/json") -> dict:
@@ -78,17 +82,7 @@ def local(url: str) -> str:
 
 
 def test_authentication_example_token_request(client, world):
-    credentials = world["credentials"]
-    response = client.post(
-        f"{P2G}/auth/connect/token",
-        headers=ACCEPT_ANY,
-        data={
-            "grant_type": "client_credentials",
-            "scope": "public-api payment my-profile",
-            "client_id": credentials["client_id"],
-            "client_secret": credentials["client_secret"],
-        },
-    )
+    response = token_request(client, world)
     assert response.status_code == 200
     body = response.get_json()
     same_shape({"access_token": "435435435345SDFS...", "expires_in": 7200, "token_type": "Bearer"}, body)

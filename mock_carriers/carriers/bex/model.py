@@ -11,6 +11,7 @@ from typing import Any, Mapping
 
 from mock_carriers.carriers.bex.places import RATE_CATEGORIES, Place, fixture_places, gazetteer, packaged_places
 from mock_carriers.core.errors import BadRequest
+from mock_carriers.core.fixtures import unknown
 from mock_carriers.core.lifecycle import Occurred, Step, steps_from_fixture
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.timelines import StartedTimeline
@@ -300,20 +301,13 @@ def check_fixtures(fixtures: Mapping[str, Any]):
     waybill's service and account, a user's accounts, a place's branch, the packaged places' too)."""
     services, accounts, branches = fixtures["services"], fixtures["accounts"], fixtures["branches"]
     for number, waybill in fixtures["waybills"].items():
-        if waybill["service"] not in services:
-            yield (
-                ("waybills", number, "service"),
-                f"{waybill['service']!r} is not one of the services: {', '.join(services)}",
-            )
-        if waybill["account"] not in accounts:
-            yield ("waybills", number, "account"), f"{waybill['account']!r} is not one of the accounts"
+        yield from unknown(waybill["service"], services, ("waybills", number, "service"), "services", listed=True)
+        yield from unknown(waybill["account"], accounts, ("waybills", number, "account"), "accounts")
     for name, user in fixtures["users"].items():
         for index, account in enumerate(user["accounts"]):
-            if account not in accounts:
-                yield ("users", name, "accounts", index), f"{account!r} is not one of the accounts"
+            yield from unknown(account, accounts, ("users", name, "accounts", index), "accounts")
     for name, place in fixtures.get("places", {}).items():
-        if place["hub"] not in branches:
-            yield ("places", name, "hub"), f"{place['hub']!r} is not one of the branches: {', '.join(branches)}"
+        yield from unknown(place["hub"], branches, ("places", name, "hub"), "branches", listed=True)
     missing = sorted({place.hub for place in packaged_places()} - set(branches))
     if missing:
         yield ("branches",), f"the packaged places need the branches {', '.join(missing)}"

@@ -20,6 +20,7 @@ from mock_carriers.carriers.borderless360.stock import Stock
 from mock_carriers.core.drf.serializers import REQUIRED
 from mock_carriers.core.durations import parse_relative_time
 from mock_carriers.core.errors import BadRequest, Invalid, NotFound
+from mock_carriers.core.fixtures import unknown
 from mock_carriers.core.lifecycle import Occurred, Step, steps_after, steps_from_fixture
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.timelines import StartedTimeline
@@ -461,20 +462,16 @@ def check_fixtures(fixtures: Mapping[str, Any]):
     three_pls = {t["id"] for t in fixtures["three_pls"]}
     names = {t["company_name"] for t in fixtures["three_pls"]}
     products = {p["id"]: p for p in fixtures["products"]}
+    clients = fixtures["clients"]
     for name, option in fixtures["shipping_options"].items():
-        if option["three_pl"] not in three_pls:
-            yield ("shipping_options", name, "three_pl"), f"{option['three_pl']} is not one of the three_pls"
+        yield from unknown(option["three_pl"], three_pls, ("shipping_options", name, "three_pl"), "three_pls")
     for index, level in enumerate(fixtures["inventory"]):
-        if level["three_pl"] not in three_pls:
-            yield ("inventory", index, "three_pl"), f"{level['three_pl']} is not one of the three_pls"
-        if level["product"] not in products:
-            yield ("inventory", index, "product"), f"{level['product']} is not one of the products"
+        yield from unknown(level["three_pl"], three_pls, ("inventory", index, "three_pl"), "three_pls")
+        yield from unknown(level["product"], products, ("inventory", index, "product"), "products")
     for index, product in enumerate(fixtures["products"]):
-        if product["client"] not in fixtures["clients"]:
-            yield ("products", index, "client"), f"{product['client']!r} is not one of the clients"
+        yield from unknown(product["client"], clients, ("products", index, "client"), "clients")
     for order_id, order in fixtures["orders"].items():
-        if order["client"] not in fixtures["clients"]:
-            yield ("orders", order_id, "client"), f"{order['client']!r} is not one of the clients"
+        yield from unknown(order["client"], clients, ("orders", order_id, "client"), "clients")
         if order.get("courier_reference") and order["courier_reference"] not in fixtures["shipping_options"]:
             yield ("orders", order_id, "courier_reference"), "not one of the shipping_options"
         if order.get("three_pl") and order["three_pl"] not in names:
@@ -489,10 +486,8 @@ def check_fixtures(fixtures: Mapping[str, Any]):
         if order_id not in fixtures["orders"]:
             yield ("serial_numbers", order_id), "not one of the orders"
     for index, adjustment in enumerate(fixtures.get("stock_adjustments", [])):
-        if adjustment["client"] not in fixtures["clients"]:
-            yield ("stock_adjustments", index, "client"), f"{adjustment['client']!r} is not one of the clients"
-        if adjustment["three_pl"] not in three_pls:
-            yield ("stock_adjustments", index, "three_pl"), f"{adjustment['three_pl']} is not one of the three_pls"
+        yield from unknown(adjustment["client"], clients, ("stock_adjustments", index, "client"), "clients")
+        yield from unknown(adjustment["three_pl"], three_pls, ("stock_adjustments", index, "three_pl"), "three_pls")
         for position, line in enumerate(adjustment["lines"]):
             if products.get(line["product"], {}).get("client") != adjustment["client"]:
                 yield (

@@ -119,12 +119,12 @@ def transaction(row: Transaction) -> dict:
     }
 
 
+SERIAL_FIELDS = ("id", "order", "product_sku", "serial_number")  # as stored; then its times, as DRF writes them
+
+
 def serial(row: Mapping[str, Any]) -> dict:
     return {
-        "id": row["id"],
-        "order": row["order"],
-        "product_sku": row["product_sku"],
-        "serial_number": row["serial_number"],
+        **{name: row[name] for name in SERIAL_FIELDS},
         "created": drf_time(row["created"]),
         "modified": drf_time(row["modified"]),
     }

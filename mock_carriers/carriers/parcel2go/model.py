@@ -19,6 +19,7 @@ from mock_carriers.carriers.parcel2go.pricing import Charge
 from mock_carriers.carriers.parcel2go.webhooks import case_document, tracking_document
 from mock_carriers.core.durations import parse_relative_time
 from mock_carriers.core.errors import BadRequest, Invalid, NotFound
+from mock_carriers.core.fixtures import unknown
 from mock_carriers.core.lifecycle import Occurred, Step, steps_after, steps_from_fixture
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.timelines import StartedTimeline
@@ -593,24 +594,16 @@ def _distance(a: tuple[float, float], b: tuple[float, float]) -> float:
 def check_fixtures(fixtures: Mapping[str, Any]):
     """What the schema cannot say: names that must point at something defined elsewhere."""
     for client_id, client in fixtures["clients"].items():
-        if client["account"] not in fixtures["accounts"]:
-            yield ("clients", client_id, "account"), f"{client['account']!r} is not one of the accounts"
+        yield from unknown(client["account"], fixtures["accounts"], ("clients", client_id, "account"), "accounts")
     for slug, service in fixtures["services"].items():
         for kind in service["extras"]:
-            if kind not in fixtures["extras"]:
-                yield ("services", slug, "extras"), f"{kind!r} is not one of the extras"
+            yield from unknown(kind, fixtures["extras"], ("services", slug, "extras"), "extras")
         for zone in service["zones"]:
-            if zone not in fixtures["zones"]:
-                yield ("services", slug, "zones"), f"{zone!r} is not one of the zones"
+            yield from unknown(zone, fixtures["zones"], ("services", slug, "zones"), "zones")
     for row, country in enumerate(fixtures["countries"]):
-        if country["zone"] not in fixtures["zones"]:
-            yield ("countries", row, "zone"), f"{country['zone']!r} is not one of the zones"
+        yield from unknown(country["zone"], fixtures["zones"], ("countries", row, "zone"), "zones")
     for order_id, order in fixtures["orders"].items():
-        if order["account"] not in fixtures["accounts"]:
-            yield ("orders", order_id, "account"), f"{order['account']!r} is not one of the accounts"
+        yield from unknown(order["account"], fixtures["accounts"], ("orders", order_id, "account"), "accounts")
         for line_id, line in order["lines"].items():
-            if line["service"] not in fixtures["services"]:
-                yield (
-                    ("orders", order_id, "lines", line_id, "service"),
-                    f"{line['service']!r} is not one of the services",
-                )
+            where = ("orders", order_id, "lines", line_id, "service")
+            yield from unknown(line["service"], fixtures["services"], where, "services")

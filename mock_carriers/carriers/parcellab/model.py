@@ -13,6 +13,7 @@ from mock_carriers.carriers.parcellab.records import Checkpoint, Order, Tracking
 from mock_carriers.core.drf.throttle import SimpleRateThrottle
 from mock_carriers.core.durations import parse_duration, parse_relative_time
 from mock_carriers.core.errors import Invalid, NotFound, Unauthorized
+from mock_carriers.core.fixtures import unknown
 from mock_carriers.core.lifecycle import Occurred, Step
 from mock_carriers.core.namespaces import Namespace
 from mock_carriers.core.tokens import TokenAuthority, TokenState
@@ -253,14 +254,10 @@ class ParcelLabModel:
 def check_fixtures(fixtures: Mapping[str, Any]):
     """What the schema cannot say: accounts, couriers and statuses named exist."""
     for number, order in fixtures["orders"].items():
-        if order["account"] not in fixtures["accounts"]:
-            yield ("orders", number, "account"), f"{order['account']!r} is not one of the accounts"
+        yield from unknown(order["account"], fixtures["accounts"], ("orders", number, "account"), "accounts")
         for index, tracking in enumerate(order["trackings"]):
             if tracking["courier"] not in fixtures["couriers"]:
                 yield ("orders", number, "trackings", index, "courier"), f"{tracking['courier']!r} is not a courier"
             for position, checkpoint in enumerate(tracking["checkpoints"]):
-                if checkpoint["status"] not in fixtures["statuses"]:
-                    yield (
-                        ("orders", number, "trackings", index, "checkpoints", position, "status"),
-                        f"{checkpoint['status']!r} is not one of the statuses",
-                    )
+                where = ("orders", number, "trackings", index, "checkpoints", position, "status")
+                yield from unknown(checkpoint["status"], fixtures["statuses"], where, "statuses")
