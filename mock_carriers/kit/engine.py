@@ -39,6 +39,8 @@ class Options:
     request_timeout: float = REQUEST_TIMEOUT
     task_timeout: float = TASK_TIMEOUT
     workers: int = 6
+    stop_grace: float = STOP_GRACE  # seconds a receive-webhooks driver has to end once asked to stop
+    hints: dict = field(default_factory=dict)  # passed on in the context as `hints` (docs/conformance.md)
     listen_host: str = "127.0.0.1"
     proxy: bool = False  # drive the carrier's real https:// host through the mock as HTTPS proxy
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
@@ -149,6 +151,7 @@ def _exercise(
             credentials=sandbox.credentials(spec.carrier),
             references=resolve(spec.references),
             timeouts={"request": options.request_timeout, "task": task_timeout},
+            hints=dict(options.hints),
             context_path=os.path.join(folder, "context.json"),
             result_path=os.path.join(folder, "result.json"),
         )
@@ -201,8 +204,8 @@ def _drive(
         notes["listening"] = problem
     if not handle.alive():
         return handle.finish(time.monotonic())
-    handle.stop()
-    outcome = handle.finish(min(deadline, time.monotonic() + STOP_GRACE))
+    handle.stop(options.stop_grace)
+    outcome = handle.finish(min(deadline, time.monotonic() + options.stop_grace))
     if outcome.kind == CRASHED and problem:
         outcome.detail = f"{problem}; {outcome.detail}"
     return outcome

@@ -43,22 +43,36 @@ def test_a_hanging_driver_and_its_children_are_killed_at_the_time_limit(carriers
     pids = tmp_path / "pids"
     monkeypatch.setenv("KIT_TEST_PIDS", str(pids))
     report = grade(
-        carriers_server, "bex", "track", [*DRIVER, "--misbehave", "hang"], only=("baseline",), task_timeout=3
+        carriers_server, "bex", "track", [*DRIVER, "--misbehave", "hang"], only=("baseline",), task_timeout=2
     )
     verdict = report.verdict("baseline")
-    assert verdict.status == "fail" and verdict.summary == "the driver was still running after 3.0 s and was killed"
+    assert verdict.status == "fail" and verdict.summary == "the driver was still running after 2.0 s and was killed"
     assert verdict.outcome["kind"] == "timed out"
     assert all(gone(int(pid)) for pid in pids.read_text().split())
 
 
-def test_a_webhook_driver_that_ignores_sigterm_is_killed_and_said_to(carriers_server, tmp_path, monkeypatch):
+def test_a_webhook_driver_that_never_listens_is_told_so(carriers_server, tmp_path, monkeypatch):
     monkeypatch.setenv("KIT_TEST_PIDS", str(tmp_path / "pids"))
     report = grade(
-        carriers_server, "bex", "receive-webhooks", [*DRIVER, "--misbehave", "hang"], only=("webhook-genuine",)
+        carriers_server,
+        "bex",
+        "receive-webhooks",
+        [*DRIVER, "--misbehave", "hang"],
+        only=("webhook-genuine",),
+        task_timeout=1.5,
     )
     verdict = report.verdict("webhook-genuine")
     assert verdict.status == "fail"
     assert "nothing listened on 127.0.0.1" in verdict.summary
+
+
+def test_a_webhook_driver_that_ignores_sigterm_is_killed_and_said_to(carriers_server):
+    options = Options(only=("webhook-genuine",), request_timeout=1.0, task_timeout=8.0, stop_grace=0.5)
+    report = conform(carriers_server, "bex", "receive-webhooks", [*DRIVER, "--misbehave", "deaf"], options)
+    verdict = report.verdict("webhook-genuine")
+    assert verdict.status == "fail"
+    assert verdict.summary == "the driver crashed: did not exit within 0.5 s of the kit's SIGTERM: killed"
+    assert [sent.startswith("delivery") and "answered 200" in sent for sent in verdict.evidence[:3]] == [True] * 3
 
 
 def test_a_driver_killed_by_a_signal_is_a_crash(carriers_server):
@@ -105,7 +119,7 @@ def test_a_command_that_cannot_start_is_named(carriers_server):
     ids=["raises", "returns-a-list", "hangs"],
 )
 def test_a_misbehaving_callable_gets_a_clear_verdict(carriers_server, behaviour, expected):
-    report = grade(carriers_server, "bex", "track", behaviour, only=("baseline",), task_timeout=2)
+    report = grade(carriers_server, "bex", "track", behaviour, only=("baseline",), task_timeout=1)
     verdict = report.verdict("baseline")
     assert verdict.status == "fail" and expected in verdict.summary + verdict.outcome["kind"]
 
