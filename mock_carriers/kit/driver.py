@@ -305,13 +305,11 @@ class FunctionHandle:
             if value is not None and not isinstance(value, dict):
                 raise TypeError(f"a driver returns a dict (its result) or None, not {type(value).__name__}")
             if value is not None:
-                with open(self.run.result_path, "w", encoding="utf-8") as handle:
-                    json.dump(value, handle)
+                self._write(value)
             code = 1 if value is not None and "error" in value else 0
             self._outcome = classify(time.monotonic() - self.started, code, self.run.result_path)
         except TaskFailed as exc:
-            with open(self.run.result_path, "w", encoding="utf-8") as handle:
-                json.dump({"error": str(exc) or type(exc).__name__}, handle)
+            self._write({"error": str(exc) or type(exc).__name__})
             self._outcome = classify(time.monotonic() - self.started, 1, self.run.result_path)
         except BaseException as exc:  # a crash of the driver, reported as such
             lines = traceback.format_exception(exc)
@@ -324,6 +322,15 @@ class FunctionHandle:
             )
         finally:
             self._done.set()
+
+    def _write(self, result: dict) -> None:
+        """The result file, unless the kit has abandoned the run and removed its folder: a callable
+        can end long after its time limit (when the server it waited on goes away, say)."""
+        try:
+            with open(self.run.result_path, "w", encoding="utf-8") as handle:
+                json.dump(result, handle)
+        except FileNotFoundError:
+            pass
 
     def alive(self) -> bool:
         return not self._done.is_set()

@@ -124,6 +124,23 @@ def test_a_misbehaving_callable_gets_a_clear_verdict(carriers_server, behaviour,
     assert verdict.status == "fail" and expected in verdict.summary + verdict.outcome["kind"]
 
 
+def test_a_callable_that_ends_after_it_was_abandoned_ends_quietly(carriers_server, monkeypatch):
+    release, threads = threading.Event(), []
+
+    def late(run):
+        threads.append(threading.current_thread())
+        release.wait()
+        raise TaskFailed("too late")  # its result file's folder is gone by now
+
+    report = grade(carriers_server, "bex", "track", late, only=("baseline",), task_timeout=0.5)
+    assert report.verdict("baseline").outcome["kind"] == "timed out"
+    uncaught = []
+    monkeypatch.setattr(threading, "excepthook", uncaught.append)
+    release.set()
+    threads[0].join(10)
+    assert not threads[0].is_alive() and uncaught == []
+
+
 def test_a_callable_reports_a_failure_with_task_failed(carriers_server):
     def refuses(run):
         raise TaskFailed("my client refused")
