@@ -14,6 +14,7 @@ import os
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import urlsplit
@@ -142,7 +143,8 @@ def _exercise(
     task_timeout = prepare.scaled(check.setup.get("task_timeout"), options.request_timeout) or options.task_timeout
     plan = spec.webhooks or {}
     secret = hashlib.sha256(f"{options.seed}:{check.id}:{spec.carrier}".encode()).hexdigest()[:40]
-    with workspace() as folder:
+    listening = deliveries.listening_port(options.listen_host) if check.setup.get("deliveries") else nullcontext()
+    with workspace() as folder, listening as port:
         run = Run(
             carrier=spec.carrier,
             task=spec.task,
@@ -155,9 +157,8 @@ def _exercise(
             context_path=os.path.join(folder, "context.json"),
             result_path=os.path.join(folder, "result.json"),
         )
-        if check.setup.get("deliveries"):
-            run.listen_host, run.secret = options.listen_host, secret
-            run.listen_port = deliveries.free_port(options.listen_host)
+        if port is not None:
+            run.listen_host, run.listen_port, run.secret = options.listen_host, port, secret
         with open(run.context_path, "w", encoding="utf-8") as handle:
             json.dump(run.context(), handle, indent=2)
         sent: list[deliveries.Sent] = []

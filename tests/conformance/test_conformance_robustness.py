@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import sys
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from mock_carriers.kit import Options, TaskFailed, conform
+from mock_carriers.kit.deliveries import listening_port
 from mock_carriers.kit.driver import Command
 
 DRIVER = [sys.executable, str(Path(__file__).with_name("command_driver.py"))]
@@ -151,3 +153,10 @@ def test_a_callable_reports_a_failure_with_task_failed(carriers_server):
         == "the driver reported a failure where it should have succeeded: my client refused"
     )
     assert report.verdict("business-error").status == "fail"  # it never reached the call the fault waits for
+
+
+def test_webhook_runs_at_once_each_get_a_port_no_outgoing_connection_takes():
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    with ExitStack() as held:
+        ports = [held.enter_context(listening_port("127.0.0.1")) for _ in range(50)]
+        assert len(set(ports)) == 50 and all(1024 <= port < low for port in ports)
