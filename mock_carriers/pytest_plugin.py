@@ -291,6 +291,7 @@ def carriers_conformance(carriers_server: MockCarriers) -> Callable[..., Report]
         task_timeout: float = 20.0,
         workers: int = 6,
         proxy: bool = False,
+        hints: dict[str, Any] | None = None,
         fail: bool = True,
     ) -> Report:
         options = Options(
@@ -301,6 +302,7 @@ def carriers_conformance(carriers_server: MockCarriers) -> Callable[..., Report]
             task_timeout=task_timeout,
             workers=workers,
             proxy=proxy,
+            hints=dict(hints or {}),
         )
         report = conform(carriers_server, carrier, task, driver, options)
         if fail and not report.passed:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any, Callable
 
 from werkzeug.wrappers import Response
 
@@ -16,6 +19,32 @@ from mock_carriers.resources import data_dir
 from mock_carriers.settings import Settings
 
 
+class CheckedOverlays:
+    """Fixture overlays already merged and checked, by carrier and overlay (as canonical JSON): the
+    conformance kit sends the same big overlay for each of its checks, and a schema pass over it
+    takes tens of milliseconds. At most `limit` are kept; the results are shared read-only, as the
+    shipped fixtures are."""
+
+    def __init__(self, limit: int = 32) -> None:
+        self._limit = limit
+        self._known: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def get(self, carrier: str, overlay: object, check: Callable[[], Any]) -> Any:
+        """`check()`'s answer for this overlay, computed once (one at a time, so that checks sent
+        together do not all compute it); an overlay that is no JSON is checked every time."""
+        try:
+            key = (carrier, json.dumps(overlay, sort_keys=True))
+        except (TypeError, ValueError):  # a scenario's YAML can hold values JSON cannot
+            return check()
+        with self._lock:
+            if key not in self._known:
+                if len(self._known) >= self._limit:
+                    self._known.clear()
+                self._known[key] = check()  # raises for a bad overlay: nothing kept
+            return self._known[key]
+
+
 @dataclass
 class AppState:
     settings: Settings
@@ -23,6 +52,7 @@ class AppState:
     store: FixtureStore
     namespaces: NamespaceRegistry
     hosts: dict[str, str] = field(default_factory=dict)
+    checked_overlays: CheckedOverlays = field(default_factory=lambda: CheckedOverlays())
 
     @cached_property
     def contracts(self) -> ContractBook:

@@ -1,7 +1,8 @@
 """The reference driver as a command, speaking the protocol of docs/conformance.md from the outside:
 the environment and context file in, the exit status and result file out, SIGTERM to stop
 receiving webhooks. `python command_driver.py [KNOB ...]` sets knobs of `Naive`; `--misbehave HOW`
-does something no driver should (crash, hang, garbage, ...), for the kit's own robustness tests."""
+does something no driver should (crash, hang, ignore SIGTERM, garbage, ...), for the kit's own
+robustness tests."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -18,6 +20,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conformance_drivers import driver  # noqa: E402
 
 from mock_carriers.kit import Run, TaskFailed  # noqa: E402
+
+
+class Accepting(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
 
 def misbehave(how: str) -> None:
@@ -29,6 +39,10 @@ def misbehave(how: str) -> None:
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
         Path(os.environ["KIT_TEST_PIDS"]).write_text(f"{os.getpid()} {child.pid}")
         time.sleep(3600)
+    if how == "deaf":  # listens and answers every delivery, but ignores SIGTERM
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        context = json.loads(Path(os.environ["MOCK_CARRIERS_CONTEXT"]).read_text())
+        HTTPServer((context["listen_host"], context["listen_port"]), Accepting).serve_forever()
     if how == "garbage":
         sys.stdout.buffer.write(bytes(range(256)) * 64 + b"<script>alert(1)</script>\n")
         sys.stderr.write("]]></failure><b>not markup</b> \x1b[31m\x00\n")
@@ -64,6 +78,7 @@ def main(argv: list[str]) -> int:
         proxy_env={
             key: os.environ[key] for key in ("HTTPS_PROXY", "REQUESTS_CA_BUNDLE") if "HTTPS_PROXY" in os.environ
         },
+        hints=context.get("hints") or {},
     )
     signal.signal(signal.SIGTERM, lambda *_: run.stop.set())
     try:

@@ -7,13 +7,13 @@ import protocol
 from bex import verify_webhook
 
 
-def main(task: protocol.Task):
+def main(task: protocol.Task) -> dict:
     def accept(headers, body: bytes) -> str:
         if not verify_webhook(body, headers.get("ms-signature"), task.context["secret"]):
             raise PermissionError("bad ms-signature")
         return json.loads(body)["Id"]
 
-    protocol.receive(task, accept, echo=True)
+    return protocol.receive(task, accept, echo=True)
 
 
 if __name__ == "__main__":

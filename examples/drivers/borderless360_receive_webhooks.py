@@ -8,13 +8,13 @@ import protocol
 from borderless360 import verify_webhook
 
 
-def main(task: protocol.Task):
+def main(task: protocol.Task) -> dict:
     def accept(headers, body: bytes) -> str:
         if not verify_webhook(headers, task.context["secret"]):
             raise PermissionError("no valid X-Webhook-Secret")
         return hashlib.sha256(body).hexdigest()
 
-    protocol.receive(task, accept)
+    return protocol.receive(task, accept)
 
 
 if __name__ == "__main__":

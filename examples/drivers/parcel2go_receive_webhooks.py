@@ -5,8 +5,8 @@ import protocol
 from parcel2go import verify_webhook
 
 
-def main(task: protocol.Task):
-    protocol.receive(task, lambda headers, body: verify_webhook(body, task.context["secret"])["Id"])
+def main(task: protocol.Task) -> dict:
+    return protocol.receive(task, lambda headers, body: verify_webhook(body, task.context["secret"])["Id"])
 
 
 if __name__ == "__main__":

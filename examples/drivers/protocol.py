@@ -8,11 +8,15 @@ The kit runs a driver once per check with `MOCK_CARRIERS_CARRIER`, `MOCK_CARRIER
 
 * `run(main)`: calls `main(task)`; what it answers is written as the result, exit 0. An exception
   is the driver reporting failure: `{"error": "<one line>"}` written, the same line on stderr,
-  exit 1 (a traceback would make it look like a crash).
-* `receive(task, accept)`: the `receive-webhooks` task, called from `main`. Listens on `listen_host:listen_port`;
-  `accept(headers, body)` answers a genuine delivery's id or raises to refuse it (401). A
-  delivery seen before is answered 200 again (else the carrier retries) but not processed twice.
-  On SIGTERM (or Ctrl-C) it writes `{"processed": [ids]}` and exits 0.
+  exit 1 (a traceback would make it look like a crash). `outcome(main, task)` is that verdict
+  without the process around it (result and exit status), for a caller that runs `main` itself.
+* `Task.client_options(...)`: the credentials a client takes, with the context's `timeouts.request`
+  and, when the kit gives it, `hints.backoff`.
+* `receive(task, accept)`: the `receive-webhooks` task, called from `main`, which returns what it
+  answers. Listens on `listen_host:listen_port`; `accept(headers, body)` answers a genuine
+  delivery's id or raises to refuse it (401). A delivery seen before is answered 200 again (else
+  the carrier retries) but not processed twice. When `task.stop` is set (in a process of its own,
+  on SIGTERM or Ctrl-C) it answers `{"processed": [ids]}`.
 
 The example clients live one folder up and are imported from there, unchanged.
 """
@@ -24,7 +28,7 @@ import os
 import signal
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Callable, Mapping, NoReturn
@@ -40,6 +44,7 @@ class Task:
     base_url: str
     context: dict
     result_path: str | None
+    stop: threading.Event = field(default_factory=threading.Event)  # set when the kit asks a receiver to end
 
     @property
     def credentials(self) -> dict:
@@ -50,11 +55,16 @@ class Task:
         return self.context.get("references") or {}
 
     def client_options(self, *credentials: str) -> dict:
-        """The named credentials, and `timeouts.request` as the client's timeout when the kit gives one."""
+        """The named credentials, `timeouts.request` as the client's timeout when the kit gives one,
+        and the kit's optional `hints.backoff` as the client's first retry delay (a test suite that
+        grades quickly asks for a short one; without it the client keeps its own)."""
         options = {name: self.credentials[name] for name in credentials if name in self.credentials}
         request_timeout = (self.context.get("timeouts") or {}).get("request")
         if request_timeout:
             options["timeout"] = float(request_timeout)
+        backoff = (self.context.get("hints") or {}).get("backoff")
+        if backoff:
+            options["backoff"] = float(backoff)
         return options
 
 
@@ -78,19 +88,29 @@ def finish(result: dict, status: int = 0) -> NoReturn:
     sys.exit(status)
 
 
-def run(main: Callable[[Task], dict]) -> NoReturn:
-    """Run one task: its result written and exit 0, or its failure written and exit 1."""
+def outcome(main: Callable[[Task], dict], task: Task) -> tuple[dict, int]:
+    """`main(task)`'s result and exit status 0, or, when it raised, its failure and exit status 1."""
     try:
-        result = main(load())
+        return main(task), 0
     except Exception as error:  # the driver's verdict on the task: it failed, and why
-        line = f"{type(error).__name__}: {error}".replace("\n", " ")
-        print(f"failed: {line}", file=sys.stderr)
-        finish({"error": line}, 1)
-    finish(result)
+        return {"error": f"{type(error).__name__}: {error}".replace("\n", " ")}, 1
 
 
-def receive(task: Task, accept: Callable[[Mapping[str, str], bytes], str], echo: bool = False) -> NoReturn:
-    """Serve webhook deliveries until told to stop, then write the ids processed. `echo`: answer
+def run(main: Callable[[Task], dict]) -> NoReturn:
+    """Run one task: its result written and exit 0, or its failure written and exit 1. A webhook
+    receiver's SIGTERM (and Ctrl-C) set `task.stop`."""
+    task = load()
+    if task.name == "receive-webhooks":
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: task.stop.set())
+    result, status = outcome(main, task)
+    if status:
+        print(f"failed: {result['error']}", file=sys.stderr)
+    finish(result, status)
+
+
+def receive(task: Task, accept: Callable[[Mapping[str, str], bytes], str], echo: bool = False) -> dict:
+    """Serve webhook deliveries until `task.stop` is set, then answer the ids processed. `echo`: answer
     `GET ?echo=<value>` with the value, the check BEX makes of a receiver before it registers it."""
     processed: list[str] = []
     seen: set[str] = set()
@@ -125,13 +145,11 @@ def receive(task: Task, accept: Callable[[Mapping[str, str], bytes], str], echo:
         def log_message(self, *args) -> None:  # quiet: the kit captures output, and needs none
             pass
 
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
     server = HTTPServer((task.context["listen_host"], int(task.context["listen_port"])), Receiver)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    while not stop.wait(1):
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True).start()
+    while not task.stop.wait(1):
         pass
-    server.shutdown()
+    server.shutdown()  # within a poll interval
+    server.server_close()
     with lock:
-        finish({"processed": list(processed)})
+        return {"processed": list(processed)}

@@ -211,19 +211,28 @@ def _checked_overlays(fixtures: object, line_of: Callable[[list], int] | None = 
                 f"{at(['fixtures', name])}unknown carrier; use one of {', '.join(state.carriers.names)}"
             ]
             continue
-        carrier = state.carriers.load(name)
-        data = deep_merge(state.store.get(carrier), overlay)
         try:
-            validate(data, carrier)
+            merged[name] = _merged_and_checked(state, name, overlay)
         except FixtureError as exc:
             errors[f"fixtures.{name}"] = [
                 at(["fixtures", name, *path]) + located(path, message) for _, path, message in exc.problems
             ]
-            continue
-        merged[name] = data
     if errors:
         raise Invalid(errors)
     return merged
+
+
+def _merged_and_checked(state: AppState, name: str, overlay: object) -> object:
+    """The carrier's fixtures with `overlay` merged, checked against its schema (FixtureError if not),
+    once per overlay (see CheckedOverlays)."""
+
+    def check() -> object:
+        carrier = state.carriers.load(name)
+        data = deep_merge(state.store.get(carrier), overlay)
+        validate(data, carrier)
+        return data
+
+    return state.checked_overlays.get(name, overlay, check)
 
 
 @admin.get("/namespaces/<name>")

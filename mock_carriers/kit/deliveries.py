@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import requests
 
@@ -211,8 +213,55 @@ def send(sent: Sent, url: str, timeout: float) -> None:
     sent.seconds = time.monotonic() - started
 
 
-def free_port(host: str) -> int:
-    """A port free on `host` now, for the driver to listen on."""
+_listening: set[int] = set()  # ports handed to runs of this process that have not ended
+_ports_lock = threading.Lock()
+_BELOW_EPHEMERAL = 12_000  # how many ports under the system's ephemeral range a driver's port is drawn from
+
+
+@contextmanager
+def listening_port(host: str) -> Iterator[int]:
+    """A port free on `host` for one driver to listen on, given to no other run of this process
+    until this one ends. Drawn under the system's range of ephemeral ports where this can tell it
+    (Linux): a port from that range can be taken, between this check and the driver's bind, as the
+    local end of any outgoing connection (the kit's own, other drivers')."""
+    with _ports_lock:
+        port = _free_port(host)
+        _listening.add(port)
+    try:
+        yield port
+    finally:
+        with _ports_lock:
+            _listening.discard(port)
+
+
+def _free_port(host: str) -> int:
+    low = _ephemeral_low()
+    if low is not None and low > 1024:
+        candidates = list(range(max(1024, low - _BELOW_EPHEMERAL), low))
+        random.shuffle(candidates)
+        for port in candidates[:200]:
+            if port not in _listening and _bindable(host, port):
+                return port
+    while True:  # elsewhere, or when every port tried is taken: one the system picks
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+        if port not in _listening:
+            return port
+
+
+def _ephemeral_low() -> int | None:
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as handle:
+            return int(handle.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _bindable(host: str, port: int) -> bool:
     with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True

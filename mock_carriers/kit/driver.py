@@ -47,6 +47,7 @@ class Run:
     listen_port: int | None = None
     secret: str | None = None
     proxy_env: dict[str, str] = field(default_factory=dict)  # set in proxy mode: HTTPS_PROXY and the CA
+    hints: dict = field(default_factory=dict)  # optional suggestions (docs/conformance.md), omitted when empty
     stop: threading.Event = field(default_factory=threading.Event)
 
     def context(self) -> dict:
@@ -61,6 +62,8 @@ class Run:
         }
         if self.listen_port is not None:
             document.update(listen_host=self.listen_host, listen_port=self.listen_port, secret=self.secret)
+        if self.hints:
+            document["hints"] = self.hints
         return document
 
     def environment(self) -> dict[str, str]:
@@ -121,7 +124,7 @@ class Handle(Protocol):
 
     def wait(self, timeout: float) -> bool: ...
 
-    def stop(self) -> None: ...
+    def stop(self, grace: float) -> None: ...
 
     def finish(self, deadline: float) -> Outcome: ...
 
@@ -206,6 +209,7 @@ class CommandHandle:
         folder = os.path.dirname(run.result_path)
         self._out, self._err = os.path.join(folder, "stdout"), os.path.join(folder, "stderr")
         self._stop_sent = False
+        self._grace = STOP_GRACE
         self.process: subprocess.Popen | None = None
         self.failed_to_start: str | None = None
         with open(self._out, "wb") as out, open(self._err, "wb") as err:
@@ -242,9 +246,10 @@ class CommandHandle:
         except (ProcessLookupError, PermissionError):
             pass
 
-    def stop(self) -> None:
+    def stop(self, grace: float = STOP_GRACE) -> None:
+        """SIGTERM to the group; `grace` is how long the caller lets it take (for the report)."""
         if self.alive():
-            self._stop_sent = True
+            self._stop_sent, self._grace = True, grace
             self._signal_group(signal.SIGTERM)
 
     def finish(self, deadline: float) -> Outcome:
@@ -264,7 +269,7 @@ class CommandHandle:
         code = self.process.returncode
         detail = ""
         if not ended:
-            detail = f"did not exit within {STOP_GRACE:g} s of the kit's SIGTERM: killed"
+            detail = f"did not exit within {self._grace:g} s of the kit's SIGTERM: killed"
         elif self._stop_sent and code == -signal.SIGTERM:
             detail = "ended by the kit's SIGTERM without handling it (write the result, then exit 0)"
         return classify(seconds, code, self.run.result_path, detail, **output)
@@ -289,6 +294,7 @@ class FunctionHandle:
         self.run = run
         self.started = time.monotonic()
         self._done = threading.Event()
+        self._grace = STOP_GRACE
         self._outcome: Outcome | None = None
         self._thread = threading.Thread(target=self._main, args=(function,), name="kit-driver", daemon=True)
         self._thread.start()
@@ -299,13 +305,11 @@ class FunctionHandle:
             if value is not None and not isinstance(value, dict):
                 raise TypeError(f"a driver returns a dict (its result) or None, not {type(value).__name__}")
             if value is not None:
-                with open(self.run.result_path, "w", encoding="utf-8") as handle:
-                    json.dump(value, handle)
+                self._write(value)
             code = 1 if value is not None and "error" in value else 0
             self._outcome = classify(time.monotonic() - self.started, code, self.run.result_path)
         except TaskFailed as exc:
-            with open(self.run.result_path, "w", encoding="utf-8") as handle:
-                json.dump({"error": str(exc) or type(exc).__name__}, handle)
+            self._write({"error": str(exc) or type(exc).__name__})
             self._outcome = classify(time.monotonic() - self.started, 1, self.run.result_path)
         except BaseException as exc:  # a crash of the driver, reported as such
             lines = traceback.format_exception(exc)
@@ -319,20 +323,30 @@ class FunctionHandle:
         finally:
             self._done.set()
 
+    def _write(self, result: dict) -> None:
+        """The result file, unless the kit has abandoned the run and removed its folder: a callable
+        can end long after its time limit (when the server it waited on goes away, say)."""
+        try:
+            with open(self.run.result_path, "w", encoding="utf-8") as handle:
+                json.dump(result, handle)
+        except FileNotFoundError:
+            pass
+
     def alive(self) -> bool:
         return not self._done.is_set()
 
     def wait(self, timeout: float) -> bool:
         return self._done.wait(max(timeout, 0))
 
-    def stop(self) -> None:
+    def stop(self, grace: float = STOP_GRACE) -> None:
+        self._grace = grace
         self.run.stop.set()
 
     def finish(self, deadline: float) -> Outcome:
         if not self.wait(deadline - time.monotonic()):
             seconds = time.monotonic() - self.started
             if self.run.stop.is_set():
-                return Outcome(CRASHED, seconds, detail=f"did not return within {STOP_GRACE:g} s of run.stop")
+                return Outcome(CRASHED, seconds, detail=f"did not return within {self._grace:g} s of run.stop")
             return Outcome(TIMED_OUT, seconds, detail="abandoned: a thread cannot be killed")
         assert self._outcome is not None
         return self._outcome

@@ -14,6 +14,7 @@ import os
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 from urllib.parse import urlsplit
@@ -39,6 +40,8 @@ class Options:
     request_timeout: float = REQUEST_TIMEOUT
     task_timeout: float = TASK_TIMEOUT
     workers: int = 6
+    stop_grace: float = STOP_GRACE  # seconds a receive-webhooks driver has to end once asked to stop
+    hints: dict = field(default_factory=dict)  # passed on in the context as `hints` (docs/conformance.md)
     listen_host: str = "127.0.0.1"
     proxy: bool = False  # drive the carrier's real https:// host through the mock as HTTPS proxy
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
@@ -140,7 +143,8 @@ def _exercise(
     task_timeout = prepare.scaled(check.setup.get("task_timeout"), options.request_timeout) or options.task_timeout
     plan = spec.webhooks or {}
     secret = hashlib.sha256(f"{options.seed}:{check.id}:{spec.carrier}".encode()).hexdigest()[:40]
-    with workspace() as folder:
+    listening = deliveries.listening_port(options.listen_host) if check.setup.get("deliveries") else nullcontext()
+    with workspace() as folder, listening as port:
         run = Run(
             carrier=spec.carrier,
             task=spec.task,
@@ -149,12 +153,12 @@ def _exercise(
             credentials=sandbox.credentials(spec.carrier),
             references=resolve(spec.references),
             timeouts={"request": options.request_timeout, "task": task_timeout},
+            hints=dict(options.hints),
             context_path=os.path.join(folder, "context.json"),
             result_path=os.path.join(folder, "result.json"),
         )
-        if check.setup.get("deliveries"):
-            run.listen_host, run.secret = options.listen_host, secret
-            run.listen_port = deliveries.free_port(options.listen_host)
+        if port is not None:
+            run.listen_host, run.listen_port, run.secret = options.listen_host, port, secret
         with open(run.context_path, "w", encoding="utf-8") as handle:
             json.dump(run.context(), handle, indent=2)
         sent: list[deliveries.Sent] = []
@@ -201,8 +205,8 @@ def _drive(
         notes["listening"] = problem
     if not handle.alive():
         return handle.finish(time.monotonic())
-    handle.stop()
-    outcome = handle.finish(min(deadline, time.monotonic() + STOP_GRACE))
+    handle.stop(options.stop_grace)
+    outcome = handle.finish(min(deadline, time.monotonic() + options.stop_grace))
     if outcome.kind == CRASHED and problem:
         outcome.detail = f"{problem}; {outcome.detail}"
     return outcome

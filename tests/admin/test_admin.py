@@ -1,7 +1,7 @@
 """The /__admin API."""
 
 import pytest
-from support import BE, be_token, bearer
+from support import B360, B360_AUTH, BE, be_token, bearer
 
 import mock_carriers
 
@@ -76,6 +76,30 @@ def test_fixture_overlays_add_consignments(client):
     assert client.get("/ns/ov/border-express/api/v1/consignments/MY1", headers=bearer(token)).status_code == 200
     assert client.get("/ns/ov/border-express/api/v1/consignments/BE10000001", headers=bearer(token)).status_code == 200
     assert client.get("/border-express/api/v1/consignments/MY1", headers=bearer(be_token(client))).status_code == 404
+
+
+def test_namespaces_made_with_the_same_overlay_each_keep_their_own_world(client):
+    order = {
+        "client": "9",
+        "customer_reference": "SAME-1",
+        "created": "-1h",
+        "destination_address": {"full_name": "Same Overlay", "email": "same@example.com", "company": "",
+                                "phone": "0400000000", "address_1": "1 Same St", "address_2": "", "state": "VIC",
+                                "city": "Melbourne", "postal_code": "3000", "country": "AU"},
+        "order_items": [{"sku": "WAG4628", "quantity": 1, "customs_value": "1.00", "customs_value_currency": "AUD"}],
+        "events": [],
+    }  # fmt: skip
+    overlay = {"borderless360": {"orders": {"900001": order}}}
+    for name in ("first", "second"):  # the same overlay: checked once, shared read-only
+        assert client.put(f"/__admin/namespaces/{name}", json={"fixtures": overlay}).status_code == 201
+    assert client.post(f"/ns/first{B360}/orders/900001/cancel/", headers=B360_AUTH).status_code == 200
+    seen = {
+        name: client.get(f"/ns/{name}{B360}/orders/900001/", headers=B360_AUTH).get_json()["status"]
+        for name in ("first", "second")
+    }
+    assert seen == {"first": "cancelled", "second": "draft"}
+    spoiled = {"borderless360": {"orders": {"900001": order | {"client": None}}}}
+    assert client.put("/__admin/namespaces/third", json={"fixtures": spoiled}).status_code == 400
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,12 @@ def conform(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     )
 
 
+def conform_here(*args: str):
+    """The same command in this process (click's runner), its server too: the subprocess above is
+    what a user runs, this what each other test needs."""
+    return CliRunner().invoke(main, ["conform", *args], env={"MOCK_CARRIERS_URL": None})
+
+
 def test_a_good_driver_passes_with_exit_status_0_and_every_report(tmp_path):
     paths = {kind: tmp_path / f"report.{kind}" for kind in ("json", "xml", "html")}
     done = conform(
@@ -54,25 +60,25 @@ def test_a_good_driver_passes_with_exit_status_0_and_every_report(tmp_path):
 
 def test_a_failing_required_check_is_exit_status_1_with_its_evidence(tmp_path):
     junit = tmp_path / "report.xml"
-    done = conform(
+    done = conform_here(
         "--carrier", "parcel2go", "--task", "book", "--only", "reset-after-commit", "--junit", str(junit), *FAST,
         "--", *DRIVER, "blind_commit",
     )  # fmt: skip
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert "FAIL  reset-after-commit" in done.stdout and "committed 2 times" in done.stdout
-    assert "[reset]" in done.stdout and "/paywithprepay" in done.stdout  # the journal entries, cited
+    assert done.exit_code == 1, done.output
+    assert "FAIL  reset-after-commit" in done.output and "committed 2 times" in done.output
+    assert "[reset]" in done.output and "/paywithprepay" in done.output  # the journal entries, cited
     failure = next(ElementTree.parse(junit).getroot().iter("failure"))
     assert "committed 2 times" in failure.get("message") and failure.get("type") == "required"
 
 
 def test_a_garbage_printing_driver_gets_a_verdict_and_escaped_reports(tmp_path):
     html, junit = tmp_path / "r.html", tmp_path / "r.xml"
-    done = conform(
+    done = conform_here(
         "--carrier", "bex", "--task", "receive-webhooks", "--only", "webhook-genuine", "--html", str(html),
         "--junit", str(junit), *FAST, "--", *DRIVER, "--misbehave", "garbage",
     )  # fmt: skip
-    assert done.returncode == 1
-    assert "the driver ended before listening" in done.stdout
+    assert done.exit_code == 1
+    assert "the driver ended before listening" in done.output
     page = html.read_text()
     assert "<b>not markup</b>" not in page and "&lt;b&gt;not markup&lt;/b&gt;" in page
     assert "<script>" not in page
@@ -114,7 +120,7 @@ def test_a_server_that_does_not_answer_is_one_clear_line():
 
 def test_an_unwritable_report_path_is_named(tmp_path):
     target = tmp_path / "missing" / "report.json"
-    done = conform(
+    done = conform_here(
         "--carrier", "bex", "--task", "track", "--only", "baseline", "--json", str(target), *FAST, "--", *DRIVER,
     )  # fmt: skip
-    assert done.returncode == 1 and f"cannot write {target}" in done.stderr
+    assert done.exit_code == 1 and f"cannot write {target}" in done.output

@@ -5,6 +5,8 @@ required check fails."""
 pytest_plugins = ["pytester"]
 
 SUITE = """
+import json
+
 import requests
 from mock_carriers.kit import TaskFailed
 
@@ -30,6 +32,17 @@ def test_my_client(carriers_conformance):
 def test_a_blind_client(carriers_conformance):
     carriers_conformance("bex", "track", blind, only=["business-error"], request_timeout=1)
 
+def test_hints_reach_the_driver(carriers_conformance):
+    seen = []
+
+    def noting(run):
+        with open(run.context_path) as context:
+            seen.append((run.hints, json.load(context)["hints"]))
+        return track(run)
+
+    carriers_conformance("bex", "track", noting, only=["baseline"], hints={"backoff": 0.2}, request_timeout=1)
+    assert seen == [({"backoff": 0.2}, {"backoff": 0.2})]
+
 def test_inspecting_without_failing(carriers_conformance):
     report = carriers_conformance("bex", "track", blind, only=["business-error"], request_timeout=1, fail=False)
     assert report.failed() == ["business-error"] and not report.passed
@@ -39,7 +52,7 @@ def test_inspecting_without_failing(carriers_conformance):
 def test_the_fixture_grades_a_callable_and_fails_the_test_with_the_report_card(pytester):
     pytester.makepyfile(test_graded_client=SUITE)
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(passed=2, failed=1)
+    result.assert_outcomes(passed=3, failed=1)
     result.stdout.fnmatch_lines(
         [
             "*test_a_blind_client*",

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import sys
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from mock_carriers.kit import Options, TaskFailed, conform
+from mock_carriers.kit.deliveries import listening_port
 from mock_carriers.kit.driver import Command
 
 DRIVER = [sys.executable, str(Path(__file__).parents[1] / "conformance_command_driver.py")]
@@ -43,22 +45,36 @@ def test_a_hanging_driver_and_its_children_are_killed_at_the_time_limit(carriers
     pids = tmp_path / "pids"
     monkeypatch.setenv("KIT_TEST_PIDS", str(pids))
     report = grade(
-        carriers_server, "bex", "track", [*DRIVER, "--misbehave", "hang"], only=("baseline",), task_timeout=3
+        carriers_server, "bex", "track", [*DRIVER, "--misbehave", "hang"], only=("baseline",), task_timeout=2
     )
     verdict = report.verdict("baseline")
-    assert verdict.status == "fail" and verdict.summary == "the driver was still running after 3.0 s and was killed"
+    assert verdict.status == "fail" and verdict.summary == "the driver was still running after 2.0 s and was killed"
     assert verdict.outcome["kind"] == "timed out"
     assert all(gone(int(pid)) for pid in pids.read_text().split())
 
 
-def test_a_webhook_driver_that_ignores_sigterm_is_killed_and_said_to(carriers_server, tmp_path, monkeypatch):
+def test_a_webhook_driver_that_never_listens_is_told_so(carriers_server, tmp_path, monkeypatch):
     monkeypatch.setenv("KIT_TEST_PIDS", str(tmp_path / "pids"))
     report = grade(
-        carriers_server, "bex", "receive-webhooks", [*DRIVER, "--misbehave", "hang"], only=("webhook-genuine",)
+        carriers_server,
+        "bex",
+        "receive-webhooks",
+        [*DRIVER, "--misbehave", "hang"],
+        only=("webhook-genuine",),
+        task_timeout=1.5,
     )
     verdict = report.verdict("webhook-genuine")
     assert verdict.status == "fail"
     assert "nothing listened on 127.0.0.1" in verdict.summary
+
+
+def test_a_webhook_driver_that_ignores_sigterm_is_killed_and_said_to(carriers_server):
+    options = Options(only=("webhook-genuine",), request_timeout=1.0, task_timeout=8.0, stop_grace=0.5)
+    report = conform(carriers_server, "bex", "receive-webhooks", [*DRIVER, "--misbehave", "deaf"], options)
+    verdict = report.verdict("webhook-genuine")
+    assert verdict.status == "fail"
+    assert verdict.summary == "the driver crashed: did not exit within 0.5 s of the kit's SIGTERM: killed"
+    assert [sent.startswith("delivery") and "answered 200" in sent for sent in verdict.evidence[:3]] == [True] * 3
 
 
 def test_a_driver_killed_by_a_signal_is_a_crash(carriers_server):
@@ -105,9 +121,26 @@ def test_a_command_that_cannot_start_is_named(carriers_server):
     ids=["raises", "returns-a-list", "hangs"],
 )
 def test_a_misbehaving_callable_gets_a_clear_verdict(carriers_server, behaviour, expected):
-    report = grade(carriers_server, "bex", "track", behaviour, only=("baseline",), task_timeout=2)
+    report = grade(carriers_server, "bex", "track", behaviour, only=("baseline",), task_timeout=1)
     verdict = report.verdict("baseline")
     assert verdict.status == "fail" and expected in verdict.summary + verdict.outcome["kind"]
+
+
+def test_a_callable_that_ends_after_it_was_abandoned_ends_quietly(carriers_server, monkeypatch):
+    release, threads = threading.Event(), []
+
+    def late(run):
+        threads.append(threading.current_thread())
+        release.wait()
+        raise TaskFailed("too late")  # its result file's folder is gone by now
+
+    report = grade(carriers_server, "bex", "track", late, only=("baseline",), task_timeout=0.5)
+    assert report.verdict("baseline").outcome["kind"] == "timed out"
+    uncaught = []
+    monkeypatch.setattr(threading, "excepthook", uncaught.append)
+    release.set()
+    threads[0].join(10)
+    assert not threads[0].is_alive() and uncaught == []
 
 
 def test_a_callable_reports_a_failure_with_task_failed(carriers_server):
@@ -120,3 +153,10 @@ def test_a_callable_reports_a_failure_with_task_failed(carriers_server):
         == "the driver reported a failure where it should have succeeded: my client refused"
     )
     assert report.verdict("business-error").status == "fail"  # it never reached the call the fault waits for
+
+
+def test_webhook_runs_at_once_each_get_a_port_no_outgoing_connection_takes():
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    with ExitStack() as held:
+        ports = [held.enter_context(listening_port("127.0.0.1")) for _ in range(50)]
+        assert len(set(ports)) == 50 and all(1024 <= port < low for port in ports)

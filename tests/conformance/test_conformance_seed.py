@@ -46,7 +46,7 @@ def test_against_a_running_server_every_check_namespace_is_dropped(live_server):
     url = live_server()
     result = CliRunner().invoke(
         main, ["conform", "--carrier", "bex", "--task", "track", "--url", url, "--only", "baseline,hang",
-               "--request-timeout", "1", "--", *COMMAND],
+               "--request-timeout", "0.5", "--", *COMMAND],
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     live = [ns["namespace"] for ns in requests.get(f"{url}/__admin/namespaces", timeout=10).json()["namespaces"]]

@@ -41,6 +41,7 @@ def attempts(carriers):
 
 DRIVERS = Path(__file__).resolve().parents[2] / "examples" / "drivers"
 REQUEST_TIMEOUT = 5  # the kit's `timeouts.request`
+BACKOFF = 0.05  # the kit's optional `hints.backoff`: a retry waits 50 ms (the clients' own first wait is 0.5 s)
 
 
 @dataclass
@@ -54,18 +55,19 @@ class Drivers:
     """examples/drivers/<carrier>_<task>.py started as the conformance kit starts them: a subprocess
     with the protocol's environment and context file, against one test's namespace."""
 
-    def __init__(self, carriers, folder: Path, processes: list | None = None) -> None:
+    def __init__(self, carriers, folder: Path, processes: list | None = None, results: dict | None = None) -> None:
         self.carriers, self.folder = carriers, folder
         self.processes = [] if processes is None else processes  # every one started, stopped after the test
+        self.results: dict[int, Path] = {} if results is None else results  # each one's result file, by pid
 
     def on(self, sandbox) -> "Drivers":
         """The same, against another namespace."""
-        return Drivers(sandbox, self.folder, self.processes)
+        return Drivers(sandbox, self.folder, self.processes, self.results)
 
     def start(self, carrier: str, task: str, references: dict, **context) -> subprocess.Popen:
         name = f"{carrier}-{task}"
-        context_file, self.result_file = self.folder / f"{name}.json", self.folder / f"{name}.result.json"
-        self.result_file.unlink(missing_ok=True)
+        context_file, result_file = self.folder / f"{name}.json", self.folder / f"{name}.result.json"
+        result_file.unlink(missing_ok=True)
         document = {
             "carrier": carrier,
             "task": task,
@@ -73,6 +75,7 @@ class Drivers:
             "credentials": self.carriers.credentials(carrier),
             "references": references,
             "timeouts": {"request": REQUEST_TIMEOUT, "task": 60},
+            "hints": {"backoff": BACKOFF},
         }
         context_file.write_text(json.dumps(document | context))
         env = os.environ | {
@@ -80,19 +83,20 @@ class Drivers:
             "MOCK_CARRIERS_TASK": task,
             "MOCK_CARRIERS_BASE_URL": self.carriers.url(carrier),
             "MOCK_CARRIERS_CONTEXT": str(context_file),
-            "MOCK_CARRIERS_RESULT": str(self.result_file),
+            "MOCK_CARRIERS_RESULT": str(result_file),
         }
         script = DRIVERS / f"{carrier.replace('-', '_')}_{task.replace('-', '_')}.py"
-        self.processes.append(
-            subprocess.Popen(
-                [sys.executable, str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-            )
+        process = subprocess.Popen(
+            [sys.executable, str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
         )
-        return self.processes[-1]
+        self.processes.append(process)
+        self.results[process.pid] = result_file
+        return process
 
     def finish(self, process: subprocess.Popen, timeout: float = 120) -> DriverRun:
         _, stderr = process.communicate(timeout=timeout)
-        result = json.loads(self.result_file.read_text()) if self.result_file.exists() else None
+        result_file = self.results[process.pid]
+        result = json.loads(result_file.read_text()) if result_file.exists() else None
         return DriverRun(process.returncode, result, stderr)
 
     def run(self, carrier: str, task: str, references: dict, **context) -> DriverRun:

@@ -69,7 +69,7 @@ def drive(carriers, drivers):
 
 
 def lost(effect: str) -> dict:
-    """A fault rule's effect, held 10 s for a hang (the driver's own timeout, 2 s, ends it first)."""
+    """A fault rule's effect, held 10 s for a hang (the driver's own timeout, 1 s, ends it first)."""
     return {"effect": effect, "max_ms": 10_000} if effect == "hang" else {"effect": effect}
 
 
@@ -77,8 +77,13 @@ def statuses(attempts, operation: str) -> list[int]:
     return [status for status, _ in attempts(operation)]
 
 
-def test_track_drivers_read_the_reference(drive):
-    results = {carrier: drive(carrier, "track") for carrier, task in TASKS if task == "track"}
+def test_track_drivers_read_the_reference(carriers, drivers):
+    started = {
+        carrier: drivers.start(carrier, "track", references(carriers, carrier, "track"))
+        for carrier, task in TASKS
+        if task == "track"
+    }
+    results = {carrier: drivers.finish(process) for carrier, process in started.items()}
     assert {carrier: run.returncode for carrier, run in results.items()} == dict.fromkeys(results, 0)
     assert results["border-express"].result == {"reference": "BE10000002", "status": "In Transit", "events": 2}
     assert results["bex"].result["status"] == "Departed JNB"
@@ -87,8 +92,11 @@ def test_track_drivers_read_the_reference(drive):
     assert results["parcellab"].result["statuses"] == {"00340434161094042557": "Delivered"}
 
 
-def test_quote_drivers_answer_every_service(drive):
-    p2g, bex = drive("parcel2go", "quote"), drive("bex", "quote")
+def test_quote_drivers_answer_every_service(carriers, drivers):
+    started = [
+        drivers.start(carrier, "quote", references(carriers, carrier, "quote")) for carrier in ("parcel2go", "bex")
+    ]
+    p2g, bex = [drivers.finish(process) for process in started]
     assert p2g.returncode == bex.returncode == 0
     assert "dpd-next-day" in [quote["service"] for quote in p2g.result["quotes"]]
     assert "ONC" in [quote["service"] for quote in bex.result["quotes"]]
@@ -158,7 +166,7 @@ def test_bex_ex_under_http_200_is_a_failure(carriers, drive, attempts):
 @pytest.mark.parametrize("effect", ["reset", "hang"])
 def test_parcel2go_pays_once_when_the_answer_is_lost(carriers, drive, attempts, effect):
     carriers.faults.add(carrier="parcel2go", operation="payWithPrePay", **lost(effect), times=1)
-    run = drive("parcel2go", "book", timeouts={"request": 2, "task": 30})
+    run = drive("parcel2go", "book", timeouts={"request": 1, "task": 30})
     assert run.returncode == 0, run.stderr
     assert [faults for _, faults in attempts("payWithPrePay")] == [[effect]]  # paid, the answer lost...
     assert statuses(attempts, "getOrder") == [200]  # ...the order looked up, found paid: not paid again
@@ -175,7 +183,7 @@ def test_bex_books_one_waybill_when_the_answer_is_lost(carriers, drive, attempts
 
 def test_a_hanging_read_is_given_up_on_and_retried(carriers, drive, attempts):
     carriers.faults.add(carrier="parcellab", operation="getOrderInfo", **lost("hang"), times=1)
-    run = drive("parcellab", "track", timeouts={"request": 2, "task": 30})
+    run = drive("parcellab", "track", timeouts={"request": 1, "task": 30})
     assert run.returncode == 0, run.stderr
     assert [faults for _, faults in attempts("getOrderInfo")] == [["hang"], []]
 

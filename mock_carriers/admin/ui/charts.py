@@ -107,9 +107,14 @@ def _lay_out(charts: Charts) -> None:
                 height = plot_height * count / charts.most_requests
                 y -= height
                 minute.segments.append(Segment(name, count, y, height))
-        scale = plot_height / charts.slowest if charts.slowest else 0
-        minute.median_y = charts.plot_bottom - minute.median * scale
-        minute.slowest_y = charts.plot_bottom - minute.slowest * scale
+        minute.median_y = charts.plot_bottom - plot_height * _share(minute.median, charts.slowest)
+        minute.slowest_y = charts.plot_bottom - plot_height * _share(minute.slowest, charts.slowest)
+
+
+def _share(value: float, most: float) -> float:
+    """`value` as a share of `most` (0 when there is none): a ratio first, so a duration too small
+    for its reciprocal to be a float (1e-311 ms) still draws, rather than 0 * inf = NaN."""
+    return value / most if most else 0.0
 
 
 def _minute(instant: str) -> datetime:
