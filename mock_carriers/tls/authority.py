@@ -182,7 +182,20 @@ def _system_cas() -> bytes:
     return b""
 
 
-def _context(leaf_file: Path) -> ssl.SSLContext:
+def _context(leaf_file: Path, attempts: int = 3) -> ssl.SSLContext:
+    """A server context with the leaf file's certificate and key. OpenSSL opens the file once for
+    each; another process sharing the CA folder may replace the file in between (with a whole leaf
+    of its own, written atomically), so a mismatched pair is read again."""
+    for _ in range(attempts - 1):
+        try:
+            return _loaded(leaf_file)
+        except ssl.SSLError as exc:
+            if "KEY_VALUES_MISMATCH" not in str(exc):
+                raise
+    return _loaded(leaf_file)
+
+
+def _loaded(leaf_file: Path) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(leaf_file)
