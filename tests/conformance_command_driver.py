@@ -30,14 +30,14 @@ class Accepting(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-def misbehave(how: str) -> None:
+def misbehave(how: str, *args: str) -> None:
     result = os.environ["MOCK_CARRIERS_RESULT"]
     if how == "crash":
         raise RuntimeError("the driver fell over")
-    if how == "hang":  # ignores SIGTERM, and leaves a child behind
+    if how == "hang":  # ignores SIGTERM, and leaves a child behind; writes both pids to the file args[0]
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
-        Path(os.environ["KIT_TEST_PIDS"]).write_text(f"{os.getpid()} {child.pid}")
+        Path(args[0]).write_text(f"{os.getpid()} {child.pid}")
         time.sleep(3600)
     if how == "deaf":  # listens and answers every delivery, but ignores SIGTERM
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -60,7 +60,7 @@ def misbehave(how: str) -> None:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["--misbehave"]:
-        misbehave(argv[1])
+        misbehave(*argv[1:])
     with open(os.environ["MOCK_CARRIERS_CONTEXT"], encoding="utf-8") as handle:
         context = json.load(handle)
     run = Run(

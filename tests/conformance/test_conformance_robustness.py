@@ -1,5 +1,7 @@
 """Whatever a driver does (crash, hang with children, ignore SIGTERM, print garbage, write a result
-that is no JSON object, do nothing, fail to start) it gets a clear verdict, and the kit returns."""
+that is no JSON object, do nothing, fail to start) it gets a clear verdict, and the kit returns.
+
+The misbehaving drivers are graded together (`conform_all`), each test reading its own report."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+from support import conform_all
 
 from mock_carriers.kit import Options, TaskFailed, conform
 from mock_carriers.kit.deliveries import listening_port
@@ -18,9 +21,54 @@ DRIVER = [sys.executable, str(Path(__file__).parents[1] / "conformance_command_d
 TWO = ("baseline", "server-error-once")
 
 
-def grade(server, carrier, task, driver, only=TWO, task_timeout=8.0):
-    options = Options(only=only, request_timeout=1.0, task_timeout=task_timeout, workers=4)
-    return conform(server, carrier, task, driver, options)
+def options(only=TWO, task_timeout=8.0, **more) -> Options:
+    return Options(only=only, request_timeout=1.0, task_timeout=task_timeout, workers=4, **more)
+
+
+def misbehaving(how: str, *args: str) -> list[str]:
+    return [*DRIVER, "--misbehave", how, *args]
+
+
+def refuses(run):
+    raise TaskFailed("my client refused")
+
+
+CALLABLES = {
+    "raises": (lambda run: 1 / 0, "the driver crashed: raised ZeroDivisionError: division by zero"),
+    "returns-a-list": (lambda run: ["not", "a", "dict"], "a driver returns a dict (its result) or None, not list"),
+    "hangs": (lambda run: threading.Event().wait(), "timed out"),
+}
+
+
+@pytest.fixture(scope="module")
+def pids(tmp_path_factory) -> Path:
+    """Where a hanging driver writes its own pid and its child's."""
+    return tmp_path_factory.mktemp("pids")
+
+
+@pytest.fixture(scope="module")
+def reports(carriers_server, pids):
+    baseline = ("baseline",)
+    jobs = {
+        "crash": ("parcel2go", "quote", misbehaving("crash"), options()),
+        "hang": ("bex", "track", misbehaving("hang", str(pids / "hang")), options(baseline, 3)),
+        "never-listens": (
+            "bex",
+            "receive-webhooks",
+            misbehaving("hang", str(pids / "never-listens")),
+            options(("webhook-genuine",), 1.5),
+        ),
+        "deaf": ("bex", "receive-webhooks", misbehaving("deaf"), options(("webhook-genuine",), stop_grace=0.5)),
+        "killed": ("border-express", "track", misbehaving("killed"), options(baseline)),
+        "nothing": ("parcel2go", "quote", misbehaving("nothing"), options()),
+        "list-result": ("bex", "track", misbehaving("list-result"), options(baseline)),
+        "garbage": ("bex", "track", misbehaving("garbage"), options(baseline)),
+        "cannot-start": ("bex", "track", Command(["/nonexistent/driver"]), options(baseline)),
+        "task-failed": ("bex", "track", refuses, options(("baseline", "business-error"))),
+    }
+    jobs |= {name: ("bex", "track", behaviour, options(baseline, 1)) for name, (behaviour, _) in CALLABLES.items()}
+    graded = conform_all(carriers_server, jobs, len(jobs))
+    return lambda name: graded[name].result()
 
 
 def gone(pid: int) -> bool:
@@ -32,8 +80,8 @@ def gone(pid: int) -> bool:
     return state in ("Z", "X")
 
 
-def test_a_crashing_driver_fails_every_check_showing_its_traceback(carriers_server):
-    report = grade(carriers_server, "parcel2go", "quote", [*DRIVER, "--misbehave", "crash"])
+def test_a_crashing_driver_fails_every_check_showing_its_traceback(reports):
+    report = reports("crash")
     for check in TWO:
         verdict = report.verdict(check)
         assert verdict.status == "fail" and "crashed: exit 1 without an error in its result" in verdict.summary
@@ -41,89 +89,69 @@ def test_a_crashing_driver_fails_every_check_showing_its_traceback(carriers_serv
     assert not report.passed
 
 
-def test_a_hanging_driver_and_its_children_are_killed_at_the_time_limit(carriers_server, tmp_path, monkeypatch):
-    pids = tmp_path / "pids"
-    monkeypatch.setenv("KIT_TEST_PIDS", str(pids))
-    report = grade(
-        carriers_server, "bex", "track", [*DRIVER, "--misbehave", "hang"], only=("baseline",), task_timeout=2
-    )
-    verdict = report.verdict("baseline")
-    assert verdict.status == "fail" and verdict.summary == "the driver was still running after 2.0 s and was killed"
+def test_a_hanging_driver_and_its_children_are_killed_at_the_time_limit(reports, pids):
+    verdict = reports("hang").verdict("baseline")
+    assert verdict.status == "fail" and verdict.summary == "the driver was still running after 3.0 s and was killed"
     assert verdict.outcome["kind"] == "timed out"
-    assert all(gone(int(pid)) for pid in pids.read_text().split())
+    assert all(gone(int(pid)) for pid in (pids / "hang").read_text().split())
 
 
-def test_a_webhook_driver_that_never_listens_is_told_so(carriers_server, tmp_path, monkeypatch):
-    monkeypatch.setenv("KIT_TEST_PIDS", str(tmp_path / "pids"))
-    report = grade(
-        carriers_server,
-        "bex",
-        "receive-webhooks",
-        [*DRIVER, "--misbehave", "hang"],
-        only=("webhook-genuine",),
-        task_timeout=1.5,
-    )
-    verdict = report.verdict("webhook-genuine")
+def test_a_webhook_driver_that_never_listens_is_told_so(reports):
+    verdict = reports("never-listens").verdict("webhook-genuine")
     assert verdict.status == "fail"
     assert "nothing listened on 127.0.0.1" in verdict.summary
 
 
-def test_a_webhook_driver_that_ignores_sigterm_is_killed_and_said_to(carriers_server):
-    options = Options(only=("webhook-genuine",), request_timeout=1.0, task_timeout=8.0, stop_grace=0.5)
-    report = conform(carriers_server, "bex", "receive-webhooks", [*DRIVER, "--misbehave", "deaf"], options)
-    verdict = report.verdict("webhook-genuine")
+def test_a_webhook_driver_that_ignores_sigterm_is_killed_and_said_to(reports):
+    verdict = reports("deaf").verdict("webhook-genuine")
     assert verdict.status == "fail"
     assert verdict.summary == "the driver crashed: did not exit within 0.5 s of the kit's SIGTERM: killed"
     assert [sent.startswith("delivery") and "answered 200" in sent for sent in verdict.evidence[:3]] == [True] * 3
 
 
-def test_a_driver_killed_by_a_signal_is_a_crash(carriers_server):
-    report = grade(carriers_server, "border-express", "track", [*DRIVER, "--misbehave", "killed"], only=("baseline",))
-    assert "killed by signal 9 (SIGKILL)" in report.verdict("baseline").summary
+def test_a_driver_killed_by_a_signal_is_a_crash(reports):
+    assert "killed by signal 9 (SIGKILL)" in reports("killed").verdict("baseline").summary
 
 
-def test_a_driver_that_does_nothing_is_told_what_it_missed(carriers_server):
-    report = grade(carriers_server, "parcel2go", "quote", [*DRIVER, "--misbehave", "nothing"])
+def test_a_driver_that_does_nothing_is_told_what_it_missed(reports):
+    report = reports("nothing")
     assert report.verdict("baseline").summary == "the driver exited 0, but no getQuotes request answered success"
     assert (
         "never sent the request the status fault waits for (getQuotes)" in report.verdict("server-error-once").summary
     )
 
 
-def test_a_result_that_is_not_an_object_is_named(carriers_server):
-    report = grade(carriers_server, "bex", "track", [*DRIVER, "--misbehave", "list-result"], only=("baseline",))
-    outcome = report.verdict("baseline").outcome
+def test_a_result_that_is_not_an_object_is_named(reports):
+    outcome = reports("list-result").verdict("baseline").outcome
     assert (
         outcome["kind"] == "succeeded"
         and outcome["result_problem"] == "the result file holds a list, not a JSON object"
     )
 
 
-def test_garbage_output_and_an_unreadable_result_are_contained(carriers_server):
-    report = grade(carriers_server, "bex", "track", [*DRIVER, "--misbehave", "garbage"], only=("baseline",))
-    outcome = report.verdict("baseline").outcome
+def test_garbage_output_and_an_unreadable_result_are_contained(reports):
+    outcome = reports("garbage").verdict("baseline").outcome
     assert outcome["result_problem"].startswith("the result file is not JSON")
     assert len(outcome["stdout"]) <= 4096 + 3 and outcome["stdout"].startswith("...")
 
 
-def test_a_command_that_cannot_start_is_named(carriers_server):
-    report = grade(carriers_server, "bex", "track", Command(["/nonexistent/driver"]), only=("baseline",))
-    assert "could not start '/nonexistent/driver'" in report.verdict("baseline").summary
+def test_a_command_that_cannot_start_is_named(reports):
+    assert "could not start '/nonexistent/driver'" in reports("cannot-start").verdict("baseline").summary
 
 
-@pytest.mark.parametrize(
-    "behaviour, expected",
-    [
-        (lambda run: 1 / 0, "the driver crashed: raised ZeroDivisionError: division by zero"),
-        (lambda run: ["not", "a", "dict"], "a driver returns a dict (its result) or None, not list"),
-        (lambda run: threading.Event().wait(), "timed out"),
-    ],
-    ids=["raises", "returns-a-list", "hangs"],
-)
-def test_a_misbehaving_callable_gets_a_clear_verdict(carriers_server, behaviour, expected):
-    report = grade(carriers_server, "bex", "track", behaviour, only=("baseline",), task_timeout=1)
-    verdict = report.verdict("baseline")
-    assert verdict.status == "fail" and expected in verdict.summary + verdict.outcome["kind"]
+@pytest.mark.parametrize("name", CALLABLES)
+def test_a_misbehaving_callable_gets_a_clear_verdict(reports, name):
+    verdict = reports(name).verdict("baseline")
+    assert verdict.status == "fail" and CALLABLES[name][1] in verdict.summary + verdict.outcome["kind"]
+
+
+def test_a_callable_reports_a_failure_with_task_failed(reports):
+    report = reports("task-failed")
+    assert (
+        report.verdict("baseline").summary
+        == "the driver reported a failure where it should have succeeded: my client refused"
+    )
+    assert report.verdict("business-error").status == "fail"  # it never reached the call the fault waits for
 
 
 def test_a_callable_that_ends_after_it_was_abandoned_ends_quietly(carriers_server, monkeypatch):
@@ -134,25 +162,13 @@ def test_a_callable_that_ends_after_it_was_abandoned_ends_quietly(carriers_serve
         release.wait()
         raise TaskFailed("too late")  # its result file's folder is gone by now
 
-    report = grade(carriers_server, "bex", "track", late, only=("baseline",), task_timeout=0.5)
+    report = conform(carriers_server, "bex", "track", late, options(("baseline",), 0.5))
     assert report.verdict("baseline").outcome["kind"] == "timed out"
     uncaught = []
     monkeypatch.setattr(threading, "excepthook", uncaught.append)
     release.set()
     threads[0].join(10)
     assert not threads[0].is_alive() and uncaught == []
-
-
-def test_a_callable_reports_a_failure_with_task_failed(carriers_server):
-    def refuses(run):
-        raise TaskFailed("my client refused")
-
-    report = grade(carriers_server, "bex", "track", refuses, only=("baseline", "business-error"))
-    assert (
-        report.verdict("baseline").summary
-        == "the driver reported a failure where it should have succeeded: my client refused"
-    )
-    assert report.verdict("business-error").status == "fail"  # it never reached the call the fault waits for
 
 
 def test_webhook_runs_at_once_each_get_a_port_no_outgoing_connection_takes():

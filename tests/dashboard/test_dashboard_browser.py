@@ -26,6 +26,7 @@ from mock_carriers.settings import Settings
 from mock_carriers.webhook_sink import WebhookSink
 
 WAIT = 30  # seconds a page may take to show what it should (a loaded CI machine is slow), never a speed check
+POLL = 0.05  # seconds between two looks at the page while waiting (selenium's own is half a second)
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "qa-s3cret"
 WAYBILL = {
@@ -95,7 +96,9 @@ class Page:
         from selenium.common.exceptions import StaleElementReferenceException
         from selenium.webdriver.support.ui import WebDriverWait
 
-        waiting = WebDriverWait(self.driver, WAIT, ignored_exceptions=[StaleElementReferenceException])
+        waiting = WebDriverWait(
+            self.driver, WAIT, poll_frequency=POLL, ignored_exceptions=[StaleElementReferenceException]
+        )
         return waiting.until(condition, what)
 
     def wait_for(self, css: str, text: str = "") -> str:
@@ -388,7 +391,7 @@ def test_a_page_of_another_origin_cannot_change_the_mock(site, browser):
     page = PageServer((CROSS_SITE % {"mock": json.dumps(site)}).encode())
     try:
         browser.get(page.url)
-        WebDriverWait(browser, WAIT).until(lambda driver: driver.find_element(By.ID, "result").text == "sent")
+        WebDriverWait(browser, WAIT, POLL).until(lambda driver: driver.find_element(By.ID, "result").text == "sent")
     finally:
         page.close()
     assert sandbox.faults.list() == []

@@ -69,7 +69,7 @@ def drive(carriers, drivers):
 
 
 def lost(effect: str) -> dict:
-    """A fault rule's effect, held 10 s for a hang (the driver's own timeout, 1 s, ends it first)."""
+    """A fault rule's effect, held 10 s for a hang (the driver's own timeout, 0.5 s, ends it first)."""
     return {"effect": effect, "max_ms": 10_000} if effect == "hang" else {"effect": effect}
 
 
@@ -166,7 +166,7 @@ def test_bex_ex_under_http_200_is_a_failure(carriers, drive, attempts):
 @pytest.mark.parametrize("effect", ["reset", "hang"])
 def test_parcel2go_pays_once_when_the_answer_is_lost(carriers, drive, attempts, effect):
     carriers.faults.add(carrier="parcel2go", operation="payWithPrePay", **lost(effect), times=1)
-    run = drive("parcel2go", "book", timeouts={"request": 1, "task": 30})
+    run = drive("parcel2go", "book", timeouts={"request": 0.5, "task": 30})
     assert run.returncode == 0, run.stderr
     assert [faults for _, faults in attempts("payWithPrePay")] == [[effect]]  # paid, the answer lost...
     assert statuses(attempts, "getOrder") == [200]  # ...the order looked up, found paid: not paid again
@@ -183,7 +183,7 @@ def test_bex_books_one_waybill_when_the_answer_is_lost(carriers, drive, attempts
 
 def test_a_hanging_read_is_given_up_on_and_retried(carriers, drive, attempts):
     carriers.faults.add(carrier="parcellab", operation="getOrderInfo", **lost("hang"), times=1)
-    run = drive("parcellab", "track", timeouts={"request": 1, "task": 30})
+    run = drive("parcellab", "track", timeouts={"request": 0.5, "task": 30})
     assert run.returncode == 0, run.stderr
     assert [faults for _, faults in attempts("getOrderInfo")] == [["hang"], []]
 
