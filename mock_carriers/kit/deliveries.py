@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
 import socket
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import requests
 
@@ -181,19 +179,6 @@ def choose(events: list[Sealed], specs: list[dict], plan: dict) -> list[Sealed]:
     return chosen
 
 
-def wait_listening(host: str, port: int, alive: Callable[[], bool], deadline: float) -> str | None:
-    """Poll until `host:port` accepts a connection; else why not (the driver ended, or time ran out)."""
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((host, port), timeout=0.25):
-                return None
-        except OSError:
-            if not alive():
-                return f"the driver ended before listening on {host}:{port}"
-            time.sleep(0.02)
-    return f"nothing listened on {host}:{port} in time"
-
-
 def send(sent: Sent, url: str, timeout: float) -> None:
     """POST one delivery, one connection of its own, and record the answer."""
     started = time.monotonic()
@@ -211,57 +196,3 @@ def send(sent: Sent, url: str, timeout: float) -> None:
         except requests.RequestException as exc:
             sent.error = type(exc).__name__
     sent.seconds = time.monotonic() - started
-
-
-_listening: set[int] = set()  # ports handed to runs of this process that have not ended
-_ports_lock = threading.Lock()
-_BELOW_EPHEMERAL = 12_000  # how many ports under the system's ephemeral range a driver's port is drawn from
-
-
-@contextmanager
-def listening_port(host: str) -> Iterator[int]:
-    """A port free on `host` for one driver to listen on, given to no other run of this process
-    until this one ends. Drawn under the system's range of ephemeral ports where this can tell it
-    (Linux): a port from that range can be taken, between this check and the driver's bind, as the
-    local end of any outgoing connection (the kit's own, other drivers')."""
-    with _ports_lock:
-        port = _free_port(host)
-        _listening.add(port)
-    try:
-        yield port
-    finally:
-        with _ports_lock:
-            _listening.discard(port)
-
-
-def _free_port(host: str) -> int:
-    low = _ephemeral_low()
-    if low is not None and low > 1024:
-        candidates = list(range(max(1024, low - _BELOW_EPHEMERAL), low))
-        random.shuffle(candidates)
-        for port in candidates[:200]:
-            if port not in _listening and _bindable(host, port):
-                return port
-    while True:  # elsewhere, or when every port tried is taken: one the system picks
-        with socket.socket() as probe:
-            probe.bind((host, 0))
-            port = probe.getsockname()[1]
-        if port not in _listening:
-            return port
-
-
-def _ephemeral_low() -> int | None:
-    try:
-        with open("/proc/sys/net/ipv4/ip_local_port_range", encoding="ascii") as handle:
-            return int(handle.read().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _bindable(host: str, port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-    return True

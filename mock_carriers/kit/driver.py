@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
+from mock_carriers.kit import ports
+
 RESULT_LIMIT = 1024 * 1024  # bytes of a result file the kit reads
 TAIL = 4096  # bytes of each output stream kept for the report
 STOP_GRACE = 5.0  # seconds a driver has to write its result and exit once asked to stop
@@ -212,7 +214,7 @@ class CommandHandle:
         self._grace = STOP_GRACE
         self.process: subprocess.Popen | None = None
         self.failed_to_start: str | None = None
-        with open(self._out, "wb") as out, open(self._err, "wb") as err:
+        with open(self._out, "wb") as out, open(self._err, "wb") as err, ports.spawning():
             try:
                 self.process = subprocess.Popen(
                     command.argv,

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from mock_carriers.carriers import CARRIERS
 from mock_carriers.client import MockCarriers, Sandbox
-from mock_carriers.kit import deliveries, prepare
+from mock_carriers.kit import deliveries, ports, prepare
 from mock_carriers.kit.catalogue import Catalogue, Check, TaskSpec, load
 from mock_carriers.kit.driver import CRASHED, STOP_GRACE, Driver, Outcome, Run, as_driver, workspace
 from mock_carriers.kit.evidence import Evidence
@@ -143,7 +143,7 @@ def _exercise(
     task_timeout = prepare.scaled(check.setup.get("task_timeout"), options.request_timeout) or options.task_timeout
     plan = spec.webhooks or {}
     secret = hashlib.sha256(f"{options.seed}:{check.id}:{spec.carrier}".encode()).hexdigest()[:40]
-    listening = deliveries.listening_port(options.listen_host) if check.setup.get("deliveries") else nullcontext()
+    listening = ports.listening_port(options.listen_host) if check.setup.get("deliveries") else nullcontext()
     with workspace() as folder, listening as port:
         run = Run(
             carrier=spec.carrier,
@@ -193,7 +193,7 @@ def _drive(
     if not specs:
         return handle.finish(deadline)
     assert run.listen_host is not None and run.listen_port is not None and run.secret is not None
-    problem = deliveries.wait_listening(run.listen_host, run.listen_port, handle.alive, deadline)
+    problem = ports.wait_listening(run.listen_host, run.listen_port, handle.alive, deadline)
     if problem is None:
         events = deliveries.choose(deliveries.harvest(run.carrier, options.seed), specs, plan)
         url = f"http://{run.listen_host}:{run.listen_port}/webhooks/{run.carrier}"

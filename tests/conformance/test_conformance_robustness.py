@@ -5,6 +5,7 @@ The misbehaving drivers are graded together (`conform_all`), each test reading i
 
 from __future__ import annotations
 
+import socket
 import sys
 import threading
 from contextlib import ExitStack
@@ -14,8 +15,8 @@ import pytest
 from support import conform_all
 
 from mock_carriers.kit import Options, TaskFailed, conform
-from mock_carriers.kit.deliveries import listening_port
-from mock_carriers.kit.driver import Command
+from mock_carriers.kit.driver import Command, Run
+from mock_carriers.kit.ports import listening_port
 
 DRIVER = [sys.executable, str(Path(__file__).parents[1] / "conformance_command_driver.py")]
 TWO = ("baseline", "server-error-once")
@@ -176,3 +177,33 @@ def test_webhook_runs_at_once_each_get_a_port_no_outgoing_connection_takes():
     with ExitStack() as held:
         ports = [held.enter_context(listening_port("127.0.0.1")) for _ in range(50)]
         assert len(set(ports)) == 50 and all(1024 <= port < low for port in ports)
+
+
+def test_a_port_handed_out_while_command_drivers_start_is_free_to_bind(tmp_path):
+    """A child forked while a port is probed would hold that port until it execs: drivers started
+    by commands while other runs are handed ports never leave one of those ports taken."""
+    taken: list[OSError] = []
+
+    def start_commands(index: int) -> None:
+        for number in range(12):
+            folder = tmp_path / f"{index}-{number}"
+            folder.mkdir()
+            run = Run("bex", "book", "http://127.0.0.1:9", {}, {}, {}, str(folder / "c.json"), str(folder / "r.json"))
+            Command([sys.executable, "-I", "-S", "-c", "pass"]).start(run).wait(10)
+
+    def listen_on_handed_ports() -> None:
+        for _ in range(150):
+            with listening_port("127.0.0.1") as port, socket.socket() as listener:
+                listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as http.server's
+                try:
+                    listener.bind(("127.0.0.1", port))
+                except OSError as exc:
+                    taken.append(exc)
+
+    threads = [threading.Thread(target=start_commands, args=(index,)) for index in range(3)]
+    threads += [threading.Thread(target=listen_on_handed_ports) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert taken == []
