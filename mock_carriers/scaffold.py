@@ -33,8 +33,8 @@ class Framework:
 
     imports: str
     dialect: str
-    violation_fields: str
     route_table: str
+    route_imports: str  # what route_table needs imported in api.py, each line ending in a newline
     routes_doc: str
     rule: str  # the one route, in RouteTable syntax
     cors: dict = field(default_factory=dict)  # CorsPolicy keyword arguments
@@ -45,12 +45,11 @@ class Framework:
 
 FRAMEWORKS = {
     "aspnet": Framework(
-        imports="from mock_carriers.core.aspnet import model_validation\n"
-        "from mock_carriers.core.aspnet.dialects import ProblemDetails\n"
+        imports="from mock_carriers.core.aspnet.dialects import ProblemDetails\n"
         "from mock_carriers.core.cors import CorsPolicy",
         dialect="ProblemDetails()",
-        violation_fields="model_validation.field_errors()",
         route_table="RouteTable(case_insensitive=True)",
+        route_imports="",
         routes_doc="ASP.NET Core: paths match in any case, a trailing slash is tolerated.",
         rule="/api/shipments/<number>",
         cors={"preflight_status": 204},
@@ -66,11 +65,10 @@ FRAMEWORKS = {
     ),
     "drf": Framework(
         imports="from mock_carriers.core.cors import CorsPolicy\n"
-        "from mock_carriers.core.drf import serializers\n"
         "from mock_carriers.core.drf.dialects import RestFramework",
         dialect='RestFramework("Token")',
-        violation_fields="serializers.field_errors",
-        route_table='RouteTable(case_insensitive=False, trailing_slash="append", dispatch="path")',
+        route_table="router()",
+        route_imports="from mock_carriers.core.drf.routers import router\n",
         routes_doc="Django REST Framework: exact case, a trailing slash on every path (APPEND_SLASH redirects).",
         rule="/api/shipments/<number>/",
         cors={"max_age": 86400},
@@ -143,8 +141,8 @@ def _files(name: str, package: str, framework: Framework) -> dict[Path, str]:
         "class_name": "".join(part.capitalize() for part in name.split("-")),
         "framework_imports": framework.imports,
         "dialect": framework.dialect,
-        "violation_fields": framework.violation_fields,
         "route_table": framework.route_table,
+        "route_imports": framework.route_imports,
         "routes_doc": framework.routes_doc,
         "rule": framework.rule,
         "path": re.sub(r"<(\w+)>", r"{\1}", framework.rule),
@@ -179,8 +177,6 @@ def _indent(text: str, spaces: int) -> str:
 INIT = '''
 """{{title}}: made by `mock-carriers scaffold carrier`; docs/adding-a-carrier.md says what to fill in."""
 
-from pathlib import Path
-
 from mock_carriers.carriers.base import Carrier, described
 from mock_carriers.carriers.{{package}}.api import build_routes
 from mock_carriers.carriers.{{package}}.model import {{class_name}}Model
@@ -196,10 +192,8 @@ CARRIER = Carrier(
     name="{{carrier}}",
     routes=build_routes(),
     dialect={{dialect}},
-    violation_fields={{violation_fields}},
     model_factory={{class_name}}Model,
     describe=describe,
-    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     cors={{cors}},  # what the real API answers browsers is a guess until a source says
 )
 '''
@@ -215,7 +209,7 @@ from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.{{package}}.model import {{class_name}}Model
-from mock_carriers.core.errors import json_response
+{{route_imports}}from mock_carriers.core.errors import json_response
 from mock_carriers.core.routing import RouteTable
 
 

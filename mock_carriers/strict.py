@@ -69,7 +69,7 @@ def refusal(
     operation; None lets the carrier answer."""
     if any(violation.rule == "size" for violation in violations):
         return PayloadTooLarge(f"request body larger than {MAX_CHECKED_BODY} bytes")
-    error = Invalid(carrier.violation_fields(violations))
+    error = Invalid(dialect.field_errors(violations))
     if any(violation.rule == "depth" for violation in violations):
         return error
     rendered = dialect.render(error, "")

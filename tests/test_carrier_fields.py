@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mock_carriers import carriers
 from mock_carriers.carriers import CARRIERS
 from mock_carriers.carriers.base import Carrier
 from mock_carriers.core.routing import RouteTable
@@ -23,7 +24,7 @@ GOOD = CARRIERS.load("border-express")
         ("dialect", "ProblemDetails", TypeError, "field 'dialect' must be an ErrorDialect, not str"),
         ("model_factory", None, TypeError, "field 'model_factory' must be callable"),
         ("describe", {}, TypeError, "field 'describe' must be callable"),
-        ("fixture_schema_path", "fixture_schema.yaml", TypeError, "field 'fixture_schema_path' must be a Path"),
+        ("fixture_schema_path", "fixture_schema.yaml", TypeError, "field 'fixture_schema_path' must be None or a Path"),
         ("fixture_schema_path", Path("/nowhere/fixture_schema.yaml"), ValueError, "no file at /nowhere"),
         ("token_lifetime", "3600", TypeError, "field 'token_lifetime' must be None or seconds, not str"),
         ("token_lifetime", True, TypeError, "field 'token_lifetime'"),
@@ -34,7 +35,6 @@ GOOD = CARRIERS.load("border-express")
         ("fixed_tokens", "token", TypeError, "field 'fixed_tokens' must be None or callable"),
         ("business_error", None, TypeError, "field 'business_error' must be callable"),
         ("retry_after_format", "minutes", ValueError, "field 'retry_after_format' must be one of seconds, http-date"),
-        ("violation_fields", None, TypeError, "field 'violation_fields' must be callable"),
         ("cors", {"max_age": 60}, TypeError, "field 'cors' must be None or a CorsPolicy"),
     ],
 )
@@ -47,13 +47,24 @@ def test_a_wrong_field_is_refused_naming_the_carrier_and_the_field(field, value,
 
 
 def test_a_missing_required_field_is_refused_by_name():
-    with pytest.raises(TypeError, match="fixture_schema_path"):
-        Carrier(
-            name="x", routes=GOOD.routes, dialect=GOOD.dialect, model_factory=GOOD.model_factory, describe=GOOD.describe
-        )
+    with pytest.raises(TypeError, match="describe"):
+        Carrier(name="x", routes=GOOD.routes, dialect=GOOD.dialect, model_factory=GOOD.model_factory)
 
 
 def test_every_shipped_carrier_passes_its_checks():
     for name in CARRIERS.names:
         carrier = CARRIERS.load(name)
         assert replace(carrier) == carrier
+
+
+def test_the_fixture_schema_is_the_packages_own_unless_named():
+    for name in CARRIERS.names:
+        package = CARRIERS.entry(name).package
+        assert (
+            CARRIERS.load(name).fixture_schema_path == Path(carriers.__file__).parent / package / "fixture_schema.yaml"
+        )
+    unloaded = replace(GOOD, fixture_schema_path=None)
+    with pytest.raises(
+        ValueError, match=r"^Carrier 'border-express': field 'fixture_schema_path': no file at /nowhere/"
+    ):
+        unloaded.in_package(Path("/nowhere"))

@@ -16,7 +16,6 @@ from typing import Any, Callable, Mapping
 from flask import Request
 
 from mock_carriers.core.clock import VirtualClock
-from mock_carriers.core.contracts import Violation, nested_fields
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import Credentials, authorization
 from mock_carriers.core.errors import BadRequest, CarrierError, ErrorDialect
@@ -36,8 +35,8 @@ class Carrier:
     """One carrier's configuration of core, checked when its package is imported.
 
     Required: `name` (matches CARRIER_NAME, as in its registry entry and file names), `routes` (a
-    non-empty RouteTable), `dialect` (an ErrorDialect), `model_factory` and `describe` (callables),
-    `fixture_schema_path` (an existing file). Every other field is optional, with the default shown.
+    non-empty RouteTable), `dialect` (an ErrorDialect), `model_factory` and `describe` (callables).
+    Every other field is optional, with the default shown.
     A missing field is Python's TypeError; a wrong one is a TypeError or ValueError naming the
     carrier and the field, so a new carrier fails at import rather than on its first request.
     """
@@ -48,7 +47,8 @@ class Carrier:
     # (fixtures, namespace) -> the carrier's state; (fixtures, namespace, webhooks) if it sends webhooks
     model_factory: Callable[..., Any]
     describe: Callable[[Any], dict]  # fixtures -> {"credentials": ..., "references": ...}
-    fixture_schema_path: Path
+    # its fixtures' JSON Schema; None: the `fixture_schema.yaml` of its package, set as the registry loads it
+    fixture_schema_path: Path | None = None
     token_lifetime: float | None = None  # seconds; None: tokens live until expired or revoked
     webhook_events: tuple[str, ...] = ()  # the event types it sends; empty: it sends no webhooks
     webhook_envelope: CarrierEnvelope = JsonEnvelope()  # how each delivery is wrapped, signed and encoded
@@ -59,7 +59,6 @@ class Carrier:
     fixed_tokens: Callable[[Any], list[tuple[str, str]]] | None = None
     business_error: Callable[[str | None], CarrierError] = BadRequest  # its typical refusal (the carrier_error fault)
     retry_after_format: str = "seconds"  # how its 429s write Retry-After: "seconds" or "http-date"
-    violation_fields: Callable[[list[Violation]], dict] = nested_fields()  # how it names invalid fields
     cors: CorsPolicy | None = None  # how it answers browsers from other origins; None: it does not
     # the tokens a request presents, where its clients send them (token faults and quotas act on them)
     credentials: Credentials = authorization("Bearer", "Token")
@@ -74,15 +73,13 @@ class Carrier:
         if not any(True for _ in self.routes):
             raise ValueError(f"Carrier {self.name!r}: field 'routes' has no routes")
         self._expect("dialect", isinstance(self.dialect, ErrorDialect), "an ErrorDialect")
-        for name in ("model_factory", "describe", "business_error", "violation_fields"):
+        for name in ("model_factory", "describe", "business_error"):
             self._expect(name, callable(getattr(self, name)), "callable")
         for name in ("check_fixtures", "fixed_tokens"):
             self._expect(name, getattr(self, name) is None or callable(getattr(self, name)), "None or callable")
-        self._expect("fixture_schema_path", isinstance(self.fixture_schema_path, Path), "a Path")
-        if not self.fixture_schema_path.is_file():
-            raise ValueError(
-                f"Carrier {self.name!r}: field 'fixture_schema_path': no file at {self.fixture_schema_path}"
-            )
+        if self.fixture_schema_path is not None:
+            self._expect("fixture_schema_path", isinstance(self.fixture_schema_path, Path), "None or a Path")
+            self._expect_file("fixture_schema_path")
         lifetime = self.token_lifetime
         self._expect(
             "token_lifetime",
@@ -102,6 +99,17 @@ class Carrier:
                 f"{', '.join(RETRY_AFTER_FORMATS)}, not {self.retry_after_format!r}"
             )
         self._expect("cors", self.cors is None or isinstance(self.cors, CorsPolicy), "None or a CorsPolicy")
+
+    def in_package(self, folder: Path) -> Carrier:
+        """Itself, with what it leaves to its package's files found in `folder` (checked)."""
+        if self.fixture_schema_path is None:
+            self.fixture_schema_path = folder / "fixture_schema.yaml"
+            self._expect_file("fixture_schema_path")
+        return self
+
+    def _expect_file(self, field_name: str) -> None:
+        if not getattr(self, field_name).is_file():
+            raise ValueError(f"Carrier {self.name!r}: field {field_name!r}: no file at {getattr(self, field_name)}")
 
     def _expect(self, field_name: str, ok: bool, what: str) -> None:
         if not ok:
@@ -197,5 +205,6 @@ class CarrierRegistry:
         carrier = self._loaded.get(name)
         if carrier is None:
             module = importlib.import_module(f"mock_carriers.carriers.{self.entry(name).package}")
-            carrier = self._loaded.setdefault(name, module.CARRIER)
+            assert module.__file__, f"{module.__name__} has an __init__.py, which declares its CARRIER"
+            carrier = self._loaded.setdefault(name, module.CARRIER.in_package(Path(module.__file__).parent))
         return carrier

@@ -8,12 +8,15 @@ live in `core/aspnet/dialects.py` and `core/drf/dialects.py`, on the `ErrorDiale
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from werkzeug.wrappers import Response
 
 from mock_carriers.core import compact_json
 from mock_carriers.core.limits import MAX_ECHO, clip
+
+if TYPE_CHECKING:
+    from mock_carriers.core.contracts.violations import Violation
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -216,6 +219,13 @@ class ErrorDialect:
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
         raise NotImplementedError
+
+    def field_errors(self, violations: list[Violation]) -> dict[str, Any]:
+        """The fields of a request its contract refuses, keyed and worded as this framework names
+        invalid fields (strict mode's `Invalid`): by default nested as the JSON is."""
+        from mock_carriers.core.contracts.fields import nested_fields  # deferred: contracts load late
+
+        return nested_fields()(violations)
 
 
 class AdminDialect(ErrorDialect):

@@ -64,7 +64,7 @@ class FixtureSpec(Protocol):
     """What fixture checking needs of a carrier."""
 
     name: str
-    fixture_schema_path: Path
+    fixture_schema_path: Path | None  # None until the carrier registry has loaded it
     check_fixtures: CrossCheck | None
 
 
@@ -75,6 +75,8 @@ def validate(data: Any, carrier: FixtureSpec, source: Path | None = None) -> Non
 
     from mock_carriers.core import schema_words
 
+    if carrier.fixture_schema_path is None:
+        raise ValueError(f"carrier {carrier.name!r} names no fixture schema: load it through the carrier registry")
     validator = jsonschema.Draft202012Validator(
         load_frozen(carrier.fixture_schema_path), format_checker=_format_checker(), registry=_shared_schemas()
     )

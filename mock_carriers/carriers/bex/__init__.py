@@ -1,13 +1,10 @@
 """BEX (South Africa): carriers.md section 3."""
 
-from pathlib import Path
-
 from mock_carriers.carriers.base import Carrier, described, first
 from mock_carriers.carriers.bex.api import build_routes
 from mock_carriers.carriers.bex.inputs import credentials
 from mock_carriers.carriers.bex.model import BexError, BexModel, check_fixtures
 from mock_carriers.carriers.bex.webhooks import ACTIONS, RETRY_POLICY, BexEnvelope
-from mock_carriers.core.aspnet import model_validation
 from mock_carriers.core.aspnet.dialects import ExField
 from mock_carriers.core.cors import CorsPolicy
 
@@ -23,11 +20,9 @@ def describe(fixtures) -> dict:
 CARRIER: Carrier = Carrier(
     name="bex",
     routes=build_routes(),
-    violation_fields=model_validation.field_errors(),
     dialect=ExField(),
     model_factory=BexModel,
     describe=describe,
-    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=None,  # "The token will not expire so once generated can be persisted"
     cors=CorsPolicy(),  # its docs call it from jQuery cross-domain (Web API's CORS: 200); what it allows is a guess
     webhook_events=ACTIONS,

@@ -1,11 +1,8 @@
 """Border Express (Australia): facts and sources in docs/carriers/border-express.md."""
 
-from pathlib import Path
-
 from mock_carriers.carriers.base import Carrier, described, first
 from mock_carriers.carriers.border_express.api import TOKEN_LIFETIME, build_routes
 from mock_carriers.carriers.border_express.model import BorderExpressModel
-from mock_carriers.core.aspnet import model_validation
 from mock_carriers.core.aspnet.dialects import ProblemDetails
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
@@ -20,11 +17,9 @@ def describe(fixtures) -> dict:
 CARRIER = Carrier(
     name="border-express",
     routes=build_routes(),
-    violation_fields=model_validation.field_errors(),
     dialect=ProblemDetails(),
     model_factory=BorderExpressModel,
     describe=describe,
-    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=TOKEN_LIFETIME,
     cors=CorsPolicy(preflight_status=204),  # ASP.NET Core's CORS middleware; what it allows is a guess
     credentials=authorization("Bearer"),

@@ -1,14 +1,11 @@
 """Borderless360: carriers.md section 2."""
 
-from pathlib import Path
-
 from mock_carriers.carriers.base import Carrier, described, first, tokens_of
 from mock_carriers.carriers.borderless360.api import build_routes
 from mock_carriers.carriers.borderless360.model import Borderless360Model, check_fixtures
 from mock_carriers.carriers.borderless360.webhooks import EVENTS
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
-from mock_carriers.core.drf import serializers
 from mock_carriers.core.drf.dialects import RestFramework
 from mock_carriers.core.errors import Invalid
 
@@ -22,11 +19,9 @@ def describe(fixtures) -> dict:
 CARRIER: Carrier = Carrier(
     name="borderless360",
     routes=build_routes(),
-    violation_fields=serializers.field_errors,
     dialect=RestFramework("Token"),
     model_factory=Borderless360Model,
     describe=describe,
-    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     cors=CorsPolicy(max_age=86400),  # django-cors-headers; that it answers CORS at all is a guess
     webhook_events=EVENTS,
     check_fixtures=check_fixtures,

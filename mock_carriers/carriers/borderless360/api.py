@@ -14,6 +14,7 @@ from mock_carriers.carriers.borderless360 import inputs, outputs
 from mock_carriers.carriers.borderless360.model import Borderless360Model
 from mock_carriers.core.drf.pagination import LimitOffset
 from mock_carriers.core.drf.parsers import Form, html_input, parse_body
+from mock_carriers.core.drf.routers import router
 from mock_carriers.core.drf.serializers import Nested, parse_datetime, validate
 from mock_carriers.core.drf.token_auth import keyword_token
 from mock_carriers.core.drf.views import DrfViews, query_params
@@ -307,14 +308,7 @@ def list_stock_transactions(ctx: RequestContext) -> Response:
 
 
 def build_routes() -> RouteTable:
-    """DRF routers: exact case, a trailing slash on every path (Django's APPEND_SLASH redirects)."""
-    # JSON only: `format=api` is a 404
-    routes = RouteTable(
-        case_insensitive=False,
-        trailing_slash="append",
-        dispatch="path",
-        options=DrfViews(_client, prefix=API, renders=("application/json",)),
-    )
+    routes = router(DrfViews(_client, prefix=API, renders=("application/json",)))  # JSON only: `format=api` is a 404
     routes.add(["GET"], f"{API}/orders/", list_orders, "listOrders")
     routes.add(["POST"], f"{API}/orders/", create_order, "createOrder")
     routes.add(["GET"], f"{API}/orders/orders_serial_numbers/", search_serial_numbers, "searchSerialNumbers")

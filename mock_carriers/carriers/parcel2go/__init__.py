@@ -1,14 +1,11 @@
 """Parcel2Go (UK): carriers.md section 4."""
 
-from pathlib import Path
-
 from mock_carriers.carriers.base import Carrier, described, first
 from mock_carriers.carriers.parcel2go.api import build_routes
 from mock_carriers.carriers.parcel2go.auth import TOKEN_LIFETIME
 from mock_carriers.carriers.parcel2go.model import Parcel2GoModel, check_fixtures
 from mock_carriers.carriers.parcel2go.outputs import business_error
 from mock_carriers.carriers.parcel2go.webhooks import RETRY_POLICY, TYPES, Parcel2GoEnvelope
-from mock_carriers.core.aspnet import model_validation
 from mock_carriers.core.aspnet.dialects import WebApi
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
@@ -24,11 +21,9 @@ def describe(fixtures) -> dict:
 CARRIER: Carrier = Carrier(
     name="parcel2go",
     routes=build_routes(),
-    violation_fields=model_validation.field_errors("request."),
-    dialect=WebApi(bearer_middleware=True),
+    dialect=WebApi(bearer_middleware=True, body_parameter="request"),
     model_factory=Parcel2GoModel,
     describe=describe,
-    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     token_lifetime=TOKEN_LIFETIME,
     cors=CorsPolicy(),  # its own demo is a browser app (Web API's CORS: 200); what it allows is a guess
     webhook_events=TYPES,

@@ -1,7 +1,6 @@
 """parcelLab order status: carriers.md section 5."""
 
 import base64
-from pathlib import Path
 
 from mock_carriers.carriers.base import Carrier, described, first, tokens_of
 from mock_carriers.carriers.parcellab.api import build_routes
@@ -9,7 +8,6 @@ from mock_carriers.carriers.parcellab.model import ParcelLabModel, check_fixture
 from mock_carriers.carriers.parcellab.webhooks import EVENTS
 from mock_carriers.core.cors import CorsPolicy
 from mock_carriers.core.credentials import authorization
-from mock_carriers.core.drf import serializers
 from mock_carriers.core.drf.dialects import StandardizedErrors
 from mock_carriers.core.errors import Invalid
 
@@ -30,11 +28,9 @@ def describe(fixtures) -> dict:
 CARRIER: Carrier = Carrier(
     name="parcellab",
     routes=build_routes(),
-    violation_fields=serializers.field_errors,
     dialect=StandardizedErrors(auth_keyword="Parcellab-API-Token"),  # the first authentication's keyword: a guess
     model_factory=ParcelLabModel,
     describe=describe,
-    fixture_schema_path=Path(__file__).resolve().parent / "fixture_schema.yaml",
     cors=CorsPolicy(max_age=86400),  # django-cors-headers; that it answers CORS at all is a guess
     webhook_events=EVENTS,
     check_fixtures=check_fixtures,

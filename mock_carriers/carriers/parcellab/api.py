@@ -9,6 +9,7 @@ from mock_carriers.carriers.base import RequestContext
 from mock_carriers.carriers.parcellab import inputs, outputs
 from mock_carriers.carriers.parcellab.model import ParcelLabModel
 from mock_carriers.core.drf.dialects import StandardizedErrors
+from mock_carriers.core.drf.routers import router
 from mock_carriers.core.drf.views import DrfViews, query_params
 from mock_carriers.core.errors import TooManyRequests, json_response
 from mock_carriers.core.routing import RouteTable
@@ -65,13 +66,8 @@ WIDGET = "/v4/track/orders/info-widget/"
 
 
 def build_routes() -> RouteTable:
-    routes = RouteTable(
-        case_insensitive=False,
-        trailing_slash="append",
-        dispatch="path",
-        options=DrfViews(
-            _authenticate, prefix="/v4/", renders=("application/json",), renders_by_rule={WIDGET: ("image/png",)}
-        ),
+    routes = router(
+        DrfViews(_authenticate, prefix="/v4/", renders=("application/json",), renders_by_rule={WIDGET: ("image/png",)})
     )
     routes.add(["GET"], "/v4/track/orders/info/", order_info, "getOrderInfo")
     routes.add(["GET"], WIDGET, order_widget, "getOrderInfoWidget")

@@ -9,6 +9,8 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from mock_carriers.core.aspnet import model_validation
+from mock_carriers.core.contracts.violations import Violation
 from mock_carriers.core.errors import (
     CarrierError,
     ErrorDialect,
@@ -50,7 +52,18 @@ def bearer_challenge(error: Unauthorized | Forbidden) -> Response:
     return empty_response(401, {"WWW-Authenticate": challenge})
 
 
-class ProblemDetails(ErrorDialect):
+class AspNetDialect(ErrorDialect):
+    """An ASP.NET error shape; invalid fields are ModelState keys in model binding's words, prefixed
+    (Web API 2) by the name of the action parameter the body binds to."""
+
+    body_parameter = ""
+
+    def field_errors(self, violations: list[Violation]) -> dict[str, Any]:
+        prefix = f"{self.body_parameter}." if self.body_parameter else ""
+        return model_validation.field_errors(prefix)(violations)
+
+
+class ProblemDetails(AspNetDialect):
     """ASP.NET Core: RFC 7807 bodies from controllers, empty bodies from the framework itself.
 
     401 is the bearer challenge; an unmatched route or a wrong method is an empty 404/405, as
@@ -74,15 +87,17 @@ class ProblemDetails(ErrorDialect):
         return json_response(body, status, content_type=PROBLEM_TYPE)
 
 
-class WebApi(ErrorDialect):
-    """ASP.NET Web API 2: `{"Message": ...}` bodies, `ModelState` for invalid input.
+class WebApi(AspNetDialect):
+    """ASP.NET Web API 2: `{"Message": ...}` bodies, `ModelState` for invalid input (its body's
+    fields under `body_parameter`, the action's parameter name).
 
     With `bearer_middleware`, 401 and 403 come from the OAuth middleware in front of Web API
     (IdentityServer's token validation) as empty bearer challenges instead.
     """
 
-    def __init__(self, bearer_middleware: bool = False) -> None:
+    def __init__(self, bearer_middleware: bool = False, body_parameter: str = "") -> None:
         self._bearer_middleware = bearer_middleware
+        self.body_parameter = body_parameter
 
     def render_error(self, error: CarrierError, trace_id: str) -> Response:
         if self._bearer_middleware and isinstance(error, (Unauthorized, Forbidden)):
@@ -105,7 +120,7 @@ class WebApi(ErrorDialect):
         return json_response(body, error.status)
 
 
-class ExField(ErrorDialect):
+class ExField(AspNetDialect):
     """HTTP 200 with `{"id": 0, "ex": "<reason>"}` for every request that reaches a route;
     only transport-level failures (no such route, a crash) get a real status, in Web API's shape."""
 

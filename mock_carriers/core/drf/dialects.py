@@ -8,6 +8,8 @@ from typing import Any, Mapping
 
 from werkzeug.wrappers import Response
 
+from mock_carriers.core.contracts.violations import Violation
+from mock_carriers.core.drf import serializers
 from mock_carriers.core.errors import (
     CarrierError,
     ErrorDialect,
@@ -26,7 +28,14 @@ from mock_carriers.core.errors import (
 DRF_JSON = "application/json"  # DRF's JSONRenderer has no charset
 
 
-class RestFramework(ErrorDialect):
+class DrfDialect(ErrorDialect):
+    """A DRF error shape; invalid fields nest as a serializer's errors do, in DRF's words."""
+
+    def field_errors(self, violations: list[Violation]) -> dict[str, Any]:
+        return serializers.field_errors(violations)
+
+
+class RestFramework(DrfDialect):
     """Django REST Framework: `{"detail": ...}`, a serializer's field errors as they are, and a
     `WWW-Authenticate: <keyword>` challenge on 401. Django's own HTML pages (an unknown URL, a
     crash) are given DRF's JSON instead: a client parses both the same way. JSON as DRF's
@@ -65,7 +74,7 @@ def throttled_detail(wait: int) -> str:
     return f"Request was throttled. Expected available in {wait} second{'' if wait == 1 else 's'}."
 
 
-class StandardizedErrors(ErrorDialect):
+class StandardizedErrors(DrfDialect):
     """DRF with standardized errors (drf-standardized-errors style): `{"type": "client_error",
     "errors": [{"code", "detail", "attr"}]}`, one entry per field message (`attr` the field, nested
     fields joined by dots, None for the request as a whole) with code `validation_error`;
