@@ -141,6 +141,7 @@ def _exercise(
         sandbox.faults.add(**rule)
     watermark = prepare.last_entry(sandbox)
     task_timeout = prepare.scaled(check.setup.get("task_timeout"), options.request_timeout) or options.task_timeout
+    notes["task_timeout"] = task_timeout
     plan = spec.webhooks or {}
     secret = hashlib.sha256(f"{options.seed}:{check.id}:{spec.carrier}".encode()).hexdigest()[:40]
     listening = ports.listening_port(options.listen_host) if check.setup.get("deliveries") else nullcontext()

@@ -46,7 +46,8 @@ def _unusable_outcome(ev: Evidence, wanted: tuple[str, ...]) -> Finding | None:
     if kind in wanted:
         return None
     if kind == TIMED_OUT:
-        return _fail(ev, f"the driver was still running after {ev.outcome.seconds:.1f} s and was killed")
+        limit = ev.notes["task_timeout"]  # the time it took to stop it is on the driver's line
+        return _fail(ev, f"the driver was still running at its {limit:.1f} s time limit and was killed")
     if kind not in (SUCCEEDED, REPORTED):
         return _fail(ev, f"the driver crashed: {ev.outcome.detail}")
     if kind == SUCCEEDED:
