@@ -92,7 +92,10 @@ def test_a_crashing_driver_fails_every_check_showing_its_traceback(reports):
 
 def test_a_hanging_driver_and_its_children_are_killed_at_the_time_limit(reports, pids):
     verdict = reports("hang").verdict("baseline")
-    assert verdict.status == "fail" and verdict.summary == "the driver was still running at its 3.0 s time limit and was killed"
+    assert (
+        verdict.status == "fail"
+        and verdict.summary == "the driver was still running at its 3.0 s time limit and was killed"
+    )
     assert verdict.outcome["kind"] == "timed out"
     assert all(gone(int(pid)) for pid in (pids / "hang").read_text().split())
 
