@@ -102,7 +102,10 @@ class BexModel:
     def account(self, username: str, account: str) -> str:
         """The account a call transacts for: the one named, which the user must hold, else the user's
         first (the token's default account)."""
-        accounts = self.user(username)["accounts"]
+        user = self.user(username)
+        if user is None:  # a token outlives its user only if the fixtures changed under it
+            raise BexError("Account number is not registered for transactions with this token.")
+        accounts = user["accounts"]
         if not account:
             return accounts[0]
         if account not in accounts:

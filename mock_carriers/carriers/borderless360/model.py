@@ -157,10 +157,10 @@ class Borderless360Model:
             if state == "shipping":
                 order.shipped_at = at
                 order.tracking_number = order.tracking_number or self._tracking_number(option)
-                if not history:
+                if not history and order.three_pl is not None:  # stock is kept at a 3PL's warehouse
                     for item in order.items:
                         self.stock.move(order.three_pl, item["product"], -item["quantity"], "order", order.id, at)
-            if state == "received" and not history:
+            if state == "received" and not history and order.three_pl is not None:
                 for item in order.items:
                     self.stock.move(
                         order.three_pl,
@@ -307,7 +307,7 @@ class Borderless360Model:
         return items, three_pl, data.get("courier_reference") if in_store else None
 
     def _new_related(self, data: dict) -> dict:
-        ids = {"fulfilment": next(self._related_ids), "customs": next(self._related_ids)}
+        ids: dict[str, int | None] = {"fulfilment": next(self._related_ids), "customs": next(self._related_ids)}
         for name in ("destination_address", "source_address"):
             ids[name] = next(self._related_ids) if data.get(name) else None
         return ids
@@ -340,6 +340,8 @@ class Borderless360Model:
         now = self.now()
         option_name = "Returns"
         warehouse = self.warehouse_address(original.three_pl)
+        if warehouse is None:  # nowhere to send it back to
+            raise Invalid({"non_field_errors": ["A return is not available for this order."]})
         returned = Order(
             next(self._ids),
             client,
@@ -423,6 +425,7 @@ class Borderless360Model:
         items = []
         for item in data["order_items"]:
             product = self.stock.by_sku(data["client"], item["sku"])
+            assert product is not None, "the fixtures' order items name their client's products (checked at load)"
             items.append(
                 {
                     "id": next(self._item_ids),

@@ -291,10 +291,13 @@ class Parcel2GoModel:
         service = self.service(item["Service"])
         upsells = tuple(dict.fromkeys(u["Type"] for u in item["Upsells"] or []))
         carriage = None
-        if service is not None and origin is not None and origin["zone"] == "domestic" and None not in destinations:
-            prices = [self.route_price(service, [p], d) for p, d in zip(item["Parcels"], destinations)]
-            carriage = None if None in prices else pricing.total(prices)
-        if carriage is None:
+        places = [d for d in destinations if d is not None]  # each parcel's, if every one is known
+        domestic = origin is not None and origin["zone"] == "domestic"
+        if service is not None and domestic and len(places) == len(destinations):
+            prices = [self.route_price(service, [p], d) for p, d in zip(item["Parcels"], places)]
+            charges = [price for price in prices if price is not None]
+            carriage = pricing.total(charges) if len(charges) == len(prices) else None
+        if carriage is None or service is None:  # no carriage without a service
             errors.append(("Service", NO_PRICE))
         else:
             errors += [
@@ -540,6 +543,7 @@ class Parcel2GoModel:
             destination = self.country(
                 parcels[0].delivery_address["CountryIsoCode"], parcels[0].delivery_address.get("Subdivision")
             )
+            assert destination is not None, "the fixtures' addresses are checked at load"
             charge = self.route_price(service, [p.dimensions() for p in parcels], destination) or pricing.NOTHING
             line = OrderLine(
                 int(line_id),

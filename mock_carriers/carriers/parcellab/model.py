@@ -83,7 +83,7 @@ class ParcelLabModel:
             return None
         value, account = credentials
         state, token = tokens.check(value)
-        if state is not TokenState.VALID or (account is not None and token.client_id != account):
+        if token is None or state is not TokenState.VALID or (account is not None and token.client_id != account):
             raise Unauthorized("invalid")
         return token.client_id
 
@@ -128,14 +128,14 @@ class ParcelLabModel:
             (order, tracking)
             for order in self.orders
             if order.order_date <= now
-            for tracking in order.trackings_at(now) or [None]
+            for tracking in order.trackings_at(now) or (None,)
             if self._matches(key, params, order, tracking, now)
         ]
         if not matches:
             raise NotFound("No order found for the given parameters.")
         order = max((o for o, _ in matches), key=lambda o: o.order_date)  # several orders: the latest
         named = (
-            [t for o, t in matches if o is order]
+            [t for o, t in matches if o is order and t is not None]
             if key in ("tracking_number", "external_reference", "tracking_id")
             else []
         )
