@@ -7,9 +7,8 @@ from __future__ import annotations
 import os
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable, Hashable
+from typing import Callable
 from urllib.parse import urlsplit
 
 import pytest
@@ -169,23 +168,6 @@ def wait_for(condition: Callable[[], object], timeout: float = 10.0, what: str =
         if time.monotonic() > give_up:
             pytest.fail(f"{what} never held")
         time.sleep(0.01)
-
-
-def conform_all(server: MockCarriers, jobs: dict[Hashable, tuple], at_once: int) -> dict[Hashable, Future]:
-    """The conformance kit's `conform(server, carrier, task, driver, options)` for every job (key ->
-    those four), `at_once` jobs at a time: a check mostly waits (a backoff, a Retry-After, a request
-    timeout), so jobs graded together take little longer than the slowest of them. Answers key ->
-    Future once all are done (a job that raised raises in the test that reads its report). Give each
-    job Options of its own: their run_id names the namespaces. The webhook events the jobs need are
-    played first, as one `conform` would: playing them takes a few hundred milliseconds of this
-    process's CPU, which would hold up the requests of the checks running meanwhile."""
-    from mock_carriers.kit import conform, deliveries
-
-    for carrier, task, _, options in jobs.values():
-        if task == "receive-webhooks":
-            deliveries.harvest(carrier, options.seed)
-    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="conform-all") as pool:
-        return {key: pool.submit(conform, server, *job) for key, job in jobs.items()}
 
 
 def open_sockets() -> int:

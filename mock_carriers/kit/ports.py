@@ -60,9 +60,8 @@ def wait_listening(host: str, port: int, alive: Callable[[], bool], deadline: fl
 def _free_port(host: str) -> int:
     low = _ephemeral_low()
     if low is not None and low > 1024:
-        candidates = list(range(max(1024, low - _BELOW_EPHEMERAL), low))
-        random.shuffle(candidates)
-        for port in candidates[:200]:
+        candidates = range(max(1024, low - _BELOW_EPHEMERAL), low)
+        for port in random.sample(candidates, min(200, len(candidates))):  # not a shuffle of them all: 200 draws
             if port not in _listening and _bindable(host, port):
                 return port
     while True:  # elsewhere, or when every port tried is taken: one the system picks

@@ -77,18 +77,26 @@ def resolver(spec: TaskSpec, sandbox: Sandbox, seed: int, check_id: str):
     return resolve
 
 
-def _call(sandbox: Sandbox, spec: TaskSpec, request: dict, resolve, params: dict | None = None) -> requests.Response:
+def _session() -> requests.Session:
+    """A session for the kit's own requests to the carrier: kept alive across them (the rate limit
+    is used up with a hundred), straight to the mock whatever proxy the shell names."""
+    session = requests.Session()
+    session.trust_env = False
+    return session
+
+
+def _call(
+    session: requests.Session, sandbox: Sandbox, spec: TaskSpec, request: dict, resolve, params: dict | None = None
+) -> requests.Response:
     """One request of the kit's own to the carrier, with the driver's credential."""
     credentials = sandbox.credentials(spec.carrier)
     headers = {name: value.format(**credentials) for name, value in request["headers"].items()}
-    with requests.Session() as session:
-        session.trust_env = False  # straight to the mock, whatever proxy the shell names
-        return session.get(
-            sandbox.url(spec.carrier) + request["path"],
-            params={**resolve(request.get("query", {})), **(params or {})},
-            headers=headers,
-            timeout=10,
-        )
+    return session.get(
+        sandbox.url(spec.carrier) + request["path"],
+        params={**resolve(request.get("query", {})), **(params or {})},
+        headers=headers,
+        timeout=10,
+    )
 
 
 def fill_rate_limit(spec: TaskSpec, sandbox: Sandbox, resolve) -> str:
@@ -97,7 +105,8 @@ def fill_rate_limit(spec: TaskSpec, sandbox: Sandbox, resolve) -> str:
     own 429 with a short Retry-After. Answers what it did, for the report."""
     limit = spec.rate_limit or {}
     sandbox.clock.freeze()
-    statuses = [_call(sandbox, spec, limit, resolve).status_code for _ in range(limit["limit"])]
+    with _session() as session:
+        statuses = [_call(session, sandbox, spec, limit, resolve).status_code for _ in range(limit["limit"])]
     sandbox.clock.advance(limit["window"] - 3)
     sandbox.clock.resume()
     return f"the kit used {statuses.count(200)} of the credential's {limit['limit']} requests a minute first"
@@ -105,7 +114,8 @@ def fill_rate_limit(spec: TaskSpec, sandbox: Sandbox, resolve) -> str:
 
 def list_size(spec: TaskSpec, sandbox: Sandbox, resolve) -> int:
     """How many items the task's paged list holds for the driver's credential."""
-    answer = _call(sandbox, spec, spec.pages or {}, resolve, {"limit": 1})
+    with _session() as session:
+        answer = _call(session, sandbox, spec, spec.pages or {}, resolve, {"limit": 1})
     answer.raise_for_status()
     return answer.json()["count"]
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from kit_batches import KitBatches
 
 from mock_carriers.client import MockCarriers
 
@@ -33,3 +34,13 @@ def kit_server():
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="package")
+def kit_batches(kit_server, request, tmp_path_factory):
+    """Every conformance module's batch of kit runs (tests/kit_batches.py), against `kit_server`:
+    `kit_batches(__name__)` is the module's, graded with the others the session runs on first use
+    (only its own under xdist, where another worker may run the others)."""
+    modules = {item.module.__name__ for item in request.session.items if getattr(item, "module", None)}
+    together = not hasattr(request.config, "workerinput")
+    return KitBatches(kit_server, modules, together, tmp_path_factory.mktemp)

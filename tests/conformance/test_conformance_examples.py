@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import conform_all
+from kit_batches import KitBatch, kit_batch
 
 from mock_carriers.kit import Options
 from mock_carriers.kit.catalogue import load
@@ -52,15 +52,20 @@ def in_process(carrier: str, task: str):
     return drive
 
 
-@pytest.fixture(scope="module")
-def reports(kit_server):
+@kit_batch
+def batch(kit_server, folder) -> KitBatch:
     jobs = {pair: (*pair, in_process(*pair), Options(**OPTIONS)) for pair in PRESENT}
     jobs |= {
         ("command", *pair): (*pair, Command([sys.executable, str(driver_path(*pair))]), Options(**OPTIONS))
         for pair in AS_COMMANDS
         if pair in PRESENT
     }
-    return conform_all(kit_server, jobs, len(jobs))
+    return KitBatch(jobs, max(len(jobs), 1))
+
+
+@pytest.fixture(scope="module")
+def reports(kit_batches):
+    return kit_batches(__name__).report
 
 
 def test_every_task_has_an_example_driver_or_none_has():
@@ -74,9 +79,9 @@ def full_marks(report) -> None:
 
 @pytest.mark.parametrize("carrier, task", PRESENT, ids=lambda value: value)
 def test_the_example_driver_scores_full_marks(reports, carrier, task):
-    full_marks(reports[(carrier, task)].result())
+    full_marks(reports((carrier, task)))
 
 
 @pytest.mark.parametrize("carrier, task", [pair for pair in AS_COMMANDS if pair in PRESENT], ids=lambda value: value)
 def test_the_example_driver_scores_full_marks_as_a_command(reports, carrier, task):
-    full_marks(reports[("command", carrier, task)].result())
+    full_marks(reports(("command", carrier, task)))

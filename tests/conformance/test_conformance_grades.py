@@ -3,16 +3,16 @@ carrier's task, and for each check a driver naive in one way fails exactly that 
 (The two controls, `baseline` and `webhook-genuine`, have no naive driver of their own: a driver
 that fails them fails the checks built on them too.)
 
-The reports are graded together (`conform_all`) against a server of their own (`kit_server`), and
-each test reads its own."""
+The reports are graded together (`kit_batch`, with the other modules' batches) against a server of
+their own (`kit_server`), and each test reads its own."""
 
 from dataclasses import replace
 
 import pytest
 from conformance_drivers import driver
-from support import conform_all
+from kit_batches import KitBatch, kit_batch
 
-from mock_carriers.kit import Options, Report, conform
+from mock_carriers.kit import Options, Report
 from mock_carriers.kit.catalogue import load
 
 # The drivers' request timeout: long enough that a busy machine answers every call in time, as short
@@ -52,29 +52,36 @@ NAIVE_IDS = [f"{check}-{carrier}" for _, carrier, _, check in NAIVE]
 QUIET = ["server-error-once-parcel2go"]  # told from a good driver by 100 ms only (an instant retry)
 
 
-@pytest.fixture(scope="module")
-def reports(kit_server):
-    """Each reference run (by carrier and task) and each naive run (by its id), graded together; the
-    naive driver with no request timeout goes first, its `hang` check being the longest of all. A
-    QUIET naive driver's own check is graded before the others start, alone: a busy machine can
-    delay an instant retry by the 100 ms the check allows. Answers a function: key -> Report."""
+@kit_batch
+def batch(kit_server, folder) -> KitBatch:
+    """Each reference run (by carrier and task) and each naive run (by its id); the naive driver
+    with no request timeout goes first, its `hang` check being the longest of all. A QUIET naive
+    driver's own check is graded alone, before any batch starts: a busy machine can delay an
+    instant retry by the 100 ms the check allows."""
     naive = {name: (carrier, task, driver(**knobs)) for name, (knobs, carrier, task, _) in zip(NAIVE_IDS, NAIVE)}
     own = {name: check for name, (*_, check) in zip(NAIVE_IDS, NAIVE) if name in QUIET}
-    alone = {name: conform(kit_server, *naive[name], Options(**FAST, only=(own[name],))) for name in QUIET}
+    alone = {name: (*naive[name], Options(**FAST, only=(own[name],))) for name in QUIET}
     jobs = {name: naive.pop(name) for name in ["hang-borderless360"]}
     jobs |= naive | {pair: (*pair, driver()) for pair in PAIRS}
 
     def options(key) -> Options:
         return Options(**(NO_TIMEOUT if key == "hang-borderless360" else FAST), skip=(own[key],) if key in own else ())
 
-    graded = conform_all(kit_server, {key: (*job, options(key)) for key, job in jobs.items()}, AT_ONCE)
+    return KitBatch({key: (*job, options(key)) for key, job in jobs.items()}, AT_ONCE, alone)
+
+
+@pytest.fixture(scope="module")
+def reports(kit_batches):
+    """key -> Report: a QUIET driver's report holds its check graded alone and the others."""
+    graded = kit_batches(__name__)
 
     def report(key) -> Report:
-        found = graded[key].result()
-        if key not in alone:
+        found = graded.report(key)
+        if key not in graded.alone:
             return found
         order = [check.id for check in load().checks]
-        return replace(found, verdicts=sorted(found.verdicts + alone[key].verdicts, key=lambda v: order.index(v.check)))
+        verdicts = found.verdicts + graded.alone[key].verdicts
+        return replace(found, verdicts=sorted(verdicts, key=lambda v: order.index(v.check)))
 
     return report
 

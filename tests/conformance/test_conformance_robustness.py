@@ -1,7 +1,8 @@
 """Whatever a driver does (crash, hang with children, ignore SIGTERM, print garbage, write a result
 that is no JSON object, do nothing, fail to start) it gets a clear verdict, and the kit returns.
 
-The misbehaving drivers are graded together (`conform_all`), each test reading its own report."""
+The misbehaving drivers are graded together (`kit_batch`, with the other modules' batches) against
+the conformance tests' own server (`kit_server`), each test reading its own report."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from support import conform_all
+from kit_batches import KitBatch, kit_batch
 
 from mock_carriers.kit import Options, TaskFailed, conform
 from mock_carriers.kit.driver import Command, Run
@@ -41,14 +42,9 @@ CALLABLES = {
 }
 
 
-@pytest.fixture(scope="module")
-def pids(tmp_path_factory) -> Path:
-    """Where a hanging driver writes its own pid and its child's."""
-    return tmp_path_factory.mktemp("pids")
-
-
-@pytest.fixture(scope="module")
-def reports(carriers_server, pids):
+@kit_batch
+def batch(kit_server, pids: Path) -> KitBatch:
+    """`pids`: where a hanging driver writes its own pid and its child's."""
     baseline = ("baseline",)
     jobs = {
         "crash": ("parcel2go", "quote", misbehaving("crash"), options()),
@@ -68,8 +64,22 @@ def reports(carriers_server, pids):
         "task-failed": ("bex", "track", refuses, options(("baseline", "business-error"))),
     }
     jobs |= {name: ("bex", "track", behaviour, options(baseline, 1)) for name, (behaviour, _) in CALLABLES.items()}
-    graded = conform_all(carriers_server, jobs, len(jobs))
-    return lambda name: graded[name].result()
+    return KitBatch(jobs, len(jobs))
+
+
+@pytest.fixture(scope="module")
+def graded(kit_batches):
+    return kit_batches(__name__)
+
+
+@pytest.fixture(scope="module")
+def reports(graded):
+    return graded.report
+
+
+@pytest.fixture(scope="module")
+def pids(graded) -> Path:
+    return graded.folder
 
 
 def gone(pid: int) -> bool:
