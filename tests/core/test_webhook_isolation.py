@@ -83,17 +83,19 @@ def _one_attempt(url: str, timeout: float):
     return delivery
 
 
-@pytest.mark.parametrize("receiver", [Hanging, lambda: Dribbling(interval=0.2, body=20)], ids=["hanging", "dribbling"])
+# Any deadline shows it: the dribble only has to send its bytes closer together than the deadline (a
+# per-read timeout would never fire), and its thread ends a byte or two after the mock hangs up.
+@pytest.mark.parametrize("receiver", [Hanging, lambda: Dribbling(interval=0.1, body=20)], ids=["hanging", "dribbling"])
 def test_an_attempt_has_a_total_deadline_however_the_receiver_stalls(receiver):
     stalling = receiver()
     try:
-        delivery = _one_attempt(stalling.url, timeout=0.5)
+        delivery = _one_attempt(stalling.url, timeout=0.3)
         stalling.wait_for(ended=1)  # the mock hung up on it
     finally:
         stalling.close()
     [attempt] = delivery.attempts
     assert delivery.state == GAVE_UP and attempt.status is None
-    assert attempt.error == "DeadlineExceeded: no complete answer within 0.5 s"
+    assert attempt.error == "DeadlineExceeded: no complete answer within 0.3 s"
 
 
 def _descriptors() -> int:
@@ -160,7 +162,10 @@ def test_advance_returns_with_every_attempt_of_its_window_made_while_lanes_are_b
         hub = WebhookHub(clock, outbox_limit=100)
         for _ in range(6):
             hub.subscribe("c", hanging.url)
-        deliveries = hub.emit("c", "e", {}, lambda d, n, at: (b"{}", {}), RetryPolicy(delays=(60.0,), timeout=0.15))
+        # each attempt runs into its deadline: three rounds of first attempts on the lane, then the six
+        # retries one after another; 0.1 s keeps the lane busy well past the advance's start
+        policy = RetryPolicy(delays=(60.0,), timeout=0.1)
+        deliveries = hub.emit("c", "e", {}, lambda d, n, at: (b"{}", {}), policy)
         hanging.wait_for(accepted=2)  # the lane has taken the first two; four wait behind them
         clock.advance(timedelta(minutes=2))
     finally:
