@@ -22,6 +22,7 @@ import time
 from typing import Callable, Iterable
 
 ENVIRON_KEY = "mock_carriers.connection_fault"
+STOPPING_KEY = "mock_carriers.server_stopping"  # the server's stop event, for waits that a stop should cut short
 
 
 class ConnectionBroken(ConnectionError):
@@ -31,10 +32,13 @@ class ConnectionBroken(ConnectionError):
 class ConnectionFaults:
     def __init__(self, app: Callable, stopping: threading.Event) -> None:
         self._app = app
-        self._stopping = stopping  # set when the server stops: a dribble ends at once (a hang wakes on its socket)
+        self._stopping = (
+            stopping  # set when the server stops: a dribble or latency ends at once (a hang wakes on its socket)
+        )
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         held: list = []
+        environ[STOPPING_KEY] = self._stopping
         body = self._app(environ, lambda status, headers, exc_info=None: held.append((status, headers)))
         fault = environ.get(ENVIRON_KEY)
         sock = environ.get("werkzeug.socket")

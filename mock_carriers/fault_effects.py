@@ -13,6 +13,7 @@ from flask import Request
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import Carrier
+from mock_carriers.connection_faults import STOPPING_KEY
 from mock_carriers.core.errors import TooManyRequests, Unavailable
 from mock_carriers.core.faults import FaultRule
 from mock_carriers.core.namespaces import Namespace
@@ -32,7 +33,7 @@ def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Names
     if not book.claim(rule):
         return False
     if effect == "latency":
-        time.sleep(book.latency_ms(rule) / 1000)  # real time: clients measure real time
+        _wait(request, book.latency_ms(rule) / 1000)
     elif effect in ("expire_token", "revoke_token"):
         authority = namespace.tokens(carrier)
         for value in carrier.credentials(request):
@@ -44,6 +45,16 @@ def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Names
     elif effect == "carrier_error":
         raise carrier.business_error(params["message"])
     return True
+
+
+def _wait(request: Request, seconds: float) -> None:
+    """Real time (clients measure real time), cut short when the server stops: a stopping server
+    would otherwise wait for the latency to run out before its connections close."""
+    stopping = request.environ.get(STOPPING_KEY)
+    if stopping is None:  # in-process (Flask's test client): no server to stop
+        time.sleep(seconds)
+    else:
+        stopping.wait(seconds)
 
 
 def after(rule: FaultRule, response: Response) -> Response:

@@ -135,6 +135,9 @@ class KeepAlive:
 
         class Server(ThreadingHTTPServer):
             daemon_threads = True
+            # socketserver's default backlog of 5 overflows when hundreds of namespaces deliver at once,
+            # and a connection reset there is retried only a minute later (the test's wait runs out)
+            request_queue_size = 1024
 
             def process_request(self, request, client_address) -> None:
                 receiver._count_open(+1)

@@ -241,3 +241,13 @@ class PageServer:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def in_process_session(client) -> requests.Session:
+    """A requests session onto the app behind a Flask test client, for IN_PROCESS and for the URLs
+    the app gives out (http://localhost/..., a test client's host); it reads no proxy variables."""
+    session = requests.Session()
+    session.trust_env = False
+    for base in (IN_PROCESS, "http://localhost/"):
+        session.mount(base, _TestClientAdapter(client))
+    return session

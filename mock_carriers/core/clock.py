@@ -143,15 +143,21 @@ class VirtualClock:
 class Scheduler:
     """Fires due timers of real-time clocks on a background thread, each clock's callbacks on a lane
     of its own (core/lanes.py), so a slow webhook receiver delays neither API requests nor another
-    namespace's deliveries."""
+    namespace's deliveries.
+
+    A new timer wakes the thread for its own clock only: with thousands of namespaces each holding a
+    timer hours ahead (a timeline's next step), a delivery due now must not cost a look at all of
+    them. Every clock is looked at again when the earliest timer seen falls due, and at least every
+    `max_wait` seconds (a clock `set` or resumed tells nobody)."""
 
     def __init__(self, lanes: Lanes | None = None, max_wait: float = 0.5) -> None:
-        self._clocks: set[VirtualClock] = set()
+        self._clocks: set[VirtualClock] = set()  # every clock with timers
+        self._woken: set[VirtualClock] = set()  # clocks given a timer since they were last looked at
         self._wake = threading.Condition()
         self._lanes = lanes or Lanes()
         self._max_wait = max_wait
         self._thread: threading.Thread | None = None
-        self._woken = False  # a timer arrived since the last scan: scan again before sleeping
+        self._look_at_all = 0.0  # time.monotonic() when every clock is looked at next
         self._stopped = False
 
     def stop(self) -> None:
@@ -159,6 +165,7 @@ class Scheduler:
         with self._wake:
             self._stopped = True
             self._clocks.clear()
+            self._woken.clear()
             self._wake.notify()
             thread = self._thread
         if thread is not None:
@@ -170,10 +177,10 @@ class Scheduler:
             if self._stopped:
                 return
             self._clocks.add(clock)
+            self._woken.add(clock)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="mock-carriers-scheduler", daemon=True)
                 self._thread.start()
-            self._woken = True
             self._wake.notify()
 
     def _run(self) -> None:
@@ -181,8 +188,10 @@ class Scheduler:
             with self._wake:
                 if self._stopped:
                     return
-                clocks = list(self._clocks)
-                self._woken = False
+                now = time.monotonic()
+                every = now >= self._look_at_all
+                clocks = list(self._clocks if every else self._woken)
+                self._woken.clear()
             wait = self._max_wait
             for clock in clocks:
                 while (callback := clock.pop_due()) is not None:
@@ -195,5 +204,6 @@ class Scheduler:
                 elif not clock.frozen:
                     wait = min(wait, max(0.0, due - clock.timestamp()))
             with self._wake:
+                self._look_at_all = now + wait if every else min(self._look_at_all, now + wait)
                 if not self._woken:
-                    self._wake.wait(wait)
+                    self._wake.wait(max(0.0, self._look_at_all - time.monotonic()))

@@ -131,7 +131,7 @@ def test_a_failed_echo_check_says_the_same_whatever_went_wrong(bex, monkeypatch)
     which ports are open."""
     from mock_carriers.carriers.bex import api
 
-    monkeypatch.setattr(api, "ECHO_CHECK", replace(api.ECHO_CHECK, deadline=0.5))
+    monkeypatch.setattr(api, "ECHO_CHECK", replace(api.ECHO_CHECK, deadline=0.3))  # the others answer in ms
     hanging, wrong = Hanging(), Dribbling(interval=0, body=3)  # 200 with "xxx": not the echo
     try:
         messages = {

@@ -1,3 +1,4 @@
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -79,3 +80,21 @@ def test_advance_runs_every_timer_at_its_time_while_a_scheduler_watches():
         clock.call_at(start + index * 7, event(start + index * 7))
     clock.advance(timedelta(days=1))
     assert late == [] and clock.next_due() is None
+
+
+def test_a_scheduler_fires_what_falls_due_among_many_clocks_waiting_hours():
+    """Namespaces whose next timer is hours ahead: a timer due now on one of them fires, and so does
+    one a clock reaches by being `set` (which tells the scheduler nothing)."""
+    scheduler = Scheduler()
+    try:
+        clocks = [VirtualClock(on_timer=scheduler.watch) for _ in range(50)]
+        for clock in clocks:
+            clock.call_at(clock.timestamp() + 3600, lambda: None)
+        due_now, reached = threading.Event(), threading.Event()
+        clocks[7].call_at(clocks[7].timestamp(), due_now.set)
+        assert due_now.wait(30)
+        clocks[3].call_at(clocks[3].timestamp() + 7200, reached.set)
+        clocks[3].set(clocks[3].now() + timedelta(hours=3))
+        assert reached.wait(30)
+    finally:
+        scheduler.stop()

@@ -2,12 +2,14 @@
 API and the Python client; the journal says which rule hit which request."""
 
 import json
+import threading
 
 import pytest
 import requests
-from support import B360, B360_AUTH, BE, P2G, PL, PL_AUTH, be_token, bearer, p2g_token, sandbox
+from support import B360, B360_AUTH, BE, P2G, PL, PL_AUTH, be_token, bearer, p2g_token, sandbox, wait_for
 
 from mock_carriers.client import MockCarriers
+from mock_carriers.server import Server
 
 FAULTS = "/__admin/namespaces/default/faults"
 BEX_LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
@@ -154,6 +156,23 @@ def test_latency_makes_a_short_client_timeout_fire(live_server):
     with pytest.raises(requests.exceptions.ReadTimeout):
         requests.post(f"{url}/bex/api/service/login", json=BEX_LOGIN, timeout=0.2)
     assert requests.post(f"{url}/bex/api/service/login", json=BEX_LOGIN, timeout=5).status_code == 200
+
+
+def test_stopping_the_server_cuts_a_latency_short(make_app):
+    """A stop closes every connection (waiting 5 s at most): one held by a 30 s latency too."""
+    server = Server(make_app(), "127.0.0.1", 0).start()
+    requests.post(f"{server.url}{FAULTS}", json={"carrier": "bex", "effect": "latency", "ms": 30_000}, timeout=5)
+    caller = threading.Thread(
+        target=lambda: pytest.raises(
+            requests.exceptions.ConnectionError, requests.post, f"{server.url}/bex/api/service/login", json=BEX_LOGIN
+        )
+    )
+    caller.start()
+    wait_for(lambda: requests.get(f"{server.url}{FAULTS}", timeout=5).json()["faults"][0]["fired"] == 1)
+    server.stop()
+    assert len(server.connections) == 0
+    caller.join(5)
+    assert not caller.is_alive()
 
 
 def test_malformed_json_raises_in_a_real_client(live_server):

@@ -27,7 +27,7 @@ def test_a_half_sent_head_is_closed_after_the_deadline(start_server):
 
 
 def test_a_head_sent_a_byte_at_a_time_cannot_stretch_the_deadline(start_server):
-    server = start_server(request_timeout=0.5)
+    server = start_server(request_timeout=0.3)
     sock = connect(server)
     closed = False
     for byte in b"GET /__admin/health HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 400:
@@ -49,7 +49,12 @@ def _readable(sock: socket.socket, seconds: float) -> bool:
     return bool(select.select([sock], [], [], seconds)[0])
 
 
-def test_an_incomplete_body_gets_the_carriers_400_and_frees_the_thread(start_server):
+def test_an_incomplete_body_gets_the_carriers_400_and_frees_the_thread(start_server, monkeypatch):
+    from mock_carriers.serving import handler
+
+    # after its 400 the server reads on for a while (see RequestHandler._linger); how long is not what
+    # this checks, only that a client that stays silent then does not keep the thread
+    monkeypatch.setattr(handler, "LINGER_SECONDS", 0.2)
     server = start_server(request_timeout=0.3)
     sock = connect(server)
     sock.sendall(
@@ -158,8 +163,8 @@ def test_more_half_sent_requests_than_descriptors_neither_stop_service_nor_spin(
             sock.sendall(b"POST /border-express/token HTTP/1.1\r\nHost: x\r\n")
             slow.append(sock)
         before = _cpu_seconds(process.pid)
-        threading.Event().wait(1.0)
-        assert _cpu_seconds(process.pid) - before < 0.5  # waiting, not a core spinning on accept
+        threading.Event().wait(0.5)  # fifty clock ticks: a spinning accept loop would use them all
+        assert _cpu_seconds(process.pid) - before < 0.25  # waiting, not a core spinning on accept
         for sock in slow:
             sock.close()
         answer = requests.get(f"http://127.0.0.1:{port}/__admin/health", timeout=10)
