@@ -259,3 +259,11 @@ class PageServer:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def attempts_in(sandbox: Sandbox, operation: str) -> list[tuple[int, list[str]]]:
+    """Each journal entry of `operation` in a namespace, as its status and the fault effects that hit it."""
+    return [
+        (entry["response"]["status"], [fault["effect"] for fault in entry["faults"]])
+        for entry in sandbox.journal(operation=operation)
+    ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import wait_for
+from support import attempts_in, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 
@@ -30,13 +30,7 @@ def attempts(carriers):
     """`attempts(operation)`: each journal entry of that operation, as its status and the fault
     effects that hit it."""
 
-    def of(operation: str) -> list[tuple[int, list[str]]]:
-        return [
-            (entry["response"]["status"], [fault["effect"] for fault in entry["faults"]])
-            for entry in carriers.journal(operation=operation)
-        ]
-
-    return of
+    return lambda operation: attempts_in(carriers, operation)
 
 
 DRIVERS = Path(__file__).resolve().parents[2] / "examples" / "drivers"
