@@ -86,8 +86,8 @@ CASES: dict[Hashable, Case] = {}  # each test's case, set beside the test
 def batch(carriers_server, module_drivers):
     """Every case of CASES, each in a strict namespace of its own, their drivers started at once: a
     driver mostly waits (its interpreter starting, a backoff, a Retry-After, a request timeout), so
-    together they take little longer than the slowest one alone. key -> (namespace, what was read
-    before, the driver's process)."""
+    together they take little longer than the slowest one alone (all of them run, even for a test
+    selected alone). key -> (namespace, what was read before, the driver's process)."""
     arranged = {}  # every namespace made ready first: a driver running meanwhile would slow that down
     for key, case in CASES.items():
         sandbox = carriers_server.sandbox(fixtures=case.fixtures, strict=True)
