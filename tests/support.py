@@ -251,3 +251,11 @@ def in_process_session(client) -> requests.Session:
     for base in (IN_PROCESS, "http://localhost/"):
         session.mount(base, _TestClientAdapter(client))
     return session
+
+
+def attempts_in(sandbox: Sandbox, operation: str) -> list[tuple[int, list[str]]]:
+    """Each journal entry of `operation` in a namespace, as its status and the fault effects that hit it."""
+    return [
+        (entry["response"]["status"], [fault["effect"] for fault in entry["faults"]])
+        for entry in sandbox.journal(operation=operation)
+    ]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support import wait_for
+from support import attempts_in, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "examples"))
 
@@ -30,13 +30,7 @@ def attempts(carriers):
     """`attempts(operation)`: each journal entry of that operation, as its status and the fault
     effects that hit it."""
 
-    def of(operation: str) -> list[tuple[int, list[str]]]:
-        return [
-            (entry["response"]["status"], [fault["effect"] for fault in entry["faults"]])
-            for entry in carriers.journal(operation=operation)
-        ]
-
-    return of
+    return lambda operation: attempts_in(carriers, operation)
 
 
 DRIVERS = Path(__file__).resolve().parents[2] / "examples" / "drivers"
@@ -65,7 +59,7 @@ class Drivers:
         return Drivers(sandbox, self.folder, self.processes, self.results)
 
     def start(self, carrier: str, task: str, references: dict, **context) -> subprocess.Popen:
-        name = f"{carrier}-{task}"
+        name = f"{self.carriers.name}-{carrier}-{task}"  # drivers of several namespaces may run at once
         context_file, result_file = self.folder / f"{name}.json", self.folder / f"{name}.result.json"
         result_file.unlink(missing_ok=True)
         document = {
@@ -99,9 +93,6 @@ class Drivers:
         result = json.loads(result_file.read_text()) if result_file.exists() else None
         return DriverRun(process.returncode, result, stderr)
 
-    def run(self, carrier: str, task: str, references: dict, **context) -> DriverRun:
-        return self.finish(self.start(carrier, task, references, **context))
-
     def listen(self, carrier: str, secret: str) -> tuple[subprocess.Popen, str]:
         """A `receive-webhooks` driver, started and accepting connections; answers it and its URL."""
         with socket.socket() as probe:  # a free port for the driver to take
@@ -123,11 +114,24 @@ class Drivers:
         return self.finish(process)
 
 
-@pytest.fixture
-def drivers(carriers, tmp_path):
-    started = Drivers(carriers, tmp_path)
-    yield started
+def _stop_all(started: Drivers) -> None:
     for process in started.processes:
         if process.poll() is None:  # a test that failed half-way
             process.kill()
             process.communicate()
+
+
+@pytest.fixture
+def drivers(carriers, tmp_path):
+    started = Drivers(carriers, tmp_path)
+    yield started
+    _stop_all(started)
+
+
+@pytest.fixture(scope="module")
+def module_drivers(carriers_server, tmp_path_factory):
+    """Drivers for the module's own namespaces (`.on(sandbox)`: it has none of its own), for a
+    module that starts many at once; any still running are stopped after the module."""
+    started = Drivers(None, tmp_path_factory.mktemp("drivers"))
+    yield started
+    _stop_all(started)

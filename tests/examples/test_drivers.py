@@ -1,11 +1,15 @@
 """examples/drivers/ run as the conformance kit runs them: a subprocess given the protocol's
 environment and context file (docs/conformance.md), against a real server, judged by its exit
-status, its result and the namespace's journal, with the faults the kit's checks inject."""
+status, its result and the namespace's journal, with the faults the kit's checks inject. The
+drivers that run a task to its end start together, before the module's first test (see `batch`);
+the webhook receivers, which a test talks to while they run, start in their own tests."""
 
 import hashlib
 import json
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, Callable, Hashable
 
 import pytest
 import requests
@@ -15,9 +19,10 @@ from bodies import BEX_WAYBILL as WAYBILL
 from bodies import P2G_QUOTE_PARCEL as PARCEL
 from bodies import p2g_order_with
 from parcel2go import Parcel2GoClient
-from support import wait_for
+from support import attempts_in, wait_for
 
 from mock_carriers.carriers.parcel2go.webhooks import signature
+from mock_carriers.client import Sandbox
 
 # each task, and the operation its faults aim at (the first of the task's calls that can fail)
 TASKS = {
@@ -60,30 +65,89 @@ def references(carriers, carrier: str, task: str) -> dict:
     return {}
 
 
-@pytest.fixture
-def drive(carriers, drivers):
-    def run(carrier: str, task: str, **context):
-        return drivers.run(carrier, task, references(carriers, carrier, task), **context)
+@dataclass(frozen=True)
+class Case:
+    """A driver run of the module's batch (see `batch`): the carrier and task, the fault rules added to
+    its namespace first, the context's extras, the namespace's own fixtures, and what the test reads
+    in the namespace before the driver starts (to compare with after)."""
 
-    return run
+    carrier: str
+    task: str
+    faults: tuple[dict, ...] = ()
+    context: dict = field(default_factory=dict)
+    fixtures: dict | None = None
+    before: Callable[[Sandbox], object] | None = None
+
+
+CASES: dict[Hashable, Case] = {}  # each test's case, set beside the test
+
+
+@pytest.fixture(scope="module")
+def batch(carriers_server, module_drivers):
+    """Every case of CASES, each in a strict namespace of its own, their drivers started at once: a
+    driver mostly waits (its interpreter starting, a backoff, a Retry-After, a request timeout), so
+    together they take little longer than the slowest one alone (all of them run, even for a test
+    selected alone). key -> (namespace, what was read before, the driver's process)."""
+    arranged = {}  # every namespace made ready first: a driver running meanwhile would slow that down
+    for key, case in CASES.items():
+        sandbox = carriers_server.sandbox(fixtures=case.fixtures, strict=True)
+        for rule in case.faults:
+            sandbox.faults.add(**rule)
+        arranged[key] = (sandbox, case.before(sandbox) if case.before else None)
+    started = {}
+    for key, (sandbox, before) in arranged.items():
+        case = CASES[key]
+        kit_references = references(sandbox, case.carrier, case.task)
+        process = module_drivers.on(sandbox).start(case.carrier, case.task, kit_references, **case.context)
+        started[key] = (sandbox, before, process)
+    yield started
+    for sandbox, _, _ in started.values():
+        sandbox.drop()
+
+
+@dataclass
+class Ran:
+    sandbox: Sandbox
+    before: object
+    run: Any  # conftest's DriverRun: exit status, result, stderr
+
+
+@pytest.fixture
+def ran(batch, module_drivers):
+    """`ran(key)`: that case of the batch once its driver has ended; its namespace is checked for
+    contract violations after the test, as a test's own `carriers` is."""
+    handed = []
+
+    def of(key: Hashable) -> Ran:
+        sandbox, before, process = batch[key]
+        handed.append(sandbox)
+        return Ran(sandbox, before, module_drivers.finish(process))
+
+    yield of
+    for sandbox in handed:
+        assert sandbox.violations() == []
 
 
 def lost(effect: str) -> dict:
-    """A fault rule's effect, held 10 s for a hang (the driver's own timeout, 0.5 s, ends it first)."""
+    """A fault rule's effect, held 10 s for a hang (the driver's own timeout, LOST_TIMEOUTS, ends it first)."""
     return {"effect": effect, "max_ms": 10_000} if effect == "hang" else {"effect": effect}
 
 
-def statuses(attempts, operation: str) -> list[int]:
-    return [status for status, _ in attempts(operation)]
+# A driver whose answer may hang gives up after 2 s, not the kit's 5 s, so its test waits less; yet
+# every other call must be answered within it while the batch's other interpreters start on the same
+# cores (one answers in a few milliseconds on a quiet machine): 2 s leaves a slow CI machine its margin.
+LOST_TIMEOUTS = {"timeouts": {"request": 2, "task": 30}}
 
 
-def test_track_drivers_read_the_reference(carriers, drivers):
-    started = {
-        carrier: drivers.start(carrier, "track", references(carriers, carrier, "track"))
-        for carrier, task in TASKS
-        if task == "track"
-    }
-    results = {carrier: drivers.finish(process) for carrier, process in started.items()}
+def statuses(sandbox, operation: str) -> list[int]:
+    return [status for status, _ in attempts_in(sandbox, operation)]
+
+
+CASES.update({("track", carrier): Case(carrier, task) for carrier, task in TASKS if task == "track"})
+
+
+def test_track_drivers_read_the_reference(ran):
+    results = {carrier: ran(("track", carrier)).run for carrier, task in TASKS if task == "track"}
     assert {carrier: run.returncode for carrier, run in results.items()} == dict.fromkeys(results, 0)
     assert results["border-express"].result == {"reference": "BE10000002", "status": "In Transit", "events": 2}
     assert results["bex"].result["status"] == "Departed JNB"
@@ -92,106 +156,184 @@ def test_track_drivers_read_the_reference(carriers, drivers):
     assert results["parcellab"].result["statuses"] == {"00340434161094042557": "Delivered"}
 
 
-def test_quote_drivers_answer_every_service(carriers, drivers):
-    started = [
-        drivers.start(carrier, "quote", references(carriers, carrier, "quote")) for carrier in ("parcel2go", "bex")
-    ]
-    p2g, bex = [drivers.finish(process) for process in started]
+CASES.update({("quote", carrier): Case(carrier, "quote") for carrier in ("parcel2go", "bex")})
+
+
+def test_quote_drivers_answer_every_service(ran):
+    p2g, bex = [ran(("quote", carrier)).run for carrier in ("parcel2go", "bex")]
     assert p2g.returncode == bex.returncode == 0
     assert "dpd-next-day" in [quote["service"] for quote in p2g.result["quotes"]]
     assert "ONC" in [quote["service"] for quote in bex.result["quotes"]]
 
 
-def test_parcel2go_book_pays_the_order_once(carriers, drive, attempts):
-    prepay = Parcel2GoClient(carriers.url("parcel2go"), **carriers.credentials("parcel2go"))
-    before = prepay.prepay_balance()
-    run = drive("parcel2go", "book")
-    assert run.returncode == 0, run.stderr
-    assert statuses(attempts, "payWithPrePay") == [200] and len(run.result["order_line_ids"]) == 1
-    assert prepay.prepay_balance() < before
+def prepay(sandbox) -> Parcel2GoClient:
+    return Parcel2GoClient(sandbox.url("parcel2go"), **sandbox.credentials("parcel2go"))
 
 
-def test_bex_book_submits_the_kits_waybill_number(drive, attempts):
-    run = drive("bex", "book")
-    assert run.returncode == 0, run.stderr
-    assert run.result == {"waybill_number": "KIT0001"} and statuses(attempts, "submitwaybillv4") == [200]
+CASES["parcel2go book"] = Case("parcel2go", "book", before=lambda sandbox: prepay(sandbox).prepay_balance())
 
 
-def test_a_503_is_retried_and_a_429_waited_out(carriers, drive, attempts):
-    carriers.faults.add(
-        carrier="parcel2go",
-        operation="getQuotes",
-        effect="rate_limit",
-        retry_after=1,
-        retry_after_format="http-date",
-        times=1,
-    )
-    carriers.faults.add(carrier="parcel2go", operation="createOrder", effect="status", status=503, times=1)
-    run = drive("parcel2go", "book")
-    assert run.returncode == 0, run.stderr
-    assert statuses(attempts, "getQuotes") == [429, 200] and statuses(attempts, "createOrder") == [503, 200]
+def test_parcel2go_book_pays_the_order_once(ran):
+    case = ran("parcel2go book")
+    assert case.run.returncode == 0, case.run.stderr
+    assert statuses(case.sandbox, "payWithPrePay") == [200] and len(case.run.result["order_line_ids"]) == 1
+    assert prepay(case.sandbox).prepay_balance() < case.before
 
 
-def test_a_carrier_that_stays_down_is_a_reported_failure(carriers, drive, attempts):
-    carriers.faults.add(carrier="border-express", operation="getConsignmentStatuses", effect="status", status=503)
-    run = drive("border-express", "track")
-    assert run.returncode == 1 and "503" in run.result["error"]
-    assert statuses(attempts, "getConsignmentStatuses") == [503] * 4  # bounded
+CASES["bex book"] = Case("bex", "book")
 
 
-@pytest.mark.parametrize(("carrier", "task"), [("parcel2go", "book"), ("bex", "quote"), ("parcellab", "track")])
-def test_a_revoked_credential_is_reported_without_a_loop(carriers, drive, attempts, carrier, task):
+def test_bex_book_submits_the_kits_waybill_number(ran):
+    case = ran("bex book")
+    assert case.run.returncode == 0, case.run.stderr
+    assert case.run.result == {"waybill_number": "KIT0001"} and statuses(case.sandbox, "submitwaybillv4") == [200]
+
+
+CASES["a 503 and a 429"] = Case(
+    "parcel2go",
+    "book",
+    faults=(
+        {
+            "carrier": "parcel2go",
+            "operation": "getQuotes",
+            "effect": "rate_limit",
+            "retry_after": 1,
+            "retry_after_format": "http-date",
+            "times": 1,
+        },
+        {"carrier": "parcel2go", "operation": "createOrder", "effect": "status", "status": 503, "times": 1},
+    ),
+)
+
+
+def test_a_503_is_retried_and_a_429_waited_out(ran):
+    case = ran("a 503 and a 429")
+    assert case.run.returncode == 0, case.run.stderr
+    assert statuses(case.sandbox, "getQuotes") == [429, 200] and statuses(case.sandbox, "createOrder") == [503, 200]
+
+
+CASES["stays down"] = Case(
+    "border-express",
+    "track",
+    faults=({"carrier": "border-express", "operation": "getConsignmentStatuses", "effect": "status", "status": 503},),
+)
+
+
+def test_a_carrier_that_stays_down_is_a_reported_failure(ran):
+    case = ran("stays down")
+    assert case.run.returncode == 1 and "503" in case.run.result["error"]
+    assert statuses(case.sandbox, "getConsignmentStatuses") == [503] * 4  # bounded
+
+
+REVOKED = [("parcel2go", "book"), ("bex", "quote"), ("parcellab", "track")]
+CASES.update(
+    {
+        ("revoked", carrier, task): Case(
+            carrier, task, faults=({"carrier": carrier, "operation": TASKS[carrier, task], "effect": "revoke_token"},)
+        )
+        for carrier, task in REVOKED
+    }
+)
+
+
+@pytest.mark.parametrize(("carrier", "task"), REVOKED)
+def test_a_revoked_credential_is_reported_without_a_loop(ran, carrier, task):
+    case = ran(("revoked", carrier, task))
     operation = TASKS[carrier, task]
-    carriers.faults.add(carrier=carrier, operation=operation, effect="revoke_token")
-    run = drive(carrier, task)
-    assert run.returncode == 1 and run.result["error"]
-    assert len(attempts(operation)) == (2 if carrier in TOKENS else 1)  # a new token once, where there are tokens
-    assert carrier not in TOKENS or len(attempts(TOKENS[carrier])) == 2
+    assert case.run.returncode == 1 and case.run.result["error"]
+    assert len(attempts_in(case.sandbox, operation)) == (2 if carrier in TOKENS else 1)  # a new token once, if any
+    assert carrier not in TOKENS or len(attempts_in(case.sandbox, TOKENS[carrier])) == 2
 
 
-def test_an_expired_token_is_replaced_once(carriers, drive, attempts):
-    carriers.faults.add(carrier="bex", operation="submitwaybillv4", effect="expire_token", times=1)
-    run = drive("bex", "book")
-    assert run.returncode == 0, run.stderr
-    assert len(attempts("login")) == 2 and len(attempts("submitwaybillv4")) == 2
+CASES["expired token"] = Case(
+    "bex", "book", faults=({"carrier": "bex", "operation": "submitwaybillv4", "effect": "expire_token", "times": 1},)
+)
 
 
-def test_bex_ex_under_http_200_is_a_failure(carriers, drive, attempts):
-    carriers.faults.add(carrier="bex", operation="submitwaybillv4", effect="carrier_error", message="Closed today.")
-    run = drive("bex", "book")
-    assert run.returncode == 1 and run.result == {"error": "BexError: Closed today."}
-    assert statuses(attempts, "submitwaybillv4") == [200]
+def test_an_expired_token_is_replaced_once(ran):
+    case = ran("expired token")
+    assert case.run.returncode == 0, case.run.stderr
+    assert len(attempts_in(case.sandbox, "login")) == 2 and len(attempts_in(case.sandbox, "submitwaybillv4")) == 2
 
 
-@pytest.mark.parametrize("effect", ["reset", "hang"])
-def test_parcel2go_pays_once_when_the_answer_is_lost(carriers, drive, attempts, effect):
-    carriers.faults.add(carrier="parcel2go", operation="payWithPrePay", **lost(effect), times=1)
-    run = drive("parcel2go", "book", timeouts={"request": 0.5, "task": 30})
-    assert run.returncode == 0, run.stderr
-    assert [faults for _, faults in attempts("payWithPrePay")] == [[effect]]  # paid, the answer lost...
-    assert statuses(attempts, "getOrder") == [200]  # ...the order looked up, found paid: not paid again
+CASES["bex ex"] = Case(
+    "bex",
+    "book",
+    faults=({"carrier": "bex", "operation": "submitwaybillv4", "effect": "carrier_error", "message": "Closed today."},),
+)
 
 
-@pytest.mark.parametrize("effect", ["reset", "malformed"])
-def test_bex_books_one_waybill_when_the_answer_is_lost(carriers, drive, attempts, effect):
-    carriers.faults.add(carrier="bex", operation="submitwaybillv4", **lost(effect), times=1)
-    run = drive("bex", "book")
-    assert run.returncode == 0 and run.result == {"waybill_number": "KIT0001"}, run.stderr
-    assert [faults for _, faults in attempts("submitwaybillv4")] == [[effect]]  # submitted once, then tracked
-    assert statuses(attempts, "waybillquicktrackingv3customtreeview") == [200]
+def test_bex_ex_under_http_200_is_a_failure(ran):
+    case = ran("bex ex")
+    assert case.run.returncode == 1 and case.run.result == {"error": "BexError: Closed today."}
+    assert statuses(case.sandbox, "submitwaybillv4") == [200]
 
 
-def test_a_hanging_read_is_given_up_on_and_retried(carriers, drive, attempts):
-    carriers.faults.add(carrier="parcellab", operation="getOrderInfo", **lost("hang"), times=1)
-    run = drive("parcellab", "track", timeouts={"request": 0.5, "task": 30})
-    assert run.returncode == 0, run.stderr
-    assert [faults for _, faults in attempts("getOrderInfo")] == [["hang"], []]
+PAYMENT_LOST = ["reset", "hang"]
+CASES.update(
+    {
+        ("payment lost", effect): Case(
+            "parcel2go",
+            "book",
+            faults=({"carrier": "parcel2go", "operation": "payWithPrePay", **lost(effect), "times": 1},),
+            context=LOST_TIMEOUTS,
+        )
+        for effect in PAYMENT_LOST
+    }
+)
 
 
-def test_a_read_that_stays_garbled_is_a_reported_failure(carriers, drive):
-    carriers.faults.add(carrier="bex", operation="waybillquicktrackingv3customtreeview", effect="malformed")
-    run = drive("bex", "track")
-    assert run.returncode == 1 and "not valid JSON" in run.result["error"]
+@pytest.mark.parametrize("effect", PAYMENT_LOST)
+def test_parcel2go_pays_once_when_the_answer_is_lost(ran, effect):
+    case = ran(("payment lost", effect))
+    assert case.run.returncode == 0, case.run.stderr
+    assert [faults for _, faults in attempts_in(case.sandbox, "payWithPrePay")] == [[effect]]  # paid, answer lost...
+    assert statuses(case.sandbox, "getOrder") == [200]  # ...the order looked up, found paid: not paid again
+
+
+WAYBILL_LOST = ["reset", "malformed"]
+CASES.update(
+    {
+        ("waybill lost", effect): Case(
+            "bex", "book", faults=({"carrier": "bex", "operation": "submitwaybillv4", **lost(effect), "times": 1},)
+        )
+        for effect in WAYBILL_LOST
+    }
+)
+
+
+@pytest.mark.parametrize("effect", WAYBILL_LOST)
+def test_bex_books_one_waybill_when_the_answer_is_lost(ran, effect):
+    case = ran(("waybill lost", effect))
+    assert case.run.returncode == 0 and case.run.result == {"waybill_number": "KIT0001"}, case.run.stderr
+    assert [faults for _, faults in attempts_in(case.sandbox, "submitwaybillv4")] == [[effect]]  # once, then tracked
+    assert statuses(case.sandbox, "waybillquicktrackingv3customtreeview") == [200]
+
+
+CASES["hanging read"] = Case(
+    "parcellab",
+    "track",
+    faults=({"carrier": "parcellab", "operation": "getOrderInfo", **lost("hang"), "times": 1},),
+    context=LOST_TIMEOUTS,
+)
+
+
+def test_a_hanging_read_is_given_up_on_and_retried(ran):
+    case = ran("hanging read")
+    assert case.run.returncode == 0, case.run.stderr
+    assert [faults for _, faults in attempts_in(case.sandbox, "getOrderInfo")] == [["hang"], []]
+
+
+CASES["stays garbled"] = Case(
+    "bex",
+    "track",
+    faults=({"carrier": "bex", "operation": "waybillquicktrackingv3customtreeview", "effect": "malformed"},),
+)
+
+
+def test_a_read_that_stays_garbled_is_a_reported_failure(ran):
+    case = ran("stays garbled")
+    assert case.run.returncode == 1 and "not valid JSON" in case.run.result["error"]
 
 
 ADDRESS = {
@@ -219,13 +361,7 @@ BULK_ORDERS = {  # 230 more orders, as the kit adds for its `sync` checks: three
 }
 
 
-@pytest.fixture
-def bulk(carriers_server):
-    """A namespace with 237 Borderless360 orders, in strict mode."""
-    sandbox = carriers_server.sandbox(fixtures={"borderless360": {"orders": BULK_ORDERS}}, strict=True)
-    yield sandbox
-    assert sandbox.violations() == []
-    sandbox.drop()
+BULK = {"borderless360": {"orders": BULK_ORDERS}}  # a namespace with 237 Borderless360 orders
 
 
 def pages(sandbox) -> list[tuple[str, int]]:
@@ -234,32 +370,58 @@ def pages(sandbox) -> list[tuple[str, int]]:
     ]
 
 
-def test_sync_reads_every_page_once_to_the_end(bulk, drivers):
-    run = drivers.on(bulk).run("borderless360", "sync", {})
-    assert run.returncode == 0 and run.result == {"orders": 237}
-    assert pages(bulk) == [("limit=100", 200), ("limit=100&offset=100", 200), ("limit=100&offset=200", 200)]
+CASES["sync"] = Case("borderless360", "sync", fixtures=BULK)
 
 
-def test_sync_reads_a_failed_page_again_not_the_list(bulk, drivers):
-    bulk.faults.add(carrier="borderless360", operation="listOrders", effect="status", status=503, after=1, times=1)
-    bulk.faults.add(carrier="borderless360", operation="listOrders", effect="truncate", after=2, times=1)
-    run = drivers.on(bulk).run("borderless360", "sync", {})
-    assert run.returncode == 0 and run.result == {"orders": 237}
-    assert pages(bulk) == [
+def test_sync_reads_every_page_once_to_the_end(ran):
+    case = ran("sync")
+    assert case.run.returncode == 0 and case.run.result == {"orders": 237}
+    assert pages(case.sandbox) == [("limit=100", 200), ("limit=100&offset=100", 200), ("limit=100&offset=200", 200)]
+
+
+CASES["sync, a page failed"] = Case(
+    "borderless360",
+    "sync",
+    fixtures=BULK,
+    faults=(
+        {
+            "carrier": "borderless360",
+            "operation": "listOrders",
+            "effect": "status",
+            "status": 503,
+            "after": 1,
+            "times": 1,
+        },
+        {"carrier": "borderless360", "operation": "listOrders", "effect": "truncate", "after": 2, "times": 1},
+    ),
+)
+
+
+def test_sync_reads_a_failed_page_again_not_the_list(ran):
+    case = ran("sync, a page failed")
+    assert case.run.returncode == 0 and case.run.result == {"orders": 237}
+    assert pages(case.sandbox) == [
         ("limit=100", 200),
         ("limit=100&offset=100", 503),
         ("limit=100&offset=100", 200),
         ("limit=100&offset=200", 200),  # cut short on the way
         ("limit=100&offset=200", 200),
     ]
-    assert [entry["faults"] != [] for entry in bulk.journal(operation="listOrders")] == [0, 1, 0, 1, 0]
+    assert [entry["faults"] != [] for entry in case.sandbox.journal(operation="listOrders")] == [0, 1, 0, 1, 0]
 
 
-def test_sync_with_a_key_lost_half_way_reports_failure_not_a_short_list(bulk, drivers):
-    bulk.faults.add(carrier="borderless360", operation="listOrders", effect="expire_token", after=1, times=1)
-    run = drivers.on(bulk).run("borderless360", "sync", {})
-    assert run.returncode == 1 and run.result["error"].startswith("AuthenticationFailed")
-    assert pages(bulk) == [("limit=100", 200), ("limit=100&offset=100", 401)]  # no loop, no retry
+CASES["sync, the key lost"] = Case(
+    "borderless360",
+    "sync",
+    fixtures=BULK,
+    faults=({"carrier": "borderless360", "operation": "listOrders", "effect": "expire_token", "after": 1, "times": 1},),
+)
+
+
+def test_sync_with_a_key_lost_half_way_reports_failure_not_a_short_list(ran):
+    case = ran("sync, the key lost")
+    assert case.run.returncode == 1 and case.run.result["error"].startswith("AuthenticationFailed")
+    assert pages(case.sandbox) == [("limit=100", 200), ("limit=100&offset=100", 401)]  # no loop, no retry
 
 
 SECRET = "a-webhook-secret-of-32-characters-or-more"

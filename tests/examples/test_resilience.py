@@ -1,7 +1,11 @@
 """What every example client does when the carrier misbehaves, called in-process with `sleep`
 recorded (so nothing waits): Retry-After read in either form, lost and garbled answers of reads
 retried after a backoff, retries bounded, and the calls that must not happen twice (a Parcel2Go
-payment, a BEX waybill) looked up instead of repeated."""
+payment, a BEX waybill) looked up instead of repeated.
+
+The `hang` cases each wait out their client's timeout: they run together (see `hung`)."""
+
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from bex import BexClient, BexError
@@ -11,7 +15,7 @@ from border_express import BorderExpressClient, BorderExpressError
 from borderless360 import Borderless360Client, Borderless360Error
 from parcel2go import Parcel2GoClient, Parcel2GoError
 from parcellab import ParcelLabClient, ParcelLabError
-from support import p2g_checkout
+from support import attempts_in, p2g_checkout
 
 LOST = ["reset", "drop", "truncate", "malformed", "hang"]
 
@@ -58,9 +62,76 @@ def lost(effect: str) -> dict:
 
 def timeout(effect: str) -> dict:
     """The client's timeout: short for a hang, so the test does not wait long (yet long enough
-    that a busy machine answers every other call in time: this process's own server answers one in
-    a few milliseconds); the client's default otherwise."""
-    return {"timeout": 0.5} if effect == "hang" else {}
+    that a busy machine answers every other call in time, with the other `hang` cases' clients
+    calling at the same moment: this process's own server answers one in a few milliseconds); the
+    client's default otherwise."""
+    return {"timeout": 1.0} if effect == "hang" else {}
+
+
+def read_lost_once(sandbox, carrier: str, effect: str) -> tuple[object, list[float]]:
+    """A read whose first answer is lost or garbled (`effect`): what it answered, and the waits it asked for."""
+    sleeps: list[float] = []
+    _, read, operation = CLIENTS[carrier](sandbox, sleep=sleeps.append, **timeout(effect))
+    sandbox.faults.add(carrier=carrier, operation=operation, **lost(effect), times=1)
+    return read(), sleeps
+
+
+def payment_lost_once(sandbox, effect: str) -> tuple[Parcel2GoClient, float, dict]:
+    """A Parcel2Go checkout whose payment's answer is lost: the client, the balance before, the order."""
+    client, _, _ = p2g(sandbox, sleep=[].append, **timeout(effect))  # its backoff recorded, not waited
+    sandbox.faults.add(carrier="parcel2go", operation="payWithPrePay", **lost(effect), times=1)
+    before = client.prepay_balance()
+    return client, before, p2g_checkout(sandbox, client)
+
+
+def waybill_lost_once(sandbox, effect: str) -> tuple[BexClient, dict]:
+    """A BEX waybill submitted, its answer lost: the client, and the waybill it answered."""
+    client, _, _ = bex(sandbox, sleep=[].append, **timeout(effect))  # its backoff recorded, not waited
+    sandbox.faults.add(carrier="bex", operation="submitwaybillv4", **lost(effect), times=1)
+    return client, client.submit_waybill(WAYBILL)
+
+
+# each lost-answer case: what it does, and with what (all but the effect); its `hang` form runs in `hung`
+CASES = {
+    **{("read", carrier): (read_lost_once, carrier) for carrier in CLIENTS},
+    ("payment",): (payment_lost_once,),
+    ("waybill",): (waybill_lost_once,),
+}
+
+
+@pytest.fixture(scope="module")
+def hung(carriers_server):
+    """The `hang` cases, run at once: each client waits out its timeout before it retries, so one
+    after another they would wait that long seven times; together, about once. Each case runs in a
+    strict namespace of its own; key -> (namespace, Future of what it answered). A case that raised
+    raises in its test."""
+    sandboxes = {key: carriers_server.sandbox(strict=True) for key in CASES}
+    with ThreadPoolExecutor(max_workers=len(CASES), thread_name_prefix="hang") as pool:
+        futures = {key: pool.submit(act, sandboxes[key], *args, "hang") for key, (act, *args) in CASES.items()}
+    yield {key: (sandboxes[key], futures[key]) for key in CASES}
+    for sandbox in sandboxes.values():
+        sandbox.drop()
+
+
+@pytest.fixture
+def case(request):
+    """`case(key, effect)`: the namespace the case ran in and what it answered. A `hang` case's comes
+    from `hung` (its namespace checked for contract violations after the test, as `carriers` is);
+    any other runs here, in the test's own `carriers`."""
+    handed = []
+
+    def outcome(key: tuple, effect: str) -> tuple:
+        if effect == "hang":
+            sandbox, answered = request.getfixturevalue("hung")[key]
+            handed.append(sandbox)
+            return sandbox, answered.result()
+        act, *args = CASES[key]
+        sandbox = request.getfixturevalue("carriers")
+        return sandbox, act(sandbox, *args, effect)
+
+    yield outcome
+    for sandbox in handed:
+        assert sandbox.violations() == []
 
 
 @pytest.mark.parametrize("carrier", CLIENTS)
@@ -81,11 +152,11 @@ def test_retry_after_as_an_http_date(carriers, sleeps, attempts, carrier):
 
 @pytest.mark.parametrize("effect", LOST)
 @pytest.mark.parametrize("carrier", CLIENTS)
-def test_a_read_whose_answer_is_lost_or_garbled_is_retried(carriers, sleeps, attempts, carrier, effect):
-    _, read, operation = CLIENTS[carrier](carriers, sleep=sleeps.append, **timeout(effect))
-    carriers.faults.add(carrier=carrier, operation=operation, **lost(effect), times=1)
-    assert read()
-    assert [faults for _, faults in attempts(operation)][:2] == [[effect], []] and sleeps[-1:] == [0.5]
+def test_a_read_whose_answer_is_lost_or_garbled_is_retried(case, carrier, effect):
+    sandbox, (answer, sleeps) = case(("read", carrier), effect)
+    operation = CLIENTS[carrier](sandbox)[2]
+    assert answer
+    assert [faults for _, faults in attempts_in(sandbox, operation)][:2] == [[effect], []] and sleeps[-1:] == [0.5]
 
 
 @pytest.mark.parametrize("carrier", CLIENTS)
@@ -98,12 +169,9 @@ def test_retries_end(carriers, sleeps, attempts, carrier):
 
 
 @pytest.mark.parametrize("effect", ["reset", "drop", "hang", "truncate", "malformed"])
-def test_parcel2go_never_pays_twice(carriers, sleeps, attempts, effect):
-    client, _, _ = p2g(carriers, sleep=sleeps.append, **timeout(effect))
-    carriers.faults.add(carrier="parcel2go", operation="payWithPrePay", **lost(effect), times=1)
-    before = client.prepay_balance()
-    order = p2g_checkout(carriers, client)
-    assert [faults for _, faults in attempts("payWithPrePay")] == [[effect]]
+def test_parcel2go_never_pays_twice(case, effect):
+    sandbox, (client, before, order) = case(("payment",), effect)
+    assert [faults for _, faults in attempts_in(sandbox, "payWithPrePay")] == [[effect]]
     assert client.prepay_balance() == round(before - order["TotalPrice"], 2)
 
 
@@ -116,11 +184,9 @@ def test_parcel2go_pays_again_when_the_first_payment_never_arrived(carriers, sle
 
 
 @pytest.mark.parametrize("effect", ["reset", "drop", "hang", "truncate", "malformed"])
-def test_bex_never_books_a_waybill_twice(carriers, sleeps, attempts, effect):
-    client, _, _ = bex(carriers, sleep=sleeps.append, **timeout(effect))
-    carriers.faults.add(carrier="bex", operation="submitwaybillv4", **lost(effect), times=1)
-    waybill = client.submit_waybill(WAYBILL)
-    assert [faults for _, faults in attempts("submitwaybillv4")] == [[effect]]
+def test_bex_never_books_a_waybill_twice(case, effect):
+    sandbox, (client, waybill) = case(("waybill",), effect)
+    assert [faults for _, faults in attempts_in(sandbox, "submitwaybillv4")] == [[effect]]
     assert waybill == {"waybillNumber": waybill["waybillNumber"]}  # tracked, found: only the number is known
     assert list(client.track(waybill["waybillNumber"])) == [waybill["waybillNumber"]]
 
