@@ -54,6 +54,10 @@ class ReusedBuilderRule(Rule):
         return builder
 
 
+class _App(Flask):
+    url_rule_class = ReusedBuilderRule  # for the routes Flask adds itself too (its static files')
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     """A ready app; raises FixtureError (or ContractError) if a file under settings.fixtures_dir (or
     settings.contracts_dir) is wrong."""
@@ -86,8 +90,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         for entry in CARRIERS.entries:
             state.contracts.contract(entry.name)
 
-    app = Flask("mock_carriers")
-    app.url_rule_class = ReusedBuilderRule
+    app = _App("mock_carriers")
     # before anything reads the scheme or Host (Flask's documented way to add WSGI middleware)
     app.wsgi_app = ForwardedHeaders(app.wsgi_app, peers)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
