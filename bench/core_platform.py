@@ -97,6 +97,24 @@ def another_app(runs: int) -> float:
     return statistics.median(once() for _ in range(runs))
 
 
+def namespace_with_overlay(runs: int) -> float:
+    """Median ms of PUT /__admin/namespaces/{ns} with a Parcel2Go fixture overlay never sent before
+    (merged onto the largest shipped fixtures and checked against the carrier's schema)."""
+    from mock_carriers import create_app
+
+    app = create_app()
+    client = app.test_client()
+    samples = []
+    for i in range(runs + 1):
+        client_entry = {"client_secret": f"s{i}", "account": "mock-p2g-account", "scopes": ["public-api"]}
+        body = {"fixtures": {"parcel2go": {"clients": {f"bench-{i}": client_entry}}}}
+        started = time.perf_counter()
+        assert client.put(f"/__admin/namespaces/bench-{i}", json=body).status_code == 201
+        samples.append((time.perf_counter() - started) * 1000)
+    app.extensions["mock_carriers"].namespaces.close()
+    return statistics.median(samples[1:])  # the first pays for building the validators
+
+
 def namespace_reset(runs: int, objects: int = 10_000) -> tuple[float, float]:
     """Median µs of DELETE /__admin/namespaces/{ns} with `objects` tokens and journal entries, and with none."""
     from mock_carriers import create_app
@@ -201,6 +219,7 @@ def run(quick: bool = False) -> list[dict]:
             "value": another_app(runs),
             "unit": "ms",
         },
+        {"name": "namespace with a new Parcel2Go fixture overlay", "value": namespace_with_overlay(runs), "unit": "ms"},
         {"name": "namespace reset, 10k tokens + 10k journal", "value": full, "unit": "us"},
         {"name": "namespace reset, empty", "value": empty, "unit": "us"},
         {"name": "namespace reset ratio full/empty", "value": full / empty, "unit": "x", "target": "<= 2x"},

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import ClassVar
+
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import PathConverter
+from werkzeug.routing import PathConverter, Rule
 from werkzeug.wrappers import Response
 
 from mock_carriers import pipeline
@@ -29,6 +32,30 @@ class CarrierPath(PathConverter):
     """Any path but the admin API's, so a wrong method on an admin route is its 405, not a 404."""
 
     regex = r"(?!__admin(?:/|$))[^/](?s:.*?)"
+
+
+class ReusedBuilderRule(Rule):
+    """A rule whose URL builders are compiled once per process, not once per app: werkzeug compiles
+    two Python functions for every rule it binds, which was nine tenths of create_app (an app per
+    test, in a test suite). A builder depends only on the rule's parsed parts and its defaults, and
+    reaches the rule's own converters through the rule it is bound to, so apps can share it. The hook
+    is werkzeug's internal `_compile_builder`: where a werkzeug has none, rules compile as before."""
+
+    _builders: ClassVar[dict[tuple[str, bool, tuple[tuple[bool, str], ...]], Callable[..., tuple[str, str]]]] = {}
+
+    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+        trace = getattr(self, "_trace", None)
+        if self.defaults or trace is None:  # a default may go through a converter of this map
+            return super()._compile_builder(append_unknown)
+        key = (self.rule, append_unknown, tuple(trace))
+        builder = self._builders.get(key)
+        if builder is None:
+            builder = self._builders[key] = super()._compile_builder(append_unknown)
+        return builder
+
+
+class _App(Flask):
+    url_rule_class = ReusedBuilderRule  # for the routes Flask adds itself too (its static files')
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -63,7 +90,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         for entry in CARRIERS.entries:
             state.contracts.contract(entry.name)
 
-    app = Flask("mock_carriers")
+    app = _App("mock_carriers")
     # before anything reads the scheme or Host (Flask's documented way to add WSGI middleware)
     app.wsgi_app = ForwardedHeaders(app.wsgi_app, peers)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES

@@ -118,3 +118,83 @@ def test_stores_share_one_read_only_parse_and_read_a_changed_file_afresh(tmp_pat
     path.write_text("clients:\n  one:\n    secret: t\n")
     assert FixtureStore(tmp_path).get(carrier) == {"clients": {"one": {"secret": "t"}}}
     assert first == {"clients": {"one": {"secret": "s"}}}
+
+
+def _paths(value, path=()):
+    """Every path to a value inside `value` (the document itself last)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+    yield path
+
+
+NEARLY_RIGHT = st.sampled_from(
+    [
+        "5m",
+        "-5m",
+        "+2h",
+        "-3d",
+        "90",
+        "2026-01-02T03:04:05Z",
+        "2026-13-45",
+        "1234",
+        "1234\n",
+        "GB",
+        "gb",
+        "[a",
+        "(?P<x>a)",
+    ]
+    + [-5, -0.5, 0, 1.5, 10**30, 10**12, 1e300, float("inf"), float("nan"), True, None, [], {}]
+)
+YAML_ONLY = st.sampled_from([("a", 1), (1, 2)]) | st.dates() | st.datetimes() | st.binary(max_size=3)
+
+
+@given(st.data())
+def test_the_fast_fixture_check_never_passes_what_the_reference_validator_refuses(data):
+    """A fixture document is checked by a compiled validator first, and by the reference one (which
+    words each mistake) only if it does not surely fit: whatever one value or key of a shipped
+    fixture becomes (a YAML date, a tuple, a key that is no text), the fast check never passes a
+    document the reference validator refuses; and it passes every shipped document."""
+    import copy
+
+    from mock_carriers.carriers import CARRIERS
+    from mock_carriers.core.fixtures import fits, load_frozen, reference
+    from mock_carriers.resources import data_dir
+
+    carrier = CARRIERS.load(data.draw(st.sampled_from(list(CARRIERS.names))))
+    schema = load_frozen(carrier.fixture_schema_path)
+    shipped = load_frozen(data_dir("fixtures") / f"{carrier.name}.yaml")
+    assert fits(schema, shipped)
+    document = copy.deepcopy(shipped)
+    path = data.draw(st.sampled_from([p for p in _paths(document) if p]))
+    parent = document
+    for part in path[:-1]:
+        parent = parent[part]
+    if isinstance(parent, dict) and data.draw(st.booleans()):
+        parent[data.draw(st.text(max_size=6) | st.integers() | st.none())] = parent.pop(path[-1])  # a key misspelt
+    else:
+        parent[path[-1]] = data.draw(NEARLY_RIGHT | YAML_ONLY | json_values)
+    if fits(schema, document):
+        assert reference(schema).is_valid(document)
+
+
+RETRIES = {"$ref": "urn:mock-carriers:webhook-retries"}
+
+
+@pytest.mark.parametrize(
+    "schema, value",
+    [
+        *(({"type": ["string", "number"], "format": "duration"}, v) for v in ("5m", "-5m", 5, -5, 1e300, True)),
+        *(({"type": "string", "format": "relative-time"}, v) for v in ("+2h", "2026-01-02T03:04:05Z", "2026-13-45")),
+        *(({"type": "string", "format": "regex"}, v) for v in ("^[a-z]+$", "(?<x>a)", "[a")),
+        *((RETRIES, v) for v in ({"delays": ["5m", 30]}, {"delays": [-5]}, {"delays": ["soon"]}, ["1s", -1])),
+    ],
+)
+def test_the_fast_fixture_check_reads_formats_as_the_reference_validator_does(schema, value):
+    """Formats (on numbers too: a negative duration) and the shared webhook-retries schema."""
+    from mock_carriers.core.fixtures import fits, reference
+
+    assert fits(schema, value) == reference(schema).is_valid(value)

@@ -207,15 +207,18 @@ def _media_key(content: dict[str, Any], media: str) -> str | None:
 
 
 def _depth(instance: Any) -> int:
-    """How deeply a parsed JSON document nests, counted without recursion."""
-    deepest, stack = 0, [(instance, 1)]
-    while stack:
-        node, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if depth > MAX_CHECKED_DEPTH:
-            break
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    """How deeply a parsed JSON document nests (at most MAX_CHECKED_DEPTH + 1), counted without
+    recursion, a level at a time (every checked body pays for it: one pass per level, not per node)."""
+    deepest, level = 0, [instance]
+    while level and deepest <= MAX_CHECKED_DEPTH:
+        deepest += 1
+        below: list[Any] = []
+        for node in level:
+            if isinstance(node, dict):
+                below += [child for child in node.values() if isinstance(child, (dict, list))]
+            elif isinstance(node, list):
+                below += [child for child in node if isinstance(child, (dict, list))]
+        level = below
     return deepest
 
 
