@@ -7,15 +7,7 @@ import gc
 import importlib
 import os
 import pkgutil
-import sys
 from pathlib import Path
-
-# Where the environment asks Python to write no bytecode (PYTHONDONTWRITEBYTECODE), pytest rewrites and
-# compiles every test module again on each run: two seconds of every run of the suite, for asserts that
-# have not changed. The test run keeps its bytecode as Python does by default, in the __pycache__ folders
-# that git and Docker ignore (set before any test module is imported; pytest checks each file's date).
-if sys.dont_write_bytecode:
-    sys.dont_write_bytecode = False
 
 import pytest
 from hypothesis import settings
