@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
@@ -34,6 +34,9 @@ class CarrierPath(PathConverter):
     regex = r"(?!__admin(?:/|$))[^/](?s:.*?)"
 
 
+UrlBuilder = Callable[..., tuple[str, str]]  # werkzeug's compiled (domain, path) builder of one rule
+
+
 class ReusedBuilderRule(Rule):
     """A rule whose URL builders are compiled once per process, not once per app: werkzeug compiles
     two Python functions for every rule it binds, which was nine tenths of create_app (an app per
@@ -41,12 +44,13 @@ class ReusedBuilderRule(Rule):
     reaches the rule's own converters through the rule it is bound to, so apps can share it. The hook
     is werkzeug's internal `_compile_builder`: where a werkzeug has none, rules compile as before."""
 
-    _builders: ClassVar[dict[tuple[str, bool, tuple[tuple[bool, str], ...]], Callable[..., tuple[str, str]]]] = {}
+    _builders: ClassVar[dict[tuple[str, bool, tuple[tuple[bool, str], ...]], UrlBuilder]] = {}
 
-    def _compile_builder(self, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
+    def _compile_builder(self, append_unknown: bool = True, *more: Any, **options: Any) -> UrlBuilder:
         trace = getattr(self, "_trace", None)
-        if self.defaults or trace is None:  # a default may go through a converter of this map
-            return super()._compile_builder(append_unknown)
+        # a default may go through a converter of this map; arguments a later werkzeug may add are not in the key
+        if self.defaults or trace is None or more or options:
+            return super()._compile_builder(append_unknown, *more, **options)
         key = (self.rule, append_unknown, tuple(trace))
         builder = self._builders.get(key)
         if builder is None:
