@@ -1,8 +1,8 @@
 """Processes started ahead of the tests that read them. Most of a `mock-carriers` process's life in a
 test is its start-up (an interpreter, Flask, the app) on one core, while the test run waits on another:
-so a module's processes all start together when its first test asks for one, and each test then waits
-only for its own. Under xdist the workers already run side by side and share a module's tests out, so
-there each process starts when its own test asks for it."""
+so a module's processes start a few tests ahead of the test that reads each, and each test waits only
+for what is left of its own. Under xdist the workers already run side by side and share a module's
+tests out, so there each process starts when its own test asks for it."""
 
 from __future__ import annotations
 
@@ -50,15 +50,20 @@ class Launched:
 
 
 class Ahead(Generic[T]):
-    """A module's processes by name: the first one asked for starts them all (one at a time under xdist)."""
+    """A module's processes by name, in the order its tests use them: the one a test asks for, and as
+    many after it as there are cores, are started (one at a time under xdist). More at once would
+    only slow each other down, and the requests of the test running meanwhile."""
 
     def __init__(self, launchers: dict[str, Callable[[], T]]) -> None:
         self._launchers = launchers
         self._started: dict[str, T] = {}
+        self._front = 0  # how many of `launchers` are started (or skipped) from the top
+        self._ahead = 0 if os.environ.get("PYTEST_XDIST_WORKER") else (os.cpu_count() or 1)
 
     def __getitem__(self, name: str) -> T:
-        names = [name] if os.environ.get("PYTEST_XDIST_WORKER") else [name, *self._launchers]
-        for each in names:
+        order = list(self._launchers)
+        self._front = max(self._front, order.index(name) + 1 + self._ahead)
+        for each in [name, *order[: self._front]]:
             if each not in self._started:
                 self._started[each] = self._launchers[each]()
         return self._started[name]

@@ -48,7 +48,7 @@ IMPORTS = (
 
 @pytest.fixture(scope="module")
 def ahead(tmp_path_factory):
-    """Each test's own process (the tests that only read a plain server share one), started together."""
+    """Each test's own process (the tests that only read a plain server share one), started ahead."""
     broken = str(_broken_fixtures(tmp_path_factory.mktemp("broken")))
     own = tmp_path_factory.mktemp("own")
     text = (data_dir("fixtures") / "border-express.yaml").read_text().replace("mock-be-secret", "my-own-secret")

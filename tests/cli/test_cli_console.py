@@ -74,7 +74,7 @@ CROWDED = ("--max-namespaces", "1", "--namespace-idle", "0")
 
 @pytest.fixture(scope="module")
 def ahead():
-    """Each test's own process (the dashboard tests share those they only read), started together."""
+    """Each test's own process (the dashboard tests share those they only read), started ahead."""
     processes = Ahead(
         {
             "plain": lambda: Served(),
