@@ -55,6 +55,8 @@ def _everything_loaded() -> None:
             importlib.import_module(module.name)
     for name in LAZY_IMPORTS:
         importlib.import_module(name)
+    gc.collect()
+    gc.freeze()  # as after collection: each pytester run's collections walk only what it makes
 
 
 @pytest.fixture

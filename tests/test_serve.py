@@ -2,44 +2,93 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import requests
+from launching import Ahead, Launched
 
 from mock_carriers.resources import data_dir
 
 COMMAND = [sys.executable, "-m", "mock_carriers"]
 SCRIPT = Path(sys.executable).parent / "mock-carriers"
+QA_SCENARIO = "namespace: qa\nseed: 5\n"
+
+PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mock.example.test"}
+# Which proxies' X-Forwarded-* a server believes: (the process asked for, honoured).
+TRUST = {
+    "by default": ("plain", True),
+    "a listed proxy": ("trusting 10/8, 192.168/16 and 127.0.0.1", True),
+    "an unlisted proxy": ("trusting 10/8", False),
+    "none by the environment": ("trusting none by the environment", False),
+    "the flag over the environment": ("trusting * over the environment's none", True),
+}
 
 
-def _serve(*args: str, env: dict | None = None):
-    process = subprocess.Popen(
-        [*COMMAND, "serve", "--port", "0", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+def _serve(*args: str, env: dict | None = None) -> Launched:
+    return Launched([*COMMAND, "serve", "--port", "0", *args], env={**os.environ, **(env or {})})
+
+
+def _broken_fixtures(tmp_path: Path) -> Path:
+    text = (data_dir("fixtures") / "border-express.yaml").read_text()
+    broken = text.replace('postcode: "3121"}', 'postcode: "31210"}', 1)
+    assert broken != text
+    (tmp_path / "border-express.yaml").write_text(broken)
+    return tmp_path
+
+
+IMPORTS = (
+    "import sys, mock_carriers.cli; "
+    "print(sorted({m for m in sys.modules if m.startswith(('mock_carriers.kit.', 'mock_carriers.carriers.'))}))"
+)
+
+
+@pytest.fixture(scope="module")
+def ahead(tmp_path_factory):
+    """Each test's own process (the tests that only read a plain server share one), started ahead."""
+    broken = str(_broken_fixtures(tmp_path_factory.mktemp("broken")))
+    own = tmp_path_factory.mktemp("own")
+    text = (data_dir("fixtures") / "border-express.yaml").read_text().replace("mock-be-secret", "my-own-secret")
+    (own / "border-express.yaml").write_text(text)
+    unknown = tmp_path_factory.mktemp("unknown")
+    (unknown / "nobody.yaml").write_text("x: 1\n")
+    qa = tmp_path_factory.mktemp("scenario") / "qa.yaml"
+    qa.write_text(QA_SCENARIO)
+    pinned = ("--scenario", str(qa), "--max-namespaces", "1", "--namespace-idle", "0")
+    processes = Ahead(
+        {
+            "plain": lambda: _serve(),
+            "to stop": lambda: _serve(),
+            "version": lambda: Launched([str(SCRIPT), "--version"]),
+            "admin token by the environment": lambda: _serve(env={"MOCK_CARRIERS_ADMIN_TOKEN": "t0ken"}),
+            "broken fixtures": lambda: Launched([*COMMAND, "serve", "--port", "0", "--fixtures", broken]),
+            "own fixtures": lambda: _serve("--fixtures", str(own)),
+            "check the shipped": lambda: Launched([*COMMAND, "fixtures", "check"]),
+            "check broken": lambda: Launched([*COMMAND, "fixtures", "check", broken]),
+            "check unknown": lambda: Launched([*COMMAND, "fixtures", "check", str(unknown)]),
+            "trusting 10/8, 192.168/16 and 127.0.0.1": lambda: _serve(
+                "--trust-forwarded", "10.0.0.0/8", "--trust-forwarded", "192.168.0.0/16,127.0.0.1"
+            ),
+            "trusting 10/8": lambda: _serve("--trust-forwarded", "10.0.0.0/8"),
+            "trusting none by the environment": lambda: _serve(env={"MOCK_CARRIERS_TRUST_FORWARDED": "none"}),
+            "trusting * over the environment's none": lambda: _serve(
+                "--trust-forwarded", "*", env={"MOCK_CARRIERS_TRUST_FORWARDED": "none"}
+            ),
+            "qa pinned": lambda: _serve(*pinned),
+            "qa pinned, to reset": lambda: _serve(*pinned),
+            "every interface": lambda: _serve("--host", "0.0.0.0"),
+            "imports": lambda: Launched([sys.executable, "-c", IMPORTS]),
+        }
     )
-    line = process.stdout.readline()
-    return process, line
+    yield processes
+    processes.stop()
 
 
-@pytest.fixture
-def serve():
-    processes = []
-
-    def start(*args, env=None):
-        process, line = _serve(*args, env=env)
-        processes.append(process)
-        return process, line
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def test_serve_prints_its_url_and_answers(serve):
-    process, line = serve()
+def test_serve_prints_its_url_and_answers(ahead):
+    line = ahead["plain"].first_line
     assert line.startswith("mock-carriers ") and "listening on http://127.0.0.1:" in line
     url = line.split()[-1]
     assert requests.get(f"{url}/__admin/health", timeout=5).json()["status"] == "ok"
@@ -51,39 +100,29 @@ def test_serve_prints_its_url_and_answers(serve):
     assert token.status_code == 200
 
 
-def test_sigterm_stops_it_cleanly(serve):
-    process, _ = serve()
+def test_sigterm_stops_it_cleanly(ahead):
+    served = ahead["to stop"]
+    assert "listening on" in served.first_line  # serving, so its handler is in place
+    process = served.process
     process.terminate()
     assert process.wait(timeout=10) == 0
 
 
-def test_the_console_script_is_installed():
-    result = subprocess.run([str(SCRIPT), "--version"], capture_output=True, text=True, timeout=30)
+def test_the_console_script_is_installed(ahead):
+    result = ahead["version"].result()
     assert result.returncode == 0 and "mock-carriers" in result.stdout
 
 
-def test_environment_sets_the_admin_token(serve):
-    import os
-
-    _, line = serve(env={**os.environ, "MOCK_CARRIERS_ADMIN_TOKEN": "t0ken"})
-    url = line.split()[-1]
+def test_environment_sets_the_admin_token(ahead):
+    url = ahead["admin token by the environment"].first_line.split()[-1]
     assert requests.get(f"{url}/__admin/health", timeout=5).status_code == 401
     assert requests.get(f"{url}/__admin/health", headers={"Authorization": "Bearer t0ken"}, timeout=5).ok
 
 
-def _broken_fixtures(tmp_path: Path) -> Path:
-    text = (data_dir("fixtures") / "border-express.yaml").read_text()
-    broken = text.replace('postcode: "3121"}', 'postcode: "31210"}', 1)
-    assert broken != text
-    (tmp_path / "border-express.yaml").write_text(broken)
-    return tmp_path
-
-
-def test_serve_refuses_broken_fixtures_naming_file_line_and_field(tmp_path):
-    directory = _broken_fixtures(tmp_path)
-    result = subprocess.run(
-        [*COMMAND, "serve", "--port", "0", "--fixtures", str(directory)], capture_output=True, text=True, timeout=30
-    )
+def test_serve_refuses_broken_fixtures_naming_file_line_and_field(ahead):
+    refused = ahead["broken fixtures"]
+    directory = Path(refused.argv[-1])
+    result = refused.result()
     assert result.returncode != 0
     line = next(
         n for n, text in enumerate((directory / "border-express.yaml").read_text().splitlines(), 1) if '"31210"' in text
@@ -91,36 +130,24 @@ def test_serve_refuses_broken_fixtures_naming_file_line_and_field(tmp_path):
     assert f"border-express.yaml:{line}: consignments.BE10000001.receiver.postcode" in result.stderr
 
 
-def test_fixtures_override_the_shipped_world(serve, tmp_path):
-    text = (data_dir("fixtures") / "border-express.yaml").read_text().replace("mock-be-secret", "my-own-secret")
-    (tmp_path / "border-express.yaml").write_text(text)
-    _, line = serve("--fixtures", str(tmp_path))
-    url = line.split()[-1]
+def test_fixtures_override_the_shipped_world(ahead):
+    url = ahead["own fixtures"].first_line.split()[-1]
     form = {"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "my-own-secret"}
     assert requests.post(f"{url}/border-express/token", data=form, timeout=5).status_code == 200
 
 
-def test_fixtures_check(tmp_path):
-    ok = subprocess.run([*COMMAND, "fixtures", "check"], capture_output=True, text=True, timeout=30)
+def test_fixtures_check(ahead):
+    checks = [ahead[name] for name in ("check the shipped", "check broken", "check unknown")]
+    ok, bad, unknown = (check.result() for check in checks)
     assert ok.returncode == 0 and "ok    " in ok.stdout
-    bad = subprocess.run(
-        [*COMMAND, "fixtures", "check", str(_broken_fixtures(tmp_path))], capture_output=True, text=True, timeout=30
-    )
     assert bad.returncode == 1 and "receiver.postcode" in bad.stderr
-    (tmp_path / "border-express.yaml").unlink()
-    (tmp_path / "nobody.yaml").write_text("x: 1\n")
-    unknown = subprocess.run([*COMMAND, "fixtures", "check", str(tmp_path)], capture_output=True, text=True, timeout=30)
     assert unknown.returncode == 1 and "no carrier named 'nobody'" in unknown.stderr
 
 
-def test_a_port_in_use_is_a_clear_error(serve):
-    _, line = serve()
-    port = line.rsplit(":", 1)[-1].strip()
+def test_a_port_in_use_is_a_clear_error(ahead):
+    port = ahead["plain"].first_line.rsplit(":", 1)[-1].strip()
     result = subprocess.run([*COMMAND, "serve", "--port", port], capture_output=True, text=True, timeout=30)
     assert result.returncode != 0 and "in use" in result.stderr and "Traceback" not in result.stderr
-
-
-PROXIED = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "mock.example.test"}
 
 
 def _issuer(url: str) -> str:
@@ -129,21 +156,10 @@ def _issuer(url: str) -> str:
     ]
 
 
-@pytest.mark.parametrize(
-    "args, env, honoured",
-    [
-        ((), {}, True),
-        (("--trust-forwarded", "10.0.0.0/8", "--trust-forwarded", "192.168.0.0/16,127.0.0.1"), {}, True),
-        (("--trust-forwarded", "10.0.0.0/8"), {}, False),
-        ((), {"MOCK_CARRIERS_TRUST_FORWARDED": "none"}, False),
-        (("--trust-forwarded", "*"), {"MOCK_CARRIERS_TRUST_FORWARDED": "none"}, True),
-    ],
-)
-def test_trust_forwarded_names_the_proxies_believed(serve, args, env, honoured):
-    import os
-
-    _, line = serve(*args, env={**os.environ, **env})
-    url = line.split()[-1]
+@pytest.mark.parametrize("case", TRUST)
+def test_trust_forwarded_names_the_proxies_believed(ahead, case):
+    name, honoured = TRUST[case]
+    url = ahead[name].first_line.split()[-1]
     assert _issuer(url) == ("https://mock.example.test/parcel2go/auth" if honoured else f"{url}/parcel2go/auth")
 
 
@@ -168,20 +184,18 @@ def test_create_app_refuses_an_empty_admin_token():
         create_app(Settings(admin_token=""))
 
 
-def test_a_start_up_scenarios_namespace_is_never_dropped_for_room(serve, tmp_path):
-    scenario = tmp_path / "qa.yaml"
-    scenario.write_text("namespace: qa\nseed: 5\n")
-    process, applied = serve("--scenario", str(scenario), "--max-namespaces", "1", "--namespace-idle", "0")
-    assert "applied to namespace qa" in applied
-    url = process.stdout.readline().split()[-1]
+def test_a_start_up_scenarios_namespace_is_never_dropped_for_room(ahead):
+    served = ahead["qa pinned"]
+    assert "applied to namespace qa" in served.first_line
+    url = served.process.stdout.readline().split()[-1]
     for name in ("x", "y"):  # idle at once (--namespace-idle 0): each new one drops the one before
         assert requests.put(f"{url}/__admin/namespaces/{name}", timeout=5).status_code == 201
     listed = requests.get(f"{url}/__admin/namespaces", timeout=5).json()["namespaces"]
     assert [ns["namespace"] for ns in listed] == ["default", "qa", "y"]
 
 
-def test_on_every_interface_the_start_up_line_names_urls_a_client_can_use(serve):
-    process, line = serve("--host", "0.0.0.0")
+def test_on_every_interface_the_start_up_line_names_urls_a_client_can_use(ahead):
+    line = ahead["every interface"].first_line
     port = line.split("http://0.0.0.0:", 1)[1].split()[0]
     assert f"listening on http://0.0.0.0:{port} (every interface)" in line
     assert f"from another machine http://<this host's address>:{port}" in line
@@ -189,11 +203,10 @@ def test_on_every_interface_the_start_up_line_names_urls_a_client_can_use(serve)
     assert requests.get(f"{line.split()[-1]}/__admin/livez", timeout=5).json() == {"status": "ok"}
 
 
-def test_after_a_reset_default_is_listed_and_the_scenarios_namespace_is_still_never_dropped(serve, tmp_path):
-    scenario = tmp_path / "qa.yaml"
-    scenario.write_text("namespace: qa\nseed: 5\n")
-    process, _ = serve("--scenario", str(scenario), "--max-namespaces", "1", "--namespace-idle", "0")
-    url = process.stdout.readline().split()[-1]
+def test_after_a_reset_default_is_listed_and_the_scenarios_namespace_is_still_never_dropped(ahead):
+    served = ahead["qa pinned, to reset"]
+    assert "applied to namespace qa" in served.first_line
+    url = served.process.stdout.readline().split()[-1]
 
     def listed() -> list[str]:
         return [ns["namespace"] for ns in requests.get(f"{url}/__admin/namespaces", timeout=5).json()["namespaces"]]
@@ -206,11 +219,8 @@ def test_after_a_reset_default_is_listed_and_the_scenarios_namespace_is_still_ne
     assert listed() == ["default", "qa", "y"]
 
 
-def test_the_command_line_loads_no_carrier_nor_the_conformance_kit_until_a_command_needs_them():
+def test_the_command_line_loads_no_carrier_nor_the_conformance_kit_until_a_command_needs_them(ahead):
     """Start-up cost: `mock-carriers serve` pays for the app, not for every command's machinery."""
-    script = (
-        "import sys, mock_carriers.cli; "
-        "print(sorted({m for m in sys.modules if m.startswith(('mock_carriers.kit.', 'mock_carriers.carriers.'))}))"
-    )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    result = ahead["imports"].result()
+    assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "['mock_carriers.kit.command']"  # the `conform` command itself only

@@ -14,6 +14,7 @@ import threading
 
 import pytest
 import requests
+from launching import Ahead, Launched
 from support import BEX_LOGIN
 
 from mock_carriers.console import Console
@@ -22,7 +23,7 @@ TIME = r"\d\d:\d\d:\d\d\.\d{3}"
 
 
 class Served:
-    """A `serve` process whose stdout and stderr lines are read as they come."""
+    """A `serve` process whose stdout and stderr lines are read as they come; `ready()` once it listens."""
 
     def __init__(self, *args: str, env: dict | None = None) -> None:
         self.process = subprocess.Popen(
@@ -38,9 +39,15 @@ class Served:
             threading.Thread(
                 target=lambda s=stream, q=lines: [q.put(line.rstrip("\n")) for line in s], daemon=True
             ).start()
-        first, second = self.out.get(timeout=30), self.out.get(timeout=30)
-        self.url = json.loads(first)["url"] if first.startswith("{") else first.split()[-1]
-        self.dashboard = json.loads(second)["url"] if second.startswith("{") else second.split()[-1]
+        self.url = self.dashboard = ""
+
+    def ready(self) -> Served:
+        """Waits for its two start-up lines (the URL, then the dashboard's), once."""
+        if not self.url:
+            first, second = self.out.get(timeout=60), self.out.get(timeout=60)
+            self.url = json.loads(first)["url"] if first.startswith("{") else first.split()[-1]
+            self.dashboard = json.loads(second)["url"] if second.startswith("{") else second.split()[-1]
+        return self
 
     def lines(self, source: queue.Queue, count: int) -> list[str]:
         return [source.get(timeout=10) for _ in range(count)]
@@ -61,17 +68,33 @@ class Served:
             self.process.wait()
 
 
+BAD_LOG_FORMAT = [sys.executable, "-m", "mock_carriers", "serve", "--log-format", "xml"]
+CROWDED = ("--max-namespaces", "1", "--namespace-idle", "0")
+
+
+@pytest.fixture(scope="module")
+def ahead():
+    """Each test's own process (the dashboard tests share those they only read), started ahead."""
+    processes = Ahead(
+        {
+            "plain": lambda: Served(),
+            "strict": lambda: Served("--strict"),
+            "quiet strict": lambda: Served("--quiet", "--strict"),
+            "strict, json by the environment": lambda: Served("--strict", env={"MOCK_CARRIERS_LOG_FORMAT": "json"}),
+            "crowded text": lambda: Served(*CROWDED, "--log-format", "text"),
+            "crowded json": lambda: Served(*CROWDED, "--log-format", "json"),
+            "json": lambda: Served("--log-format", "json"),
+            "bad log format": lambda: Launched(BAD_LOG_FORMAT),
+        }
+    )
+    yield processes
+    processes.stop()
+
+
 @pytest.fixture
-def serve():
-    started = []
-
-    def start(*args, env=None) -> Served:
-        started.append(Served(*args, env=env))
-        return started[-1]
-
-    yield start
-    for served in started:
-        served.stop()
+def serve(ahead):
+    """The running server a test names."""
+    return lambda name: ahead[name].ready()
 
 
 def _login(url: str, prefix: str = "") -> requests.Response:
@@ -83,7 +106,7 @@ def _bad_quote(url: str) -> None:
 
 
 def test_a_line_per_request(serve):
-    served = serve()
+    served = serve("plain")
     _login(served.url)
     requests.put(f"{served.url}/__admin/namespaces/t9", timeout=5)  # the admin API: no line
     requests.post(
@@ -101,7 +124,7 @@ def test_a_line_per_request(serve):
 
 
 def test_strict_mode_violations_print_under_their_request_once(serve):
-    served = serve("--strict")
+    served = serve("strict")
     _bad_quote(served.url)
     line = served.out.get(timeout=10)
     assert re.fullmatch(
@@ -117,7 +140,7 @@ def test_strict_mode_violations_print_under_their_request_once(serve):
 
 
 def test_quiet_prints_only_the_violations(serve):
-    served = serve("--quiet", "--strict")
+    served = serve("quiet strict")
     _login(served.url)
     _bad_quote(served.url)
     line = served.out.get(timeout=10)
@@ -130,7 +153,7 @@ def test_quiet_prints_only_the_violations(serve):
 
 
 def test_json_lines(serve):
-    served = serve("--strict", env={"MOCK_CARRIERS_LOG_FORMAT": "json"})
+    served = serve("strict, json by the environment")
     _login(served.url)
     _bad_quote(served.url)
     login, quote = (json.loads(line) for line in served.lines(served.out, 2))
@@ -169,7 +192,7 @@ def test_json_lines(serve):
 
 @pytest.mark.parametrize("log_format", ["text", "json"])
 def test_the_servers_warnings_take_the_same_form(serve, log_format):
-    served = serve("--max-namespaces", "1", "--namespace-idle", "0", "--log-format", log_format)
+    served = serve(f"crowded {log_format}")
     for name in ("a", "b"):
         requests.put(f"{served.url}/__admin/namespaces/{name}", timeout=5)
     warning = served.err.get(timeout=10)
@@ -181,25 +204,20 @@ def test_the_servers_warnings_take_the_same_form(serve, log_format):
 
 
 def test_the_listening_line_in_json_names_the_url(serve):
-    served = serve("--log-format", "json")
+    served = serve("json")
     assert served.url.startswith("http://127.0.0.1:") and _login(served.url).ok
 
 
-@pytest.mark.parametrize("log_format", ["text", "json"])
-def test_the_next_line_links_the_dashboard(serve, log_format):
-    served = serve("--log-format", log_format)
+@pytest.mark.parametrize("name", ["plain", "json"])  # plain: the default log format, text
+def test_the_next_line_links_the_dashboard(serve, name):
+    served = serve(name)
     assert served.dashboard == f"{served.url}/__admin/ui/"
     page = requests.get(served.dashboard, timeout=10)
     assert page.status_code == 200 and "<title>Namespaces" in page.text
 
 
-def test_a_bad_log_format_is_refused():
-    result = subprocess.run(
-        [sys.executable, "-m", "mock_carriers", "serve", "--log-format", "xml"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+def test_a_bad_log_format_is_refused(ahead):
+    result = ahead["bad log format"].result()
     assert result.returncode == 2 and "'xml' is not one of 'text', 'json'" in result.stderr
 
 

@@ -1,12 +1,12 @@
 """Scenario files through every way in: the admin API, `mock-carriers scenario apply`,
 `serve --scenario` and the pytest marker; and the CLI commands that drive a running server."""
 
-import subprocess
 import sys
 
 import pytest
 import requests
 from click.testing import CliRunner
+from launching import Ahead, Launched
 
 from mock_carriers.cli import main
 from mock_carriers.resources import data_dir
@@ -127,34 +127,28 @@ def test_the_cli_says_when_the_server_is_not_there():
     assert result.exit_code == 1 and "cannot reach" in result.output
 
 
-def test_serve_applies_a_scenario_first(tmp_path):
-    scenario = tmp_path / "s.yaml"
-    scenario.write_bytes(GOOD)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario", str(scenario)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout.readline().startswith("scenario ")
-        url = process.stdout.readline().split()[-1]
-        faults = requests.get(f"{url}/__admin/namespaces/qa-1/faults", timeout=5).json()["faults"]
-        assert [rule["effect"] for rule in faults] == ["status"]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+@pytest.fixture(scope="module")
+def ahead(tmp_path_factory):
+    """`serve --scenario` with a good file and with a bad one, started together."""
+    good, bad = (tmp_path_factory.mktemp(kind) / "s.yaml" for kind in ("good", "bad"))
+    good.write_bytes(GOOD)
+    bad.write_bytes(GOOD.replace(b"status: 503", b"status: 404"))
+    serve = [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario"]
+    processes = Ahead({"good": lambda: Launched([*serve, str(good)]), "bad": lambda: Launched([*serve, str(bad)])})
+    yield processes
+    processes.stop()
 
 
-def test_serve_refuses_a_bad_scenario(tmp_path):
-    scenario = tmp_path / "s.yaml"
-    scenario.write_bytes(GOOD.replace(b"status: 503", b"status: 404"))
-    result = subprocess.run(
-        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario", str(scenario)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_serve_applies_a_scenario_first(ahead):
+    served = ahead["good"]
+    assert served.first_line.startswith("scenario ")
+    url = served.process.stdout.readline().split()[-1]
+    faults = requests.get(f"{url}/__admin/namespaces/qa-1/faults", timeout=5).json()["faults"]
+    assert [rule["effect"] for rule in faults] == ["status"]
+
+
+def test_serve_refuses_a_bad_scenario(ahead):
+    result = ahead["bad"].result()
     assert result.returncode == 1 and "faults[0].status" in result.stderr
 
 

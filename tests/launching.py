@@ -1,0 +1,73 @@
+"""Processes started ahead of the tests that read them. Most of a `mock-carriers` process's life in a
+test is its start-up (an interpreter, Flask, the app) on one core, while the test run waits on another:
+so a module's processes start a few tests ahead of the test that reads each, and each test waits only
+for what is left of its own. Under xdist the workers already run side by side and share a module's
+tests out, so there each process starts when its own test asks for it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from functools import cached_property
+from typing import Generic, Protocol, TypeVar
+
+
+class Stoppable(Protocol):
+    def stop(self) -> None: ...
+
+
+T = TypeVar("T", bound=Stoppable)
+
+
+class Launched:
+    """One process with its output piped, started at once and read when its test needs it."""
+
+    def __init__(self, argv: list[str], env: dict[str, str] | None = None) -> None:
+        self.argv = argv
+        self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+    @cached_property
+    def first_line(self) -> str:
+        """Its first line on stdout (for `serve`, the start-up line: it serves from then on)."""
+        return self.process.stdout.readline()
+
+    def result(self, timeout: float = 60) -> subprocess.CompletedProcess:
+        """How a process that ends by itself ended."""
+        out, err = self.process.communicate(timeout=timeout)
+        return subprocess.CompletedProcess(self.argv, self.process.returncode, out, err)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)  # a loaded CI machine can be slow to wind a server down
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for stream in (self.process.stdout, self.process.stderr):
+            stream.close()
+
+
+class Ahead(Generic[T]):
+    """A module's processes by name, in the order its tests use them: the one a test asks for, and as
+    many after it as there are cores, are started (one at a time under xdist). More at once would
+    only slow each other down, and the requests of the test running meanwhile."""
+
+    def __init__(self, launchers: dict[str, Callable[[], T]]) -> None:
+        self._launchers = launchers
+        self._started: dict[str, T] = {}
+        self._front = 0  # how many of `launchers` are started (or skipped) from the top
+        self._ahead = 0 if os.environ.get("PYTEST_XDIST_WORKER") else (os.cpu_count() or 1)
+
+    def __getitem__(self, name: str) -> T:
+        order = list(self._launchers)
+        self._front = max(self._front, order.index(name) + 1 + self._ahead)
+        for each in [name, *order[: self._front]]:
+            if each not in self._started:
+                self._started[each] = self._launchers[each]()
+        return self._started[name]
+
+    def stop(self) -> None:
+        for started in self._started.values():
+            started.stop()
