@@ -40,6 +40,8 @@ def pytest_collection_finish(session):
     gc.set_threshold(10_000, 10, 10)
 
 
+# `__main__` runs the CLI; the deprecated alias `contracts` warns when imported, and only re-exports.
+NOT_PRELOADED = ("mock_carriers.__main__", "mock_carriers.contracts")
 # What the package imports only when first needed (inside functions).
 LAZY_IMPORTS = ("yaml", "yaml.cyaml", "jsonschema", "jsonschema_rs", "referencing", "referencing.jsonschema", "certifi")
 
@@ -51,7 +53,7 @@ def _everything_loaded() -> None:
     imported a second time, and objects of the first copy (a YAML node, a schema error) would fail
     isinstance checks against the second: so they are all loaded before the first pytester."""
     for module in pkgutil.walk_packages(mock_carriers.__path__, "mock_carriers."):
-        if module.name != "mock_carriers.__main__":
+        if module.name not in NOT_PRELOADED:
             importlib.import_module(module.name)
     for name in LAZY_IMPORTS:
         importlib.import_module(name)
