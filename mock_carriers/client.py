@@ -57,10 +57,23 @@ def check_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def _session_for(url: str) -> requests.Session:
+    """A session that takes the environment's proxy and CA bundle settings for `url` once, when the
+    client is made: requests otherwise reads the whole environment again on every call (its proxy
+    variables, for each request), which was most of the kit's CPU. It applies no ~/.netrc entry,
+    which would replace the admin token's Authorization header."""
+    session = requests.Session()
+    settings = session.merge_environment_settings(url, {}, None, None, None)
+    session.trust_env = False
+    session.proxies.update(settings["proxies"])
+    session.verify = settings["verify"]
+    return session
+
+
 class _Admin:
     def __init__(self, url: str, admin_token: str | None, session: requests.Session | None = None) -> None:
         self.url = url.rstrip("/")
-        self.session = session or requests.Session()
+        self.session = session or _session_for(self.url)
         self._ca_file: str | None = None
         if admin_token:
             self.session.headers["Authorization"] = f"Bearer {admin_token}"

@@ -1,5 +1,6 @@
 """MockCarriers / Sandbox over a real server, and the pytest plugin as a user's suite sees it."""
 
+import pytest
 import requests
 from support import OTHER_PLUGINS_OFF
 
@@ -33,6 +34,19 @@ def test_start_sandbox_clock_tokens_journal():
         sb.drop()
         sb.drop()  # dropping twice is fine
         assert mock.reset() == 1  # default, always there
+
+
+def test_the_admin_client_takes_the_proxy_settings_of_the_environment_it_was_made_in(carriers_server, monkeypatch):
+    for name in ("NO_PROXY", "no_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    through_proxy = MockCarriers.connect(carriers_server.url)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    direct = MockCarriers.connect(carriers_server.url)
+    monkeypatch.delenv("NO_PROXY")
+    assert direct.health()["status"] == "ok"  # made while NO_PROXY named the mock's host
+    with pytest.raises(requests.exceptions.ProxyError):
+        through_proxy.health()
 
 
 def test_admin_errors_raise():
