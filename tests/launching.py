@@ -20,6 +20,17 @@ class Stoppable(Protocol):
 T = TypeVar("T", bound=Stoppable)
 
 
+def terminate(process: subprocess.Popen) -> None:
+    """SIGTERM, and SIGKILL if it has not ended in 30 s (a loaded CI machine can be slow to wind a
+    server down)."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 class Launched:
     """One process with its output piped, started at once and read when its test needs it."""
 
@@ -39,12 +50,7 @@ class Launched:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)  # a loaded CI machine can be slow to wind a server down
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+            terminate(self.process)
         for stream in (self.process.stdout, self.process.stderr):
             stream.close()
 

@@ -14,7 +14,7 @@ import threading
 
 import pytest
 import requests
-from launching import Ahead, Launched
+from launching import Ahead, Launched, terminate
 from support import BEX_LOGIN
 
 from mock_carriers.console import Console
@@ -60,12 +60,7 @@ class Served:
         return False
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)  # a loaded CI machine can be slow to wind a server down
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        terminate(self.process)
 
 
 BAD_LOG_FORMAT = [sys.executable, "-m", "mock_carriers", "serve", "--log-format", "xml"]
