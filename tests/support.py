@@ -41,6 +41,14 @@ def bearer(token: str) -> dict:
 
 BEX = "/bex"
 BEX_LOGIN = {"username": "mock-bex-user", "password": "mock-bex-password"}
+BEX_WAYBILL = {  # a waybill the default fixtures accept (submitting it sends waybill_update)
+    "accountNumber": "ACC1001",
+    "serviceCode": "ONC",
+    "senderSuburb": "Sandton",
+    "receiverSuburb": "Umhlanga",
+    "receiverContactName": "Priya Naidoo",
+    "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}],
+}
 
 
 def bex_token(client, alternate: bool = False, prefix: str = BEX) -> str:

@@ -3,19 +3,11 @@ namespace's clock, strict mode and counts; the shipped scenarios; each delivery'
 and redelivering one delivery to a receiver that failed."""
 
 import requests
-from support import BE, BEX_LOGIN, P2G, be_token, bearer, p2g_token, settled, wait_for
+from support import BE, BEX_LOGIN, BEX_WAYBILL, P2G, be_token, bearer, p2g_token, settled, wait_for
 
 from mock_carriers.client import MockCarriers
 
 STATUSES = f"{BE}/api/v1/consignments/BE10000001/Statuses"
-WAYBILL = {
-    "accountNumber": "ACC1001",
-    "serviceCode": "ONC",
-    "senderSuburb": "Sandton",
-    "receiverSuburb": "Umhlanga",
-    "receiverContactName": "Priya Naidoo",
-    "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}],
-}
 
 
 def listed(client) -> dict:
@@ -61,7 +53,7 @@ def test_the_shipped_scenarios_are_listed_and_served(client):
 
 def _bex_waybill(url: str) -> None:
     token = requests.post(f"{url}/bex/api/service/login", json=BEX_LOGIN, timeout=5).json()["value"]
-    requests.post(f"{url}/bex/api/service/submitwaybillv4", headers={"token": token}, json=WAYBILL, timeout=5)
+    requests.post(f"{url}/bex/api/service/submitwaybillv4", headers={"token": token}, json=BEX_WAYBILL, timeout=5)
 
 
 def test_a_delivery_shows_its_retry_schedule_and_can_be_redelivered(live_server, webhook_sink):

@@ -12,20 +12,12 @@ import pytest
 import requests
 from bodies import BEX_NEXT_EVENTS
 from receivers import Dribbling, Hanging
-from support import BEX_LOGIN, settled
+from support import BEX_LOGIN, BEX_WAYBILL, settled
 
 from mock_carriers.client import MockCarriers, Sandbox
 
 KEY = "mock-bex-webhook-key"
 SECRET = "s" * 40
-SUBMIT = {
-    "accountNumber": "ACC1001",
-    "serviceCode": "ONC",
-    "senderSuburb": "Sandton",
-    "receiverSuburb": "Umhlanga",
-    "receiverContactName": "Priya Naidoo",
-    "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}],
-}
 
 
 class Bex:
@@ -46,7 +38,7 @@ class Bex:
 
     def submit(self):
         body = requests.post(
-            f"{self.url}/bex/api/service/submitwaybillv4", headers={"token": self.token}, json=SUBMIT, timeout=5
+            f"{self.url}/bex/api/service/submitwaybillv4", headers={"token": self.token}, json=BEX_WAYBILL, timeout=5
         ).json()
         return body["items"][0]["waybillNumber"]
 

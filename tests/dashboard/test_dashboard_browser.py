@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
-from support import BEX_LOGIN, P2G_CLIENT, PageServer, chromium_driver, settled, wait_for
+from support import BEX_LOGIN, BEX_WAYBILL, P2G_CLIENT, PageServer, chromium_driver, settled, wait_for
 
 from mock_carriers import create_app
 from mock_carriers.client import MockCarriers
@@ -29,14 +29,6 @@ WAIT = 30  # seconds a page may take to show what it should (a loaded CI machine
 POLL = 0.02  # seconds between two looks at the page while waiting (selenium's own is 0.5; a look takes ms)
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN_TOKEN = "qa-s3cret"
-WAYBILL = {
-    "accountNumber": "ACC1001",
-    "serviceCode": "ONC",
-    "senderSuburb": "Sandton",
-    "receiverSuburb": "Umhlanga",
-    "receiverContactName": "Priya Naidoo",
-    "dimensions": [{"dimension1": 10, "dimension2": 10, "dimension3": 10, "weight": 2}],
-}
 BE_FORM = {"grant_type": "client_credentials", "client_id": "mock-be-client", "client_secret": "mock-be-secret"}
 STATUSES = "/border-express/api/v1/consignments/BE10000001/Statuses"
 
@@ -216,7 +208,7 @@ def test_five_minutes_on_the_clock_show_a_bex_webhooks_two_retries(site, browser
         requests.post(
             f"{site}/ns/ui-webhooks/bex/api/service/submitwaybillv4",
             headers={"token": login.json()["value"]},
-            json=WAYBILL,
+            json=BEX_WAYBILL,
             timeout=10,
         )
         first = settled(lambda: sandbox.webhooks.deliveries(), 1)[0]["id"]  # its first attempt (500) is recorded
