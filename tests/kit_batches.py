@@ -2,21 +2,36 @@
 
 A check mostly waits (a backoff, a Retry-After, a request timeout), so runs graded together take
 little longer than the slowest of them. Each test module registers its batch (`@kit_batch`) when it
-is imported; the first test that needs any batch's reports starts every registered batch of the
-modules the session runs at once (`KitBatches`), so their waits overlap too, and each test reads its
-own reports. Under xdist a worker grades only the batches its own tests ask for."""
+is imported, and each test reads its own reports from the module's `Graded`.
+
+The batches are graded in a process of their own (this file, run as a script), against a
+`mock-carriers serve` of its own: the kit and its drivers keep one core busy, the server another,
+and the tests run on meanwhile. In a serial run every batch the selected tests read starts as soon
+as collection ends (`KitBatches.start`), so that its waits overlap the tests before it; under xdist
+a worker grades a module's batch when its first test asks for it, and only that one."""
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Hashable
 
 from mock_carriers.client import MockCarriers
 from mock_carriers.kit import Report, conform, deliveries
 
 Job = tuple  # (carrier, task, driver, Options): give each job Options of its own, their run_id names the namespaces
+GRADING_LIMIT = 300  # seconds: the batches take about 12, a loaded CI machine a few times that
 
 
 @dataclass
@@ -31,15 +46,19 @@ class KitBatch:
 
 @dataclass
 class Graded:
-    """A batch's reports: `alone` (key -> Report) and `futures` (key -> Future of a Report: a job
-    that raised raises in the test that reads it). `folder` is the batch's own, for its drivers."""
+    """A batch's reports: `alone` (key -> Report) and `outcomes` (key -> Report, or the traceback of
+    a job that raised, raised again in the test that reads it). `folder` is the batch's own, for
+    its drivers."""
 
     alone: dict[Hashable, Report]
-    futures: dict[Hashable, Future]
+    outcomes: dict[Hashable, Report | str]
     folder: Path
 
     def report(self, key: Hashable) -> Report:
-        return self.futures[key].result()
+        outcome = self.outcomes[key]
+        if isinstance(outcome, str):
+            raise RuntimeError(f"grading {key!r} raised:\n{outcome}")
+        return outcome
 
 
 REGISTERED: dict[str, Callable[[MockCarriers, Path], KitBatch]] = {}
@@ -51,40 +70,144 @@ def kit_batch(function: Callable[[MockCarriers, Path], KitBatch]) -> Callable[[M
     return function
 
 
-class KitBatches:
-    """The registered batches of `modules`, graded against `server` on first use."""
+class Grading:
+    """One grading process, for the batches of `modules` (name -> its file), each with a folder."""
 
-    def __init__(self, server: MockCarriers, modules: set[str], together: bool, folder: Callable[[str], Path]) -> None:
-        self.server, self.modules, self.together, self.folder = server, modules, together, folder
-        self.graded: dict[str, Graded] = {}
+    def __init__(self, modules: dict[str, Path], folders: dict[str, Path], out: Path) -> None:
+        self.folders, self.out = folders, out
+        spec = [{"name": name, "path": str(path), "folder": str(folders[name])} for name, path in modules.items()]
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, str(out), json.dumps(spec)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,  # its server and drivers are stopped with it
+        )
+        self._graded: dict[str, Graded] | None = None
+
+    def graded(self, name: str) -> Graded:
+        if self._graded is None:
+            try:
+                _, errors = self.process.communicate(timeout=GRADING_LIMIT)
+            except subprocess.TimeoutExpired:
+                self.stop()
+                raise RuntimeError(f"grading the kit batches took over {GRADING_LIMIT} s") from None
+            if self.process.returncode != 0:
+                raise RuntimeError(f"grading the kit batches failed (exit {self.process.returncode}):\n{errors}")
+            results = pickle.loads(self.out.read_bytes())
+            self._graded = {
+                module: Graded(alone, outcomes, self.folders[module]) for module, (alone, outcomes) in results.items()
+            }
+        return self._graded[name]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.communicate()
+
+
+class KitBatches:
+    """The registered batches, each graded once, in a folder of its own under a temporary one."""
+
+    def __init__(self) -> None:
+        self._root = tempfile.TemporaryDirectory(prefix="kit-batches-")
+        self._gradings: dict[str, Grading] = {}
+
+    def start(self, modules: list[str]) -> None:
+        """Start grading the batches of `modules` not started yet, together in one process."""
+        names = [name for name in dict.fromkeys(modules) if name in REGISTERED and name not in self._gradings]
+        if names:
+            root = Path(self._root.name)
+            folders = {name: root / name.rpartition(".")[2] for name in names}
+            for folder in folders.values():
+                folder.mkdir()
+            files = {name: Path(sys.modules[name].__file__) for name in names}
+            grading = Grading(files, folders, root / f"{len(self._gradings)}.pickle")
+            self._gradings |= dict.fromkeys(names, grading)
 
     def __call__(self, module: str) -> Graded:
-        """The module's batch, graded (with every other pending one when graded together)."""
-        if module not in self.graded:
-            names = [name for name in REGISTERED if name in self.modules and name not in self.graded]
-            self._grade(names if self.together and module in names else [module])
-        return self.graded[module]
+        """The module's batch, graded (started now if it was not)."""
+        self.start([module])
+        return self._gradings[module].graded(module)
 
-    def _grade(self, names: list[str]) -> None:
-        folders = {name: self.folder(name.rpartition(".")[2]) for name in names}
-        batches = {name: REGISTERED[name](self.server, folders[name]) for name in names}
-        # The webhook events the jobs need, played first as one `conform` would: playing them takes a
-        # few hundred milliseconds of this process's CPU, which would hold up the checks running meanwhile.
-        for batch in batches.values():
-            for carrier, task, _, options in (*batch.jobs.values(), *batch.alone.values()):
-                if task == "receive-webhooks":
-                    deliveries.harvest(carrier, options.seed)
-        alone = {
-            name: {key: conform(self.server, *job) for key, job in batch.alone.items()}
-            for name, batch in batches.items()
-        }
-        pools = {
-            name: ThreadPoolExecutor(batch.at_once, thread_name_prefix="kit-batch") for name, batch in batches.items()
-        }
-        futures = {
-            name: {key: pools[name].submit(conform, self.server, *job) for key, job in batch.jobs.items()}
-            for name, batch in batches.items()
-        }
-        for name in names:
-            pools[name].shutdown(wait=True)
-            self.graded[name] = Graded(alone[name], futures[name], folders[name])
+    def stop(self) -> None:
+        for grading in set(self._gradings.values()):
+            grading.stop()
+        self._root.cleanup()
+
+
+# The grading process.
+
+
+@contextmanager
+def served() -> Iterator[MockCarriers]:
+    """A `mock-carriers serve` process, as the kit grades against `--url`: graded together, the
+    kit's runs keep a core busy on each side (the server's namespaces and answers; the kit, the
+    journals and the drivers), which one process would share under one interpreter lock."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("MOCK_CARRIERS_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        first = process.stdout.readline()  # "mock-carriers X listening on http://127.0.0.1:PORT"
+        assert " listening on " in first, f"serve did not start: {first!r}"
+        yield MockCarriers.connect(first.split()[-1])
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def grade(server: MockCarriers, batches: dict[str, KitBatch]) -> dict[str, tuple[dict, dict]]:
+    """Each batch's (alone, outcomes): the `alone` runs one by one, then every batch's jobs at once."""
+    # The webhook events the jobs need, played first as one `conform` would: playing them takes a
+    # few hundred milliseconds of CPU, which would hold up the checks running meanwhile.
+    for batch in batches.values():
+        for carrier, task, _, options in (*batch.jobs.values(), *batch.alone.values()):
+            if task == "receive-webhooks":
+                deliveries.harvest(carrier, options.seed)
+    alone = {name: {key: conform(server, *job) for key, job in batch.alone.items()} for name, batch in batches.items()}
+    pools = {name: ThreadPoolExecutor(batch.at_once, thread_name_prefix="kit-batch") for name, batch in batches.items()}
+    futures = {
+        name: {key: pools[name].submit(conform, server, *job) for key, job in batch.jobs.items()}
+        for name, batch in batches.items()
+    }
+    for pool in pools.values():
+        pool.shutdown(wait=True)
+    return {name: (alone[name], {key: outcome(future) for key, future in futures[name].items()}) for name in batches}
+
+
+def outcome(future: Future) -> Report | str:
+    error = future.exception()
+    return future.result() if error is None else "".join(traceback.format_exception(error))
+
+
+def main(out: str, spec: str) -> None:
+    """Import each module (registering its batch), grade the batches, write the results to `out`."""
+    folders = {}
+    for module in json.loads(spec):
+        sys.path.insert(0, str(Path(module["path"]).parent))  # as pytest's default import mode does
+        loader = importlib.util.spec_from_file_location(module["name"], module["path"])
+        sys.modules[module["name"]] = imported = importlib.util.module_from_spec(loader)
+        loader.loader.exec_module(imported)
+        folders[module["name"]] = Path(module["folder"])
+    with served() as server:
+        results = grade(server, {name: REGISTERED[name](server, folder) for name, folder in folders.items()})
+    Path(out).write_bytes(pickle.dumps(results))
+
+
+if __name__ == "__main__":
+    import kit_batches  # this file again, as the module the test modules register their batches with
+
+    status = 0
+    try:
+        kit_batches.main(*sys.argv[1:])
+    except BaseException:
+        traceback.print_exc()
+        status = 1
+    sys.stderr.flush()
+    os._exit(status)  # a driver the kit abandoned (a hanging callable) may still be running: it ends here

@@ -2,7 +2,7 @@
 marks: every check that applies to their carrier's task passes. A checkout has a driver for every
 task the kit grades, or (before they were written) none at all.
 
-Each driver's task (its `main`) is graded in this process, through the protocol module's own
+Each driver's task (its `main`) is graded as a callable in the kit's process, through the protocol module's own
 `outcome` (what `run` turns into an exit status), so that the fourteen of them take seconds rather
 than a process per check; two of them are also graded as the commands a user runs, process and
 signals included. (tests/examples/test_drivers.py runs every one of them as a command.)"""
@@ -53,7 +53,7 @@ def in_process(carrier: str, task: str):
 
 
 @kit_batch
-def batch(kit_server, folder) -> KitBatch:
+def batch(server, folder) -> KitBatch:
     jobs = {pair: (*pair, in_process(*pair), Options(**OPTIONS)) for pair in PRESENT}
     jobs |= {
         ("command", *pair): (*pair, Command([sys.executable, str(driver_path(*pair))]), Options(**OPTIONS))

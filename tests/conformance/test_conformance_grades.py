@@ -3,8 +3,8 @@ carrier's task, and for each check a driver naive in one way fails exactly that 
 (The two controls, `baseline` and `webhook-genuine`, have no naive driver of their own: a driver
 that fails them fails the checks built on them too.)
 
-The reports are graded together (`kit_batch`, with the other modules' batches) against a server of
-their own (`kit_server`), and each test reads its own."""
+The reports are graded together (`kit_batch`, with the other modules' batches) in a process
+and against a server of their own, and each test reads its own."""
 
 from dataclasses import replace
 
@@ -54,7 +54,7 @@ QUIET = ["server-error-once-parcel2go"]  # told from a good driver by 100 ms onl
 
 
 @kit_batch
-def batch(kit_server, folder) -> KitBatch:
+def batch(server, folder) -> KitBatch:
     """Each reference run (by carrier and task) and each naive run (by its id), the longest first:
     the naive driver with no request timeout (its `hang` check is the longest of all), then the runs
     of parcelLab's track task (its `rate-limit` check waits its limit out), then the rest, so that

@@ -1,8 +1,8 @@
 """Whatever a driver does (crash, hang with children, ignore SIGTERM, print garbage, write a result
 that is no JSON object, do nothing, fail to start) it gets a clear verdict, and the kit returns.
 
-The misbehaving drivers are graded together (`kit_batch`, with the other modules' batches) against
-the conformance tests' own server (`kit_server`), each test reading its own report."""
+The misbehaving drivers are graded together (`kit_batch`, with the other modules' batches, in a
+process of their own against a server of their own), each test reading its own report."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ CALLABLES = {
 
 
 @kit_batch
-def batch(kit_server, pids: Path) -> KitBatch:
+def batch(server, pids: Path) -> KitBatch:
     """`pids`: where a hanging driver writes its own pid and its child's."""
     baseline = ("baseline",)
     jobs = {
