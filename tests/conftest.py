@@ -9,6 +9,7 @@ import os
 import pkgutil
 from pathlib import Path
 
+import head_start
 import pytest
 from hypothesis import settings
 
@@ -34,10 +35,12 @@ def pytest_collection_finish(session):
     hypothesis example, a request through the test client), so the youngest generation is collected
     every 10,000 allocations rather than 700: a fourteenth as many collections of each generation (a
     run of the in-process tests made 58 full ones, about 60 ms each), and cyclic garbage is freed a
-    little later (the tests that check what is freed disable the collector and count references)."""
+    little later (the tests that check what is freed disable the collector and count references).
+    Then the slow set-ups the selected tests read start ahead of them (tests/head_start.py)."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(10_000, 10, 10)
+    head_start.start(session)
 
 
 # `__main__` runs the CLI; the deprecated alias `contracts` warns when imported, and only re-exports.

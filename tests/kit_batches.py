@@ -6,9 +6,10 @@ is imported, and each test reads its own reports from the module's `Graded`.
 
 The batches are graded in a process of their own (this file, run as a script), against a
 `mock-carriers serve` of its own: the kit and its drivers keep one core busy, the server another,
-and the tests run on meanwhile. In a serial run every batch the selected tests read starts as soon
-as collection ends (`KitBatches.start`), so that its waits overlap the tests before it; under xdist
-a worker grades a module's batch when its first test asks for it, and only that one."""
+and the tests run on meanwhile. In a serial run the batches the selected tests read are graded as a
+head start (`GradingAhead`, tests/head_start.py), so that their waits overlap the tests before
+them; under xdist a worker grades a module's batch when its first test asks for it, and only that
+one."""
 
 from __future__ import annotations
 
@@ -20,22 +21,19 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from launching import served
 
 from mock_carriers.client import MockCarriers
 from mock_carriers.kit import Report, conform, deliveries
 
 Job = tuple  # (carrier, task, driver, Options): give each job Options of its own, their run_id names the namespaces
-# The grading process's (and its server's and drivers') niceness: the tests running meanwhile have a
-# thread each, against the hundreds of the grading process (runnable, each in turn, as answers arrive)
-# that the scheduler would otherwise share the cores out to as fairly; the grading takes the rest.
-# (Niceness counts within a session's scheduling group: so the grading process stays in the tests'.)
-NICENESS = 10
 GRADING_LIMIT = 300  # seconds: the batches take about 12, a loaded CI machine a few times that
 
 
@@ -87,29 +85,36 @@ class Grading:
             stderr=subprocess.PIPE,
             stdin=subprocess.DEVNULL,
             text=True,
-            process_group=0,  # its server and drivers are stopped with it (the same session: see NICENESS)
+            # Its server and drivers are stopped with it. It stays in the tests' session: a niceness
+            # (tests/head_start.py) counts only within a session's scheduling group.
+            process_group=0,
         )
-        self._graded: dict[str, Graded] | None = None
+        self._graded: dict[str, Graded] | str | None = None  # a str: why there is nothing to read
+        self._reading = threading.Lock()  # the head start's thread and a test may ask at once
 
     def graded(self, name: str) -> Graded:
-        if self._graded is None:
-            try:
-                _, errors = self.process.communicate(timeout=GRADING_LIMIT)
-            except subprocess.TimeoutExpired:
-                self.stop()
-                raise RuntimeError(f"grading the kit batches took over {GRADING_LIMIT} s") from None
-            if self.process.returncode != 0:
-                raise RuntimeError(f"grading the kit batches failed (exit {self.process.returncode}):\n{errors}")
-            results = pickle.loads(self.out.read_bytes())
-            self._graded = {
-                module: Graded(alone, outcomes, self.folders[module]) for module, (alone, outcomes) in results.items()
-            }
+        with self._reading:
+            if self._graded is None:
+                self._graded = self._read()
+        if isinstance(self._graded, str):
+            raise RuntimeError(self._graded)
         return self._graded[name]
+
+    def _read(self) -> dict[str, Graded] | str:
+        try:
+            _, errors = self.process.communicate(timeout=GRADING_LIMIT)
+        except subprocess.TimeoutExpired:
+            self.stop()
+            return f"grading the kit batches took over {GRADING_LIMIT} s"
+        if self.process.returncode != 0:
+            return f"grading the kit batches failed (exit {self.process.returncode}):\n{errors}"
+        results = pickle.loads(self.out.read_bytes())
+        return {module: Graded(alone, outcomes, self.folders[module]) for module, (alone, outcomes) in results.items()}
 
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.communicate()
+            self.process.wait()
 
 
 class KitBatches:
@@ -142,29 +147,24 @@ class KitBatches:
         self._root.cleanup()
 
 
+@dataclass
+class GradingAhead:
+    """The batches of `modules` graded as a head start (tests/head_start.py): a test reads them from
+    `batches` as ever."""
+
+    batches: KitBatches
+    modules: list[str]
+
+    def run(self) -> None:
+        self.batches.start(self.modules)
+        for module in dict.fromkeys(self.modules):
+            self.batches(module)
+
+    def stop(self) -> None:
+        self.batches.stop()
+
+
 # The grading process.
-
-
-@contextmanager
-def served() -> Iterator[MockCarriers]:
-    """A `mock-carriers serve` process, as the kit grades against `--url`: graded together, the
-    kit's runs keep a core busy on each side (the server's namespaces and answers; the kit, the
-    journals and the drivers), which one process would share under one interpreter lock."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("MOCK_CARRIERS_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--quiet"],
-        stdout=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    try:
-        first = process.stdout.readline()  # "mock-carriers X listening on http://127.0.0.1:PORT"
-        assert " listening on " in first, f"serve did not start: {first!r}"
-        yield MockCarriers.connect(first.split()[-1])
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def grade(server: MockCarriers, batches: dict[str, KitBatch]) -> dict[str, tuple[dict, dict]]:
@@ -193,7 +193,6 @@ def outcome(future: Future) -> Report | str:
 
 def main(out: str, spec: str) -> None:
     """Import each module (registering its batch), grade the batches, write the results to `out`."""
-    os.nice(NICENESS)
     folders = {}
     for module in json.loads(spec):
         sys.path.insert(0, str(Path(module["path"]).parent))  # as pytest's default import mode does

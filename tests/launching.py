@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cached_property
 from typing import Generic, Protocol, TypeVar
+
+from mock_carriers.client import MockCarriers
 
 
 class Stoppable(Protocol):
@@ -29,6 +33,29 @@ def terminate(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextmanager
+def served() -> Iterator[MockCarriers]:
+    """A `mock-carriers serve` process on a free port, for the tests that grade or drive many clients
+    at once: they keep a core busy on each side (the server's namespaces and answers; the clients and
+    what reads their outcomes), which one process would share under one interpreter lock. None of the
+    environment's MOCK_CARRIERS_ settings reach it: its answers are the suite's own server's."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("MOCK_CARRIERS_")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--quiet"],
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        first = process.stdout.readline()  # "mock-carriers X listening on http://127.0.0.1:PORT"
+        assert " listening on " in first, f"serve did not start: {first!r}"
+        yield MockCarriers.connect(first.split()[-1])
+    finally:
+        terminate(process)
+        process.stdout.close()
 
 
 class Launched:

@@ -27,7 +27,7 @@ def _copy_project(into: Path) -> Path:
     for folder in ("mock_carriers", "fixtures", "contracts", "scenarios"):
         shutil.copytree(ROOT / folder, into / folder, ignore=ignore)
     (into / "tests").mkdir()
-    for name in ("conftest.py", "test_contracts.py"):
+    for name in ("conftest.py", "head_start.py", "test_contracts.py"):  # and what the conftest imports
         shutil.copy2(ROOT / "tests" / name, into / "tests" / name)
     shutil.copy2(ROOT / "pyproject.toml", into / "pyproject.toml")
     return into

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from kit_batches import KitBatches
+from head_start import head_start
+from kit_batches import GradingAhead, KitBatches
 
 BATCHES = pytest.StashKey[KitBatches]()
 
@@ -15,12 +16,10 @@ def batches(config: pytest.Config) -> KitBatches:
     return config.stash[BATCHES]
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """In a serial run, the batches of every module whose selected tests read one start now, while
-    the tests before them run. (An xdist worker cannot know yet which tests it will get.)"""
-    if not hasattr(session.config, "workerinput"):
-        wanted = [item.module.__name__ for item in session.items if "kit_batches" in getattr(item, "fixturenames", ())]
-        batches(session.config).start(wanted)
+@head_start("kit_batches")
+def grading(items: list[pytest.Item]) -> GradingAhead:
+    """In a serial run, the batches of every module whose selected tests read one."""
+    return GradingAhead(batches(items[0].config), [item.module.__name__ for item in items])
 
 
 @pytest.fixture(scope="session")

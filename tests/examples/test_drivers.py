@@ -1,15 +1,21 @@
 """examples/drivers/ run as the conformance kit runs them: a subprocess given the protocol's
 environment and context file (docs/conformance.md), against a real server, judged by its exit
 status, its result and the namespace's journal, with the faults the kit's checks inject. The
-drivers that run a task to its end start together, before the module's first test (see `batch`);
+drivers that run a task to its end start together, before the module's first test (`DriverBatch`);
 the webhook receivers, which a test talks to while they run, start in their own tests."""
 
 import hashlib
 import json
+import shutil
+import tempfile
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Callable, Hashable
+from pathlib import Path
+from typing import Callable, Hashable
 
 import pytest
 import requests
@@ -18,6 +24,9 @@ from bodies import BEX_SHIPMENT as SHIPMENT
 from bodies import BEX_WAYBILL as WAYBILL
 from bodies import P2G_QUOTE_PARCEL as PARCEL
 from bodies import p2g_order_with
+from example_drivers import DriverRun, Drivers, stop_all
+from head_start import head_start, prepared
+from launching import served
 from parcel2go import Parcel2GoClient
 from support import attempts_in, wait_for
 
@@ -67,7 +76,7 @@ def references(carriers, carrier: str, task: str) -> dict:
 
 @dataclass(frozen=True)
 class Case:
-    """A driver run of the module's batch (see `batch`): the carrier and task, the fault rules added to
+    """A driver run of the module's batch (see `DriverBatch`): the carrier and task, the fault rules added to
     its namespace first, the context's extras, the namespace's own fixtures, and what the test reads
     in the namespace before the driver starts (to compare with after)."""
 
@@ -82,46 +91,76 @@ class Case:
 CASES: dict[Hashable, Case] = {}  # each test's case, set beside the test
 
 
-@pytest.fixture(scope="module")
-def batch(carriers_server, module_drivers):
-    """Every case of CASES, each in a strict namespace of its own, their drivers started at once: a
-    driver mostly waits (its interpreter starting, a backoff, a Retry-After, a request timeout), so
-    together they take little longer than the slowest one alone (all of them run, even for a test
-    selected alone). key -> (namespace, what was read before, the driver's process)."""
-    arranged = {}  # every namespace made ready first: a driver running meanwhile would slow that down
-    for key, case in CASES.items():
-        sandbox = carriers_server.sandbox(fixtures=case.fixtures, strict=True)
-        for rule in case.faults:
-            sandbox.faults.add(**rule)
-        arranged[key] = (sandbox, case.before(sandbox) if case.before else None)
-    started = {}
-    for key, (sandbox, before) in arranged.items():
-        case = CASES[key]
-        kit_references = references(sandbox, case.carrier, case.task)
-        process = module_drivers.on(sandbox).start(case.carrier, case.task, kit_references, **case.context)
-        started[key] = (sandbox, before, process)
-    yield started
-    for sandbox, _, _ in started.values():
-        sandbox.drop()
-
-
 @dataclass
 class Ran:
     sandbox: Sandbox
     before: object
-    run: Any  # conftest's DriverRun: exit status, result, stderr
+    run: DriverRun
+
+
+class DriverBatch:
+    """Every case of CASES, each in a strict namespace of its own, their drivers started at once: a
+    driver mostly waits (its interpreter starting, a backoff, a Retry-After, a request timeout), so
+    together they take little longer than the slowest one alone (all of them run, even for a test
+    selected alone). Against a server of the batch's own (`served`), and in a serial run ahead of
+    the module (tests/head_start.py). `runs`: key -> how its case ran."""
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="driver-batch-"))
+        self.drivers = Drivers(None, self.folder)
+        self.runs: dict[Hashable, Ran] = {}
+        self._server = ExitStack()
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        server = self._server.enter_context(served())
+        arranged = {}  # every namespace made ready first: a driver running meanwhile would slow that down
+        for key, case in CASES.items():
+            sandbox = server.sandbox(fixtures=case.fixtures, strict=True)
+            for rule in case.faults:
+                sandbox.faults.add(**rule)
+            arranged[key] = (sandbox, case.before(sandbox) if case.before else None)
+        started = {}
+        for key, (sandbox, before) in arranged.items():
+            if self._stopping.is_set():
+                return
+            case = CASES[key]
+            kit_references = references(sandbox, case.carrier, case.task)
+            process = self.drivers.on(sandbox).start(case.carrier, case.task, kit_references, **case.context)
+            started[key] = (sandbox, before, process)
+        self.runs = {
+            key: Ran(sandbox, before, self.drivers.finish(process))
+            for key, (sandbox, before, process) in started.items()
+        }
+
+    def stop(self) -> None:
+        self._stopping.set()
+        stop_all(self.drivers)
+        self._server.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@head_start("driver_batch")
+def _driver_batch(items) -> DriverBatch:
+    return DriverBatch()
+
+
+@pytest.fixture(scope="module")
+def driver_batch(request) -> Iterator[DriverBatch]:
+    batch = prepared(request, "driver_batch")
+    yield batch
+    batch.stop()
 
 
 @pytest.fixture
-def ran(batch, module_drivers):
-    """`ran(key)`: that case of the batch once its driver has ended; its namespace is checked for
-    contract violations after the test, as a test's own `carriers` is."""
+def ran(driver_batch):
+    """`ran(key)`: that case of the batch, its driver ended; its namespace is checked for contract
+    violations after the test, as a test's own `carriers` is."""
     handed = []
 
     def of(key: Hashable) -> Ran:
-        sandbox, before, process = batch[key]
-        handed.append(sandbox)
-        return Ran(sandbox, before, module_drivers.finish(process))
+        handed.append(driver_batch.runs[key].sandbox)
+        return driver_batch.runs[key]
 
     yield of
     for sandbox in handed:
