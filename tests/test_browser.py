@@ -2,7 +2,7 @@
 token, a quote, a readable 401 and a readable 429 with `fetch` from `https://www.parcel2go.com`
 itself, as the carrier's own browser demo does: the mock is the browser's proxy, and its CA is the
 one the browser trusts. Needs Debian's `chromium` and `chromium-driver` (.ci/run installs them); without
-them the test is skipped, except under CI, where a missing browser is a failure."""
+them the test fails, naming them."""
 
 from __future__ import annotations
 

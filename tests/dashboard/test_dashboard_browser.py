@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from head_start import head_start, prepared
 from support import BEX_LOGIN, BEX_WAYBILL, P2G_CLIENT, PageServer, chromium_driver, settled, wait_for
 
 from mock_carriers import create_app
@@ -52,11 +53,31 @@ def guarded_site(_violations):
     server.stop()
 
 
+class Browser:
+    """The module's one browser, launched ahead of it in a serial run (tests/head_start.py)."""
+
+    def __init__(self) -> None:
+        self.driver = None
+
+    def run(self) -> None:
+        self.driver = chromium_driver()
+
+    def stop(self) -> None:
+        if self.driver is not None:
+            self.driver.quit()
+            self.driver = None
+
+
+@head_start("browser")
+def _browser(items) -> Browser:
+    return Browser()
+
+
 @pytest.fixture(scope="module")
-def browser():
-    driver = chromium_driver()
-    yield driver
-    driver.quit()
+def browser(request):
+    launched = prepared(request, "browser")
+    yield launched.driver
+    launched.stop()
 
 
 @pytest.fixture(scope="module")
