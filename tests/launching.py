@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from functools import cached_property
 from typing import Generic, Protocol, TypeVar
@@ -102,5 +103,6 @@ class Ahead(Generic[T]):
         return self._started[name]
 
     def stop(self) -> None:
-        for started in self._started.values():
-            started.stop()
+        """Stop them all at once: each takes a few tens of milliseconds to wind down."""
+        with ThreadPoolExecutor(max(len(self._started), 1), thread_name_prefix="stop") as pool:
+            list(pool.map(lambda started: started.stop(), self._started.values()))
