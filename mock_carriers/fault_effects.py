@@ -13,7 +13,7 @@ from flask import Request
 from werkzeug.wrappers import Response
 
 from mock_carriers.carriers.base import Carrier
-from mock_carriers.connection_faults import STOPPING_KEY
+from mock_carriers.connection_faults import ENVIRON_KEY, STOPPING_KEY
 from mock_carriers.core.errors import TooManyRequests, Unavailable
 from mock_carriers.core.faults import FaultRule
 from mock_carriers.core.namespaces import Namespace
@@ -49,12 +49,13 @@ def before(rule: FaultRule, request: Request, carrier: Carrier, namespace: Names
 
 def _wait(request: Request, seconds: float) -> None:
     """Real time (clients measure real time), cut short when the server stops: a stopping server
-    would otherwise wait for the latency to run out before its connections close."""
+    would otherwise wait for the latency to run out before its connections close. Cut short, the
+    request gets no answer (its connection is dropped), as from a real server going down."""
     stopping = request.environ.get(STOPPING_KEY)
     if stopping is None:  # in-process (Flask's test client): no server to stop
         time.sleep(seconds)
-    else:
-        stopping.wait(seconds)
+    elif stopping.wait(seconds):
+        request.environ[ENVIRON_KEY] = ("drop", {})
 
 
 def after(rule: FaultRule, response: Response) -> Response:
