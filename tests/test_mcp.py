@@ -11,6 +11,7 @@ from pathlib import Path
 import anyio
 import pytest
 import requests
+from launching import MOCK_CARRIERS
 from mcp import Client, StdioServerParameters
 
 from mock_carriers.agent_tools import AdminCaller, admin_tools
@@ -41,7 +42,7 @@ def stdio(*args: str) -> StdioServerParameters:
     """`mock-carriers mcp ARGS` as a subprocess, with none of this environment's MOCK_CARRIERS_*."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("MOCK_CARRIERS_")}
     return StdioServerParameters(
-        command=sys.executable, args=["-m", "mock_carriers", "mcp", *args], env=env, cwd=str(ROOT)
+        command=MOCK_CARRIERS[0], args=[*MOCK_CARRIERS[1:], "mcp", *args], env=env, cwd=str(ROOT)
     )
 
 

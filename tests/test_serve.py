@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import requests
-from launching import Ahead, Launched
+from launching import MOCK_CARRIERS, PYTHON, Ahead, Launched
 
 from mock_carriers.resources import data_dir
 
-COMMAND = [sys.executable, "-m", "mock_carriers"]
+COMMAND = MOCK_CARRIERS
 SCRIPT = Path(sys.executable).parent / "mock-carriers"
 QA_SCENARIO = "namespace: qa\nseed: 5\n"
 
@@ -80,7 +80,7 @@ def ahead(tmp_path_factory):
             "qa pinned": lambda: _serve(*pinned),
             "qa pinned, to reset": lambda: _serve(*pinned),
             "every interface": lambda: _serve("--host", "0.0.0.0"),
-            "imports": lambda: Launched([sys.executable, "-c", IMPORTS]),
+            "imports": lambda: Launched([*PYTHON, "-c", IMPORTS]),
         }
     )
     yield processes

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from click.testing import CliRunner
+from launching import MOCK_CARRIERS
 from support import B360, B360_AUTH, P2G, bearer, p2g_token
 
 from mock_carriers.cli import main
@@ -105,12 +106,11 @@ def test_the_setting_comes_from_the_environment():
 
 def test_serve_takes_the_option():
     import subprocess
-    import sys
 
     import requests
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--journal-body-limit", "3"],
+        [*MOCK_CARRIERS, "serve", "--port", "0", "--journal-body-limit", "3"],
         stdout=subprocess.PIPE,
         text=True,
         env={**os.environ, "MOCK_CARRIERS_JOURNAL_BODY_LIMIT": "999"},

@@ -9,12 +9,11 @@ import os
 import queue
 import re
 import subprocess
-import sys
 import threading
 
 import pytest
 import requests
-from launching import Ahead, Launched, terminate
+from launching import MOCK_CARRIERS, Ahead, Launched, terminate
 from support import BEX_LOGIN
 
 from mock_carriers.console import Console
@@ -27,7 +26,7 @@ class Served:
 
     def __init__(self, *args: str, env: dict | None = None) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", *args],
+            [*MOCK_CARRIERS, "serve", "--port", "0", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -63,7 +62,7 @@ class Served:
         terminate(self.process)
 
 
-BAD_LOG_FORMAT = [sys.executable, "-m", "mock_carriers", "serve", "--log-format", "xml"]
+BAD_LOG_FORMAT = [*MOCK_CARRIERS, "serve", "--log-format", "xml"]
 CROWDED = ("--max-namespaces", "1", "--namespace-idle", "0")
 
 

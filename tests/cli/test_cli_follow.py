@@ -7,18 +7,18 @@ import json
 import queue
 import signal
 import subprocess
-import sys
 import threading
 
 import pytest
 import requests
+from launching import MOCK_CARRIERS
 from support import BEX_LOGIN
 
 
 class Following:
     def __init__(self, *args: str) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mock_carriers", "journal", "--follow", "--interval", "0.05", *args],
+            [*MOCK_CARRIERS, "journal", "--follow", "--interval", "0.05", *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -88,7 +88,7 @@ def test_it_waits_for_a_namespace_and_prints_json_lines(live_server, follow):
 
 def test_a_server_that_is_not_there_is_an_error():
     result = subprocess.run(
-        [sys.executable, "-m", "mock_carriers", "journal", "-f", "--url", "http://127.0.0.1:9"],
+        [*MOCK_CARRIERS, "journal", "-f", "--url", "http://127.0.0.1:9"],
         capture_output=True,
         text=True,
         timeout=30,

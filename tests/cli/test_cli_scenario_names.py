@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import requests
 from click.testing import CliRunner
+from launching import MOCK_CARRIERS
 
 from mock_carriers import resources
 from mock_carriers.cli import main
@@ -72,7 +72,7 @@ def test_names_are_found_in_an_installed_package(live_server, tmp_path, monkeypa
 def test_serve_takes_a_shipped_name_from_any_folder(tmp_path):
     checkout = str(Path(__file__).resolve().parents[2])  # this mock_carriers, not another installed one
     process = subprocess.Popen(
-        [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario", "bex-ex-storm"],
+        [*MOCK_CARRIERS, "serve", "--port", "0", "--scenario", "bex-ex-storm"],
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from launching import MOCK_CARRIERS
 
 from mock_carriers.cli import main
 
@@ -23,7 +24,7 @@ FAST = ["--request-timeout", "1", "--task-timeout", "8", "--workers", "6"]
 def conform(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if key != "MOCK_CARRIERS_URL"}
     return subprocess.run(
-        [sys.executable, "-m", "mock_carriers", "conform", *args],
+        [*MOCK_CARRIERS, "conform", *args],
         capture_output=True,
         text=True,
         env=env,

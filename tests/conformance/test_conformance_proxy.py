@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import requests
+from launching import MOCK_CARRIERS
 
 from mock_carriers.kit import Options, TaskFailed, conform
 
@@ -21,7 +22,7 @@ def test_the_cli_grades_a_command_driver_through_the_proxy(tmp_path):
     report_path = tmp_path / "report.json"
     env = {key: value for key, value in os.environ.items() if key != "MOCK_CARRIERS_URL"}
     done = subprocess.run(
-        [sys.executable, "-m", "mock_carriers", "conform", "--proxy", "--carrier", "parcel2go", "--task", "book",
+        [*MOCK_CARRIERS, "conform", "--proxy", "--carrier", "parcel2go", "--task", "book",
          "--only", "baseline,reset-after-commit", "--json", str(report_path), "--request-timeout", "1",
          "--task-timeout", "8", "--", *DRIVER],
         capture_output=True, text=True, env=env, timeout=120,

@@ -6,10 +6,10 @@ the whole dashboard stays small, and nothing of it is imported until someone ope
 
 import re
 import subprocess
-import sys
 from html.parser import HTMLParser
 
 import pytest
+from launching import PYTHON
 from support import B360, B360_AUTH, BE, be_token, bearer
 
 from mock_carriers.core.fixtures import load_yaml
@@ -177,7 +177,7 @@ client.get("/__admin/ui/")
 after = "mock_carriers.admin.ui.views" in sys.modules
 print(before, after)
 """
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run([*PYTHON, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.split() == ["[]", "True"]
 
 

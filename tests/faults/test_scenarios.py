@@ -1,12 +1,10 @@
 """Scenario files through every way in: the admin API, `mock-carriers scenario apply`,
 `serve --scenario` and the pytest marker; and the CLI commands that drive a running server."""
 
-import sys
-
 import pytest
 import requests
 from click.testing import CliRunner
-from launching import Ahead, Launched
+from launching import MOCK_CARRIERS, Ahead, Launched
 
 from mock_carriers.cli import main
 from mock_carriers.resources import data_dir
@@ -133,7 +131,7 @@ def ahead(tmp_path_factory):
     good, bad = (tmp_path_factory.mktemp(kind) / "s.yaml" for kind in ("good", "bad"))
     good.write_bytes(GOOD)
     bad.write_bytes(GOOD.replace(b"status: 503", b"status: 404"))
-    serve = [sys.executable, "-m", "mock_carriers", "serve", "--port", "0", "--scenario"]
+    serve = [*MOCK_CARRIERS, "serve", "--port", "0", "--scenario"]
     processes = Ahead({"good": lambda: Launched([*serve, str(good)]), "bad": lambda: Launched([*serve, str(bad)])})
     yield processes
     processes.stop()

@@ -7,11 +7,11 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import threading
 
 import pytest
 import requests
+from launching import PYTHON
 from serving_support import connect, read_response, read_until_closed
 from support import wait_for
 
@@ -153,7 +153,7 @@ def test_more_half_sent_requests_than_descriptors_neither_stop_service_nor_spin(
     serves up to its cap, leaves the rest in the backlog without spinning, and serves again once
     they go."""
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVE_WITH_FEW_DESCRIPTORS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        [*PYTHON, "-c", SERVE_WITH_FEW_DESCRIPTORS], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
     try:
         port = int(process.stdout.readline())

@@ -8,13 +8,13 @@ import logging
 import shutil
 import stat
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import certifi
 import pytest
 from cryptography import x509
+from launching import PYTHON
 from tls_support import TinyTLSServer, authority, get_as, handshake  # noqa: F401 (fixtures)
 
 from mock_carriers.tls import CertificateAuthority, default_ca_dir
@@ -170,7 +170,7 @@ def test_two_processes_starting_at_once_make_one_ca(tmp_path):
         "sys.stdout.write(ca.cert_path.read_text())"
     )
     processes = [
-        subprocess.Popen([sys.executable, "-c", script, str(tmp_path / "ca")], stdout=subprocess.PIPE, text=True)
+        subprocess.Popen([*PYTHON, "-c", script, str(tmp_path / "ca")], stdout=subprocess.PIPE, text=True)
         for _ in range(4)
     ]
     outputs = {process.communicate(timeout=60)[0] for process in processes}

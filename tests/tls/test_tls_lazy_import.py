@@ -4,7 +4,8 @@ answering a request over plain HTTP load neither `cryptography` nor the CA modul
 from __future__ import annotations
 
 import subprocess
-import sys
+
+from launching import PYTHON
 
 SCRIPT = """
 import sys
@@ -26,5 +27,5 @@ print("lazy")
 
 
 def test_tls_is_imported_only_when_used():
-    result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([*PYTHON, "-c", SCRIPT], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "lazy", result.stderr
