@@ -265,3 +265,14 @@ def attempts_in(sandbox: Sandbox, operation: str) -> list[tuple[int, list[str]]]
         (entry["response"]["status"], [fault["effect"] for fault in entry["faults"]])
         for entry in sandbox.journal(operation=operation)
     ]
+
+
+def paths_in(value, path=()):
+    """Every path to a value inside a JSON-like `value` (keys and indexes; the document itself last)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from paths_in(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from paths_in(item, (*path, index))
+    yield path

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import paths_in
 
 from mock_carriers.core.fixtures import FixtureError, FixtureStore, deep_merge, frozen, load_yaml, validate
 
@@ -120,17 +121,6 @@ def test_stores_share_one_read_only_parse_and_read_a_changed_file_afresh(tmp_pat
     assert first == {"clients": {"one": {"secret": "s"}}}
 
 
-def _paths(value, path=()):
-    """Every path to a value inside `value` (the document itself last)."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _paths(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _paths(item, (*path, index))
-    yield path
-
-
 NEARLY_RIGHT = st.sampled_from(
     [
         "5m",
@@ -169,7 +159,7 @@ def test_the_fast_fixture_check_never_passes_what_the_reference_validator_refuse
     shipped = load_frozen(data_dir("fixtures") / f"{carrier.name}.yaml")
     assert fits(schema, shipped)
     document = copy.deepcopy(shipped)
-    path = data.draw(st.sampled_from([p for p in _paths(document) if p]))
+    path = data.draw(st.sampled_from([p for p in paths_in(document) if p]))
     parent = document
     for part in path[:-1]:
         parent = parent[part]

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support import paths_in
 
 from mock_carriers.core.durations import parse_duration
 from mock_carriers.core.schema_words import MAX_PROBLEMS, by_line, problems
@@ -124,16 +125,6 @@ def test_no_raw_jsonschema_text_nor_python_reprs(document):
         assert message and not RAW.search(_unquoted(message)), message
 
 
-def _leaves(value, path=()):
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield from _leaves(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _leaves(item, (*path, index))
-    yield path
-
-
 @given(st.data())
 def test_the_carriers_fixtures_spoiled_anywhere_are_told_in_plain_words(data):
     """Every shipped fixture file with one value (or key) replaced: the words stay plain."""
@@ -145,7 +136,7 @@ def test_the_carriers_fixtures_spoiled_anywhere_are_told_in_plain_words(data):
 
     carrier = CARRIERS.load(data.draw(st.sampled_from(list(CARRIERS.names))))
     document = copy.deepcopy(load_frozen(data_dir("fixtures") / f"{carrier.name}.yaml"))  # parsed once, a copy to spoil
-    path = data.draw(st.sampled_from([p for p in _leaves(document) if p]))
+    path = data.draw(st.sampled_from([p for p in paths_in(document) if p]))
     parent = document
     for part in path[:-1]:
         parent = parent[part]
